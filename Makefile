@@ -1,0 +1,77 @@
+# rawcraft - `make` builds ./rawcraft; `make check` installs what it needs,
+# builds, and runs every test; `make demo` shows it working.
+
+CC      ?= cc
+CLANG   ?= clang
+BUILD   := build
+LIBNET_DEFINES := $(shell libnet-config --defines 2>/dev/null)
+PCAP_CFLAGS    := $(shell pkg-config --cflags libpcap 2>/dev/null)
+PCAP_LIBS      := $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+LIBNET_LIBS    := $(shell libnet-config --libs 2>/dev/null || echo -lnet)
+
+WARN    := -std=gnu11 -Wall -Wextra -Werror
+# libnet-config asks for _BSD_SOURCE; _DEFAULT_SOURCE keeps glibc quiet about it.
+DEFS    := -D_DEFAULT_SOURCE $(LIBNET_DEFINES) $(PCAP_CFLAGS)
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) -MMD -MP
+LIBS    := $(LIBNET_LIBS) $(PCAP_LIBS)
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC := $(wildcard craft/*.c)
+CMD_SRC := $(wildcard cmd/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/rel/%.o)
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/rel/%.o)
+ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
+ASAN_CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/asan/%.o)
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/unit/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
+
+.PHONY: all asan unit fuzz deps check demo clean
+all: rawcraft
+
+rawcraft: $(LIB_OBJ) $(CMD_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The same program under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: $(BUILD)/asan/rawcraft $(UNIT_BIN)
+$(BUILD)/asan/rawcraft: $(ASAN_LIB_OBJ) $(ASAN_CMD_OBJ)
+	$(CC) $(SAN) -g -o $@ $^ $(LIBS)
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+$(BUILD)/asan/unit/%: tests/unit/%.c $(ASAN_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $< $(ASAN_LIB_OBJ) $(LIBS) -lcmocka
+
+# libFuzzer targets need clang.
+fuzz: $(FUZZ_BIN)
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+
+deps:
+	@tests/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all asan fuzz
+	@tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tests/demo.sh
+
+clean:
+	rm -rf $(BUILD) rawcraft
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,67 @@
+/* cli.h - what the subcommands share: options, output, loading templates. */
+#ifndef CMD_CLI_H
+#define CMD_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "../craft/capture.h"
+#include "../craft/conv.h"
+#include "../craft/diag.h"
+#include "../craft/iface.h"
+#include "../craft/layer.h"
+#include "../craft/rng.h"
+#include "../craft/vars.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_NOMATCH = 1,	/* an expectation timed out or did not match */
+	EXIT_INPUT = 2,		/* bad input or usage: nothing was sent */
+	EXIT_SYSTEM = 3,	/* interface, permission, capture */
+};
+
+struct options {
+	const char *cmd;
+	char **files;
+	int nfiles;
+	const char *iface;
+	const char *write;
+	bool json, verbose, hex;
+	bool seeded;
+	uint64_t seed;
+	unsigned long count;
+	struct vars vars;
+};
+
+/* Output of frames as the options ask: summary, -v tree, -x hex, --json,
+ * and -w pcap.  One printer per run so TCP numbers stay relative. */
+struct printer {
+	const struct options *opt;
+	struct pcap_out *pcap;
+	struct conv conv;
+	unsigned frames;
+	struct timeval first;
+};
+
+int printer_open(struct printer *p, const struct options *opt);
+void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
+		   const char *prefix);
+int printer_close(struct printer *p);
+
+void print_diag(const char *kind, const struct diag *d);
+void warn_diag(void *ctx, const struct diag *d);
+/* An error without a source position: "rawcraft: error: ...". */
+void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The interface from -i (exit 3 if it is missing) or the default route's
+ * (NULL if there is none).  Fills ${iface.mac} and ${iface.ip}. */
+int pick_iface(struct options *opt, struct iface *out, bool *have);
+
+/* Reads FILE, or the shipped template of that name; NULL after an error. */
+char *load_template(const char *name, char **path_out, size_t *len);
+
+int cmd_show(struct options *opt);
+int cmd_decode(struct options *opt);
+
+#endif

@@ -1,0 +1,201 @@
+/* common.c - output, diagnostics, interfaces and template files for every command. */
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../craft/describe.h"
+#include "../craft/field.h"
+#include "cli.h"
+
+void fail(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("rawcraft: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void print_diag(const char *kind, const struct diag *d)
+{
+	if (d->file && d->line)
+		fprintf(stderr, "%s:%u:%u: %s: %s\n", d->file, d->line, d->col, kind, d->msg);
+	else if (d->file)
+		fprintf(stderr, "%s: %s: %s\n", d->file, kind, d->msg);
+	else
+		fprintf(stderr, "rawcraft: %s: %s\n", kind, d->msg);
+}
+
+void warn_diag(void *ctx, const struct diag *d)
+{
+	(void)ctx;
+	print_diag("warning", d);
+}
+
+int pick_iface(struct options *opt, struct iface *out, bool *have)
+{
+	char err[256], name[32];
+	*have = false;
+	if (opt->iface) {
+		if (iface_lookup(opt->iface, out, err, sizeof err)) {
+			fail("%s", err);
+			return -1;
+		}
+	} else if (iface_route(0, name, sizeof name, NULL) != 0 ||
+		   iface_lookup(name, out, err, sizeof err) != 0) {
+		return 0;	/* no default route: only an error if a field needs it */
+	}
+	*have = true;
+	char buf[32];
+	if (out->has_mac) {
+		format_mac(out->mac, buf, sizeof buf);
+		vars_set(&opt->vars, "iface.mac", buf);
+	}
+	if (out->has_ip) {
+		format_ipv4(out->ip, buf, sizeof buf);
+		vars_set(&opt->vars, "iface.ip", buf);
+	}
+	return 0;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		abort();
+	for (;;) {
+		n += fread(buf + n, 1, cap - n - 1, fp);
+		if (n < cap - 1)
+			break;
+		if (cap > (1u << 24)) {	/* no template is 16 MiB */
+			errno = EFBIG;
+			free(buf);
+			fclose(fp);
+			return NULL;
+		}
+		cap *= 2;
+		char *bigger = realloc(buf, cap);
+		if (!bigger)
+			abort();
+		buf = bigger;
+	}
+	int bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Shipped templates live beside the binary (a checkout) or in share/. */
+static char *find_shipped(const char *name)
+{
+	if (strchr(name, '/'))
+		return NULL;
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	const char *dirs[] = {
+		getenv("RAWCRAFT_TEMPLATES"), n > 0 ? dirname(exe) : NULL,
+		"/usr/local/share/rawcraft", "/usr/share/rawcraft",
+	};
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		if (!dirs[i])
+			continue;
+		char path[8192];
+		snprintf(path, sizeof path, "%s%s/%s%s", dirs[i], i == 0 ? "" : "/templates",
+			 name, strstr(name, ".pkt") ? "" : ".pkt");
+		if (access(path, R_OK) == 0)
+			return strdup(path);
+	}
+	return NULL;
+}
+
+char *load_template(const char *name, char **path_out, size_t *len)
+{
+	char *path = NULL;
+	if (access(name, F_OK) != 0)
+		path = find_shipped(name);
+	if (!path)
+		path = strdup(name);
+	if (!path)
+		abort();
+	char *text = read_all(path, len);
+	if (!text) {
+		fail("cannot read '%s': %s%s", name, strerror(errno),
+		     errno == ENOENT && !strchr(name, '/') ?
+		     " (nor is it a shipped template: see templates/)" : "");
+		free(path);
+		return NULL;
+	}
+	*path_out = path;
+	return text;
+}
+
+int printer_open(struct printer *p, const struct options *opt)
+{
+	char err[512];
+	memset(p, 0, sizeof *p);
+	p->opt = opt;
+	conv_init(&p->conv);
+	if (opt->write && !(p->pcap = pcap_out_open(opt->write, err, sizeof err))) {
+		fail("cannot write '%s': %s", opt->write, err);
+		return -1;
+	}
+	return 0;
+}
+
+void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
+		   const char *prefix)
+{
+	struct strbuf out;
+	sb_init(&out);
+	sb_puts(&out, "");
+	p->frames++;
+	if (p->frames == 1)
+		p->first = *ts;
+	if (p->opt->json) {
+		double t = (double)ts->tv_sec + (double)ts->tv_usec / 1e6;
+		describe_json(f, p->frames, &t, &out);
+	} else {
+		if (prefix)
+			sb_puts(&out, prefix);
+		describe_summary(f, &out);
+		sb_putc(&out, '\n');
+		if (p->opt->verbose)
+			describe_tree(f, p->frames, &p->conv, &out);
+		if (p->opt->hex)
+			describe_hex(f, &out);
+		if (p->opt->verbose || p->opt->hex)
+			sb_putc(&out, '\n');
+	}
+	fwrite(out.s, 1, out.len, stdout);
+	sb_free(&out);
+	if (p->pcap)
+		pcap_out_write(p->pcap, f->bytes, f->len, ts);
+}
+
+int printer_close(struct printer *p)
+{
+	char err[256];
+	fflush(stdout);
+	if (p->pcap && pcap_out_close(p->pcap, err, sizeof err)) {
+		fail("%s: %s", p->opt->write, err);
+		return -1;
+	}
+	p->pcap = NULL;
+	return 0;
+}

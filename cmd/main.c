@@ -1,0 +1,133 @@
+/* main.c - rawcraft's command line: parse options, hand off, map exit codes. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../craft/field.h"
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-x] [--json] [-w out.pcap] [-i IF]\n"
+	      "       rawcraft decode FILE.pcap [-v] [-x] [--json]\n"
+	      "\n"
+	      "FILE is a .pkt template or the name of a shipped one (arp-request, tcp-syn, ...).\n"
+	      "  -D K=V      set ${K} in the template\n"
+	      "  --seed N    fix every random value, for the same bytes on every run\n"
+	      "  -c N        build N frames (random fields drawn anew for each)\n"
+	      "  -v          the field tree, as Wireshark shows it\n"
+	      "  -x          a hex dump with offsets and an ASCII column\n"
+	      "  --json      one JSON object per frame\n"
+	      "  -w FILE     also write the frames to a pcap file\n"
+	      "  -i IF       take source addresses from IF (default: the default route's)\n"
+	      "Exit: 0 ok, 1 no match, 2 bad input (nothing sent), 3 system error.\n", out);
+}
+
+static int parse_args(int argc, char **argv, struct options *opt)
+{
+	enum { OPT_SEED = 256, OPT_JSON, OPT_HELP };
+	static const struct option longopts[] = {
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "hex", no_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "D:i:w:c:vxh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'D': {
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg) {
+				fail("-D takes NAME=VALUE, got '%s'", optarg);
+				return -1;
+			}
+			*eq = '\0';
+			vars_set(&opt->vars, optarg, eq + 1);
+			*eq = '=';
+			break;
+		}
+		case 'i':
+			opt->iface = optarg;
+			break;
+		case 'w':
+			opt->write = optarg;
+			break;
+		case 'c': {
+			uint64_t n;
+			if (parse_uint(optarg, 100000000, &n) || n == 0) {
+				fail("-c takes a count from 1 to 100000000, got '%s'", optarg);
+				return -1;
+			}
+			opt->count = (unsigned long)n;
+			break;
+		}
+		case 'v':
+			opt->verbose = true;
+			break;
+		case 'x':
+			opt->hex = true;
+			break;
+		case OPT_SEED:
+			if (parse_uint(optarg, UINT64_MAX, &opt->seed)) {
+				fail("--seed takes a number, got '%s'", optarg);
+				return -1;
+			}
+			opt->seeded = true;
+			break;
+		case OPT_JSON:
+			opt->json = true;
+			break;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			exit(EXIT_OK);
+		default:
+			if (optopt)
+				fail("option -%c %s", optopt, strchr("Diwc", optopt) ?
+				     "needs a value" : "is not known (see rawcraft --help)");
+			else
+				fail("option '%s' is not known (see rawcraft --help)", argv[optind - 1]);
+			return -1;
+		}
+	}
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = { .count = 1 };
+	vars_init(&opt.vars);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_INPUT;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	opt.cmd = argv[1];
+	/* GNU getopt permutes: options may come before or after the files. */
+	int first = parse_args(argc - 1, argv + 1, &opt);
+	int rc = EXIT_INPUT;
+	if (first < 0)
+		goto out;
+	opt.files = argv + 1 + first;
+	opt.nfiles = argc - 1 - first;
+	if (strcmp(opt.cmd, "show") == 0) {
+		rc = cmd_show(&opt);
+	} else if (strcmp(opt.cmd, "decode") == 0) {
+		rc = cmd_decode(&opt);
+	} else {
+		fail("unknown command '%s': use show or decode (see rawcraft --help)", opt.cmd);
+	}
+out:
+	vars_free(&opt.vars);
+	return rc;
+}

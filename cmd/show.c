@@ -1,0 +1,95 @@
+/* show.c - `rawcraft show`: build from templates, print, send nothing. */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../craft/build.h"
+#include "../craft/decode.h"
+#include "../craft/resolve.h"
+#include "../craft/template.h"
+#include "cli.h"
+
+/* Parses, resolves and builds one template `count` times. */
+static int show_file(struct options *opt, const char *name, const struct iface *ifc,
+		     struct rng *rng, struct builder *b, struct printer *pr)
+{
+	char *path;
+	size_t len;
+	char *text = load_template(name, &path, &len);
+	if (!text)
+		return EXIT_INPUT;
+	char *dircopy = strdup(path);
+	if (!dircopy)
+		abort();
+	struct template_ctx tc = {
+		.file = path, .dir = dirname(dircopy), .vars = &opt->vars,
+		.warn = warn_diag,
+	};
+	struct frame tmpl;
+	struct diag d;
+	int rc = EXIT_OK;
+	if (template_parse(&tc, text, len, &tmpl, &d)) {
+		print_diag("error", &d);
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	struct resolve_env env = { .file = path, .iface = ifc, .rng = rng };
+	for (unsigned long i = 0; i < opt->count && rc == EXIT_OK; i++) {
+		if (frame_resolve(&tmpl, &env, &d) || build_frame(b, &tmpl, &d)) {
+			if (!d.file)
+				d.file = path;
+			print_diag("error", &d);
+			rc = EXIT_INPUT;
+			break;
+		}
+		struct frame shown;
+		struct timeval now;
+		gettimeofday(&now, NULL);
+		decode_frame(tmpl.bytes, tmpl.len, tmpl.len, LINK_ETHERNET, &shown);
+		shown.eth_dst_unresolved = tmpl.eth_dst_unresolved;
+		printer_frame(pr, &shown, &now, NULL);
+		frame_free(&shown);
+	}
+	frame_free(&tmpl);
+out:
+	free(dircopy);
+	free(path);
+	free(text);
+	return rc;
+}
+
+int cmd_show(struct options *opt)
+{
+	if (opt->nfiles == 0) {
+		fail("show needs a template: rawcraft show FILE.pkt (or a shipped name: arp-request)");
+		return EXIT_INPUT;
+	}
+	struct iface ifc;
+	bool have_iface;
+	if (pick_iface(opt, &ifc, &have_iface))
+		return EXIT_SYSTEM;
+	struct rng rng;
+	if (opt->seeded)
+		rng_seed(&rng, opt->seed);
+	else
+		rng_seed_random(&rng);
+	char err[256];
+	struct builder *b = builder_open(NULL, err, sizeof err);
+	if (!b) {
+		fail("libnet: %s", err);
+		return EXIT_SYSTEM;
+	}
+	struct printer pr;
+	if (printer_open(&pr, opt)) {
+		builder_close(b);
+		return EXIT_SYSTEM;
+	}
+	int rc = EXIT_OK;
+	for (int i = 0; i < opt->nfiles && rc == EXIT_OK; i++)
+		rc = show_file(opt, opt->files[i], have_iface ? &ifc : NULL, &rng, b, &pr);
+	if (printer_close(&pr) && rc == EXIT_OK)
+		rc = EXIT_SYSTEM;
+	builder_close(b);
+	return rc;
+}

@@ -1,0 +1,59 @@
+/* arp.c - ARP for IPv4 over Ethernet (RFC 826). */
+#include <stdio.h>
+
+#include "proto.h"
+
+static const struct field_name htype_names[] = {
+	{ 1, "ethernet", "Ethernet" }, { 6, "ieee802", "IEEE 802" }, { 0, NULL, NULL },
+};
+static const struct field_name ptype_names[] = {
+	{ 0x0800, "ipv4", "IPv4" }, { 0, NULL, NULL },
+};
+static const struct field_name op_names[] = {
+	{ 1, "request", "request" }, { 2, "reply", "reply" },
+	{ 3, "rarp-request", "reverse request" }, { 4, "rarp-reply", "reverse reply" },
+	{ 0, NULL, NULL },
+};
+
+static const struct field arp_fields[] = {
+	[ARP_HTYPE] = { "htype", "Hardware type", 0, 16, FK_UINT, FD_CONST, 1, 0, htype_names, NULL },
+	[ARP_PTYPE] = { "ptype", "Protocol type", 16, 16, FK_UINT, FD_CONST, 0x0800, FF_HEX, ptype_names, NULL },
+	[ARP_HLEN] = { "hlen", "Hardware size", 32, 8, FK_UINT, FD_CONST, 6, 0, NULL, NULL },
+	[ARP_PLEN] = { "plen", "Protocol size", 40, 8, FK_UINT, FD_CONST, 4, 0, NULL, NULL },
+	[ARP_OP] = { "op", "Opcode", 48, 16, FK_UINT, FD_CONST, 1, 0, op_names, NULL },
+	[ARP_SHA] = { "sha", "Sender MAC address", 64, 48, FK_MAC, FD_IFACE_MAC, 0, 0, NULL, NULL },
+	[ARP_SPA] = { "spa", "Sender IP address", 112, 32, FK_IPV4, FD_IFACE_IP, 0, 0, NULL, NULL },
+	[ARP_THA] = { "tha", "Target MAC address", 144, 48, FK_MAC, FD_CONST, 0, 0, NULL, NULL },
+	[ARP_TPA] = { "tpa", "Target IP address", 192, 32, FK_IPV4, FD_REQUIRED, 0, 0, NULL, NULL },
+};
+
+static void arp_title(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	const struct field_name *n = field_name_by_value(&arp_fields[ARP_OP], lv(l, ARP_OP));
+	sb_printf(out, "Address Resolution Protocol (%s)", n ? n->meaning : "unknown opcode");
+}
+
+static void arp_summary(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	char spa[16], tpa[16], sha[24];
+	format_ipv4(lv(l, ARP_SPA), spa, sizeof spa);
+	format_ipv4(lv(l, ARP_TPA), tpa, sizeof tpa);
+	format_mac(lv(l, ARP_SHA), sha, sizeof sha);
+	uint64_t op = lv(l, ARP_OP);
+	if (op == ARP_OP_REQUEST && lv(l, ARP_SPA) == lv(l, ARP_TPA))
+		sb_printf(out, "ARP Gratuitous ARP for %s (request)", spa);
+	else if (op == ARP_OP_REQUEST)
+		sb_printf(out, "ARP Who has %s? Tell %s", tpa, spa);
+	else if (op == ARP_OP_REPLY)
+		sb_printf(out, "ARP %s is at %s", spa, sha);
+	else
+		sb_printf(out, "ARP opcode %u, %s > %s", (unsigned)op, spa, tpa);
+}
+
+const struct layer_def arp_layer = {
+	.id = L_ARP, .name = "arp", .label = "Address Resolution Protocol",
+	.fields = arp_fields, .nfields = ARP_NFIELDS, .min_len = 28,
+	.demux = -1, .csum_field = -1, .title = arp_title, .summary = arp_summary,
+};

@@ -1,0 +1,45 @@
+/* eth.c - Ethernet II (IEEE 802.3 with an EtherType). */
+#include <stdio.h>
+
+#include "proto.h"
+
+const struct field_name ethertype_names[] = {
+	{ 0x0800, "ipv4", "IPv4" }, { 0x0806, "arp", "ARP" },
+	{ 0x86dd, "ipv6", "IPv6" }, { 0x8100, "vlan", "802.1Q Virtual LAN" },
+	{ 0x88a8, "qinq", "802.1ad Provider Bridge (Q-in-Q)" },
+	{ 0x88b5, "experimental", "Local Experimental Ethertype 1" },
+	{ 0, NULL, NULL },
+};
+
+static const struct field eth_fields[] = {
+	[ETH_DST] = { "dst", "Destination", 0, 48, FK_MAC, FD_RESOLVED, 0, 0, NULL, NULL },
+	[ETH_SRC] = { "src", "Source", 48, 48, FK_MAC, FD_IFACE_MAC, 0, 0, NULL, NULL },
+	[ETH_TYPE] = { "type", "Type", 96, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX,
+		       ethertype_names, NULL },
+};
+
+static void eth_title(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	char src[24], dst[24];
+	format_mac(lv(l, ETH_SRC), src, sizeof src);
+	format_mac(lv(l, ETH_DST), dst, sizeof dst);
+	sb_printf(out, "Ethernet II, Src: %s, Dst: %s", src, dst);
+}
+
+static void eth_summary(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	char src[24], dst[24];
+	format_mac(lv(l, ETH_SRC), src, sizeof src);
+	format_mac(lv(l, ETH_DST), dst, sizeof dst);
+	sb_printf(out, "%s > %s ethertype 0x%04x length %zu", src, dst,
+		  (unsigned)lv(l, ETH_TYPE), f->wire_len);
+}
+
+const struct layer_def eth_layer = {
+	.id = L_ETH, .name = "eth", .label = "Ethernet II",
+	.fields = eth_fields, .nfields = ETH_NFIELDS, .min_len = 14,
+	.demux = ETH_TYPE, .csum_field = -1,
+	.title = eth_title, .summary = eth_summary,
+};

@@ -1,0 +1,477 @@
+/* field.c - field kinds: parse from template text, format for output, bit access. */
+#include "field.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TCP_OPTS_MAX 40		/* data offset 15 * 4 - 20 */
+#define PAYLOAD_MAX 65507	/* the most an IPv4 datagram can carry */
+
+/* Flag letters, most significant bit first; printed in the order people say
+ * them (SA, RA, PA, FA), which is not the bit order. */
+static const char tcp_flag_bits[] = "CEUAPRSF";
+static const char tcp_flag_print_order[] = "SFRPAUEC";
+static const char *const tcp_flag_names[] = {
+	"CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN",
+};
+
+uint64_t field_max(const struct field *f)
+{
+	return f->bits >= 64 ? UINT64_MAX : (UINT64_C(1) << f->bits) - 1;
+}
+
+const struct field_name *field_name_by_value(const struct field *f,
+					     uint64_t value)
+{
+	for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
+		if (n->value == value && n->meaning)
+			return n;
+	return NULL;
+}
+
+uint64_t bits_get(const uint8_t *base, unsigned bit_off, unsigned bits)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < bits; i++) {
+		unsigned b = bit_off + i;
+		v = (v << 1) | ((base[b / 8] >> (7 - b % 8)) & 1);
+	}
+	return v;
+}
+
+void bits_put(uint8_t *base, unsigned bit_off, unsigned bits, uint64_t v)
+{
+	for (unsigned i = 0; i < bits; i++) {
+		unsigned b = bit_off + i;
+		uint8_t mask = (uint8_t)(1u << (7 - b % 8));
+		if ((v >> (bits - 1 - i)) & 1)
+			base[b / 8] |= mask;
+		else
+			base[b / 8] &= (uint8_t)~mask;
+	}
+}
+
+int parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	char *end;
+	unsigned long long v;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (!isxdigit((unsigned char)s[2]))
+			return -1;
+		v = strtoull(s + 2, &end, 16);
+	} else {
+		v = strtoull(s, &end, 10);
+	}
+	if (*end != '\0')
+		return -1;
+	if (errno == ERANGE || v > max)
+		return 1;
+	*out = v;
+	return 0;
+}
+
+int parse_mac(const char *s, uint64_t *out)
+{
+	uint64_t mac = 0;
+	for (int i = 0; i < 6; i++) {
+		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+			return -1;
+		char byte[3] = { s[0], s[1], 0 };
+		mac = (mac << 8) | strtoul(byte, NULL, 16);
+		s += 2;
+		if (i < 5) {
+			if (*s != ':' && *s != '-')
+				return -1;
+			s++;
+		}
+	}
+	if (*s)
+		return -1;
+	*out = mac;
+	return 0;
+}
+
+int parse_ipv4(const char *s, uint64_t *out)
+{
+	uint64_t ip = 0;
+	for (int i = 0; i < 4; i++) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		unsigned v = 0;
+		int digits = 0;
+		while (isdigit((unsigned char)*s)) {
+			v = v * 10 + (unsigned)(*s++ - '0');
+			if (++digits > 3 || v > 255)
+				return -1;
+		}
+		ip = (ip << 8) | v;
+		if (i < 3 && *s++ != '.')
+			return -1;
+	}
+	if (*s)
+		return -1;
+	*out = ip;
+	return 0;
+}
+
+static int parse_tcpflags(const char *s, uint64_t *out, char *err, size_t errlen)
+{
+	if (strcmp(s, "none") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (isdigit((unsigned char)s[0])) {
+		int r = parse_uint(s, 0xff, out);
+		if (r)
+			snprintf(err, errlen, "'%s' is %s", s,
+				 r > 0 ? "out of range 0..255" : "not a number");
+		return r ? -1 : 0;
+	}
+	uint64_t v = 0;
+	for (const char *c = s; *c; c++) {
+		const char *p = strchr(tcp_flag_bits, toupper((unsigned char)*c));
+		if (!p || !*c) {
+			snprintf(err, errlen, "'%c' is not a TCP flag: use letters "
+				 "from C E U A P R S F (SA, PA, FA, RA), none, or a number", *c);
+			return -1;
+		}
+		v |= 1u << (7 - (p - tcp_flag_bits));
+	}
+	if (!*s) {
+		snprintf(err, errlen, "empty TCP flags: use letters or none");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* One option at a time into `buf`; returns bytes written or -1. */
+static int tcp_option(const char *opt, uint8_t *buf, size_t room, char *err,
+		      size_t errlen)
+{
+	char name[16];
+	size_t nlen = strcspn(opt, ":");
+	const char *args = opt[nlen] ? opt + nlen + 1 : NULL;
+	if (nlen >= sizeof name)
+		nlen = sizeof name - 1;
+	memcpy(name, opt, nlen);
+	name[nlen] = '\0';
+
+	uint64_t a = 0, b = 0;
+	uint8_t tmp[10];
+	size_t n;
+	if (strcmp(name, "nop") == 0 || strcmp(name, "eol") == 0) {
+		if (args)
+			goto noargs;
+		tmp[0] = name[0] == 'n' ? 1 : 0;
+		n = 1;
+	} else if (strcmp(name, "sackok") == 0) {
+		if (args)
+			goto noargs;
+		tmp[0] = 4;
+		tmp[1] = 2;
+		n = 2;
+	} else if (strcmp(name, "mss") == 0 || strcmp(name, "ws") == 0) {
+		uint64_t max = name[0] == 'm' ? 0xffff : 0xff;
+		if (!args || parse_uint(args, max, &a)) {
+			snprintf(err, errlen, "%s needs a value 0..%llu: %s:N", name,
+				 (unsigned long long)max, name);
+			return -1;
+		}
+		if (name[0] == 'm') {
+			tmp[0] = 2, tmp[1] = 4, tmp[2] = (uint8_t)(a >> 8), tmp[3] = (uint8_t)a;
+			n = 4;
+		} else {
+			tmp[0] = 3, tmp[1] = 3, tmp[2] = (uint8_t)a;
+			n = 3;
+		}
+	} else if (strcmp(name, "ts") == 0) {
+		char va[16] = "", vb[16] = "";
+		const char *colon = args ? strchr(args, ':') : NULL;
+		if (colon && (size_t)(colon - args) < sizeof va && strlen(colon + 1) < sizeof vb) {
+			memcpy(va, args, (size_t)(colon - args));
+			strcpy(vb, colon + 1);
+		}
+		if (!colon || parse_uint(va, 0xffffffff, &a) || parse_uint(vb, 0xffffffff, &b)) {
+			snprintf(err, errlen, "ts needs two 32-bit values: ts:VAL:ECR");
+			return -1;
+		}
+		tmp[0] = 8, tmp[1] = 10;
+		for (int i = 0; i < 4; i++) {
+			tmp[2 + i] = (uint8_t)(a >> (24 - 8 * i));
+			tmp[6 + i] = (uint8_t)(b >> (24 - 8 * i));
+		}
+		n = 10;
+	} else {
+		snprintf(err, errlen, "unknown TCP option '%s': use mss:N, sackok, "
+			 "ts:VAL:ECR, ws:N, nop, eol", name);
+		return -1;
+	}
+	if (n > room) {
+		snprintf(err, errlen, "TCP options exceed %d bytes", TCP_OPTS_MAX);
+		return -1;
+	}
+	memcpy(buf, tmp, n);
+	return (int)n;
+noargs:
+	snprintf(err, errlen, "%s takes no value", name);
+	return -1;
+}
+
+static int parse_tcpopts(const char *s, struct fval *out, char *err, size_t errlen)
+{
+	uint8_t buf[TCP_OPTS_MAX];
+	size_t n = 0;
+	if (strcmp(s, "none") != 0) {
+		const char *p = s;
+		for (;;) {
+			size_t len = strcspn(p, ",");
+			char opt[64];
+			if (len == 0 || len >= sizeof opt) {
+				snprintf(err, errlen, "bad TCP option list '%s': "
+					 "comma-separated, e.g. mss:1460,sackok,nop,ws:7", s);
+				return -1;
+			}
+			memcpy(opt, p, len);
+			opt[len] = '\0';
+			int w = tcp_option(opt, buf + n, sizeof buf - n, err, errlen);
+			if (w < 0)
+				return -1;
+			n += (size_t)w;
+			if (!p[len])
+				break;
+			p += len + 1;
+		}
+	}
+	/* Padding to a 32-bit boundary is the builder's job: keep what was written. */
+	out->bytes = n ? malloc(n) : NULL;
+	if (n && !out->bytes)
+		abort();
+	if (n)
+		memcpy(out->bytes, buf, n);
+	out->len = n;
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int parse_hex(const char *s, size_t len, struct fval *out, char *err,
+		     size_t errlen)
+{
+	uint8_t *buf = malloc(len / 2 + 1);
+	size_t n = 0;
+	int hi = -1;
+	if (!buf)
+		abort();
+	for (size_t i = 0; i < len; i++) {
+		int c = (unsigned char)s[i];
+		if (c == ' ' || c == ':' || c == '\t')
+			continue;
+		int v = hexval(c);
+		if (v < 0) {
+			snprintf(err, errlen, "'%c' is not a hex digit", c);
+			free(buf);
+			return -1;
+		}
+		if (hi < 0) {
+			hi = v;
+		} else {
+			buf[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	if (hi >= 0) {
+		snprintf(err, errlen, "odd number of hex digits");
+		free(buf);
+		return -1;
+	}
+	out->bytes = buf;
+	out->len = n;
+	return 0;
+}
+
+static int parse_file(const char *path, struct fval *out, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	uint8_t *buf = malloc(PAYLOAD_MAX + 1);
+	if (!buf)
+		abort();
+	size_t n = fread(buf, 1, PAYLOAD_MAX + 1, fp);
+	int bad = ferror(fp);
+	fclose(fp);
+	if (bad || n > PAYLOAD_MAX) {
+		snprintf(err, errlen, bad ? "cannot read '%s'" :
+			 "'%s' is larger than the %d bytes a frame can carry",
+			 path, PAYLOAD_MAX);
+		free(buf);
+		return -1;
+	}
+	out->bytes = buf;
+	out->len = n;
+	return 0;
+}
+
+static void names_list(const struct field *f, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++) {
+		if (!n->keyword)
+			continue;
+		int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", n->keyword);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static int parse_number_or_name(const struct field *f, const char *s,
+				uint64_t *out, char *err, size_t errlen)
+{
+	for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
+		if (n->keyword && strcmp(n->keyword, s) == 0) {
+			*out = n->value;
+			return 0;
+		}
+	int r = parse_uint(s, field_max(f), out);
+	if (r == 0)
+		return 0;
+	if (r > 0) {
+		snprintf(err, errlen, "%s is out of range 0..%llu", s,
+			 (unsigned long long)field_max(f));
+		return -1;
+	}
+	char names[200];
+	names_list(f, names, sizeof names);
+	if (names[0])
+		snprintf(err, errlen, "'%s' is not a number or one of: %s", s, names);
+	else
+		snprintf(err, errlen, "'%s' is not a number (decimal or 0x hex)", s);
+	return -1;
+}
+
+int field_parse(const struct field *f, const char *text, size_t len,
+		struct fval *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	if (f->kind == FK_TEXT) {
+		if (len > PAYLOAD_MAX) {
+			snprintf(err, errlen, "text is longer than %d bytes", PAYLOAD_MAX);
+			return -1;
+		}
+		out->bytes = malloc(len ? len : 1);
+		if (!out->bytes)
+			abort();
+		memcpy(out->bytes, text, len);
+		out->len = len;
+		return 0;
+	}
+	if (f->kind == FK_HEX)
+		return parse_hex(text, len, out, err, errlen);
+	if (memchr(text, '\0', len)) {
+		snprintf(err, errlen, "value contains a NUL byte");
+		return -1;
+	}
+	switch (f->kind) {
+	case FK_FILE:
+		return parse_file(text, out, err, errlen);
+	case FK_SIZE: {
+		uint64_t n;
+		int r = parse_uint(text, PAYLOAD_MAX, &n);
+		if (r) {
+			snprintf(err, errlen, r > 0 ? "%s is out of range 0..%d" :
+				 "'%s' is not a byte count (0..%d)", text, PAYLOAD_MAX);
+			return -1;
+		}
+		out->bytes = calloc(1, n ? n : 1);
+		if (!out->bytes)
+			abort();
+		out->len = n;
+		return 0;
+	}
+	case FK_TCPOPTS:
+		return parse_tcpopts(text, out, err, errlen);
+	case FK_TCPFLAGS:
+		return parse_tcpflags(text, &out->u, err, errlen);
+	case FK_MAC:
+		if (parse_mac(text, &out->u) == 0)
+			return 0;
+		snprintf(err, errlen, "'%s' is not a MAC address "
+			 "(six hex pairs: 00:23:aa:69:72:dd)", text);
+		return -1;
+	case FK_IPV4:
+		if (parse_ipv4(text, &out->u) == 0)
+			return 0;
+		snprintf(err, errlen, "'%s' is not an IPv4 address "
+			 "(dotted quad: 192.168.35.1)", text);
+		return -1;
+	case FK_UINT:
+		return parse_number_or_name(f, text, &out->u, err, errlen);
+	default:
+		snprintf(err, errlen, "cannot be set");
+		return -1;
+	}
+}
+
+void format_mac(uint64_t mac, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 (unsigned)(mac >> 40) & 0xff, (unsigned)(mac >> 32) & 0xff,
+		 (unsigned)(mac >> 24) & 0xff, (unsigned)(mac >> 16) & 0xff,
+		 (unsigned)(mac >> 8) & 0xff, (unsigned)mac & 0xff);
+}
+
+void format_ipv4(uint64_t ip, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(ip >> 24) & 0xff,
+		 (unsigned)(ip >> 16) & 0xff, (unsigned)(ip >> 8) & 0xff,
+		 (unsigned)ip & 0xff);
+}
+
+void format_tcpflags_letters(uint64_t flags, char *buf, size_t len)
+{
+	size_t n = 0;
+	for (const char *c = tcp_flag_print_order; *c && n + 1 < len; c++) {
+		unsigned bit = 7 - (unsigned)(strchr(tcp_flag_bits, *c) - tcp_flag_bits);
+		if (flags & (1u << bit))
+			buf[n++] = *c;
+	}
+	if (n == 0 && len > 4) {
+		strcpy(buf, "none");
+		return;
+	}
+	buf[n] = '\0';
+}
+
+void format_tcpflags_names(uint64_t flags, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (const char *c = tcp_flag_print_order; *c; c++) {
+		unsigned idx = (unsigned)(strchr(tcp_flag_bits, *c) - tcp_flag_bits);
+		if (!(flags & (1u << (7 - idx))))
+			continue;
+		int w = snprintf(buf + n, len - n, "%s%s", n ? ", " : "", tcp_flag_names[idx]);
+		if (w < 0 || (size_t)w >= len - n)
+			return;
+		n += (size_t)w;
+	}
+	if (n == 0)
+		snprintf(buf, len, "none");
+}

@@ -1,0 +1,95 @@
+/*
+ * field.h - the one description of a header field.
+ *
+ * Every layer is a table of these rows.  The template parser reads the names,
+ * kinds and ranges; the builder reads offsets, widths and defaults; the
+ * decoder reads offsets and widths back; the printers read labels, meanings
+ * and flags.  Adding a field is adding a row.
+ */
+#ifndef CRAFT_FIELD_H
+#define CRAFT_FIELD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum field_kind {
+	FK_UINT,	/* unsigned integer, `bits` wide, big-endian on the wire */
+	FK_MAC,		/* 48-bit hardware address */
+	FK_IPV4,	/* 32-bit IPv4 address */
+	FK_TCPFLAGS,	/* 8 flag bits written as letters CEUAPRSF */
+	FK_TCPOPTS,	/* variable: mss:N,sackok,ts:V:E,ws:N,nop,eol */
+	FK_TEXT,	/* variable: payload given as (escaped) text */
+	FK_HEX,		/* variable: payload given as hex digits */
+	FK_FILE,	/* variable: payload read from a file */
+	FK_SIZE,	/* variable: payload of N zero bytes */
+};
+
+enum field_default {
+	FD_CONST,	/* `dflt` */
+	FD_RANDOM,	/* drawn from the seeded PRNG over the whole width */
+	FD_EPHEMERAL,	/* drawn from Linux's ephemeral port range */
+	FD_COMPUTED,	/* lengths, checksums, next-layer types: from the bytes */
+	FD_IFACE_MAC,	/* the interface's hardware address */
+	FD_IFACE_IP,	/* the interface's IPv4 address */
+	FD_REQUIRED,	/* the template must give it */
+	FD_ABSENT,	/* optional and empty (TCP options, payload forms) */
+	FD_RESOLVED,	/* eth dst: broadcast, the ARP target, or ARP-resolved */
+};
+
+/* Field flags. */
+#define FF_HEX		0x01	/* print as 0x%0*x */
+#define FF_CHECKSUM	0x02	/* verified by the layer's checksum hook */
+#define FF_ALIAS	0x04	/* a view of bits another field covers (dscp) */
+#define FF_VARIABLE	0x08	/* bytes after the fixed header, not bit-addressed */
+#define FF_WORDS	0x10	/* a count of 32-bit words: print the bytes too */
+
+/* A well-known value: `keyword` is accepted in templates, `meaning` printed. */
+struct field_name {
+	uint64_t value;
+	const char *keyword;
+	const char *meaning;
+};
+
+struct field {
+	const char *name;	/* template key: "ttl" */
+	const char *label;	/* Wireshark-style label: "Time to Live" */
+	uint16_t bit_off;	/* from the start of the layer */
+	uint8_t bits;		/* width; 0 for variable-length fields */
+	enum field_kind kind;
+	enum field_default dflt_kind;
+	uint64_t dflt;
+	unsigned flags;
+	const struct field_name *names;	/* NULL-keyword/meaning terminated */
+	/* A legal value that is almost surely a mistake; NULL or the reason. */
+	const char *(*lint)(uint64_t value);
+};
+
+/* A field's value: an integer for fixed fields, bytes for variable ones. */
+struct fval {
+	uint64_t u;
+	uint8_t *bytes;
+	size_t len;
+};
+
+uint64_t field_max(const struct field *f);
+const struct field_name *field_name_by_value(const struct field *f,
+					     uint64_t value);
+
+/* Bit-addressed big-endian access; the caller guarantees the bounds. */
+uint64_t bits_get(const uint8_t *base, unsigned bit_off, unsigned bits);
+void bits_put(uint8_t *base, unsigned bit_off, unsigned bits, uint64_t v);
+
+/* Text <-> value.  Errors go to `err` (one line, no position). */
+int field_parse(const struct field *f, const char *text, size_t len,
+		struct fval *out, char *err, size_t errlen);
+int parse_mac(const char *s, uint64_t *out);
+int parse_ipv4(const char *s, uint64_t *out);
+int parse_uint(const char *s, uint64_t max, uint64_t *out);
+
+/* Formatting for output; `buf` gets at least 64 bytes for fixed kinds. */
+void format_mac(uint64_t mac, char *buf, size_t len);
+void format_ipv4(uint64_t ip, char *buf, size_t len);
+void format_tcpflags_letters(uint64_t flags, char *buf, size_t len);
+void format_tcpflags_names(uint64_t flags, char *buf, size_t len);
+
+#endif

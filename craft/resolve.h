@@ -1,0 +1,29 @@
+/*
+ * resolve.h - fill every field the template left out: constants, random
+ * draws, interface addresses, next-layer types, and the next hop's MAC.
+ * Lengths and checksums are left to the builder, which sees the bytes.
+ */
+#ifndef CRAFT_RESOLVE_H
+#define CRAFT_RESOLVE_H
+
+#include <stdint.h>
+
+#include "diag.h"
+#include "iface.h"
+#include "layer.h"
+#include "rng.h"
+
+struct resolve_env {
+	const char *file;
+	const struct iface *iface;	/* NULL: none given and no default route */
+	struct rng *rng;
+	/* Finds the MAC for an IPv4 destination (ARP for the next hop); NULL
+	 * leaves a placeholder and sets frame.eth_dst_unresolved. */
+	int (*nexthop_mac)(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d);
+	void *ctx;
+};
+
+/* Re-running it draws new random values; given fields never change. */
+int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d);
+
+#endif

@@ -1,0 +1,32 @@
+/* rng.c - splitmix64: tiny, fast, and the same sequence on every machine. */
+#include "rng.h"
+
+#include <sys/random.h>
+#include <time.h>
+
+void rng_seed(struct rng *r, uint64_t seed)
+{
+	r->state = seed;
+}
+
+void rng_seed_random(struct rng *r)
+{
+	uint64_t seed;
+	if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+		seed = (uint64_t)time(NULL) ^ (uint64_t)clock();
+	rng_seed(r, seed);
+}
+
+uint64_t rng_next(struct rng *r)
+{
+	uint64_t z = (r->state += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+uint64_t rng_range(struct rng *r, uint64_t lo, uint64_t hi)
+{
+	uint64_t span = hi - lo + 1;
+	return span ? lo + rng_next(r) % span : rng_next(r);
+}

@@ -1,0 +1,26 @@
+/*
+ * strbuf.h - a growing string the library formats into, so that it never
+ * prints: the CLI decides where text goes.
+ */
+#ifndef CRAFT_STRBUF_H
+#define CRAFT_STRBUF_H
+
+#include <stddef.h>
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+void sb_init(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+void sb_reset(struct strbuf *sb);
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_putc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Appends `s` as a JSON string literal, quotes included. */
+void sb_json_str(struct strbuf *sb, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,84 @@
+/* tcp.c - Transmission Control Protocol header (RFC 9293) and its options. */
+#include <stdio.h>
+
+#include "proto.h"
+#include "transport.h"
+
+static const char *lint_flags(uint64_t v)
+{
+	if ((v & TCP_F_SYN) && (v & TCP_F_FIN))
+		return "SYN and FIN together: most stacks and firewalls drop it";
+	if ((v & TCP_F_SYN) && (v & TCP_F_RST))
+		return "SYN and RST together: no stack sends this";
+	return NULL;
+}
+
+static const char *lint_port(uint64_t v)
+{
+	return v == 0 ? "port 0 is reserved: stacks answer with RST or drop it" : NULL;
+}
+
+static const struct field tcp_fields[] = {
+	[TCP_SPORT] = { "sport", "Source Port", 0, 16, FK_UINT, FD_EPHEMERAL, 0, 0, NULL, NULL },
+	[TCP_DPORT] = { "dport", "Destination Port", 16, 16, FK_UINT, FD_REQUIRED, 0, 0, NULL, lint_port },
+	[TCP_SEQ] = { "seq", "Sequence Number", 32, 32, FK_UINT, FD_RANDOM, 0, 0, NULL, NULL },
+	[TCP_ACK] = { "ack", "Acknowledgment Number", 64, 32, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
+	[TCP_OFF] = { "off", "Header Length", 96, 4, FK_UINT, FD_COMPUTED, 0, FF_WORDS, NULL, NULL },
+	[TCP_RES] = { "res", "Reserved", 100, 4, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
+	[TCP_FLAGS] = { "flags", "Flags", 104, 8, FK_TCPFLAGS, FD_CONST, TCP_F_SYN, FF_HEX, NULL, lint_flags },
+	[TCP_WIN] = { "win", "Window", 112, 16, FK_UINT, FD_CONST, 64240, 0, NULL, NULL },
+	[TCP_CSUM] = { "csum", "Checksum", 128, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
+	[TCP_URP] = { "urp", "Urgent Pointer", 144, 16, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
+	[TCP_OPTS] = { "opts", "Options", 160, 0, FK_TCPOPTS, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL },
+};
+
+static size_t tcp_header_len(const struct layer *l)
+{
+	return (size_t)lv(l, TCP_OFF) * 4;
+}
+
+static bool tcp_checksum(const struct frame *f, size_t idx, uint16_t *want,
+			 uint32_t *partial)
+{
+	return transport_checksum(f, idx, 6, 16, want, partial);
+}
+
+static void tcp_title(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	sb_printf(out, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u",
+		  (unsigned)lv(l, TCP_SPORT), (unsigned)lv(l, TCP_DPORT),
+		  (unsigned)lv(l, TCP_SEQ));
+	if (lv(l, TCP_FLAGS) & TCP_F_ACK)
+		sb_printf(out, ", Ack: %u", (unsigned)lv(l, TCP_ACK));
+	sb_printf(out, ", Len: %zu", tcp_segment_len(f, idx));
+}
+
+size_t tcp_segment_len(const struct frame *f, size_t idx)
+{
+	const struct layer *l = &f->layer[idx];
+	size_t end = idx > 0 && f->layer[idx - 1].def->id == L_IPV4 ?
+		ipv4_payload_end(f, idx - 1) : f->len;
+	size_t start = l->off + l->hdr_len;
+	return end > start ? end - start : 0;
+}
+
+static void tcp_summary(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	char flags[64];
+	format_tcpflags_names(lv(l, TCP_FLAGS), flags, sizeof flags);
+	transport_endpoints(f, idx, lv(l, TCP_SPORT), lv(l, TCP_DPORT), out);
+	sb_printf(out, " TCP [%s] seq=%u", flags, (unsigned)lv(l, TCP_SEQ));
+	if (lv(l, TCP_FLAGS) & TCP_F_ACK)
+		sb_printf(out, " ack=%u", (unsigned)lv(l, TCP_ACK));
+	sb_printf(out, " win=%u len=%zu", (unsigned)lv(l, TCP_WIN), tcp_segment_len(f, idx));
+}
+
+const struct layer_def tcp_layer = {
+	.id = L_TCP, .name = "tcp", .label = "Transmission Control Protocol",
+	.fields = tcp_fields, .nfields = TCP_NFIELDS, .min_len = 20,
+	.demux = -1, .csum_field = TCP_CSUM,
+	.header_len = tcp_header_len, .checksum = tcp_checksum,
+	.title = tcp_title, .summary = tcp_summary,
+};

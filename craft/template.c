@@ -1,0 +1,275 @@
+/* template.c - the `.pkt` language: one layer per line, field=value items. */
+#include "template.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+
+static void list_layers(char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < L_COUNT; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+				      craft_layers[i]->name);
+}
+
+static void list_fields(const struct layer_def *def, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < def->nfields && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+				      def->fields[i].name);
+}
+
+static void list_followers(enum layer_id outer, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < L_COUNT && n < len; i++)
+		if (layer_can_follow(outer, (enum layer_id)i))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      craft_layers[i]->name);
+}
+
+static bool overlaps(const struct field *a, const struct field *b)
+{
+	if (!a->bits || !b->bits)
+		return false;
+	return a->bit_off < b->bit_off + b->bits && b->bit_off < a->bit_off + a->bits;
+}
+
+static int place_layer(const struct template_ctx *tc, struct frame *f,
+		       const struct layer_def *def, struct srcpos pos,
+		       struct diag *d)
+{
+	char list[200];
+	if (f->nlayers == 0 && def->id != L_ETH) {
+		/* The eth line may be left out: it is implied with its defaults. */
+		f->layer[0] = (struct layer){ .def = &eth_layer, .pos = pos };
+		f->nlayers = 1;
+	}
+	if (f->nlayers > 0 && def->id == L_ETH) {
+		diag_set(d, tc->file, pos.line, pos.col,
+			 "eth must be the first layer (it may also be left out)");
+		return -1;
+	}
+	if (f->nlayers > 0) {
+		enum layer_id prev = f->layer[f->nlayers - 1].def->id;
+		if (!layer_can_follow(prev, def->id)) {
+			list_followers(prev, list, sizeof list);
+			if (list[0])
+				diag_set(d, tc->file, pos.line, pos.col,
+					 "%s cannot follow %s: after %s comes %s", def->name,
+					 craft_layers[prev]->name, craft_layers[prev]->name, list);
+			else
+				diag_set(d, tc->file, pos.line, pos.col,
+					 "%s cannot follow %s: nothing comes after %s",
+					 def->name, craft_layers[prev]->name, craft_layers[prev]->name);
+			return -1;
+		}
+	}
+	if (f->nlayers == MAX_LAYERS) {
+		diag_set(d, tc->file, pos.line, pos.col, "too many layers: at most %d",
+			 MAX_LAYERS);
+		return -1;
+	}
+	f->layer[f->nlayers++] = (struct layer){ .def = def, .pos = pos };
+	return 0;
+}
+
+static void payload_path(const struct template_ctx *tc, struct strbuf *value)
+{
+	if (!tc->dir || !tc->dir[0] || value->len == 0 || value->s[0] == '/')
+		return;
+	struct strbuf p;
+	sb_init(&p);
+	sb_printf(&p, "%s/%s", tc->dir, value->s);
+	sb_reset(value);
+	sb_add(value, p.s, p.len);
+	sb_free(&p);
+}
+
+static int parse_item(const struct template_ctx *tc, struct lexer *lx,
+		      struct layer *l, struct diag *d)
+{
+	const struct layer_def *def = l->def;
+	struct srcpos kpos = lex_pos(lx);
+	const char *key;
+	size_t klen = lex_word(lx, &key);
+	if (klen == 0) {
+		diag_set(d, tc->file, kpos.line, kpos.col,
+			 "expected field=value, found '%c'", lx->ln->s[lx->i]);
+		return -1;
+	}
+	if (lx->i >= lx->ln->len || lx->ln->s[lx->i] != '=') {
+		diag_set(d, tc->file, kpos.line, kpos.col,
+			 "expected '=' after '%.*s': write %.*s=VALUE",
+			 (int)klen, key, (int)klen, key);
+		return -1;
+	}
+	lx->i++;
+	int fi = layer_field_index(def, key, klen);
+	if (fi < 0) {
+		char list[300];
+		list_fields(def, list, sizeof list);
+		diag_set(d, tc->file, kpos.line, kpos.col,
+			 "%s has no field '%.*s': its fields are %s", def->name,
+			 (int)klen, key, list);
+		return -1;
+	}
+	const struct field *fd = &def->fields[fi];
+	if (l->given & (1u << fi)) {
+		diag_set(d, tc->file, kpos.line, kpos.col,
+			 "%s %s given twice (first at %u:%u)", def->name, fd->name,
+			 l->fpos[fi].line, l->fpos[fi].col);
+		return -1;
+	}
+	for (size_t k = 0; k < def->nfields; k++) {
+		const struct field *other = &def->fields[k];
+		bool clash = (l->given & (1u << k)) &&
+			(overlaps(fd, other) ||
+			 (def->id == L_PAYLOAD && (fd->flags & other->flags & FF_VARIABLE)));
+		if (!clash)
+			continue;
+		if (def->id == L_PAYLOAD)
+			diag_set(d, tc->file, kpos.line, kpos.col,
+				 "payload takes exactly one of text, hex, file, size "
+				 "(%s given at %u:%u)", other->name, l->fpos[k].line,
+				 l->fpos[k].col);
+		else
+			diag_set(d, tc->file, kpos.line, kpos.col,
+				 "%s %s sets bits that %s (at %u:%u) already sets: give one of them",
+				 def->name, fd->name, other->name, l->fpos[k].line, l->fpos[k].col);
+		return -1;
+	}
+
+	struct srcpos vpos = lex_pos(lx);
+	struct strbuf value;
+	sb_init(&value);
+	sb_puts(&value, "");
+	if (lex_value(lx, &value, d)) {
+		sb_free(&value);
+		return -1;
+	}
+	int rc = -1;
+	if (value.len == 0 && fd->kind != FK_TEXT) {
+		diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: empty value",
+			 def->name, fd->name);
+		goto out;
+	}
+	l->fpos[fi] = vpos;
+	if (fd->bits && strcmp(value.s, "random") == 0) {
+		l->random |= 1u << fi;
+		l->given |= 1u << fi;
+		rc = 0;
+		goto out;
+	}
+	if (fd->kind == FK_FILE)
+		payload_path(tc, &value);
+	char err[400];
+	if (field_parse(fd, value.s, value.len, &l->val[fi], err, sizeof err)) {
+		diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: %s", def->name,
+			 fd->name, err);
+		goto out;
+	}
+	l->given |= 1u << fi;
+	const char *why = fd->lint ? fd->lint(l->val[fi].u) : NULL;
+	if (why && tc->warn) {
+		struct diag w;
+		diag_set(&w, tc->file, vpos.line, vpos.col, "%s %s=%s: %s", def->name,
+			 fd->name, value.s, why);
+		tc->warn(tc->warn_ctx, &w);
+	}
+	rc = 0;
+out:
+	sb_free(&value);
+	return rc;
+}
+
+int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
+		      struct frame *f, struct diag *d)
+{
+	struct lexer lx = { .ln = ln, .i = 0, .file = tc->file, .vars = tc->vars };
+	lex_skip_space(&lx);
+	if (lex_at_end(&lx))
+		return 0;
+	struct srcpos pos = lex_pos(&lx);
+	const char *name;
+	size_t nlen = lex_word(&lx, &name);
+	const struct layer_def *def = nlen ? layer_by_name(name, nlen) : NULL;
+	if (!def) {
+		char list[200];
+		list_layers(list, sizeof list);
+		if (nlen)
+			diag_set(d, tc->file, pos.line, pos.col,
+				 "unknown layer '%.*s': layers are %s", (int)nlen, name, list);
+		else
+			diag_set(d, tc->file, pos.line, pos.col,
+				 "expected a layer name (%s)", list);
+		return -1;
+	}
+	if (lx.i < ln->len && ln->s[lx.i] != ' ' && ln->s[lx.i] != '\t' && ln->s[lx.i] != '#') {
+		struct srcpos at = lex_pos(&lx);
+		diag_set(d, tc->file, at.line, at.col,
+			 "expected a space after the layer name '%s'", def->name);
+		return -1;
+	}
+	if (place_layer(tc, f, def, pos, d))
+		return -1;
+	struct layer *l = &f->layer[f->nlayers - 1];
+	for (;;) {
+		lex_skip_space(&lx);
+		if (lex_at_end(&lx))
+			return 0;
+		if (parse_item(tc, &lx, l, d))
+			return -1;
+	}
+}
+
+int template_finish(const struct template_ctx *tc, struct frame *f,
+		    struct diag *d)
+{
+	if (f->nlayers == 0) {
+		diag_set(d, tc->file, 1, 1,
+			 "empty template: write at least one layer line, e.g. 'arp tpa=10.0.0.2'");
+		return -1;
+	}
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		const struct layer_def *def = l->def;
+		if (def->id == L_PAYLOAD && !l->given) {
+			diag_set(d, tc->file, l->pos.line, l->pos.col,
+				 "payload needs one of text=, hex=, file=, size=");
+			return -1;
+		}
+		for (size_t k = 0; k < def->nfields; k++)
+			if (def->fields[k].dflt_kind == FD_REQUIRED && !(l->given & (1u << k))) {
+				diag_set(d, tc->file, l->pos.line, l->pos.col,
+					 "%s needs %s=: the %s has no default", def->name,
+					 def->fields[k].name, def->fields[k].label);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+int template_parse(const struct template_ctx *tc, const char *text, size_t len,
+		   struct frame *f, struct diag *d)
+{
+	struct src src;
+	memset(f, 0, sizeof *f);
+	src_split(&src, text, len);
+	int rc = 0;
+	for (size_t i = 0; i < src.nlines && rc == 0; i++)
+		rc = template_add_line(tc, &src.lines[i], f, d);
+	if (rc == 0)
+		rc = template_finish(tc, f, d);
+	src_free(&src);
+	if (rc)
+		frame_free(f);
+	return rc;
+}

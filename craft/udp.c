@@ -1,0 +1,42 @@
+/* udp.c - User Datagram Protocol (RFC 768). */
+#include "proto.h"
+#include "transport.h"
+
+static const struct field udp_fields[] = {
+	[UDP_SPORT] = { "sport", "Source Port", 0, 16, FK_UINT, FD_EPHEMERAL, 0, 0, NULL, NULL },
+	[UDP_DPORT] = { "dport", "Destination Port", 16, 16, FK_UINT, FD_REQUIRED, 0, 0, NULL, NULL },
+	[UDP_LEN] = { "len", "Length", 32, 16, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL },
+	[UDP_CSUM] = { "csum", "Checksum", 48, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
+};
+
+static bool udp_checksum(const struct frame *f, size_t idx, uint16_t *want,
+			 uint32_t *partial)
+{
+	if (!transport_checksum(f, idx, 17, 6, want, partial))
+		return false;
+	if (*want == 0)		/* zero means "no checksum": send all ones */
+		*want = 0xffff;
+	return true;
+}
+
+static void udp_title(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	sb_printf(out, "User Datagram Protocol, Src Port: %u, Dst Port: %u",
+		  (unsigned)lv(l, UDP_SPORT), (unsigned)lv(l, UDP_DPORT));
+}
+
+static void udp_summary(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	transport_endpoints(f, idx, lv(l, UDP_SPORT), lv(l, UDP_DPORT), out);
+	uint64_t len = lv(l, UDP_LEN);
+	sb_printf(out, " UDP len=%u", len >= 8 ? (unsigned)(len - 8) : 0u);
+}
+
+const struct layer_def udp_layer = {
+	.id = L_UDP, .name = "udp", .label = "User Datagram Protocol",
+	.fields = udp_fields, .nfields = UDP_NFIELDS, .min_len = 8,
+	.demux = -1, .csum_field = UDP_CSUM, .checksum = udp_checksum,
+	.title = udp_title, .summary = udp_summary,
+};

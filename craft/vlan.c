@@ -1,0 +1,39 @@
+/* vlan.c - IEEE 802.1Q tag: priority, drop eligible, VLAN id, inner type. */
+#include "proto.h"
+
+
+static const struct field_name pcp_names[] = {
+	{ 0, NULL, "Best Effort (default)" }, { 1, NULL, "Background" },
+	{ 2, NULL, "Excellent Effort" }, { 3, NULL, "Critical Applications" },
+	{ 4, NULL, "Video, < 100ms latency and jitter" },
+	{ 5, NULL, "Voice, < 10ms latency and jitter" },
+	{ 6, NULL, "Internetwork Control" }, { 7, NULL, "Network Control" },
+	{ 0, NULL, NULL },
+};
+
+static const char *lint_vid(uint64_t v)
+{
+	return v == 4095 ? "VLAN id 4095 is reserved; switches drop it" : NULL;
+}
+
+static const struct field vlan_fields[] = {
+	[VLAN_PCP] = { "pcp", "Priority", 0, 3, FK_UINT, FD_CONST, 0, 0, pcp_names, NULL },
+	[VLAN_DEI] = { "dei", "DEI", 3, 1, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
+	[VLAN_ID] = { "id", "ID", 4, 12, FK_UINT, FD_CONST, 1, 0, NULL, lint_vid },
+	[VLAN_TYPE] = { "type", "Type", 16, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX,
+			ethertype_names, NULL },
+};
+
+static void vlan_title(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	sb_printf(out, "802.1Q Virtual LAN, PRI: %u, DEI: %u, ID: %u",
+		  (unsigned)lv(l, VLAN_PCP), (unsigned)lv(l, VLAN_DEI),
+		  (unsigned)lv(l, VLAN_ID));
+}
+
+const struct layer_def vlan_layer = {
+	.id = L_VLAN, .name = "vlan", .label = "802.1Q Virtual LAN",
+	.fields = vlan_fields, .nfields = VLAN_NFIELDS, .min_len = 4,
+	.demux = VLAN_TYPE, .csum_field = -1, .title = vlan_title,
+};
