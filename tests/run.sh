@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every suite, first with ./rawcraft, then with the ASan+UBSan build,
+# and the cmocka and fuzz targets.  Suites print TAP lines ("ok - name",
+# "not ok - name: why"); the last line here is "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+root=$PWD
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99
+export PY=/usr/bin/python3	# Debian's, where python3-scapy lives
+export RAWCRAFT_TEMPLATES=$root/templates
+pass=0 fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+tally() {	# tally LABEL: reads TAP on stdin
+	local label=$1 line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) pass=$((pass + 1)) ;;
+		"not ok "*) fail=$((fail + 1)); echo "FAIL [$label] ${line#not ok }" ;;
+		*) continue ;;
+		esac
+	done
+}
+
+suite() {	# suite LABEL BINARY SCRIPT
+	local label=$1 bin=$2 script=$3 rc
+	RAWCRAFT=$bin "$script" >"$log" 2>&1
+	rc=$?
+	tally "$label $(basename "$script" .sh)" <"$log"
+	if ! grep -qE '^(not )?ok ' "$log"; then
+		fail=$((fail + 1))
+		echo "FAIL [$label $(basename "$script" .sh)] reported no results (exit $rc):"
+		tail -20 "$log"
+	elif [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
+		fail=$((fail + 1))
+		echo "FAIL [$label $(basename "$script" .sh)] exited $rc after passing tests:"
+		tail -20 "$log"
+	fi
+}
+
+for s in tests/suites/*.sh; do
+	suite rel "$root/rawcraft" "$s"
+	suite asan "$root/build/asan/rawcraft" "$s"
+done
+for u in build/asan/unit/test_*; do
+	[ -x "$u" ] || continue
+	CMOCKA_MESSAGE_OUTPUT=TAP "$u" >"$log" 2>&1
+	rc=$?
+	tally "unit $(basename "$u")" <"$log"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
+		fail=$((fail + 1)); echo "FAIL [unit $(basename "$u")] exited $rc"; tail -20 "$log"
+	fi
+done
+if [ -x tests/fuzz/run.sh ]; then
+	tests/fuzz/run.sh >"$log" 2>&1
+	tally fuzz <"$log"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
