@@ -63,5 +63,6 @@ char *load_template(const char *name, char **path_out, size_t *len);
 
 int cmd_show(struct options *opt);
 int cmd_decode(struct options *opt);
+int cmd_fields(struct options *opt);
 
 #endif

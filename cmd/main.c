@@ -11,6 +11,7 @@ static void usage(FILE *out)
 {
 	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-x] [--json] [-w out.pcap] [-i IF]\n"
 	      "       rawcraft decode FILE.pcap [-v] [-x] [--json]\n"
+	      "       rawcraft fields [LAYER]...    every layer's fields, widths and defaults\n"
 	      "\n"
 	      "FILE is a .pkt template or the name of a shipped one (arp-request, tcp-syn, ...).\n"
 	      "  -D K=V      set ${K} in the template\n"
@@ -124,8 +125,10 @@ int main(int argc, char **argv)
 		rc = cmd_show(&opt);
 	} else if (strcmp(opt.cmd, "decode") == 0) {
 		rc = cmd_decode(&opt);
+	} else if (strcmp(opt.cmd, "fields") == 0) {
+		rc = cmd_fields(&opt);
 	} else {
-		fail("unknown command '%s': use show or decode (see rawcraft --help)", opt.cmd);
+		fail("unknown command '%s': use show, decode or fields (see rawcraft --help)", opt.cmd);
 	}
 out:
 	vars_free(&opt.vars);

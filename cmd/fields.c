@@ -1,0 +1,75 @@
+/* fields.c - `rawcraft fields [LAYER]`: the field tables, printed from the tables. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../craft/field.h"
+#include "../craft/layer.h"
+#include "cli.h"
+
+static const char *default_text(const struct field *f, char *buf, size_t len)
+{
+	switch (f->dflt_kind) {
+	case FD_CONST:
+		if (f->kind == FK_TCPFLAGS) {
+			format_tcpflags_letters(f->dflt, buf, len);
+			return buf;
+		}
+		if (f->names)
+			for (const struct field_name *n = f->names; n->keyword || n->meaning; n++)
+				if (n->value == f->dflt && n->keyword) {
+					snprintf(buf, len, "%s", n->keyword);
+					return buf;
+				}
+		snprintf(buf, len, (f->flags & FF_HEX) ? "0x%llx" : "%llu",
+			 (unsigned long long)f->dflt);
+		return buf;
+	case FD_RANDOM: return "random";
+	case FD_EPHEMERAL: return "random ephemeral (32768-60999)";
+	case FD_COMPUTED: return "computed";
+	case FD_IFACE_MAC: return "interface MAC";
+	case FD_IFACE_IP: return "interface IPv4";
+	case FD_REQUIRED: return "(required)";
+	case FD_ABSENT: return "none";
+	case FD_RESOLVED: return "broadcast for ARP, else the next hop's MAC";
+	}
+	return "";
+}
+
+static void print_layer(const struct layer_def *d)
+{
+	printf("%s - %s (%zu-byte header)\n", d->name, d->label, d->min_len);
+	for (size_t i = 0; i < d->nfields; i++) {
+		const struct field *f = &d->fields[i];
+		char width[24], dflt[64];
+		if (f->bits)
+			snprintf(width, sizeof width, "%u bits @%u", f->bits, f->bit_off);
+		else
+			snprintf(width, sizeof width, "variable");
+		printf("  %-6s %-34s %-14s default: %s", f->name, f->label, width,
+		       default_text(f, dflt, sizeof dflt));
+		int named = 0;
+		for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
+			if (n->keyword)
+				printf("%s%s=%llu", named++ ? ", " : "; names: ", n->keyword,
+				       (unsigned long long)n->value);
+		putchar('\n');
+	}
+}
+
+int cmd_fields(struct options *opt)
+{
+	for (int i = 0; i < L_COUNT; i++) {
+		const struct layer_def *d = craft_layers[i];
+		bool wanted = opt->nfiles == 0;
+		for (int k = 0; k < opt->nfiles; k++)
+			wanted |= strcmp(opt->files[k], d->name) == 0;
+		if (wanted)
+			print_layer(d);
+	}
+	for (int k = 0; k < opt->nfiles; k++)
+		if (!layer_by_name(opt->files[k], strlen(opt->files[k]))) {
+			fail("unknown layer '%s'", opt->files[k]);
+			return EXIT_INPUT;
+		}
+	return EXIT_OK;
+}
