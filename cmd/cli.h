@@ -31,6 +31,10 @@ struct options {
 	bool seeded;
 	uint64_t seed;
 	unsigned long count;
+	long timeout_us, interval_us;	/* -t, --interval / --rate */
+	bool interval_set;
+	const char *expect;		/* --expect MATCH */
+	bool no_expect;
 	struct vars vars;
 };
 
@@ -44,9 +48,18 @@ struct printer {
 	struct timeval first;
 };
 
+/* Decorations of one printed frame; every member may be NULL/false. */
+struct frame_note {
+	const char *prefix, *suffix;	/* around the summary line */
+	const char *json;		/* extra JSON members */
+	bool brief;			/* summary only, even with -v/-x */
+};
+
 int printer_open(struct printer *p, const struct options *opt);
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
-		   const char *prefix);
+		   const struct frame_note *note);
+/* Into the -w pcap only. */
+void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts);
 int printer_close(struct printer *p);
 
 void print_diag(const char *kind, const struct diag *d);
@@ -64,5 +77,6 @@ char *load_template(const char *name, char **path_out, size_t *len);
 int cmd_show(struct options *opt);
 int cmd_decode(struct options *opt);
 int cmd_fields(struct options *opt);
+int cmd_send(struct options *opt);
 
 #endif

@@ -159,7 +159,7 @@ int printer_open(struct printer *p, const struct options *opt)
 }
 
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
-		   const char *prefix)
+		   const struct frame_note *note)
 {
 	struct strbuf out;
 	sb_init(&out);
@@ -169,21 +169,30 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 		p->first = *ts;
 	if (p->opt->json) {
 		double t = (double)ts->tv_sec + (double)ts->tv_usec / 1e6;
-		describe_json(f, p->frames, &t, &out);
+		describe_json_with(f, p->frames, &t, note ? note->json : NULL, &out);
 	} else {
-		if (prefix)
-			sb_puts(&out, prefix);
+		if (note && note->prefix)
+			sb_puts(&out, note->prefix);
 		describe_summary(f, &out);
+		if (note && note->suffix)
+			sb_puts(&out, note->suffix);
 		sb_putc(&out, '\n');
-		if (p->opt->verbose)
+		bool detail = !note || !note->brief;
+		if (detail && p->opt->verbose)
 			describe_tree(f, p->frames, &p->conv, &out);
-		if (p->opt->hex)
+		if (detail && p->opt->hex)
 			describe_hex(f, &out);
-		if (p->opt->verbose || p->opt->hex)
+		if (detail && (p->opt->verbose || p->opt->hex))
 			sb_putc(&out, '\n');
 	}
 	fwrite(out.s, 1, out.len, stdout);
 	sb_free(&out);
+	if (p->pcap)
+		pcap_out_write(p->pcap, f->bytes, f->len, ts);
+}
+
+void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts)
+{
 	if (p->pcap)
 		pcap_out_write(p->pcap, f->bytes, f->len, ts);
 }

@@ -38,7 +38,8 @@ int cmd_decode(struct options *opt)
 			rel.tv_sec = rel.tv_usec = 0;
 		snprintf(prefix, sizeof prefix, "%u %ld.%06ld ", pr.frames + 1,
 			 (long)rel.tv_sec, (long)rel.tv_usec);
-		printer_frame(&pr, &f, &ts, prefix);
+		struct frame_note note = { .prefix = prefix };
+		printer_frame(&pr, &f, &ts, &note);
 		frame_free(&f);
 	}
 	if (got < 0) {

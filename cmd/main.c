@@ -4,12 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../craft/duration.h"
 #include "../craft/field.h"
 #include "cli.h"
 
 static void usage(FILE *out)
 {
 	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-x] [--json] [-w out.pcap] [-i IF]\n"
+	      "       rawcraft send FILE [-i IF] [-D K=V]... [-c N] [--interval D | --rate PPS]\n"
+	      "                     [--expect MATCH | --no-expect] [-t TIMEOUT] [-v] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft decode FILE.pcap [-v] [-x] [--json]\n"
 	      "       rawcraft fields [LAYER]...    every layer's fields, widths and defaults\n"
 	      "\n"
@@ -21,13 +24,18 @@ static void usage(FILE *out)
 	      "  -x          a hex dump with offsets and an ASCII column\n"
 	      "  --json      one JSON object per frame\n"
 	      "  -w FILE     also write the frames to a pcap file\n"
-	      "  -i IF       take source addresses from IF (default: the default route's)\n"
+	      "  -i IF       the interface (default: the one the kernel routes the destination through)\n"
+	      "  --expect M  wait for a reply matching M ('tcp flags=SA|RA'; ';' between layers)\n"
+	      "  --no-expect send without waiting, even if the template names a reply\n"
+	      "  -t D        how long to wait for each reply (default 1s)\n"
+	      "  --interval D, --rate PPS   pacing for -c (default 1s; --interval 0 floods)\n"
 	      "Exit: 0 ok, 1 no match, 2 bad input (nothing sent), 3 system error.\n", out);
 }
 
 static int parse_args(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_SEED = 256, OPT_JSON, OPT_HELP };
+	enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERVAL,
+	       OPT_RATE };
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -37,11 +45,16 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		{ "count", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "hex", no_argument, NULL, 'x' },
+		{ "expect", required_argument, NULL, OPT_EXPECT },
+		{ "no-expect", no_argument, NULL, OPT_NO_EXPECT },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "rate", required_argument, NULL, OPT_RATE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "D:i:w:c:vxh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "D:i:w:c:t:vxh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'D': {
 			char *eq = strchr(optarg, '=');
@@ -85,13 +98,43 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		case OPT_JSON:
 			opt->json = true;
 			break;
+		case OPT_EXPECT:
+			opt->expect = optarg;
+			break;
+		case OPT_NO_EXPECT:
+			opt->no_expect = true;
+			break;
+		case 't':
+		case OPT_INTERVAL: {
+			long us;
+			if (parse_duration(optarg, &us)) {
+				fail("%s takes a duration (250ms, 1s, 2.5s), got '%s'",
+				     c == 't' ? "-t" : "--interval", optarg);
+				return -1;
+			}
+			if (c == 't')
+				opt->timeout_us = us;
+			else
+				opt->interval_us = us, opt->interval_set = true;
+			break;
+		}
+		case OPT_RATE: {
+			uint64_t pps;
+			if (parse_uint(optarg, 10000000, &pps) || pps == 0) {
+				fail("--rate takes packets per second (1..10000000), got '%s'", optarg);
+				return -1;
+			}
+			opt->interval_us = (long)(1000000 / pps);
+			opt->interval_set = true;
+			break;
+		}
 		case 'h':
 		case OPT_HELP:
 			usage(stdout);
 			exit(EXIT_OK);
 		default:
 			if (optopt)
-				fail("option -%c %s", optopt, strchr("Diwc", optopt) ?
+				fail("option -%c %s", optopt, strchr("Diwct", optopt) ?
 				     "needs a value" : "is not known (see rawcraft --help)");
 			else
 				fail("option '%s' is not known (see rawcraft --help)", argv[optind - 1]);
@@ -103,7 +146,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 
 int main(int argc, char **argv)
 {
-	struct options opt = { .count = 1 };
+	struct options opt = { .count = 1, .timeout_us = 1000000, .interval_us = 1000000 };
 	vars_init(&opt.vars);
 	if (argc < 2) {
 		usage(stderr);
@@ -125,10 +168,12 @@ int main(int argc, char **argv)
 		rc = cmd_show(&opt);
 	} else if (strcmp(opt.cmd, "decode") == 0) {
 		rc = cmd_decode(&opt);
+	} else if (strcmp(opt.cmd, "send") == 0) {
+		rc = cmd_send(&opt);
 	} else if (strcmp(opt.cmd, "fields") == 0) {
 		rc = cmd_fields(&opt);
 	} else {
-		fail("unknown command '%s': use show, decode or fields (see rawcraft --help)", opt.cmd);
+		fail("unknown command '%s': use show, send, decode or fields (see rawcraft --help)", opt.cmd);
 	}
 out:
 	vars_free(&opt.vars);

@@ -37,8 +37,6 @@ static int show_file(struct options *opt, const char *name, const struct iface *
 	struct resolve_env env = { .file = path, .iface = ifc, .rng = rng };
 	for (unsigned long i = 0; i < opt->count && rc == EXIT_OK; i++) {
 		if (frame_resolve(&tmpl, &env, &d) || build_frame(b, &tmpl, &d)) {
-			if (!d.file)
-				d.file = path;
 			print_diag("error", &d);
 			rc = EXIT_INPUT;
 			break;

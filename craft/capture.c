@@ -1,7 +1,9 @@
 /* capture.c - pcap files through libpcap. */
 #include "capture.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,4 +124,116 @@ void pcap_in_close(struct pcap_in *r)
 		return;
 	pcap_close(r->p);
 	free(r);
+}
+
+struct capture {
+	pcap_t *p;
+	int fd;
+};
+
+static enum capture_error activate_error(int rc)
+{
+	switch (rc) {
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		return CAP_NO_DEVICE;
+	case PCAP_ERROR_PERM_DENIED:
+		return CAP_PERMISSION;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		return CAP_DOWN;
+	default:
+		return CAP_OTHER;
+	}
+}
+
+struct capture *capture_open(const char *dev, const char *bpf,
+			     enum capture_error *why, char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	*why = CAP_OTHER;
+	pcap_t *p = pcap_create(dev, perr);
+	if (!p) {
+		snprintf(err, errlen, "%s", perr);
+		return NULL;
+	}
+	pcap_set_snaplen(p, 65535);
+	pcap_set_promisc(p, 0);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_buffer_size(p, 8 << 20);
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		*why = activate_error(rc);
+		snprintf(err, errlen, "%s", pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	struct bpf_program prog;
+	if (pcap_setdirection(p, PCAP_D_IN) != 0 ||
+	    pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		*why = CAP_FILTER;
+		snprintf(err, errlen, "filter '%s': %s", bpf, pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc != 0 || pcap_setnonblock(p, 1, perr) != 0) {
+		snprintf(err, errlen, "%s", rc ? pcap_geterr(p) : perr);
+		pcap_close(p);
+		return NULL;
+	}
+	struct capture *c = malloc(sizeof *c);
+	if (!c)
+		abort();
+	c->p = p;
+	c->fd = pcap_get_selectable_fd(p);
+	*why = CAP_OK;
+	return c;
+}
+
+int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
+		 size_t *caplen, size_t *wire_len, struct timeval *ts,
+		 char *err, size_t errlen)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct timeval start, now;
+	gettimeofday(&start, NULL);
+	for (;;) {
+		int rc = pcap_next_ex(c->p, &h, &data);
+		if (rc == 1) {
+			*bytes = data;
+			*caplen = h->caplen;
+			*wire_len = h->len;
+			*ts = h->ts;
+			return 1;
+		}
+		if (rc < 0) {
+			snprintf(err, errlen, "%s", pcap_geterr(c->p));
+			return -1;
+		}
+		gettimeofday(&now, NULL);
+		long spent = (now.tv_sec - start.tv_sec) * 1000000L + (now.tv_usec - start.tv_usec);
+		if (spent >= timeout_us)
+			return 0;
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		long left_ms = (timeout_us - spent + 999) / 1000;
+		if (poll(&pfd, 1, (int)(left_ms > 1000 ? 1000 : left_ms)) < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			return -1;
+		}
+	}
+}
+
+unsigned capture_dropped(struct capture *c)
+{
+	struct pcap_stat st;
+	return pcap_stats(c->p, &st) == 0 ? st.ps_drop : 0;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	pcap_close(c->p);
+	free(c);
 }

@@ -31,3 +31,28 @@ int pcap_in_next(struct pcap_in *r, const uint8_t **bytes, size_t *caplen,
 void pcap_in_close(struct pcap_in *r);
 
 #endif
+
+/* Live capture on an interface: opened (and filtered) before anything is
+ * sent, in immediate mode, incoming frames only, so nothing rawcraft sends
+ * is taken for a reply. */
+struct capture;
+
+enum capture_error {
+	CAP_OK,
+	CAP_NO_DEVICE,
+	CAP_PERMISSION,
+	CAP_DOWN,
+	CAP_FILTER,	/* the BPF text did not compile: a bug, not the user's */
+	CAP_OTHER,
+};
+
+struct capture *capture_open(const char *dev, const char *bpf,
+			     enum capture_error *why, char *err, size_t errlen);
+/* Waits up to `timeout_us` (0: just look) for one frame; 1 with a frame,
+ * 0 on timeout, -1 with `err`. */
+int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
+		 size_t *caplen, size_t *wire_len, struct timeval *ts,
+		 char *err, size_t errlen);
+/* Frames the kernel dropped because we read too slowly. */
+unsigned capture_dropped(struct capture *c);
+void capture_close(struct capture *c);

@@ -15,18 +15,34 @@ static bool has(const struct layer *l, size_t k)
 	return l->present & (1u << k);
 }
 
+/* The innermost layer with a summary in [from, to), or `to` if none. */
+static size_t summary_layer(const struct frame *f, size_t from, size_t to)
+{
+	for (size_t i = to; i-- > from;)
+		if (f->layer[i].def->summary && has(&f->layer[i], 0))
+			return i;
+	return to;
+}
+
 void describe_summary(const struct frame *f, struct strbuf *out)
 {
-	size_t at = f->nlayers;
-	for (size_t i = f->nlayers; i-- > 0;)
-		if (f->layer[i].def->summary && has(&f->layer[i], 0)) {
-			at = i;
+	/* An ICMP error speaks for itself; what it quotes comes after "for". */
+	size_t end = f->nlayers;
+	for (size_t i = 0; i < f->nlayers; i++)
+		if (f->layer[i].def->id == L_ICMP) {
+			end = i + 1;
 			break;
 		}
-	if (at == f->nlayers)
+	size_t at = summary_layer(f, 0, end);
+	if (at == end)
 		sb_printf(out, "%zu bytes, no header decoded", f->len);
 	else
 		f->layer[at].def->summary(f, at, out);
+	size_t quoted = summary_layer(f, end, f->nlayers);
+	if (quoted < f->nlayers) {
+		sb_puts(out, " for ");
+		f->layer[quoted].def->summary(f, quoted, out);
+	}
 	for (size_t i = 0; i < f->nlayers; i++) {
 		if (f->layer[i].csum == CS_INCORRECT)
 			sb_printf(out, " [bad %s checksum]", f->layer[i].def->name);
@@ -253,6 +269,12 @@ static void json_field(const struct layer *l, size_t k, struct strbuf *out)
 void describe_json(const struct frame *f, unsigned frame_no, const double *time,
 		   struct strbuf *out)
 {
+	describe_json_with(f, frame_no, time, NULL, out);
+}
+
+void describe_json_with(const struct frame *f, unsigned frame_no, const double *time,
+			const char *extra, struct strbuf *out)
+{
 	struct strbuf sum;
 	sb_init(&sum);
 	sb_puts(&sum, "");
@@ -260,6 +282,8 @@ void describe_json(const struct frame *f, unsigned frame_no, const double *time,
 	sb_printf(out, "{\"frame\":%u", frame_no);
 	if (time)
 		sb_printf(out, ",\"time\":%.6f", *time);
+	if (extra)
+		sb_printf(out, ",%s", extra);
 	sb_printf(out, ",\"len\":%zu,\"caplen\":%zu,\"summary\":", f->wire_len, f->len);
 	sb_json_str(out, sum.s, sum.len);
 	sb_free(&sum);

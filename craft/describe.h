@@ -16,5 +16,8 @@ void describe_hex(const struct frame *f, struct strbuf *out);
 /* One JSON object and a newline; `time` (may be NULL) in Unix seconds. */
 void describe_json(const struct frame *f, unsigned frame_no, const double *time,
 		   struct strbuf *out);
+/* The same with `extra` (NULL, or members like "\"rtt_us\":84") added. */
+void describe_json_with(const struct frame *f, unsigned frame_no, const double *time,
+			const char *extra, struct strbuf *out);
 
 #endif

@@ -475,3 +475,37 @@ void format_tcpflags_names(uint64_t flags, char *buf, size_t len)
 	if (n == 0)
 		snprintf(buf, len, "none");
 }
+
+void field_format(const struct field *f, const struct fval *v, char *buf, size_t len)
+{
+	switch (f->kind) {
+	case FK_MAC:
+		format_mac(v->u, buf, len);
+		return;
+	case FK_IPV4:
+		format_ipv4(v->u, buf, len);
+		return;
+	case FK_TCPFLAGS:
+		format_tcpflags_letters(v->u, buf, len);
+		return;
+	case FK_UINT:
+		for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
+			if (n->value == v->u && n->keyword) {
+				snprintf(buf, len, "%s", n->keyword);
+				return;
+			}
+		snprintf(buf, len, (f->flags & FF_HEX) ? "0x%llx" : "%llu",
+			 (unsigned long long)v->u);
+		return;
+	default:
+		snprintf(buf, len, "%zu bytes", v->len);
+		return;
+	}
+}
+
+bool fval_equal(const struct field *f, const struct fval *a, const struct fval *b)
+{
+	if (f->bits)
+		return a->u == b->u;
+	return a->len == b->len && (a->len == 0 || memcmp(a->bytes, b->bytes, a->len) == 0);
+}

@@ -9,6 +9,7 @@
 #ifndef CRAFT_FIELD_H
 #define CRAFT_FIELD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -91,5 +92,8 @@ void format_mac(uint64_t mac, char *buf, size_t len);
 void format_ipv4(uint64_t ip, char *buf, size_t len);
 void format_tcpflags_letters(uint64_t flags, char *buf, size_t len);
 void format_tcpflags_names(uint64_t flags, char *buf, size_t len);
+/* As a template would write it: keyword, letters, address or number. */
+void field_format(const struct field *f, const struct fval *v, char *buf, size_t len);
+bool fval_equal(const struct field *f, const struct fval *a, const struct fval *b);
 
 #endif

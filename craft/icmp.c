@@ -76,6 +76,6 @@ static void icmp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 const struct layer_def icmp_layer = {
 	.id = L_ICMP, .name = "icmp", .label = "Internet Control Message Protocol",
 	.fields = icmp_fields, .nfields = ICMP_NFIELDS, .min_len = 8,
-	.demux = -1, .csum_field = ICMP_CSUM, .checksum = icmp_checksum,
+	.demux = ICMP_TYPE, .csum_field = ICMP_CSUM, .checksum = icmp_checksum,
 	.title = icmp_title, .summary = icmp_summary,
 };

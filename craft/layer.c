@@ -20,6 +20,9 @@ const struct link craft_links[] = {
 	{ L_VLAN, L_VLAN, 0x8100 }, { L_VLAN, L_ARP, 0x0806 },
 	{ L_VLAN, L_IPV4, 0x0800 },
 	{ L_IPV4, L_TCP, 6 }, { L_IPV4, L_UDP, 17 }, { L_IPV4, L_ICMP, 1 },
+	/* ICMP errors quote the IPv4 header and 8+ bytes of what caused them. */
+	{ L_ICMP, L_IPV4, 3 }, { L_ICMP, L_IPV4, 11 }, { L_ICMP, L_IPV4, 12 },
+	{ L_ICMP, L_IPV4, 5 }, { L_ICMP, L_IPV4, 4 },
 };
 const size_t craft_nlinks = sizeof craft_links / sizeof craft_links[0];
 

@@ -190,6 +190,22 @@ out:
 	return rc;
 }
 
+/* `expect LAYER field=v|v ...`: the reply this template usually gets. */
+static int add_expect(const struct template_ctx *tc, struct lexer *lx, struct diag *d)
+{
+	struct src_line rest = { lx->ln->s + lx->i, lx->ln->pos + lx->i, lx->ln->len - lx->i };
+	struct expectation scratch;
+	struct expectation *e = tc->expect;
+	if (!e) {
+		expect_init(&scratch);
+		e = &scratch;
+	}
+	int rc = expect_add_line(e, &rest, tc->file, tc->vars, d);
+	if (e == &scratch)
+		expect_free(&scratch);
+	return rc;
+}
+
 int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
 		      struct frame *f, struct diag *d)
 {
@@ -200,13 +216,15 @@ int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
 	struct srcpos pos = lex_pos(&lx);
 	const char *name;
 	size_t nlen = lex_word(&lx, &name);
+	if (nlen == 6 && memcmp(name, "expect", 6) == 0)
+		return add_expect(tc, &lx, d);
 	const struct layer_def *def = nlen ? layer_by_name(name, nlen) : NULL;
 	if (!def) {
 		char list[200];
 		list_layers(list, sizeof list);
 		if (nlen)
 			diag_set(d, tc->file, pos.line, pos.col,
-				 "unknown layer '%.*s': layers are %s", (int)nlen, name, list);
+				 "unknown layer '%.*s': layers are %s (or expect)", (int)nlen, name, list);
 		else
 			diag_set(d, tc->file, pos.line, pos.col,
 				 "expected a layer name (%s)", list);

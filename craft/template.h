@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "layer.h"
 #include "lex.h"
+#include "match.h"
 #include "vars.h"
 
 struct template_ctx {
@@ -19,6 +20,9 @@ struct template_ctx {
 	const struct vars *vars;
 	warn_fn warn;
 	void *warn_ctx;
+	/* Receives the template's `expect LAYER field=v|v ...` lines (the
+	 * reply `send` waits for); NULL: they are checked, then dropped. */
+	struct expectation *expect;
 };
 
 /* Parses a whole template.  On error fills `d`, frees what it built, and

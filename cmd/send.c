@@ -1,0 +1,523 @@
+/* send.c - `rawcraft send`: build, inject at the link layer, match the replies. */
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../craft/build.h"
+#include "../craft/decode.h"
+#include "../craft/describe.h"
+#include "../craft/field.h"
+#include "../craft/match.h"
+#include "../craft/neighbor.h"
+#include "../craft/proto.h"
+#include "../craft/resolve.h"
+#include "../craft/template.h"
+#include "cli.h"
+
+#define PERMISSION_HINT "needs CAP_NET_RAW: run as root or " \
+	"setcap cap_net_raw,cap_net_admin+ep ./rawcraft"
+#define NEIGHBOR_SLOTS 16
+#define CLOSEST 3
+
+struct probe {
+	struct expectation direct, icmp_error;
+	char summary[256];
+	struct timeval at;
+	bool matched;
+};
+
+struct near_miss {
+	unsigned diffs;		/* 0: slot empty */
+	char summary[256], why[256];
+};
+
+struct run {
+	struct options *opt;
+	struct printer pr;
+	struct builder *b;
+	struct capture *cap;
+	struct iface ifc;
+	struct expectation want;
+	struct probe *probes;
+	size_t nprobes;
+	unsigned matched;
+	long rtt_min, rtt_max;
+	double rtt_sum, rtt_sq;
+	struct near_miss closest[CLOSEST];
+	uint32_t nb_ip[NEIGHBOR_SLOTS];
+	uint64_t nb_mac[NEIGHBOR_SLOTS];
+	size_t nb;
+	int fail_code;		/* exit code behind a resolve error */
+};
+
+static long usec_between(const struct timeval *a, const struct timeval *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000L + (b->tv_usec - a->tv_usec);
+}
+
+static void log_exchange(void *ctx, const struct frame *f, bool sent, const struct timeval *ts)
+{
+	struct run *r = ctx;
+	if (!sent) {
+		printer_record(&r->pr, f, ts);
+		return;
+	}
+	/* Our own frames are built, not decoded: show them as a capture would. */
+	struct frame shown;
+	decode_frame(f->bytes, f->len, f->len, LINK_ETHERNET, &shown);
+	printer_record(&r->pr, &shown, ts);
+	frame_free(&shown);
+}
+
+/* The MAC of the next hop toward `dst`: the gateway's when off-link. */
+static int next_hop(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d)
+{
+	struct run *r = ctx;
+	char name[32], addr[16], err[256];
+	uint32_t gw = 0;
+	if (iface_route(dst, name, sizeof name, &gw) == 0 && strcmp(name, r->ifc.name) == 0 && gw)
+		dst = gw;
+	for (size_t i = 0; i < r->nb; i++)
+		if (r->nb_ip[i] == dst) {
+			*mac = r->nb_mac[i];
+			return 0;
+		}
+	format_ipv4(dst, addr, sizeof addr);
+	int rc = neighbor_resolve(r->b, &r->ifc, dst, r->opt->timeout_us, mac, log_exchange, r,
+				  err, sizeof err);
+	if (rc == 1) {
+		diag_set(d, NULL, 0, 0, "no ARP reply from %s%s within %gs: is it up and on %s? "
+			 "(set eth dst= to skip ARP)", addr, gw ? " (the gateway)" : "",
+			 (double)r->opt->timeout_us / 1e6, r->ifc.name);
+		r->fail_code = EXIT_NOMATCH;
+		return -1;
+	}
+	if (rc < 0) {
+		diag_set(d, NULL, 0, 0, "resolving %s by ARP: %s", addr, err);
+		r->fail_code = EXIT_SYSTEM;
+		return -1;
+	}
+	if (r->nb < NEIGHBOR_SLOTS) {
+		r->nb_ip[r->nb] = dst;
+		r->nb_mac[r->nb++] = *mac;
+	}
+	return 0;
+}
+
+/* The destination the template names, for the route lookup. */
+static bool template_destination(const struct frame *f, uint32_t *dst)
+{
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		int k = l->def->id == L_IPV4 ? IPV4_DST : l->def->id == L_ARP ? ARP_TPA : -1;
+		if (k >= 0 && (l->given & (1u << k)) && !(l->random & (1u << k))) {
+			*dst = (uint32_t)lv(l, k);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int open_interface(struct run *r, const struct frame *tmpl)
+{
+	char name[32], err[256], addr[16];
+	const char *dev = r->opt->iface;
+	uint32_t dst;
+	if (!dev) {
+		if (!template_destination(tmpl, &dst)) {
+			fail("no destination to route by: pass -i IF");
+			return EXIT_INPUT;
+		}
+		if (iface_route(dst, name, sizeof name, NULL) != 0) {
+			format_ipv4(dst, addr, sizeof addr);
+			fail("no route to %s: add one (ip route) or pass -i IF", addr);
+			return EXIT_SYSTEM;
+		}
+		dev = name;
+	}
+	if (iface_lookup(dev, &r->ifc, err, sizeof err)) {
+		fail("%s", err);
+		return EXIT_SYSTEM;
+	}
+	if (!r->ifc.up) {
+		fail("interface %s is down: ip link set %s up", dev, dev);
+		return EXIT_SYSTEM;
+	}
+	char buf[32];
+	if (r->ifc.has_mac) {
+		format_mac(r->ifc.mac, buf, sizeof buf);
+		vars_set(&r->opt->vars, "iface.mac", buf);
+	}
+	if (r->ifc.has_ip) {
+		format_ipv4(r->ifc.ip, buf, sizeof buf);
+		vars_set(&r->opt->vars, "iface.ip", buf);
+	}
+	r->b = builder_open(dev, err, sizeof err);
+	if (!r->b) {
+		if (strstr(err, "permitted") || strstr(err, "UID") || strstr(err, "CAP_NET_RAW"))
+			fail("%s (%s)", PERMISSION_HINT, err);
+		else
+			fail("cannot inject on %s: %s", dev, err);
+		return EXIT_SYSTEM;
+	}
+	return EXIT_OK;
+}
+
+static int open_capture(struct run *r, const struct frame *first)
+{
+	char bpf[512], err[512];
+	enum capture_error why;
+	scope_bpf(first, bpf, sizeof bpf);
+	r->cap = capture_open(r->ifc.name, bpf, &why, err, sizeof err);
+	if (r->cap)
+		return EXIT_OK;
+	if (why == CAP_PERMISSION)
+		fail("%s (%s)", PERMISSION_HINT, err);
+	else if (why == CAP_DOWN)
+		fail("interface %s is down: ip link set %s up", r->ifc.name, r->ifc.name);
+	else
+		fail("cannot capture on %s: %s", r->ifc.name, err);
+	return EXIT_SYSTEM;
+}
+
+static void keep_closest(struct run *r, unsigned diffs, const char *summary, const char *why)
+{
+	struct near_miss *worst = &r->closest[0];
+	for (int i = 0; i < CLOSEST; i++) {
+		struct near_miss *m = &r->closest[i];
+		if (m->diffs && strcmp(m->summary, summary) == 0)
+			return;		/* the same frame again (a retransmission) */
+		if (!m->diffs || (worst->diffs && m->diffs > worst->diffs))
+			worst = m;
+		if (!m->diffs)
+			break;
+	}
+	if (worst->diffs && worst->diffs <= diffs)
+		return;
+	worst->diffs = diffs;
+	snprintf(worst->summary, sizeof worst->summary, "%s", summary);
+	snprintf(worst->why, sizeof worst->why, "%s", why);
+}
+
+static void report_match(struct run *r, size_t idx, const struct frame *f,
+			 const struct timeval *ts)
+{
+	struct probe *p = &r->probes[idx];
+	long rtt = usec_between(&p->at, ts);
+	if (rtt < 0)
+		rtt = 0;
+	p->matched = true;
+	r->matched++;
+	if (r->matched == 1 || rtt < r->rtt_min)
+		r->rtt_min = rtt;
+	if (rtt > r->rtt_max)
+		r->rtt_max = rtt;
+	r->rtt_sum += (double)rtt;
+	r->rtt_sq += (double)rtt * (double)rtt;
+	char suffix[64], json[96];
+	if (r->opt->count > 1)
+		snprintf(suffix, sizeof suffix, "  probe=%zu rtt=%ldus", idx + 1, rtt);
+	else
+		snprintf(suffix, sizeof suffix, "  rtt=%ldus", rtt);
+	snprintf(json, sizeof json, "\"direction\":\"received\",\"probe\":%zu,\"rtt_us\":%ld",
+		 idx + 1, rtt);
+	struct frame_note note = { .prefix = "< ", .suffix = suffix, .json = json };
+	printer_frame(&r->pr, f, ts, &note);
+}
+
+/* One captured frame: a reply to some probe, a near miss, or noise. */
+static void on_frame(struct run *r, const uint8_t *bytes, size_t caplen, size_t wire,
+		     const struct timeval *ts)
+{
+	struct frame f;
+	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
+	bool scoped = false, answered = false;
+	char why[256];
+	for (size_t i = r->nprobes; i-- > 0 && !answered;) {
+		struct probe *p = &r->probes[i];
+		if (expect_diffs(&p->direct, &f, NULL, 0) != 0 &&
+		    (expect_empty(&p->icmp_error) || expect_diffs(&p->icmp_error, &f, NULL, 0) != 0))
+			continue;
+		scoped = true;
+		unsigned d = expect_diffs(&r->want, &f, why, sizeof why);
+		if (d == 0 && !p->matched) {
+			report_match(r, i, &f, ts);
+			answered = true;
+		} else if (d > 0) {
+			struct strbuf s;
+			sb_init(&s);
+			sb_puts(&s, "");
+			describe_summary(&f, &s);
+			keep_closest(r, d, s.s, why);
+			sb_free(&s);
+		}
+	}
+	if (!scoped && r->nprobes) {
+		/* Not an answer to anything sent: rank it by how far off it is. */
+		const struct probe *last = &r->probes[r->nprobes - 1];
+		unsigned d = expect_diffs(&last->direct, &f, why, sizeof why);
+		char more[256];
+		d += expect_diffs(&r->want, &f, more, sizeof more);
+		struct strbuf s;
+		sb_init(&s);
+		sb_puts(&s, "");
+		describe_summary(&f, &s);
+		char scoped_why[300];
+		snprintf(scoped_why, sizeof scoped_why, "%s (not a reply to what was sent)", why);
+		keep_closest(r, d + 1, s.s, scoped_why);
+		sb_free(&s);
+	}
+	if (!answered)
+		printer_record(&r->pr, &f, ts);
+	frame_free(&f);
+}
+
+/* Reads frames until `deadline`, or until every probe is answered when
+ * `until_done`.  -1 on a capture failure. */
+static int pump(struct run *r, const struct timeval *deadline, bool until_done)
+{
+	char err[256];
+	for (;;) {
+		if (until_done && r->matched == r->nprobes)
+			return 0;
+		struct timeval now;
+		gettimeofday(&now, NULL);
+		long left = usec_between(&now, deadline);
+		const uint8_t *bytes;
+		size_t caplen, wire;
+		struct timeval ts;
+		int got = capture_next(r->cap, left > 0 ? left : 0, &bytes, &caplen, &wire, &ts,
+				       err, sizeof err);
+		if (got < 0) {
+			fail("capture on %s: %s", r->ifc.name, err);
+			return -1;
+		}
+		if (got == 0)
+			return 0;
+		on_frame(r, bytes, caplen, wire, &ts);
+	}
+}
+
+static void add_usec(struct timeval *t, long us)
+{
+	t->tv_sec += us / 1000000;
+	t->tv_usec += us % 1000000;
+	if (t->tv_usec >= 1000000) {
+		t->tv_sec++;
+		t->tv_usec -= 1000000;
+	}
+}
+
+static int send_probe(struct run *r, struct frame *built, size_t idx)
+{
+	char err[256], json[64];
+	struct frame shown;
+	decode_frame(built->bytes, built->len, built->len, LINK_ETHERNET, &shown);
+	struct probe *p = &r->probes[idx];
+	scope_of(&shown, &p->direct, &p->icmp_error);
+	struct strbuf s;
+	sb_init(&s);
+	sb_puts(&s, "");
+	describe_summary(&shown, &s);
+	snprintf(p->summary, sizeof p->summary, "%s", s.s);
+	sb_free(&s);
+	/* Before the write: on a veth the reply can arrive while it returns. */
+	gettimeofday(&p->at, NULL);
+	int rc = builder_inject(r->b, built->bytes, built->len, err, sizeof err);
+	if (rc) {
+		fail("injecting on %s: %s", r->ifc.name, err);
+		frame_free(&shown);
+		return -1;
+	}
+	r->nprobes = idx + 1;
+	snprintf(json, sizeof json, "\"direction\":\"sent\",\"probe\":%zu", idx + 1);
+	struct frame_note note = { .prefix = "> ", .json = json, .brief = true };
+	if (r->opt->count == 1 || expect_empty(&r->want))
+		printer_frame(&r->pr, &shown, &p->at, &note);
+	else
+		printer_record(&r->pr, &shown, &p->at);
+	frame_free(&shown);
+	return 0;
+}
+
+static void report_end(struct run *r)
+{
+	size_t lost = r->nprobes - r->matched;
+	bool json = r->opt->json;
+	if (lost && r->opt->count == 1) {
+		const struct probe *p = &r->probes[0];
+		if (json) {
+			struct strbuf s;
+			sb_init(&s);
+			sb_puts(&s, "{\"timeout\":{\"expect\":");
+			sb_json_str(&s, r->want.text, strlen(r->want.text));
+			sb_printf(&s, ",\"within_us\":%ld,\"closest\":[", r->opt->timeout_us);
+			for (int i = 0; i < CLOSEST && r->closest[i].diffs; i++) {
+				sb_puts(&s, i ? ",{\"summary\":" : "{\"summary\":");
+				sb_json_str(&s, r->closest[i].summary, strlen(r->closest[i].summary));
+				sb_puts(&s, ",\"differs\":");
+				sb_json_str(&s, r->closest[i].why, strlen(r->closest[i].why));
+				sb_putc(&s, '}');
+			}
+			sb_puts(&s, "]}}\n");
+			fputs(s.s, stdout);
+			sb_free(&s);
+			return;
+		}
+		printf("no reply matched '%s' within %gs\n", r->want.text,
+		       (double)r->opt->timeout_us / 1e6);
+		printf("  waited for: a reply to %s\n", p->summary);
+	}
+	if (r->opt->count > 1) {
+		double n = r->matched ? (double)r->matched : 1;
+		double avg = r->rtt_sum / n;
+		double mdev = sqrt(fmax(0, r->rtt_sq / n - avg * avg));
+		if (json)
+			printf("{\"summary\":{\"sent\":%zu,\"matched\":%u,\"lost\":%zu,"
+			       "\"rtt_us\":{\"min\":%ld,\"avg\":%.0f,\"max\":%ld,\"mdev\":%.0f}}}\n",
+			       r->nprobes, r->matched, lost, r->rtt_min, avg, r->rtt_max, mdev);
+		else
+			printf("--- %zu sent, %u matched, %zu lost (%.1f%% loss), "
+			       "rtt min/avg/max/mdev = %ld/%.0f/%ld/%.0f us\n",
+			       r->nprobes, r->matched, lost,
+			       r->nprobes ? 100.0 * (double)lost / (double)r->nprobes : 0.0,
+			       r->rtt_min, avg, r->rtt_max, mdev);
+	}
+	if (!lost || json)
+		return;
+	if (!r->closest[0].diffs)
+		printf("  nothing that came back was close: no frame answered what was sent\n");
+	for (int i = 0; i < CLOSEST && r->closest[i].diffs; i++)
+		printf("  %s %s\n  %*s %s\n", i ? "        " : "closest:", r->closest[i].summary,
+		       8, "", r->closest[i].why);
+}
+
+static void run_free(struct run *r)
+{
+	for (size_t i = 0; i < r->opt->count && r->probes; i++) {
+		expect_free(&r->probes[i].direct);
+		expect_free(&r->probes[i].icmp_error);
+	}
+	free(r->probes);
+	expect_free(&r->want);
+	capture_close(r->cap);
+	builder_close(r->b);
+}
+
+static int send_all(struct run *r, struct frame *tmpl, const char *path)
+{
+	struct rng rng;
+	if (r->opt->seeded)
+		rng_seed(&rng, r->opt->seed);
+	else
+		rng_seed_random(&rng);
+	struct resolve_env env = { .file = path, .iface = &r->ifc, .rng = &rng,
+				   .nexthop_mac = next_hop, .ctx = r };
+	struct diag d;
+	bool waiting = !expect_empty(&r->want);
+	struct timeval next_send;
+	gettimeofday(&next_send, NULL);
+	for (size_t i = 0; i < r->opt->count; i++) {
+		/* Every probe draws its random fields anew (ports, seq, ids). */
+		if (frame_resolve(tmpl, &env, &d) || build_frame(r->b, tmpl, &d)) {
+			print_diag("error", &d);
+			return r->fail_code ? r->fail_code : EXIT_INPUT;
+		}
+		if (!r->cap && open_capture(r, tmpl) != EXIT_OK)
+			return EXIT_SYSTEM;
+		if (i > 0 && pump(r, &next_send, false) < 0)
+			return EXIT_SYSTEM;
+		if (send_probe(r, tmpl, i) < 0)
+			return EXIT_SYSTEM;
+		next_send = r->probes[i].at;
+		add_usec(&next_send, r->opt->interval_us);
+	}
+	if (waiting) {
+		struct timeval deadline = r->probes[r->nprobes - 1].at;
+		add_usec(&deadline, r->opt->timeout_us);
+		if (pump(r, &deadline, true) < 0)
+			return EXIT_SYSTEM;
+	}
+	if (waiting)
+		report_end(r);
+	unsigned dropped = capture_dropped(r->cap);
+	if (dropped)
+		fprintf(stderr, "rawcraft: warning: the kernel dropped %u captured frames "
+			"(replies may be missing): slow down with --interval\n", dropped);
+	return !waiting || r->matched == r->nprobes ? EXIT_OK : EXIT_NOMATCH;
+}
+
+int cmd_send(struct options *opt)
+{
+	if (opt->nfiles != 1) {
+		fail("send takes one template: rawcraft send FILE.pkt (or a shipped name: tcp-syn)");
+		return EXIT_INPUT;
+	}
+	struct run r;
+	memset(&r, 0, sizeof r);
+	r.opt = opt;
+	expect_init(&r.want);
+	char *path;
+	size_t len;
+	char *text = load_template(opt->files[0], &path, &len);
+	if (!text)
+		return EXIT_INPUT;
+	char *dircopy = strdup(path);
+	if (!dircopy)
+		abort();
+	struct expectation from_template;
+	expect_init(&from_template);
+	struct template_ctx tc = {
+		.file = path, .dir = dirname(dircopy), .vars = &opt->vars,
+		.warn = warn_diag, .expect = &from_template,
+	};
+	struct frame tmpl;
+	struct diag d;
+	int rc = EXIT_INPUT;
+	memset(&tmpl, 0, sizeof tmpl);
+	/* ${iface.*} needs the interface, and the interface the destination:
+	 * parse once to find it, then again with the interface's variables. */
+	if (template_parse(&tc, text, len, &tmpl, &d) && !strstr(d.msg, "'iface.")) {
+		print_diag("error", &d);
+		goto out;
+	}
+	if (opt->expect && !opt->no_expect &&
+	    expect_parse(&r.want, opt->expect, "--expect", &opt->vars, &d)) {
+		fprintf(stderr, "rawcraft: error: --expect '%s': %s\n", opt->expect, d.msg);
+		goto out;
+	}
+	if ((rc = open_interface(&r, &tmpl)) != EXIT_OK)
+		goto out;
+	frame_free(&tmpl);
+	expect_free(&from_template);
+	rc = EXIT_INPUT;
+	if (template_parse(&tc, text, len, &tmpl, &d)) {
+		print_diag("error", &d);
+		goto out;
+	}
+	if (!opt->expect && !opt->no_expect) {
+		r.want = from_template;
+		expect_init(&from_template);
+	}
+	r.probes = calloc(opt->count, sizeof *r.probes);
+	if (!r.probes)
+		abort();
+	if (printer_open(&r.pr, opt)) {
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	rc = send_all(&r, &tmpl, path);
+	if (printer_close(&r.pr) && rc == EXIT_OK)
+		rc = EXIT_SYSTEM;
+out:
+	frame_free(&tmpl);
+	expect_free(&from_template);
+	run_free(&r);
+	free(dircopy);
+	free(path);
+	free(text);
+	return rc;
+}

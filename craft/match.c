@@ -1,0 +1,343 @@
+/* match.c - match lines, reply scopes, and the BPF that pre-filters them. */
+#include "match.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+
+void expect_init(struct expectation *e)
+{
+	memset(e, 0, sizeof *e);
+}
+
+void expect_free(struct expectation *e)
+{
+	for (unsigned i = 0; i < e->n; i++)
+		for (unsigned k = 0; k < e->layer[i].n; k++)
+		{
+			for (unsigned a = 0; a < e->layer[i].f[k].nalts; a++)
+				free(e->layer[i].f[k].alt[a].bytes);
+			free(e->layer[i].f[k].alt);
+		}
+	expect_init(e);
+}
+
+bool expect_empty(const struct expectation *e)
+{
+	return e->n == 0;
+}
+
+static struct match_layer *layer_slot(struct expectation *e, const struct layer_def *def,
+				      bool quoted)
+{
+	for (unsigned i = 0; i < e->n; i++)
+		if (e->layer[i].def == def && e->layer[i].quoted == quoted)
+			return &e->layer[i];
+	if (e->n == MATCH_LAYERS)
+		return NULL;
+	struct match_layer *ml = &e->layer[e->n++];
+	memset(ml, 0, sizeof *ml);
+	ml->def = def;
+	ml->quoted = quoted;
+	return ml;
+}
+
+static void note_text(struct expectation *e, const char *s, size_t n)
+{
+	size_t used = strlen(e->text);
+	snprintf(e->text + used, sizeof e->text - used, "%s%.*s", used ? "; " : "", (int)n, s);
+}
+
+static int parse_alts(struct match_field *mf, const struct layer_def *def,
+		      const struct strbuf *value, const char *file, struct srcpos vpos,
+		      struct diag *d)
+{
+	const struct field *fd = &def->fields[mf->field];
+	const char *p = value->s, *end = value->s + value->len;
+	for (;;) {
+		const char *bar = memchr(p, '|', (size_t)(end - p));
+		const char *stop = bar ? bar : end;
+		if (mf->nalts == MATCH_ALTS) {
+			diag_set(d, file, vpos.line, vpos.col, "%s %s: at most %d alternatives",
+				 def->name, fd->name, MATCH_ALTS);
+			return -1;
+		}
+		char *one = strndup(p, (size_t)(stop - p));
+		char err[300];
+		struct fval *grown = realloc(mf->alt, (mf->nalts + 1) * sizeof *grown);
+		if (!one || !grown)
+			abort();
+		mf->alt = grown;
+		int rc = field_parse(fd, one, strlen(one), &mf->alt[mf->nalts], err, sizeof err);
+		free(one);
+		if (rc) {
+			diag_set(d, file, vpos.line, vpos.col, "%s %s: %s", def->name, fd->name, err);
+			return -1;
+		}
+		mf->nalts++;
+		if (!bar)
+			return 0;
+		p = bar + 1;
+	}
+}
+
+int expect_add_line(struct expectation *e, const struct src_line *ln,
+		    const char *file, const struct vars *vars, struct diag *d)
+{
+	struct lexer lx = { .ln = ln, .i = 0, .file = file, .vars = vars };
+	lex_skip_space(&lx);
+	struct srcpos pos = lex_pos(&lx);
+	const char *name;
+	size_t nlen = lex_word(&lx, &name);
+	const struct layer_def *def = nlen ? layer_by_name(name, nlen) : NULL;
+	if (!def) {
+		diag_set(d, file, pos.line, pos.col, "expected a layer to match "
+			 "(eth, vlan, arp, ipv4, tcp, udp, icmp, payload), found '%.*s'",
+			 (int)(nlen ? nlen : 1), nlen ? name : lx.ln->s + lx.i);
+		return -1;
+	}
+	struct match_layer *ml = layer_slot(e, def, false);
+	if (!ml) {
+		diag_set(d, file, pos.line, pos.col, "too many layers to match");
+		return -1;
+	}
+	size_t text_from = lx.i - nlen;
+	for (;;) {
+		lex_skip_space(&lx);
+		if (lex_at_end(&lx))
+			break;
+		struct srcpos kpos = lex_pos(&lx);
+		const char *key;
+		size_t klen = lex_word(&lx, &key);
+		int fi = klen ? layer_field_index(def, key, klen) : -1;
+		if (fi < 0) {
+			diag_set(d, file, kpos.line, kpos.col, "%s has no field '%.*s' to match",
+				 def->name, (int)(klen ? klen : 1), klen ? key : ln->s + lx.i);
+			return -1;
+		}
+		if (lx.i >= ln->len || ln->s[lx.i] != '=') {
+			diag_set(d, file, kpos.line, kpos.col, "expected '=' after '%.*s': write %.*s=VALUE",
+				 (int)klen, key, (int)klen, key);
+			return -1;
+		}
+		lx.i++;
+		if (ml->n == MAX_FIELDS) {
+			diag_set(d, file, kpos.line, kpos.col, "too many fields to match");
+			return -1;
+		}
+		struct srcpos vpos = lex_pos(&lx);
+		struct strbuf value;
+		sb_init(&value);
+		sb_puts(&value, "");
+		struct match_field *mf = &ml->f[ml->n];
+		memset(mf, 0, sizeof *mf);
+		mf->field = fi;
+		int rc = lex_value(&lx, &value, d);
+		if (rc == 0)
+			rc = parse_alts(mf, def, &value, file, vpos, d);
+		sb_free(&value);
+		ml->n++;	/* counted even on error, so expect_free frees it */
+		if (rc)
+			return -1;
+	}
+	size_t text_to = lx.i;
+	while (text_to > text_from && (ln->s[text_to - 1] == ' ' || ln->s[text_to - 1] == '\t'))
+		text_to--;
+	note_text(e, ln->s + text_from, text_to - text_from);
+	return 0;
+}
+
+int expect_parse(struct expectation *e, const char *text, const char *file,
+		 const struct vars *vars, struct diag *d)
+{
+	const char *p = text;
+	for (;;) {
+		size_t n = strcspn(p, ";");
+		struct src src;
+		src_split(&src, p, n);
+		int rc = 0;
+		for (size_t i = 0; i < src.nlines && rc == 0; i++)
+			rc = expect_add_line(e, &src.lines[i], file, vars, d);
+		if (src.nlines == 0) {
+			diag_set(d, file, 0, 0, "empty match line: write e.g. 'tcp flags=SA'");
+			rc = -1;
+		}
+		src_free(&src);
+		if (rc)
+			return -1;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
+/* The layer `ml` looks at: the frame's own layers stop at its first ICMP
+ * header; quoted ones are those after it. */
+static const struct layer *find_layer(const struct frame *f, const struct match_layer *ml)
+{
+	size_t icmp = f->nlayers;
+	for (size_t i = 0; i < f->nlayers; i++)
+		if (f->layer[i].def->id == L_ICMP) {
+			icmp = i;
+			break;
+		}
+	size_t from = ml->quoted ? icmp + 1 : 0;
+	size_t to = ml->quoted ? f->nlayers : (icmp < f->nlayers ? icmp + 1 : f->nlayers);
+	for (size_t i = from; i < to; i++)
+		if (f->layer[i].def == ml->def)
+			return &f->layer[i];
+	return NULL;
+}
+
+static void describe_wanted(const struct field *fd, const struct match_field *mf,
+			    char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (unsigned a = 0; a < mf->nalts && used < len; a++) {
+		char one[64];
+		field_format(fd, &mf->alt[a], one, sizeof one);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", a ? "|" : "", one);
+	}
+}
+
+unsigned expect_diffs(const struct expectation *e, const struct frame *f,
+		      char *why, size_t len)
+{
+	unsigned diffs = 0;
+	if (why && len)
+		why[0] = '\0';
+	for (unsigned i = 0; i < e->n; i++) {
+		const struct match_layer *ml = &e->layer[i];
+		const struct layer *l = find_layer(f, ml);
+		if (!l) {
+			if (diffs == 0 && why)
+				snprintf(why, len, "no %s%s layer", ml->quoted ? "quoted " : "",
+					 ml->def->name);
+			diffs += ml->n + 1;
+			continue;
+		}
+		for (unsigned k = 0; k < ml->n; k++) {
+			const struct match_field *mf = &ml->f[k];
+			const struct field *fd = &ml->def->fields[mf->field];
+			bool hit = false;
+			if (l->present & (1u << mf->field))
+				for (unsigned a = 0; a < mf->nalts && !hit; a++)
+					hit = fval_equal(fd, &l->val[mf->field], &mf->alt[a]);
+			if (hit)
+				continue;
+			if (diffs == 0 && why) {
+				char got[64] = "nothing", want[200];
+				if (l->present & (1u << mf->field))
+					field_format(fd, &l->val[mf->field], got, sizeof got);
+				describe_wanted(fd, mf, want, sizeof want);
+				snprintf(why, len, "%s%s.%s: got %s, wanted %s",
+					 ml->quoted ? "quoted " : "", ml->def->name, fd->name, got, want);
+			}
+			diffs++;
+		}
+	}
+	return diffs;
+}
+
+static void want_u(struct expectation *e, enum layer_id id, bool quoted, int field,
+		   uint64_t value)
+{
+	struct match_layer *ml = layer_slot(e, craft_layers[id], quoted);
+	if (!ml || ml->n == MAX_FIELDS)
+		return;
+	struct match_field *mf = &ml->f[ml->n++];
+	memset(mf, 0, sizeof *mf);
+	mf->field = field;
+	mf->nalts = 1;
+	mf->alt = calloc(1, sizeof *mf->alt);
+	if (!mf->alt)
+		abort();
+	mf->alt[0].u = value;
+}
+
+static bool group_address(uint64_t ip)
+{
+	return ip == 0xffffffffu || (ip >> 28) == 0xe || (ip & 0xff) == 0xff;
+}
+
+/* The sent frame's first ARP or IPv4 layer and what follows it. */
+static const struct layer *network_layer(const struct frame *f, const struct layer **next)
+{
+	for (size_t i = 0; i < f->nlayers; i++) {
+		enum layer_id id = f->layer[i].def->id;
+		if (id == L_ARP || id == L_IPV4) {
+			*next = i + 1 < f->nlayers ? &f->layer[i + 1] : NULL;
+			return &f->layer[i];
+		}
+	}
+	return NULL;
+}
+
+void scope_of(const struct frame *sent, struct expectation *direct,
+	      struct expectation *icmp_error)
+{
+	expect_init(direct);
+	expect_init(icmp_error);
+	const struct layer *next = NULL, *net = network_layer(sent, &next);
+	if (!net)
+		return;
+	if (net->def->id == L_ARP) {
+		if (lv(net, ARP_OP) == ARP_OP_REQUEST && lv(net, ARP_SPA) != lv(net, ARP_TPA))
+			want_u(direct, L_ARP, false, ARP_SPA, lv(net, ARP_TPA));
+		return;
+	}
+	uint64_t src = lv(net, IPV4_SRC), dst = lv(net, IPV4_DST);
+	if (!group_address(dst))
+		want_u(direct, L_IPV4, false, IPV4_SRC, dst);
+	want_u(direct, L_IPV4, false, IPV4_DST, src);
+	want_u(icmp_error, L_IPV4, true, IPV4_SRC, src);
+	want_u(icmp_error, L_IPV4, true, IPV4_DST, dst);
+	enum layer_id t = next ? next->def->id : L_PAYLOAD;
+	if (t == L_TCP || t == L_UDP) {
+		int sp = t == L_TCP ? TCP_SPORT : UDP_SPORT, dp = t == L_TCP ? TCP_DPORT : UDP_DPORT;
+		want_u(direct, t, false, sp, lv(next, dp));
+		want_u(direct, t, false, dp, lv(next, sp));
+		want_u(icmp_error, t, true, sp, lv(next, sp));
+		want_u(icmp_error, t, true, dp, lv(next, dp));
+	} else if (t == L_ICMP) {
+		want_u(direct, L_ICMP, false, ICMP_ID, lv(next, ICMP_ID));
+		want_u(direct, L_ICMP, false, ICMP_SEQ, lv(next, ICMP_SEQ));
+		want_u(icmp_error, L_ICMP, true, ICMP_ID, lv(next, ICMP_ID));
+		want_u(icmp_error, L_ICMP, true, ICMP_SEQ, lv(next, ICMP_SEQ));
+	} else {
+		want_u(direct, L_IPV4, false, IPV4_PROTO, lv(net, IPV4_PROTO));
+	}
+}
+
+void scope_bpf(const struct frame *sent, char *buf, size_t len)
+{
+	char a[16], b[16], vlan[64] = "";
+	size_t tags = 0;
+	for (size_t i = 0; i < sent->nlayers; i++)
+		tags += sent->layer[i].def->id == L_VLAN;
+	for (size_t i = 0; i < tags && i < 4; i++)
+		strcat(vlan, "vlan and ");
+	const struct layer *next = NULL, *net = network_layer(sent, &next);
+	if (!net) {
+		snprintf(buf, len, "%s", tags ? "vlan" : "");
+		return;
+	}
+	if (net->def->id == L_ARP) {
+		snprintf(buf, len, "%sarp", vlan);
+		return;
+	}
+	format_ipv4(lv(net, IPV4_SRC), a, sizeof a);
+	format_ipv4(lv(net, IPV4_DST), b, sizeof b);
+	char from[40] = "";
+	if (!group_address(lv(net, IPV4_DST)))
+		snprintf(from, sizeof from, "src host %s and ", b);
+	/* Ports and ids stay out: they change from probe to probe, and the
+	 * scope checks them exactly anyway. */
+	enum layer_id t = next ? next->def->id : L_PAYLOAD;
+	const char *proto = t == L_TCP ? "tcp" : t == L_UDP ? "udp" : t == L_ICMP ? "icmp" : "ip";
+	snprintf(buf, len, "%s((%s and %sdst host %s) or (icmp and dst host %s))", vlan, proto,
+		 from, a, a);
+}

@@ -1,0 +1,66 @@
+/*
+ * match.h - expectations: which received frame answers what was sent.
+ *
+ * An expectation is a list of match lines, each `LAYER field=v|v ...` in
+ * the template syntax (the same field tables parse the values).  What was
+ * sent adds its own scope - a reply has the addresses and ports swapped, the
+ * same ICMP id, or is an ICMP error quoting it - expressed as expectations
+ * too, so one comparison explains every miss: "tcp.flags: got RA, wanted SA".
+ */
+#ifndef CRAFT_MATCH_H
+#define CRAFT_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "layer.h"
+#include "lex.h"
+#include "vars.h"
+
+#define MATCH_ALTS 8
+#define MATCH_LAYERS 8
+
+struct match_field {
+	int field;
+	unsigned nalts;
+	struct fval *alt;	/* any one of them matches */
+};
+
+struct match_layer {
+	const struct layer_def *def;
+	bool quoted;		/* inside an ICMP error, not the frame's own */
+	struct match_field f[MAX_FIELDS];
+	unsigned n;
+};
+
+struct expectation {
+	struct match_layer layer[MATCH_LAYERS];
+	unsigned n;
+	char text[256];		/* the match lines as written, for messages */
+};
+
+void expect_init(struct expectation *e);
+void expect_free(struct expectation *e);
+bool expect_empty(const struct expectation *e);
+
+/* Adds one match line; `ln` starts at the layer name. */
+int expect_add_line(struct expectation *e, const struct src_line *ln,
+		    const char *file, const struct vars *vars, struct diag *d);
+/* Match lines separated by ';', as --expect takes them. */
+int expect_parse(struct expectation *e, const char *text, const char *file,
+		 const struct vars *vars, struct diag *d);
+
+/* How many fields of `f` differ from `e` (a missing layer counts one more
+ * than its fields); 0 is a match.  `why` gets the first difference. */
+unsigned expect_diffs(const struct expectation *e, const struct frame *f,
+		      char *why, size_t len);
+
+/* What a reply to `sent` looks like: `direct` answers it, `icmp_error`
+ * quotes it.  Both empty when nothing scopes it (a bare Ethernet frame). */
+void scope_of(const struct frame *sent, struct expectation *direct,
+	      struct expectation *icmp_error);
+/* A BPF filter that passes every frame either scope could accept. */
+void scope_bpf(const struct frame *sent, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,91 @@
+/* neighbor.c - ARP resolution with our own request (RFC 826). */
+#include "neighbor.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "field.h"
+#include "match.h"
+#include "proto.h"
+#include "resolve.h"
+#include "rng.h"
+#include "template.h"
+
+static long since_us(const struct timeval *from)
+{
+	struct timeval now;
+	gettimeofday(&now, NULL);
+	return (now.tv_sec - from->tv_sec) * 1000000L + (now.tv_usec - from->tv_usec);
+}
+
+int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
+		     long timeout_us, uint64_t *mac, frame_log_fn log, void *ctx,
+		     char *err, size_t errlen)
+{
+	char text[64], addr[16];
+	format_ipv4(ip, addr, sizeof addr);
+	snprintf(text, sizeof text, "arp op=request tpa=%s\n", addr);
+	struct template_ctx tc = { .file = "(ARP request)" };
+	struct frame req;
+	struct diag d;
+	struct rng rng;
+	rng_seed(&rng, 0);
+	struct resolve_env env = { .file = tc.file, .iface = ifc, .rng = &rng };
+	if (template_parse(&tc, text, strlen(text), &req, &d) ||
+	    frame_resolve(&req, &env, &d) || build_frame(b, &req, &d)) {
+		snprintf(err, errlen, "%s", d.msg);
+		frame_free(&req);
+		return -1;
+	}
+	struct expectation want, unused;
+	scope_of(&req, &want, &unused);
+	struct src_line line = { "arp op=reply", NULL, 12 };
+	struct srcpos pos[13] = { { 0, 0 } };
+	line.pos = pos;
+	expect_add_line(&want, &line, tc.file, NULL, &d);
+
+	enum capture_error why;
+	struct capture *cap = capture_open(ifc->name, "arp", &why, err, errlen);
+	int rc = -1;
+	if (!cap)
+		goto out;
+	struct timeval sent;
+	gettimeofday(&sent, NULL);
+	if (builder_inject(b, req.bytes, req.len, err, errlen))
+		goto out;
+	if (log)
+		log(ctx, &req, true, &sent);
+	rc = 1;
+	for (long left = timeout_us; left > 0; left = timeout_us - since_us(&sent)) {
+		const uint8_t *bytes;
+		size_t caplen, wire;
+		struct timeval ts;
+		int got = capture_next(cap, left, &bytes, &caplen, &wire, &ts, err, errlen);
+		if (got < 0) {
+			rc = -1;
+			break;
+		}
+		if (got == 0)
+			break;
+		struct frame f;
+		decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
+		bool hit = expect_diffs(&want, &f, NULL, 0) == 0;
+		if (hit) {
+			if (log)
+				log(ctx, &f, false, &ts);
+			*mac = lv(frame_find(&f, f.nlayers, L_ARP), ARP_SHA);
+			rc = 0;
+		}
+		frame_free(&f);
+		if (hit)
+			break;
+	}
+out:
+	capture_close(cap);
+	expect_free(&want);
+	expect_free(&unused);
+	frame_free(&req);
+	return rc;
+}
