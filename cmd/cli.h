@@ -43,6 +43,7 @@ struct options {
 struct printer {
 	const struct options *opt;
 	struct pcap_out *pcap;
+	bool pcap_failed;
 	struct conv conv;
 	unsigned frames;
 	struct timeval first;
@@ -63,6 +64,8 @@ void printer_record(struct printer *p, const struct frame *f, const struct timev
 int printer_close(struct printer *p);
 
 void print_diag(const char *kind, const struct diag *d);
+/* A template_ctx warning callback: appends to the strbuf `ctx`, printed
+ * once the input proved free of errors. */
 void warn_diag(void *ctx, const struct diag *d);
 /* An error without a source position: "rawcraft: error: ...". */
 void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

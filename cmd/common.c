@@ -33,8 +33,11 @@ void print_diag(const char *kind, const struct diag *d)
 
 void warn_diag(void *ctx, const struct diag *d)
 {
-	(void)ctx;
-	print_diag("warning", d);
+	struct strbuf *held = ctx;
+	if (d->file && d->line)
+		sb_printf(held, "%s:%u:%u: warning: %s\n", d->file, d->line, d->col, d->msg);
+	else
+		sb_printf(held, "rawcraft: warning: %s\n", d->msg);
 }
 
 int pick_iface(struct options *opt, struct iface *out, bool *have)
@@ -88,11 +91,11 @@ static char *read_all(const char *path, size_t *len)
 			abort();
 		buf = bigger;
 	}
-	int bad = ferror(fp);
+	int bad = ferror(fp) ? errno : 0;
 	fclose(fp);
 	if (bad) {
 		free(buf);
-		errno = EIO;
+		errno = bad;
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -147,15 +150,24 @@ char *load_template(const char *name, char **path_out, size_t *len)
 
 int printer_open(struct printer *p, const struct options *opt)
 {
-	char err[512];
 	memset(p, 0, sizeof *p);
 	p->opt = opt;
 	conv_init(&p->conv);
-	if (opt->write && !(p->pcap = pcap_out_open(opt->write, err, sizeof err))) {
-		fail("cannot write '%s': %s", opt->write, err);
-		return -1;
-	}
 	return 0;
+}
+
+/* Opened with the first frame: bad input must not truncate an old capture. */
+static bool pcap_ready(struct printer *p)
+{
+	char err[512];
+	if (p->pcap || !p->opt->write || p->pcap_failed)
+		return p->pcap != NULL;
+	p->pcap = pcap_out_open(p->opt->write, err, sizeof err);
+	if (!p->pcap) {
+		fail("cannot write '%s': %s", p->opt->write, err);
+		p->pcap_failed = true;
+	}
+	return p->pcap != NULL;
 }
 
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
@@ -187,13 +199,12 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 	}
 	fwrite(out.s, 1, out.len, stdout);
 	sb_free(&out);
-	if (p->pcap)
-		pcap_out_write(p->pcap, f->bytes, f->len, ts);
+	printer_record(p, f, ts);
 }
 
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts)
 {
-	if (p->pcap)
+	if (pcap_ready(p))
 		pcap_out_write(p->pcap, f->bytes, f->len, ts);
 }
 
@@ -203,8 +214,8 @@ int printer_close(struct printer *p)
 	fflush(stdout);
 	if (p->pcap && pcap_out_close(p->pcap, err, sizeof err)) {
 		fail("%s: %s", p->opt->write, err);
-		return -1;
+		p->pcap_failed = true;
 	}
 	p->pcap = NULL;
-	return 0;
+	return p->pcap_failed ? -1 : 0;
 }

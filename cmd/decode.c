@@ -44,7 +44,8 @@ int cmd_decode(struct options *opt)
 	}
 	if (got < 0) {
 		fflush(stdout);
-		fprintf(stderr, "%s: error: after %u frames: %s\n", path, pr.frames, err);
+		fprintf(stderr, "%s: error: after %u frame%s: %s\n", path, pr.frames,
+			pr.frames == 1 ? "" : "s", err);
 		rc = EXIT_INPUT;
 	}
 	if (printer_close(&pr) && rc == EXIT_OK)

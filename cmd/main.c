@@ -54,7 +54,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "D:i:w:c:t:vxh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":D:i:w:c:t:vxh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'D': {
 			char *eq = strchr(optarg, '=');
@@ -132,8 +132,11 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		case OPT_HELP:
 			usage(stdout);
 			exit(EXIT_OK);
+		case ':':
+			fail("option %s needs a value", argv[optind - 1]);
+			return -1;
 		default:
-			if (optopt)
+			if (optopt && optopt < 256)
 				fail("option -%c %s", optopt, strchr("Diwct", optopt) ?
 				     "needs a value" : "is not known (see rawcraft --help)");
 			else

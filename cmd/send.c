@@ -51,6 +51,7 @@ struct run {
 	uint64_t nb_mac[NEIGHBOR_SLOTS];
 	size_t nb;
 	int fail_code;		/* exit code behind a resolve error */
+	struct strbuf warnings;
 };
 
 static long usec_between(const struct timeval *a, const struct timeval *b)
@@ -335,7 +336,7 @@ static int send_probe(struct run *r, struct frame *built, size_t idx)
 	r->nprobes = idx + 1;
 	snprintf(json, sizeof json, "\"direction\":\"sent\",\"probe\":%zu", idx + 1);
 	struct frame_note note = { .prefix = "> ", .json = json, .brief = true };
-	if (r->opt->count == 1 || expect_empty(&r->want))
+	if (r->opt->count == 1 || expect_empty(&r->want) || r->opt->json)
 		printer_frame(&r->pr, &shown, &p->at, &note);
 	else
 		printer_record(&r->pr, &shown, &p->at);
@@ -376,7 +377,7 @@ static void report_end(struct run *r)
 		double avg = r->rtt_sum / n;
 		double mdev = sqrt(fmax(0, r->rtt_sq / n - avg * avg));
 		if (json)
-			printf("{\"summary\":{\"sent\":%zu,\"matched\":%u,\"lost\":%zu,"
+			printf("{\"stats\":{\"sent\":%zu,\"matched\":%u,\"lost\":%zu,"
 			       "\"rtt_us\":{\"min\":%ld,\"avg\":%.0f,\"max\":%ld,\"mdev\":%.0f}}}\n",
 			       r->nprobes, r->matched, lost, r->rtt_min, avg, r->rtt_max, mdev);
 		else
@@ -405,6 +406,7 @@ static void run_free(struct run *r)
 	expect_free(&r->want);
 	capture_close(r->cap);
 	builder_close(r->b);
+	sb_free(&r->warnings);
 }
 
 static int send_all(struct run *r, struct frame *tmpl, const char *path)
@@ -472,7 +474,7 @@ int cmd_send(struct options *opt)
 	expect_init(&from_template);
 	struct template_ctx tc = {
 		.file = path, .dir = dirname(dircopy), .vars = &opt->vars,
-		.warn = warn_diag, .expect = &from_template,
+		.warn = warn_diag, .warn_ctx = &r.warnings, .expect = &from_template,
 	};
 	struct frame tmpl;
 	struct diag d;
@@ -494,10 +496,13 @@ int cmd_send(struct options *opt)
 	frame_free(&tmpl);
 	expect_free(&from_template);
 	rc = EXIT_INPUT;
+	sb_reset(&r.warnings);
 	if (template_parse(&tc, text, len, &tmpl, &d)) {
 		print_diag("error", &d);
 		goto out;
 	}
+	if (r.warnings.len)
+		fputs(r.warnings.s, stderr);
 	if (!opt->expect && !opt->no_expect) {
 		r.want = from_template;
 		expect_init(&from_template);

@@ -22,9 +22,11 @@ static int show_file(struct options *opt, const char *name, const struct iface *
 	char *dircopy = strdup(path);
 	if (!dircopy)
 		abort();
+	struct strbuf warnings;
+	sb_init(&warnings);
 	struct template_ctx tc = {
 		.file = path, .dir = dirname(dircopy), .vars = &opt->vars,
-		.warn = warn_diag,
+		.warn = warn_diag, .warn_ctx = &warnings,
 	};
 	struct frame tmpl;
 	struct diag d;
@@ -34,6 +36,8 @@ static int show_file(struct options *opt, const char *name, const struct iface *
 		rc = EXIT_INPUT;
 		goto out;
 	}
+	if (warnings.len)
+		fputs(warnings.s, stderr);
 	struct resolve_env env = { .file = path, .iface = ifc, .rng = rng };
 	for (unsigned long i = 0; i < opt->count && rc == EXIT_OK; i++) {
 		if (frame_resolve(&tmpl, &env, &d) || build_frame(b, &tmpl, &d)) {
@@ -51,6 +55,7 @@ static int show_file(struct options *opt, const char *name, const struct iface *
 	}
 	frame_free(&tmpl);
 out:
+	sb_free(&warnings);
 	free(dircopy);
 	free(path);
 	free(text);

@@ -53,28 +53,6 @@ static void ip_bytes(uint64_t ip, uint8_t out[4])
 		out[i] = (uint8_t)(ip >> (24 - 8 * i));
 }
 
-static size_t tcp_opts_padded(const struct layer *l)
-{
-	return (l->val[TCP_OPTS].len + 3) & ~(size_t)3;
-}
-
-/* Header bytes each layer occupies as built (explicit IHL or data offset
- * change what the header claims, not what is there). */
-static size_t built_header_len(const struct layer *l)
-{
-	switch (l->def->id) {
-	case L_TCP:
-		return 20 + tcp_opts_padded(l);
-	case L_PAYLOAD:
-		for (size_t k = 0; k < PL_NFIELDS; k++)
-			if (l->given & (1u << k))
-				return l->val[k].len;
-		return 0;
-	default:
-		return l->def->min_len;
-	}
-}
-
 static const struct fval *payload_of(const struct layer *l)
 {
 	for (size_t k = 0; k < PL_NFIELDS; k++)
@@ -88,7 +66,7 @@ static int layout(struct frame *f, struct diag *d)
 	size_t total = 0;
 	for (size_t i = 0; i < f->nlayers; i++) {
 		f->layer[i].off = total;
-		f->layer[i].hdr_len = built_header_len(&f->layer[i]);
+		f->layer[i].hdr_len = layer_built_len(&f->layer[i]);
 		total += f->layer[i].hdr_len;
 	}
 	if (total > 65535 + 14 + 4 * MAX_LAYERS) {
@@ -153,7 +131,7 @@ static libnet_ptag_t build_layer(libnet_t *l, struct frame *f, size_t i,
 					 pl, pn, l, 0);
 	}
 	case L_TCP: {
-		size_t optlen = tcp_opts_padded(ly);
+		size_t optlen = layer_built_len(ly) - 20;
 		if (optlen) {
 			uint8_t opts[40] = { 0 };
 			memcpy(opts, ly->val[TCP_OPTS].bytes, ly->val[TCP_OPTS].len);

@@ -70,7 +70,12 @@ struct pcap_in *pcap_in_open(const char *path, enum link_kind *link, char *err,
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_open_offline(path, perr);
 	if (!p) {
-		snprintf(err, errlen, "%s", perr);
+		/* libpcap names the file itself; the caller already does. */
+		size_t n = strlen(path);
+		const char *why = strncmp(perr, path, n) == 0 && perr[n] == ':' ? perr + n + 2 : perr;
+		if (strstr(why, "only got 0"))
+			why = "empty file: not a pcap or pcapng capture";
+		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
 	switch (pcap_datalink(p)) {

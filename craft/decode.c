@@ -90,6 +90,13 @@ static bool next_layer(struct frame *f, struct layer *l, size_t idx, size_t *end
 		if (lv(l, IPV4_FRAG) != 0)
 			return false;	/* a later fragment: no header inside */
 	}
+	if (def->id == L_UDP) {
+		size_t ulen = (size_t)lv(l, UDP_LEN);
+		if (ulen < 8)
+			l->note = "bogus length: smaller than the 8-byte header";
+		else if (l->off + ulen > *end)
+			l->note = "length runs past the captured bytes";
+	}
 	if (def->id == L_ARP && *end > l->off + l->hdr_len) {
 		f->trailer = *end - (l->off + l->hdr_len);	/* Ethernet padding */
 		*end = l->off + l->hdr_len;
@@ -154,6 +161,8 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		bool known = !stop && next_layer(out, l, idx, &end, &next);
 		l->len = end - off;
 		decode_checksum(out, idx);
+		if (stop && hl == def->min_len && l->csum == CS_UNVERIFIED)
+			l->csum = CS_BOGUS;
 		off += hl;
 		if (!known) {
 			add_payload(out, off, end);

@@ -15,11 +15,20 @@ static bool has(const struct layer *l, size_t k)
 	return l->present & (1u << k);
 }
 
-/* The innermost layer with a summary in [from, to), or `to` if none. */
+static bool complete(const struct layer *l)
+{
+	for (size_t k = 0; k < l->def->nfields; k++)
+		if (l->def->fields[k].bits && !has(l, k))
+			return false;
+	return true;
+}
+
+/* The innermost layer with a summary in [from, to) that was captured
+ * whole, or `to` if none: a cut header has no values to summarise. */
 static size_t summary_layer(const struct frame *f, size_t from, size_t to)
 {
 	for (size_t i = to; i-- > from;)
-		if (f->layer[i].def->summary && has(&f->layer[i], 0))
+		if (f->layer[i].def->summary && complete(&f->layer[i]))
 			return i;
 	return to;
 }
@@ -35,7 +44,7 @@ void describe_summary(const struct frame *f, struct strbuf *out)
 		}
 	size_t at = summary_layer(f, 0, end);
 	if (at == end)
-		sb_printf(out, "%zu bytes, no header decoded", f->len);
+		sb_printf(out, "%zu bytes, no complete header", f->len);
 	else
 		f->layer[at].def->summary(f, at, out);
 	size_t quoted = summary_layer(f, end, f->nlayers);
@@ -48,6 +57,8 @@ void describe_summary(const struct frame *f, struct strbuf *out)
 			sb_printf(out, " [bad %s checksum]", f->layer[i].def->name);
 		if (f->layer[i].note && strncmp(f->layer[i].note, "truncated", 9) == 0)
 			sb_printf(out, " [%s truncated]", f->layer[i].def->name);
+		else if (f->layer[i].note && strncmp(f->layer[i].note, "bogus", 5) == 0)
+			sb_printf(out, " [bogus %s header]", f->layer[i].def->name);
 	}
 }
 
@@ -85,6 +96,9 @@ static void checksum_status(const struct layer *l, struct strbuf *out)
 		break;
 	case CS_UNVERIFIED:
 		sb_puts(out, " [unverified: not all covered bytes were captured]");
+		break;
+	case CS_BOGUS:
+		sb_puts(out, " [unverified: the header length is bogus]");
 		break;
 	default:
 		if (l->def->id == L_UDP)
@@ -227,7 +241,7 @@ static void json_hex(const uint8_t *p, size_t n, struct strbuf *out)
 
 static const char *const csum_words[] = {
 	[CS_NONE] = "none", [CS_CORRECT] = "correct", [CS_INCORRECT] = "incorrect",
-	[CS_PARTIAL] = "partial", [CS_UNVERIFIED] = "unverified",
+	[CS_PARTIAL] = "partial", [CS_UNVERIFIED] = "unverified", [CS_BOGUS] = "unverified",
 };
 
 static void json_field(const struct layer *l, size_t k, struct strbuf *out)

@@ -10,7 +10,17 @@ void diag_set(struct diag *d, const char *file, unsigned line, unsigned col,
 	d->file = file;
 	d->line = line;
 	d->col = col;
+	char raw[sizeof d->msg];
 	va_start(ap, fmt);
-	vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	/* A message quotes user bytes: keep it one printable ASCII line. */
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)raw; *p && n + 5 < sizeof d->msg; p++) {
+		if (*p >= 0x20 && *p < 0x7f)
+			d->msg[n++] = (char)*p;
+		else
+			n += (size_t)snprintf(d->msg + n, sizeof d->msg - n, "\\x%02x", *p);
+	}
+	d->msg[n] = '\0';
 }

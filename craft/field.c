@@ -281,7 +281,7 @@ static int parse_hex(const char *s, size_t len, struct fval *out, char *err,
 			continue;
 		int v = hexval(c);
 		if (v < 0) {
-			snprintf(err, errlen, "'%c' is not a hex digit", c);
+			snprintf(err, errlen, c ? "'%c' is not a hex digit" : "a NUL byte is not a hex digit", c);
 			free(buf);
 			return -1;
 		}

@@ -21,17 +21,17 @@ static const struct field_name ecn_names[] = {
 
 static const char *lint_ttl(uint64_t v)
 {
-	return v == 0 ? "TTL 0: the first hop drops it (exceeded in transit)" : NULL;
+	return v == 0 ? "the first hop drops it (time exceeded in transit)" : NULL;
 }
 
 static const char *lint_version(uint64_t v)
 {
-	return v != 4 ? "version is not 4: receivers will not take it as IPv4" : NULL;
+	return v != 4 ? "receivers will not take it as IPv4" : NULL;
 }
 
 static const char *lint_ihl(uint64_t v)
 {
-	return v < 5 ? "IHL below 5 (20 bytes): receivers drop the header as bogus" : NULL;
+	return v < 5 ? "below 5 (20 bytes): receivers drop the header as bogus" : NULL;
 }
 
 static const struct field ipv4_fields[] = {

@@ -82,6 +82,21 @@ const struct layer *frame_find(const struct frame *f, size_t before,
 	return NULL;
 }
 
+size_t layer_built_len(const struct layer *l)
+{
+	switch (l->def->id) {
+	case L_TCP:	/* options padded to a 32-bit boundary */
+		return 20 + ((l->val[TCP_OPTS].len + 3) & ~(size_t)3);
+	case L_PAYLOAD:
+		for (size_t k = 0; k < PL_NFIELDS; k++)
+			if (l->given & (1u << k))
+				return l->val[k].len;
+		return 0;
+	default:
+		return l->def->min_len;
+	}
+}
+
 void frame_free(struct frame *f)
 {
 	for (size_t i = 0; i < f->nlayers; i++)

@@ -35,6 +35,7 @@ enum csum_status {
 	CS_INCORRECT,
 	CS_PARTIAL,	/* pseudo-header only: offloaded, captured outbound */
 	CS_UNVERIFIED,	/* not all covered bytes were captured */
+	CS_BOGUS,	/* the header's own length field makes it meaningless */
 };
 
 struct layer {
@@ -100,6 +101,10 @@ bool layer_can_follow(enum layer_id outer, enum layer_id inner);
 bool link_value(enum layer_id outer, enum layer_id inner, uint64_t *value);
 /* The layer a demux value announces after `outer`; false if none. */
 bool link_inner(enum layer_id outer, uint64_t value, enum layer_id *inner);
+
+/* Bytes a layer of a template occupies when built (explicit IHL or data
+ * offset change what the header claims, not what is there). */
+size_t layer_built_len(const struct layer *l);
 
 /* Helpers used by the layer files. */
 const struct layer *frame_find(const struct frame *f, size_t before,

@@ -257,8 +257,9 @@ int expr_eval(const char *s, size_t len, const struct srcpos *pos,
 			while (i < len && isalnum((unsigned char)s[i]))
 				i++;
 		} else {
-			diag_set(d, file, pos[i].line, pos[i].col,
-				 "unexpected '%c' in ${}: write ${NAME} or ${NAME + 1}", s[i]);
+			diag_set(d, file, pos[i].line, pos[i].col, s[i] ?
+				 "unexpected '%c' in ${}: write ${NAME} or ${NAME + 1}" :
+				 "unexpected NUL byte in ${}", s[i]);
 			return -1;
 		}
 		t->len = (size_t)(s + i - t->s);

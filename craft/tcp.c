@@ -15,7 +15,7 @@ static const char *lint_flags(uint64_t v)
 
 static const char *lint_port(uint64_t v)
 {
-	return v == 0 ? "port 0 is reserved: stacks answer with RST or drop it" : NULL;
+	return v == 0 ? "reserved: stacks answer with RST or drop it" : NULL;
 }
 
 static const struct field tcp_fields[] = {

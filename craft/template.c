@@ -101,8 +101,9 @@ static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 	const char *key;
 	size_t klen = lex_word(lx, &key);
 	if (klen == 0) {
-		diag_set(d, tc->file, kpos.line, kpos.col,
-			 "expected field=value, found '%c'", lx->ln->s[lx->i]);
+		char c = lx->ln->s[lx->i];
+		diag_set(d, tc->file, kpos.line, kpos.col, c ? "expected field=value, found '%c'" :
+			 "expected field=value, found a NUL byte", c);
 		return -1;
 	}
 	if (lx->i >= lx->ln->len || lx->ln->s[lx->i] != '=') {
@@ -161,7 +162,7 @@ static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 			 def->name, fd->name);
 		goto out;
 	}
-	l->fpos[fi] = vpos;
+	l->fpos[fi] = kpos;
 	if (fd->bits && strcmp(value.s, "random") == 0) {
 		l->random |= 1u << fi;
 		l->given |= 1u << fi;
@@ -248,6 +249,28 @@ int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
 	}
 }
 
+/* IPv4 total length and UDP length are 16 bits: what they cover must fit. */
+static int check_sizes(const struct template_ctx *tc, const struct frame *f,
+		       struct diag *d)
+{
+	size_t inner = 0;
+	for (size_t i = f->nlayers; i-- > 0;) {
+		const struct layer *l = &f->layer[i];
+		inner += layer_built_len(l);
+		if ((l->def->id != L_IPV4 && l->def->id != L_UDP) || inner <= 65535)
+			continue;
+		const struct layer *last = &f->layer[f->nlayers - 1];
+		struct srcpos at = last->pos;
+		for (size_t k = 0; k < last->def->nfields; k++)
+			if (last->given & (1u << k))
+				at = last->fpos[k];
+		diag_set(d, tc->file, at.line, at.col, "the %s length would be %zu bytes: "
+			 "it is a 16-bit field, at most 65535", l->def->name, inner);
+		return -1;
+	}
+	return 0;
+}
+
 int template_finish(const struct template_ctx *tc, struct frame *f,
 		    struct diag *d)
 {
@@ -256,6 +279,8 @@ int template_finish(const struct template_ctx *tc, struct frame *f,
 			 "empty template: write at least one layer line, e.g. 'arp tpa=10.0.0.2'");
 		return -1;
 	}
+	if (check_sizes(tc, f, d))
+		return -1;
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
 		const struct layer_def *def = l->def;

@@ -13,7 +13,7 @@ static const struct field_name pcp_names[] = {
 
 static const char *lint_vid(uint64_t v)
 {
-	return v == 4095 ? "VLAN id 4095 is reserved; switches drop it" : NULL;
+	return v == 4095 ? "reserved: switches drop it" : NULL;
 }
 
 static const struct field vlan_fields[] = {

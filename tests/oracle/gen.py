@@ -89,7 +89,9 @@ class Gen:
 
     def eth(self, nxt, need_dst, fields):
         f = []
-        if need_dst or self.maybe(0.7):
+        if need_dst is None:
+            pass		# left to rawcraft: broadcast / multicast mapping
+        elif need_dst or self.maybe(0.7):
             f.append(('dst', self.mac()))
         if self.maybe(0.85):
             f.append(('src', self.mac()))
@@ -172,7 +174,13 @@ class Gen:
                 f.append(('proto', self.num(p)))
         if explicit_src or self.maybe(0.85):
             f.append(('src', self.ip()))
-        f.append(('dst', self.ip()))
+        if self.group_dst:	# eth dst left out: mapped from this one
+            dst = ('255.255.255.255' if self.maybe(0.3) else
+                   '%d.%d.%d.%d' % (self.r.randint(224, 239), self.r.randint(0, 255),
+                                    self.r.randint(0, 255), self.r.randint(0, 255)))
+            f.append(('dst', dst))
+        else:
+            f.append(('dst', self.ip()))
         fields.append(('ipv4', f))
 
     def tcp_opts(self):
@@ -322,10 +330,11 @@ class Gen:
 
     def build(self, names, explicit_src=True, odd=None):
         fields = []
+        self.group_dst = 'ipv4' in names and odd is None and self.maybe(0.08)
         for i, name in enumerate(names):
             nxt = names[i + 1] if i + 1 < len(names) else None
             if name == 'eth':
-                self.eth(nxt, 'ipv4' in names, fields)
+                self.eth(nxt, None if self.group_dst else 'ipv4' in names, fields)
             elif name == 'vlan':
                 self.vlan(nxt, fields)
             elif name == 'arp':
@@ -357,7 +366,8 @@ class Gen:
                     ('tcp', 'dport'): '${ORACLE_PORT}',
                     ('udp', 'dport'): '${ORACLE_PORT - 1}',
                     ('eth', 'src'): '${ORACLE_MAC}',
-                    ('arp', 'sha'): '${ORACLE_MAC}',
+                    ('arp', 'sha'): '${iface.mac}',
+                    ('arp', 'spa'): '${iface.ip}',
                     ('payload', 'text'): '"<${ORACLE_TEXT}>"',
                 }.get((layer, name))
                 if sub:
@@ -408,17 +418,21 @@ class Gen:
 
     def bad_set(self, count):
         """Explicit wrong checksums and explicit lengths."""
+        # Each kind in turn (so every seed covers them all), now and then
+        # with a second one drawn at random.
+        cycle = [('tcp', 'l4csum'), ('udp', 'l4csum'), ('icmp', 'l4csum'),
+                 ('payload', 'ipcsum'), ('tcp', 'ipcsum'), ('tcp', 'iplen'),
+                 ('icmp', 'iplen'), ('payload', 'iplen'), ('udp', 'udplen'),
+                 ('udp', 'udpcsum0')]
         for n in range(count):
-            mid = self.r.choice(['tcp', 'udp', 'icmp', 'payload', 'tcp', 'udp', 'icmp'])
+            mid, first = cycle[n % len(cycle)]
             names = ['eth'] + ['vlan'] * self.r.choice([0, 0, 1]) + ['ipv4']
             names += [mid] if mid == 'payload' else [mid, 'payload']
             fields = self.build(names)
             layer = dict((l, f) for l, f in fields)
             what = []
-            kinds = ['ipcsum', 'ipcsum', 'l4csum', 'l4csum', 'l4csum', 'iplen']
-            if mid == 'udp':
-                kinds += ['udplen', 'udpcsum0']
-            for k in self.r.sample(kinds, self.r.choice([1, 1, 2])):
+            kinds = ['ipcsum', 'l4csum', 'iplen'] + (['udplen', 'udpcsum0'] if mid == 'udp' else [])
+            for k in [first] + self.r.sample(kinds, self.r.choice([0, 0, 1])):
                 if k == 'ipcsum' and not any(x[0] == 'csum' for x in layer['ipv4']):
                     layer['ipv4'].append(('csum', self.num(self.uint(16))))
                 elif k == 'l4csum' and mid != 'payload' and not any(
@@ -426,9 +440,10 @@ class Gen:
                     layer[mid].append(('csum', self.num(self.uint(16))))
                 elif k == 'udpcsum0' and not any(x[0] == 'csum' for x in layer['udp']):
                     layer['udp'].append(('csum', '0'))
-                elif k == 'udplen':
+                elif k == 'udplen' and not any(x[0] == 'len' for x in layer['udp']):
                     layer['udp'].append(('len', self.num(self.uint(16))))
-                elif k == 'iplen' and mid != 'udp':
+                elif k == 'iplen' and mid != 'udp' and not any(
+                        x[0] == 'len' for x in layer['ipv4']):
                     layer['ipv4'].append(('len', 'IPLEN'))
                 else:
                     continue
@@ -437,17 +452,17 @@ class Gen:
             for i, (name, value) in enumerate(layer['ipv4']):
                 if value == 'IPLEN':
                     hdr = {'tcp': 20, 'udp': 8, 'icmp': 8, 'payload': 0}[mid]
-                    if mid == 'tcp':
-                        hdr += (sum(len(o) for o in []) + 0)
+                    if mid == 'tcp':	# keep the whole TCP header inside
+                        layer['tcp'][:] = [x for x in layer['tcp'] if x[0] != 'opts']
                     size = self.r.choice([20 + hdr, self.r.randint(20 + hdr, 20 + hdr + 40),
                                           self.r.randint(20 + hdr, 65535)])
                     layer['ipv4'][i] = (name, self.num(size))
             self.write('bad', n, fields, 'explicit wrong values: ' + ','.join(what))
 
     def odd_set(self, count):
+        kinds = ['frag', 'ihl', 'off', 'arp', 'icmp', 'frag', 'ver', 'len8023']
         for n in range(count):
-            kind = self.r.choice(['frag', 'frag', 'ihl', 'ver', 'off', 'arp', 'icmp',
-                                  'len8023'])
+            kind = kinds[n % len(kinds)]
             if kind == 'arp':
                 fields = self.build(['eth', 'arp'] + (['payload'] if self.maybe(0.3) else []),
                                     odd='arp')

@@ -176,6 +176,8 @@ def parse(text, variables=None):
             continue
         m = re.match(r'[A-Za-z0-9_.+-]+', line[i:])
         name = m.group(0) if m else ''
+        if name == 'expect':	# the reply `send` waits for: builds nothing
+            continue
         if name not in LAYERS:
             raise TemplateError('line %d: unknown layer %r' % (lineno, name))
         i += len(name)

@@ -97,8 +97,29 @@ for f in tests/bad/*.pkt; do
 	fi
 	report "$name" "$why"
 done
-[ $n -ge 45 ] && ok "at least 45 malformed templates ($n)" ||
+if [ $n -ge 45 ]; then
+	ok "at least 45 malformed templates ($n)"
+else
 	not_ok "at least 45 malformed templates" "only $n in tests/bad"
+fi
+
+# A bad template must not clobber a capture the user already has at -w.
+"$PY" - "$TMP/keep.pcap" <<'PYEOF'
+import struct, sys
+frame = bytes(range(60))
+open(sys.argv[1], 'wb').write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+                              + struct.pack('<IIII', 1, 0, 60, 60) + frame)
+PYEOF
+before=$(cksum <"$TMP/keep.pcap")
+"$RAWCRAFT" show tests/bad/04-ttl-8bit-range.pkt -w "$TMP/keep.pcap" >/dev/null 2>&1
+rc=$?
+after=$(cksum <"$TMP/keep.pcap" 2>/dev/null)
+if [ $rc -eq 2 ] && [ "$before" = "$after" ]; then
+	ok "bad template leaves an existing -w file untouched"
+else
+	not_ok "bad template leaves an existing -w file untouched" \
+		"exit $rc; the 100-byte capture is now $(stat -c %s "$TMP/keep.pcap" 2>/dev/null || echo 'gone') bytes"
+fi
 
 # --- CLI usage errors --------------------------------------------------------
 # A template that builds without an interface, so only the usage is wrong.
@@ -112,7 +133,7 @@ mkdir -p "$TMP/adir"
 # contains SUBSTRING (an extended regex, case-insensitive), empty stdout,
 # no pcap written.
 usage() {
-	local name="usage: $1" sub=$2 rc why= line
+	local name="usage: $1" sub=$2 rc why='' line
 	shift 2
 	rm -f "$TMP/x.pcap"
 	"$RAWCRAFT" "$@" >"$TMP/out" 2>"$TMP/err"

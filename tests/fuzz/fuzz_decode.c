@@ -1,0 +1,91 @@
+/*
+ * fuzz_decode.c - libFuzzer target for the decoder and every describer.
+ *
+ * Input: one byte choosing the link type (low two bits: Ethernet, raw IPv4,
+ * Linux cooked; bit 7: the wire length is longer than what was captured),
+ * then the captured bytes.  Besides memory errors it traps on broken
+ * promises: a field marked present past the captured end, a layer past the
+ * end, a summary with a newline, JSON that does not parse.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../craft/conv.h"
+#include "../../craft/decode.h"
+#include "../../craft/describe.h"
+#include "../../craft/strbuf.h"
+
+#include "json_check.h"
+
+static void broken(const char *what, const struct frame *f, size_t i)
+{
+	fprintf(stderr, "fuzz_decode: %s (layer %zu of %zu, caplen %zu)\n", what, i,
+		f->nlayers, f->len);
+	abort();
+}
+
+static void check_frame(const struct frame *f)
+{
+	if (f->nlayers > MAX_LAYERS)
+		broken("too many layers", f, f->nlayers);
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		if (l->off > f->len || l->hdr_len > f->len - l->off || l->len > f->len - l->off)
+			broken("layer extends past the captured bytes", f, i);
+		for (size_t k = 0; k < l->def->nfields; k++) {
+			const struct field *fd = &l->def->fields[k];
+			if (!(l->present & (1u << k)))
+				continue;
+			if (fd->bits && l->off * 8 + fd->bit_off + fd->bits > f->len * 8)
+				broken("field marked present past the captured bytes", f, i);
+			if (!fd->bits && l->val[k].len > f->len - l->off)
+				broken("variable field longer than the captured bytes", f, i);
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	enum link_kind link = (enum link_kind)((data[0] & 3) % 3);
+	bool cut = data[0] & 0x80;
+	data++;
+	size--;
+
+	struct frame f;
+	decode_frame(size ? data : NULL, size, cut ? size + 64 : size, link, &f);
+	check_frame(&f);
+
+	static struct conv cv;
+	conv_init(&cv);
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	describe_summary(&f, &sb);
+	if (memchr(sb.s, '\n', sb.len))
+		broken("summary spans lines", &f, 0);
+	sb_reset(&sb);
+	describe_tree(&f, 1, &cv, &sb);
+	describe_tree(&f, 2, &cv, &sb);	/* the same frame again: the reverse path */
+	describe_tree(&f, 3, NULL, &sb);
+	sb_reset(&sb);
+	describe_hex(&f, &sb);
+	sb_reset(&sb);
+	double t = 1700000000.5;
+	describe_json(&f, 1, &t, &sb);
+	if (!json_ok(sb.s)) {
+		fprintf(stderr, "fuzz_decode: invalid JSON: %s", sb.s);
+		abort();
+	}
+	sb_free(&sb);
+
+	/* Recomputing checksums on the copy must not disturb anything. */
+	for (size_t i = 0; i < f.nlayers; i++)
+		decode_checksum(&f, i);
+	frame_free(&f);
+	return 0;
+}

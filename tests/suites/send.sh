@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# rawcraft send against the real Linux stack in a peer namespace.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab.sh"
+if ! lab_up; then
+	not_ok "lab" "could not create network namespaces (needs root and iproute2)"
+	exit 0
+fi
+R=$RAWCRAFT
+json_get() { "$PY" -c "import json,sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o.get('direction') == '$1': print($2)"; }
+
+# A real TCP server in the peer, listening on 9230; 9231 stays closed.
+in_b "$PY" -c "
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', 9230)); s.listen(4096); time.sleep(120)" &
+wait_port "$NS_B" 9230 || not_ok "peer server" "port 9230 never listened"
+
+# 1. ARP request answered by the peer kernel, its MAC as sha.
+out=$(in_a "$R" send arp-request -D TARGET="$IP_B" --json); rc=$?
+sha=$(json_get received "o['arp']['sha']" <<<"$out")
+expect_eq "arp-request: exit 0" "$rc" 0
+expect_eq "arp-request: reply carries the peer's MAC as sha" "$sha" "$MAC_B"
+
+# 2. SYN -> SYN/ACK with ack = seq + 1; closed -> RST/ACK; ping -> reply.
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 --json); rc=$?
+seq=$(json_get sent "o['tcp']['seq']" <<<"$out")
+got=$(json_get received "o['tcp']['flags'], o['tcp']['ack']" <<<"$out")
+expect_eq "SYN to an open port: exit 0" "$rc" 0
+expect_eq "SYN to an open port: SYN/ACK acks seq + 1" "$got" "SA $(( (seq + 1) % 4294967296 ))"
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9231 --json); rc=$?
+got=$(json_get received "o['tcp']['flags']" <<<"$out")
+expect_eq "SYN to a closed port: RST/ACK" "$rc:$got" "0:RA"
+out=$(in_a "$R" send icmp-echo -D DST="$IP_B" --json); rc=$?
+sent_id=$(json_get sent "o['icmp']['id']" <<<"$out")
+got=$(json_get received "o['icmp']['type'], o['icmp']['id']" <<<"$out")
+expect_eq "ICMP echo: the echo reply with our id" "$rc:$got" "0:0 $sent_id"
+
+# 3. Nobody answers: exit 1 after the timeout, not much later; says what it waited for.
+start=$(date +%s%N)
+out=$(in_a "$R" send icmp-echo -D DST="$IP_B" --expect 'icmp type=timestamp-reply' -t 500ms); rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_eq "unanswered expectation: exit 1" "$rc" 1
+if [ "$ms" -ge 500 ] && [ "$ms" -lt 1500 ]; then ok "unanswered expectation: gives up after -t 500ms (${ms} ms)"
+else not_ok "unanswered expectation: gives up after -t 500ms" "took ${ms} ms"; fi
+case $out in *"no reply matched 'icmp type=timestamp-reply' within 0.5s"*"waited for: a reply to"*) ok "timeout says what it waited for" ;;
+*) not_ok "timeout says what it waited for" "$out" ;; esac
+
+# 4. The bytes on the peer's wire are the bytes `show` builds (same seed).
+cat >"$TMP/syn.pkt" <<PKT
+eth dst=$MAC_B
+ipv4 dst=$IP_B
+tcp dport=9230 opts=mss:1460,sackok,ts:7:0,nop,ws:7
+payload text="same bytes"
+PKT
+in_b timeout 10 tcpdump -i "$IF_B" -U -w "$TMP/peer.pcap" -c 1 "tcp dst port 9230 and tcp[13] == 2" 2>"$TMP/tcpdump.err" &
+tdpid=$!
+for _ in $(seq 50); do grep -q listening "$TMP/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
+in_a "$R" send "$TMP/syn.pkt" --seed 42 --no-expect >/dev/null
+wait $tdpid
+in_a "$R" show "$TMP/syn.pkt" --seed 42 -i "$IF_A" -w "$TMP/show.pcap" >/dev/null
+expect_eq "tcpdump in the peer sees exactly the bytes show builds" \
+	"$(hex_of "$TMP/peer.pcap")" "$(hex_of "$TMP/show.pcap")"
+
+# 5. A thousand SYNs as fast as they go: all answered.
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 -c 1000 --interval 0 -t 2s | tail -1); rc=$?
+case "$rc:$out" in "0:--- 1000 sent, 1000 matched, 0 lost"*) ok "-c 1000 --interval 0: 1000 matched, 0 lost" ;;
+*) not_ok "-c 1000 --interval 0: 1000 matched, 0 lost" "exit $rc: $out" ;; esac
+
+# 6. -w holds what was sent and received, in order; tshark reads it.
+in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 -c 3 --interval 50ms -w "$TMP/run.pcap" >/dev/null
+lines=$(tshark -r "$TMP/run.pcap" -T fields -e tcp.flags.str -e frame.time_epoch 2>/dev/null)
+flags=$(awk '{print $1}' <<<"$lines" | tr -d '\n' | tr -cd 'SA')
+expect_eq "-w pcap: ARP, then SYN, SYN/ACK three times, read by tshark" \
+	"$(tshark -r "$TMP/run.pcap" -T fields -e _ws.col.Protocol 2>/dev/null | tr '\n' ' ')" "ARP ARP TCP TCP TCP TCP TCP TCP "
+sorted=$(awk '{print $2}' <<<"$lines" | grep . | sort -n | tr '\n' ' ')
+expect_eq "-w pcap: timestamps in order" "$(awk '{print $2}' <<<"$lines" | grep . | tr '\n' ' ')" "$sorted"
+
+# 7. A near miss is explained: SYN to a closed port, expecting SYN/ACK.
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9231 --expect 'tcp flags=SA'); rc=$?
+case "$rc:$out" in "1:"*"closest:"*"[RST, ACK]"*"tcp.flags: got RA, wanted SA"*) ok "near miss names the field that differed" ;;
+*) not_ok "near miss names the field that differed" "exit $rc: $out" ;; esac
+
+# 8. Two runs at once against the same peer each take only their own replies.
+for n in 1 2; do
+	in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 -c 200 --interval 1ms --json >"$TMP/par$n.json" &
+done
+wait_ok=0
+for job in $(jobs -p); do [ "$job" = "$tdpid" ] || wait "$job" 2>/dev/null; done
+for n in 1 2; do
+	mine=$("$PY" -c "import json
+sent = set(); bad = 0; got = 0
+for line in open('$TMP/par$n.json'):
+    o = json.loads(line)
+    if o.get('direction') == 'sent': sent.add(o['tcp']['sport'])
+    if o.get('direction') == 'received':
+        got += 1; bad += o['tcp']['dport'] not in sent
+    if 'stats' in o: matched = o['stats']['matched']
+print(got, bad, matched)")
+	expect_eq "parallel run $n: 200 replies, all to its own probes" "$mine" "200 0 200"
+done

@@ -1,0 +1,992 @@
+/*
+ * test_decode.c - decode_frame on hand-made bytes (from Scapy): values,
+ * checksum status, truncation at every length, bogus lengths, padding,
+ * unknown types, the raw and cooked link types; and the describers on all
+ * of them, with the JSON checked by a small validator.  Everything is freed:
+ * LeakSanitizer is watching.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../craft/checksum.h"
+#include "../../craft/conv.h"
+#include "../../craft/decode.h"
+#include "../../craft/describe.h"
+#include "../../craft/proto.h"
+#include "../../craft/tcpopts.h"
+
+/* --- frames (Scapy 2.5) --------------------------------------------------- */
+
+/* 00:23:aa:69:72:dd / 192.168.35.1 asks who has .203, padded to 60 bytes. */
+static const uint8_t arp_padded[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x23, 0xaa, 0x69, 0x72, 0xdd,
+	0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x00, 0x23,
+	0xaa, 0x69, 0x72, 0xdd, 0xc0, 0xa8, 0x23, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0xc0, 0xa8, 0x23, 0xcb, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00
+};
+/* 10.0.0.1:40000 > 10.0.0.2:80 SYN seq 1000, mss 1460, sackok, ts 1/0,
+ * nop, ws 7; IPv4 csum 0x1486, TCP csum 0x9893 */
+static const uint8_t tcp_syn[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x08, 0x00, 0x45, 0x00, 0x00, 0x3c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06,
+	0x14, 0x86, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02, 0x9c, 0x40,
+	0x00, 0x50, 0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02,
+	0xfa, 0xf0, 0x98, 0x93, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02,
+	0x08, 0x0a, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03,
+	0x03, 0x07
+};
+#define SYN_TCP_CSUM 0x9893
+#define SYN_IP_CSUM 0x1486
+#define SYN_PARTIAL 0x1431	/* folded pseudo-header sum, 40-byte segment */
+/* UDP 10.0.0.1:5353 > 10.0.0.2:53 "hello", 47 bytes padded to 60 */
+static const uint8_t udp_padded[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x08, 0x00, 0x45, 0x00, 0x00, 0x21, 0x00, 0x01, 0x40, 0x00, 0x40, 0x11,
+	0x26, 0xc9, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02, 0x14, 0xe9,
+	0x00, 0x35, 0x00, 0x0d, 0x92, 0xe1, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00
+};
+/* DLT_RAW: ICMP echo request id 0x4242 seq 1 "abcdefgh" */
+static const uint8_t icmp_raw[] = {
+	0x45, 0x00, 0x00, 0x24, 0x00, 0x07, 0x40, 0x00, 0x40, 0x01, 0x26, 0xd0,
+	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02, 0x08, 0x00, 0x24, 0x27,
+	0x42, 0x42, 0x00, 0x01, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68
+};
+/* 802.1Q PCP 5 VLAN 10, UDP 1000 > 2000 "vlan" */
+static const uint8_t vlan_udp[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x81, 0x00, 0xa0, 0x0a, 0x08, 0x00, 0x45, 0x00, 0x00, 0x20, 0x00, 0x02,
+	0x00, 0x00, 0x40, 0x11, 0x66, 0xc9, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00,
+	0x00, 0x02, 0x03, 0xe8, 0x07, 0xd0, 0x00, 0x0c, 0x08, 0x41, 0x76, 0x6c,
+	0x61, 0x6e
+};
+/* DLT_LINUX_SLL: cooked header, then IPv4/UDP 1 > 2 "sll" */
+static const uint8_t sll_udp[] = {
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x08, 0x00, 0x45, 0x00, 0x00, 0x1f, 0x00, 0x03, 0x00, 0x00,
+	0x40, 0x11, 0x66, 0xc9, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+	0x00, 0x01, 0x00, 0x02, 0x00, 0x0b, 0x0c, 0x66, 0x73, 0x6c, 0x6c
+};
+/* ICMP port unreachable quoting the whole UDP datagram above */
+static const uint8_t icmp_unreach_full[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x08, 0x00, 0x45, 0x00, 0x00, 0x3d, 0x00, 0x4d, 0x00, 0x00, 0x40, 0x01,
+	0x66, 0x71, 0x0a, 0x00, 0x00, 0x02, 0x0a, 0x00, 0x00, 0x01, 0x03, 0x03,
+	0x11, 0x1e, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x21, 0x00, 0x01,
+	0x40, 0x00, 0x40, 0x11, 0x26, 0xc9, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00,
+	0x00, 0x02, 0x14, 0xe9, 0x00, 0x35, 0x00, 0x0d, 0x92, 0xe1, 0x68, 0x65,
+	0x6c, 0x6c, 0x6f
+};
+/* The same error quoting only the IPv4 header and 8 bytes (RFC 792) */
+static const uint8_t icmp_unreach_8[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x08, 0x00, 0x45, 0x00, 0x00, 0x38, 0x00, 0x4e, 0x00, 0x00, 0x40, 0x01,
+	0x66, 0x75, 0x0a, 0x00, 0x00, 0x02, 0x0a, 0x00, 0x00, 0x01, 0x03, 0x03,
+	0x54, 0xf0, 0x00, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x21, 0x00, 0x01,
+	0x40, 0x00, 0x40, 0x11, 0x26, 0xc9, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00,
+	0x00, 0x02, 0x14, 0xe9, 0x00, 0x35, 0x00, 0x0d, 0x92, 0xe1
+};
+
+struct sample {
+	const char *name;
+	const uint8_t *bytes;
+	size_t len;
+	enum link_kind link;
+};
+
+#define SAMPLE(a, k) { #a, a, sizeof a, k }
+static const struct sample samples[] = {
+	SAMPLE(arp_padded, LINK_ETHERNET), SAMPLE(tcp_syn, LINK_ETHERNET),
+	SAMPLE(udp_padded, LINK_ETHERNET), SAMPLE(icmp_raw, LINK_RAW),
+	SAMPLE(vlan_udp, LINK_ETHERNET), SAMPLE(sll_udp, LINK_SLL),
+	SAMPLE(icmp_unreach_full, LINK_ETHERNET), SAMPLE(icmp_unreach_8, LINK_ETHERNET),
+};
+#define NSAMPLES (sizeof samples / sizeof samples[0])
+
+/* --- a small JSON validator (RFC 8259 grammar, no extensions) ------------- */
+
+static const char *js_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *js_value(const char *p, int depth);
+
+static const char *js_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	for (;;) {
+		unsigned char c = (unsigned char)*p++;
+		if (c == '"')
+			return p;
+		if (c < 0x20)
+			return NULL;	/* raw control character or end of text */
+		if (c == '\\') {
+			c = (unsigned char)*p++;
+			if (c == 'u') {
+				for (int i = 0; i < 4; i++, p++)
+					if (!strchr("0123456789abcdefABCDEF", *p) || !*p)
+						return NULL;
+			} else if (!c || !strchr("\"\\/bfnrt", c)) {
+				return NULL;
+			}
+		}
+	}
+}
+
+static const char *js_number(const char *p)
+{
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	if (*p == '.') {
+		p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return NULL;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return NULL;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return p;
+}
+
+static const char *js_value(const char *p, int depth)
+{
+	if (depth > 64)
+		return NULL;
+	p = js_ws(p);
+	if (*p == '{' || *p == '[') {
+		char close = *p == '{' ? '}' : ']';
+		bool obj = *p == '{';
+		p = js_ws(p + 1);
+		if (*p == close)
+			return p + 1;
+		for (;;) {
+			if (obj) {
+				p = js_string(js_ws(p));
+				if (!p)
+					return NULL;
+				p = js_ws(p);
+				if (*p++ != ':')
+					return NULL;
+			}
+			p = js_value(p, depth + 1);
+			if (!p)
+				return NULL;
+			p = js_ws(p);
+			if (*p == close)
+				return p + 1;
+			if (*p++ != ',')
+				return NULL;
+		}
+	}
+	if (*p == '"')
+		return js_string(p);
+	if (!strncmp(p, "true", 4))
+		return p + 4;
+	if (!strncmp(p, "false", 5))
+		return p + 5;
+	if (!strncmp(p, "null", 4))
+		return p + 4;
+	return js_number(p);
+}
+
+/* One object, then a newline, then nothing. */
+static bool json_ok(const char *s)
+{
+	s = js_ws(s);
+	if (*s != '{')
+		return false;
+	const char *e = js_value(s, 0);
+	return e && *e == '\n' && e[1] == '\0';
+}
+
+static void test_json_validator(void **state)
+{
+	(void)state;
+	assert_true(json_ok("{}\n"));
+	assert_true(json_ok("{\"a\":[1,-2.5e3,\"x\\u00ff\\n\",true,null,{}]}\n"));
+	assert_false(json_ok("{\"a\":1,}\n"));
+	assert_false(json_ok("{\"a\":01}\n"));
+	assert_false(json_ok("{\"a\":\"\x01\"}\n"));
+	assert_false(json_ok("{\"a\":\"\\x41\"}\n"));
+	assert_false(json_ok("{\"a\":1}}\n"));
+	assert_false(json_ok("{\"a\":1\n"));
+	assert_false(json_ok("{\"a\" 1}\n"));
+	assert_false(json_ok("{\"a\":nan}\n"));
+}
+
+/* --- helpers ---------------------------------------------------------------- */
+
+/* Every describer on `f`; the JSON must be valid.  Returns the summary. */
+static void describe_all(const struct frame *f, char *summary, size_t len)
+{
+	struct strbuf sb;
+	struct conv *cv = malloc(sizeof *cv);
+	assert_non_null(cv);
+	conv_init(cv);
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	describe_summary(f, &sb);
+	if (summary)
+		snprintf(summary, len, "%s", sb.s);
+	bool nl = strchr(sb.s, '\n') != NULL;
+	sb_reset(&sb);
+	describe_tree(f, 1, cv, &sb);
+	describe_tree(f, 2, NULL, &sb);
+	sb_reset(&sb);
+	describe_hex(f, &sb);
+	sb_reset(&sb);
+	double t = 1700000000.25;
+	describe_json(f, 3, &t, &sb);
+	bool ok = json_ok(sb.s);
+	if (!ok)
+		print_error("bad JSON: %s\n", sb.s);
+	sb_reset(&sb);
+	describe_json(f, 4, NULL, &sb);
+	ok = ok && json_ok(sb.s);
+	sb_free(&sb);
+	free(cv);
+	assert_false(nl);
+	assert_true(ok);
+}
+
+static void decode(const uint8_t *b, size_t n, struct frame *f)
+{
+	decode_frame(b, n, n, LINK_ETHERNET, f);
+}
+
+static bool has(const struct layer *l, int k)
+{
+	return (l->present >> k) & 1;
+}
+
+static const char *layer_names(const struct frame *f, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < f->nlayers && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "," : "", f->layer[i].def->name);
+	return buf;
+}
+
+#define assert_layers(f, want) do { \
+	char b_[128]; \
+	assert_string_equal(layer_names(f, b_, sizeof b_), want); \
+} while (0)
+
+/* --- values ------------------------------------------------------------------ */
+
+static void test_arp(void **state)
+{
+	(void)state;
+	struct frame f;
+	decode(arp_padded, sizeof arp_padded, &f);
+	assert_layers(&f, "eth,arp");
+	const struct layer *e = &f.layer[0], *a = &f.layer[1];
+	assert_true(lv(e, ETH_DST) == UINT64_C(0xffffffffffff));
+	assert_true(lv(e, ETH_SRC) == UINT64_C(0x0023aa6972dd));
+	assert_int_equal(lv(e, ETH_TYPE), 0x0806);
+	assert_int_equal(e->present, (1u << ETH_NFIELDS) - 1);
+	assert_int_equal(lv(a, ARP_HTYPE), 1);
+	assert_int_equal(lv(a, ARP_PTYPE), 0x0800);
+	assert_int_equal(lv(a, ARP_HLEN), 6);
+	assert_int_equal(lv(a, ARP_PLEN), 4);
+	assert_int_equal(lv(a, ARP_OP), ARP_OP_REQUEST);
+	assert_true(lv(a, ARP_SHA) == UINT64_C(0x0023aa6972dd));
+	assert_int_equal(lv(a, ARP_SPA), 0xc0a82301);
+	assert_int_equal(lv(a, ARP_THA), 0);
+	assert_int_equal(lv(a, ARP_TPA), 0xc0a823cb);
+	assert_int_equal(a->present, (1u << ARP_NFIELDS) - 1);
+	assert_int_equal(a->off, 14);
+	assert_int_equal(a->hdr_len, 28);
+	assert_int_equal(a->len, 28);
+	assert_int_equal(f.trailer, 18);	/* Ethernet padding */
+	assert_null(e->note);
+	assert_null(a->note);
+	assert_int_equal(a->csum, CS_NONE);
+	assert_int_equal(f.len, 60);
+	assert_int_equal(f.wire_len, 60);
+	assert_memory_equal(f.bytes, arp_padded, 60);
+	char s[256];
+	describe_all(&f, s, sizeof s);
+	assert_string_equal(s, "ARP Who has 192.168.35.203? Tell 192.168.35.1");
+	frame_free(&f);
+	assert_int_equal(f.nlayers, 0);
+	assert_null(f.bytes);
+}
+
+static void test_tcp_options(void **state)
+{
+	(void)state;
+	struct frame f;
+	decode(tcp_syn, sizeof tcp_syn, &f);
+	assert_layers(&f, "eth,ipv4,tcp");
+	const struct layer *ip = &f.layer[1], *t = &f.layer[2];
+	assert_int_equal(lv(ip, IPV4_VER), 4);
+	assert_int_equal(lv(ip, IPV4_IHL), 5);
+	assert_int_equal(lv(ip, IPV4_LEN), 60);
+	assert_int_equal(lv(ip, IPV4_ID), 0x1234);
+	assert_int_equal(lv(ip, IPV4_FLAGS), 2);
+	assert_int_equal(lv(ip, IPV4_TTL), 64);
+	assert_int_equal(lv(ip, IPV4_PROTO), 6);
+	assert_int_equal(lv(ip, IPV4_CSUM), SYN_IP_CSUM);
+	assert_int_equal(lv(ip, IPV4_SRC), 0x0a000001);
+	assert_int_equal(lv(ip, IPV4_DST), 0x0a000002);
+	assert_int_equal(ip->csum, CS_CORRECT);
+	assert_int_equal(ip->csum_expected, SYN_IP_CSUM);
+	assert_int_equal(lv(t, TCP_SPORT), 40000);
+	assert_int_equal(lv(t, TCP_DPORT), 80);
+	assert_int_equal(lv(t, TCP_SEQ), 1000);
+	assert_int_equal(lv(t, TCP_ACK), 0);
+	assert_int_equal(lv(t, TCP_OFF), 10);
+	assert_int_equal(lv(t, TCP_FLAGS), TCP_F_SYN);
+	assert_int_equal(lv(t, TCP_WIN), 64240);
+	assert_int_equal(lv(t, TCP_CSUM), SYN_TCP_CSUM);
+	assert_int_equal(t->csum, CS_CORRECT);
+	assert_int_equal(t->hdr_len, 40);
+	assert_true(has(t, TCP_OPTS));
+	assert_int_equal(t->val[TCP_OPTS].len, 20);
+	assert_memory_equal(t->val[TCP_OPTS].bytes, tcp_syn + 54, 20);
+	assert_int_equal(f.trailer, 0);
+	assert_null(ip->note);
+	assert_null(t->note);
+	assert_int_equal(tcp_segment_len(&f, 2), 0);
+
+	char s[256];
+	describe_all(&f, s, sizeof s);
+	assert_string_equal(s, "10.0.0.1:40000 > 10.0.0.2:80 TCP [SYN] seq=1000 win=64240 len=0");
+	struct strbuf sb;
+	sb_init(&sb);
+	describe_tree(&f, 1, NULL, &sb);
+	assert_non_null(strstr(sb.s, "Maximum segment size: 1460 bytes"));
+	assert_non_null(strstr(sb.s, "SACK permitted"));
+	assert_non_null(strstr(sb.s, "Timestamps: TSval 1, TSecr 0"));
+	assert_non_null(strstr(sb.s, "Window scale: 7 (multiply by 128)"));
+	assert_non_null(strstr(sb.s, "Type: 0x0800 (IPv4)"));
+	assert_non_null(strstr(sb.s, "[correct]"));
+	sb_reset(&sb);
+	describe_json(&f, 1, NULL, &sb);
+	assert_non_null(strstr(sb.s, "\"opts\":\"mss:1460,sackok,ts:1:0,nop,ws:7\""));
+	assert_non_null(strstr(sb.s, "\"csum_status\":\"correct\""));
+	assert_non_null(strstr(sb.s, "\"layers\":[\"eth\",\"ipv4\",\"tcp\"]"));
+	assert_non_null(strstr(sb.s, "\"flags\":\"S\""));
+	sb_free(&sb);
+	frame_free(&f);
+}
+
+static void test_checksum_status(void **state)
+{
+	(void)state;
+	uint8_t b[sizeof tcp_syn];
+	struct frame f;
+	char s[256];
+
+	/* wrong TCP checksum: incorrect, and what it should be */
+	memcpy(b, tcp_syn, sizeof b);
+	b[50] = 0xde, b[51] = 0xad;
+	decode(b, sizeof b, &f);
+	assert_int_equal(f.layer[1].csum, CS_CORRECT);
+	assert_int_equal(f.layer[2].csum, CS_INCORRECT);
+	assert_int_equal(f.layer[2].csum_expected, SYN_TCP_CSUM);
+	describe_all(&f, s, sizeof s);
+	assert_non_null(strstr(s, "[bad tcp checksum]"));
+	struct strbuf sb;
+	sb_init(&sb);
+	describe_tree(&f, 1, NULL, &sb);
+	assert_non_null(strstr(sb.s, "Checksum: 0xdead [incorrect, should be 0x9893"));
+	sb_reset(&sb);
+	describe_json(&f, 1, NULL, &sb);
+	assert_non_null(strstr(sb.s, "\"csum_status\":\"incorrect\",\"csum_expected\":39059"));
+	sb_free(&sb);
+	frame_free(&f);
+
+	/* wrong IPv4 header checksum; TCP's does not depend on it */
+	memcpy(b, tcp_syn, sizeof b);
+	b[24] = 0, b[25] = 0;
+	decode(b, sizeof b, &f);
+	assert_int_equal(f.layer[1].csum, CS_INCORRECT);
+	assert_int_equal(f.layer[1].csum_expected, SYN_IP_CSUM);
+	assert_int_equal(f.layer[2].csum, CS_CORRECT);
+	describe_all(&f, s, sizeof s);
+	assert_non_null(strstr(s, "[bad ipv4 checksum]"));
+	frame_free(&f);
+
+	/* outbound capture with checksum offload: only the pseudo-header sum */
+	memcpy(b, tcp_syn, sizeof b);
+	b[50] = SYN_PARTIAL >> 8, b[51] = SYN_PARTIAL & 0xff;
+	decode(b, sizeof b, &f);
+	assert_int_equal(f.layer[2].csum, CS_PARTIAL);
+	describe_all(&f, s, sizeof s);
+	assert_null(strstr(s, "bad"));
+	frame_free(&f);
+	/* and the partial value is what csum_pseudo4 folds to */
+	uint8_t src[4] = { 10, 0, 0, 1 }, dst[4] = { 10, 0, 0, 2 };
+	assert_int_equal(csum_fold(csum_pseudo4(src, dst, 6, 40)), SYN_PARTIAL);
+
+	/* UDP checksum 0 means none was computed */
+	memcpy(b, udp_padded, sizeof udp_padded);
+	b[40] = 0, b[41] = 0;
+	decode(b, sizeof udp_padded, &f);
+	assert_int_equal(f.layer[2].csum, CS_NONE);
+	describe_all(&f, s, sizeof s);
+	assert_null(strstr(s, "bad"));
+	frame_free(&f);
+
+	/* ICMP covers its data too */
+	memcpy(b, icmp_raw, sizeof icmp_raw);
+	b[35] ^= 1;	/* last data byte */
+	decode_frame(b, sizeof icmp_raw, sizeof icmp_raw, LINK_RAW, &f);
+	assert_int_equal(f.layer[1].csum, CS_INCORRECT);
+	assert_int_equal(f.layer[1].csum_expected, 0x2427 - 1);
+	frame_free(&f);
+}
+
+static void test_ethernet_padding(void **state)
+{
+	(void)state;
+	struct frame f;
+	decode(udp_padded, sizeof udp_padded, &f);
+	assert_layers(&f, "eth,ipv4,udp,payload");
+	assert_int_equal(f.trailer, 13);
+	const struct layer *u = &f.layer[2], *p = &f.layer[3];
+	assert_int_equal(lv(u, UDP_SPORT), 5353);
+	assert_int_equal(lv(u, UDP_DPORT), 53);
+	assert_int_equal(lv(u, UDP_LEN), 13);
+	assert_int_equal(u->csum, CS_CORRECT);
+	assert_int_equal(u->len, 13);
+	assert_int_equal(p->off, 42);
+	assert_int_equal(p->val[PL_HEX].len, 5);	/* the padding is not data */
+	assert_memory_equal(p->val[PL_HEX].bytes, "hello", 5);
+	assert_int_equal(f.layer[1].len, 33);
+	char s[256];
+	describe_all(&f, s, sizeof s);
+	assert_string_equal(s, "10.0.0.1:5353 > 10.0.0.2:53 UDP len=5");
+	struct strbuf sb;
+	sb_init(&sb);
+	describe_json(&f, 1, NULL, &sb);
+	assert_non_null(strstr(sb.s, "\"trailer\":13"));
+	assert_non_null(strstr(sb.s, "\"text\":\"hello\""));
+	sb_free(&sb);
+	frame_free(&f);
+}
+
+static void test_unknown_ethertype(void **state)
+{
+	(void)state;
+	uint8_t b[30];
+	memcpy(b, tcp_syn, 12);
+	b[12] = 0x88, b[13] = 0xcc;	/* LLDP */
+	for (int i = 14; i < 30; i++)
+		b[i] = (uint8_t)i;
+	struct frame f;
+	decode(b, sizeof b, &f);
+	assert_layers(&f, "eth,payload");
+	assert_int_equal(f.layer[1].off, 14);
+	assert_int_equal(f.layer[1].val[PL_HEX].len, 16);
+	assert_memory_equal(f.layer[1].val[PL_HEX].bytes, b + 14, 16);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+
+	b[12] = 0x86, b[13] = 0xdd;	/* IPv6: not decoded, kept as data */
+	decode(b, sizeof b, &f);
+	assert_layers(&f, "eth,payload");
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+
+	/* an unknown IP protocol */
+	uint8_t g[sizeof tcp_syn];
+	memcpy(g, tcp_syn, sizeof g);
+	g[23] = 47;	/* GRE */
+	decode(g, sizeof g, &f);
+	assert_layers(&f, "eth,ipv4,payload");
+	assert_int_equal(f.layer[2].off, 34);
+	assert_int_equal(f.layer[2].val[PL_HEX].len, 40);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+}
+
+static void test_ipv4_bogus_lengths(void **state)
+{
+	(void)state;
+	uint8_t b[sizeof tcp_syn];
+	struct frame f;
+
+	/* IHL below 5: a note, and nothing inside is decoded as TCP */
+	memcpy(b, tcp_syn, sizeof b);
+	b[14] = 0x44;
+	decode(b, sizeof b, &f);
+	assert_non_null(f.layer[1].note);
+	assert_non_null(strstr(f.layer[1].note, "bogus header length"));
+	assert_int_equal(f.layer[1].hdr_len, 20);
+	assert_layers(&f, "eth,ipv4,payload");
+	assert_int_equal(f.layer[2].off, 34);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+	b[14] = 0x40;	/* IHL 0 */
+	decode(b, sizeof b, &f);
+	assert_non_null(f.layer[1].note);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+
+	/* IHL past the captured bytes */
+	b[14] = 0x4f;
+	decode(b, 40, &f);
+	assert_non_null(f.layer[1].note);
+	assert_non_null(strstr(f.layer[1].note, "truncated"));
+	assert_int_equal(f.nlayers, 2);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+
+	/* IHL 6: options present */
+	memcpy(b, tcp_syn, sizeof b);
+	b[14] = 0x46;
+	decode(b, sizeof b, &f);
+	assert_int_equal(f.layer[1].hdr_len, 24);
+	assert_non_null(f.layer[1].note);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+
+	/* total length smaller than the header */
+	memcpy(b, tcp_syn, sizeof b);
+	b[16] = 0, b[17] = 10;
+	decode(b, sizeof b, &f);
+	assert_non_null(f.layer[1].note);
+	assert_non_null(strstr(f.layer[1].note, "smaller than the header"));
+	assert_int_equal(f.trailer, 0);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+
+	/* total length past the frame */
+	b[16] = 0x05, b[17] = 0xdc;
+	decode(b, sizeof b, &f);
+	assert_non_null(f.layer[1].note);
+	assert_non_null(strstr(f.layer[1].note, "runs past the captured bytes"));
+	assert_int_equal(f.trailer, 0);
+	assert_layers(&f, "eth,ipv4,tcp");
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+
+	/* total length shorter than the frame: the rest is a trailer, and TCP
+	 * sees only its part (so its header is cut short) */
+	b[16] = 0, b[17] = 30;
+	decode(b, sizeof b, &f);
+	assert_int_equal(f.trailer, sizeof b - 14 - 30);
+	assert_int_equal(f.layer[1].len, 30);
+	assert_layers(&f, "eth,ipv4,tcp");
+	assert_int_equal(f.layer[2].len, 10);
+	assert_non_null(f.layer[2].note);
+	assert_true(has(&f.layer[2], TCP_SEQ));		/* bytes 4..7 are inside */
+	assert_false(has(&f.layer[2], TCP_ACK));	/* bytes 8..11 lie past the datagram */
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+
+	/* a later fragment carries no header inside */
+	memcpy(b, tcp_syn, sizeof b);
+	b[20] = 0x00, b[21] = 0xb9;	/* offset 185 * 8 */
+	decode(b, sizeof b, &f);
+	assert_layers(&f, "eth,ipv4,payload");
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+}
+
+static void test_tcp_bogus(void **state)
+{
+	(void)state;
+	uint8_t b[sizeof tcp_syn];
+	struct frame f;
+	/* data offset below 5 */
+	memcpy(b, tcp_syn, sizeof b);
+	b[46] = 0x20;
+	decode(b, sizeof b, &f);
+	assert_non_null(f.layer[2].note);
+	assert_int_equal(f.layer[2].hdr_len, 20);
+	assert_layers(&f, "eth,ipv4,tcp,payload");
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+	/* data offset past the bytes */
+	b[46] = 0xf0;
+	decode(b, sizeof b, &f);
+	assert_non_null(f.layer[2].note);
+	assert_int_equal(f.layer[2].hdr_len, 40);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+	/* malformed options: a length running past the header */
+	memcpy(b, tcp_syn, sizeof b);
+	b[55] = 40;	/* mss option claims 40 bytes */
+	decode(b, sizeof b, &f);
+	struct strbuf sb;
+	sb_init(&sb);
+	describe_tree(&f, 1, NULL, &sb);
+	assert_non_null(strstr(sb.s, "malformed"));
+	sb_reset(&sb);
+	describe_json(&f, 1, NULL, &sb);
+	assert_true(json_ok(sb.s));
+	sb_free(&sb);
+	frame_free(&f);
+	/* option length 0 and 1 must not loop forever */
+	b[55] = 0;
+	decode(b, sizeof b, &f);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+	b[55] = 1;
+	decode(b, sizeof b, &f);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+}
+
+static void test_link_raw(void **state)
+{
+	(void)state;
+	struct frame f;
+	decode_frame(icmp_raw, sizeof icmp_raw, sizeof icmp_raw, LINK_RAW, &f);
+	assert_layers(&f, "ipv4,icmp,payload");
+	assert_int_equal(f.layer[0].off, 0);
+	assert_int_equal(f.layer[0].csum, CS_CORRECT);
+	const struct layer *ic = &f.layer[1];
+	assert_int_equal(lv(ic, ICMP_TYPE), ICMP_ECHO_REQUEST);
+	assert_int_equal(lv(ic, ICMP_ID), 0x4242);
+	assert_int_equal(lv(ic, ICMP_SEQ), 1);
+	assert_int_equal(ic->csum, CS_CORRECT);
+	assert_memory_equal(f.layer[2].val[PL_HEX].bytes, "abcdefgh", 8);
+	char s[256];
+	describe_all(&f, s, sizeof s);
+	assert_string_equal(s, "10.0.0.1 > 10.0.0.2 ICMP Echo (ping) request id=0x4242 seq=1");
+	frame_free(&f);
+	/* a raw frame that is not IPv4 at all */
+	decode_frame((const uint8_t *)"\x60\x00\x00\x00", 4, 4, LINK_RAW, &f);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+}
+
+static void test_link_sll(void **state)
+{
+	(void)state;
+	struct frame f;
+	decode_frame(sll_udp, sizeof sll_udp, sizeof sll_udp, LINK_SLL, &f);
+	assert_layers(&f, "ipv4,udp,payload");
+	assert_int_equal(f.layer[0].off, 16);
+	assert_int_equal(f.layer[0].csum, CS_CORRECT);
+	assert_int_equal(f.layer[1].csum, CS_CORRECT);
+	assert_int_equal(f.layer[2].off, 44);
+	assert_memory_equal(f.layer[2].val[PL_HEX].bytes, "sll", 3);
+	char s[256];
+	describe_all(&f, s, sizeof s);
+	assert_string_equal(s, "10.0.0.1:1 > 10.0.0.2:2 UDP len=3");
+	frame_free(&f);
+
+	/* shorter than the cooked header: all data */
+	decode_frame(sll_udp, 10, 10, LINK_SLL, &f);
+	assert_layers(&f, "payload");
+	assert_int_equal(f.layer[0].val[PL_HEX].len, 10);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+
+	/* an unknown protocol: data after the cooked header */
+	uint8_t b[sizeof sll_udp];
+	memcpy(b, sll_udp, sizeof b);
+	b[14] = 0x86, b[15] = 0xdd;
+	decode_frame(b, sizeof b, sizeof b, LINK_SLL, &f);
+	assert_layers(&f, "payload");
+	assert_int_equal(f.layer[0].off, 16);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+
+	/* ARP over the cooked header */
+	uint8_t a[16 + 28];
+	memcpy(a, sll_udp, 14);
+	a[14] = 0x08, a[15] = 0x06;
+	memcpy(a + 16, arp_padded + 14, 28);
+	decode_frame(a, sizeof a, sizeof a, LINK_SLL, &f);
+	assert_layers(&f, "arp");
+	assert_int_equal(lv(&f.layer[0], ARP_TPA), 0xc0a823cb);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+}
+
+static void test_vlan(void **state)
+{
+	(void)state;
+	struct frame f;
+	decode(vlan_udp, sizeof vlan_udp, &f);
+	assert_layers(&f, "eth,vlan,ipv4,udp,payload");
+	const struct layer *v = &f.layer[1];
+	assert_int_equal(lv(&f.layer[0], ETH_TYPE), 0x8100);
+	assert_int_equal(lv(v, VLAN_PCP), 5);
+	assert_int_equal(lv(v, VLAN_DEI), 0);
+	assert_int_equal(lv(v, VLAN_ID), 10);
+	assert_int_equal(lv(v, VLAN_TYPE), 0x0800);
+	assert_int_equal(f.layer[2].off, 18);
+	assert_int_equal(f.layer[3].csum, CS_CORRECT);
+	char s[256];
+	describe_all(&f, s, sizeof s);
+	assert_string_equal(s, "10.0.0.1:1000 > 10.0.0.2:2000 UDP len=4");
+	frame_free(&f);
+
+	/* more tags than MAX_LAYERS: the walk stops, nothing overflows */
+	uint8_t b[14 + 4 * 40];
+	memset(b, 0, sizeof b);
+	memcpy(b, vlan_udp, 12);
+	for (size_t off = 12; off + 4 <= sizeof b; off += 4) {
+		b[off] = 0x81, b[off + 1] = 0x00;
+		if (off + 4 < sizeof b)
+			b[off + 2] = 0x00, b[off + 3] = 0x01;
+	}
+	decode(b, sizeof b, &f);
+	assert_int_equal(f.nlayers, MAX_LAYERS);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+}
+
+static void test_icmp_error(void **state)
+{
+	(void)state;
+	struct frame f;
+	decode(icmp_unreach_full, sizeof icmp_unreach_full, &f);
+	assert_layers(&f, "eth,ipv4,icmp,ipv4,udp,payload");
+	assert_int_equal(f.layer[2].csum, CS_CORRECT);
+	assert_int_equal(f.layer[4].csum, CS_CORRECT);
+	char s[512];
+	describe_all(&f, s, sizeof s);
+	assert_null(strstr(s, "bad"));
+	frame_free(&f);
+}
+
+/* --- truncation ------------------------------------------------------------ */
+
+/* Invariants of any decoded frame of `n` captured bytes. */
+static void check_bounds(const struct sample *sm, size_t n, const struct frame *f)
+{
+	if (f->len != n || f->wire_len != sm->len)
+		fail_msg("%s cut at %zu: len %zu wire_len %zu", sm->name, n, f->len, f->wire_len);
+	if (f->nlayers > MAX_LAYERS)
+		fail_msg("%s cut at %zu: %zu layers", sm->name, n, f->nlayers);
+	if (n)
+		assert_memory_equal(f->bytes, sm->bytes, n);
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		if (l->off > n || l->off + l->hdr_len > n || l->off + l->len > n)
+			fail_msg("%s cut at %zu: layer %zu (%s) off %zu hdr %zu len %zu",
+				 sm->name, n, i, l->def->name, l->off, l->hdr_len, l->len);
+		for (size_t k = 0; k < l->def->nfields; k++) {
+			const struct field *fd = &l->def->fields[k];
+			if (!has(l, (int)k))
+				continue;
+			if (fd->bits && l->off * 8 + fd->bit_off + fd->bits > n * 8)
+				fail_msg("%s cut at %zu: %s.%s marked present past the end",
+					 sm->name, n, l->def->name, fd->name);
+			if (!fd->bits && l->val[k].len > n - l->off)
+				fail_msg("%s cut at %zu: %s.%s has %zu bytes past the end",
+					 sm->name, n, l->def->name, fd->name, l->val[k].len);
+		}
+		if (i + 1 < f->nlayers && f->layer[i + 1].off < l->off)
+			fail_msg("%s cut at %zu: layers out of order", sm->name, n);
+	}
+}
+
+static void test_truncated_bounds(void **state)
+{
+	(void)state;
+	for (size_t s = 0; s < NSAMPLES; s++) {
+		const struct sample *sm = &samples[s];
+		for (size_t n = 0; n <= sm->len; n++) {
+			struct frame f;
+			decode_frame(sm->bytes, n, sm->len, sm->link, &f);
+			check_bounds(sm, n, &f);
+			describe_all(&f, NULL, 0);
+			frame_free(&f);
+			/* the same with no wire length given */
+			decode_frame(sm->bytes, n, 0, sm->link, &f);
+			assert_int_equal(f.wire_len, n);
+			describe_all(&f, NULL, 0);
+			frame_free(&f);
+		}
+	}
+	/* NULL bytes with length 0 */
+	struct frame f;
+	decode_frame(NULL, 0, 0, LINK_ETHERNET, &f);
+	assert_int_equal(f.nlayers, 0);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+}
+
+/* A capture cut short (caplen < wire length) says so: some layer carries a
+ * note, even when the cut falls exactly between two headers. */
+static void test_truncated_has_note(void **state)
+{
+	(void)state;
+	char bad[1024] = "";
+	size_t nb = 0;
+	for (size_t s = 0; s < NSAMPLES; s++) {
+		const struct sample *sm = &samples[s];
+		for (size_t n = 1; n < sm->len; n++) {
+			struct frame f;
+			decode_frame(sm->bytes, n, sm->len, sm->link, &f);
+			bool noted = false;
+			for (size_t i = 0; i < f.nlayers; i++)
+				noted = noted || f.layer[i].note != NULL;
+			/* Ethernet padding may be cut freely: it is not a header */
+			bool in_trailer = (sm->bytes == arp_padded && n >= 42) ||
+					  (sm->bytes == udp_padded && n >= 47);
+			if (!noted && !in_trailer && nb + 40 < sizeof bad)
+				nb += (size_t)snprintf(bad + nb, sizeof bad - nb, " %s@%zu",
+						       sm->name, n);
+			frame_free(&f);
+		}
+	}
+	if (nb)
+		fail_msg("cut frames decoded without a note:%s", bad);
+}
+
+/* A checksum whose covered bytes were not all captured is unverified, not
+ * "incorrect": snaplen-cut captures and RFC 792 ICMP quotes (IPv4 header +
+ * 8 bytes) must not report bad checksums. */
+static void test_truncated_checksum_unverified(void **state)
+{
+	(void)state;
+	char bad[1024] = "";
+	size_t nb = 0;
+	/* the ICMP quote first: a whole, uncut frame */
+	struct frame f;
+	decode(icmp_unreach_8, sizeof icmp_unreach_8, &f);
+	assert_layers(&f, "eth,ipv4,icmp,ipv4,udp");
+	enum csum_status inner = f.layer[4].csum;
+	char s[512];
+	describe_all(&f, s, sizeof s);
+	frame_free(&f);
+	if (inner == CS_INCORRECT)
+		nb += (size_t)snprintf(bad + nb, sizeof bad - nb,
+				       " icmp_unreach_8: inner udp (summary: %s);", s);
+	/* then every snaplen cut: the first and last cut lengths per layer */
+	for (size_t i = 0; i < NSAMPLES; i++) {
+		const struct sample *sm = &samples[i];
+		for (int li = 0; li < MAX_LAYERS; li++) {
+			size_t first = 0, last = 0;
+			const char *name = NULL;
+			for (size_t n = 0; n < sm->len; n++) {
+				decode_frame(sm->bytes, n, sm->len, sm->link, &f);
+				if ((size_t)li < f.nlayers && f.layer[li].csum == CS_INCORRECT) {
+					if (!name)
+						first = n;
+					last = n;
+					name = f.layer[li].def->name;
+				}
+				frame_free(&f);
+			}
+			if (name && nb + 60 < sizeof bad)
+				nb += (size_t)snprintf(bad + nb, sizeof bad - nb,
+						       " %s cut at %zu..%zu: %s;", sm->name,
+						       first, last, name);
+		}
+	}
+	if (nb)
+		fail_msg("checksums over missing bytes reported incorrect:%s", bad);
+}
+
+/* --- describers -------------------------------------------------------------- */
+
+static void test_json_escapes(void **state)
+{
+	(void)state;
+	/* a payload of quotes, backslashes and control bytes stays valid JSON */
+	uint8_t b[14 + 12];
+	memcpy(b, tcp_syn, 12);
+	b[12] = 0x88, b[13] = 0xb5;
+	memcpy(b + 14, "\"\\\n\t\x01\x7f\xff{}[],", 12);
+	struct frame f;
+	decode(b, sizeof b, &f);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+	/* printable text with quotes */
+	memcpy(b + 14, "say \"hi\" \\o/", 12);
+	decode(b, sizeof b, &f);
+	struct strbuf sb;
+	sb_init(&sb);
+	describe_json(&f, 1, NULL, &sb);
+	assert_true(json_ok(sb.s));
+	assert_non_null(strstr(sb.s, "\"text\":\"say \\\"hi\\\" \\\\o/\""));
+	sb_free(&sb);
+	frame_free(&f);
+}
+
+static void test_relative_seq(void **state)
+{
+	(void)state;
+	struct conv *cv = malloc(sizeof *cv);
+	assert_non_null(cv);
+	conv_init(cv);
+	struct frame f;
+	struct strbuf sb;
+	sb_init(&sb);
+	decode(tcp_syn, sizeof tcp_syn, &f);
+	describe_tree(&f, 1, cv, &sb);
+	assert_non_null(strstr(sb.s, "Sequence Number: 0 (relative), raw 1000"));
+	frame_free(&f);
+	/* the SYN/ACK back: seq 5000, ack 1001 */
+	uint8_t b[sizeof tcp_syn];
+	memcpy(b, tcp_syn, sizeof b);
+	memcpy(b + 26, tcp_syn + 30, 4);
+	memcpy(b + 30, tcp_syn + 26, 4);
+	memcpy(b + 34, tcp_syn + 36, 2);
+	memcpy(b + 36, tcp_syn + 34, 2);
+	memcpy(b + 38, "\x00\x00\x13\x88\x00\x00\x03\xe9", 8);
+	b[47] = 0x12;
+	sb_reset(&sb);
+	decode(b, sizeof b, &f);
+	describe_tree(&f, 2, cv, &sb);
+	assert_non_null(strstr(sb.s, "Sequence Number: 0 (relative), raw 5000"));
+	assert_non_null(strstr(sb.s, "Acknowledgment Number: 1 (relative), raw 1001"));
+	frame_free(&f);
+	sb_free(&sb);
+	free(cv);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_validator),
+		cmocka_unit_test(test_arp),
+		cmocka_unit_test(test_tcp_options),
+		cmocka_unit_test(test_checksum_status),
+		cmocka_unit_test(test_ethernet_padding),
+		cmocka_unit_test(test_unknown_ethertype),
+		cmocka_unit_test(test_ipv4_bogus_lengths),
+		cmocka_unit_test(test_tcp_bogus),
+		cmocka_unit_test(test_link_raw),
+		cmocka_unit_test(test_link_sll),
+		cmocka_unit_test(test_vlan),
+		cmocka_unit_test(test_icmp_error),
+		cmocka_unit_test(test_truncated_bounds),
+		cmocka_unit_test(test_truncated_has_note),
+		cmocka_unit_test(test_truncated_checksum_unverified),
+		cmocka_unit_test(test_json_escapes),
+		cmocka_unit_test(test_relative_seq),
+	};
+	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
+}
