@@ -156,25 +156,18 @@ static libnet_ptag_t build_layer(libnet_t *l, struct frame *f, size_t i,
 	}
 }
 
-/* Writes every field the user gave over what libnet produced; true if that
- * changed a byte, so the computed checksums must be redone. */
-static bool lay_over_given(struct frame *f)
+/* Writes every field the user gave over what libnet produced. */
+static void lay_over_given(struct frame *f)
 {
-	bool changed = false;
 	for (size_t i = 0; i < f->nlayers; i++) {
 		struct layer *l = &f->layer[i];
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
 			if (!(l->given & (1u << k)) || !fd->bits)
 				continue;
-			unsigned at = (unsigned)(l->off * 8 + fd->bit_off);
-			if (bits_get(f->bytes, at, fd->bits) != l->val[k].u) {
-				bits_put(f->bytes, at, fd->bits, l->val[k].u);
-				changed = true;
-			}
+			bits_put(f->bytes, (unsigned)(l->off * 8 + fd->bit_off), fd->bits, l->val[k].u);
 		}
 	}
-	return changed;
 }
 
 static void redo_checksums(struct frame *f)
@@ -235,8 +228,10 @@ int build_frame(struct builder *b, struct frame *f, struct diag *d)
 		abort();
 	memcpy(f->bytes, packet, size);
 	free(start);
-	if (lay_over_given(f))
-		redo_checksums(f);
+	/* libnet's checksums stand for nothing we lay over, and it sends a UDP
+	 * sum of zero as zero (RFC 768 wants all ones): compute them here. */
+	lay_over_given(f);
+	redo_checksums(f);
 	return 0;
 
 libnet_err:

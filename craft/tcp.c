@@ -40,7 +40,7 @@ static size_t tcp_header_len(const struct layer *l)
 static bool tcp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 			 uint32_t *partial)
 {
-	return transport_checksum(f, idx, 6, 16, want, partial);
+	return transport_checksum(f, idx, 6, 16, 0, want, partial);
 }
 
 static void tcp_title(const struct frame *f, size_t idx, struct strbuf *out)

@@ -27,6 +27,15 @@ void tcpopts_walk(const uint8_t *p, size_t n, tcpopt_fn fn, void *ctx)
 		}
 		fn(&o, ctx);
 		i += o.len;
+		if (o.kind == 0 && i < n) {	/* EOL: the rest is padding */
+			bool zero = true;
+			for (size_t k = i; k < n; k++)
+				zero &= p[k] == 0;
+			struct tcpopt pad = { .kind = zero ? TCPOPT_PADDING : TCPOPT_BAD_PADDING,
+					      .data = p + i, .len = n - i };
+			fn(&pad, ctx);
+			return;
+		}
 	}
 }
 
@@ -36,6 +45,12 @@ static void describe_one(const struct tcpopt *o, void *ctx)
 	struct strbuf *sb = out->sb;
 	size_t dl = o->len - 2;
 	bool text = out->style == TCPOPT_TEMPLATE;
+	if (o->kind == TCPOPT_PADDING || o->kind == TCPOPT_BAD_PADDING) {
+		if (!text)	/* a template's eol pads with zeros by itself */
+			sb_printf(sb, "%s[%s: %zu bytes after EOL]\n", out->indent,
+				  o->kind == TCPOPT_PADDING ? "padding" : "non-zero padding", o->len);
+		return;
+	}
 	if (text && sb->len > out->start)
 		sb_putc(sb, ',');
 	if (!text)

@@ -8,8 +8,11 @@
 
 #include "strbuf.h"
 
+#define TCPOPT_PADDING -2	/* zero bytes after EOL */
+#define TCPOPT_BAD_PADDING -3	/* non-zero bytes after EOL */
+
 struct tcpopt {
-	int kind;		/* -1: malformed from here on */
+	int kind;		/* -1: malformed from here on; or padding */
 	const uint8_t *data;	/* len - 2 bytes of value, for kind > 1 */
 	size_t len;
 };

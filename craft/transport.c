@@ -5,7 +5,7 @@
 #include "proto.h"
 
 bool transport_checksum(const struct frame *f, size_t idx, uint8_t proto,
-			size_t csum_off, uint16_t *want, uint32_t *partial)
+			size_t csum_off, size_t seg_len, uint16_t *want, uint32_t *partial)
 {
 	const struct layer *l = &f->layer[idx];
 	*partial = UINT32_MAX;
@@ -16,6 +16,8 @@ bool transport_checksum(const struct frame *f, size_t idx, uint8_t proto,
 	if (end < l->off + csum_off + 2)
 		return false;
 	size_t seg = end - l->off;
+	if (seg_len >= csum_off + 2 && seg_len <= seg)
+		seg = seg_len;
 	uint32_t pseudo = csum_pseudo4(ip + 12, ip + 16, proto, seg);
 	*want = (uint16_t)~csum_fold(csum_add(pseudo, f->bytes + l->off, seg, csum_off));
 	/* Offloading stacks leave the folded pseudo-header sum for the NIC. */

@@ -127,7 +127,8 @@ cat "$TMP/check.out"
 if grep -q '^not ok' "$TMP/check.out"; then
 	cp "$TMP/vars" "$keep/vars"
 	cp "$TMP/gen/"payload-*.bin "$keep/" 2>/dev/null
-	{	# shellcheck disable=SC2016 # $1 is the script's, not ours
+	# shellcheck disable=SC2016 # the $1 is reproduce.sh's, not ours
+	{
 		echo '#!/usr/bin/env bash'
 		echo '# reproduce.sh FILE.pkt: build it as the oracle suite did; tshark decodes it.'
 		printf '%q show "$1" -i lo --seed %q' "$RAWCRAFT" "$seed"
