@@ -35,6 +35,8 @@ struct options {
 	bool interval_set;
 	const char *expect;		/* --expect MATCH */
 	bool no_expect;
+	const char *ghost;		/* --ghost IP[/MAC] */
+	bool block_rst;
 	struct vars vars;
 };
 
@@ -52,8 +54,10 @@ struct printer {
 /* Decorations of one printed frame; every member may be NULL/false. */
 struct frame_note {
 	const char *prefix, *suffix;	/* around the summary line */
+	const char *summary;		/* instead of the plain summary */
 	const char *json;		/* extra JSON members */
 	bool brief;			/* summary only, even with -v/-x */
+	bool recorded;			/* already in the -w pcap */
 };
 
 int printer_open(struct printer *p, const struct options *opt);
@@ -74,12 +78,15 @@ void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (NULL if there is none).  Fills ${iface.mac} and ${iface.ip}. */
 int pick_iface(struct options *opt, struct iface *out, bool *have);
 
-/* Reads FILE, or the shipped template of that name; NULL after an error. */
-char *load_template(const char *name, char **path_out, size_t *len);
+/* Reads FILE, or the shipped file of that name in `subdir` (templates,
+ * examples); NULL after an error. */
+char *load_source(const char *name, const char *subdir, const char *ext,
+		  char **path_out, size_t *len);
 
 int cmd_show(struct options *opt);
 int cmd_decode(struct options *opt);
 int cmd_fields(struct options *opt);
 int cmd_send(struct options *opt);
+int cmd_run(struct options *opt);
 
 #endif

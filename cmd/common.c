@@ -103,35 +103,37 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-/* Shipped templates live beside the binary (a checkout) or in share/. */
-static char *find_shipped(const char *name)
+/* Shipped files live beside the binary (a checkout) or in share/. */
+static char *find_shipped(const char *name, const char *subdir, const char *ext)
 {
 	if (strchr(name, '/'))
 		return NULL;
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	exe[n > 0 ? n : 0] = '\0';
+	const char *env = getenv(strcmp(subdir, "templates") == 0 ?
+				 "RAWCRAFT_TEMPLATES" : "RAWCRAFT_EXAMPLES");
 	const char *dirs[] = {
-		getenv("RAWCRAFT_TEMPLATES"), n > 0 ? dirname(exe) : NULL,
-		"/usr/local/share/rawcraft", "/usr/share/rawcraft",
+		env, n > 0 ? dirname(exe) : NULL, "/usr/local/share/rawcraft", "/usr/share/rawcraft",
 	};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		if (!dirs[i])
 			continue;
 		char path[8192];
-		snprintf(path, sizeof path, "%s%s/%s%s", dirs[i], i == 0 ? "" : "/templates",
-			 name, strstr(name, ".pkt") ? "" : ".pkt");
+		snprintf(path, sizeof path, "%s%s%s/%s%s", dirs[i], i == 0 ? "" : "/",
+			 i == 0 ? "" : subdir, name, strstr(name, ext) ? "" : ext);
 		if (access(path, R_OK) == 0)
 			return strdup(path);
 	}
 	return NULL;
 }
 
-char *load_template(const char *name, char **path_out, size_t *len)
+char *load_source(const char *name, const char *subdir, const char *ext,
+		  char **path_out, size_t *len)
 {
 	char *path = NULL;
 	if (access(name, F_OK) != 0)
-		path = find_shipped(name);
+		path = find_shipped(name, subdir, ext);
 	if (!path)
 		path = strdup(name);
 	if (!path)
@@ -140,7 +142,9 @@ char *load_template(const char *name, char **path_out, size_t *len)
 	if (!text) {
 		fail("cannot read '%s': %s%s", name, strerror(errno),
 		     errno == ENOENT && !strchr(name, '/') ?
-		     " (nor is it a shipped template: see templates/)" : "");
+		     strcmp(subdir, "templates") == 0 ?
+		     " (nor is it a shipped template: see templates/)" :
+		     " (nor is it a shipped example: see examples/)" : "");
 		free(path);
 		return NULL;
 	}
@@ -185,7 +189,10 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 	} else {
 		if (note && note->prefix)
 			sb_puts(&out, note->prefix);
-		describe_summary(f, &out);
+		if (note && note->summary)
+			sb_puts(&out, note->summary);
+		else
+			describe_summary(f, &out);
 		if (note && note->suffix)
 			sb_puts(&out, note->suffix);
 		sb_putc(&out, '\n');
@@ -199,7 +206,8 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 	}
 	fwrite(out.s, 1, out.len, stdout);
 	sb_free(&out);
-	printer_record(p, f, ts);
+	if (!note || !note->recorded)
+		printer_record(p, f, ts);
 }
 
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts)

@@ -13,6 +13,8 @@ static void usage(FILE *out)
 	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-x] [--json] [-w out.pcap] [-i IF]\n"
 	      "       rawcraft send FILE [-i IF] [-D K=V]... [-c N] [--interval D | --rate PPS]\n"
 	      "                     [--expect MATCH | --no-expect] [-t TIMEOUT] [-v] [-x] [--json] [-w out.pcap]\n"
+	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
+	      "                     [-v] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft decode FILE.pcap [-v] [-x] [--json]\n"
 	      "       rawcraft fields [LAYER]...    every layer's fields, widths and defaults\n"
 	      "\n"
@@ -29,13 +31,15 @@ static void usage(FILE *out)
 	      "  --no-expect send without waiting, even if the template names a reply\n"
 	      "  -t D        how long to wait for each reply (default 1s)\n"
 	      "  --interval D, --rate PPS   pacing for -c (default 1s; --interval 0 floods)\n"
+	      "  --ghost IP[/MAC]  speak from an address no host owns; answer ARP and ping for it\n"
+	      "  --block-rst       drop the host kernel's RSTs for the scenario's connections\n"
 	      "Exit: 0 ok, 1 no match, 2 bad input (nothing sent), 3 system error.\n", out);
 }
 
 static int parse_args(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERVAL,
-	       OPT_RATE };
+	       OPT_RATE, OPT_GHOST, OPT_BLOCK_RST };
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -50,6 +54,8 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "ghost", required_argument, NULL, OPT_GHOST },
+		{ "block-rst", no_argument, NULL, OPT_BLOCK_RST },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -100,6 +106,12 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_EXPECT:
 			opt->expect = optarg;
+			break;
+		case OPT_GHOST:
+			opt->ghost = optarg;
+			break;
+		case OPT_BLOCK_RST:
+			opt->block_rst = true;
 			break;
 		case OPT_NO_EXPECT:
 			opt->no_expect = true;
@@ -173,10 +185,12 @@ int main(int argc, char **argv)
 		rc = cmd_decode(&opt);
 	} else if (strcmp(opt.cmd, "send") == 0) {
 		rc = cmd_send(&opt);
+	} else if (strcmp(opt.cmd, "run") == 0) {
+		rc = cmd_run(&opt);
 	} else if (strcmp(opt.cmd, "fields") == 0) {
 		rc = cmd_fields(&opt);
 	} else {
-		fail("unknown command '%s': use show, send, decode or fields (see rawcraft --help)", opt.cmd);
+		fail("unknown command '%s': use show, send, run, decode or fields (see rawcraft --help)", opt.cmd);
 	}
 out:
 	vars_free(&opt.vars);

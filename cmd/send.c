@@ -172,7 +172,7 @@ static int open_capture(struct run *r, const struct frame *first)
 	char bpf[512], err[512];
 	enum capture_error why;
 	scope_bpf(first, bpf, sizeof bpf);
-	r->cap = capture_open(r->ifc.name, bpf, &why, err, sizeof err);
+	r->cap = capture_open(r->ifc.name, bpf, 0, &why, err, sizeof err);
 	if (r->cap)
 		return EXIT_OK;
 	if (why == CAP_PERMISSION)
@@ -464,7 +464,7 @@ int cmd_send(struct options *opt)
 	expect_init(&r.want);
 	char *path;
 	size_t len;
-	char *text = load_template(opt->files[0], &path, &len);
+	char *text = load_source(opt->files[0], "templates", ".pkt", &path, &len);
 	if (!text)
 		return EXIT_INPUT;
 	char *dircopy = strdup(path);

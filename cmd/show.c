@@ -16,7 +16,7 @@ static int show_file(struct options *opt, const char *name, const struct iface *
 {
 	char *path;
 	size_t len;
-	char *text = load_template(name, &path, &len);
+	char *text = load_source(name, "templates", ".pkt", &path, &len);
 	if (!text)
 		return EXIT_INPUT;
 	char *dircopy = strdup(path);

@@ -150,7 +150,7 @@ static enum capture_error activate_error(int rc)
 	}
 }
 
-struct capture *capture_open(const char *dev, const char *bpf,
+struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 			     enum capture_error *why, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
@@ -161,7 +161,7 @@ struct capture *capture_open(const char *dev, const char *bpf,
 		return NULL;
 	}
 	pcap_set_snaplen(p, 65535);
-	pcap_set_promisc(p, 0);
+	pcap_set_promisc(p, (flags & CAPTURE_PROMISC) != 0);
 	pcap_set_immediate_mode(p, 1);
 	pcap_set_buffer_size(p, 8 << 20);
 	int rc = pcap_activate(p);
@@ -172,7 +172,7 @@ struct capture *capture_open(const char *dev, const char *bpf,
 		return NULL;
 	}
 	struct bpf_program prog;
-	if (pcap_setdirection(p, PCAP_D_IN) != 0 ||
+	if (pcap_setdirection(p, (flags & CAPTURE_OUTGOING) ? PCAP_D_OUT : PCAP_D_IN) != 0 ||
 	    pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		*why = CAP_FILTER;
 		snprintf(err, errlen, "filter '%s': %s", bpf, pcap_geterr(p));
@@ -222,7 +222,7 @@ int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
 			return 0;
 		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 		long left_ms = (timeout_us - spent + 999) / 1000;
-		if (poll(&pfd, 1, (int)(left_ms > 1000 ? 1000 : left_ms)) < 0 && errno != EINTR) {
+		if (poll(&pfd, 1, (int)(left_ms > 100 ? 100 : left_ms)) < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return -1;
 		}

@@ -5,6 +5,7 @@
 #ifndef CRAFT_CAPTURE_H
 #define CRAFT_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
@@ -33,8 +34,8 @@ void pcap_in_close(struct pcap_in *r);
 #endif
 
 /* Live capture on an interface: opened (and filtered) before anything is
- * sent, in immediate mode, incoming frames only, so nothing rawcraft sends
- * is taken for a reply. */
+ * sent, in immediate mode, incoming frames only - so nothing rawcraft sends
+ * is taken for a reply - or, with CAPTURE_OUTGOING, only what it sends. */
 struct capture;
 
 enum capture_error {
@@ -46,7 +47,10 @@ enum capture_error {
 	CAP_OTHER,
 };
 
-struct capture *capture_open(const char *dev, const char *bpf,
+#define CAPTURE_OUTGOING 1	/* what this host sends, not what it receives */
+#define CAPTURE_PROMISC 2	/* also frames for other MACs (a ghost's) */
+
+struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 			     enum capture_error *why, char *err, size_t errlen);
 /* Waits up to `timeout_us` (0: just look) for one frame; 1 with a frame,
  * 0 on timeout, -1 with `err`. */

@@ -7,6 +7,7 @@
 
 #include "proto.h"
 #include "tcpopts.h"
+#include "transport.h"
 
 #define INDENT "    "
 
@@ -337,4 +338,29 @@ void describe_json_with(const struct frame *f, unsigned frame_no, const double *
 	if (f->trailer)
 		sb_printf(out, ",\"trailer\":%zu", f->trailer);
 	sb_puts(out, "}\n");
+}
+
+void describe_conversation(const struct frame *f, struct conv *conv, struct strbuf *out)
+{
+	size_t t = f->nlayers;
+	for (size_t i = 0; i < f->nlayers && f->layer[i].def->id != L_ICMP; i++)
+		if (f->layer[i].def->id == L_TCP && complete(&f->layer[i]))
+			t = i;
+	if (t == f->nlayers) {
+		describe_summary(f, out);
+		return;
+	}
+	const struct layer *l = &f->layer[t];
+	struct tcp_rel rel = conv_track(conv, f, t);
+	char flags[64];
+	format_tcpflags_names(lv(l, TCP_FLAGS), flags, sizeof flags);
+	transport_endpoints(f, t, lv(l, TCP_SPORT), lv(l, TCP_DPORT), out);
+	bool ack = lv(l, TCP_FLAGS) & TCP_F_ACK;
+	sb_printf(out, " TCP [%s] seq=%u", flags, rel.seq);
+	if (ack)
+		sb_printf(out, " ack=%u", rel.has_ack ? rel.ack : (uint32_t)lv(l, TCP_ACK));
+	sb_printf(out, " len=%zu (abs seq=%u", tcp_segment_len(f, t), (unsigned)lv(l, TCP_SEQ));
+	if (ack)
+		sb_printf(out, " ack=%u", (unsigned)lv(l, TCP_ACK));
+	sb_putc(out, ')');
 }

@@ -13,6 +13,9 @@ void describe_tree(const struct frame *f, unsigned frame_no, struct conv *conv,
 		   struct strbuf *out);
 /* Offsets, hex bytes and an ASCII column, 16 bytes a row. */
 void describe_hex(const struct frame *f, struct strbuf *out);
+/* The summary for a conversation view: TCP seq/ack relative to each
+ * direction's first, absolute in parentheses. */
+void describe_conversation(const struct frame *f, struct conv *conv, struct strbuf *out);
 /* One JSON object and a newline; `time` (may be NULL) in Unix seconds. */
 void describe_json(const struct frame *f, unsigned frame_no, const double *time,
 		   struct strbuf *out);

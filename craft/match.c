@@ -44,12 +44,6 @@ static struct match_layer *layer_slot(struct expectation *e, const struct layer_
 	return ml;
 }
 
-static void note_text(struct expectation *e, const char *s, size_t n)
-{
-	size_t used = strlen(e->text);
-	snprintf(e->text + used, sizeof e->text - used, "%s%.*s", used ? "; " : "", (int)n, s);
-}
-
 static int parse_alts(struct match_field *mf, const struct layer_def *def,
 		      const struct strbuf *value, const char *file, struct srcpos vpos,
 		      struct diag *d)
@@ -103,7 +97,6 @@ int expect_add_line(struct expectation *e, const struct src_line *ln,
 		diag_set(d, file, pos.line, pos.col, "too many layers to match");
 		return -1;
 	}
-	size_t text_from = lx.i - nlen;
 	for (;;) {
 		lex_skip_space(&lx);
 		if (lex_at_end(&lx))
@@ -142,10 +135,7 @@ int expect_add_line(struct expectation *e, const struct src_line *ln,
 		if (rc)
 			return -1;
 	}
-	size_t text_to = lx.i;
-	while (text_to > text_from && (ln->s[text_to - 1] == ' ' || ln->s[text_to - 1] == '\t'))
-		text_to--;
-	note_text(e, ln->s + text_from, text_to - text_from);
+	note_text(e, ml);
 	return 0;
 }
 
@@ -189,6 +179,24 @@ static const struct layer *find_layer(const struct frame *f, const struct match_
 		if (f->layer[i].def == ml->def)
 			return &f->layer[i];
 	return NULL;
+}
+
+static void describe_wanted(const struct field *fd, const struct match_field *mf,
+			    char *buf, size_t len);
+
+/* The match line as matched, variables substituted: "tcp flags=SA ack=101". */
+static void note_text(struct expectation *e, const struct match_layer *ml)
+{
+	size_t used = strlen(e->text);
+	used += (size_t)snprintf(e->text + used, sizeof e->text - used, "%s%s",
+				 used ? "; " : "", ml->def->name);
+	for (unsigned k = 0; k < ml->n && used < sizeof e->text; k++) {
+		char want[200];
+		const struct field *fd = &ml->def->fields[ml->f[k].field];
+		describe_wanted(fd, &ml->f[k], want, sizeof want);
+		used += (size_t)snprintf(e->text + used, sizeof e->text - used, " %s=%s",
+					 fd->name, want);
+	}
 }
 
 static void describe_wanted(const struct field *fd, const struct match_field *mf,

@@ -47,7 +47,7 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 	expect_add_line(&want, &line, tc.file, NULL, &d);
 
 	enum capture_error why;
-	struct capture *cap = capture_open(ifc->name, "arp", &why, err, errlen);
+	struct capture *cap = capture_open(ifc->name, "arp", 0, &why, err, errlen);
 	int rc = -1;
 	if (!cap)
 		goto out;

@@ -545,6 +545,8 @@ static void test_ipv4_bogus_lengths(void **state)
 	assert_non_null(f.layer[1].note);
 	assert_non_null(strstr(f.layer[1].note, "bogus header length"));
 	assert_int_equal(f.layer[1].hdr_len, 20);
+	assert_int_not_equal(f.layer[1].csum, CS_CORRECT);
+	assert_int_not_equal(f.layer[1].csum, CS_INCORRECT);
 	assert_layers(&f, "eth,ipv4,payload");
 	assert_int_equal(f.layer[2].off, 34);
 	describe_all(&f, NULL, 0);

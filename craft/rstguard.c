@@ -1,0 +1,133 @@
+/* rstguard.c - nftables through the nft command: one table per process. */
+#include "rstguard.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "field.h"
+
+/* Runs `nft -f -` with `script` on stdin; the exit status, or -1. */
+static int nft(const char *script, char *out, size_t outlen)
+{
+	int in[2], back[2];
+	if (pipe(in) || pipe(back))
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(back[1], 1);
+		dup2(back[1], 2);
+		close(in[1]);
+		close(back[0]);
+		execlp("nft", "nft", "-f", "-", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(back[1]);
+	size_t n = strlen(script);
+	if (write(in[1], script, n) != (ssize_t)n) {
+		/* nft exited early; its status says why */
+	}
+	close(in[1]);
+	size_t got = 0;
+	ssize_t r;
+	char sink[256];
+	while ((r = read(back[0], out && got + 1 < outlen ? out + got : sink,
+			 out && got + 1 < outlen ? outlen - got - 1 : sizeof sink)) > 0)
+		if (out && got + 1 < outlen)
+			got += (size_t)r;
+	if (out && outlen)
+		out[got] = '\0';
+	close(back[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void rstguard_sweep(void)
+{
+	char out[8192], script[8192];
+	if (nft("list tables\n", out, sizeof out) != 0)
+		return;
+	size_t used = 0;
+	script[0] = '\0';
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		int pid;
+		if (sscanf(line, "table inet rawcraft_%d", &pid) != 1)
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;	/* its process is alive: not ours to take */
+		used += (size_t)snprintf(script + used, sizeof script - used,
+					 "delete table inet rawcraft_%d\n", pid);
+		if (used >= sizeof script)
+			break;
+	}
+	if (used && used < sizeof script)
+		nft(script, NULL, 0);
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	for (char *p = s; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+}
+
+int rstguard_open(struct rstguard *g, char *err, size_t errlen)
+{
+	char script[256];
+	rstguard_sweep();
+	snprintf(g->table, sizeof g->table, "rawcraft_%d", (int)getpid());
+	snprintf(script, sizeof script,
+		 "table inet %s {\n"
+		 "  chain out { type filter hook output priority 0; policy accept; }\n"
+		 "}\n", g->table);
+	int rc = nft(script, err, errlen);
+	if (rc != 0) {
+		trim(err);
+		if (rc == 127)
+			snprintf(err, errlen, "nft is not installed (apt-get install nftables)");
+		return -1;
+	}
+	g->open = true;
+	return 0;
+}
+
+int rstguard_add(struct rstguard *g, uint32_t src, uint16_t sport, uint32_t dst,
+		 uint16_t dport, char *err, size_t errlen)
+{
+	char a[16], b[16], script[384];
+	format_ipv4(src, a, sizeof a);
+	format_ipv4(dst, b, sizeof b);
+	snprintf(script, sizeof script,
+		 "add rule inet %s out ip saddr %s ip daddr %s tcp sport %u tcp dport %u "
+		 "tcp flags & rst == rst drop\n", g->table, a, b, sport, dport);
+	if (nft(script, err, errlen) != 0) {
+		trim(err);
+		return -1;
+	}
+	return 0;
+}
+
+void rstguard_close(struct rstguard *g)
+{
+	char script[96];
+	if (!g->open)
+		return;
+	snprintf(script, sizeof script, "delete table inet %s\n", g->table);
+	nft(script, NULL, 0);
+	g->open = false;
+}

@@ -1,0 +1,30 @@
+/*
+ * rstguard.h - keeps the host kernel from killing a hand-made connection.
+ *
+ * When rawcraft speaks TCP from an address the host owns, the kernel meets
+ * the peer's SYN/ACK with no socket behind it and answers with a RST.  The
+ * guard is an nftables table of its own (rawcraft_PID) whose rules drop
+ * the kernel's outgoing RSTs for exactly the scenario's 4-tuples.  Tables
+ * whose process is gone (a crash, a SIGKILL) are removed at the next start.
+ */
+#ifndef CRAFT_RSTGUARD_H
+#define CRAFT_RSTGUARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rstguard {
+	char table[32];
+	bool open;
+};
+
+/* Deletes rawcraft tables left by dead processes; quiet if nft is absent. */
+void rstguard_sweep(void);
+int rstguard_open(struct rstguard *g, char *err, size_t errlen);
+/* Drops outgoing RSTs from src:sport to dst:dport (host byte order). */
+int rstguard_add(struct rstguard *g, uint32_t src, uint16_t sport, uint32_t dst,
+		 uint16_t dport, char *err, size_t errlen);
+void rstguard_close(struct rstguard *g);
+
+#endif

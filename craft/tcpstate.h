@@ -1,0 +1,36 @@
+/*
+ * tcpstate.h - the TCP state of both ends of a connection (RFC 9293 3.3.2),
+ * as the segments seen so far imply it: what a student draws beside each
+ * arrow of the handshake and the close.
+ */
+#ifndef CRAFT_TCPSTATE_H
+#define CRAFT_TCPSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum tcp_state {
+	TS_CLOSED, TS_LISTEN, TS_SYN_SENT, TS_SYN_RECEIVED, TS_ESTABLISHED,
+	TS_FIN_WAIT_1, TS_FIN_WAIT_2, TS_CLOSE_WAIT, TS_CLOSING, TS_LAST_ACK,
+	TS_TIME_WAIT,
+};
+
+struct tcp_end {
+	enum tcp_state state;
+	bool fin_sent;
+	uint32_t fin_seq;	/* the sequence number the FIN occupies */
+};
+
+/* `us` opens actively (CLOSED), `peer` listens (LISTEN). */
+struct tcp_ends {
+	struct tcp_end us, peer;
+};
+
+void tcp_ends_init(struct tcp_ends *e);
+/* A segment `from_us` (or from the peer) that the other end receives. */
+void tcp_ends_segment(struct tcp_ends *e, bool from_us, uint8_t flags, uint32_t seq,
+		      uint32_t ack, size_t len);
+const char *tcp_state_name(enum tcp_state s);
+
+#endif
