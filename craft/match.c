@@ -44,6 +44,33 @@ static struct match_layer *layer_slot(struct expectation *e, const struct layer_
 	return ml;
 }
 
+static void describe_wanted(const struct field *fd, const struct match_field *mf,
+			    char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (unsigned a = 0; a < mf->nalts && used < len; a++) {
+		char one[64];
+		field_format(fd, &mf->alt[a], one, sizeof one);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", a ? "|" : "", one);
+	}
+}
+
+/* The match line as matched, variables substituted: "tcp flags=SA ack=101". */
+static void note_text(struct expectation *e, const struct match_layer *ml)
+{
+	size_t used = strlen(e->text);
+	used += (size_t)snprintf(e->text + used, sizeof e->text - used, "%s%s",
+				 used ? "; " : "", ml->def->name);
+	for (unsigned k = 0; k < ml->n && used < sizeof e->text; k++) {
+		char want[200];
+		const struct field *fd = &ml->def->fields[ml->f[k].field];
+		describe_wanted(fd, &ml->f[k], want, sizeof want);
+		used += (size_t)snprintf(e->text + used, sizeof e->text - used, " %s=%s",
+					 fd->name, want);
+	}
+}
+
 static int parse_alts(struct match_field *mf, const struct layer_def *def,
 		      const struct strbuf *value, const char *file, struct srcpos vpos,
 		      struct diag *d)
@@ -179,36 +206,6 @@ static const struct layer *find_layer(const struct frame *f, const struct match_
 		if (f->layer[i].def == ml->def)
 			return &f->layer[i];
 	return NULL;
-}
-
-static void describe_wanted(const struct field *fd, const struct match_field *mf,
-			    char *buf, size_t len);
-
-/* The match line as matched, variables substituted: "tcp flags=SA ack=101". */
-static void note_text(struct expectation *e, const struct match_layer *ml)
-{
-	size_t used = strlen(e->text);
-	used += (size_t)snprintf(e->text + used, sizeof e->text - used, "%s%s",
-				 used ? "; " : "", ml->def->name);
-	for (unsigned k = 0; k < ml->n && used < sizeof e->text; k++) {
-		char want[200];
-		const struct field *fd = &ml->def->fields[ml->f[k].field];
-		describe_wanted(fd, &ml->f[k], want, sizeof want);
-		used += (size_t)snprintf(e->text + used, sizeof e->text - used, " %s=%s",
-					 fd->name, want);
-	}
-}
-
-static void describe_wanted(const struct field *fd, const struct match_field *mf,
-			    char *buf, size_t len)
-{
-	size_t used = 0;
-	buf[0] = '\0';
-	for (unsigned a = 0; a < mf->nalts && used < len; a++) {
-		char one[64];
-		field_format(fd, &mf->alt[a], one, sizeof one);
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", a ? "|" : "", one);
-	}
 }
 
 unsigned expect_diffs(const struct expectation *e, const struct frame *f,
