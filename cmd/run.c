@@ -595,8 +595,8 @@ static int execute(struct runner *r)
 			if (scenario_expand(&st->arg, r->sc->file, &r->vars, &text, &d)) {
 				print_diag("error", &d);
 				rc = EXIT_INPUT;
-			} else {
-				vars_set(&r->vars, st->name, text.s);
+			} else if (!vars_get(&r->opt->vars, st->name, strlen(st->name))) {
+				vars_set(&r->vars, st->name, text.s);	/* -D wins */
 			}
 			break;
 		case STEP_SLEEP:
@@ -777,6 +777,10 @@ int cmd_run(struct options *opt)
 		print_diag("error", &d);
 		goto out;
 	}
+	/* Before the nftables table exists, so no signal can strand it. */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	rstguard_sweep();
 	if ((rc = open_all(r, dst)) != EXIT_OK)
 		goto out;
@@ -788,16 +792,13 @@ int cmd_run(struct options *opt)
 	tcp_ends_init(&r->ends);
 	conv_init(&r->conv);
 	printer_open(&r->pr, opt);
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	rc = execute(r);
 	if (printer_close(&r->pr) && rc == EXIT_OK)
 		rc = EXIT_SYSTEM;
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 out:
 	close_all(r);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	scenario_free(&sc);
 	free(r);
 	free(path);

@@ -312,7 +312,7 @@ int scenario_parse(struct scenario *sc, const char *file, const char *text, size
 				 "send needs layer lines (indented below it) or @template.pkt");
 			return -1;
 		}
-		if (st->kind == STEP_SEND && !st->file)
+		if (!st->file)
 			st->file = file;
 	}
 	return link_loops(sc, d);
@@ -566,7 +566,7 @@ int scenario_check(const struct scenario *sc, const struct vars *given, uint32_t
 		switch (st->kind) {
 		case STEP_SET:
 			rc = scenario_expand(&st->arg, sc->file, &vars, &text, d);
-			if (rc == 0)
+			if (rc == 0 && !vars_get(given, st->name, strlen(st->name)))
 				vars_set(&vars, st->name, text.s);
 			break;
 		case STEP_PRINT:

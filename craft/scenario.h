@@ -6,6 +6,9 @@
  *   print "text ${var}"     expect NAME [within DURATION] [any]
  *   for NAME in A..B | for NAME in V1 V2 ...    ... steps ...    end
  *
+ * A variable given on the command line (-D) wins over a `set` of the same
+ * name, so `set` gives defaults, as make's command-line variables do.
+ *
  * An expect's match lines may be grouped into labelled alternatives
  * ("open: tcp flags=SA"), and `else LABEL` turns a timeout into a label
  * instead of a failure; ${NAME.label} says which one happened.

@@ -15,12 +15,12 @@ IP_A="10.$LAB_NET.0.1"
 IP_B="10.$LAB_NET.0.2"
 
 lab_down() {
-	for ns in "$NS_A" "$NS_B"; do
-		if ip netns list | grep -qw "$ns"; then
-			pids=$(ip netns pids "$ns" 2>/dev/null)
-			[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-			ip netns del "$ns" 2>/dev/null
-		fi
+	local ns pids
+	for ns in $(ip netns list | awk '{print $1}' | grep "^$LAB_ID"); do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		# shellcheck disable=SC2086
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "${TMP:-/nonexistent}"
 }
@@ -35,6 +35,25 @@ lab_up() {
 	ip -n "$NS_A" link set "$IF_A" up && ip -n "$NS_B" link set "$IF_B" up &&
 	MAC_A=$(ip -n "$NS_A" -br link show "$IF_A" | awk '{print $3}') &&
 	MAC_B=$(ip -n "$NS_B" -br link show "$IF_B" | awk '{print $3}')
+}
+
+# lab_bridge: turns B into a switch (br0 holds $IP_B) for more hosts.
+lab_bridge() {
+	ip -n "$NS_B" link add br0 type bridge &&
+	ip -n "$NS_B" addr del "$IP_B/24" dev "$IF_B" &&
+	ip -n "$NS_B" link set "$IF_B" master br0 &&
+	ip -n "$NS_B" addr add "$IP_B/24" dev br0 &&
+	ip -n "$NS_B" link set br0 up
+}
+
+# lab_host SUFFIX IP: one more host on B's bridge, in namespace $LAB_ID$SUFFIX.
+lab_host() {
+	local ns="$LAB_ID$1" h="${LAB_ID}h$1"
+	ip netns add "$ns" &&
+	ip link add "$h" netns "$NS_B" type veth peer name eth0 netns "$ns" &&
+	ip -n "$NS_B" link set "$h" master br0 && ip -n "$NS_B" link set "$h" up &&
+	ip -n "$ns" addr add "$2/24" dev eth0 && ip -n "$ns" link set eth0 up &&
+	ip -n "$ns" link set lo up
 }
 
 in_a() { ip netns exec "$NS_A" "$@"; }

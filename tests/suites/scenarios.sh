@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# rawcraft run: every example against real peers in namespaces.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab.sh"
+if ! lab_up; then
+	not_ok "lab" "could not create network namespaces (needs root and iproute2)"
+	exit 0
+fi
+R=$RAWCRAFT
+EX=$ROOT/examples
+GHOST="10.$LAB_NET.0.99"
+
+# server PORT OUT [LINGER]: one connection; writes what it read and how it
+# ended (eof or reset) to OUT; LINGER seconds before it closes its end.
+server() {
+	in_b "$PY" - "$1" "$2" "${3:-0}" <<'PYEOF' &
+import socket, sys, time
+port, out, linger = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', port)); s.listen(8); s.settimeout(10)
+try:
+    c, _ = s.accept()
+except socket.timeout:
+    open(out, 'w').write('no connection'); sys.exit(0)
+c.settimeout(20); data = b''; how = 'eof'
+try:
+    while True:
+        b = c.recv(1000)
+        if not b: break
+        data += b
+except ConnectionResetError:
+    how = 'reset'
+except socket.timeout:
+    how = 'timeout'
+time.sleep(linger)
+c.close()
+open(out, 'w').write(how + ' ' + repr(data))
+PYEOF
+	wait_port "$NS_B" "$1"
+}
+wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+leftovers() { in_b ss -tanH "( sport = :$1 )" | grep -cE 'ESTAB|CLOSE-WAIT'; }
+
+# 1. The classic handshake, with each remedy, from the host's own address.
+for remedy in "--ghost $GHOST" "--block-rst"; do
+	server 9230 "$TMP/got"
+	# shellcheck disable=SC2086
+	out=$(in_a "$R" run "$EX/handshake.lab" -D SERVER="$IP_B" $remedy); rc=$?
+	wait_file "$TMP/got"
+	expect_eq "handshake ${remedy%% *}: exit 0" "$rc" 0
+	expect_eq "handshake ${remedy%% *}: the server read exactly Hello World!, then EOF" \
+		"$(cat "$TMP/got" 2>/dev/null)" "eof b'Hello World!'"
+	sleep 0.3
+	expect_eq "handshake ${remedy%% *}: nothing left ESTABLISHED or CLOSE_WAIT" "$(leftovers 9230)" 0
+	case $out in *"[us TIME_WAIT, peer CLOSED]"*) ok "handshake ${remedy%% *}: the view ends in TIME_WAIT / CLOSED" ;;
+	*) not_ok "handshake ${remedy%% *}: the view ends in TIME_WAIT / CLOSED" "$out" ;; esac
+	rm -f "$TMP/got"
+	wait
+done
+
+# 2. Without a remedy the kernel's RST kills it, and the run says what would fix it.
+server 9230 "$TMP/got"
+out=$(in_a "$R" run "$EX/handshake.lab" -D SERVER="$IP_B"); rc=$?
+case "$rc:$out" in "1:"*"handshake.lab:"*"expect "*"--block-rst"*"--ghost"*) ok "no remedy: fails and names both remedies" ;;
+*) not_ok "no remedy: fails and names both remedies" "exit $rc: $out" ;; esac
+wait_file "$TMP/got"; rm -f "$TMP/got"; wait
+
+# 3. No rawcraft nftables table outlives a run: normal end, SIGINT, SIGKILL.
+tables() { in_a nft list tables 2>/dev/null | grep -c rawcraft; }
+cat >"$TMP/slow.lab" <<LAB
+send syn
+  ipv4 dst=$IP_B
+  tcp dport=9 flags=S
+sleep 30s
+LAB
+in_a "$R" run "$TMP/slow.lab" --block-rst >/dev/null &
+pid=$!
+for _ in $(seq 50); do [ "$(tables)" = 1 ] && break; sleep 0.1; done
+expect_eq "--block-rst: its table exists while it runs" "$(tables)" 1
+pkill -INT -f "run $TMP/slow.lab"; wait $pid; rc=$?
+expect_eq "--block-rst: SIGINT ends the run (exit 130) and removes the table" "$rc:$(tables)" "130:0"
+in_a "$R" run "$TMP/slow.lab" --block-rst >/dev/null &
+pid=$!
+for _ in $(seq 50); do [ "$(tables)" = 1 ] && break; sleep 0.1; done
+pkill -KILL -f "run $TMP/slow.lab"; wait $pid 2>/dev/null
+expect_eq "--block-rst: SIGKILL leaves the table behind" "$(tables)" 1
+cat >"$TMP/quick.lab" <<LAB
+send
+  ipv4 dst=$IP_B
+  icmp
+LAB
+in_a "$R" run "$TMP/quick.lab" >/dev/null
+expect_eq "--block-rst: the next run removes a dead run's table" "$(tables)" 0
+in_a "$R" run "$TMP/quick.lab" --block-rst >/dev/null
+expect_eq "--block-rst: a normal end removes the table" "$(tables)" 0
+
+# 4. syn-scan finds exactly the open ports; a filtered one is told apart.
+in_b "$PY" -c "
+import socket, time
+ss = []
+for p in (9301, 9304):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(('0.0.0.0', p)); s.listen(8); ss.append(s)
+time.sleep(60)" &
+wait_port "$NS_B" 9304
+in_b nft add table inet scantest
+in_b nft add chain inet scantest in '{ type filter hook input priority 0; }'
+in_b nft add rule inet scantest in tcp dport 9306 drop
+out=$(in_a "$R" run "$EX/syn-scan.lab" -D TARGET="$IP_B" -D FIRST=9300 -D LAST=9306); rc=$?
+expect_eq "syn-scan: open ports are exactly the listening ones" \
+	"$(grep ' open$' <<<"$out" | cut -d/ -f1 | tr '\n' ' ')" "9301 9304 "
+expect_eq "syn-scan: the dropped port is filtered, the rest closed" \
+	"$(grep -c ' closed$' <<<"$out"):$(grep ' filtered$' <<<"$out" | cut -d/ -f1)" "4:9306"
+
+# 5. arp-scan finds exactly the hosts on the segment.
+lab_bridge
+hosts=""
+for h in 11 13 17; do lab_host "x$h" "10.$LAB_NET.0.$h" && hosts="$hosts 10.$LAB_NET.0.$h"; done
+out=$(in_a "$R" run "$EX/arp-scan.lab" -D NET="10.$LAB_NET.0" -D FIRST=2 -D LAST=20); rc=$?
+expect_eq "arp-scan: exactly the namespaces made here answer" \
+	"$(grep ' up$' <<<"$out" | awk '{print $1}' | tr '\n' ' ')" "$IP_B$(tr ' ' '\n' <<<"$hosts" | grep . | sed 's/^/ /' | tr -d '\n') "
+
+# 6. rst-inject resets a real established connection.
+server 9240 "$TMP/reset"
+in_a "$PY" -c "
+import socket, time
+c = socket.create_connection(('$IP_B', 9240))
+for _ in range(100):
+    try: c.send(b'ping'); time.sleep(0.1)
+    except OSError: break" &
+out=$(in_a "$R" run "$EX/rst-inject.lab" -D SERVER="$IP_B" -D PORT=9240); rc=$?
+wait_file "$TMP/reset"
+expect_eq "rst-inject: the server's reader sees a reset" "$rc:$(cut -d' ' -f1 "$TMP/reset" 2>/dev/null)" "0:reset"
+
+# 7. The remaining examples: arp-who-has and the four-way close.
+out=$(in_a "$R" run "$EX/arp-who-has.lab" -D TARGET="$IP_B"); rc=$?
+expect_eq "arp-who-has: prints the peer's MAC" "$rc:$(tail -1 <<<"$out")" "0:$IP_B is at $(ip -n "$NS_B" -br link show br0 | awk '{print $3}')"
+server 9231 "$TMP/closed" 0.3
+out=$(in_a "$R" run "$EX/close-4way.lab" -D SERVER="$IP_B" -D PORT=9231 --ghost "$GHOST" -v); rc=$?
+states=$(grep -o '\[us [A-Z_0-9]*, peer [A-Z_0-9]*\]' <<<"$out" | tail -4 | tr '\n' ' ')
+expect_eq "close-4way: FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT against CLOSE_WAIT, LAST_ACK, CLOSED" "$rc:$states" \
+	"0:[us FIN_WAIT_1, peer CLOSE_WAIT] [us FIN_WAIT_2, peer CLOSE_WAIT] [us TIME_WAIT, peer LAST_ACK] [us TIME_WAIT, peer CLOSED] "
+
+# 8. A faulty scenario is refused before anything is sent.
+printf 'send syn\n  ipv4 dst=%s\n  tcp dport=9230 flags=S\nexpect synack\n  tcp flags=SA ack=${nope + 1}\n' "$IP_B" >"$TMP/bad.lab"
+out=$(in_a "$R" run "$TMP/bad.lab" -w "$TMP/bad.pcap" 2>&1); rc=$?
+case "$rc:$out" in "2:$TMP/bad.lab:5:22: error: unknown variable 'nope'"*) ok "a bad scenario: one error line, exit 2" ;;
+*) not_ok "a bad scenario: one error line, exit 2" "exit $rc: $out" ;; esac
+[ -e "$TMP/bad.pcap" ] && not_ok "a bad scenario sends nothing" "a pcap was written" || ok "a bad scenario sends nothing"
