@@ -31,6 +31,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
 
 .PHONY: all asan unit fuzz deps check demo clean
+.SECONDARY:
 all: rawcraft
 
 rawcraft: $(LIB_OBJ) $(CMD_OBJ)

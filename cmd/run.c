@@ -61,6 +61,8 @@ struct runner {
 
 static volatile sig_atomic_t interrupted;
 
+static int pump(struct runner *r, const struct timeval *deadline, bool one);
+
 static void on_signal(int sig)
 {
 	interrupted = sig;
@@ -173,11 +175,14 @@ static int inject(struct runner *r, struct frame *built, const struct step *st, 
 	return 0;
 }
 
+/* The ARP exchange of a next-hop lookup: the reply also reaches r->in,
+ * which records it, so only what we sent is recorded here. */
 static void log_exchange(void *ctx, const struct frame *f, bool sent, const struct timeval *ts)
 {
 	struct runner *r = ctx;
-	if (sent)
-		remember_sent(r, f);
+	if (!sent)
+		return;
+	remember_sent(r, f);
 	printer_record(&r->pr, f, ts);
 }
 
@@ -267,6 +272,8 @@ static int step_send(struct runner *r, const struct step *st)
 		rc = r->fail_code ? r->fail_code : EXIT_INPUT;
 	} else if (guard_tcp(r, &f)) {
 		rc = EXIT_SYSTEM;
+	} else if (pump(r, &(struct timeval){ 0, 0 }, false) < 0) {
+		rc = EXIT_SYSTEM;	/* what arrived so far goes first in -w */
 	} else {
 		note_port(r, &f);
 		rc = inject(r, &f, st, true) ? EXIT_SYSTEM : EXIT_OK;
