@@ -82,7 +82,7 @@ static bool next_layer(struct frame *f, struct layer *l, size_t idx, size_t *end
 			l->note = "bogus total length: smaller than the header";
 		else if (l->off + total > *end)
 			l->note = "total length runs past the captured bytes";
-		size_t pend = ipv4_payload_end(f, idx);
+		size_t pend = ipv4_payload_end(f, idx, NULL);
 		if (pend < *end) {
 			f->trailer = *end - pend;
 			*end = pend;
@@ -127,6 +127,7 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		off = 16;
 	}
 
+	bool announced = false;	/* the last header named one that should follow */
 	while (off < end && out->nlayers < MAX_LAYERS) {
 		size_t idx = out->nlayers;
 		struct layer *l = add_layer(out, id, off);
@@ -169,7 +170,12 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 			return;
 		}
 		id = next;
+		announced = true;
 	}
+	if (announced && off >= end && out->nlayers && !out->layer[out->nlayers - 1].note)
+		out->layer[out->nlayers - 1].note = out->len < out->wire_len ?
+			"truncated: the capture ends before the next header" :
+			"the frame ends before the header this one announces";
 	if (off < end)
 		add_payload(out, off, end);
 }

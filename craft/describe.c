@@ -53,7 +53,7 @@ void describe_summary(const struct frame *f, struct strbuf *out)
 		sb_puts(out, " for ");
 		f->layer[quoted].def->summary(f, quoted, out);
 	}
-	for (size_t i = 0; i < f->nlayers; i++) {
+	for (size_t i = 0; i < end; i++) {
 		if (f->layer[i].csum == CS_INCORRECT)
 			sb_printf(out, " [bad %s checksum]", f->layer[i].def->name);
 		if (f->layer[i].note && strncmp(f->layer[i].note, "truncated", 9) == 0)

@@ -62,7 +62,8 @@ int parse_uint(const char *s, uint64_t max, uint64_t *out)
 	char *end;
 	unsigned long long v;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		if (!isxdigit((unsigned char)s[2]))
+		/* strtoull would take a second "0x" itself: digits only. */
+		if (!s[2] || strspn(s + 2, "0123456789abcdefABCDEF") != strlen(s + 2))
 			return -1;
 		v = strtoull(s + 2, &end, 16);
 	} else {

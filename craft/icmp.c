@@ -37,10 +37,11 @@ static bool icmp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 			  uint32_t *partial)
 {
 	const struct layer *l = &f->layer[idx];
+	bool whole = f->len >= f->wire_len;
 	size_t end = idx > 0 && f->layer[idx - 1].def->id == L_IPV4 ?
-		ipv4_payload_end(f, idx - 1) : f->len;
+		ipv4_payload_end(f, idx - 1, &whole) : f->len;
 	*partial = UINT32_MAX;
-	if (end < l->off + 4)
+	if (!whole || end < l->off + 4)
 		return false;
 	*want = (uint16_t)~csum_fold(csum_add(0, f->bytes + l->off, end - l->off, 2));
 	return true;

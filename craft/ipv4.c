@@ -56,15 +56,22 @@ static size_t ipv4_header_len(const struct layer *l)
 	return (size_t)lv(l, IPV4_IHL) * 4;
 }
 
-size_t ipv4_payload_end(const struct frame *f, size_t ip_idx)
+size_t ipv4_payload_end(const struct frame *f, size_t ip_idx, bool *whole)
 {
 	const struct layer *ip = &f->layer[ip_idx];
+	bool dummy;
+	whole = whole ? whole : &dummy;
+	*whole = false;
 	if (ip->off + 4 > f->len)
 		return f->len;
 	size_t total = (size_t)f->bytes[ip->off + 2] << 8 | f->bytes[ip->off + 3];
 	size_t hl = (size_t)(f->bytes[ip->off] & 0x0f) * 4;
-	if (total >= hl && ip->off + total <= f->len)
+	if (total >= hl && ip->off + total <= f->len) {
+		*whole = true;
 		return ip->off + total;
+	}
+	/* A bogus total: the frame's end is all we have, if we have all of it. */
+	*whole = total < hl && f->len >= f->wire_len;
 	return f->len;
 }
 

@@ -45,7 +45,7 @@ struct layer {
 	uint32_t random;	/* field i written as `random` */
 	uint32_t present;	/* decoder: field i lay inside the captured bytes */
 	struct srcpos pos;	/* the layer keyword */
-	struct srcpos fpos[MAX_FIELDS];	/* each given field's value */
+	struct srcpos fpos[MAX_FIELDS];	/* each given field's key */
 	size_t off;		/* first byte of the layer in the frame */
 	size_t hdr_len;		/* header bytes (what the header says, decoded) */
 	size_t len;		/* bytes this layer and all inner ones cover */

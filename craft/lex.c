@@ -298,9 +298,13 @@ int expr_eval(const char *s, size_t len, const struct srcpos *pos,
 		char lit[32];
 		const char *text = values[k];
 		if (!text) {
-			size_t n = terms[k].len < sizeof lit - 1 ? terms[k].len : sizeof lit - 1;
-			memcpy(lit, terms[k].s, n);
-			lit[n] = '\0';
+			if (terms[k].len >= sizeof lit) {
+				diag_set(d, file, pos[terms[k].at].line, pos[terms[k].at].col,
+					 "'%.*s' is too long for a number", (int)terms[k].len, terms[k].s);
+				return -1;
+			}
+			memcpy(lit, terms[k].s, terms[k].len);
+			lit[terms[k].len] = '\0';
 			text = lit;
 		}
 		uint64_t v;

@@ -50,9 +50,11 @@ extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer,
 /* Payload bytes after the TCP header, up to the IPv4 end. */
 size_t tcp_segment_len(const struct frame *f, size_t tcp_idx);
 
-/* Where the IPv4 payload ends: the total length when it is sane, else the
- * captured end.  Shared by the transport checksums and the decoder. */
-size_t ipv4_payload_end(const struct frame *f, size_t ip_idx);
+/* Where the IPv4 payload ends: the total length when it is sane and was
+ * captured, else the captured end.  `whole` (may be NULL) says whether every
+ * byte of the payload is there - a checksum over it means something only
+ * then.  Shared by the transport checksums and the decoder. */
+size_t ipv4_payload_end(const struct frame *f, size_t ip_idx, bool *whole);
 
 /* Endpoints of the innermost IPv4 header before `idx`, for summaries. */
 bool frame_ipv4_addrs(const struct frame *f, size_t idx, char *src, char *dst,

@@ -12,8 +12,9 @@ bool transport_checksum(const struct frame *f, size_t idx, uint8_t proto,
 	if (idx == 0 || f->layer[idx - 1].def->id != L_IPV4)
 		return false;
 	const uint8_t *ip = f->bytes + f->layer[idx - 1].off;
-	size_t end = ipv4_payload_end(f, idx - 1);
-	if (end < l->off + csum_off + 2)
+	bool whole;
+	size_t end = ipv4_payload_end(f, idx - 1, &whole);
+	if (!whole || end < l->off + csum_off + 2)
 		return false;
 	size_t seg = end - l->off;
 	if (seg_len >= csum_off + 2 && seg_len <= seg)
