@@ -116,19 +116,29 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 
 	size_t off = 0, end = caplen;
 	enum layer_id id = L_ETH;
+	bool announced = caplen > 0;	/* a header is due at `off` */
 	if (link == LINK_RAW) {
 		id = L_IPV4;
+		announced = true;
 	} else if (link == LINK_SLL) {
 		/* The cooked header carries the EtherType at bytes 14..15. */
-		if (caplen < 16 || !link_inner(L_ETH, (uint64_t)bytes[14] << 8 | bytes[15], &id)) {
-			add_payload(out, caplen < 16 ? 0 : 16, end);
+		if (caplen < 16) {
+			add_payload(out, 0, end);
+			if (out->nlayers)
+				out->layer[0].note = "truncated: the 16-byte Linux cooked header is cut short";
+			return;
+		}
+		if (!link_inner(L_ETH, (uint64_t)bytes[14] << 8 | bytes[15], &id)) {
+			add_payload(out, 16, end);
 			return;
 		}
 		off = 16;
+		announced = true;
 	}
 
-	bool announced = false;	/* the last header named one that should follow */
-	while (off < end && out->nlayers < MAX_LAYERS) {
+	/* A header that was announced but has no bytes left is still shown, cut. */
+	while ((off < end || announced) && out->nlayers < MAX_LAYERS) {
+		announced = false;
 		size_t idx = out->nlayers;
 		struct layer *l = add_layer(out, id, off);
 		const struct layer_def *def = l->def;
@@ -172,10 +182,6 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		id = next;
 		announced = true;
 	}
-	if (announced && off >= end && out->nlayers && !out->layer[out->nlayers - 1].note)
-		out->layer[out->nlayers - 1].note = out->len < out->wire_len ?
-			"truncated: the capture ends before the next header" :
-			"the frame ends before the header this one announces";
 	if (off < end)
 		add_payload(out, off, end);
 }

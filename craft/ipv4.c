@@ -70,8 +70,10 @@ size_t ipv4_payload_end(const struct frame *f, size_t ip_idx, bool *whole)
 		*whole = true;
 		return ip->off + total;
 	}
-	/* A bogus total: the frame's end is all we have, if we have all of it. */
-	*whole = total < hl && f->len >= f->wire_len;
+	/* A total that lies: the frame's end is all there is, and all of it if
+	 * nothing was cut off - except in an ICMP error, which quotes only the
+	 * start of a datagram whose total is true. */
+	*whole = f->len >= f->wire_len && !frame_find(f, ip_idx, L_ICMP);
 	return f->len;
 }
 

@@ -102,3 +102,27 @@ for line in open('$TMP/par$n.json'):
 print(got, bad, matched)")
 	expect_eq "parallel run $n: 200 replies, all to its own probes" "$mine" "200 0 200"
 done
+
+# 9. System faults: one line that says what to do, exit 3 (1 for silence).
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 -i nosuch0 2>&1); rc=$?
+case "$rc:$out" in "3:rawcraft: error: no such interface 'nosuch0'"*) ok "unknown interface: exit 3" ;;
+*) not_ok "unknown interface: exit 3" "exit $rc: $out" ;; esac
+in_a ip link add "${LAB_ID}d" type veth peer name "${LAB_ID}e"	# both ends down
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 -i "${LAB_ID}d" 2>&1); rc=$?
+case "$rc:$out" in "3:"*"is down: ip link set ${LAB_ID}d up"*) ok "interface down: exit 3, says how to bring it up" ;;
+*) not_ok "interface down: exit 3, says how to bring it up" "exit $rc: $out" ;; esac
+out=$(in_a "$R" send tcp-syn -D DST=192.0.2.77 -D PORT=9230 2>&1); rc=$?
+case "$rc:$out" in "3:rawcraft: error: no route to 192.0.2.77"*) ok "no route: exit 3" ;;
+*) not_ok "no route: exit 3" "exit $rc: $out" ;; esac
+start=$(date +%s%N)
+out=$(in_a "$R" send tcp-syn -D DST="10.$LAB_NET.0.7" -D PORT=9230 2>&1); rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+case "$rc:$out" in "1:rawcraft: error: no ARP reply from 10.$LAB_NET.0.7 within 1s"*) ok "next hop silent: exit 1 after 1s (${ms} ms)" ;;
+*) not_ok "next hop silent: exit 1 after 1s" "exit $rc after ${ms} ms: $out" ;; esac
+if command -v setpriv >/dev/null; then
+	out=$(in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$R" send icmp-echo -D DST="$IP_B" 2>&1); rc=$?
+	case "$rc:$out" in "3:rawcraft: error: needs CAP_NET_RAW: run as root or setcap cap_net_raw,cap_net_admin+ep"*)
+		ok "no permission: exit 3 with the setcap hint" ;;
+	*) not_ok "no permission: exit 3 with the setcap hint" "exit $rc: $out" ;; esac
+fi
