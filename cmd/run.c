@@ -50,12 +50,9 @@ struct runner {
 	size_t recent_len[RECENT];
 	unsigned recent_next;
 	char kernel_rst_seen[256];
-	uint32_t nb_ip[16];
-	uint64_t nb_mac[16];
-	size_t nb;
+	struct neighbors nb;
 	struct tcp_ends ends;
 	struct conv conv;
-	int fail_code;
 	struct strbuf warnings;
 };
 
@@ -186,35 +183,6 @@ static void log_exchange(void *ctx, const struct frame *f, bool sent, const stru
 	printer_record(&r->pr, f, ts);
 }
 
-static int next_hop(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d)
-{
-	struct runner *r = ctx;
-	char name[32], addr[16], err[256];
-	uint32_t gw = 0;
-	if (iface_route(dst, name, sizeof name, &gw) == 0 && strcmp(name, r->ifc.name) == 0 && gw)
-		dst = gw;
-	for (size_t i = 0; i < r->nb; i++)
-		if (r->nb_ip[i] == dst) {
-			*mac = r->nb_mac[i];
-			return 0;
-		}
-	format_ipv4(dst, addr, sizeof addr);
-	int rc = neighbor_resolve(r->b, &r->speaker, dst, 1000000, mac, log_exchange, r, err,
-				  sizeof err);
-	if (rc) {
-		diag_set(d, NULL, 0, 0, rc > 0 ? "no ARP reply from %s within 1s: is it up "
-			 "and on %s? (set eth dst= to skip ARP)" : "resolving %s by ARP: %s", addr,
-			 rc > 0 ? r->ifc.name : err);
-		r->fail_code = rc > 0 ? EXIT_NOMATCH : EXIT_SYSTEM;
-		return -1;
-	}
-	if (r->nb < 16) {
-		r->nb_ip[r->nb] = dst;
-		r->nb_mac[r->nb++] = *mac;
-	}
-	return 0;
-}
-
 /* A TCP send without sport keeps the conversation's port. */
 static void keep_port(struct runner *r, struct frame *f)
 {
@@ -265,11 +233,11 @@ static int step_send(struct runner *r, const struct step *st)
 	}
 	keep_port(r, &f);
 	struct resolve_env env = { .file = st->file, .iface = &r->speaker, .rng = &r->rng,
-				   .nexthop_mac = next_hop, .ctx = r };
+				   .nexthop_mac = neighbor_callback, .ctx = &r->nb };
 	int rc = EXIT_OK;
 	if (frame_resolve(&f, &env, &d) || build_frame(r->b, &f, &d)) {
 		print_diag("error", &d);
-		rc = r->fail_code ? r->fail_code : EXIT_INPUT;
+		rc = r->nb.failed > 0 ? EXIT_NOMATCH : r->nb.failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
 	} else if (guard_tcp(r, &f)) {
 		rc = EXIT_SYSTEM;
 	} else if (pump(r, &(struct timeval){ 0, 0 }, false) < 0) {
@@ -792,6 +760,8 @@ int cmd_run(struct options *opt)
 	if ((rc = open_all(r, dst)) != EXIT_OK)
 		goto out;
 	set_iface_vars(&r->vars, &r->speaker);
+	r->nb = (struct neighbors){ .b = r->b, .ifc = &r->speaker, .timeout_us = 1000000,
+				    .log = log_exchange, .ctx = r };
 	if (opt->seeded)
 		rng_seed(&r->rng, opt->seed);
 	else

@@ -19,7 +19,6 @@
 
 #define PERMISSION_HINT "needs CAP_NET_RAW: run as root or " \
 	"setcap cap_net_raw,cap_net_admin+ep ./rawcraft"
-#define NEIGHBOR_SLOTS 16
 #define CLOSEST 3
 
 struct probe {
@@ -47,10 +46,7 @@ struct run {
 	long rtt_min, rtt_max;
 	double rtt_sum, rtt_sq;
 	struct near_miss closest[CLOSEST];
-	uint32_t nb_ip[NEIGHBOR_SLOTS];
-	uint64_t nb_mac[NEIGHBOR_SLOTS];
-	size_t nb;
-	int fail_code;		/* exit code behind a resolve error */
+	struct neighbors nb;
 	struct strbuf warnings;
 };
 
@@ -71,41 +67,6 @@ static void log_exchange(void *ctx, const struct frame *f, bool sent, const stru
 	decode_frame(f->bytes, f->len, f->len, LINK_ETHERNET, &shown);
 	printer_record(&r->pr, &shown, ts);
 	frame_free(&shown);
-}
-
-/* The MAC of the next hop toward `dst`: the gateway's when off-link. */
-static int next_hop(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d)
-{
-	struct run *r = ctx;
-	char name[32], addr[16], err[256];
-	uint32_t gw = 0;
-	if (iface_route(dst, name, sizeof name, &gw) == 0 && strcmp(name, r->ifc.name) == 0 && gw)
-		dst = gw;
-	for (size_t i = 0; i < r->nb; i++)
-		if (r->nb_ip[i] == dst) {
-			*mac = r->nb_mac[i];
-			return 0;
-		}
-	format_ipv4(dst, addr, sizeof addr);
-	int rc = neighbor_resolve(r->b, &r->ifc, dst, r->opt->timeout_us, mac, log_exchange, r,
-				  err, sizeof err);
-	if (rc == 1) {
-		diag_set(d, NULL, 0, 0, "no ARP reply from %s%s within %gs: is it up and on %s? "
-			 "(set eth dst= to skip ARP)", addr, gw ? " (the gateway)" : "",
-			 (double)r->opt->timeout_us / 1e6, r->ifc.name);
-		r->fail_code = EXIT_NOMATCH;
-		return -1;
-	}
-	if (rc < 0) {
-		diag_set(d, NULL, 0, 0, "resolving %s by ARP: %s", addr, err);
-		r->fail_code = EXIT_SYSTEM;
-		return -1;
-	}
-	if (r->nb < NEIGHBOR_SLOTS) {
-		r->nb_ip[r->nb] = dst;
-		r->nb_mac[r->nb++] = *mac;
-	}
-	return 0;
 }
 
 /* The destination the template names, for the route lookup. */
@@ -417,7 +378,9 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 	else
 		rng_seed_random(&rng);
 	struct resolve_env env = { .file = path, .iface = &r->ifc, .rng = &rng,
-				   .nexthop_mac = next_hop, .ctx = r };
+				   .nexthop_mac = neighbor_callback, .ctx = &r->nb };
+	r->nb = (struct neighbors){ .b = r->b, .ifc = &r->ifc, .timeout_us = r->opt->timeout_us,
+				    .log = log_exchange, .ctx = r };
 	struct diag d;
 	bool waiting = !expect_empty(&r->want);
 	struct timeval next_send;
@@ -426,7 +389,7 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 		/* Every probe draws its random fields anew (ports, seq, ids). */
 		if (frame_resolve(tmpl, &env, &d) || build_frame(r->b, tmpl, &d)) {
 			print_diag("error", &d);
-			return r->fail_code ? r->fail_code : EXIT_INPUT;
+			return r->nb.failed > 0 ? EXIT_NOMATCH : r->nb.failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
 		}
 		if (!r->cap && open_capture(r, tmpl) != EXIT_OK)
 			return EXIT_SYSTEM;

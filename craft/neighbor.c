@@ -89,3 +89,41 @@ out:
 	frame_free(&req);
 	return rc;
 }
+
+int neighbor_next_hop(struct neighbors *nb, uint32_t dst, uint64_t *mac,
+		      char *err, size_t errlen)
+{
+	char name[32], addr[16], why[256];
+	uint32_t gw = 0;
+	if (iface_route(dst, name, sizeof name, &gw) == 0 && strcmp(name, nb->ifc->name) == 0 && gw)
+		dst = gw;
+	for (size_t i = 0; i < nb->n; i++)
+		if (nb->ip[i] == dst) {
+			*mac = nb->mac[i];
+			return 0;
+		}
+	format_ipv4(dst, addr, sizeof addr);
+	int rc = neighbor_resolve(nb->b, nb->ifc, dst, nb->timeout_us, mac, nb->log, nb->ctx,
+				  why, sizeof why);
+	if (rc > 0)
+		snprintf(err, errlen, "no ARP reply from %s%s within %gs: is it up and on %s? "
+			 "(set eth dst= to skip ARP)", addr, gw ? " (the gateway)" : "",
+			 (double)nb->timeout_us / 1e6, nb->ifc->name);
+	else if (rc < 0)
+		snprintf(err, errlen, "resolving %s by ARP: %s", addr, why);
+	else if (nb->n < NEIGHBOR_SLOTS) {
+		nb->ip[nb->n] = dst;
+		nb->mac[nb->n++] = *mac;
+	}
+	nb->failed = rc;
+	return rc;
+}
+
+int neighbor_callback(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d)
+{
+	char err[400];
+	if (neighbor_next_hop(ctx, dst, mac, err, sizeof err) == 0)
+		return 0;
+	diag_set(d, NULL, 0, 0, "%s", err);
+	return -1;
+}

@@ -22,4 +22,28 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 		     long timeout_us, uint64_t *mac, frame_log_fn log, void *ctx,
 		     char *err, size_t errlen);
 
+#define NEIGHBOR_SLOTS 16
+
+/* What one run has learnt: one ARP exchange per next hop. */
+struct neighbors {
+	struct builder *b;
+	const struct iface *ifc;	/* the addresses the request speaks from */
+	long timeout_us;
+	frame_log_fn log;
+	void *ctx;
+	uint32_t ip[NEIGHBOR_SLOTS];
+	uint64_t mac[NEIGHBOR_SLOTS];
+	size_t n;
+	int failed;		/* the last lookup: 1 nobody answered, -1 a fault */
+};
+
+/* The MAC of the next hop toward `dst`: the gateway when the route says so.
+ * As neighbor_resolve(), with a message in `err` that says what to do. */
+int neighbor_next_hop(struct neighbors *nb, uint32_t dst, uint64_t *mac,
+		      char *err, size_t errlen);
+
+/* The same as a resolve_env next-hop callback; `ctx` is the neighbors. */
+struct diag;
+int neighbor_callback(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d);
+
 #endif
