@@ -12,6 +12,7 @@
 #include "../craft/iface.h"
 #include "../craft/layer.h"
 #include "../craft/rng.h"
+#include "../craft/strbuf.h"
 #include "../craft/vars.h"
 
 enum exit_code {
@@ -32,7 +33,6 @@ struct options {
 	uint64_t seed;
 	unsigned long count;
 	long timeout_us, interval_us;	/* -t, --interval / --rate */
-	bool interval_set;
 	const char *expect;		/* --expect MATCH */
 	bool no_expect;
 	const char *ghost;		/* --ghost IP[/MAC] */
@@ -45,6 +45,7 @@ struct options {
 struct printer {
 	const struct options *opt;
 	struct pcap_out *pcap;
+	enum link_kind link;	/* of the frames written with -w */
 	bool pcap_failed;
 	struct conv conv;
 	unsigned frames;
@@ -60,7 +61,10 @@ struct frame_note {
 	bool recorded;			/* already in the -w pcap */
 };
 
-int printer_open(struct printer *p, const struct options *opt);
+void printer_open(struct printer *p, const struct options *opt);
+/* Creates the -w file now: before anything is sent, so that a bad path
+ * fails the run instead of the capture of it.  -1 after reporting. */
+int printer_prepare(struct printer *p);
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
 		   const struct frame_note *note);
 /* Into the -w pcap only. */
@@ -77,6 +81,16 @@ void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The interface from -i (exit 3 if it is missing) or the default route's
  * (NULL if there is none).  Fills ${iface.mac} and ${iface.ip}. */
 int pick_iface(struct options *opt, struct iface *out, bool *have);
+/* The closest frames after a timeout: text lines, or the JSON member
+ * "closest":[...]. */
+struct near_miss;
+void print_near_misses(const struct near_miss *m, bool json, struct strbuf *out);
+
+/* ${iface.mac} and ${iface.ip}: the interface's, or zeros as placeholders. */
+void set_iface_vars(struct vars *v, const struct iface *ifc);
+
+#define PERMISSION_HINT "needs CAP_NET_RAW: run as root or " \
+	"setcap cap_net_raw,cap_net_admin+ep ./rawcraft"
 
 /* Reads FILE, or the shipped file of that name in `subdir` (templates,
  * examples); NULL after an error. */

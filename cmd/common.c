@@ -9,6 +9,7 @@
 
 #include "../craft/describe.h"
 #include "../craft/field.h"
+#include "../craft/match.h"
 #include "cli.h"
 
 void fail(const char *fmt, ...)
@@ -54,54 +55,40 @@ int pick_iface(struct options *opt, struct iface *out, bool *have)
 		return 0;	/* no default route: only an error if a field needs it */
 	}
 	*have = true;
-	char buf[32];
-	if (out->has_mac) {
-		format_mac(out->mac, buf, sizeof buf);
-		vars_set(&opt->vars, "iface.mac", buf);
-	}
-	if (out->has_ip) {
-		format_ipv4(out->ip, buf, sizeof buf);
-		vars_set(&opt->vars, "iface.ip", buf);
-	}
+	set_iface_vars(&opt->vars, out);
 	return 0;
 }
 
-static char *read_all(const char *path, size_t *len)
+void print_near_misses(const struct near_miss *m, bool json, struct strbuf *out)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		abort();
-	for (;;) {
-		n += fread(buf + n, 1, cap - n - 1, fp);
-		if (n < cap - 1)
-			break;
-		if (cap > (1u << 24)) {	/* no template is 16 MiB */
-			errno = EFBIG;
-			free(buf);
-			fclose(fp);
-			return NULL;
+	if (json) {
+		sb_puts(out, "\"closest\":[");
+		for (int i = 0; i < NEAR_MISSES && m[i].diffs; i++) {
+			sb_puts(out, i ? ",{\"summary\":" : "{\"summary\":");
+			sb_json_str(out, m[i].summary, strlen(m[i].summary));
+			sb_puts(out, ",\"differs\":");
+			sb_json_str(out, m[i].why, strlen(m[i].why));
+			sb_putc(out, '}');
 		}
-		cap *= 2;
-		char *bigger = realloc(buf, cap);
-		if (!bigger)
-			abort();
-		buf = bigger;
+		sb_putc(out, ']');
+		return;
 	}
-	int bad = ferror(fp) ? errno : 0;
-	fclose(fp);
-	if (bad) {
-		free(buf);
-		errno = bad;
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+	if (!m[0].diffs)
+		sb_puts(out, "  nothing that came back was close: no frame answered what was sent\n");
+	for (int i = 0; i < NEAR_MISSES && m[i].diffs; i++)
+		sb_printf(out, "  %s %s\n           %s\n", i ? "        " : "closest:", m[i].summary,
+			  m[i].why);
 }
+
+void set_iface_vars(struct vars *v, const struct iface *ifc)
+{
+	char buf[32];
+	format_mac(ifc && ifc->has_mac ? ifc->mac : 0, buf, sizeof buf);
+	vars_set(v, "iface.mac", buf);
+	format_ipv4(ifc && ifc->has_ip ? ifc->ip : 0, buf, sizeof buf);
+	vars_set(v, "iface.ip", buf);
+}
+
 
 /* Shipped files live beside the binary (a checkout) or in share/. */
 static char *find_shipped(const char *name, const char *subdir, const char *ext)
@@ -138,7 +125,7 @@ char *load_source(const char *name, const char *subdir, const char *ext,
 		path = strdup(name);
 	if (!path)
 		abort();
-	char *text = read_all(path, len);
+	char *text = src_read_file(path, len);
 	if (!text) {
 		fail("cannot read '%s': %s%s", name, strerror(errno),
 		     errno == ENOENT && !strchr(name, '/') ?
@@ -152,26 +139,31 @@ char *load_source(const char *name, const char *subdir, const char *ext,
 	return text;
 }
 
-int printer_open(struct printer *p, const struct options *opt)
+void printer_open(struct printer *p, const struct options *opt)
 {
 	memset(p, 0, sizeof *p);
 	p->opt = opt;
 	conv_init(&p->conv);
-	return 0;
 }
 
-/* Opened with the first frame: bad input must not truncate an old capture. */
+/* Opened with the first frame (or by printer_prepare before a send): bad
+ * input must not truncate an old capture. */
 static bool pcap_ready(struct printer *p)
 {
 	char err[512];
 	if (p->pcap || !p->opt->write || p->pcap_failed)
 		return p->pcap != NULL;
-	p->pcap = pcap_out_open(p->opt->write, err, sizeof err);
+	p->pcap = pcap_out_open(p->opt->write, p->link, err, sizeof err);
 	if (!p->pcap) {
 		fail("cannot write '%s': %s", p->opt->write, err);
 		p->pcap_failed = true;
 	}
 	return p->pcap != NULL;
+}
+
+int printer_prepare(struct printer *p)
+{
+	return !p->opt->write || pcap_ready(p) ? 0 : -1;
 }
 
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,

@@ -19,10 +19,8 @@ int cmd_decode(struct options *opt)
 		return EXIT_INPUT;
 	}
 	struct printer pr;
-	if (printer_open(&pr, opt)) {
-		pcap_in_close(in);
-		return EXIT_SYSTEM;
-	}
+	printer_open(&pr, opt);
+	pr.link = link;		/* -w keeps the capture's own link type */
 	int rc = EXIT_OK, got;
 	const uint8_t *bytes;
 	size_t caplen, wire_len;

@@ -127,7 +127,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			if (c == 't')
 				opt->timeout_us = us;
 			else
-				opt->interval_us = us, opt->interval_set = true;
+				opt->interval_us = us;
 			break;
 		}
 		case OPT_RATE: {
@@ -137,7 +137,6 @@ static int parse_args(int argc, char **argv, struct options *opt)
 				return -1;
 			}
 			opt->interval_us = (long)(1000000 / pps);
-			opt->interval_set = true;
 			break;
 		}
 		case 'h':

@@ -21,7 +21,6 @@
 
 #define BACKLOG 128
 #define RECENT 32
-#define CLOSEST 3
 
 struct held {
 	struct frame f;
@@ -46,10 +45,13 @@ struct runner {
 	uint16_t last_sport;
 	struct held backlog[BACKLOG];	/* received, not yet taken by an expect */
 	size_t nheld;
+	size_t evicted;			/* dropped from the front when full */
 	uint8_t *recent[RECENT];	/* what we injected, to tell our RSTs apart */
 	size_t recent_len[RECENT];
 	unsigned recent_next;
 	char kernel_rst_seen[256];
+	struct tuple { uint32_t src, dst; uint16_t sport, dport; } tuples[64];
+	size_t ntuples;		/* the TCP 4-tuples the scenario sent from */
 	struct neighbors nb;
 	struct tcp_ends ends;
 	struct conv conv;
@@ -90,7 +92,7 @@ static void show_frame(struct runner *r, const struct step *st, const struct fra
 		       const struct timeval *ts, bool sent)
 {
 	const struct layer *tcp = NULL;
-	for (size_t i = 0; i < f->nlayers && f->layer[i].def->id != L_ICMP; i++)
+	for (size_t i = 0; i < frame_own_layers(f); i++)
 		if (f->layer[i].def->id == L_TCP)
 			tcp = &f->layer[i];
 	if (tcp)
@@ -208,15 +210,37 @@ static void note_port(struct runner *r, const struct frame *f)
 		}
 }
 
+/* The frame's TCP 4-tuple, if it has one. */
+static bool tuple_of(const struct frame *f, struct tuple *t)
+{
+	const struct layer *ip = frame_find(f, frame_own_layers(f), L_IPV4);
+	const struct layer *tcp = frame_find(f, frame_own_layers(f), L_TCP);
+	if (!ip || !tcp)
+		return false;
+	*t = (struct tuple){ (uint32_t)lv(ip, IPV4_SRC), (uint32_t)lv(ip, IPV4_DST),
+			     (uint16_t)lv(tcp, TCP_SPORT), (uint16_t)lv(tcp, TCP_DPORT) };
+	return true;
+}
+
+static bool known_tuple(const struct runner *r, const struct tuple *t)
+{
+	for (size_t i = 0; i < r->ntuples; i++)
+		if (memcmp(&r->tuples[i], t, sizeof *t) == 0)
+			return true;
+	return false;
+}
+
+/* Each new 4-tuple the scenario speaks from: noted, and guarded. */
 static int guard_tcp(struct runner *r, const struct frame *f)
 {
 	char err[256];
-	const struct layer *ip = frame_find(f, f->nlayers, L_IPV4);
-	const struct layer *tcp = frame_find(f, f->nlayers, L_TCP);
-	if (!r->guard.open || !ip || !tcp)
+	struct tuple t;
+	memset(&t, 0, sizeof t);
+	if (!tuple_of(f, &t) || known_tuple(r, &t) || r->ntuples == 64)
 		return 0;
-	if (rstguard_add(&r->guard, (uint32_t)lv(ip, IPV4_SRC), (uint16_t)lv(tcp, TCP_SPORT),
-			 (uint32_t)lv(ip, IPV4_DST), (uint16_t)lv(tcp, TCP_DPORT), err, sizeof err)) {
+	r->tuples[r->ntuples++] = t;
+	if (r->guard.open && rstguard_add(&r->guard, t.src, t.sport, t.dst, t.dport, err,
+					  sizeof err)) {
 		fail("--block-rst: nft: %s", err);
 		return -1;
 	}
@@ -258,27 +282,31 @@ static void answer_for_ghost(struct runner *r, const struct frame *f)
 	const struct layer *arp = frame_find(f, f->nlayers, L_ARP);
 	const struct layer *ip = frame_find(f, f->nlayers, L_IPV4);
 	const struct layer *icmp = frame_find(f, f->nlayers, L_ICMP);
-	char text[512], a[16], b[16], m[24], gm[24];
+	char a[16], b[16], m[24], gm[24];
+	struct strbuf text;
+	sb_init(&text);
 	format_ipv4(r->speaker.ip, a, sizeof a);
 	format_mac(r->speaker.mac, gm, sizeof gm);
 	if (arp && lv(arp, ARP_OP) == ARP_OP_REQUEST && lv(arp, ARP_TPA) == r->speaker.ip &&
 	    lv(arp, ARP_SPA) != r->speaker.ip) {
 		format_mac(lv(arp, ARP_SHA), m, sizeof m);
 		format_ipv4(lv(arp, ARP_SPA), b, sizeof b);
-		snprintf(text, sizeof text, "eth dst=%s src=%s\narp op=reply sha=%s spa=%s tha=%s tpa=%s\n",
-			 m, gm, gm, a, m, b);
+		sb_printf(&text, "eth dst=%s src=%s\narp op=reply sha=%s spa=%s tha=%s tpa=%s\n",
+			  m, gm, gm, a, m, b);
 	} else if (ip && icmp && lv(ip, IPV4_DST) == r->speaker.ip &&
-		   lv(icmp, ICMP_TYPE) == ICMP_ECHO_REQUEST && !f->layer[0].note) {
+		   lv(icmp, ICMP_TYPE) == ICMP_ECHO_REQUEST && icmp->csum == CS_CORRECT) {
 		const struct layer *data = frame_find(f, f->nlayers, L_PAYLOAD);
 		format_mac(lv(&f->layer[0], ETH_SRC), m, sizeof m);
 		format_ipv4(lv(ip, IPV4_SRC), b, sizeof b);
-		int n = snprintf(text, sizeof text,
-				 "eth dst=%s src=%s\nipv4 src=%s dst=%s\nicmp type=echo-reply id=%u seq=%u\n",
-				 m, gm, a, b, (unsigned)lv(icmp, ICMP_ID), (unsigned)lv(icmp, ICMP_SEQ));
-		if (data && data->val[PL_HEX].len && data->val[PL_HEX].len < 200)
+		sb_printf(&text, "eth dst=%s src=%s\nipv4 src=%s dst=%s\n"
+			  "icmp type=echo-reply id=%u seq=%u\n", m, gm, a, b,
+			  (unsigned)lv(icmp, ICMP_ID), (unsigned)lv(icmp, ICMP_SEQ));
+		if (data && data->val[PL_HEX].len) {	/* echo the data back whole */
+			sb_puts(&text, "payload hex=");
 			for (size_t i = 0; i < data->val[PL_HEX].len; i++)
-				n += snprintf(text + n, sizeof text - (size_t)n, i ? "%02x" : "payload hex=%02x",
-					      data->val[PL_HEX].bytes[i]);
+				sb_printf(&text, "%02x", data->val[PL_HEX].bytes[i]);
+			sb_putc(&text, '\n');
+		}
 	} else {
 		return;
 	}
@@ -286,11 +314,12 @@ static void answer_for_ghost(struct runner *r, const struct frame *f)
 	struct resolve_env env = { .file = tc.file, .iface = &r->speaker, .rng = &r->rng };
 	struct frame reply;
 	struct diag d;
-	if (template_parse(&tc, text, strlen(text), &reply, &d) == 0) {
+	if (template_parse(&tc, text.s, text.len, &reply, &d) == 0) {
 		if (frame_resolve(&reply, &env, &d) == 0 && build_frame(r->b, &reply, &d) == 0)
 			inject(r, &reply, NULL, false);
 		frame_free(&reply);
 	}
+	sb_free(&text);
 }
 
 static void on_kernel_rst(struct runner *r, const uint8_t *bytes, size_t caplen, size_t wire,
@@ -299,7 +328,13 @@ static void on_kernel_rst(struct runner *r, const uint8_t *bytes, size_t caplen,
 	if (ours(r, bytes, caplen))
 		return;
 	struct frame f;
+	struct tuple t;
+	memset(&t, 0, sizeof t);
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
+	if (!tuple_of(&f, &t) || !known_tuple(r, &t)) {
+		frame_free(&f);		/* another connection of this host's */
+		return;
+	}
 	printer_record(&r->pr, &f, ts);
 	if (!r->kernel_rst_seen[0]) {
 		struct strbuf s;
@@ -323,6 +358,7 @@ static void hold(struct runner *r, const uint8_t *bytes, size_t caplen, size_t w
 		frame_free(&r->backlog[0].f);
 		memmove(&r->backlog[0], &r->backlog[1], (BACKLOG - 1) * sizeof r->backlog[0]);
 		r->nheld--;
+		r->evicted++;
 	}
 	h = &r->backlog[r->nheld++];
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &h->f);
@@ -367,36 +403,8 @@ static void take(struct runner *r, size_t i)
 	r->nheld--;
 }
 
-struct miss {
-	unsigned diffs;
-	char summary[256], why[256];
-};
-
-static void note_miss(struct miss *m, unsigned diffs, const struct frame *f, const char *why)
-{
-	struct strbuf s;
-	sb_init(&s);
-	sb_puts(&s, "");
-	describe_summary(f, &s);
-	for (int i = 0; i < CLOSEST; i++)
-		if (m[i].diffs && strcmp(m[i].summary, s.s) == 0) {
-			sb_free(&s);
-			return;		/* the same again: a retransmission */
-		}
-	for (int i = 0; i < CLOSEST; i++) {
-		if (m[i].diffs && m[i].diffs <= diffs)
-			continue;
-		memmove(&m[i + 1], &m[i], (size_t)(CLOSEST - 1 - i) * sizeof *m);
-		m[i].diffs = diffs;
-		snprintf(m[i].summary, sizeof m[i].summary, "%s", s.s);
-		snprintf(m[i].why, sizeof m[i].why, "%s", why);
-		break;
-	}
-	sb_free(&s);
-}
-
 static void explain_failure(struct runner *r, const struct step *st, const struct alternative *alts,
-			    size_t nalts, const struct miss *misses)
+			    size_t nalts, const struct near_miss *misses)
 {
 	struct strbuf want;
 	sb_init(&want);
@@ -414,15 +422,8 @@ static void explain_failure(struct runner *r, const struct step *st, const struc
 		sb_json_str(&s, st->name, strlen(st->name));
 		sb_puts(&s, ",\"expect\":");
 		sb_json_str(&s, want.s, want.len);
-		sb_printf(&s, ",\"within_us\":%ld,\"closest\":[", st->usec);
-		for (int i = 0; i < CLOSEST && misses[i].diffs; i++) {
-			sb_puts(&s, i ? ",{\"summary\":" : "{\"summary\":");
-			sb_json_str(&s, misses[i].summary, strlen(misses[i].summary));
-			sb_puts(&s, ",\"differs\":");
-			sb_json_str(&s, misses[i].why, strlen(misses[i].why));
-			sb_putc(&s, '}');
-		}
-		sb_putc(&s, ']');
+		sb_printf(&s, ",\"within_us\":%ld,", st->usec);
+		print_near_misses(misses, true, &s);
 		if (remedy) {
 			sb_puts(&s, ",\"remedy\":");
 			sb_json_str(&s, remedy, strlen(remedy));
@@ -433,11 +434,12 @@ static void explain_failure(struct runner *r, const struct step *st, const struc
 	} else {
 		printf("%s:%u:%u: expect %s: nothing matched '%s' within %gs\n", st->file ? st->file :
 		       r->sc->file, st->pos.line, st->pos.col, st->name, want.s, (double)st->usec / 1e6);
-		if (!misses[0].diffs)
-			printf("  nothing arrived that answers the last send\n");
-		for (int i = 0; i < CLOSEST && misses[i].diffs; i++)
-			printf("  %s %s\n           %s\n", i ? "        " : "closest:", misses[i].summary,
-			       misses[i].why);
+		struct strbuf s;
+		sb_init(&s);
+		sb_puts(&s, "");
+		print_near_misses(misses, false, &s);
+		fputs(s.s, stdout);
+		sb_free(&s);
 		if (remedy)
 			printf("  %s\n", remedy);
 	}
@@ -459,7 +461,7 @@ static int step_expect(struct runner *r, const struct step *st)
 	expect_init(&quoted);
 	if (!st->any && r->have_last)
 		scope_of(&r->last_sent, &direct, &quoted);
-	struct miss misses[CLOSEST + 1];
+	struct near_miss misses[NEAR_MISSES + 1];
 	memset(misses, 0, sizeof misses);
 	struct timeval deadline;
 	deadline_in(&deadline, st->usec);
@@ -476,7 +478,7 @@ static int step_expect(struct runner *r, const struct step *st)
 			for (size_t a = 0; a < nalts; a++) {
 				unsigned diffs = expect_diffs(&alts[a].expect, f, why, sizeof why);
 				if (diffs) {
-					note_miss(misses, diffs, f, why);
+					near_miss_note(misses, diffs, f, why);
 					continue;
 				}
 				scenario_bind(&r->vars, st->name, f);
@@ -492,10 +494,14 @@ static int step_expect(struct runner *r, const struct step *st)
 		}
 		if (interrupted || usec_until(&deadline) <= 0)
 			break;
+		size_t evicted = r->evicted;
 		if (pump(r, &deadline, true) < 0) {
 			rc = EXIT_SYSTEM;
 			goto done;
 		}
+		/* The oldest frames made room: what we checked moved forward. */
+		evicted = r->evicted - evicted;
+		checked = checked > evicted ? checked - evicted : 0;
 	}
 	if (interrupted) {
 		rc = 128 + interrupted;
@@ -646,15 +652,6 @@ static int parse_ghost(const char *spec, const struct iface *real, struct iface 
 	return 0;
 }
 
-static void set_iface_vars(struct vars *v, const struct iface *speaker)
-{
-	char buf[32];
-	format_mac(speaker->mac, buf, sizeof buf);
-	vars_set(v, "iface.mac", buf);
-	format_ipv4(speaker->ip, buf, sizeof buf);
-	vars_set(v, "iface.ip", speaker->has_ip ? buf : "0.0.0.0");
-}
-
 static int open_all(struct runner *r, uint32_t dst)
 {
 	char err[512], name[32];
@@ -680,8 +677,7 @@ static int open_all(struct runner *r, uint32_t dst)
 	r->ghost = r->opt->ghost != NULL;
 	r->b = builder_open(dev, err, sizeof err);
 	if (!r->b) {
-		fail("needs CAP_NET_RAW: run as root or setcap cap_net_raw,cap_net_admin+ep "
-		     "./rawcraft (%s)", err);
+		fail("%s (%s)", PERMISSION_HINT, err);
 		return EXIT_SYSTEM;
 	}
 	enum capture_error why;
@@ -691,8 +687,7 @@ static int open_all(struct runner *r, uint32_t dst)
 		r->kernel_rst = capture_open(dev, "tcp[tcpflags] & tcp-rst != 0", CAPTURE_OUTGOING,
 					     &why, err, sizeof err);
 	if (!r->in || (!r->ghost && !r->kernel_rst)) {
-		fail("%s", why == CAP_PERMISSION ? "needs CAP_NET_RAW: run as root or setcap "
-		     "cap_net_raw,cap_net_admin+ep ./rawcraft" : err);
+		fail("%s", why == CAP_PERMISSION ? PERMISSION_HINT : err);
 		return EXIT_SYSTEM;
 	}
 	if (r->opt->block_rst && rstguard_open(&r->guard, err, sizeof err)) {
@@ -744,9 +739,8 @@ int cmd_run(struct options *opt)
 		vars_set(&r->vars, opt->vars.v[i].name, opt->vars.v[i].value);
 	int rc = EXIT_INPUT;
 	uint32_t dst = 0;
-	struct iface none = { .has_ip = false };
 	/* Every fault in the file is found before anything is sent. */
-	set_iface_vars(&r->vars, &none);
+	set_iface_vars(&r->vars, NULL);
 	if (scenario_parse(&sc, path, text, len, &d) ||
 	    scenario_check(&sc, &r->vars, &dst, &d)) {
 		print_diag("error", &d);
@@ -769,6 +763,10 @@ int cmd_run(struct options *opt)
 	tcp_ends_init(&r->ends);
 	conv_init(&r->conv);
 	printer_open(&r->pr, opt);
+	if (printer_prepare(&r->pr)) {
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
 	rc = execute(r);
 	if (printer_close(&r->pr) && rc == EXIT_OK)
 		rc = EXIT_SYSTEM;

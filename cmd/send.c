@@ -17,20 +17,12 @@
 #include "../craft/template.h"
 #include "cli.h"
 
-#define PERMISSION_HINT "needs CAP_NET_RAW: run as root or " \
-	"setcap cap_net_raw,cap_net_admin+ep ./rawcraft"
-#define CLOSEST 3
 
 struct probe {
 	struct expectation direct, icmp_error;
 	char summary[256];
 	struct timeval at;
 	bool matched;
-};
-
-struct near_miss {
-	unsigned diffs;		/* 0: slot empty */
-	char summary[256], why[256];
 };
 
 struct run {
@@ -45,7 +37,7 @@ struct run {
 	unsigned matched;
 	long rtt_min, rtt_max;
 	double rtt_sum, rtt_sq;
-	struct near_miss closest[CLOSEST];
+	struct near_miss closest[NEAR_MISSES + 1];
 	struct neighbors nb;
 	struct strbuf warnings;
 };
@@ -69,27 +61,13 @@ static void log_exchange(void *ctx, const struct frame *f, bool sent, const stru
 	frame_free(&shown);
 }
 
-/* The destination the template names, for the route lookup. */
-static bool template_destination(const struct frame *f, uint32_t *dst)
-{
-	for (size_t i = 0; i < f->nlayers; i++) {
-		const struct layer *l = &f->layer[i];
-		int k = l->def->id == L_IPV4 ? IPV4_DST : l->def->id == L_ARP ? ARP_TPA : -1;
-		if (k >= 0 && (l->given & (1u << k)) && !(l->random & (1u << k))) {
-			*dst = (uint32_t)lv(l, k);
-			return true;
-		}
-	}
-	return false;
-}
-
 static int open_interface(struct run *r, const struct frame *tmpl)
 {
 	char name[32], err[256], addr[16];
 	const char *dev = r->opt->iface;
 	uint32_t dst;
 	if (!dev) {
-		if (!template_destination(tmpl, &dst)) {
+		if (!(dst = frame_destination(tmpl))) {
 			fail("no destination to route by: pass -i IF");
 			return EXIT_INPUT;
 		}
@@ -108,15 +86,7 @@ static int open_interface(struct run *r, const struct frame *tmpl)
 		fail("interface %s is down: ip link set %s up", dev, dev);
 		return EXIT_SYSTEM;
 	}
-	char buf[32];
-	if (r->ifc.has_mac) {
-		format_mac(r->ifc.mac, buf, sizeof buf);
-		vars_set(&r->opt->vars, "iface.mac", buf);
-	}
-	if (r->ifc.has_ip) {
-		format_ipv4(r->ifc.ip, buf, sizeof buf);
-		vars_set(&r->opt->vars, "iface.ip", buf);
-	}
+	set_iface_vars(&r->opt->vars, &r->ifc);
 	r->b = builder_open(dev, err, sizeof err);
 	if (!r->b) {
 		if (strstr(err, "permitted") || strstr(err, "UID") || strstr(err, "CAP_NET_RAW"))
@@ -143,25 +113,6 @@ static int open_capture(struct run *r, const struct frame *first)
 	else
 		fail("cannot capture on %s: %s", r->ifc.name, err);
 	return EXIT_SYSTEM;
-}
-
-static void keep_closest(struct run *r, unsigned diffs, const char *summary, const char *why)
-{
-	struct near_miss *worst = &r->closest[0];
-	for (int i = 0; i < CLOSEST; i++) {
-		struct near_miss *m = &r->closest[i];
-		if (m->diffs && strcmp(m->summary, summary) == 0)
-			return;		/* the same frame again (a retransmission) */
-		if (!m->diffs || (worst->diffs && m->diffs > worst->diffs))
-			worst = m;
-		if (!m->diffs)
-			break;
-	}
-	if (worst->diffs && worst->diffs <= diffs)
-		return;
-	worst->diffs = diffs;
-	snprintf(worst->summary, sizeof worst->summary, "%s", summary);
-	snprintf(worst->why, sizeof worst->why, "%s", why);
 }
 
 static void report_match(struct run *r, size_t idx, const struct frame *f,
@@ -209,28 +160,17 @@ static void on_frame(struct run *r, const uint8_t *bytes, size_t caplen, size_t 
 			report_match(r, i, &f, ts);
 			answered = true;
 		} else if (d > 0) {
-			struct strbuf s;
-			sb_init(&s);
-			sb_puts(&s, "");
-			describe_summary(&f, &s);
-			keep_closest(r, d, s.s, why);
-			sb_free(&s);
+			near_miss_note(r->closest, d, &f, why);
 		}
 	}
 	if (!scoped && r->nprobes) {
 		/* Not an answer to anything sent: rank it by how far off it is. */
 		const struct probe *last = &r->probes[r->nprobes - 1];
 		unsigned d = expect_diffs(&last->direct, &f, why, sizeof why);
-		char more[256];
+		char more[256], scoped_why[300];
 		d += expect_diffs(&r->want, &f, more, sizeof more);
-		struct strbuf s;
-		sb_init(&s);
-		sb_puts(&s, "");
-		describe_summary(&f, &s);
-		char scoped_why[300];
 		snprintf(scoped_why, sizeof scoped_why, "%s (not a reply to what was sent)", why);
-		keep_closest(r, d + 1, s.s, scoped_why);
-		sb_free(&s);
+		near_miss_note(r->closest, d + 1, &f, scoped_why);
 	}
 	if (!answered)
 		printer_record(&r->pr, &f, ts);
@@ -316,15 +256,9 @@ static void report_end(struct run *r)
 			sb_init(&s);
 			sb_puts(&s, "{\"timeout\":{\"expect\":");
 			sb_json_str(&s, r->want.text, strlen(r->want.text));
-			sb_printf(&s, ",\"within_us\":%ld,\"closest\":[", r->opt->timeout_us);
-			for (int i = 0; i < CLOSEST && r->closest[i].diffs; i++) {
-				sb_puts(&s, i ? ",{\"summary\":" : "{\"summary\":");
-				sb_json_str(&s, r->closest[i].summary, strlen(r->closest[i].summary));
-				sb_puts(&s, ",\"differs\":");
-				sb_json_str(&s, r->closest[i].why, strlen(r->closest[i].why));
-				sb_putc(&s, '}');
-			}
-			sb_puts(&s, "]}}\n");
+			sb_printf(&s, ",\"within_us\":%ld,", r->opt->timeout_us);
+			print_near_misses(r->closest, true, &s);
+			sb_puts(&s, "}}\n");
 			fputs(s.s, stdout);
 			sb_free(&s);
 			return;
@@ -350,11 +284,12 @@ static void report_end(struct run *r)
 	}
 	if (!lost || json)
 		return;
-	if (!r->closest[0].diffs)
-		printf("  nothing that came back was close: no frame answered what was sent\n");
-	for (int i = 0; i < CLOSEST && r->closest[i].diffs; i++)
-		printf("  %s %s\n  %*s %s\n", i ? "        " : "closest:", r->closest[i].summary,
-		       8, "", r->closest[i].why);
+	struct strbuf s;
+	sb_init(&s);
+	sb_puts(&s, "");
+	print_near_misses(r->closest, false, &s);
+	fputs(s.s, stdout);
+	sb_free(&s);
 }
 
 static void run_free(struct run *r)
@@ -444,14 +379,10 @@ int cmd_send(struct options *opt)
 	int rc = EXIT_INPUT;
 	memset(&tmpl, 0, sizeof tmpl);
 	/* ${iface.*} needs the interface, and the interface the destination:
-	 * parse once to find it, then again with the interface's variables. */
-	if (template_parse(&tc, text, len, &tmpl, &d) && !strstr(d.msg, "'iface.")) {
+	 * parse once with placeholders to find it, then again for real. */
+	set_iface_vars(&opt->vars, NULL);
+	if (template_parse(&tc, text, len, &tmpl, &d)) {
 		print_diag("error", &d);
-		goto out;
-	}
-	if (opt->expect && !opt->no_expect &&
-	    expect_parse(&r.want, opt->expect, "--expect", &opt->vars, &d)) {
-		fprintf(stderr, "rawcraft: error: --expect '%s': %s\n", opt->expect, d.msg);
 		goto out;
 	}
 	if ((rc = open_interface(&r, &tmpl)) != EXIT_OK)
@@ -466,6 +397,11 @@ int cmd_send(struct options *opt)
 	}
 	if (r.warnings.len)
 		fputs(r.warnings.s, stderr);
+	if (opt->expect && !opt->no_expect &&
+	    expect_parse(&r.want, opt->expect, "--expect", &opt->vars, &d)) {
+		fprintf(stderr, "rawcraft: error: --expect '%s': %s\n", opt->expect, d.msg);
+		goto out;
+	}
 	if (!opt->expect && !opt->no_expect) {
 		r.want = from_template;
 		expect_init(&from_template);
@@ -473,7 +409,8 @@ int cmd_send(struct options *opt)
 	r.probes = calloc(opt->count, sizeof *r.probes);
 	if (!r.probes)
 		abort();
-	if (printer_open(&r.pr, opt)) {
+	printer_open(&r.pr, opt);
+	if (printer_prepare(&r.pr)) {
 		rc = EXIT_SYSTEM;
 		goto out;
 	}

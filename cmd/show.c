@@ -84,10 +84,7 @@ int cmd_show(struct options *opt)
 		return EXIT_SYSTEM;
 	}
 	struct printer pr;
-	if (printer_open(&pr, opt)) {
-		builder_close(b);
-		return EXIT_SYSTEM;
-	}
+	printer_open(&pr, opt);
 	int rc = EXIT_OK;
 	for (int i = 0; i < opt->nfiles && rc == EXIT_OK; i++)
 		rc = show_file(opt, opt->files[i], have_iface ? &ifc : NULL, &rng, b, &pr);

@@ -17,12 +17,18 @@ struct pcap_in {
 	pcap_t *p;
 };
 
-struct pcap_out *pcap_out_open(const char *path, char *err, size_t errlen)
+static const int link_dlt[] = {
+	[LINK_ETHERNET] = DLT_EN10MB, [LINK_RAW] = DLT_RAW,
+	[LINK_SLL] = DLT_LINUX_SLL, [LINK_SLL2] = DLT_LINUX_SLL2,
+};
+
+struct pcap_out *pcap_out_open(const char *path, enum link_kind link, char *err,
+			       size_t errlen)
 {
 	struct pcap_out *w = calloc(1, sizeof *w);
 	if (!w)
 		abort();
-	w->dead = pcap_open_dead(DLT_EN10MB, 262144);
+	w->dead = pcap_open_dead(link_dlt[link], 262144);
 	if (!w->dead) {
 		snprintf(err, errlen, "%s: cannot set up a pcap writer", path);
 		free(w);
@@ -30,7 +36,11 @@ struct pcap_out *pcap_out_open(const char *path, char *err, size_t errlen)
 	}
 	w->dump = pcap_dump_open(w->dead, path);
 	if (!w->dump) {
-		snprintf(err, errlen, "%s", pcap_geterr(w->dead));
+		const char *why = pcap_geterr(w->dead);
+		size_t n = strlen(path);
+		if (strncmp(why, path, n) == 0 && why[n] == ':')
+			why += n + 2;	/* the caller names the file */
+		snprintf(err, errlen, "%s", why);
 		pcap_close(w->dead);
 		free(w);
 		return NULL;
@@ -88,6 +98,9 @@ struct pcap_in *pcap_in_open(const char *path, enum link_kind *link, char *err,
 		break;
 	case DLT_LINUX_SLL:
 		*link = LINK_SLL;
+		break;
+	case DLT_LINUX_SLL2:
+		*link = LINK_SLL2;
 		break;
 	default:
 		snprintf(err, errlen, "link type %s is not one rawcraft decodes "

@@ -15,8 +15,9 @@
 struct pcap_out;
 struct pcap_in;
 
-/* An Ethernet pcap file; NULL with `err` on failure. */
-struct pcap_out *pcap_out_open(const char *path, char *err, size_t errlen);
+/* A pcap file of `link` frames; NULL with `err` on failure. */
+struct pcap_out *pcap_out_open(const char *path, enum link_kind link, char *err,
+			       size_t errlen);
 int pcap_out_write(struct pcap_out *w, const uint8_t *bytes, size_t len,
 		   const struct timeval *ts);
 /* Flushes and closes; -1 with `err` if the data did not reach the file. */

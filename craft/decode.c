@@ -120,19 +120,20 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 	if (link == LINK_RAW) {
 		id = L_IPV4;
 		announced = true;
-	} else if (link == LINK_SLL) {
-		/* The cooked header carries the EtherType at bytes 14..15. */
-		if (caplen < 16) {
+	} else if (link == LINK_SLL || link == LINK_SLL2) {
+		/* Cooked headers carry the EtherType: SLL at 14, SLL2 at 0. */
+		size_t hl = link == LINK_SLL ? 16 : 20, at = link == LINK_SLL ? 14 : 0;
+		if (caplen < hl) {
 			add_payload(out, 0, end);
 			if (out->nlayers)
-				out->layer[0].note = "truncated: the 16-byte Linux cooked header is cut short";
+				out->layer[0].note = "truncated: the Linux cooked header is cut short";
 			return;
 		}
-		if (!link_inner(L_ETH, (uint64_t)bytes[14] << 8 | bytes[15], &id)) {
-			add_payload(out, 16, end);
+		if (!link_inner(L_ETH, (uint64_t)bytes[at] << 8 | bytes[at + 1], &id)) {
+			add_payload(out, hl, end);
 			return;
 		}
-		off = 16;
+		off = hl;
 		announced = true;
 	}
 
@@ -162,6 +163,11 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		} else if (def->id == L_IPV4 && hl > def->min_len) {
 			l->note = "IPv4 options present (shown as bytes, not decoded)";
 		}
+		if (def->id == L_ARP && (lv(l, ARP_HLEN) != 6 || lv(l, ARP_PLEN) != 4)) {
+			/* The addresses are not where a 6/4 table puts them. */
+			l->present &= ~(1u << ARP_SHA | 1u << ARP_SPA | 1u << ARP_THA | 1u << ARP_TPA);
+			l->note = "address sizes are not 6 and 4: addresses not decoded";
+		}
 		l->hdr_len = hl;
 		if (def->id == L_TCP && hl > def->min_len) {
 			l->val[TCP_OPTS].bytes = copy_bytes(out->bytes + off + 20, hl - 20);
@@ -182,6 +188,8 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		id = next;
 		announced = true;
 	}
+	if (off < end && out->nlayers == MAX_LAYERS && !out->layer[MAX_LAYERS - 1].note)
+		out->layer[MAX_LAYERS - 1].note = "too many layers: the rest is not decoded";
 	if (off < end)
 		add_payload(out, off, end);
 }

@@ -16,6 +16,7 @@ enum link_kind {
 	LINK_ETHERNET,	/* DLT_EN10MB */
 	LINK_RAW,	/* DLT_RAW: the frame starts with the IPv4 header */
 	LINK_SLL,	/* DLT_LINUX_SLL: "any" captures, 16-byte cooked header */
+	LINK_SLL2,	/* DLT_LINUX_SLL2: the same, 20 bytes, type first */
 };
 
 /* Copies the bytes into `out` (which the caller frees with frame_free). */

@@ -37,12 +37,7 @@ static size_t summary_layer(const struct frame *f, size_t from, size_t to)
 void describe_summary(const struct frame *f, struct strbuf *out)
 {
 	/* An ICMP error speaks for itself; what it quotes comes after "for". */
-	size_t end = f->nlayers;
-	for (size_t i = 0; i < f->nlayers; i++)
-		if (f->layer[i].def->id == L_ICMP) {
-			end = i + 1;
-			break;
-		}
+	size_t end = frame_own_layers(f);
 	size_t at = summary_layer(f, 0, end);
 	if (at == end)
 		sb_printf(out, "%zu bytes, no complete header", f->len);
@@ -343,7 +338,7 @@ void describe_json_with(const struct frame *f, unsigned frame_no, const double *
 void describe_conversation(const struct frame *f, struct conv *conv, struct strbuf *out)
 {
 	size_t t = f->nlayers;
-	for (size_t i = 0; i < f->nlayers && f->layer[i].def->id != L_ICMP; i++)
+	for (size_t i = 0; i < frame_own_layers(f); i++)
 		if (f->layer[i].def->id == L_TCP && complete(&f->layer[i]))
 			t = i;
 	if (t == f->nlayers) {

@@ -40,6 +40,6 @@ static void eth_summary(const struct frame *f, size_t idx, struct strbuf *out)
 const struct layer_def eth_layer = {
 	.id = L_ETH, .name = "eth", .label = "Ethernet II",
 	.fields = eth_fields, .nfields = ETH_NFIELDS, .min_len = 14,
-	.demux = ETH_TYPE, .csum_field = -1,
+	.demux = ETH_TYPE, .demux_default = ETHERTYPE_EXPERIMENTAL, .csum_field = -1,
 	.title = eth_title, .summary = eth_summary,
 };

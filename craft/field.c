@@ -260,7 +260,7 @@ static int parse_tcpopts(const char *s, struct fval *out, char *err, size_t errl
 	return 0;
 }
 
-static int hexval(int c)
+int hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -280,7 +280,7 @@ static int parse_hex(const char *s, size_t len, struct fval *out, char *err,
 		int c = (unsigned char)s[i];
 		if (c == ' ' || c == ':' || c == '\t')
 			continue;
-		int v = hexval(c);
+		int v = hex_digit(c);
 		if (v < 0) {
 			snprintf(err, errlen, c ? "'%c' is not a hex digit" : "a NUL byte is not a hex digit", c);
 			free(buf);

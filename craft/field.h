@@ -86,6 +86,8 @@ int field_parse(const struct field *f, const char *text, size_t len,
 int parse_mac(const char *s, uint64_t *out);
 int parse_ipv4(const char *s, uint64_t *out);
 int parse_uint(const char *s, uint64_t max, uint64_t *out);
+/* The value of a hex digit, or -1. */
+int hex_digit(int c);
 
 /* Formatting for output; `buf` gets at least 64 bytes for fixed kinds. */
 void format_mac(uint64_t mac, char *buf, size_t len);

@@ -16,7 +16,8 @@ static const struct field_name type_names[] = {
 };
 
 static const struct field icmp_fields[] = {
-	[ICMP_TYPE] = { "type", "Type", 0, 8, FK_UINT, FD_CONST, ICMP_ECHO_REQUEST, 0, type_names, NULL },
+	/* echo-request, or dest-unreach when a quoted ipv4 follows */
+	[ICMP_TYPE] = { "type", "Type", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, type_names, NULL },
 	[ICMP_CODE] = { "code", "Code", 8, 8, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
 	[ICMP_CSUM] = { "csum", "Checksum", 16, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
 	[ICMP_ID] = { "id", "Identifier", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL },
@@ -41,6 +42,9 @@ static bool icmp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 	size_t end = idx > 0 && f->layer[idx - 1].def->id == L_IPV4 ?
 		ipv4_payload_end(f, idx - 1, &whole) : f->len;
 	*partial = UINT32_MAX;
+	const struct layer *ip = idx > 0 ? &f->layer[idx - 1] : NULL;
+	if (ip && ip->def->id == L_IPV4 && ((lv(ip, IPV4_FLAGS) & 1) || lv(ip, IPV4_FRAG)))
+		return false;	/* a fragment: the rest of the message is elsewhere */
 	if (!whole || end < l->off + 4)
 		return false;
 	*want = (uint16_t)~csum_fold(csum_add(0, f->bytes + l->off, end - l->off, 2));
@@ -77,6 +81,7 @@ static void icmp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 const struct layer_def icmp_layer = {
 	.id = L_ICMP, .name = "icmp", .label = "Internet Control Message Protocol",
 	.fields = icmp_fields, .nfields = ICMP_NFIELDS, .min_len = 8,
-	.demux = ICMP_TYPE, .csum_field = ICMP_CSUM, .checksum = icmp_checksum,
+	.demux = ICMP_TYPE, .demux_default = ICMP_ECHO_REQUEST, .csum_field = ICMP_CSUM,
+	.checksum = icmp_checksum,
 	.title = icmp_title, .summary = icmp_summary,
 };

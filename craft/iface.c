@@ -32,7 +32,6 @@ int iface_lookup(const char *name, struct iface *out, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
-	out->index = ifr.ifr_ifindex;
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
 		out->up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0) {
@@ -44,8 +43,6 @@ int iface_lookup(const char *name, struct iface *out, char *err, size_t errlen)
 	if (ioctl(fd, SIOCGIFADDR, &ifr) == 0) {
 		out->ip = ntohl(((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr.s_addr);
 		out->has_ip = true;
-		if (ioctl(fd, SIOCGIFNETMASK, &ifr) == 0)
-			out->netmask = ntohl(((struct sockaddr_in *)&ifr.ifr_netmask)->sin_addr.s_addr);
 	}
 	close(fd);
 	return 0;

@@ -8,11 +8,10 @@
 
 struct iface {
 	char name[32];
-	int index;
 	bool up;
 	bool has_mac, has_ip;
 	uint64_t mac;
-	uint32_t ip, netmask;	/* host byte order */
+	uint32_t ip;		/* host byte order */
 };
 
 /* Fills `out` for interface `name`; -1 with `err` if it does not exist. */

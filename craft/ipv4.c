@@ -127,7 +127,7 @@ static void ipv4_summary(const struct frame *f, size_t idx, struct strbuf *out)
 const struct layer_def ipv4_layer = {
 	.id = L_IPV4, .name = "ipv4", .label = "Internet Protocol Version 4",
 	.fields = ipv4_fields, .nfields = IPV4_NFIELDS, .min_len = 20,
-	.demux = IPV4_PROTO, .csum_field = IPV4_CSUM,
+	.demux = IPV4_PROTO, .demux_default = IPPROTO_EXPERIMENTAL, .csum_field = IPV4_CSUM,
 	.header_len = ipv4_header_len, .checksum = ipv4_checksum,
 	.title = ipv4_title, .summary = ipv4_summary,
 };

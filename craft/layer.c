@@ -97,6 +97,25 @@ size_t layer_built_len(const struct layer *l)
 	}
 }
 
+uint32_t frame_destination(const struct frame *f)
+{
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		int k = l->def->id == L_IPV4 ? IPV4_DST : l->def->id == L_ARP ? ARP_TPA : -1;
+		if (k >= 0 && (l->given & (1u << k)) && !(l->random & (1u << k)))
+			return (uint32_t)lv(l, k);
+	}
+	return 0;
+}
+
+size_t frame_own_layers(const struct frame *f)
+{
+	for (size_t i = 0; i + 1 < f->nlayers; i++)
+		if (f->layer[i].def->id == L_ICMP && f->layer[i + 1].def->id == L_IPV4)
+			return i + 1;
+	return f->nlayers;
+}
+
 void frame_free(struct frame *f)
 {
 	for (size_t i = 0; i < f->nlayers; i++)

@@ -72,6 +72,7 @@ struct layer_def {
 	size_t nfields;
 	size_t min_len;		/* the fixed header */
 	int demux;		/* field naming the next layer, or -1 */
+	uint64_t demux_default;	/* its value when nothing (or raw data) follows */
 	int csum_field;		/* field holding the checksum, or -1 */
 	/* Decoded header length (IHL, data offset); NULL means min_len. */
 	size_t (*header_len)(const struct layer *self);
@@ -105,6 +106,14 @@ bool link_inner(enum layer_id outer, uint64_t value, enum layer_id *inner);
 /* Bytes a layer of a template occupies when built (explicit IHL or data
  * offset change what the header claims, not what is there). */
 size_t layer_built_len(const struct layer *l);
+
+/* The address a template sends to: its IPv4 dst or ARP target, if given
+ * (and not random); 0 if none. */
+uint32_t frame_destination(const struct frame *f);
+
+/* How many layers are the frame's own: all of them, or up to and including
+ * an ICMP error header, after which come the layers it quotes. */
+size_t frame_own_layers(const struct frame *f);
 
 /* Helpers used by the layer files. */
 const struct layer *frame_find(const struct frame *f, size_t before,

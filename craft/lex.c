@@ -2,11 +2,29 @@
 #include "lex.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "field.h"
+
+/* Whether a comment starts in text[b, e): a # at the start of a word,
+ * outside quotes.  A backslash inside a comment continues nothing. */
+static bool has_comment(const char *text, size_t b, size_t e)
+{
+	bool quoted = false;
+	for (size_t k = b; k < e; k++) {
+		if (text[k] == '\\' && quoted)
+			k++;
+		else if (text[k] == '"')
+			quoted = !quoted;
+		else if (text[k] == '#' && !quoted && (k == b || text[k - 1] == ' ' || text[k - 1] == '\t'))
+			return true;
+	}
+	return false;
+}
 
 void src_split(struct src *src, const char *text, size_t len)
 {
@@ -33,7 +51,8 @@ void src_split(struct src *src, const char *text, size_t len)
 			while (end > i && (text[end - 1] == '\r' || text[end - 1] == ' ' ||
 					   text[end - 1] == '\t'))
 				end--;
-			bool more = end > i && text[end - 1] == '\\' && eol < len;
+			bool more = end > i && text[end - 1] == '\\' && eol < len &&
+				    !has_comment(text, i, end);
 			if (more)
 				end--;
 			for (size_t k = i; k < end; k++) {
@@ -54,6 +73,43 @@ void src_split(struct src *src, const char *text, size_t len)
 		if (i < len)
 			out++;
 	}
+}
+
+char *src_read_file(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		abort();
+	for (;;) {
+		n += fread(buf + n, 1, cap - n - 1, fp);
+		if (n < cap - 1)
+			break;
+		if (cap > (1u << 24)) {	/* no template is 16 MiB */
+			errno = EFBIG;
+			free(buf);
+			fclose(fp);
+			return NULL;
+		}
+		cap *= 2;
+		char *bigger = realloc(buf, cap);
+		if (!bigger)
+			abort();
+		buf = bigger;
+	}
+	int bad = ferror(fp) ? errno : 0;
+	fclose(fp);
+	if (bad) {
+		free(buf);
+		errno = bad;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 void src_free(struct src *src)
@@ -94,14 +150,6 @@ size_t lex_word(struct lexer *lx, const char **start)
 	return lx->i - b;
 }
 
-static int hexdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* ${...} at s[i]; on success i is past the closing brace. */
 static int lex_subst(struct lexer *lx, struct strbuf *out, struct diag *d)
 {
@@ -134,8 +182,8 @@ static int lex_escape(struct lexer *lx, struct strbuf *out, struct diag *d)
 		return 0;
 	}
 	if (c == 'x' && at + 3 < ln->len) {
-		int hi = hexdigit((unsigned char)ln->s[at + 2]);
-		int lo = hexdigit((unsigned char)ln->s[at + 3]);
+		int hi = hex_digit((unsigned char)ln->s[at + 2]);
+		int lo = hex_digit((unsigned char)ln->s[at + 3]);
 		if (hi >= 0 && lo >= 0) {
 			sb_putc(out, (char)(hi << 4 | lo));
 			lx->i += 4;

@@ -30,6 +30,8 @@ struct src {
 /* Splits `text` into logical lines.  Never fails; NUL bytes are kept. */
 void src_split(struct src *src, const char *text, size_t len);
 void src_free(struct src *src);
+/* A whole text file (up to 16 MiB), NUL-terminated; NULL with errno set. */
+char *src_read_file(const char *path, size_t *len);
 
 /* A cursor over one logical line. */
 struct lexer {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "describe.h"
 #include "proto.h"
 
 void expect_init(struct expectation *e)
@@ -157,6 +158,8 @@ int expect_add_line(struct expectation *e, const struct src_line *ln,
 		int rc = lex_value(&lx, &value, d);
 		if (rc == 0)
 			rc = parse_alts(mf, def, &value, file, vpos, d);
+		if (def->id == L_PAYLOAD)
+			mf->field = PL_HEX;	/* every form is bytes; decoded payloads are too */
 		sb_free(&value);
 		ml->n++;	/* counted even on error, so expect_free frees it */
 		if (rc)
@@ -190,18 +193,13 @@ int expect_parse(struct expectation *e, const char *text, const char *file,
 	}
 }
 
-/* The layer `ml` looks at: the frame's own layers stop at its first ICMP
- * header; quoted ones are those after it. */
+/* The layer `ml` looks at: the frame's own layers stop at an ICMP error;
+ * quoted ones are the datagram it quotes. */
 static const struct layer *find_layer(const struct frame *f, const struct match_layer *ml)
 {
-	size_t icmp = f->nlayers;
-	for (size_t i = 0; i < f->nlayers; i++)
-		if (f->layer[i].def->id == L_ICMP) {
-			icmp = i;
-			break;
-		}
-	size_t from = ml->quoted ? icmp + 1 : 0;
-	size_t to = ml->quoted ? f->nlayers : (icmp < f->nlayers ? icmp + 1 : f->nlayers);
+	size_t own = frame_own_layers(f);
+	size_t from = ml->quoted ? own : 0;
+	size_t to = ml->quoted ? f->nlayers : own;
 	for (size_t i = from; i < to; i++)
 		if (f->layer[i].def == ml->def)
 			return &f->layer[i];
@@ -245,6 +243,30 @@ unsigned expect_diffs(const struct expectation *e, const struct frame *f,
 		}
 	}
 	return diffs;
+}
+
+void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,
+		    const char *why)
+{
+	struct strbuf s;
+	sb_init(&s);
+	sb_puts(&s, "");
+	describe_summary(f, &s);
+	for (int i = 0; i < NEAR_MISSES; i++)
+		if (m[i].diffs && strcmp(m[i].summary, s.s) == 0) {
+			sb_free(&s);
+			return;
+		}
+	for (int i = 0; i < NEAR_MISSES; i++) {
+		if (m[i].diffs && m[i].diffs <= diffs)
+			continue;
+		memmove(&m[i + 1], &m[i], (size_t)(NEAR_MISSES - 1 - i) * sizeof *m);
+		m[i].diffs = diffs;
+		snprintf(m[i].summary, sizeof m[i].summary, "%s", s.s);
+		snprintf(m[i].why, sizeof m[i].why, "%s", why);
+		break;
+	}
+	sb_free(&s);
 }
 
 static void want_u(struct expectation *e, enum layer_id id, bool quoted, int field,
@@ -305,6 +327,15 @@ void scope_of(const struct frame *sent, struct expectation *direct,
 		int sp = t == L_TCP ? TCP_SPORT : UDP_SPORT, dp = t == L_TCP ? TCP_DPORT : UDP_DPORT;
 		want_u(direct, t, false, sp, lv(next, dp));
 		want_u(direct, t, false, dp, lv(next, sp));
+		uint64_t flags = t == L_TCP ? lv(next, TCP_FLAGS) : 0;
+		if (t == L_TCP && !(flags & TCP_F_ACK)) {
+			/* Every answer to a SYN (SYN/ACK, RST/ACK) acknowledges it:
+			 * the ack tells our replies from a neighbour's on the same ports. */
+			size_t idx = (size_t)(next - sent->layer);
+			uint64_t used = tcp_segment_len(sent, idx) + !!(flags & TCP_F_SYN) +
+					!!(flags & TCP_F_FIN);
+			want_u(direct, L_TCP, false, TCP_ACK, (lv(next, TCP_SEQ) + used) & 0xffffffffu);
+		}
 		want_u(icmp_error, t, true, sp, lv(next, sp));
 		want_u(icmp_error, t, true, dp, lv(next, dp));
 	} else if (t == L_ICMP) {

@@ -56,6 +56,20 @@ int expect_parse(struct expectation *e, const char *text, const char *file,
 unsigned expect_diffs(const struct expectation *e, const struct frame *f,
 		      char *why, size_t len);
 
+#define NEAR_MISSES 3
+
+/* The frames that came closest to an expectation, fewest differences first. */
+struct near_miss {
+	unsigned diffs;		/* 0: slot empty */
+	char summary[256], why[256];
+};
+
+/* Keeps `f` if it is among the NEAR_MISSES closest; a frame seen again (a
+ * retransmission) is kept once.  `m` has NEAR_MISSES + 1 slots (the last
+ * is scratch). */
+void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,
+		    const char *why);
+
 /* What a reply to `sent` looks like: `direct` answers it, `icmp_error`
  * quotes it.  Both empty when nothing scopes it (a bare Ethernet frame). */
 void scope_of(const struct frame *sent, struct expectation *direct,

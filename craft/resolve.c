@@ -92,8 +92,7 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 				if ((int)k == l->def->demux) {
 					bool inner = i + 1 < f->nlayers && f->layer[i + 1].def->id != L_PAYLOAD;
 					if (!inner || !link_value(l->def->id, f->layer[i + 1].def->id, u))
-						*u = l->def->id == L_IPV4 ? IPPROTO_EXPERIMENTAL
-									  : ETHERTYPE_EXPERIMENTAL;
+						*u = l->def->demux_default;
 				} else {
 					*u = 0;	/* the builder measures it */
 				}

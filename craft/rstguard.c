@@ -12,16 +12,26 @@
 
 #include "field.h"
 
-/* Runs `nft -f -` with `script` on stdin; the exit status, or -1. */
+/* Runs `nft -f -` with `script` on stdin; the exit status, or -1.  The
+ * child gets its own process group (a terminal's Ctrl-C must not cut the
+ * cleanup short) and 5 seconds. */
 static int nft(const char *script, char *out, size_t outlen)
 {
-	int in[2], back[2];
-	if (pipe(in) || pipe(back))
+	int in[2], back[2] = { -1, -1 };
+	if (pipe(in))
 		return -1;
+	if (pipe(back)) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		close(in[0]), close(in[1]), close(back[0]), close(back[1]);
 		return -1;
+	}
 	if (pid == 0) {
+		setpgid(0, 0);
 		dup2(in[0], 0);
 		dup2(back[1], 1);
 		dup2(back[1], 2);
@@ -32,11 +42,15 @@ static int nft(const char *script, char *out, size_t outlen)
 	}
 	close(in[0]);
 	close(back[1]);
+	/* nft may exit before reading: that is its status to report, not a
+	 * SIGPIPE to die of. */
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	sigaction(SIGPIPE, &ign, &old);
 	size_t n = strlen(script);
-	if (write(in[1], script, n) != (ssize_t)n) {
-		/* nft exited early; its status says why */
-	}
+	ssize_t wrote = write(in[1], script, n);
+	(void)wrote;
 	close(in[1]);
+	sigaction(SIGPIPE, &old, NULL);
 	size_t got = 0;
 	ssize_t r;
 	char sink[256];
@@ -47,10 +61,15 @@ static int nft(const char *script, char *out, size_t outlen)
 	if (out && outlen)
 		out[got] = '\0';
 	close(back[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+	int status = 0;
+	for (int waited = 0; waitpid(pid, &status, WNOHANG) == 0; waited++) {
+		if (waited == 500) {	/* 5 s: nft is stuck */
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
 			return -1;
+		}
+		usleep(10000);
+	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

@@ -50,28 +50,6 @@ static size_t word(struct lexer *lx, const char **w, struct srcpos *pos)
 	return lx->i - b;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		abort();
-	n = fread(buf, 1, cap - 1, fp);
-	int bad = ferror(fp) ? errno : 0;
-	fclose(fp);
-	if (bad || n == cap - 1) {
-		free(buf);
-		errno = bad ? bad : EFBIG;
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /* send [NAME] [@template] */
 static int parse_send(struct scenario *sc, struct step *st, struct lexer *lx, struct diag *d)
 {
@@ -105,7 +83,7 @@ static int parse_send(struct scenario *sc, struct step *st, struct lexer *lx, st
 	free(rel);
 	free(dircopy);
 	size_t len;
-	char *text = read_file(path, &len);
+	char *text = src_read_file(path, &len);
 	if (!text) {
 		diag_set(d, sc->file, pos.line, pos.col, "cannot read template '%s': %s", path,
 			 strerror(errno));
@@ -431,7 +409,7 @@ int scenario_for_values(const struct step *st, const struct vars *vars,
 		sb_puts(&all, "");
 		if (lex_value(&lx, &all, d)) {
 			sb_free(&all);
-			return -1;
+			goto fail;
 		}
 		char *dots = strstr(all.s, "..");
 		uint64_t lo, hi;
@@ -442,7 +420,7 @@ int scenario_for_values(const struct step *st, const struct vars *vars,
 				diag_set(d, NULL, at.line, at.col, "a range is FIRST..LAST, "
 					 "integers, at most 65536 values: 1..254");
 				sb_free(&all);
-				return -1;
+				goto fail;
 			}
 		}
 		size_t add = dots ? (size_t)(hi - lo + 1) : 1;
@@ -458,6 +436,13 @@ int scenario_for_values(const struct step *st, const struct vars *vars,
 	}
 	sb_free(&all);
 	return 0;
+fail:
+	for (size_t k = 0; k < *n; k++)
+		free((*values)[k]);
+	free(*values);
+	*values = NULL;
+	*n = 0;
+	return -1;
 }
 
 void scenario_bind(struct vars *vars, const char *name, const struct frame *f)
@@ -536,17 +521,27 @@ int scenario_expand(const struct src_line *arg, const char *file, const struct v
 	}
 }
 
-/* The destination a frame is sent to: its IPv4 dst, or the ARP target. */
-static uint32_t destination(const struct frame *f)
+struct check_loop {
+	size_t at, next, n;
+	char **values;
+};
+
+static size_t check_count(size_t n)
 {
-	for (size_t i = 0; i < f->nlayers; i++) {
-		const struct layer *l = &f->layer[i];
-		if (l->def->id == L_IPV4 && (l->given & (1u << IPV4_DST)))
-			return (uint32_t)lv(l, IPV4_DST);
-		if (l->def->id == L_ARP && (l->given & (1u << ARP_TPA)))
-			return (uint32_t)lv(l, ARP_TPA);
-	}
-	return 0;
+	return n <= 64 ? n : 64;
+}
+
+/* The k-th value to check: all of a short list, the ends of a long one. */
+static size_t check_index(size_t n, size_t k)
+{
+	return n <= 64 || k < 32 ? k : n - 64 + k;
+}
+
+static void free_values(char **values, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		free(values[k]);
+	free(values);
 }
 
 int scenario_check(const struct scenario *sc, const struct vars *given, uint32_t *first_dst,
@@ -559,6 +554,8 @@ int scenario_check(const struct scenario *sc, const struct vars *given, uint32_t
 		vars_set(&vars, given->v[i].name, given->v[i].value);
 	struct strbuf text;
 	sb_init(&text);
+	struct check_loop loops[16];
+	size_t depth = 0;
 	int rc = 0;
 	for (size_t i = 0; i < sc->nsteps && rc == 0; i++) {
 		const struct step *st = &sc->steps[i];
@@ -573,27 +570,42 @@ int scenario_check(const struct scenario *sc, const struct vars *given, uint32_t
 			rc = scenario_expand(&st->arg, sc->file, &vars, &text, d);
 			break;
 		case STEP_FOR: {
-			char **values;
-			size_t n;
-			rc = scenario_for_values(st, &vars, &values, &n, d);
-			if (rc == 0 && n == 0) {
+			struct check_loop *l = &loops[depth++];
+			rc = scenario_for_values(st, &vars, &l->values, &l->n, d);
+			if (rc && !d->file)
+				d->file = sc->file;
+			if (rc == 0 && l->n == 0) {
 				diag_set(d, sc->file, st->pos.line, st->pos.col, "for has no values");
 				rc = -1;
 			}
-			if (rc == 0)	/* the body is checked once, with the first value */
-				vars_set(&vars, st->name, values[0]);
-			for (size_t k = 0; rc == 0 && k < n; k++)
-				free(values[k]);
-			free(values);
-			if (rc && !d->file)
-				d->file = sc->file;
+			if (rc) {
+				depth--;
+				break;
+			}
+			l->at = i;
+			l->next = 0;
+			vars_set(&vars, st->name, l->values[check_index(l->n, l->next++)]);
+			break;
+		}
+		case STEP_END: {
+			/* The body is checked with each value (the first and last 32 of
+			 * a long range), so no value can fail once frames are out. */
+			struct check_loop *l = &loops[depth - 1];
+			if (l->next < check_count(l->n)) {
+				vars_set(&vars, sc->steps[l->at].name,
+					 l->values[check_index(l->n, l->next++)]);
+				i = l->at;
+				break;
+			}
+			free_values(l->values, l->n);
+			depth--;
 			break;
 		}
 		case STEP_SEND:
 			rc = scenario_frame(st, &vars, NULL, NULL, &f, d);
 			if (rc == 0) {
 				if (!*first_dst)
-					*first_dst = destination(&f);
+					*first_dst = frame_destination(&f);
 				frame_free(&f);
 				if (st->name)
 					bind_placeholders(&vars, st->name);
@@ -614,6 +626,8 @@ int scenario_check(const struct scenario *sc, const struct vars *given, uint32_t
 			break;
 		}
 	}
+	while (depth--)
+		free_values(loops[depth].values, loops[depth].n);
 	sb_free(&text);
 	vars_free(&vars);
 	return rc;

@@ -12,6 +12,8 @@ bool transport_checksum(const struct frame *f, size_t idx, uint8_t proto,
 	if (idx == 0 || f->layer[idx - 1].def->id != L_IPV4)
 		return false;
 	const uint8_t *ip = f->bytes + f->layer[idx - 1].off;
+	if ((ip[6] & 0x20) || ((ip[6] & 0x1f) | ip[7]))
+		return false;	/* a fragment: the rest of the segment is elsewhere */
 	bool whole;
 	size_t end = ipv4_payload_end(f, idx - 1, &whole);
 	if (!whole || end < l->off + csum_off + 2)

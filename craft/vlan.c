@@ -35,5 +35,6 @@ static void vlan_title(const struct frame *f, size_t idx, struct strbuf *out)
 const struct layer_def vlan_layer = {
 	.id = L_VLAN, .name = "vlan", .label = "802.1Q Virtual LAN",
 	.fields = vlan_fields, .nfields = VLAN_NFIELDS, .min_len = 4,
-	.demux = VLAN_TYPE, .csum_field = -1, .title = vlan_title,
+	.demux = VLAN_TYPE, .demux_default = ETHERTYPE_EXPERIMENTAL, .csum_field = -1,
+	.title = vlan_title,
 };
