@@ -29,8 +29,8 @@
 static struct builder *bld;
 static struct vars vs;
 static const struct iface fake_if = {
-	.name = "fake0", .index = 7, .up = true, .has_mac = true, .has_ip = true,
-	.mac = UINT64_C(0x0200000000aa), .ip = 0x0a000001, .netmask = 0xffffff00,
+	.name = "fake0", .up = true, .has_mac = true, .has_ip = true,
+	.mac = UINT64_C(0x0200000000aa), .ip = 0x0a000001,
 };
 
 static int group_setup(void **state)
