@@ -498,9 +498,23 @@ void field_format(const struct field *f, const struct fval *v, char *buf, size_t
 		snprintf(buf, len, (f->flags & FF_HEX) ? "0x%llx" : "%llu",
 			 (unsigned long long)v->u);
 		return;
-	default:
-		snprintf(buf, len, "%zu bytes", v->len);
+	default: {
+		/* Bytes: as text when they read as text, else hex; long ones cut. */
+		bool text = v->len > 0;
+		for (size_t i = 0; i < v->len; i++)
+			text &= v->bytes[i] >= 0x20 && v->bytes[i] < 0x7f && v->bytes[i] != '"';
+		size_t n = 0, show = v->len < 24 ? v->len : 24;
+		if (text)
+			n = (size_t)snprintf(buf, len, "\"%.*s\"", (int)show, (const char *)v->bytes);
+		else
+			for (size_t i = 0; i < show && n + 3 < len; i++)
+				n += (size_t)snprintf(buf + n, len - n, "%02x", v->bytes[i]);
+		if (v->len > show && n + 4 < len)
+			snprintf(buf + n, len - n, "...");
+		else if (v->len == 0)
+			snprintf(buf, len, "(empty)");
 		return;
+	}
 	}
 }
 

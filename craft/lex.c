@@ -204,8 +204,14 @@ static int lex_escape(struct lexer *lx, struct strbuf *out, struct diag *d)
 
 int lex_value(struct lexer *lx, struct strbuf *out, struct diag *d)
 {
+	return lex_value_until(lx, ' ', out, d);
+}
+
+int lex_value_until(struct lexer *lx, char stop, struct strbuf *out, struct diag *d)
+{
 	const struct src_line *ln = lx->ln;
-	while (lx->i < ln->len && ln->s[lx->i] != ' ' && ln->s[lx->i] != '\t') {
+	while (lx->i < ln->len && ln->s[lx->i] != ' ' && ln->s[lx->i] != '\t' &&
+	       ln->s[lx->i] != stop) {
 		char c = ln->s[lx->i];
 		if (c == '"') {
 			size_t open = lx->i++;

@@ -49,6 +49,8 @@ struct srcpos lex_pos(const struct lexer *lx);
 size_t lex_word(struct lexer *lx, const char **start);
 /* A value up to unquoted white space: quotes, escapes, ${...} resolved. */
 int lex_value(struct lexer *lx, struct strbuf *out, struct diag *d);
+/* The same, stopping also at an unquoted `stop` byte (left unread). */
+int lex_value_until(struct lexer *lx, char stop, struct strbuf *out, struct diag *d);
 
 /* Evaluates the inside of ${...}: a NAME, or integer terms joined by + and -
  * wrapping at 32 bits.  `pos` gives the position of each byte of `s`. */

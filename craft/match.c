@@ -72,37 +72,46 @@ static void note_text(struct expectation *e, const struct match_layer *ml)
 	}
 }
 
+/* The value of a match field: alternatives a|b|c, each lexed on its own so
+ * that a quoted or substituted '|' stays part of its value. */
 static int parse_alts(struct match_field *mf, const struct layer_def *def,
-		      const struct strbuf *value, const char *file, struct srcpos vpos,
-		      struct diag *d)
+		      struct lexer *lx, const char *file, struct diag *d)
 {
 	const struct field *fd = &def->fields[mf->field];
-	const char *p = value->s, *end = value->s + value->len;
+	struct strbuf one;
+	sb_init(&one);
 	for (;;) {
-		const char *bar = memchr(p, '|', (size_t)(end - p));
-		const char *stop = bar ? bar : end;
+		struct srcpos vpos = lex_pos(lx);
+		sb_reset(&one);
+		sb_puts(&one, "");
+		if (lex_value_until(lx, '|', &one, d))
+			goto fail;
 		if (mf->nalts == MATCH_ALTS) {
 			diag_set(d, file, vpos.line, vpos.col, "%s %s: at most %d alternatives",
 				 def->name, fd->name, MATCH_ALTS);
-			return -1;
+			goto fail;
 		}
-		char *one = strndup(p, (size_t)(stop - p));
 		char err[300];
 		struct fval *grown = realloc(mf->alt, (mf->nalts + 1) * sizeof *grown);
-		if (!one || !grown)
+		if (!grown)
 			abort();
 		mf->alt = grown;
-		int rc = field_parse(fd, one, strlen(one), &mf->alt[mf->nalts], err, sizeof err);
-		free(one);
-		if (rc) {
-			diag_set(d, file, vpos.line, vpos.col, "%s %s: %s", def->name, fd->name, err);
-			return -1;
+		if ((one.len == 0 && fd->kind != FK_TEXT) ||
+		    field_parse(fd, one.s, one.len, &mf->alt[mf->nalts], err, sizeof err)) {
+			diag_set(d, file, vpos.line, vpos.col, "%s %s: %s", def->name, fd->name,
+				 one.len ? err : "empty value");
+			goto fail;
 		}
 		mf->nalts++;
-		if (!bar)
-			return 0;
-		p = bar + 1;
+		if (lx->i >= lx->ln->len || lx->ln->s[lx->i] != '|')
+			break;
+		lx->i++;
 	}
+	sb_free(&one);
+	return 0;
+fail:
+	sb_free(&one);
+	return -1;
 }
 
 int expect_add_line(struct expectation *e, const struct src_line *ln,
@@ -148,19 +157,12 @@ int expect_add_line(struct expectation *e, const struct src_line *ln,
 			diag_set(d, file, kpos.line, kpos.col, "too many fields to match");
 			return -1;
 		}
-		struct srcpos vpos = lex_pos(&lx);
-		struct strbuf value;
-		sb_init(&value);
-		sb_puts(&value, "");
 		struct match_field *mf = &ml->f[ml->n];
 		memset(mf, 0, sizeof *mf);
 		mf->field = fi;
-		int rc = lex_value(&lx, &value, d);
-		if (rc == 0)
-			rc = parse_alts(mf, def, &value, file, vpos, d);
+		int rc = parse_alts(mf, def, &lx, file, d);
 		if (def->id == L_PAYLOAD)
 			mf->field = PL_HEX;	/* every form is bytes; decoded payloads are too */
-		sb_free(&value);
 		ml->n++;	/* counted even on error, so expect_free frees it */
 		if (rc)
 			return -1;
@@ -285,6 +287,20 @@ static void want_u(struct expectation *e, enum layer_id id, bool quoted, int fie
 	mf->alt[0].u = value;
 }
 
+/* One more acceptable value for the last field want_u() added. */
+static void also_u(struct expectation *e, enum layer_id id, int field, uint64_t value)
+{
+	struct match_layer *ml = layer_slot(e, craft_layers[id], false);
+	struct match_field *mf = ml && ml->n ? &ml->f[ml->n - 1] : NULL;
+	if (!mf || mf->field != field || mf->nalts == MATCH_ALTS)
+		return;
+	struct fval *grown = realloc(mf->alt, (mf->nalts + 1) * sizeof *grown);
+	if (!grown)
+		abort();
+	mf->alt = grown;
+	mf->alt[mf->nalts++] = (struct fval){ .u = value };
+}
+
 static bool group_address(uint64_t ip)
 {
 	return ip == 0xffffffffu || (ip >> 28) == 0xe || (ip & 0xff) == 0xff;
@@ -332,9 +348,12 @@ void scope_of(const struct frame *sent, struct expectation *direct,
 			/* Every answer to a SYN (SYN/ACK, RST/ACK) acknowledges it:
 			 * the ack tells our replies from a neighbour's on the same ports. */
 			size_t idx = (size_t)(next - sent->layer);
-			uint64_t used = tcp_segment_len(sent, idx) + !!(flags & TCP_F_SYN) +
-					!!(flags & TCP_F_FIN);
-			want_u(direct, L_TCP, false, TCP_ACK, (lv(next, TCP_SEQ) + used) & 0xffffffffu);
+			uint64_t seq = lv(next, TCP_SEQ), ctl = !!(flags & TCP_F_SYN) + !!(flags & TCP_F_FIN);
+			want_u(direct, L_TCP, false, TCP_ACK, (seq + ctl) & 0xffffffffu);
+			/* A RST acks the data too; a SYN/ACK without Fast Open does not. */
+			size_t data = tcp_segment_len(sent, idx);
+			if (data)
+				also_u(direct, L_TCP, TCP_ACK, (seq + ctl + data) & 0xffffffffu);
 		}
 		want_u(icmp_error, t, true, sp, lv(next, sp));
 		want_u(icmp_error, t, true, dp, lv(next, dp));

@@ -5,12 +5,15 @@
 #   in_b CMD     runs CMD inside $NS_B (the peer: the real kernel, real servers)
 # Everything is removed by the EXIT trap, even on failure; processes started
 # inside a namespace outlive `ip netns del`, so they are killed first.
-LAB_ID="rc$$$(printf '%04x' $((RANDOM)))"
+# A short random id: "rc" + 6 hex digits, so that every name derived from it
+# (${LAB_ID}a, ${LAB_ID}hx11, ${LAB_ID}d ...) stays within IFNAMSIZ - 1 = 15
+# characters whatever the PID.
+LAB_ID="rc$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
 NS_A="${LAB_ID}a"
 NS_B="${LAB_ID}b"
 IF_A="${LAB_ID}A"
 IF_B="${LAB_ID}B"
-LAB_NET=$((($$ + RANDOM) % 200 + 20))
+LAB_NET=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' \n') % 200 + 20 ))
 IP_A="10.$LAB_NET.0.1"
 IP_B="10.$LAB_NET.0.2"
 

@@ -73,16 +73,18 @@ send syn
   tcp dport=9 flags=S
 sleep 30s
 LAB
-in_a "$R" run "$TMP/slow.lab" --block-rst >/dev/null &
+# `ip netns exec` execs the command, so $! is rawcraft itself (in_a is a
+# shell function: its $! would be a subshell) and the signal goes to it alone.
+ip netns exec "$NS_A" "$R" run "$TMP/slow.lab" --block-rst >/dev/null &
 pid=$!
 for _ in $(seq 50); do [ "$(tables)" = 1 ] && break; sleep 0.1; done
 expect_eq "--block-rst: its table exists while it runs" "$(tables)" 1
-pkill -INT -f "run $TMP/slow.lab"; wait $pid; rc=$?
+kill -INT "$pid"; wait "$pid"; rc=$?
 expect_eq "--block-rst: SIGINT ends the run (exit 130) and removes the table" "$rc:$(tables)" "130:0"
-in_a "$R" run "$TMP/slow.lab" --block-rst >/dev/null &
+ip netns exec "$NS_A" "$R" run "$TMP/slow.lab" --block-rst >/dev/null &
 pid=$!
 for _ in $(seq 50); do [ "$(tables)" = 1 ] && break; sleep 0.1; done
-pkill -KILL -f "run $TMP/slow.lab"; wait $pid 2>/dev/null
+kill -KILL "$pid"; wait "$pid" 2>/dev/null
 expect_eq "--block-rst: SIGKILL leaves the table behind" "$(tables)" 1
 cat >"$TMP/quick.lab" <<LAB
 send
@@ -147,3 +149,123 @@ out=$(in_a "$R" run "$TMP/bad.lab" -w "$TMP/bad.pcap" 2>&1); rc=$?
 case "$rc:$out" in "2:$TMP/bad.lab:5:22: error: unknown variable 'nope'"*) ok "a bad scenario: one error line, exit 2" ;;
 *) not_ok "a bad scenario: one error line, exit 2" "exit $rc: $out" ;; esac
 [ -e "$TMP/bad.pcap" ] && not_ok "a bad scenario sends nothing" "a pcap was written" || ok "a bad scenario sends nothing"
+
+# capture_open: until some process in $NS_A has a packet socket (rawcraft's
+# capture is open), bounded: 5 s.
+capture_open() {
+	for _ in $(seq 50); do
+		[ "$(in_a cat /proc/net/packet 2>/dev/null | wc -l)" -gt 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# 9. --ghost answers ping for the ghost address with the whole payload.
+cat >"$TMP/ghost.lab" <<LAB
+send who
+  arp tpa=$IP_B
+sleep 4s
+LAB
+ip -n "$NS_B" neigh del "$GHOST" dev br0 2>/dev/null
+ip netns exec "$NS_A" "$R" run "$TMP/ghost.lab" --ghost "$GHOST" >"$TMP/ghost.out" 2>&1 &
+pid=$!
+# The peer learns the ghost from its ARP request: the run is under way.
+for _ in $(seq 50); do ip -n "$NS_B" neigh show "$GHOST" | grep -q lladdr && break; sleep 0.1; done
+for size in 0 199 1400; do
+	pout=$(in_b ping -n -c 1 -W 2 -s "$size" "$GHOST" 2>&1); prc=$?
+	if [ $prc -eq 0 ]; then ok "--ghost: ping -s $size to the ghost address is answered"
+	else not_ok "--ghost: ping -s $size to the ghost address is answered" "ping exit $prc: $(tail -2 <<<"$pout" | tr '\n' ' ')"; fi
+done
+wait "$pid"; rc=$?
+expect_eq "--ghost: the run answering pings exits 0" "$rc" 0
+[ $rc -eq 0 ] || sed 's/^/# /' "$TMP/ghost.out" | head -30
+
+# 10. A backlog filled by unrelated broadcasts does not blind the next expect.
+cat >"$TMP/flood.lab" <<LAB
+sleep 500ms
+sleep 1s
+send ping
+  ipv4 dst=$IP_B
+  icmp type=echo-request
+expect pong
+  icmp type=echo-reply
+LAB
+ip netns exec "$NS_A" "$R" run "$TMP/flood.lab" >"$TMP/flood.out" 2>&1 &
+pid=$!
+capture_open || not_ok "backlog flood: setup" "rawcraft's capture never opened"
+in_b "$PY" -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+for i in range(300):
+    s.sendto(b'noise %d' % i, ('10.$LAB_NET.0.255', 9999))"
+wait "$pid"; rc=$?
+if [ $rc -eq 0 ]; then ok "backlog flood: 300 broadcasts before the ping, the echo reply still matches"
+else not_ok "backlog flood: 300 broadcasts before the ping, the echo reply still matches" "exit $rc: $(tail -5 "$TMP/flood.out")"; fi
+
+# 11. Payload in an expect is compared: ICMP echo data, and a UDP echo server.
+for want in abc abd; do
+	cat >"$TMP/pl-$want.lab" <<LAB
+send ping
+  ipv4 dst=$IP_B
+  icmp type=echo-request
+  payload text="abc"
+expect pong
+  icmp type=echo-reply
+  payload text="$want"
+LAB
+done
+out=$(in_a "$R" run "$TMP/pl-abc.lab" 2>&1); rc=$?
+expect_eq "expect payload text=\"abc\": the echo reply of \"abc\" matches (exit 0)" "$rc" 0
+out=$(in_a "$R" run "$TMP/pl-abd.lab" 2>&1); rc=$?
+case "$rc:$out" in "1:"*payload*) ok "expect payload text=\"abd\": the echo of \"abc\" does not match (exit 1, names payload)" ;;
+*) not_ok "expect payload text=\"abd\": the echo of \"abc\" does not match (exit 1, names payload)" "exit $rc: $out" ;; esac
+in_b "$PY" -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('0.0.0.0', 7007)); s.settimeout(10)
+try:
+    while True:
+        data, peer = s.recvfrom(2048); s.sendto(data, peer)
+except socket.timeout:
+    pass" &
+for _ in $(seq 50); do in_b ss -lunH "sport = :7007" | grep -q . && break; sleep 0.1; done
+cat >"$TMP/udp-echo.lab" <<LAB
+send probe
+  ipv4 dst=$IP_B
+  udp dport=7007
+  payload hex=616263
+expect echo
+  udp sport=7007
+  payload text="abc"
+LAB
+out=$(in_a "$R" run "$TMP/udp-echo.lab" 2>&1); rc=$?
+expect_eq "UDP echo: payload hex=616263 comes back as text=\"abc\" (exit 0)" "$rc" 0
+[ $rc -eq 0 ] || sed 's/^/# /' <<<"$out" | head -20
+
+# 12. A loop value out of range on a later pass is refused before anything is sent.
+cat >"$TMP/range.lab" <<LAB
+for p in 80 70000
+send probe
+  ipv4 dst=$IP_B
+  tcp dport=\${p} flags=S
+end
+LAB
+out=$(in_a "$R" run "$TMP/range.lab" -w "$TMP/range.pcap" 2>&1); rc=$?
+expect_eq "for p in 80 70000: refused up front (exit 2)" "$rc" 2
+[ $rc -eq 2 ] || sed 's/^/# /' <<<"$out" | head -10
+[ -e "$TMP/range.pcap" ] && not_ok "for p in 80 70000: nothing sent" "a pcap was written" ||
+	ok "for p in 80 70000: nothing sent (no pcap)"
+
+# 13. send -w into a directory that does not exist: exit 3, nothing sent.
+ip netns exec "$NS_B" timeout 5 tcpdump -n -i "$IF_B" -U -w "$TMP/wfail.pcap" \
+	"icmp[icmptype] == icmp-echo and src host $IP_A" 2>"$TMP/wfail.err" &
+tdpid=$!
+for _ in $(seq 50); do grep -q listening "$TMP/wfail.err" 2>/dev/null && break; sleep 0.1; done
+out=$(in_a "$R" send icmp-echo -D DST="$IP_B" -w /nonexistent/dir/x.pcap 2>&1); rc=$?
+expect_eq "send -w /nonexistent/dir/x.pcap: exit 3" "$rc" 3
+[ $rc -eq 3 ] || sed 's/^/# /' <<<"$out" | head -10
+sleep 1
+kill -TERM "$tdpid" 2>/dev/null; wait "$tdpid" 2>/dev/null
+n=$( [ -s "$TMP/wfail.pcap" ] && tcpdump -n -r "$TMP/wfail.pcap" 2>/dev/null | wc -l || echo "no capture")
+expect_eq "send -w /nonexistent/dir/x.pcap: no echo request reaches the peer within 1 s" "$n" 0

@@ -39,6 +39,23 @@ sent_id=$(json_get sent "o['icmp']['id']" <<<"$out")
 got=$(json_get received "o['icmp']['type'], o['icmp']['id']" <<<"$out")
 expect_eq "ICMP echo: the echo reply with our id" "$rc:$got" "0:0 $sent_id"
 
+# 2b. A SYN carrying data (hping3 -S -d): Linux's SYN/ACK acknowledges the SYN
+# only (seq + 1, the data is not taken without Fast Open); a closed port's
+# RST/ACK covers the data too (seq + 1 + len).  Both answer the probe.
+for port in 9230 9231; do
+	printf 'ipv4 dst=%s\ntcp dport=%s flags=S\npayload text="abc"\n' "$IP_B" "$port" >"$TMP/syndata$port.pkt"
+done
+out=$(in_a "$R" send "$TMP/syndata9230.pkt" --expect "tcp flags=SA|RA" -t 1s --json); rc=$?
+seq=$(json_get sent "o['tcp']['seq']" <<<"$out")
+got=$(json_get received "o['tcp']['flags'], o['tcp']['ack']" <<<"$out")
+expect_eq "SYN with 3 bytes of data to an open port: the SYN/ACK (ack = seq + 1) is its reply" \
+	"$rc:$got" "0:SA $(( (seq + 1) % 4294967296 ))"
+out=$(in_a "$R" send "$TMP/syndata9231.pkt" --expect "tcp flags=SA|RA" -t 1s --json); rc=$?
+seq=$(json_get sent "o['tcp']['seq']" <<<"$out")
+got=$(json_get received "o['tcp']['flags'], o['tcp']['ack']" <<<"$out")
+expect_eq "SYN with 3 bytes of data to a closed port: the RST/ACK (ack = seq + 4) is its reply" \
+	"$rc:$got" "0:RA $(( (seq + 4) % 4294967296 ))"
+
 # 3. Nobody answers: exit 1 after the timeout, not much later; says what it waited for.
 start=$(date +%s%N)
 out=$(in_a "$R" send icmp-echo -D DST="$IP_B" --expect 'icmp type=timestamp-reply' -t 500ms); rc=$?
@@ -84,23 +101,44 @@ out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9231 --expect 'tcp flags=SA'
 case "$rc:$out" in "1:"*"closest:"*"[RST, ACK]"*"tcp.flags: got RA, wanted SA"*) ok "near miss names the field that differed" ;;
 *) not_ok "near miss names the field that differed" "exit $rc: $out" ;; esac
 
-# 8. Two runs at once against the same peer each take only their own replies.
+# 8. Two runs at once against the same peer each take only their own replies:
+# every received SYN/ACK answers one of this run's probes exactly (dport is
+# the probe's sport and ack is that probe's seq + 1).  Only the two sends are
+# waited for (the peer's server above stays up for 120 s).
+parpids=""
 for n in 1 2; do
 	in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 -c 200 --interval 1ms --json >"$TMP/par$n.json" &
+	parpids="$parpids $!"
 done
-wait_ok=0
-for job in $(jobs -p); do [ "$job" = "$tdpid" ] || wait "$job" 2>/dev/null; done
+for job in $parpids; do wait "$job" 2>/dev/null; done
 for n in 1 2; do
-	mine=$("$PY" -c "import json
-sent = set(); bad = 0; got = 0
-for line in open('$TMP/par$n.json'):
-    o = json.loads(line)
-    if o.get('direction') == 'sent': sent.add(o['tcp']['sport'])
+	mine=$("$PY" - "$TMP/par$n.json" <<'PYEOF'
+import json, sys
+objs = []
+for line in open(sys.argv[1]):
+    try:
+        objs.append(json.loads(line))
+    except ValueError:
+        pass
+acks_of = {}	# sport -> the acks a reply to one of its probes carries
+for o in objs:
+    if o.get('direction') == 'sent':
+        acks_of.setdefault(o['tcp']['sport'], set()).add((o['tcp']['seq'] + 1) % 2**32)
+got = bad = 0; matched = None; why = ''
+for o in objs:
     if o.get('direction') == 'received':
-        got += 1; bad += o['tcp']['dport'] not in sent
-    if 'stats' in o: matched = o['stats']['matched']
-print(got, bad, matched)")
-	expect_eq "parallel run $n: 200 replies, all to its own probes" "$mine" "200 0 200"
+        got += 1
+        t = o.get('tcp') or {}
+        if t.get('ack') not in acks_of.get(t.get('dport'), ()):
+            bad += 1
+            why = why or ' (first stray: dport=%s ack=%s)' % (t.get('dport'), t.get('ack'))
+    if 'stats' in o:
+        matched = o['stats']['matched']
+print(got, bad, matched, end='')
+print(why if bad else '')
+PYEOF
+)
+	expect_eq "parallel run $n: 200 replies, each to its own probe (dport = sport, ack = seq + 1)" "$mine" "200 0 200"
 done
 
 # 9. System faults: one line that says what to do, exit 3 (1 for silence).
