@@ -2,8 +2,8 @@
 # Installs the Debian packages rawcraft builds and tests with, if missing.
 set -eu
 pkgs="make gcc clang libclang-rt-dev pkg-config libnet1-dev libpcap-dev
-      libcmocka-dev tshark python3 python3-scapy iproute2 tcpdump jq nftables
-      netcat-openbsd iputils-ping"
+      libcmocka-dev tshark python3 python3-scapy iproute2 tcpdump nftables
+      iputils-ping"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -35,8 +35,8 @@
 static struct builder *bld;
 static struct vars vs;
 static const struct iface fake_if = {
-	.name = "fuzz0", .index = 3, .up = true, .has_mac = true, .has_ip = true,
-	.mac = UINT64_C(0x0200000000aa), .ip = 0x0a000001, .netmask = 0xffffff00,
+	.name = "fuzz0", .up = true, .has_mac = true, .has_ip = true,
+	.mac = UINT64_C(0x0200000000aa), .ip = 0x0a000001,
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
