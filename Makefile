@@ -52,14 +52,14 @@ $(BUILD)/asan/unit/%: tests/unit/%.c $(ASAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $< $(ASAN_LIB_OBJ) $(LIBS) -lcmocka
 
-# libFuzzer targets need clang.
+# libFuzzer targets need clang.  -MMD: objects follow their headers.
 fuzz: $(FUZZ_BIN)
 $(BUILD)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+	$(CLANG) $(WARN) $(DEFS) -MMD -MP -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+	$(CLANG) $(WARN) $(DEFS) -MMD -MP -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
 
 deps:
 	@tests/deps.sh
