@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../craft/build.h"
+#include "../craft/clock.h"
 #include "../craft/decode.h"
 #include "../craft/describe.h"
 #include "../craft/field.h"
@@ -60,29 +61,11 @@ struct runner {
 
 static volatile sig_atomic_t interrupted;
 
-static int pump(struct runner *r, const struct timeval *deadline, bool one);
+static int pump(struct runner *r, const struct deadline *deadline, bool one);
 
 static void on_signal(int sig)
 {
 	interrupted = sig;
-}
-
-static long usec_until(const struct timeval *t)
-{
-	struct timeval now;
-	gettimeofday(&now, NULL);
-	return (t->tv_sec - now.tv_sec) * 1000000L + (t->tv_usec - now.tv_usec);
-}
-
-static void deadline_in(struct timeval *t, long us)
-{
-	gettimeofday(t, NULL);
-	t->tv_sec += us / 1000000;
-	t->tv_usec += us % 1000000;
-	if (t->tv_usec >= 1000000) {
-		t->tv_sec++;
-		t->tv_usec -= 1000000;
-	}
 }
 
 /* --- output ---------------------------------------------------------- */
@@ -264,7 +247,7 @@ static int step_send(struct runner *r, const struct step *st)
 		rc = r->nb.failed > 0 ? EXIT_NOMATCH : r->nb.failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
 	} else if (guard_tcp(r, &f)) {
 		rc = EXIT_SYSTEM;
-	} else if (pump(r, &(struct timeval){ 0, 0 }, false) < 0) {
+	} else if (pump(r, &(struct deadline){ { 0, 0 } }, false) < 0) {
 		rc = EXIT_SYSTEM;	/* what arrived so far goes first in -w */
 	} else {
 		note_port(r, &f);
@@ -369,7 +352,7 @@ static void hold(struct runner *r, const uint8_t *bytes, size_t caplen, size_t w
 }
 
 /* Reads what arrived until `deadline` (or one frame, with `one`). */
-static int pump(struct runner *r, const struct timeval *deadline, bool one)
+static int pump(struct runner *r, const struct deadline *deadline, bool one)
 {
 	char err[256];
 	size_t before = r->nheld;
@@ -382,7 +365,7 @@ static int pump(struct runner *r, const struct timeval *deadline, bool one)
 		       (got = capture_next(r->kernel_rst, 0, &bytes, &caplen, &wire, &ts, err,
 					   sizeof err)) == 1)
 			on_kernel_rst(r, bytes, caplen, wire, &ts);
-		long left = usec_until(deadline);
+		long left = deadline_left(deadline);
 		got = capture_next(r->in, left <= 0 ? 0 : left < 50000 ? left : 50000, &bytes,
 				   &caplen, &wire, &ts, err, sizeof err);
 		if (got < 0) {
@@ -463,7 +446,7 @@ static int step_expect(struct runner *r, const struct step *st)
 		scope_of(&r->last_sent, &direct, &quoted);
 	struct near_miss misses[NEAR_MISSES + 1];
 	memset(misses, 0, sizeof misses);
-	struct timeval deadline;
+	struct deadline deadline;
 	deadline_in(&deadline, st->usec);
 	int rc = EXIT_NOMATCH;
 	size_t checked = 0;
@@ -492,7 +475,7 @@ static int step_expect(struct runner *r, const struct step *st)
 				goto done;
 			}
 		}
-		if (interrupted || usec_until(&deadline) <= 0)
+		if (interrupted || deadline_left(&deadline) <= 0)
 			break;
 		size_t evicted = r->evicted;
 		if (pump(r, &deadline, true) < 0) {
@@ -564,7 +547,7 @@ static int execute(struct runner *r)
 	for (size_t pc = 0; pc < r->sc->nsteps && rc == EXIT_OK && !interrupted; pc++) {
 		const struct step *st = &r->sc->steps[pc];
 		struct diag d;
-		struct timeval until;
+		struct deadline until;
 		switch (st->kind) {
 		case STEP_SEND:
 			rc = step_send(r, st);

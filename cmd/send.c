@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../craft/build.h"
+#include "../craft/clock.h"
 #include "../craft/decode.h"
 #include "../craft/describe.h"
 #include "../craft/field.h"
@@ -41,11 +42,6 @@ struct run {
 	struct neighbors nb;
 	struct strbuf warnings;
 };
-
-static long usec_between(const struct timeval *a, const struct timeval *b)
-{
-	return (b->tv_sec - a->tv_sec) * 1000000L + (b->tv_usec - a->tv_usec);
-}
 
 static void log_exchange(void *ctx, const struct frame *f, bool sent, const struct timeval *ts)
 {
@@ -179,15 +175,13 @@ static void on_frame(struct run *r, const uint8_t *bytes, size_t caplen, size_t 
 
 /* Reads frames until `deadline`, or until every probe is answered when
  * `until_done`.  -1 on a capture failure. */
-static int pump(struct run *r, const struct timeval *deadline, bool until_done)
+static int pump(struct run *r, const struct deadline *deadline, bool until_done)
 {
 	char err[256];
 	for (;;) {
 		if (until_done && r->matched == r->nprobes)
 			return 0;
-		struct timeval now;
-		gettimeofday(&now, NULL);
-		long left = usec_between(&now, deadline);
+		long left = deadline_left(deadline);
 		const uint8_t *bytes;
 		size_t caplen, wire;
 		struct timeval ts;
@@ -200,16 +194,6 @@ static int pump(struct run *r, const struct timeval *deadline, bool until_done)
 		if (got == 0)
 			return 0;
 		on_frame(r, bytes, caplen, wire, &ts);
-	}
-}
-
-static void add_usec(struct timeval *t, long us)
-{
-	t->tv_sec += us / 1000000;
-	t->tv_usec += us % 1000000;
-	if (t->tv_usec >= 1000000) {
-		t->tv_sec++;
-		t->tv_usec -= 1000000;
 	}
 }
 
@@ -318,8 +302,8 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 				    .log = log_exchange, .ctx = r };
 	struct diag d;
 	bool waiting = !expect_empty(&r->want);
-	struct timeval next_send;
-	gettimeofday(&next_send, NULL);
+	struct deadline next_send;
+	deadline_in(&next_send, 0);
 	for (size_t i = 0; i < r->opt->count; i++) {
 		/* Every probe draws its random fields anew (ports, seq, ids). */
 		if (frame_resolve(tmpl, &env, &d) || build_frame(r->b, tmpl, &d)) {
@@ -332,13 +316,12 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 			return EXIT_SYSTEM;
 		if (send_probe(r, tmpl, i) < 0)
 			return EXIT_SYSTEM;
-		next_send = r->probes[i].at;
-		add_usec(&next_send, r->opt->interval_us);
+		deadline_in(&next_send, r->opt->interval_us);
 	}
 	if (waiting) {
-		struct timeval deadline = r->probes[r->nprobes - 1].at;
-		add_usec(&deadline, r->opt->timeout_us);
-		if (pump(r, &deadline, true) < 0)
+		struct deadline done;
+		deadline_in(&done, r->opt->timeout_us);
+		if (pump(r, &done, true) < 0)
 			return EXIT_SYSTEM;
 	}
 	if (waiting)

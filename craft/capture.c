@@ -1,6 +1,8 @@
 /* capture.c - pcap files through libpcap. */
 #include "capture.h"
 
+#include "clock.h"
+
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <poll.h>
@@ -214,8 +216,8 @@ int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	struct timeval start, now;
-	gettimeofday(&start, NULL);
+	struct deadline until;
+	deadline_in(&until, timeout_us);
 	for (;;) {
 		int rc = pcap_next_ex(c->p, &h, &data);
 		if (rc == 1) {
@@ -229,12 +231,11 @@ int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
 			snprintf(err, errlen, "%s", pcap_geterr(c->p));
 			return -1;
 		}
-		gettimeofday(&now, NULL);
-		long spent = (now.tv_sec - start.tv_sec) * 1000000L + (now.tv_usec - start.tv_usec);
-		if (spent >= timeout_us)
+		long left = deadline_left(&until);
+		if (left <= 0)
 			return 0;
 		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		long left_ms = (timeout_us - spent + 999) / 1000;
+		long left_ms = (left + 999) / 1000;
 		if (poll(&pfd, 1, (int)(left_ms > 100 ? 100 : left_ms)) < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return -1;

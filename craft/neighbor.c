@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "clock.h"
 #include "decode.h"
 #include "field.h"
 #include "match.h"
@@ -12,13 +13,6 @@
 #include "resolve.h"
 #include "rng.h"
 #include "template.h"
-
-static long since_us(const struct timeval *from)
-{
-	struct timeval now;
-	gettimeofday(&now, NULL);
-	return (now.tv_sec - from->tv_sec) * 1000000L + (now.tv_usec - from->tv_usec);
-}
 
 int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 		     long timeout_us, uint64_t *mac, frame_log_fn log, void *ctx,
@@ -58,7 +52,9 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 	if (log)
 		log(ctx, &req, true, &sent);
 	rc = 1;
-	for (long left = timeout_us; left > 0; left = timeout_us - since_us(&sent)) {
+	struct deadline until;
+	deadline_in(&until, timeout_us);
+	for (long left = timeout_us; left > 0; left = deadline_left(&until)) {
 		const uint8_t *bytes;
 		size_t caplen, wire;
 		struct timeval ts;

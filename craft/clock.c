@@ -1,0 +1,25 @@
+/* clock.c - monotonic deadlines and timestamp arithmetic. */
+#include "clock.h"
+
+void deadline_in(struct deadline *d, long usec)
+{
+	clock_gettime(CLOCK_MONOTONIC, &d->at);
+	d->at.tv_sec += usec / 1000000;
+	d->at.tv_nsec += (usec % 1000000) * 1000;
+	if (d->at.tv_nsec >= 1000000000) {
+		d->at.tv_sec++;
+		d->at.tv_nsec -= 1000000000;
+	}
+}
+
+long deadline_left(const struct deadline *d)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(d->at.tv_sec - now.tv_sec) * 1000000L + (d->at.tv_nsec - now.tv_nsec) / 1000;
+}
+
+long usec_between(const struct timeval *a, const struct timeval *b)
+{
+	return (long)(b->tv_sec - a->tv_sec) * 1000000L + (long)(b->tv_usec - a->tv_usec);
+}

@@ -1,0 +1,20 @@
+/* clock.h - waits measured on the monotonic clock, so that a step of the
+ * wall clock never stretches (or cuts) a timeout. */
+#ifndef CRAFT_CLOCK_H
+#define CRAFT_CLOCK_H
+
+#include <sys/time.h>
+#include <time.h>
+
+struct deadline {
+	struct timespec at;
+};
+
+/* A deadline `usec` microseconds from now. */
+void deadline_in(struct deadline *d, long usec);
+/* Microseconds until it; zero or less once it has passed. */
+long deadline_left(const struct deadline *d);
+/* b - a in microseconds, for wall-clock timestamps (RTTs, pcap times). */
+long usec_between(const struct timeval *a, const struct timeval *b);
+
+#endif
