@@ -2,6 +2,7 @@
 #include "rstguard.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "field.h"
 
 /* Runs `nft -f -` with `script` on stdin; the exit status, or -1.  The
@@ -52,18 +54,25 @@ static int nft(const char *script, char *out, size_t outlen)
 	close(in[1]);
 	sigaction(SIGPIPE, &old, NULL);
 	size_t got = 0;
-	ssize_t r;
+	ssize_t r = 1;
 	char sink[256];
-	while ((r = read(back[0], out && got + 1 < outlen ? out + got : sink,
-			 out && got + 1 < outlen ? outlen - got - 1 : sizeof sink)) > 0)
-		if (out && got + 1 < outlen)
+	struct deadline until;
+	deadline_in(&until, 5000000);	/* nft answers in milliseconds; 5 s is stuck */
+	struct pollfd pfd = { .fd = back[0], .events = POLLIN };
+	while (r > 0 && deadline_left(&until) > 0) {
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		r = read(back[0], out && got + 1 < outlen ? out + got : sink,
+			 out && got + 1 < outlen ? outlen - got - 1 : sizeof sink);
+		if (r > 0 && out && got + 1 < outlen)
 			got += (size_t)r;
+	}
 	if (out && outlen)
 		out[got] = '\0';
 	close(back[0]);
 	int status = 0;
-	for (int waited = 0; waitpid(pid, &status, WNOHANG) == 0; waited++) {
-		if (waited == 500) {	/* 5 s: nft is stuck */
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (deadline_left(&until) <= 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			return -1;
