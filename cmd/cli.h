@@ -86,6 +86,10 @@ int pick_iface(struct options *opt, struct iface *out, bool *have);
 struct near_miss;
 void print_near_misses(const struct near_miss *m, bool json, struct strbuf *out);
 
+/* The interface to send on: `given` (-i), else the one the kernel routes
+ * `dst` through; it must exist and be up.  An exit code, after reporting. */
+int choose_iface(const char *given, uint32_t dst, struct iface *out);
+
 /* ${iface.mac} and ${iface.ip}: the interface's, or zeros as placeholders. */
 void set_iface_vars(struct vars *v, const struct iface *ifc);
 

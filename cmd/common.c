@@ -80,6 +80,33 @@ void print_near_misses(const struct near_miss *m, bool json, struct strbuf *out)
 			  m[i].why);
 }
 
+int choose_iface(const char *given, uint32_t dst, struct iface *out)
+{
+	char err[256], name[32], addr[16];
+	const char *dev = given;
+	if (!dev) {
+		if (!dst) {
+			fail("no destination to route by: pass -i IF");
+			return EXIT_INPUT;
+		}
+		if (iface_route(dst, name, sizeof name, NULL) != 0) {
+			format_ipv4(dst, addr, sizeof addr);
+			fail("no route to %s: add one (ip route) or pass -i IF", addr);
+			return EXIT_SYSTEM;
+		}
+		dev = name;
+	}
+	if (iface_lookup(dev, out, err, sizeof err)) {
+		fail("%s", err);
+		return EXIT_SYSTEM;
+	}
+	if (!out->up) {
+		fail("interface %s is down: ip link set %s up", dev, dev);
+		return EXIT_SYSTEM;
+	}
+	return EXIT_OK;
+}
+
 void set_iface_vars(struct vars *v, const struct iface *ifc)
 {
 	char buf[32];

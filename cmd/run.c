@@ -637,23 +637,11 @@ static int parse_ghost(const char *spec, const struct iface *real, struct iface 
 
 static int open_all(struct runner *r, uint32_t dst)
 {
-	char err[512], name[32];
-	const char *dev = r->opt->iface;
-	if (!dev) {
-		if (!dst || iface_route(dst, name, sizeof name, NULL) != 0) {
-			fail("no interface: pass -i IF (or send to a routed destination first)");
-			return EXIT_SYSTEM;
-		}
-		dev = name;
-	}
-	if (iface_lookup(dev, &r->ifc, err, sizeof err)) {
-		fail("%s", err);
-		return EXIT_SYSTEM;
-	}
-	if (!r->ifc.up) {
-		fail("interface %s is down: ip link set %s up", dev, dev);
-		return EXIT_SYSTEM;
-	}
+	char err[512];
+	int rc = choose_iface(r->opt->iface, dst, &r->ifc);
+	if (rc != EXIT_OK)
+		return rc;
+	const char *dev = r->ifc.name;
 	r->speaker = r->ifc;
 	if (r->opt->ghost && parse_ghost(r->opt->ghost, &r->ifc, &r->speaker))
 		return EXIT_INPUT;

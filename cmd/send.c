@@ -59,29 +59,11 @@ static void log_exchange(void *ctx, const struct frame *f, bool sent, const stru
 
 static int open_interface(struct run *r, const struct frame *tmpl)
 {
-	char name[32], err[256], addr[16];
-	const char *dev = r->opt->iface;
-	uint32_t dst;
-	if (!dev) {
-		if (!(dst = frame_destination(tmpl))) {
-			fail("no destination to route by: pass -i IF");
-			return EXIT_INPUT;
-		}
-		if (iface_route(dst, name, sizeof name, NULL) != 0) {
-			format_ipv4(dst, addr, sizeof addr);
-			fail("no route to %s: add one (ip route) or pass -i IF", addr);
-			return EXIT_SYSTEM;
-		}
-		dev = name;
-	}
-	if (iface_lookup(dev, &r->ifc, err, sizeof err)) {
-		fail("%s", err);
-		return EXIT_SYSTEM;
-	}
-	if (!r->ifc.up) {
-		fail("interface %s is down: ip link set %s up", dev, dev);
-		return EXIT_SYSTEM;
-	}
+	char err[256];
+	int rc = choose_iface(r->opt->iface, frame_destination(tmpl), &r->ifc);
+	if (rc != EXIT_OK)
+		return rc;
+	const char *dev = r->ifc.name;
 	set_iface_vars(&r->opt->vars, &r->ifc);
 	r->b = builder_open(dev, err, sizeof err);
 	if (!r->b) {
