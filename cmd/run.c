@@ -51,7 +51,7 @@ struct runner {
 	size_t recent_len[RECENT];
 	unsigned recent_next;
 	char kernel_rst_seen[256];
-	struct tuple { uint32_t src, dst; uint16_t sport, dport; } tuples[64];
+	struct tuple { uint32_t src, dst; uint16_t sport, dport; } *tuples;
 	size_t ntuples;		/* the TCP 4-tuples the scenario sent from */
 	struct neighbors nb;
 	struct tcp_ends ends;
@@ -219,8 +219,12 @@ static int guard_tcp(struct runner *r, const struct frame *f)
 	char err[256];
 	struct tuple t;
 	memset(&t, 0, sizeof t);
-	if (!tuple_of(f, &t) || known_tuple(r, &t) || r->ntuples == 64)
+	if (!tuple_of(f, &t) || known_tuple(r, &t))
 		return 0;
+	struct tuple *grown = realloc(r->tuples, (r->ntuples + 1) * sizeof *grown);
+	if (!grown)
+		abort();
+	r->tuples = grown;
 	r->tuples[r->ntuples++] = t;
 	if (r->guard.open && rstguard_add(&r->guard, t.src, t.sport, t.dst, t.dport, err,
 					  sizeof err)) {
@@ -355,7 +359,6 @@ static void hold(struct runner *r, const uint8_t *bytes, size_t caplen, size_t w
 static int pump(struct runner *r, const struct deadline *deadline, bool one)
 {
 	char err[256];
-	size_t before = r->nheld;
 	while (!interrupted) {
 		const uint8_t *bytes;
 		size_t caplen, wire;
@@ -374,7 +377,7 @@ static int pump(struct runner *r, const struct deadline *deadline, bool one)
 		}
 		if (got == 1)
 			hold(r, bytes, caplen, wire, &ts);
-		if ((one && r->nheld != before) || (got == 0 && left <= 0))
+		if ((one && got == 1) || (got == 0 && left <= 0))
 			return 0;
 	}
 	return 0;
@@ -442,8 +445,10 @@ static int step_expect(struct runner *r, const struct step *st)
 	struct expectation direct, quoted;
 	expect_init(&direct);
 	expect_init(&quoted);
-	if (!st->any && r->have_last)
+	if (!st->any && r->have_last) {
 		scope_of(&r->last_sent, &direct, &quoted);
+		expect_forget(&direct, L_TCP, TCP_ACK);
+	}
 	struct near_miss misses[NEAR_MISSES + 1];
 	memset(misses, 0, sizeof misses);
 	struct deadline deadline;
@@ -681,6 +686,7 @@ static void close_all(struct runner *r)
 		free(r->recent[i]);
 	vars_free(&r->vars);
 	sb_free(&r->warnings);
+	free(r->tuples);
 }
 
 int cmd_run(struct options *opt)

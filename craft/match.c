@@ -176,7 +176,13 @@ int expect_parse(struct expectation *e, const char *text, const char *file,
 {
 	const char *p = text;
 	for (;;) {
-		size_t n = strcspn(p, ";");
+		size_t n = 0;	/* up to a ';' outside quotes */
+		for (bool quoted = false; p[n] && (quoted || p[n] != ';'); n++) {
+			if (p[n] == '\\' && quoted && p[n + 1])
+				n++;
+			else if (p[n] == '"')
+				quoted = !quoted;
+		}
 		struct src src;
 		src_split(&src, p, n);
 		int rc = 0;
@@ -255,7 +261,7 @@ void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,
 	sb_puts(&s, "");
 	describe_summary(f, &s);
 	for (int i = 0; i < NEAR_MISSES; i++)
-		if (m[i].diffs && strcmp(m[i].summary, s.s) == 0) {
+		if (m[i].diffs && strncmp(m[i].summary, s.s, sizeof m[i].summary - 1) == 0) {
 			sb_free(&s);
 			return;
 		}
@@ -364,6 +370,25 @@ void scope_of(const struct frame *sent, struct expectation *direct,
 		want_u(icmp_error, L_ICMP, true, ICMP_SEQ, lv(next, ICMP_SEQ));
 	} else {
 		want_u(direct, L_IPV4, false, IPV4_PROTO, lv(net, IPV4_PROTO));
+	}
+}
+
+void expect_forget(struct expectation *e, enum layer_id id, int field)
+{
+	for (unsigned i = 0; i < e->n; i++) {
+		struct match_layer *ml = &e->layer[i];
+		if (ml->def->id != id)
+			continue;
+		for (unsigned k = 0; k < ml->n; k++) {
+			if (ml->f[k].field != field)
+				continue;
+			for (unsigned a = 0; a < ml->f[k].nalts; a++)
+				free(ml->f[k].alt[a].bytes);
+			free(ml->f[k].alt);
+			memmove(&ml->f[k], &ml->f[k + 1], (ml->n - k - 1) * sizeof ml->f[0]);
+			ml->n--;
+			k--;
+		}
 	}
 }
 

@@ -74,6 +74,10 @@ void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,
  * quotes it.  Both empty when nothing scopes it (a bare Ethernet frame). */
 void scope_of(const struct frame *sent, struct expectation *direct,
 	      struct expectation *icmp_error);
+/* Drops the constraint on one field (a scenario's own expect says which
+ * ack it wants; a challenge ACK answers a SYN with another). */
+void expect_forget(struct expectation *e, enum layer_id id, int field);
+
 /* A BPF filter that passes every frame either scope could accept. */
 void scope_bpf(const struct frame *sent, char *buf, size_t len);
 

@@ -71,15 +71,18 @@ static int nft(const char *script, char *out, size_t outlen)
 		out[got] = '\0';
 	close(back[0]);
 	int status = 0;
-	while (waitpid(pid, &status, WNOHANG) == 0) {
+	pid_t done;
+	while ((done = waitpid(pid, &status, WNOHANG)) == 0) {
 		if (deadline_left(&until) <= 0) {
-			kill(pid, SIGKILL);
+			kill(-pid, SIGKILL);	/* its group: nft and anything it started */
 			waitpid(pid, &status, 0);
+			if (out && outlen)
+				snprintf(out, outlen, "nft did not answer within 5 s");
 			return -1;
 		}
 		usleep(10000);
 	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return done == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 void rstguard_sweep(void)
@@ -117,7 +120,6 @@ static void trim(char *s)
 int rstguard_open(struct rstguard *g, char *err, size_t errlen)
 {
 	char script[256];
-	rstguard_sweep();
 	snprintf(g->table, sizeof g->table, "rawcraft_%d", (int)getpid());
 	snprintf(script, sizeof script,
 		 "table inet %s {\n"

@@ -19,7 +19,8 @@ struct rstguard {
 	bool open;
 };
 
-/* Deletes rawcraft tables left by dead processes; quiet if nft is absent. */
+/* Deletes rawcraft tables left by dead processes; quiet if nft is absent.
+ * Every run calls it first, --block-rst or not. */
 void rstguard_sweep(void);
 int rstguard_open(struct rstguard *g, char *err, size_t errlen);
 /* Drops outgoing RSTs from src:sport to dst:dport (host byte order). */
