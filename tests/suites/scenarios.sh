@@ -269,3 +269,25 @@ sleep 1
 kill -TERM "$tdpid" 2>/dev/null; wait "$tdpid" 2>/dev/null
 n=$( [ -s "$TMP/wfail.pcap" ] && tcpdump -n -r "$TMP/wfail.pcap" 2>/dev/null | wc -l || echo "no capture")
 expect_eq "send -w /nonexistent/dir/x.pcap: no echo request reaches the peer within 1 s" "$n" 0
+
+# 14. A SYN on an established connection earns a challenge ACK (RFC 5961)
+#     acking the connection's next byte, not the SYN's seq + 1: a scenario's
+#     own expect decides what it wants.
+server 9250 "$TMP/challenge"
+cat >"$TMP/challenge.lab" <<LAB
+send syn
+  ipv4 dst=$IP_B
+  tcp dport=9250 flags=S seq=1000
+expect synack within 2s
+  tcp flags=SA
+send
+  ipv4 dst=$IP_B
+  tcp dport=9250 flags=A seq=1001 ack=\${synack.tcp.seq + 1}
+send again
+  ipv4 dst=$IP_B
+  tcp dport=9250 flags=S seq=7777
+expect challenge within 2s
+  tcp flags=A ack=1001
+LAB
+out=$(in_a "$R" run "$TMP/challenge.lab" --ghost "$GHOST"); rc=$?
+expect_eq "a challenge ACK to a SYN on an open connection is matched" "$rc" 0

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The pre-send check of scenarios: thorough, and bounded in time.
+. "$(dirname "$0")/../lib.sh"
+
+# Five nested loops of 100 values: checked within a budget, the fault after
+# them still found, in well under a second per thousand replays.
+{
+	for v in a b c d e; do printf 'for %s in 1..100\n' "$v"; done
+	printf 'send\n  ipv4 dst=10.0.0.2\n  tcp dport=${e}\n'
+	for _ in 1 2 3 4 5; do printf 'end\n'; done
+	printf 'send\n  ipv4 dst=10.0.0.2\n  tcp dport=70000\n'
+} >"$TMP/nested.lab"
+start=$(date +%s%N)
+out=$("$RAWCRAFT" run "$TMP/nested.lab" -i lo 2>&1); rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+case "$rc:$out" in "2:$TMP/nested.lab:16:13: error: tcp dport: 70000 is out of range"*) ok "nested loops: the fault after them is found" ;;
+*) not_ok "nested loops: the fault after them is found" "exit $rc: $out" ;; esac
+if [ "$ms" -lt 10000 ]; then ok "nested loops: checked in ${ms} ms"; else not_ok "nested loops: checked in bounded time" "${ms} ms"; fi
+
+# Every value of a list is checked, not only the first.
+printf 'for p in 80 443 70000\nsend\n  ipv4 dst=10.0.0.2\n  tcp dport=${p}\nend\n' >"$TMP/list.lab"
+out=$("$RAWCRAFT" run "$TMP/list.lab" -i lo 2>&1); rc=$?
+case "$rc:$out" in "2:$TMP/list.lab:4:13: error: tcp dport: 70000 is out of range"*) ok "a bad loop value is found before sending" ;;
+*) not_ok "a bad loop value is found before sending" "exit $rc: $out" ;; esac
+
+# --expect takes ';' between layers, but not inside quotes.
+out=$("$RAWCRAFT" send icmp-echo -D DST=127.0.0.1 -i lo --expect 'icmp type=echo-reply; payload text="a;b' 2>&1); rc=$?
+case "$rc:$out" in "2:"*"unterminated string"*) ok "--expect: a ';' inside quotes does not split" ;;
+*) not_ok "--expect: a ';' inside quotes does not split" "exit $rc: $out" ;; esac
