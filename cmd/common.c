@@ -198,7 +198,6 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 {
 	struct strbuf out;
 	sb_init(&out);
-	sb_puts(&out, "");
 	p->frames++;
 	if (p->frames == 1)
 		p->first = *ts;

@@ -326,7 +326,6 @@ static void on_kernel_rst(struct runner *r, const uint8_t *bytes, size_t caplen,
 	if (!r->kernel_rst_seen[0]) {
 		struct strbuf s;
 		sb_init(&s);
-		sb_puts(&s, "");
 		describe_summary(&f, &s);
 		snprintf(r->kernel_rst_seen, sizeof r->kernel_rst_seen, "%s", s.s);
 		if (!r->opt->json)
@@ -394,7 +393,6 @@ static void explain_failure(struct runner *r, const struct step *st, const struc
 {
 	struct strbuf want;
 	sb_init(&want);
-	sb_puts(&want, "");
 	for (size_t i = 0; i < nalts; i++)
 		sb_printf(&want, "%s%s%s%s", i ? " | " : "", alts[i].label, alts[i].label[0] ? ": " : "",
 			  alts[i].expect.text[0] ? alts[i].expect.text : "any reply");
@@ -422,7 +420,6 @@ static void explain_failure(struct runner *r, const struct step *st, const struc
 		       r->sc->file, st->pos.line, st->pos.col, st->name, want.s, (double)st->usec / 1e6);
 		struct strbuf s;
 		sb_init(&s);
-		sb_puts(&s, "");
 		print_near_misses(misses, false, &s);
 		fputs(s.s, stdout);
 		sb_free(&s);

@@ -188,7 +188,6 @@ static int send_probe(struct run *r, struct frame *built, size_t idx)
 	scope_of(&shown, &p->direct, &p->icmp_error);
 	struct strbuf s;
 	sb_init(&s);
-	sb_puts(&s, "");
 	describe_summary(&shown, &s);
 	snprintf(p->summary, sizeof p->summary, "%s", s.s);
 	sb_free(&s);
@@ -252,7 +251,6 @@ static void report_end(struct run *r)
 		return;
 	struct strbuf s;
 	sb_init(&s);
-	sb_puts(&s, "");
 	print_near_misses(r->closest, false, &s);
 	fputs(s.s, stdout);
 	sb_free(&s);

@@ -259,7 +259,6 @@ static void json_field(const struct layer *l, size_t k, struct strbuf *out)
 	case FK_TCPOPTS: {
 		struct strbuf s;
 		sb_init(&s);
-		sb_puts(&s, "");
 		tcpopts_describe(v->bytes, v->len, TCPOPT_TEMPLATE, "", &s);
 		sb_json_str(out, s.s, s.len);
 		sb_free(&s);
@@ -287,7 +286,6 @@ void describe_json_with(const struct frame *f, unsigned frame_no, const double *
 {
 	struct strbuf sum;
 	sb_init(&sum);
-	sb_puts(&sum, "");
 	describe_summary(f, &sum);
 	sb_printf(out, "{\"frame\":%u", frame_no);
 	if (time)

@@ -83,7 +83,6 @@ static int parse_alts(struct match_field *mf, const struct layer_def *def,
 	for (;;) {
 		struct srcpos vpos = lex_pos(lx);
 		sb_reset(&one);
-		sb_puts(&one, "");
 		if (lex_value_until(lx, '|', &one, d))
 			goto fail;
 		if (mf->nalts == MATCH_ALTS) {
@@ -258,7 +257,6 @@ void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,
 {
 	struct strbuf s;
 	sb_init(&s);
-	sb_puts(&s, "");
 	describe_summary(f, &s);
 	for (int i = 0; i < NEAR_MISSES; i++)
 		if (m[i].diffs && strncmp(m[i].summary, s.s, sizeof m[i].summary - 1) == 0) {

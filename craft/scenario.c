@@ -406,7 +406,6 @@ int scenario_for_values(const struct step *st, const struct vars *vars,
 			break;
 		struct srcpos at = lex_pos(&lx);
 		sb_reset(&all);
-		sb_puts(&all, "");
 		if (lex_value(&lx, &all, d)) {
 			sb_free(&all);
 			goto fail;
@@ -509,7 +508,6 @@ int scenario_expand(const struct src_line *arg, const char *file, const struct v
 {
 	struct lexer lx = { .ln = arg, .i = 0, .file = file, .vars = vars };
 	sb_reset(out);
-	sb_puts(out, "");
 	for (bool first = true;; first = false) {
 		lex_skip_space(&lx);
 		if (lex_at_end(&lx))

@@ -6,22 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An empty buffer points here, so `s` is always a string; cap 0 says the
+ * buffer is not ours to write or free. */
+static char empty[1];
+
 void sb_init(struct strbuf *sb)
 {
-	sb->s = NULL;
+	sb->s = empty;
 	sb->len = sb->cap = 0;
 }
 
 void sb_free(struct strbuf *sb)
 {
-	free(sb->s);
+	if (sb->cap)
+		free(sb->s);
 	sb_init(sb);
 }
 
 void sb_reset(struct strbuf *sb)
 {
 	sb->len = 0;
-	if (sb->s)
+	if (sb->cap)
 		sb->s[0] = '\0';
 }
 
@@ -32,7 +37,7 @@ static void sb_reserve(struct strbuf *sb, size_t extra)
 	size_t cap = sb->cap ? sb->cap : 64;
 	while (cap < sb->len + extra + 1)
 		cap *= 2;
-	char *s = realloc(sb->s, cap);
+	char *s = realloc(sb->cap ? sb->s : NULL, cap);
 	if (!s)
 		abort();
 	sb->s = s;

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 struct strbuf {
-	char *s;
+	char *s;		/* always a NUL-terminated string, "" when empty */
 	size_t len, cap;
 };
 

@@ -151,7 +151,6 @@ static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 	struct srcpos vpos = lex_pos(lx);
 	struct strbuf value;
 	sb_init(&value);
-	sb_puts(&value, "");
 	if (lex_value(lx, &value, d)) {
 		sb_free(&value);
 		return -1;

@@ -64,7 +64,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conv_init(&cv);
 	struct strbuf sb;
 	sb_init(&sb);
-	sb_puts(&sb, "");
 	describe_summary(&f, &sb);
 	if (memchr(sb.s, '\n', sb.len))
 		broken("summary spans lines", &f, 0);

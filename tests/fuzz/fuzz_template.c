@@ -217,7 +217,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_checksums(&f, &g);
 		struct strbuf sb;
 		sb_init(&sb);
-		sb_puts(&sb, "");
 		describe_summary(&g, &sb);
 		sb_reset(&sb);
 		describe_tree(&g, 1, NULL, &sb);

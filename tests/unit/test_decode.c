@@ -141,7 +141,6 @@ static void describe_all(const struct frame *f, char *summary, size_t len)
 	assert_non_null(cv);
 	conv_init(cv);
 	sb_init(&sb);
-	sb_puts(&sb, "");
 	describe_summary(f, &sb);
 	if (summary)
 		snprintf(summary, len, "%s", sb.s);

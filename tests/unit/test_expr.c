@@ -64,7 +64,6 @@ static struct lexed lexv_at(const char *text, size_t at)
 			    .file = "t.pkt", .vars = &vs };
 	struct strbuf sb;
 	sb_init(&sb);
-	sb_puts(&sb, "");
 	r.rc = lex_value(&lx, &sb, &r.d);
 	r.stop = lx.i;
 	r.outlen = sb.len < sizeof r.out ? sb.len : sizeof r.out - 1;
