@@ -160,7 +160,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 
 int main(int argc, char **argv)
 {
-	struct options opt = { .count = 1, .timeout_us = 1000000, .interval_us = 1000000 };
+	struct options opt = { .timeout_us = 1000000, .interval_us = 1000000 };
 	vars_init(&opt.vars);
 	if (argc < 2) {
 		usage(stderr);

@@ -10,9 +10,11 @@
 #include "../craft/template.h"
 #include "cli.h"
 
-/* Parses, resolves and builds one template `count` times. */
+/* Parses, resolves and builds one template -c times, or once per value of
+ * its ranges.  `frames` counts across files: each frame draws its own. */
 static int show_file(struct options *opt, const char *name, const struct iface *ifc,
-		     struct rng *rng, struct builder *b, struct printer *pr)
+		     const struct rng *rng, uint64_t *frames, struct builder *b,
+		     struct printer *pr)
 {
 	char *path;
 	size_t len;
@@ -38,8 +40,12 @@ static int show_file(struct options *opt, const char *name, const struct iface *
 	}
 	if (warnings.len)
 		fputs(warnings.s, stderr);
-	struct resolve_env env = { .file = path, .iface = ifc, .rng = rng };
-	for (unsigned long i = 0; i < opt->count && rc == EXIT_OK; i++) {
+	struct rng draws;
+	struct resolve_env env = { .file = path, .iface = ifc, .rng = &draws };
+	uint64_t count = opt->count ? opt->count : frame_cycle(&tmpl);
+	for (uint64_t i = 0; i < count && rc == EXIT_OK; i++) {
+		env.index = i;
+		rng_for_frame(rng, (*frames)++, &draws);
 		if (frame_resolve(&tmpl, &env, &d) || build_frame(b, &tmpl, &d)) {
 			print_diag("error", &d);
 			rc = EXIT_INPUT;
@@ -86,8 +92,9 @@ int cmd_show(struct options *opt)
 	struct printer pr;
 	printer_open(&pr, opt);
 	int rc = EXIT_OK;
+	uint64_t frames = 0;
 	for (int i = 0; i < opt->nfiles && rc == EXIT_OK; i++)
-		rc = show_file(opt, opt->files[i], have_iface ? &ifc : NULL, &rng, b, &pr);
+		rc = show_file(opt, opt->files[i], have_iface ? &ifc : NULL, &rng, &frames, b, &pr);
 	if (printer_close(&pr) && rc == EXIT_OK)
 		rc = EXIT_SYSTEM;
 	builder_close(b);

@@ -108,6 +108,18 @@ uint32_t frame_destination(const struct frame *f)
 	return 0;
 }
 
+uint64_t frame_cycle(const struct frame *f)
+{
+	uint64_t longest = 1;
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		for (size_t k = 0; k < MAX_FIELDS; k++)
+			if ((l->ranged >> k) & 1u && l->range[k].hi - l->range[k].lo + 1 > longest)
+				longest = l->range[k].hi - l->range[k].lo + 1;
+	}
+	return longest;
+}
+
 size_t frame_own_layers(const struct frame *f)
 {
 	for (size_t i = 0; i + 1 < f->nlayers; i++)

@@ -42,7 +42,9 @@ struct layer {
 	const struct layer_def *def;
 	struct fval val[MAX_FIELDS];
 	uint32_t given;		/* field i written in the template: it wins */
-	uint32_t random;	/* field i written as `random` */
+	uint32_t random;	/* field i written as `random`: drawn per frame */
+	uint32_t ranged;	/* field i written as LO..HI: cycles per frame */
+	struct { uint64_t lo, hi; } range[MAX_FIELDS];
 	uint32_t present;	/* decoder: field i lay inside the captured bytes */
 	struct srcpos pos;	/* the layer keyword */
 	struct srcpos fpos[MAX_FIELDS];	/* each given field's key */
@@ -110,6 +112,16 @@ size_t layer_built_len(const struct layer *l);
 /* The address a template sends to: its IPv4 dst or ARP target, if given
  * (and not random); 0 if none. */
 uint32_t frame_destination(const struct frame *f);
+
+/* Frames in one pass over the template's ranges: the longest range's
+ * length (ranges cycle side by side, not nested); 1 without ranges. */
+uint64_t frame_cycle(const struct frame *f);
+
+/* Whether a field takes a new value from frame to frame. */
+static inline bool field_varies(const struct layer *l, size_t field)
+{
+	return ((l->random | l->ranged) >> field) & 1u;
+}
 
 /* How many layers are the frame's own: all of them, or up to and including
  * an ICMP error header, after which come the layers it quotes. */

@@ -66,6 +66,10 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
 			uint64_t *u = &l->val[k].u;
+			if (l->ranged & (1u << k)) {
+				*u = l->range[k].lo + env->index % (l->range[k].hi - l->range[k].lo + 1);
+				continue;
+			}
 			if (l->random & (1u << k)) {
 				*u = rng_next(env->rng) & field_max(fd);
 				continue;

@@ -16,14 +16,16 @@
 struct resolve_env {
 	const char *file;
 	const struct iface *iface;	/* NULL: none given and no default route */
-	struct rng *rng;
+	struct rng *rng;	/* this frame's draws: see rng_for_frame() */
+	uint64_t index;		/* this frame's place in the run: picks range values */
 	/* Finds the MAC for an IPv4 destination (ARP for the next hop); NULL
 	 * leaves a placeholder and sets frame.eth_dst_unresolved. */
 	int (*nexthop_mac)(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d);
 	void *ctx;
 };
 
-/* Re-running it draws new random values; given fields never change. */
+/* Re-running it draws new random values and takes each range's value for
+ * env->index; other given fields never change. */
 int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d);
 
 #endif

@@ -93,6 +93,47 @@ static void payload_path(const struct template_ctx *tc, struct strbuf *value)
 	sb_free(&p);
 }
 
+/* `LO..HI`: the field takes LO, LO+1 ... HI in turn, one value per frame. */
+static int add_range(const struct template_ctx *tc, struct layer *l, int fi,
+		     const struct strbuf *value, size_t dots, struct srcpos vpos,
+		     struct diag *d)
+{
+	const struct field *fd = &l->def->fields[fi];
+	char err[400];
+	struct fval lo, hi;
+	if (fd->kind != FK_UINT && fd->kind != FK_IPV4 && fd->kind != FK_MAC) {
+		diag_set(d, tc->file, vpos.line, vpos.col,
+			 "%s %s: a range LO..HI needs a number or an address", l->def->name,
+			 fd->name);
+		return -1;
+	}
+	struct srcpos hpos = { vpos.line, vpos.col + (unsigned)dots + 2 };
+	char low[64];
+	snprintf(low, sizeof low, "%.*s", (int)dots, value->s);
+	if (field_parse(fd, low, strlen(low), &lo, err, sizeof err)) {
+		diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: %s", l->def->name,
+			 fd->name, err);
+		return -1;
+	}
+	if (field_parse(fd, value->s + dots + 2, value->len - dots - 2, &hi, err, sizeof err)) {
+		diag_set(d, tc->file, hpos.line, hpos.col, "%s %s: %s", l->def->name,
+			 fd->name, err);
+		return -1;
+	}
+	if (hi.u < lo.u) {
+		diag_set(d, tc->file, hpos.line, hpos.col,
+			 "%s %s: the range %s ends below where it starts", l->def->name,
+			 fd->name, value->s);
+		return -1;
+	}
+	l->range[fi].lo = lo.u;
+	l->range[fi].hi = hi.u;
+	l->val[fi].u = lo.u;	/* what the route and the interface are chosen by */
+	l->ranged |= 1u << fi;
+	l->given |= 1u << fi;
+	return 0;
+}
+
 static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 		      struct layer *l, struct diag *d)
 {
@@ -166,6 +207,11 @@ static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 		l->random |= 1u << fi;
 		l->given |= 1u << fi;
 		rc = 0;
+		goto out;
+	}
+	const char *dots = fd->bits ? strstr(value.s, "..") : NULL;
+	if (dots) {
+		rc = add_range(tc, l, fi, &value, (size_t)(dots - value.s), vpos, d);
 		goto out;
 	}
 	if (fd->kind == FK_FILE)
