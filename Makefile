@@ -14,7 +14,7 @@ WARN    := -std=gnu11 -Wall -Wextra -Werror
 DEFS    := -D_DEFAULT_SOURCE $(LIBNET_DEFINES) $(PCAP_CFLAGS)
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) -MMD -MP
-LIBS    := $(LIBNET_LIBS) $(PCAP_LIBS) -lm
+LIBS    := $(LIBNET_LIBS) $(PCAP_LIBS) -lm -pthread
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC := $(wildcard craft/*.c)

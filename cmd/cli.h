@@ -32,7 +32,10 @@ struct options {
 	bool seeded;
 	uint64_t seed;
 	unsigned long count;
-	long timeout_us, interval_us;	/* -t, --interval / --rate */
+	long timeout_us, interval_us;	/* -t, --interval */
+	uint64_t rate;			/* --rate: frames per second */
+	bool flood;			/* --flood */
+	unsigned cpus;			/* --cpus: senders for a flood */
 	const char *expect;		/* --expect MATCH */
 	bool no_expect;
 	const char *ghost;		/* --ghost IP[/MAC] */

@@ -39,7 +39,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERVAL,
-	       OPT_RATE, OPT_GHOST, OPT_BLOCK_RST };
+	       OPT_RATE, OPT_GHOST, OPT_BLOCK_RST, OPT_FLOOD, OPT_CPUS };
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -56,6 +56,8 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "ghost", required_argument, NULL, OPT_GHOST },
 		{ "block-rst", no_argument, NULL, OPT_BLOCK_RST },
+		{ "flood", no_argument, NULL, OPT_FLOOD },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -136,7 +138,19 @@ static int parse_args(int argc, char **argv, struct options *opt)
 				fail("--rate takes packets per second (1..10000000), got '%s'", optarg);
 				return -1;
 			}
-			opt->interval_us = (long)(1000000 / pps);
+			opt->rate = pps;
+			break;
+		}
+		case OPT_FLOOD:
+			opt->flood = true;
+			break;
+		case OPT_CPUS: {
+			uint64_t n;
+			if (parse_uint(optarg, 1024, &n) || n == 0) {
+				fail("--cpus takes a number of senders from 1 to 1024, got '%s'", optarg);
+				return -1;
+			}
+			opt->cpus = (unsigned)n;
 			break;
 		}
 		case 'h':
@@ -160,7 +174,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 
 int main(int argc, char **argv)
 {
-	struct options opt = { .timeout_us = 1000000, .interval_us = 1000000 };
+	struct options opt = { .timeout_us = 1000000, .interval_us = -1 };
 	vars_init(&opt.vars);
 	if (argc < 2) {
 		usage(stderr);

@@ -11,17 +11,21 @@
 #include "../craft/decode.h"
 #include "../craft/describe.h"
 #include "../craft/field.h"
+#include "../craft/flow.h"
 #include "../craft/match.h"
 #include "../craft/neighbor.h"
 #include "../craft/proto.h"
 #include "../craft/resolve.h"
 #include "../craft/template.h"
-#include "cli.h"
+#include "stream.h"
 
-
+/* One frame sent.  Its time is the capture's timestamp of its own copy on
+ * the way out, as Wireshark would show it; the clock's until that copy is
+ * seen. */
 struct probe {
-	struct expectation direct, icmp_error;
-	char summary[256];
+	struct flow_ack ack;
+	uint8_t *bytes;		/* until its outgoing copy is recognised */
+	size_t len;
 	struct timeval at;
 	bool matched;
 };
@@ -34,7 +38,9 @@ struct run {
 	struct iface ifc;
 	struct expectation want;
 	struct probe *probes;
-	size_t nprobes;
+	size_t nprobes, count;
+	struct flow_table flows;	/* probe key -> index */
+	char first_summary[256];
 	unsigned matched;
 	long rtt_min, rtt_max;
 	double rtt_sum, rtt_sq;
@@ -76,12 +82,14 @@ static int open_interface(struct run *r, const struct frame *tmpl)
 	return EXIT_OK;
 }
 
+/* Both directions on one handle: our own frames on the way out (for their
+ * timestamps and the -w file) and the replies coming in. */
 static int open_capture(struct run *r, const struct frame *first)
 {
-	char bpf[512], err[512];
+	char bpf[600], err[512];
 	enum capture_error why;
-	scope_bpf(first, bpf, sizeof bpf);
-	r->cap = capture_open(r->ifc.name, bpf, 0, &why, err, sizeof err);
+	exchange_bpf(first, bpf, sizeof bpf);
+	r->cap = capture_open(r->ifc.name, bpf, CAPTURE_BOTH, &why, err, sizeof err);
 	if (r->cap)
 		return EXIT_OK;
 	if (why == CAP_PERMISSION)
@@ -109,7 +117,7 @@ static void report_match(struct run *r, size_t idx, const struct frame *f,
 	r->rtt_sum += (double)rtt;
 	r->rtt_sq += (double)rtt * (double)rtt;
 	char suffix[64], json[96];
-	if (r->opt->count > 1)
+	if (r->count > 1)
 		snprintf(suffix, sizeof suffix, "  probe=%zu rtt=%ldus", idx + 1, rtt);
 	else
 		snprintf(suffix, sizeof suffix, "  rtt=%ldus", rtt);
@@ -119,39 +127,77 @@ static void report_match(struct run *r, size_t idx, const struct frame *f,
 	printer_frame(&r->pr, f, ts, &note);
 }
 
-/* One captured frame: a reply to some probe, a near miss, or noise. */
+/* Our own probe, captured on its way out: its timestamp is the send time. */
+static bool own_copy(struct run *r, const struct frame *f, const uint8_t *bytes, size_t len,
+		     const struct timeval *ts)
+{
+	struct flow_key k;
+	struct flow_ack ack;
+	uint32_t i;
+	if (!flow_of_probe(f, &k, &ack) || !flow_table_get(&r->flows, &k, &i))
+		return false;
+	/* Keys repeat when ranges cycle: the oldest copy not yet seen. */
+	for (; i < r->nprobes; i++) {
+		struct probe *p = &r->probes[i];
+		if (p->bytes && p->len == len && memcmp(p->bytes, bytes, len) == 0) {
+			p->at = *ts;
+			free(p->bytes);
+			p->bytes = NULL;
+			printer_record(&r->pr, f, ts);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The probe a reply answers: found by its flow key, newest first. */
+static bool answered_probe(struct run *r, const struct frame *f, size_t *idx)
+{
+	struct flow_reply fr;
+	flow_of_reply(f, &fr);
+	for (size_t n = 0; n < fr.n; n++) {
+		uint32_t first;
+		if (!flow_table_get(&r->flows, &fr.key[n], &first))
+			continue;
+		for (size_t i = r->nprobes; i-- > first;) {
+			if (!r->probes[i].matched && flow_ack_ok(&r->probes[i].ack, &fr)) {
+				*idx = i;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* One captured frame: our own copy, a reply to some probe, a near miss, or
+ * noise. */
 static void on_frame(struct run *r, const uint8_t *bytes, size_t caplen, size_t wire,
 		     const struct timeval *ts)
 {
 	struct frame f;
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
-	bool scoped = false, answered = false;
+	size_t i;
 	char why[256];
-	for (size_t i = r->nprobes; i-- > 0 && !answered;) {
-		struct probe *p = &r->probes[i];
-		if (expect_diffs(&p->direct, &f, NULL, 0) != 0 &&
-		    (expect_empty(&p->icmp_error) || expect_diffs(&p->icmp_error, &f, NULL, 0) != 0))
-			continue;
-		scoped = true;
-		unsigned d = expect_diffs(&r->want, &f, why, sizeof why);
-		if (d == 0 && !p->matched) {
-			report_match(r, i, &f, ts);
-			answered = true;
-		} else if (d > 0) {
-			near_miss_note(r->closest, d, &f, why);
-		}
+	if (own_copy(r, &f, bytes, caplen, ts)) {
+		frame_free(&f);
+		return;
 	}
-	if (!scoped && r->nprobes) {
-		/* Not an answer to anything sent: rank it by how far off it is. */
-		const struct probe *last = &r->probes[r->nprobes - 1];
-		unsigned d = expect_diffs(&last->direct, &f, why, sizeof why);
-		char more[256], scoped_why[300];
-		d += expect_diffs(&r->want, &f, more, sizeof more);
-		snprintf(scoped_why, sizeof scoped_why, "%s (not a reply to what was sent)", why);
+	if (answered_probe(r, &f, &i)) {
+		unsigned d = expect_diffs(&r->want, &f, why, sizeof why);
+		if (d == 0) {
+			report_match(r, i, &f, ts);
+			frame_free(&f);
+			return;
+		}
+		near_miss_note(r->closest, d, &f, why);
+	} else if (r->nprobes) {
+		unsigned d = expect_diffs(&r->want, &f, why, sizeof why);
+		char scoped_why[300];
+		snprintf(scoped_why, sizeof scoped_why, "%s%snot a reply to what was sent",
+			 d ? why : "", d ? "; " : "");
 		near_miss_note(r->closest, d + 1, &f, scoped_why);
 	}
-	if (!answered)
-		printer_record(&r->pr, &f, ts);
+	printer_record(&r->pr, &f, ts);
 	frame_free(&f);
 }
 
@@ -185,12 +231,21 @@ static int send_probe(struct run *r, struct frame *built, size_t idx)
 	struct frame shown;
 	decode_frame(built->bytes, built->len, built->len, LINK_ETHERNET, &shown);
 	struct probe *p = &r->probes[idx];
-	scope_of(&shown, &p->direct, &p->icmp_error);
-	struct strbuf s;
-	sb_init(&s);
-	describe_summary(&shown, &s);
-	snprintf(p->summary, sizeof p->summary, "%s", s.s);
-	sb_free(&s);
+	struct flow_key k;
+	if (flow_of_probe(&shown, &k, &p->ack))
+		flow_table_put(&r->flows, &k, (uint32_t)idx);
+	p->len = built->len;
+	p->bytes = malloc(built->len);
+	if (!p->bytes)
+		abort();
+	memcpy(p->bytes, built->bytes, built->len);
+	if (idx == 0) {
+		struct strbuf s;
+		sb_init(&s);
+		describe_summary(&shown, &s);
+		snprintf(r->first_summary, sizeof r->first_summary, "%s", s.s);
+		sb_free(&s);
+	}
 	/* Before the write: on a veth the reply can arrive while it returns. */
 	gettimeofday(&p->at, NULL);
 	int rc = builder_inject(r->b, built->bytes, built->len, err, sizeof err);
@@ -201,21 +256,32 @@ static int send_probe(struct run *r, struct frame *built, size_t idx)
 	}
 	r->nprobes = idx + 1;
 	snprintf(json, sizeof json, "\"direction\":\"sent\",\"probe\":%zu", idx + 1);
-	struct frame_note note = { .prefix = "> ", .json = json, .brief = true };
-	if (r->opt->count == 1 || expect_empty(&r->want) || r->opt->json)
+	struct frame_note note = { .prefix = "> ", .json = json, .brief = true, .recorded = true };
+	if (r->count == 1 || expect_empty(&r->want) || r->opt->json)
 		printer_frame(&r->pr, &shown, &p->at, &note);
-	else
-		printer_record(&r->pr, &shown, &p->at);
 	frame_free(&shown);
 	return 0;
+}
+
+/* Probes whose outgoing copy the capture never showed go into -w last. */
+static void record_unseen(struct run *r)
+{
+	for (size_t i = 0; i < r->nprobes; i++) {
+		struct probe *p = &r->probes[i];
+		if (!p->bytes)
+			continue;
+		struct frame f;
+		decode_frame(p->bytes, p->len, p->len, LINK_ETHERNET, &f);
+		printer_record(&r->pr, &f, &p->at);
+		frame_free(&f);
+	}
 }
 
 static void report_end(struct run *r)
 {
 	size_t lost = r->nprobes - r->matched;
 	bool json = r->opt->json;
-	if (lost && r->opt->count == 1) {
-		const struct probe *p = &r->probes[0];
+	if (lost && r->count == 1) {
 		if (json) {
 			struct strbuf s;
 			sb_init(&s);
@@ -230,9 +296,9 @@ static void report_end(struct run *r)
 		}
 		printf("no reply matched '%s' within %gs\n", r->want.text,
 		       (double)r->opt->timeout_us / 1e6);
-		printf("  waited for: a reply to %s\n", p->summary);
+		printf("  waited for: a reply to %s\n", r->first_summary);
 	}
-	if (r->opt->count > 1) {
+	if (r->count > 1) {
 		double n = r->matched ? (double)r->matched : 1;
 		double avg = r->rtt_sum / n;
 		double mdev = sqrt(fmax(0, r->rtt_sq / n - avg * avg));
@@ -258,11 +324,10 @@ static void report_end(struct run *r)
 
 static void run_free(struct run *r)
 {
-	for (size_t i = 0; i < r->opt->count && r->probes; i++) {
-		expect_free(&r->probes[i].direct);
-		expect_free(&r->probes[i].icmp_error);
-	}
+	for (size_t i = 0; i < r->count && r->probes; i++)
+		free(r->probes[i].bytes);
 	free(r->probes);
+	flow_table_free(&r->flows);
 	expect_free(&r->want);
 	capture_close(r->cap);
 	builder_close(r->b);
@@ -271,21 +336,22 @@ static void run_free(struct run *r)
 
 static int send_all(struct run *r, struct frame *tmpl, const char *path)
 {
-	struct rng rng;
+	struct rng run, draws;
 	if (r->opt->seeded)
-		rng_seed(&rng, r->opt->seed);
+		rng_seed(&run, r->opt->seed);
 	else
-		rng_seed_random(&rng);
-	struct resolve_env env = { .file = path, .iface = &r->ifc, .rng = &rng,
+		rng_seed_random(&run);
+	struct resolve_env env = { .file = path, .iface = &r->ifc, .rng = &draws,
 				   .nexthop_mac = neighbor_callback, .ctx = &r->nb };
-	r->nb = (struct neighbors){ .b = r->b, .ifc = &r->ifc, .timeout_us = r->opt->timeout_us,
-				    .log = log_exchange, .ctx = r };
 	struct diag d;
 	bool waiting = !expect_empty(&r->want);
+	long interval = r->opt->interval_us < 0 ? 1000000 : r->opt->interval_us;
 	struct deadline next_send;
 	deadline_in(&next_send, 0);
-	for (size_t i = 0; i < r->opt->count; i++) {
+	for (size_t i = 0; i < r->count; i++) {
 		/* Every probe draws its random fields anew (ports, seq, ids). */
+		env.index = i;
+		rng_for_frame(&run, i, &draws);
 		if (frame_resolve(tmpl, &env, &d) || build_frame(r->b, tmpl, &d)) {
 			print_diag("error", &d);
 			return r->nb.failed > 0 ? EXIT_NOMATCH : r->nb.failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
@@ -296,14 +362,14 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 			return EXIT_SYSTEM;
 		if (send_probe(r, tmpl, i) < 0)
 			return EXIT_SYSTEM;
-		deadline_in(&next_send, r->opt->interval_us);
+		deadline_in(&next_send, interval);
 	}
-	if (waiting) {
-		struct deadline done;
-		deadline_in(&done, r->opt->timeout_us);
-		if (pump(r, &done, true) < 0)
-			return EXIT_SYSTEM;
-	}
+	struct deadline done;
+	deadline_in(&done, waiting ? r->opt->timeout_us : 0);
+	/* Without an expectation: only our own copies, to time and record them. */
+	if (pump(r, &done, waiting) < 0)
+		return EXIT_SYSTEM;
+	record_unseen(r);
 	if (waiting)
 		report_end(r);
 	unsigned dropped = capture_dropped(r->cap);
@@ -313,12 +379,28 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 	return !waiting || r->matched == r->nprobes ? EXIT_OK : EXIT_NOMATCH;
 }
 
+/* Probes one by one (--interval) or a stream (--rate, --flood): not both. */
+static bool pacing_ok(const struct options *opt)
+{
+	if (opt->flood && opt->rate)
+		fail("--flood sends as fast as it can and --rate at a set pace: give one of them");
+	else if ((opt->flood || opt->rate) && opt->interval_us >= 0)
+		fail("--interval paces probes one by one; --rate and --flood send a stream: give one");
+	else if (opt->cpus && !opt->flood && !opt->rate)
+		fail("--cpus sets the senders of --flood or --rate");
+	else
+		return true;
+	return false;
+}
+
 int cmd_send(struct options *opt)
 {
 	if (opt->nfiles != 1) {
 		fail("send takes one template: rawcraft send FILE.pkt (or a shipped name: tcp-syn)");
 		return EXIT_INPUT;
 	}
+	if (!pacing_ok(opt))
+		return EXIT_INPUT;
 	struct run r;
 	memset(&r, 0, sizeof r);
 	r.opt = opt;
@@ -369,15 +451,25 @@ int cmd_send(struct options *opt)
 		r.want = from_template;
 		expect_init(&from_template);
 	}
-	r.probes = calloc(opt->count, sizeof *r.probes);
-	if (!r.probes)
-		abort();
+	r.nb = (struct neighbors){ .b = r.b, .ifc = &r.ifc, .timeout_us = opt->timeout_us,
+				   .log = log_exchange, .ctx = &r };
 	printer_open(&r.pr, opt);
 	if (printer_prepare(&r.pr)) {
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
-	rc = send_all(&r, &tmpl, path);
+	if (opt->flood || opt->rate) {
+		struct stream_in in = { .opt = opt, .pr = &r.pr, .b = r.b, .ifc = &r.ifc,
+					.want = &r.want, .tmpl = &tmpl, .path = path, .nb = &r.nb };
+		rc = send_stream(&in);
+	} else {
+		r.count = opt->count ? opt->count : frame_cycle(&tmpl);
+		r.probes = calloc(r.count, sizeof *r.probes);
+		if (!r.probes)
+			abort();
+		flow_table_init(&r.flows);
+		rc = send_all(&r, &tmpl, path);
+	}
 	if (printer_close(&r.pr) && rc == EXIT_OK)
 		rc = EXIT_SYSTEM;
 out:

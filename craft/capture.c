@@ -178,7 +178,9 @@ struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 	pcap_set_snaplen(p, 65535);
 	pcap_set_promisc(p, (flags & CAPTURE_PROMISC) != 0);
 	pcap_set_immediate_mode(p, 1);
-	pcap_set_buffer_size(p, 8 << 20);
+	/* The ring is set up and torn down on every run: a small one for
+	 * probes keeps start-up short, a large one holds a sweep's replies. */
+	pcap_set_buffer_size(p, (flags & CAPTURE_BIG) ? 64 << 20 : 1 << 20);
 	int rc = pcap_activate(p);
 	if (rc < 0) {
 		*why = activate_error(rc);
@@ -187,7 +189,9 @@ struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 		return NULL;
 	}
 	struct bpf_program prog;
-	if (pcap_setdirection(p, (flags & CAPTURE_OUTGOING) ? PCAP_D_OUT : PCAP_D_IN) != 0 ||
+	pcap_direction_t dir = (flags & CAPTURE_BOTH) ? PCAP_D_INOUT :
+			       (flags & CAPTURE_OUTGOING) ? PCAP_D_OUT : PCAP_D_IN;
+	if (pcap_setdirection(p, dir) != 0 ||
 	    pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		*why = CAP_FILTER;
 		snprintf(err, errlen, "filter '%s': %s", bpf, pcap_geterr(p));

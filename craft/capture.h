@@ -50,6 +50,8 @@ enum capture_error {
 
 #define CAPTURE_OUTGOING 1	/* what this host sends, not what it receives */
 #define CAPTURE_PROMISC 2	/* also frames for other MACs (a ghost's) */
+#define CAPTURE_BOTH 4		/* both ways: the filter tells them apart */
+#define CAPTURE_BIG 8		/* a large ring, for floods and sweeps */
 
 struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 			     enum capture_error *why, char *err, size_t errlen);

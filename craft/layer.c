@@ -108,6 +108,23 @@ uint32_t frame_destination(const struct frame *f)
 	return 0;
 }
 
+bool ipv4_group_address(uint64_t ip)
+{
+	return ip == 0xffffffffu || (ip >> 28) == 0xe || (ip & 0xff) == 0xff;
+}
+
+const struct layer *frame_network_layer(const struct frame *f, const struct layer **next)
+{
+	for (size_t i = 0; i < f->nlayers; i++) {
+		enum layer_id id = f->layer[i].def->id;
+		if (id == L_ARP || id == L_IPV4) {
+			*next = i + 1 < f->nlayers ? &f->layer[i + 1] : NULL;
+			return &f->layer[i];
+		}
+	}
+	return NULL;
+}
+
 uint64_t frame_cycle(const struct frame *f)
 {
 	uint64_t longest = 1;

@@ -113,6 +113,11 @@ size_t layer_built_len(const struct layer *l);
  * (and not random); 0 if none. */
 uint32_t frame_destination(const struct frame *f);
 
+/* Broadcast, multicast or a /24's broadcast: anyone may answer. */
+bool ipv4_group_address(uint64_t ip);
+/* A frame's first ARP or IPv4 layer, and the layer after it (or NULL). */
+const struct layer *frame_network_layer(const struct frame *f, const struct layer **next);
+
 /* Frames in one pass over the template's ranges: the longest range's
  * length (ranges cycle side by side, not nested); 1 without ranges. */
 uint64_t frame_cycle(const struct frame *f);

@@ -305,30 +305,12 @@ static void also_u(struct expectation *e, enum layer_id id, int field, uint64_t 
 	mf->alt[mf->nalts++] = (struct fval){ .u = value };
 }
 
-static bool group_address(uint64_t ip)
-{
-	return ip == 0xffffffffu || (ip >> 28) == 0xe || (ip & 0xff) == 0xff;
-}
-
-/* The sent frame's first ARP or IPv4 layer and what follows it. */
-static const struct layer *network_layer(const struct frame *f, const struct layer **next)
-{
-	for (size_t i = 0; i < f->nlayers; i++) {
-		enum layer_id id = f->layer[i].def->id;
-		if (id == L_ARP || id == L_IPV4) {
-			*next = i + 1 < f->nlayers ? &f->layer[i + 1] : NULL;
-			return &f->layer[i];
-		}
-	}
-	return NULL;
-}
-
 void scope_of(const struct frame *sent, struct expectation *direct,
 	      struct expectation *icmp_error)
 {
 	expect_init(direct);
 	expect_init(icmp_error);
-	const struct layer *next = NULL, *net = network_layer(sent, &next);
+	const struct layer *next = NULL, *net = frame_network_layer(sent, &next);
 	if (!net)
 		return;
 	if (net->def->id == L_ARP) {
@@ -337,7 +319,7 @@ void scope_of(const struct frame *sent, struct expectation *direct,
 		return;
 	}
 	uint64_t src = lv(net, IPV4_SRC), dst = lv(net, IPV4_DST);
-	if (!group_address(dst))
+	if (!ipv4_group_address(dst))
 		want_u(direct, L_IPV4, false, IPV4_SRC, dst);
 	want_u(direct, L_IPV4, false, IPV4_DST, src);
 	want_u(icmp_error, L_IPV4, true, IPV4_SRC, src);
@@ -398,7 +380,7 @@ void scope_bpf(const struct frame *sent, char *buf, size_t len)
 		tags += sent->layer[i].def->id == L_VLAN;
 	for (size_t i = 0; i < tags && i < 4; i++)
 		strcat(vlan, "vlan and ");
-	const struct layer *next = NULL, *net = network_layer(sent, &next);
+	const struct layer *next = NULL, *net = frame_network_layer(sent, &next);
 	if (!net) {
 		snprintf(buf, len, "%s", tags ? "vlan" : "");
 		return;
@@ -409,13 +391,27 @@ void scope_bpf(const struct frame *sent, char *buf, size_t len)
 	}
 	format_ipv4(lv(net, IPV4_SRC), a, sizeof a);
 	format_ipv4(lv(net, IPV4_DST), b, sizeof b);
-	char from[40] = "";
-	if (!group_address(lv(net, IPV4_DST)))
-		snprintf(from, sizeof from, "src host %s and ", b);
-	/* Ports and ids stay out: they change from probe to probe, and the
-	 * scope checks them exactly anyway. */
+	/* Addresses that vary from frame to frame (sweeps) stay out, like ports
+	 * and ids: the scope checks each reply exactly anyway. */
+	char from[40] = "", to[40] = "";
+	if (!ipv4_group_address(lv(net, IPV4_DST)) && !field_varies(net, IPV4_DST))
+		snprintf(from, sizeof from, " and src host %s", b);
+	if (!field_varies(net, IPV4_SRC))
+		snprintf(to, sizeof to, " and dst host %s", a);
 	enum layer_id t = next ? next->def->id : L_PAYLOAD;
 	const char *proto = t == L_TCP ? "tcp" : t == L_UDP ? "udp" : t == L_ICMP ? "icmp" : "ip";
-	snprintf(buf, len, "%s((%s and %sdst host %s) or (icmp and dst host %s))", vlan, proto,
-		 from, a, a);
+	snprintf(buf, len, "%s((%s%s%s) or (icmp%s))", vlan, proto, from, to, to);
+}
+
+void exchange_bpf(const struct frame *sent, char *buf, size_t len)
+{
+	char scope[512], mac[24];
+	scope_bpf(sent, scope, sizeof scope);
+	const struct layer *eth = sent->nlayers ? &sent->layer[0] : NULL;
+	if (!*scope || !eth || eth->def->id != L_ETH || field_varies(eth, ETH_SRC)) {
+		snprintf(buf, len, "%s", "");	/* everything */
+		return;
+	}
+	format_mac(lv(eth, ETH_SRC), mac, sizeof mac);
+	snprintf(buf, len, "(ether src %s) or (%s)", mac, scope);
 }

@@ -1,0 +1,707 @@
+/*
+ * stream.c - `send --flood` and `send --rate`: frame 0 is built once by
+ * libnet, each sender thread patches its own copies per frame (vary.c) and
+ * hands them to the kernel in batches (linktx.c), while this thread reads
+ * the replies, finds each one's probe by a flow hash, and sorts the targets
+ * into what they answered.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../craft/clock.h"
+#include "../craft/decode.h"
+#include "../craft/flow.h"
+#include "../craft/linktx.h"
+#include "../craft/proto.h"
+#include "../craft/resolve.h"
+#include "../craft/vary.h"
+#include "stream.h"
+
+#define TRACK_MAX (1u << 18)	/* probes whose replies are told apart */
+#define MAX_CLASSES 32
+#define PROGRESS_US 250000
+#define NO_CLASS UINT8_MAX
+
+struct target {
+	struct flow_ack ack;
+	uint8_t cls;		/* what it answered, or NO_CLASS */
+	bool first;		/* the first probe with its key: a target */
+};
+
+struct reply_class {
+	char name[64];		/* in match syntax: "tcp flags=SA" */
+	bool wanted;		/* matches the expectation */
+	uint64_t n;
+};
+
+struct stream;
+
+struct sender {
+	struct stream *s;
+	unsigned id;
+	struct linktx *tx;
+	uint8_t *buf[LINKTX_BATCH];
+	size_t len[LINKTX_BATCH], cap[LINKTX_BATCH];
+	uint64_t next;		/* this sender's next frame, counted from 0 */
+	char err[256];
+	pthread_t thread;
+	bool failed;
+};
+
+struct stream {
+	struct stream_in *in;
+	struct vary plan;
+	bool patch;		/* else every frame is resolved and built */
+	struct rng run;
+	uint64_t count;		/* UINT64_MAX: until a signal */
+	uint64_t rate;		/* 0: as fast as it goes */
+	unsigned nsenders;
+	struct sender *senders;
+	struct timespec t0;
+	_Atomic uint64_t sent;
+	_Atomic unsigned finished;
+	struct capture *cap;
+	struct flow_table flows;
+	struct target *targets;
+	uint64_t tracked;
+	struct reply_class cls[MAX_CLASSES];
+	unsigned ncls;
+	uint64_t answered, wanted, other, duplicates;
+	struct timespec last_progress;
+	bool progress;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static bool stopping(void)
+{
+	return stop_signal != 0;
+}
+
+static uint64_t ns_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - t0->tv_sec) * 1000000000u +
+	       (uint64_t)now.tv_nsec - (uint64_t)t0->tv_nsec;
+}
+
+/* When frame `i` is due under --rate, in ns after t0. */
+static uint64_t due_ns(const struct stream *s, uint64_t i)
+{
+	return (uint64_t)((unsigned __int128)i * 1000000000u / s->rate);
+}
+
+static void sleep_until(const struct timespec *t0, uint64_t ns)
+{
+	struct timespec at = { t0->tv_sec + (time_t)(ns / 1000000000u),
+			       t0->tv_nsec + (long)(ns % 1000000000u) };
+	if (at.tv_nsec >= 1000000000) {
+		at.tv_sec++;
+		at.tv_nsec -= 1000000000;
+	}
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
+}
+
+static int grow(struct sender *w, unsigned slot, size_t len)
+{
+	if (w->cap[slot] >= len)
+		return 0;
+	uint8_t *p = realloc(w->buf[slot], len);
+	if (!p)
+		abort();
+	w->buf[slot] = p;
+	w->cap[slot] = len;
+	return 0;
+}
+
+/* --- matching --------------------------------------------------------- */
+
+static void note_probe(struct stream *s, const struct frame *probe, uint64_t i)
+{
+	struct flow_key k;
+	struct flow_ack ack;
+	if (i >= s->tracked || !flow_of_probe(probe, &k, &ack))
+		return;
+	uint32_t first = flow_table_put(&s->flows, &k, (uint32_t)i);
+	s->targets[i] = (struct target){ .ack = ack, .cls = NO_CLASS, .first = first == i };
+}
+
+static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
+{
+	char name[64];
+	const struct layer *next = NULL, *net = frame_network_layer(f, &next);
+	size_t own = frame_own_layers(f);
+	const struct layer *l = own < f->nlayers ? &f->layer[own - 1] :
+				next && next->def->id != L_PAYLOAD ? next : net;
+	if (!l) {
+		snprintf(name, sizeof name, "%s", f->nlayers ? f->layer[0].def->name : "?");
+	} else {
+		/* The field that tells replies apart, written as a match line. */
+		int k = l->def->id == L_TCP ? TCP_FLAGS : l->def->id == L_ICMP ? ICMP_TYPE :
+			l->def->id == L_ARP ? ARP_OP : -1;
+		char v[64] = "";
+		if (k >= 0)
+			field_format(&l->def->fields[k], &l->val[k], v, sizeof v);
+		if (k >= 0 && l->def->id == L_ICMP && lv(l, ICMP_CODE))
+			snprintf(name, sizeof name, "icmp type=%s code=%u", v, (unsigned)lv(l, ICMP_CODE));
+		else if (k >= 0)
+			snprintf(name, sizeof name, "%s %s=%s", l->def->name,
+				 l->def->fields[k].name, v);
+		else
+			snprintf(name, sizeof name, "%s", l->def->name);
+	}
+	for (unsigned c = 0; c < s->ncls; c++)
+		if (strcmp(s->cls[c].name, name) == 0)
+			return (uint8_t)c;
+	if (s->ncls == MAX_CLASSES)
+		return MAX_CLASSES - 1;	/* the last one collects the rest */
+	struct reply_class *c = &s->cls[s->ncls];
+	snprintf(c->name, sizeof c->name, "%s", name);
+	c->wanted = wanted;
+	return (uint8_t)s->ncls++;
+}
+
+static void on_frame(struct stream *s, const uint8_t *bytes, size_t caplen, size_t wire,
+		     const struct timeval *ts)
+{
+	struct stream_in *in = s->in;
+	struct frame f;
+	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
+	printer_record(in->pr, &f, ts);
+	struct flow_reply r;
+	flow_of_reply(&f, &r);
+	for (size_t n = 0; n < r.n; n++) {
+		uint32_t i;
+		if (!flow_table_get(&s->flows, &r.key[n], &i) || !flow_ack_ok(&s->targets[i].ack, &r))
+			continue;
+		struct target *t = &s->targets[i];
+		if (t->cls != NO_CLASS) {
+			s->duplicates++;
+			break;
+		}
+		bool wanted = expect_empty(in->want) || expect_diffs(in->want, &f, NULL, 0) == 0;
+		t->cls = class_of(s, &f, wanted);
+		s->cls[t->cls].n++;
+		s->answered++;
+		if (wanted)
+			s->wanted++;
+		if (in->opt->verbose || in->opt->json) {
+			char json[64];
+			snprintf(json, sizeof json, "\"direction\":\"received\",\"probe\":%u", i + 1);
+			struct frame_note note = { .prefix = "< ", .json = json, .brief = true,
+						   .recorded = true };
+			printer_frame(in->pr, &f, ts, &note);
+		}
+		break;
+	}
+	frame_free(&f);
+}
+
+static void progress(struct stream *s, bool last)
+{
+	if (!s->progress)
+		return;
+	if (!last && ns_since(&s->last_progress) < PROGRESS_US * 1000u)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &s->last_progress);
+	double secs = (double)ns_since(&s->t0) / 1e9;
+	uint64_t sent = atomic_load(&s->sent);
+	fprintf(stderr, "\r\033[Ksent %llu  %.0f pps  %.1fs  replies %llu",
+		(unsigned long long)sent, secs > 0 ? (double)sent / secs : 0.0, secs,
+		(unsigned long long)s->answered);
+	if (last)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+/* Reads replies for up to `us` (0: what is there); -1 on a capture fault. */
+static int pump(struct stream *s, long us)
+{
+	if (!s->cap)
+		return 0;
+	struct deadline until;
+	deadline_in(&until, us);
+	for (;;) {
+		const uint8_t *bytes;
+		size_t caplen, wire;
+		struct timeval ts;
+		char err[256];
+		long left = deadline_left(&until);
+		int got = capture_next(s->cap, left > 0 ? left : 0, &bytes, &caplen, &wire, &ts,
+				       err, sizeof err);
+		if (got < 0) {
+			fail("capture on %s: %s", s->in->ifc->name, err);
+			return -1;
+		}
+		if (got == 0)
+			return 0;
+		on_frame(s, bytes, caplen, wire, &ts);
+		if (deadline_left(&until) <= 0)
+			return 0;
+	}
+}
+
+/* --- sending ---------------------------------------------------------- */
+
+/* Frame `i` into slot `slot`: patched, or resolved and built whole. */
+static int produce(struct sender *w, uint64_t i, unsigned slot)
+{
+	struct stream *s = w->s;
+	if (s->patch) {
+		vary_apply(&s->plan, w->buf[slot], i, &s->run);
+		return 0;
+	}
+	struct stream_in *in = s->in;
+	struct rng draws;
+	rng_for_frame(&s->run, i, &draws);
+	struct resolve_env env = { .file = in->path, .iface = in->ifc, .rng = &draws, .index = i,
+				   .nexthop_mac = neighbor_callback, .ctx = in->nb };
+	struct diag d;
+	if (frame_resolve(in->tmpl, &env, &d) || build_frame(in->b, in->tmpl, &d)) {
+		snprintf(w->err, sizeof w->err, "frame %llu: %.200s", (unsigned long long)i + 1, d.msg);
+		return -1;
+	}
+	grow(w, slot, in->tmpl->len);
+	memcpy(w->buf[slot], in->tmpl->bytes, in->tmpl->len);
+	w->len[slot] = in->tmpl->len;
+	struct frame shown;
+	decode_frame(in->tmpl->bytes, in->tmpl->len, in->tmpl->len, LINK_ETHERNET, &shown);
+	note_probe(s, &shown, i);
+	frame_free(&shown);
+	return 0;
+}
+
+/* One batch of the frames due now; 0 sent means none is due yet (or all
+ * are sent), -1 a failure. */
+static int send_batch(struct sender *w)
+{
+	struct stream *s = w->s;
+	unsigned n = 0;
+	uint64_t elapsed = s->rate ? ns_since(&s->t0) : 0;
+	while (n < LINKTX_BATCH && !stopping()) {
+		uint64_t i = w->next * s->nsenders + w->id;
+		if (i >= s->count || (s->rate && due_ns(s, i) > elapsed))
+			break;
+		if (produce(w, i, n))
+			return -1;
+		w->next++;
+		n++;
+	}
+	if (n && linktx_send(w->tx, w->buf, w->len, n, w->err, sizeof w->err) < 0)
+		return -1;
+	atomic_fetch_add(&s->sent, n);
+	return (int)n;
+}
+
+static bool sender_done(const struct sender *w)
+{
+	return stopping() || w->next * w->s->nsenders + w->id >= w->s->count;
+}
+
+static void wait_for_next(struct sender *w)
+{
+	struct stream *s = w->s;
+	if (s->rate && !sender_done(w))
+		sleep_until(&s->t0, due_ns(s, w->next * s->nsenders + w->id));
+}
+
+static void *sender_main(void *arg)
+{
+	struct sender *w = arg;
+	while (!sender_done(w)) {
+		int n = send_batch(w);
+		if (n < 0) {
+			w->failed = true;
+			break;
+		}
+		if (n == 0)
+			wait_for_next(w);
+	}
+	atomic_fetch_add(&w->s->finished, 1);
+	return NULL;
+}
+
+/* Without a patch plan the frames need libnet and the neighbour cache,
+ * which are this thread's: it sends, and reads replies between batches. */
+static int send_here(struct stream *s, struct sender *w)
+{
+	while (!sender_done(w)) {
+		int n = send_batch(w);
+		if (n < 0) {
+			w->failed = true;
+			break;
+		}
+		if (pump(s, 0))
+			return -1;
+		progress(s, false);
+		if (n == 0 && s->rate && !sender_done(w)) {
+			uint64_t at = due_ns(s, w->next * s->nsenders + w->id);
+			uint64_t now = ns_since(&s->t0);
+			if (at > now && pump(s, (long)((at - now) / 1000u)))
+				return -1;
+		}
+	}
+	atomic_fetch_add(&s->finished, 1);
+	return 0;
+}
+
+/* --- set-up and the end ------------------------------------------------ */
+
+static int open_senders(struct stream *s)
+{
+	struct stream_in *in = s->in;
+	s->senders = calloc(s->nsenders, sizeof *s->senders);
+	if (!s->senders)
+		abort();
+	for (unsigned t = 0; t < s->nsenders; t++) {
+		struct sender *w = &s->senders[t];
+		enum linktx_error why;
+		*w = (struct sender){ .s = s, .id = t };
+		/* With -w the frames must pass the taps to be captured. */
+		w->tx = linktx_open(in->ifc->name, !in->opt->write, &why, w->err, sizeof w->err);
+		if (!w->tx) {
+			if (why == LINKTX_PERMISSION)
+				fail("%s (%s)", PERMISSION_HINT, w->err);
+			else
+				fail("cannot send on %s: %s", in->ifc->name, w->err);
+			return EXIT_SYSTEM;
+		}
+		for (unsigned k = 0; s->patch && k < LINKTX_BATCH; k++) {
+			grow(w, k, in->tmpl->len);
+			memcpy(w->buf[k], in->tmpl->bytes, in->tmpl->len);
+			w->len[k] = in->tmpl->len;
+		}
+	}
+	return EXIT_OK;
+}
+
+static void close_senders(struct stream *s)
+{
+	for (unsigned t = 0; s->senders && t < s->nsenders; t++) {
+		linktx_close(s->senders[t].tx);
+		for (unsigned k = 0; k < LINKTX_BATCH; k++)
+			free(s->senders[t].buf[k]);
+	}
+	free(s->senders);
+}
+
+static int open_capture(struct stream *s)
+{
+	struct stream_in *in = s->in;
+	bool record = in->opt->write != NULL;
+	if (expect_empty(in->want) && !record)
+		return EXIT_OK;
+	char bpf[600], err[512];
+	enum capture_error why;
+	if (record)
+		exchange_bpf(in->tmpl, bpf, sizeof bpf);
+	else
+		scope_bpf(in->tmpl, bpf, sizeof bpf);
+	s->cap = capture_open(in->ifc->name, bpf, CAPTURE_BIG | (record ? CAPTURE_BOTH : 0),
+			      &why, err, sizeof err);
+	if (s->cap)
+		return EXIT_OK;
+	if (why == CAP_PERMISSION)
+		fail("%s (%s)", PERMISSION_HINT, err);
+	else
+		fail("cannot capture on %s: %s", in->ifc->name, err);
+	return EXIT_SYSTEM;
+}
+
+/* Keys of the probes whose replies are told apart, worked out before the
+ * first frame leaves (patched frames need no libnet, so this is quick). */
+static void track_patched(struct stream *s)
+{
+	uint8_t *scratch = malloc(s->in->tmpl->len);
+	if (!scratch)
+		abort();
+	memcpy(scratch, s->in->tmpl->bytes, s->in->tmpl->len);
+	for (uint64_t i = 0; i < s->tracked; i++) {
+		vary_apply(&s->plan, scratch, i, &s->run);
+		struct frame f;
+		decode_frame(scratch, s->in->tmpl->len, s->in->tmpl->len, LINK_ETHERNET, &f);
+		note_probe(s, &f, i);
+		frame_free(&f);
+	}
+	free(scratch);
+}
+
+/* "tcp dport=80": the values of the template's ranges for frame `i`. */
+static void target_label(const struct frame *tmpl, uint64_t i, bool names, struct strbuf *out)
+{
+	bool any = false;
+	for (size_t n = 0; n < tmpl->nlayers; n++) {
+		const struct layer *l = &tmpl->layer[n];
+		for (size_t k = 0; k < l->def->nfields; k++) {
+			if (!(l->ranged >> k & 1u))
+				continue;
+			struct fval v = { .u = l->range[k].lo +
+					       i % (l->range[k].hi - l->range[k].lo + 1) };
+			char text[64];
+			field_format(&l->def->fields[k], &v, text, sizeof text);
+			if (names)
+				sb_printf(out, "%s%s %s=", any ? " " : "", l->def->name,
+					  l->def->fields[k].name);
+			sb_puts(out, text);
+			any = true;
+		}
+	}
+	if (!any)
+		sb_printf(out, "%sprobe %llu", names ? "" : "", (unsigned long long)i + 1);
+}
+
+/* A class's targets in one line: runs of consecutive values joined. */
+static void list_targets(const struct stream *s, uint8_t cls, bool json, struct strbuf *out)
+{
+	const struct frame *tmpl = s->in->tmpl;
+	unsigned shown = 0, limit = json ? UINT32_MAX : 24;
+	uint64_t run_start = UINT64_MAX, prev = UINT64_MAX, hidden = 0;
+	for (uint64_t i = 0; i <= s->tracked; i++) {
+		bool in_cls = i < s->tracked && s->targets[i].first && s->targets[i].cls == cls;
+		if (in_cls && run_start != UINT64_MAX && i == prev + 1 && !json) {
+			prev = i;
+			continue;
+		}
+		if (run_start != UINT64_MAX) {
+			if (shown++ < limit) {
+				if (json) {
+					struct strbuf one;
+					sb_init(&one);
+					target_label(tmpl, run_start, true, &one);
+					sb_puts(out, shown > 1 ? "," : "");
+					sb_json_str(out, one.s, one.len);
+					sb_free(&one);
+				} else {
+					sb_puts(out, shown > 1 ? "," : "");
+					target_label(tmpl, run_start, shown == 1, out);
+					if (prev != run_start) {
+						sb_putc(out, '-');
+						target_label(tmpl, prev, false, out);
+					}
+				}
+			} else {
+				hidden++;
+			}
+			run_start = UINT64_MAX;
+		}
+		if (in_cls)
+			run_start = prev = i;
+	}
+	if (hidden)
+		sb_printf(out, " and %llu more", (unsigned long long)hidden);
+}
+
+static void report(struct stream *s, int sig)
+{
+	struct stream_in *in = s->in;
+	uint64_t sent = atomic_load(&s->sent), elapsed = ns_since(&s->t0);
+	uint64_t targets = 0, silent = 0;
+	for (uint64_t i = 0; i < s->tracked; i++)
+		if (s->targets[i].first) {
+			targets++;
+			silent += s->targets[i].cls == NO_CLASS;
+		}
+	double secs = (double)elapsed / 1e9, pps = secs > 0 ? (double)sent / secs : 0;
+	unsigned dropped = s->cap ? capture_dropped(s->cap) : 0;
+	bool replies = s->cap && !expect_empty(in->want);
+	struct strbuf out;
+	sb_init(&out);
+	if (in->opt->json) {
+		sb_printf(&out, "{\"stats\":{\"sent\":%llu,\"elapsed_us\":%llu,\"pps\":%.0f,"
+			  "\"senders\":%u,\"path\":\"%s\"", (unsigned long long)sent,
+			  (unsigned long long)(elapsed / 1000u), pps, s->nsenders,
+			  s->patch ? "patched" : "rebuilt");
+		if (replies)
+			sb_printf(&out, ",\"targets\":%llu,\"answered\":%llu,\"unanswered\":%llu,"
+				  "\"duplicates\":%llu", (unsigned long long)targets,
+				  (unsigned long long)s->answered, (unsigned long long)silent,
+				  (unsigned long long)s->duplicates);
+		if (s->cap)
+			sb_printf(&out, ",\"capture_dropped\":%u", dropped);
+		if (sig)
+			sb_printf(&out, ",\"interrupted\":\"%s\"", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		sb_puts(&out, "}");
+		if (replies) {
+			sb_puts(&out, ",\"classes\":[");
+			for (unsigned c = 0; c <= s->ncls; c++) {
+				bool none = c == s->ncls;
+				sb_printf(&out, "%s{\"reply\":", c ? "," : "");
+				if (none)
+					sb_puts(&out, "null");
+				else
+					sb_json_str(&out, s->cls[c].name, strlen(s->cls[c].name));
+				sb_printf(&out, ",\"expected\":%s,\"count\":%llu,\"targets\":[",
+					  !none && s->cls[c].wanted ? "true" : "false",
+					  (unsigned long long)(none ? silent : s->cls[c].n));
+				list_targets(s, none ? NO_CLASS : (uint8_t)c, true, &out);
+				sb_puts(&out, "]}");
+			}
+			sb_puts(&out, "]");
+		}
+		sb_puts(&out, "}\n");
+	} else {
+		sb_printf(&out, "--- %llu sent in %.3fs (%.0f pps, %u sender%s, %s frames)",
+			  (unsigned long long)sent, secs, pps, s->nsenders,
+			  s->nsenders == 1 ? "" : "s", s->patch ? "patched" : "rebuilt");
+		if (sig)
+			sb_printf(&out, ", stopped by %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+		sb_putc(&out, '\n');
+		if (replies) {
+			sb_printf(&out, "    %llu targets: %llu answered, %llu no answer",
+				  (unsigned long long)targets, (unsigned long long)s->answered,
+				  (unsigned long long)silent);
+			if (s->duplicates)
+				sb_printf(&out, ", %llu repeated replies", (unsigned long long)s->duplicates);
+			sb_putc(&out, '\n');
+			for (unsigned c = 0; c <= s->ncls; c++) {
+				bool none = c == s->ncls;
+				uint64_t n = none ? silent : s->cls[c].n;
+				if (!n)
+					continue;
+				sb_printf(&out, "    %-24s %8llu  ", none ? "no answer" : s->cls[c].name,
+					  (unsigned long long)n);
+				list_targets(s, none ? NO_CLASS : (uint8_t)c, false, &out);
+				if (!none && !s->cls[c].wanted)
+					sb_puts(&out, "  (not what was expected)");
+				sb_putc(&out, '\n');
+			}
+		}
+		if (s->cap)
+			sb_printf(&out, "    capture: %u frames dropped by the kernel%s\n", dropped,
+				  dropped ? " (replies may be missing: lower --rate)" : "");
+	}
+	fwrite(out.s, 1, out.len, stdout);
+	sb_free(&out);
+}
+
+static unsigned online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static int run_stream(struct stream *s)
+{
+	struct stream_in *in = s->in;
+	int rc = open_capture(s);
+	if (rc == EXIT_OK)
+		rc = open_senders(s);
+	if (rc != EXIT_OK)
+		return rc;
+	if (s->patch && s->cap && !expect_empty(in->want))
+		track_patched(s);
+	s->progress = isatty(STDERR_FILENO) && !in->opt->json;
+	clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	s->last_progress = s->t0;
+	if (!s->patch) {
+		if (send_here(s, &s->senders[0]))
+			return EXIT_SYSTEM;
+	} else {
+		for (unsigned t = 0; t < s->nsenders; t++)
+			if (pthread_create(&s->senders[t].thread, NULL, sender_main, &s->senders[t]))
+				abort();
+		while (atomic_load(&s->finished) < s->nsenders) {
+			if (s->cap ? pump(s, 20000) : (usleep(20000), 0))
+				stop_signal = SIGTERM;
+			progress(s, false);
+		}
+		for (unsigned t = 0; t < s->nsenders; t++)
+			pthread_join(s->senders[t].thread, NULL);
+	}
+	for (unsigned t = 0; t < s->nsenders; t++)
+		if (s->senders[t].failed) {
+			fail("sending on %s: %s", in->ifc->name, s->senders[t].err);
+			return EXIT_SYSTEM;
+		}
+	/* The last replies: until every target answered or -t passed. */
+	struct deadline done;
+	deadline_in(&done, in->opt->timeout_us);
+	bool waiting = s->cap && !expect_empty(in->want);
+	while (waiting && !stopping() && deadline_left(&done) > 0) {
+		uint64_t targets = 0;
+		for (uint64_t i = 0; i < s->tracked; i++)
+			targets += s->targets[i].first;
+		if (s->answered >= targets)
+			break;
+		if (pump(s, deadline_left(&done) < 20000 ? deadline_left(&done) : 20000))
+			return EXIT_SYSTEM;
+		progress(s, false);
+	}
+	progress(s, true);
+	return EXIT_OK;
+}
+
+int send_stream(struct stream_in *in)
+{
+	struct options *opt = in->opt;
+	struct stream s = { .in = in, .rate = opt->rate };
+	if (opt->seeded)
+		rng_seed(&s.run, opt->seed);
+	else
+		rng_seed_random(&s.run);
+	/* Frame 0, built whole: the base every other frame is patched from. */
+	struct rng draws;
+	rng_for_frame(&s.run, 0, &draws);
+	struct resolve_env env = { .file = in->path, .iface = in->ifc, .rng = &draws,
+				   .nexthop_mac = neighbor_callback, .ctx = in->nb };
+	struct diag d;
+	if (frame_resolve(in->tmpl, &env, &d) || build_frame(in->b, in->tmpl, &d)) {
+		print_diag("error", &d);
+		return in->nb->failed > 0 ? EXIT_NOMATCH : in->nb->failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
+	}
+	char why[200];
+	s.patch = vary_plan(in->tmpl, &s.plan, why, sizeof why) == 0;
+	s.count = opt->count ? opt->count : frame_cycle(in->tmpl) > 1 ? frame_cycle(in->tmpl) :
+		  opt->flood ? UINT64_MAX : 1;
+	unsigned cpus = opt->cpus ? opt->cpus : online_cpus();
+	/* One sender keeps a paced stream exact up to where one core tops out. */
+	s.nsenders = !s.patch ? 1 : s.rate && s.rate <= 400000 ? 1 : cpus;
+	if (s.count < s.nsenders)
+		s.nsenders = (unsigned)s.count;
+	if (!s.patch && opt->verbose)
+		fprintf(stderr, "rawcraft: note: every frame is built whole (%s)\n", why);
+	s.tracked = s.count < TRACK_MAX ? s.count : TRACK_MAX;
+	s.targets = calloc(s.tracked, sizeof *s.targets);
+	if (!s.targets)
+		abort();
+	flow_table_init(&s.flows);
+	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	stop_signal = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	prctl(PR_SET_TIMERSLACK, 1UL);	/* pacing sleeps end on time */
+	int rc = run_stream(&s);
+	int sig = stop_signal;
+	if (rc == EXIT_OK || sig)
+		report(&s, sig);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	capture_close(s.cap);
+	close_senders(&s);
+	flow_table_free(&s.flows);
+	if (rc == EXIT_OK && sig)
+		rc = 128 + sig;
+	else if (rc == EXIT_OK && !expect_empty(in->want)) {
+		for (uint64_t i = 0; i < s.tracked; i++)
+			if (s.targets[i].first && (s.targets[i].cls == NO_CLASS ||
+						   !s.cls[s.targets[i].cls].wanted))
+				rc = EXIT_NOMATCH;
+	}
+	free(s.targets);
+	return rc;
+}

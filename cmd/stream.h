@@ -1,0 +1,26 @@
+/* stream.h - `send --flood` and `send --rate`: what send.c hands over. */
+#ifndef CMD_STREAM_H
+#define CMD_STREAM_H
+
+#include "../craft/build.h"
+#include "../craft/match.h"
+#include "../craft/neighbor.h"
+#include "cli.h"
+
+struct stream_in {
+	struct options *opt;
+	struct printer *pr;
+	struct builder *b;		/* builds frame 0, or every frame if it must */
+	const struct iface *ifc;
+	const struct expectation *want;	/* empty: send only */
+	struct frame *tmpl;
+	const char *path;
+	struct neighbors *nb;
+};
+
+/* Sends opt->count frames (0: one pass over the ranges, or until a signal
+ * with --flood), paced by opt->rate or as fast as opt->cpus senders go;
+ * prints the summary and returns the exit code. */
+int send_stream(struct stream_in *in);
+
+#endif
