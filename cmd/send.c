@@ -40,6 +40,7 @@ struct run {
 	struct probe *probes;
 	size_t nprobes, count;
 	struct flow_table flows;	/* probe key -> index */
+	uint64_t own_mac;		/* captured going out too; 0: only in */
 	char first_summary[256];
 	unsigned matched;
 	long rtt_min, rtt_max;
@@ -88,8 +89,9 @@ static int open_capture(struct run *r, const struct frame *first)
 {
 	char bpf[600], err[512];
 	enum capture_error why;
-	exchange_bpf(first, bpf, sizeof bpf);
-	r->cap = capture_open(r->ifc.name, bpf, CAPTURE_BOTH, &why, err, sizeof err);
+	r->own_mac = exchange_bpf(first, bpf, sizeof bpf) ? lv(&first->layer[0], ETH_SRC) : 0;
+	r->cap = capture_open(r->ifc.name, bpf, r->own_mac ? CAPTURE_BOTH : 0, &why, err,
+			      sizeof err);
 	if (r->cap)
 		return EXIT_OK;
 	if (why == CAP_PERMISSION)
@@ -178,7 +180,10 @@ static void on_frame(struct run *r, const uint8_t *bytes, size_t caplen, size_t 
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
 	size_t i;
 	char why[256];
-	if (own_copy(r, &f, bytes, caplen, ts)) {
+	/* Ours, or the host's own (its RST to a SYN/ACK): not replies. */
+	if (own_copy(r, &f, bytes, caplen, ts) ||
+	    (r->own_mac && f.nlayers && f.layer[0].def->id == L_ETH &&
+	     lv(&f.layer[0], ETH_SRC) == r->own_mac)) {
 		frame_free(&f);
 		return;
 	}

@@ -54,6 +54,7 @@ struct sender {
 	char err[256];
 	pthread_t thread;
 	bool failed;
+	uint64_t done_ns;	/* when its last frame left */
 };
 
 struct stream {
@@ -68,6 +69,7 @@ struct stream {
 	struct timespec t0;
 	_Atomic uint64_t sent;
 	_Atomic unsigned finished;
+	uint64_t send_ns;	/* from the first frame to the last */
 	struct capture *cap;
 	struct flow_table flows;
 	struct target *targets;
@@ -331,6 +333,7 @@ static void *sender_main(void *arg)
 		if (n == 0)
 			wait_for_next(w);
 	}
+	w->done_ns = ns_since(&w->s->t0);
 	atomic_fetch_add(&w->s->finished, 1);
 	return NULL;
 }
@@ -355,6 +358,7 @@ static int send_here(struct stream *s, struct sender *w)
 				return -1;
 		}
 	}
+	w->done_ns = ns_since(&s->t0);
 	atomic_fetch_add(&s->finished, 1);
 	return 0;
 }
@@ -407,11 +411,12 @@ static int open_capture(struct stream *s)
 		return EXIT_OK;
 	char bpf[600], err[512];
 	enum capture_error why;
+	bool both = false;
 	if (record)
-		exchange_bpf(in->tmpl, bpf, sizeof bpf);
+		both = exchange_bpf(in->tmpl, bpf, sizeof bpf);
 	else
 		scope_bpf(in->tmpl, bpf, sizeof bpf);
-	s->cap = capture_open(in->ifc->name, bpf, CAPTURE_BIG | (record ? CAPTURE_BOTH : 0),
+	s->cap = capture_open(in->ifc->name, bpf, CAPTURE_BIG | (both ? CAPTURE_BOTH : 0),
 			      &why, err, sizeof err);
 	if (s->cap)
 		return EXIT_OK;
@@ -508,7 +513,7 @@ static void list_targets(const struct stream *s, uint8_t cls, bool json, struct 
 static void report(struct stream *s, int sig)
 {
 	struct stream_in *in = s->in;
-	uint64_t sent = atomic_load(&s->sent), elapsed = ns_since(&s->t0);
+	uint64_t sent = atomic_load(&s->sent), elapsed = s->send_ns;
 	uint64_t targets = 0, silent = 0;
 	for (uint64_t i = 0; i < s->tracked; i++)
 		if (s->targets[i].first) {
@@ -582,7 +587,8 @@ static void report(struct stream *s, int sig)
 		}
 		if (s->cap)
 			sb_printf(&out, "    capture: %u frames dropped by the kernel%s\n", dropped,
-				  dropped ? " (replies may be missing: lower --rate)" : "");
+				  !dropped ? "" : replies ? " (replies may be missing: lower --rate)" :
+				  " (the -w file lacks them: lower --rate)");
 	}
 	fwrite(out.s, 1, out.len, stdout);
 	sb_free(&out);
@@ -622,6 +628,9 @@ static int run_stream(struct stream *s)
 		for (unsigned t = 0; t < s->nsenders; t++)
 			pthread_join(s->senders[t].thread, NULL);
 	}
+	for (unsigned t = 0; t < s->nsenders; t++)
+		if (s->senders[t].done_ns > s->send_ns)
+			s->send_ns = s->senders[t].done_ns;
 	for (unsigned t = 0; t < s->nsenders; t++)
 		if (s->senders[t].failed) {
 			fail("sending on %s: %s", in->ifc->name, s->senders[t].err);

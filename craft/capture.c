@@ -175,7 +175,10 @@ struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 		snprintf(err, errlen, "%s", perr);
 		return NULL;
 	}
-	pcap_set_snaplen(p, 65535);
+	/* In immediate mode libpcap uses TPACKET_V2, whose ring slots are all
+	 * snaplen-sized: a flood's ring holds more frames with MTU-sized slots
+	 * (longer frames are kept cut, with their real length). */
+	pcap_set_snaplen(p, (flags & CAPTURE_BIG) ? 1600 : 65535);
 	pcap_set_promisc(p, (flags & CAPTURE_PROMISC) != 0);
 	pcap_set_immediate_mode(p, 1);
 	/* The ring is set up and torn down on every run: a small one for

@@ -32,26 +32,36 @@ const struct field_name *field_name_by_value(const struct field *f,
 	return NULL;
 }
 
+/* A field spans at most 7 + 48 bits, so its bytes fit one 64-bit word:
+ * read them whole, shift and mask (floods do this per frame). */
+static uint64_t low_mask(unsigned bits)
+{
+	return bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+}
+
 uint64_t bits_get(const uint8_t *base, unsigned bit_off, unsigned bits)
 {
-	uint64_t v = 0;
-	for (unsigned i = 0; i < bits; i++) {
-		unsigned b = bit_off + i;
-		v = (v << 1) | ((base[b / 8] >> (7 - b % 8)) & 1);
-	}
-	return v;
+	if (!bits)
+		return 0;
+	unsigned first = bit_off / 8, last = (bit_off + bits - 1) / 8;
+	uint64_t acc = 0;
+	for (unsigned i = first; i <= last; i++)
+		acc = acc << 8 | base[i];
+	return (acc >> ((last + 1) * 8 - bit_off - bits)) & low_mask(bits);
 }
 
 void bits_put(uint8_t *base, unsigned bit_off, unsigned bits, uint64_t v)
 {
-	for (unsigned i = 0; i < bits; i++) {
-		unsigned b = bit_off + i;
-		uint8_t mask = (uint8_t)(1u << (7 - b % 8));
-		if ((v >> (bits - 1 - i)) & 1)
-			base[b / 8] |= mask;
-		else
-			base[b / 8] &= (uint8_t)~mask;
-	}
+	if (!bits)
+		return;
+	unsigned first = bit_off / 8, last = (bit_off + bits - 1) / 8;
+	unsigned shift = (last + 1) * 8 - bit_off - bits;
+	uint64_t acc = 0;
+	for (unsigned i = first; i <= last; i++)
+		acc = acc << 8 | base[i];
+	acc = (acc & ~(low_mask(bits) << shift)) | ((v & low_mask(bits)) << shift);
+	for (unsigned i = last + 1; i-- > first; acc >>= 8)
+		base[i] = (uint8_t)acc;
 }
 
 int parse_uint(const char *s, uint64_t max, uint64_t *out)

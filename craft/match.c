@@ -403,15 +403,20 @@ void scope_bpf(const struct frame *sent, char *buf, size_t len)
 	snprintf(buf, len, "%s((%s%s%s) or (icmp%s))", vlan, proto, from, to, to);
 }
 
-void exchange_bpf(const struct frame *sent, char *buf, size_t len)
+bool exchange_bpf(const struct frame *sent, char *buf, size_t len)
 {
-	char scope[512], mac[24];
-	scope_bpf(sent, scope, sizeof scope);
+	char mac[24];
+	scope_bpf(sent, buf, len);
 	const struct layer *eth = sent->nlayers ? &sent->layer[0] : NULL;
-	if (!*scope || !eth || eth->def->id != L_ETH || field_varies(eth, ETH_SRC)) {
-		snprintf(buf, len, "%s", "");	/* everything */
-		return;
-	}
+	/* Loopback frames carry MAC 0 both ways: there, replies only. */
+	if (!*buf || !eth || eth->def->id != L_ETH || field_varies(eth, ETH_SRC) ||
+	    lv(eth, ETH_SRC) == 0)
+		return false;
+	char *scope = strdup(buf);
+	if (!scope)
+		abort();
 	format_mac(lv(eth, ETH_SRC), mac, sizeof mac);
 	snprintf(buf, len, "(ether src %s) or (%s)", mac, scope);
+	free(scope);
+	return true;
 }

@@ -81,8 +81,10 @@ void expect_forget(struct expectation *e, enum layer_id id, int field);
 /* A BPF filter that passes every frame either scope could accept. */
 void scope_bpf(const struct frame *sent, char *buf, size_t len);
 /* scope_bpf's replies, and the frames themselves as they leave (told by
- * their source MAC: libpcap's `outbound` does not reach packet sockets'
- * own frames), for a capture in both directions. */
-void exchange_bpf(const struct frame *sent, char *buf, size_t len);
+ * their source MAC: libpcap's `outbound` does not see packet sockets' own
+ * frames), for a capture in both directions.  False if they cannot be told
+ * apart that way (loopback's MAC 0, a varying source MAC): then `buf` is
+ * scope_bpf's, for a capture of what comes in. */
+bool exchange_bpf(const struct frame *sent, char *buf, size_t len);
 
 #endif

@@ -29,8 +29,15 @@ lab_down() {
 }
 trap lab_down EXIT INT TERM
 
+# IPv6 stays off: its neighbour discovery would add frames to the counts.
+lab_no_ipv6() {
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+}
+
 lab_up() {
 	ip netns add "$NS_A" && ip netns add "$NS_B" &&
+	lab_no_ipv6 "$NS_A" && lab_no_ipv6 "$NS_B" &&
 	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" &&
 	ip -n "$NS_A" addr add "$IP_A/24" dev "$IF_A" &&
 	ip -n "$NS_B" addr add "$IP_B/24" dev "$IF_B" &&
