@@ -104,6 +104,12 @@ void set_iface_vars(struct vars *v, const struct iface *ifc);
 char *load_source(const char *name, const char *subdir, const char *ext,
 		  char **path_out, size_t *len);
 
+/* Ends the process now with `rc` and leaves closing its packet sockets to a
+ * child: the kernel waits out an RCU grace period per packet socket and two
+ * more per capture ring (30-50 ms in all), after the work is done.  Returns
+ * in the child, which then tears down as usual.  Output must be complete. */
+void exit_before_teardown(int rc);
+
 int cmd_show(struct options *opt);
 int cmd_decode(struct options *opt);
 int cmd_fields(struct options *opt);

@@ -477,6 +477,7 @@ int cmd_send(struct options *opt)
 	}
 	if (printer_close(&r.pr) && rc == EXIT_OK)
 		rc = EXIT_SYSTEM;
+	exit_before_teardown(rc);
 out:
 	frame_free(&tmpl);
 	expect_free(&from_template);
