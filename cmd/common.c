@@ -256,13 +256,14 @@ void exit_before_teardown(int rc)
 #else
 	fflush(stdout);
 	fflush(stderr);
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid > 0)
 		_exit(rc);
 	if (pid < 0)
 		return;		/* then this process pays for it */
-	/* The child: holds the last references, closes them, and is gone.
-	 * Nobody waits for its output, so it has none. */
+	/* The child: nobody waits for its output, so it has none.  It must
+	 * hold the last references, so it lets the parent go first: its parent
+	 * changes once the parent's files are released (bounded: 5 s). */
 	int null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
@@ -273,5 +274,7 @@ void exit_before_teardown(int rc)
 	}
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
+	for (int i = 0; i < 5000 && getppid() == parent; i++)
+		usleep(1000);
 #endif
 }

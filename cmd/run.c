@@ -675,6 +675,7 @@ static void close_all(struct runner *r)
 	rstguard_close(&r->guard);
 	capture_close(r->in);
 	capture_close(r->kernel_rst);
+	neighbors_close(&r->nb);
 	builder_close(r->b);
 	frame_free(&r->last_sent);
 	for (size_t i = 0; i < r->nheld; i++)

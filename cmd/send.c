@@ -335,6 +335,7 @@ static void run_free(struct run *r)
 	flow_table_free(&r->flows);
 	expect_free(&r->want);
 	capture_close(r->cap);
+	neighbors_close(&r->nb);
 	builder_close(r->b);
 	sb_free(&r->warnings);
 }

@@ -15,8 +15,8 @@
 #include "template.h"
 
 int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
-		     long timeout_us, uint64_t *mac, frame_log_fn log, void *ctx,
-		     char *err, size_t errlen)
+		     long timeout_us, uint64_t *mac, struct capture **arp,
+		     frame_log_fn log, void *ctx, char *err, size_t errlen)
 {
 	char text[64], addr[16];
 	format_ipv4(ip, addr, sizeof addr);
@@ -41,7 +41,9 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 	expect_add_line(&want, &line, tc.file, NULL, &d);
 
 	enum capture_error why;
-	struct capture *cap = capture_open(ifc->name, "arp", 0, &why, err, errlen);
+	if (!*arp)
+		*arp = capture_open(ifc->name, "arp", 0, &why, err, errlen);
+	struct capture *cap = *arp;
 	int rc = -1;
 	if (!cap)
 		goto out;
@@ -79,7 +81,6 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 			break;
 	}
 out:
-	capture_close(cap);
 	expect_free(&want);
 	expect_free(&unused);
 	frame_free(&req);
@@ -99,8 +100,8 @@ int neighbor_next_hop(struct neighbors *nb, uint32_t dst, uint64_t *mac,
 			return 0;
 		}
 	format_ipv4(dst, addr, sizeof addr);
-	int rc = neighbor_resolve(nb->b, nb->ifc, dst, nb->timeout_us, mac, nb->log, nb->ctx,
-				  why, sizeof why);
+	int rc = neighbor_resolve(nb->b, nb->ifc, dst, nb->timeout_us, mac, &nb->arp, nb->log,
+				  nb->ctx, why, sizeof why);
 	if (rc > 0)
 		snprintf(err, errlen, "no ARP reply from %s%s within %gs: is it up and on %s? "
 			 "(set eth dst= to skip ARP)", addr, gw ? " (the gateway)" : "",
@@ -122,4 +123,10 @@ int neighbor_callback(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d)
 		return 0;
 	diag_set(d, NULL, 0, 0, "%s", err);
 	return -1;
+}
+
+void neighbors_close(struct neighbors *nb)
+{
+	capture_close(nb->arp);
+	nb->arp = NULL;
 }

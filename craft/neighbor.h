@@ -17,10 +17,15 @@
 typedef void (*frame_log_fn)(void *ctx, const struct frame *f, bool sent,
 			     const struct timeval *ts);
 
-/* 0 with `mac`; 1 if nobody answered within `timeout_us`; -1 with `err`. */
+struct capture;
+
+/* 0 with `mac`; 1 if nobody answered within `timeout_us`; -1 with `err`.
+ * `*arp` is an ARP capture to reuse, or NULL to have one opened (and left
+ * open for the next lookup: opening and closing a capture costs the kernel
+ * tens of milliseconds). */
 int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
-		     long timeout_us, uint64_t *mac, frame_log_fn log, void *ctx,
-		     char *err, size_t errlen);
+		     long timeout_us, uint64_t *mac, struct capture **arp,
+		     frame_log_fn log, void *ctx, char *err, size_t errlen);
 
 #define NEIGHBOR_SLOTS 16
 
@@ -35,7 +40,11 @@ struct neighbors {
 	uint64_t mac[NEIGHBOR_SLOTS];
 	size_t n;
 	int failed;		/* the last lookup: 1 nobody answered, -1 a fault */
+	struct capture *arp;	/* open from the first lookup to the end */
 };
+
+/* Closes the capture the lookups shared. */
+void neighbors_close(struct neighbors *nb);
 
 /* The MAC of the next hop toward `dst`: the gateway when the route says so.
  * As neighbor_resolve(), with a message in `err` that says what to do. */
