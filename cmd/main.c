@@ -11,7 +11,7 @@
 static void usage(FILE *out)
 {
 	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-x] [--json] [-w out.pcap] [-i IF]\n"
-	      "       rawcraft send FILE [-i IF] [-D K=V]... [-c N] [--interval D | --rate PPS]\n"
+	      "       rawcraft send FILE [-i IF] [-D K=V]... [-c N] [--interval D | --rate PPS | --flood [--cpus N]]\n"
 	      "                     [--expect MATCH | --no-expect] [-t TIMEOUT] [-v] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
 	      "                     [-v] [-x] [--json] [-w out.pcap]\n"
@@ -21,7 +21,8 @@ static void usage(FILE *out)
 	      "FILE is a .pkt template or the name of a shipped one (arp-request, tcp-syn, ...).\n"
 	      "  -D K=V      set ${K} in the template\n"
 	      "  --seed N    fix every random value, for the same bytes on every run\n"
-	      "  -c N        build N frames (random fields drawn anew for each)\n"
+	      "  -c N        build N frames (random fields drawn anew for each; default: one\n"
+	      "              pass over the template's ranges LO..HI, else 1)\n"
 	      "  -v          the field tree, as Wireshark shows it\n"
 	      "  -x          a hex dump with offsets and an ASCII column\n"
 	      "  --json      one JSON object per frame\n"
@@ -30,7 +31,10 @@ static void usage(FILE *out)
 	      "  --expect M  wait for a reply matching M ('tcp flags=SA|RA'; ';' between layers)\n"
 	      "  --no-expect send without waiting, even if the template names a reply\n"
 	      "  -t D        how long to wait for each reply (default 1s)\n"
-	      "  --interval D, --rate PPS   pacing for -c (default 1s; --interval 0 floods)\n"
+	      "  --interval D  probes one by one, D apart (default 1s), each reply printed\n"
+	      "  --rate PPS    a stream at PPS frames/s; a summary sorts targets by reply\n"
+	      "  --flood       a stream as fast as the machine goes (until Ctrl-C without -c)\n"
+	      "  --cpus N      senders for --flood/--rate (default: one per core)\n"
 	      "  --ghost IP[/MAC]  speak from an address no host owns; answer ARP and ping for it\n"
 	      "  --block-rst       drop the host kernel's RSTs for the scenario's connections\n"
 	      "Exit: 0 ok, 1 no match, 2 bad input (nothing sent), 3 system error.\n", out);
