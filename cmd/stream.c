@@ -37,7 +37,7 @@ struct target {
 };
 
 struct reply_class {
-	char name[64];		/* in match syntax: "tcp flags=SA" */
+	char name[96];		/* in match syntax: "tcp flags=SA" */
 	bool wanted;		/* matches the expectation */
 	uint64_t n;
 };
@@ -144,7 +144,7 @@ static void note_probe(struct stream *s, const struct frame *probe, uint64_t i)
 
 static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
 {
-	char name[64];
+	char name[96];
 	const struct layer *next = NULL, *net = frame_network_layer(f, &next);
 	size_t own = frame_own_layers(f);
 	const struct layer *l = own < f->nlayers ? &f->layer[own - 1] :
@@ -155,7 +155,7 @@ static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
 		/* The field that tells replies apart, written as a match line. */
 		int k = l->def->id == L_TCP ? TCP_FLAGS : l->def->id == L_ICMP ? ICMP_TYPE :
 			l->def->id == L_ARP ? ARP_OP : -1;
-		char v[64] = "";
+		char v[64] = "";	/* field_format's minimum */
 		if (k >= 0)
 			field_format(&l->def->fields[k], &l->val[k], v, sizeof v);
 		if (k >= 0 && l->def->id == L_ICMP && lv(l, ICMP_CODE))
