@@ -324,12 +324,14 @@ static int parse_file(const char *path, struct fval *out, char *err, size_t errl
 	if (!buf)
 		abort();
 	size_t n = fread(buf, 1, PAYLOAD_MAX + 1, fp);
-	int bad = ferror(fp);
+	int bad = ferror(fp) ? errno : 0;
 	fclose(fp);
-	if (bad || n > PAYLOAD_MAX) {
-		snprintf(err, errlen, bad ? "cannot read '%s'" :
-			 "'%s' is larger than the %d bytes a frame can carry",
+	if (bad)
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(bad));
+	else if (n > PAYLOAD_MAX)
+		snprintf(err, errlen, "'%s' is larger than the %d bytes a frame can carry",
 			 path, PAYLOAD_MAX);
+	if (bad || n > PAYLOAD_MAX) {
 		free(buf);
 		return -1;
 	}

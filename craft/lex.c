@@ -75,6 +75,29 @@ void src_split(struct src *src, const char *text, size_t len)
 	}
 }
 
+int src_check_size(const char *file, const char *text, size_t len, struct diag *d)
+{
+	if (len > SRC_MAX_BYTES) {
+		diag_set(d, file, 1, 1, "%zu bytes: a template or scenario is at most 1 MiB "
+			 "(is this the file you meant?)", len);
+		return -1;
+	}
+	unsigned line = 1;
+	for (size_t start = 0, i = 0; i <= len; i++) {
+		if (i < len && text[i] != '\n')
+			continue;
+		if (i - start > SRC_MAX_LINE) {
+			diag_set(d, file, line, SRC_MAX_LINE + 1,
+				 "line %u is %zu bytes long: lines are at most 64 KiB", line,
+				 i - start);
+			return -1;
+		}
+		start = i + 1;
+		line++;
+	}
+	return 0;
+}
+
 char *src_read_file(const char *path, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");

@@ -30,6 +30,14 @@ struct src {
 /* Splits `text` into logical lines.  Never fails; NUL bytes are kept. */
 void src_split(struct src *src, const char *text, size_t len);
 void src_free(struct src *src);
+#define SRC_MAX_BYTES (1u << 20)	/* a template or scenario */
+#define SRC_MAX_LINE (1u << 16)
+
+/* Refuses a text over 1 MiB or with a line over 64 KiB, with the place:
+ * a template is a few lines, and such input is a mistake (a capture given
+ * as a template, say), not something to parse slowly. */
+int src_check_size(const char *file, const char *text, size_t len, struct diag *d);
+
 /* A whole text file (up to 16 MiB), NUL-terminated; NULL with errno set. */
 char *src_read_file(const char *path, size_t *len);
 

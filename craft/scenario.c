@@ -90,6 +90,11 @@ static int parse_send(struct scenario *sc, struct step *st, struct lexer *lx, st
 		free(path);
 		return -1;
 	}
+	if (src_check_size(path, text, len, d)) {
+		free(text);
+		free(path);
+		return -1;
+	}
 	sc->included = realloc(sc->included, (sc->nincluded + 1) * sizeof *sc->included);
 	sc->included_names = realloc(sc->included_names,
 				     (sc->nincluded + 1) * sizeof *sc->included_names);
@@ -251,6 +256,8 @@ int scenario_parse(struct scenario *sc, const char *file, const char *text, size
 {
 	memset(sc, 0, sizeof *sc);
 	sc->file = file;
+	if (src_check_size(file, text, len, d))
+		return -1;
 	src_split(&sc->src, text, len);
 	sc->steps = calloc(sc->src.nlines + 1, sizeof *sc->steps);
 	if (!sc->steps)

@@ -350,6 +350,8 @@ int template_parse(const struct template_ctx *tc, const char *text, size_t len,
 {
 	struct src src;
 	memset(f, 0, sizeof *f);
+	if (src_check_size(tc->file, text, len, d))
+		return -1;
 	src_split(&src, text, len);
 	int rc = 0;
 	for (size_t i = 0; i < src.nlines && rc == 0; i++)
