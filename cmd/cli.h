@@ -104,6 +104,16 @@ void set_iface_vars(struct vars *v, const struct iface *ifc);
 char *load_source(const char *name, const char *subdir, const char *ext,
 		  char **path_out, size_t *len);
 
+/* Reports a capture that did not open; returns EXIT_SYSTEM. */
+int capture_failed(const char *dev, enum capture_error why, const char *err);
+/* The exit code of a frame that failed to resolve: no ARP reply (1), a
+ * fault on the way (3), or bad input (2). */
+struct neighbors;
+int resolve_failed(const struct neighbors *nb);
+/* Flushes output and ends the process with `rc`; 130 and 143 by the
+ * signal itself. */
+void exit_now(int rc) __attribute__((noreturn));
+
 /* Ends the process now with `rc` and leaves closing its packet sockets to a
  * child: the kernel waits out an RCU grace period per packet socket and two
  * more per capture ring (30-50 ms in all), after the work is done.  Returns

@@ -12,6 +12,7 @@
 #include "../craft/describe.h"
 #include "../craft/field.h"
 #include "../craft/match.h"
+#include "../craft/neighbor.h"
 #include "cli.h"
 
 void fail(const char *fmt, ...)
@@ -248,6 +249,34 @@ int printer_close(struct printer *p)
 	return p->pcap_failed ? -1 : 0;
 }
 
+int capture_failed(const char *dev, enum capture_error why, const char *err)
+{
+	if (why == CAP_PERMISSION)
+		fail("%s (%s)", PERMISSION_HINT, err);
+	else if (why == CAP_DOWN)
+		fail("interface %s is down: ip link set %s up", dev, dev);
+	else
+		fail("cannot capture on %s: %s", dev, err);
+	return EXIT_SYSTEM;
+}
+
+int resolve_failed(const struct neighbors *nb)
+{
+	return nb->failed > 0 ? EXIT_NOMATCH : nb->failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
+}
+
+void exit_now(int rc)
+{
+	fflush(stdout);
+	fflush(stderr);
+	/* Killed by the signal it stops for, so that a shell loop stops too. */
+	if (rc == 128 + SIGINT || rc == 128 + SIGTERM) {
+		signal(rc - 128, SIG_DFL);
+		raise(rc - 128);
+	}
+	_exit(rc);
+}
+
 void exit_before_teardown(int rc)
 {
 #if defined(__SANITIZE_ADDRESS__)
@@ -258,7 +287,7 @@ void exit_before_teardown(int rc)
 	fflush(stderr);
 	pid_t parent = getpid(), pid = fork();
 	if (pid > 0)
-		_exit(rc);
+		exit_now(rc);
 	if (pid < 0)
 		return;		/* then this process pays for it */
 	/* The child: nobody waits for its output, so it has none.  It must

@@ -211,5 +211,7 @@ int main(int argc, char **argv)
 	}
 out:
 	vars_free(&opt.vars);
+	if (rc > 128)
+		exit_now(rc);
 	return rc;
 }

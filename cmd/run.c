@@ -248,7 +248,7 @@ static int step_send(struct runner *r, const struct step *st)
 	int rc = EXIT_OK;
 	if (frame_resolve(&f, &env, &d) || build_frame(r->b, &f, &d)) {
 		print_diag("error", &d);
-		rc = r->nb.failed > 0 ? EXIT_NOMATCH : r->nb.failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
+		rc = resolve_failed(&r->nb);
 	} else if (guard_tcp(r, &f)) {
 		rc = EXIT_SYSTEM;
 	} else if (pump(r, &(struct deadline){ { 0, 0 } }, false) < 0) {
@@ -655,13 +655,12 @@ static int open_all(struct runner *r, uint32_t dst)
 	}
 	enum capture_error why;
 	unsigned flags = r->ghost && r->speaker.mac != r->ifc.mac ? CAPTURE_PROMISC : 0;
-	r->in = capture_open(dev, "", flags, &why, err, sizeof err);
+	r->in = capture_open(dev, "", flags, 0, &why, err, sizeof err);
 	if (r->in && !r->ghost)
-		r->kernel_rst = capture_open(dev, "tcp[tcpflags] & tcp-rst != 0", CAPTURE_OUTGOING,
+		r->kernel_rst = capture_open(dev, "tcp[tcpflags] & tcp-rst != 0", CAPTURE_OUTGOING, 0,
 					     &why, err, sizeof err);
 	if (!r->in || (!r->ghost && !r->kernel_rst)) {
-		fail("%s", why == CAP_PERMISSION ? PERMISSION_HINT : err);
-		return EXIT_SYSTEM;
+		return capture_failed(dev, why, err);
 	}
 	if (r->opt->block_rst && rstguard_open(&r->guard, err, sizeof err)) {
 		fail("--block-rst: nft: %s", err);

@@ -24,6 +24,7 @@
  * seen. */
 struct probe {
 	struct flow_ack ack;
+	uint32_t older;		/* the previous probe with the same key */
 	uint8_t *bytes;		/* until its outgoing copy is recognised */
 	size_t len;
 	struct timeval at;
@@ -90,17 +91,9 @@ static int open_capture(struct run *r, const struct frame *first)
 	char bpf[600], err[512];
 	enum capture_error why;
 	r->own_mac = exchange_bpf(first, bpf, sizeof bpf) ? lv(&first->layer[0], ETH_SRC) : 0;
-	r->cap = capture_open(r->ifc.name, bpf, r->own_mac ? CAPTURE_BOTH : 0, &why, err,
+	r->cap = capture_open(r->ifc.name, bpf, r->own_mac ? CAPTURE_BOTH : 0, 0, &why, err,
 			      sizeof err);
-	if (r->cap)
-		return EXIT_OK;
-	if (why == CAP_PERMISSION)
-		fail("%s (%s)", PERMISSION_HINT, err);
-	else if (why == CAP_DOWN)
-		fail("interface %s is down: ip link set %s up", r->ifc.name, r->ifc.name);
-	else
-		fail("cannot capture on %s: %s", r->ifc.name, err);
-	return EXIT_SYSTEM;
+	return r->cap ? EXIT_OK : capture_failed(r->ifc.name, why, err);
 }
 
 static void report_match(struct run *r, size_t idx, const struct frame *f,
@@ -139,17 +132,19 @@ static bool own_copy(struct run *r, const struct frame *f, const uint8_t *bytes,
 	if (!flow_of_probe(f, &k, &ack) || !flow_table_get(&r->flows, &k, &i))
 		return false;
 	/* Keys repeat when ranges cycle: the oldest copy not yet seen. */
-	for (; i < r->nprobes; i++) {
+	struct probe *seen = NULL;
+	for (; i != FLOW_NONE; i = r->probes[i].older) {
 		struct probe *p = &r->probes[i];
-		if (p->bytes && p->len == len && memcmp(p->bytes, bytes, len) == 0) {
-			p->at = *ts;
-			free(p->bytes);
-			p->bytes = NULL;
-			printer_record(&r->pr, f, ts);
-			return true;
-		}
+		if (p->bytes && p->len == len && memcmp(p->bytes, bytes, len) == 0)
+			seen = p;
 	}
-	return false;
+	if (!seen)
+		return false;
+	seen->at = *ts;
+	free(seen->bytes);
+	seen->bytes = NULL;
+	printer_record(&r->pr, f, ts);
+	return true;
 }
 
 /* The probe a reply answers: found by its flow key, newest first. */
@@ -158,15 +153,14 @@ static bool answered_probe(struct run *r, const struct frame *f, size_t *idx)
 	struct flow_reply fr;
 	flow_of_reply(f, &fr);
 	for (size_t n = 0; n < fr.n; n++) {
-		uint32_t first;
-		if (!flow_table_get(&r->flows, &fr.key[n], &first))
+		uint32_t i;
+		if (!flow_table_get(&r->flows, &fr.key[n], &i))
 			continue;
-		for (size_t i = r->nprobes; i-- > first;) {
+		for (; i != FLOW_NONE; i = r->probes[i].older)
 			if (!r->probes[i].matched && flow_ack_ok(&r->probes[i].ack, &fr)) {
 				*idx = i;
 				return true;
 			}
-		}
 	}
 	return false;
 }
@@ -237,8 +231,8 @@ static int send_probe(struct run *r, struct frame *built, size_t idx)
 	decode_frame(built->bytes, built->len, built->len, LINK_ETHERNET, &shown);
 	struct probe *p = &r->probes[idx];
 	struct flow_key k;
-	if (flow_of_probe(&shown, &k, &p->ack))
-		flow_table_put(&r->flows, &k, (uint32_t)idx);
+	p->older = flow_of_probe(&shown, &k, &p->ack) ?
+		flow_table_swap(&r->flows, &k, (uint32_t)idx) : FLOW_NONE;
 	p->len = built->len;
 	p->bytes = malloc(built->len);
 	if (!p->bytes)
@@ -360,7 +354,7 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 		rng_for_frame(&run, i, &draws);
 		if (frame_resolve(tmpl, &env, &d) || build_frame(r->b, tmpl, &d)) {
 			print_diag("error", &d);
-			return r->nb.failed > 0 ? EXIT_NOMATCH : r->nb.failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
+			return resolve_failed(&r->nb);
 		}
 		if (!r->cap && open_capture(r, tmpl) != EXIT_OK)
 			return EXIT_SYSTEM;
@@ -429,6 +423,8 @@ int cmd_send(struct options *opt)
 	struct diag d;
 	int rc = EXIT_INPUT;
 	memset(&tmpl, 0, sizeof tmpl);
+	struct stream_in stream = { .opt = opt, .pr = &r.pr, .ifc = &r.ifc, .want = &r.want,
+				    .tmpl = &tmpl, .path = path, .nb = &r.nb };
 	/* ${iface.*} needs the interface, and the interface the destination:
 	 * parse once with placeholders to find it, then again for real. */
 	set_iface_vars(&opt->vars, NULL);
@@ -465,11 +461,16 @@ int cmd_send(struct options *opt)
 		goto out;
 	}
 	if (opt->flood || opt->rate) {
-		struct stream_in in = { .opt = opt, .pr = &r.pr, .b = r.b, .ifc = &r.ifc,
-					.want = &r.want, .tmpl = &tmpl, .path = path, .nb = &r.nb };
-		rc = send_stream(&in);
+		stream.b = r.b;
+		rc = send_stream(&stream);
 	} else {
 		r.count = opt->count ? opt->count : frame_cycle(&tmpl);
+		if (r.count > 100000000) {
+			fail("the template's ranges make %zu frames, one probe at a time: "
+			     "give -c, or stream them with --rate or --flood", r.count);
+			rc = EXIT_INPUT;
+			goto out;
+		}
 		r.probes = calloc(r.count, sizeof *r.probes);
 		if (!r.probes)
 			abort();
@@ -480,6 +481,7 @@ int cmd_send(struct options *opt)
 		rc = EXIT_SYSTEM;
 	exit_before_teardown(rc);
 out:
+	stream_close(&stream);
 	frame_free(&tmpl);
 	expect_free(&from_template);
 	run_free(&r);

@@ -5,7 +5,6 @@
  * the replies, finds each one's probe by a flow hash, and sorts the targets
  * into what they answered.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -25,9 +24,10 @@
 #include "../craft/vary.h"
 #include "stream.h"
 
-#define TRACK_MAX (1u << 18)	/* probes whose replies are told apart */
+#define TRACK_MAX (1u << 17)	/* probes whose replies are told apart */
 #define MAX_CLASSES 32
-#define PROGRESS_US 250000
+#define PROGRESS_NS 250000000u
+#define SLEEP_SLICE_NS 50000000u	/* a stop is seen within this */
 #define NO_CLASS UINT8_MAX
 
 struct target {
@@ -51,10 +51,10 @@ struct sender {
 	uint8_t *buf[LINKTX_BATCH];
 	size_t len[LINKTX_BATCH], cap[LINKTX_BATCH];
 	uint64_t next;		/* this sender's next frame, counted from 0 */
+	uint64_t done_ns;	/* when its last frame left */
 	char err[256];
 	pthread_t thread;
 	bool failed;
-	uint64_t done_ns;	/* when its last frame left */
 };
 
 struct stream {
@@ -69,28 +69,30 @@ struct stream {
 	struct timespec t0;
 	_Atomic uint64_t sent;
 	_Atomic unsigned finished;
+	atomic_bool failed;	/* a sender or the capture: stop */
 	uint64_t send_ns;	/* from the first frame to the last */
 	struct capture *cap;
+	uint64_t own_mac;	/* frames from it are ours, not replies */
 	struct flow_table flows;
 	struct target *targets;
 	uint64_t tracked;
 	struct reply_class cls[MAX_CLASSES];
 	unsigned ncls;
-	uint64_t answered, wanted, other, duplicates;
+	uint64_t answered, duplicates;
 	struct timespec last_progress;
 	bool progress;
 };
 
-static volatile sig_atomic_t stop_signal;
+static _Atomic int stop_signal;
 
 static void on_stop(int sig)
 {
-	stop_signal = sig;
+	atomic_store(&stop_signal, sig);
 }
 
-static bool stopping(void)
+static bool stopping(const struct stream *s)
 {
-	return stop_signal != 0;
+	return atomic_load(&stop_signal) != 0 || atomic_load(&s->failed);
 }
 
 static uint64_t ns_since(const struct timespec *t0)
@@ -107,8 +109,12 @@ static uint64_t due_ns(const struct stream *s, uint64_t i)
 	return (uint64_t)((unsigned __int128)i * 1000000000u / s->rate);
 }
 
+/* Until `ns` after t0, or one slice, whichever is first. */
 static void sleep_until(const struct timespec *t0, uint64_t ns)
 {
+	uint64_t now = ns_since(t0);
+	if (ns > now + SLEEP_SLICE_NS)
+		ns = now + SLEEP_SLICE_NS;
 	struct timespec at = { t0->tv_sec + (time_t)(ns / 1000000000u),
 			       t0->tv_nsec + (long)(ns % 1000000000u) };
 	if (at.tv_nsec >= 1000000000) {
@@ -118,16 +124,26 @@ static void sleep_until(const struct timespec *t0, uint64_t ns)
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
 }
 
-static int grow(struct sender *w, unsigned slot, size_t len)
+static void fit(struct sender *w, unsigned slot, size_t len)
 {
 	if (w->cap[slot] >= len)
-		return 0;
+		return;
 	uint8_t *p = realloc(w->buf[slot], len);
 	if (!p)
 		abort();
 	w->buf[slot] = p;
 	w->cap[slot] = len;
-	return 0;
+}
+
+static uint64_t frame_of(const struct sender *w)
+{
+	return w->next * w->s->nsenders + w->id;
+}
+
+/* Whether frame `i` left before the senders stopped. */
+static bool was_sent(const struct stream *s, uint64_t i)
+{
+	return i / s->nsenders < s->senders[i % s->nsenders].next;
 }
 
 /* --- matching --------------------------------------------------------- */
@@ -142,39 +158,45 @@ static void note_probe(struct stream *s, const struct frame *probe, uint64_t i)
 	s->targets[i] = (struct target){ .ack = ack, .cls = NO_CLASS, .first = first == i };
 }
 
-static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
+static uint8_t class_named(struct stream *s, const char *name, bool wanted)
 {
-	char name[96];
-	const struct layer *next = NULL, *net = frame_network_layer(f, &next);
-	size_t own = frame_own_layers(f);
-	const struct layer *l = own < f->nlayers ? &f->layer[own - 1] :
-				next && next->def->id != L_PAYLOAD ? next : net;
-	if (!l) {
-		snprintf(name, sizeof name, "%s", f->nlayers ? f->layer[0].def->name : "?");
-	} else {
-		/* The field that tells replies apart, written as a match line. */
-		int k = l->def->id == L_TCP ? TCP_FLAGS : l->def->id == L_ICMP ? ICMP_TYPE :
-			l->def->id == L_ARP ? ARP_OP : -1;
-		char v[64] = "";	/* field_format's minimum */
-		if (k >= 0)
-			field_format(&l->def->fields[k], &l->val[k], v, sizeof v);
-		if (k >= 0 && l->def->id == L_ICMP && lv(l, ICMP_CODE))
-			snprintf(name, sizeof name, "icmp type=%s code=%u", v, (unsigned)lv(l, ICMP_CODE));
-		else if (k >= 0)
-			snprintf(name, sizeof name, "%s %s=%s", l->def->name,
-				 l->def->fields[k].name, v);
-		else
-			snprintf(name, sizeof name, "%s", l->def->name);
-	}
 	for (unsigned c = 0; c < s->ncls; c++)
-		if (strcmp(s->cls[c].name, name) == 0)
+		if (s->cls[c].wanted == wanted && strcmp(s->cls[c].name, name) == 0)
 			return (uint8_t)c;
+	if (s->ncls == MAX_CLASSES - 1) {
+		/* The last one collects the rest. */
+		struct reply_class *c = &s->cls[s->ncls++];
+		snprintf(c->name, sizeof c->name, "(other replies)");
+	}
 	if (s->ncls == MAX_CLASSES)
-		return MAX_CLASSES - 1;	/* the last one collects the rest */
+		return MAX_CLASSES - 1;
 	struct reply_class *c = &s->cls[s->ncls];
 	snprintf(c->name, sizeof c->name, "%s", name);
 	c->wanted = wanted;
 	return (uint8_t)s->ncls++;
+}
+
+/* The reply's kind as a match line: "tcp flags=SA", "icmp type=3 code=3". */
+static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
+{
+	char name[96], v[64] = "";	/* v: field_format's minimum */
+	const struct layer *next = NULL, *net = frame_network_layer(f, &next);
+	size_t own = frame_own_layers(f);
+	const struct layer *l = own < f->nlayers ? &f->layer[own - 1] :
+				next && next->def->id != L_PAYLOAD ? next : net;
+	int k = !l ? -1 : l->def->id == L_TCP ? TCP_FLAGS : l->def->id == L_ICMP ? ICMP_TYPE :
+		l->def->id == L_ARP ? ARP_OP : -1;
+	if (k >= 0)
+		field_format(&l->def->fields[k], &l->val[k], v, sizeof v);
+	if (!l)
+		snprintf(name, sizeof name, "%s", f->nlayers ? f->layer[0].def->name : "?");
+	else if (k >= 0 && l->def->id == L_ICMP && lv(l, ICMP_CODE))
+		snprintf(name, sizeof name, "icmp type=%s code=%u", v, (unsigned)lv(l, ICMP_CODE));
+	else if (k >= 0)
+		snprintf(name, sizeof name, "%s %s=%s", l->def->name, l->def->fields[k].name, v);
+	else
+		snprintf(name, sizeof name, "%s", l->def->name);
+	return class_named(s, name, wanted);
 }
 
 static void on_frame(struct stream *s, const uint8_t *bytes, size_t caplen, size_t wire,
@@ -184,9 +206,11 @@ static void on_frame(struct stream *s, const uint8_t *bytes, size_t caplen, size
 	struct frame f;
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
 	printer_record(in->pr, &f, ts);
+	bool ours = s->own_mac && f.nlayers && f.layer[0].def->id == L_ETH &&
+		    lv(&f.layer[0], ETH_SRC) == s->own_mac;
 	struct flow_reply r;
 	flow_of_reply(&f, &r);
-	for (size_t n = 0; n < r.n; n++) {
+	for (size_t n = 0; n < r.n && !ours; n++) {
 		uint32_t i;
 		if (!flow_table_get(&s->flows, &r.key[n], &i) || !flow_ack_ok(&s->targets[i].ack, &r))
 			continue;
@@ -199,8 +223,6 @@ static void on_frame(struct stream *s, const uint8_t *bytes, size_t caplen, size
 		t->cls = class_of(s, &f, wanted);
 		s->cls[t->cls].n++;
 		s->answered++;
-		if (wanted)
-			s->wanted++;
 		if (in->opt->verbose || in->opt->json) {
 			char json[64];
 			snprintf(json, sizeof json, "\"direction\":\"received\",\"probe\":%u", i + 1);
@@ -215,9 +237,7 @@ static void on_frame(struct stream *s, const uint8_t *bytes, size_t caplen, size
 
 static void progress(struct stream *s, bool last)
 {
-	if (!s->progress)
-		return;
-	if (!last && ns_since(&s->last_progress) < PROGRESS_US * 1000u)
+	if (!s->progress || (!last && ns_since(&s->last_progress) < PROGRESS_NS))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &s->last_progress);
 	double secs = (double)ns_since(&s->t0) / 1e9;
@@ -230,14 +250,15 @@ static void progress(struct stream *s, bool last)
 	fflush(stderr);
 }
 
-/* Reads replies for up to `us` (0: what is there); -1 on a capture fault. */
-static int pump(struct stream *s, long us)
+/* Reads frames for up to `us` (0: what is there); how many, or -1 on a
+ * capture fault (reported, and the senders told to stop). */
+static long pump(struct stream *s, long us)
 {
 	if (!s->cap)
 		return 0;
 	struct deadline until;
 	deadline_in(&until, us);
-	for (;;) {
+	for (long n = 0;; n++) {
 		const uint8_t *bytes;
 		size_t caplen, wire;
 		struct timeval ts;
@@ -247,26 +268,24 @@ static int pump(struct stream *s, long us)
 				       err, sizeof err);
 		if (got < 0) {
 			fail("capture on %s: %s", s->in->ifc->name, err);
+			atomic_store(&s->failed, true);
 			return -1;
 		}
 		if (got == 0)
-			return 0;
+			return n;
 		on_frame(s, bytes, caplen, wire, &ts);
 		if (deadline_left(&until) <= 0)
-			return 0;
+			return n + 1;
 	}
 }
 
 /* --- sending ---------------------------------------------------------- */
 
-/* Frame `i` into slot `slot`: patched, or resolved and built whole. */
-static int produce(struct sender *w, uint64_t i, unsigned slot)
+/* Frame `i` resolved and built whole into `slot`; 1 if it has no next hop
+ * (the target is classed so, the stream goes on), -1 on a failure. */
+static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 {
 	struct stream *s = w->s;
-	if (s->patch) {
-		vary_apply(&s->plan, w->buf[slot], i, &s->run);
-		return 0;
-	}
 	struct stream_in *in = s->in;
 	struct rng draws;
 	rng_for_frame(&s->run, i, &draws);
@@ -274,10 +293,16 @@ static int produce(struct sender *w, uint64_t i, unsigned slot)
 				   .nexthop_mac = neighbor_callback, .ctx = in->nb };
 	struct diag d;
 	if (frame_resolve(in->tmpl, &env, &d) || build_frame(in->b, in->tmpl, &d)) {
+		if (in->nb->failed > 0 && i < s->tracked) {
+			s->targets[i] = (struct target){ .first = true,
+				.cls = class_named(s, "(no ARP reply from the next hop)", false) };
+			s->cls[s->targets[i].cls].n++;
+			return 1;
+		}
 		snprintf(w->err, sizeof w->err, "frame %llu: %.200s", (unsigned long long)i + 1, d.msg);
 		return -1;
 	}
-	grow(w, slot, in->tmpl->len);
+	fit(w, slot, in->tmpl->len);
 	memcpy(w->buf[slot], in->tmpl->bytes, in->tmpl->len);
 	w->len[slot] = in->tmpl->len;
 	struct frame shown;
@@ -287,21 +312,24 @@ static int produce(struct sender *w, uint64_t i, unsigned slot)
 	return 0;
 }
 
-/* One batch of the frames due now; 0 sent means none is due yet (or all
- * are sent), -1 a failure. */
+/* One batch of the frames due now; how many left (0: none is due yet, or
+ * all are sent), -1 on a failure. */
 static int send_batch(struct sender *w)
 {
 	struct stream *s = w->s;
 	unsigned n = 0;
 	uint64_t elapsed = s->rate ? ns_since(&s->t0) : 0;
-	while (n < LINKTX_BATCH && !stopping()) {
-		uint64_t i = w->next * s->nsenders + w->id;
+	while (n < LINKTX_BATCH && !stopping(s)) {
+		uint64_t i = frame_of(w);
 		if (i >= s->count || (s->rate && due_ns(s, i) > elapsed))
 			break;
-		if (produce(w, i, n))
+		int skip = 0;
+		if (s->patch)
+			vary_apply(&s->plan, w->buf[n], i, &s->run);
+		else if ((skip = rebuild(w, i, n)) < 0)
 			return -1;
 		w->next++;
-		n++;
+		n += !skip;
 	}
 	if (n && linktx_send(w->tx, w->buf, w->len, n, w->err, sizeof w->err) < 0)
 		return -1;
@@ -309,58 +337,34 @@ static int send_batch(struct sender *w)
 	return (int)n;
 }
 
-static bool sender_done(const struct sender *w)
-{
-	return stopping() || w->next * w->s->nsenders + w->id >= w->s->count;
-}
-
-static void wait_for_next(struct sender *w)
+/* A sender's loop.  `here`: on this thread, between reading replies -
+ * frames built whole need libnet and the neighbour cache, which are this
+ * thread's. */
+static void sender_loop(struct sender *w, bool here)
 {
 	struct stream *s = w->s;
-	if (s->rate && !sender_done(w))
-		sleep_until(&s->t0, due_ns(s, w->next * s->nsenders + w->id));
+	while (!stopping(s) && frame_of(w) < s->count) {
+		int n = send_batch(w);
+		if (n < 0) {
+			w->failed = true;
+			atomic_store(&s->failed, true);
+			break;
+		}
+		if (here) {
+			pump(s, 0);
+			progress(s, false);
+		}
+		if (n == 0 && s->rate && frame_of(w) < s->count)
+			sleep_until(&s->t0, due_ns(s, frame_of(w)));
+	}
+	w->done_ns = ns_since(&s->t0);
+	atomic_fetch_add(&s->finished, 1);
 }
 
 static void *sender_main(void *arg)
 {
-	struct sender *w = arg;
-	while (!sender_done(w)) {
-		int n = send_batch(w);
-		if (n < 0) {
-			w->failed = true;
-			break;
-		}
-		if (n == 0)
-			wait_for_next(w);
-	}
-	w->done_ns = ns_since(&w->s->t0);
-	atomic_fetch_add(&w->s->finished, 1);
+	sender_loop(arg, false);
 	return NULL;
-}
-
-/* Without a patch plan the frames need libnet and the neighbour cache,
- * which are this thread's: it sends, and reads replies between batches. */
-static int send_here(struct stream *s, struct sender *w)
-{
-	while (!sender_done(w)) {
-		int n = send_batch(w);
-		if (n < 0) {
-			w->failed = true;
-			break;
-		}
-		if (pump(s, 0))
-			return -1;
-		progress(s, false);
-		if (n == 0 && s->rate && !sender_done(w)) {
-			uint64_t at = due_ns(s, w->next * s->nsenders + w->id);
-			uint64_t now = ns_since(&s->t0);
-			if (at > now && pump(s, (long)((at - now) / 1000u)))
-				return -1;
-		}
-	}
-	w->done_ns = ns_since(&s->t0);
-	atomic_fetch_add(&s->finished, 1);
-	return 0;
 }
 
 /* --- set-up and the end ------------------------------------------------ */
@@ -385,22 +389,12 @@ static int open_senders(struct stream *s)
 			return EXIT_SYSTEM;
 		}
 		for (unsigned k = 0; s->patch && k < LINKTX_BATCH; k++) {
-			grow(w, k, in->tmpl->len);
+			fit(w, k, in->tmpl->len);
 			memcpy(w->buf[k], in->tmpl->bytes, in->tmpl->len);
 			w->len[k] = in->tmpl->len;
 		}
 	}
 	return EXIT_OK;
-}
-
-static void close_senders(struct stream *s)
-{
-	for (unsigned t = 0; s->senders && t < s->nsenders; t++) {
-		linktx_close(s->senders[t].tx);
-		for (unsigned k = 0; k < LINKTX_BATCH; k++)
-			free(s->senders[t].buf[k]);
-	}
-	free(s->senders);
 }
 
 static int open_capture(struct stream *s)
@@ -416,15 +410,13 @@ static int open_capture(struct stream *s)
 		both = exchange_bpf(in->tmpl, bpf, sizeof bpf);
 	else
 		scope_bpf(in->tmpl, bpf, sizeof bpf);
+	if (both)
+		s->own_mac = lv(&in->tmpl->layer[0], ETH_SRC);
+	/* Slots as small as our frames allow: more of them in the ring. */
+	unsigned snaplen = !s->patch ? 0 : in->tmpl->len > 1600 ? (unsigned)in->tmpl->len : 1600;
 	s->cap = capture_open(in->ifc->name, bpf, CAPTURE_BIG | (both ? CAPTURE_BOTH : 0),
-			      &why, err, sizeof err);
-	if (s->cap)
-		return EXIT_OK;
-	if (why == CAP_PERMISSION)
-		fail("%s (%s)", PERMISSION_HINT, err);
-	else
-		fail("cannot capture on %s: %s", in->ifc->name, err);
-	return EXIT_SYSTEM;
+			      snaplen, &why, err, sizeof err);
+	return s->cap ? EXIT_OK : capture_failed(in->ifc->name, why, err);
 }
 
 /* Keys of the probes whose replies are told apart, worked out before the
@@ -445,66 +437,83 @@ static void track_patched(struct stream *s)
 	free(scratch);
 }
 
-/* "tcp dport=80": the values of the template's ranges for frame `i`. */
+static unsigned ranged_fields(const struct frame *tmpl)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < tmpl->nlayers; i++)
+		n += (unsigned)__builtin_popcount(tmpl->layer[i].ranged);
+	return n;
+}
+
+/* "tcp sport=1000 dport=80": the template's range values in frame `i`;
+ * `names` false gives the value alone (one ranged field). */
 static void target_label(const struct frame *tmpl, uint64_t i, bool names, struct strbuf *out)
 {
 	bool any = false;
+	const struct layer_def *last = NULL;
 	for (size_t n = 0; n < tmpl->nlayers; n++) {
 		const struct layer *l = &tmpl->layer[n];
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			if (!(l->ranged >> k & 1u))
 				continue;
-			struct fval v = { .u = l->range[k].lo +
-					       i % (l->range[k].hi - l->range[k].lo + 1) };
+			struct fval v = { .u = range_value(l, k, i) };
 			char text[64];
 			field_format(&l->def->fields[k], &v, text, sizeof text);
+			if (names && l->def != last)
+				sb_printf(out, "%s%s ", any ? " " : "", l->def->name);
+			else if (names)
+				sb_putc(out, ' ');
 			if (names)
-				sb_printf(out, "%s%s %s=", any ? " " : "", l->def->name,
-					  l->def->fields[k].name);
+				sb_printf(out, "%s=", l->def->fields[k].name);
 			sb_puts(out, text);
 			any = true;
+			last = l->def;
 		}
 	}
 	if (!any)
-		sb_printf(out, "%sprobe %llu", names ? "" : "", (unsigned long long)i + 1);
+		sb_printf(out, "probe %llu", (unsigned long long)i + 1);
 }
 
-/* A class's targets in one line: runs of consecutive values joined. */
+static bool in_class(const struct stream *s, uint64_t i, uint8_t cls)
+{
+	return i < s->tracked && s->targets[i].first && s->targets[i].cls == cls &&
+	       was_sent(s, i);
+}
+
+/* A class's targets: with one ranged field, runs of consecutive values
+ * joined ("tcp dport=1-21,23-79"); else one label each. */
 static void list_targets(const struct stream *s, uint8_t cls, bool json, struct strbuf *out)
 {
 	const struct frame *tmpl = s->in->tmpl;
-	unsigned shown = 0, limit = json ? UINT32_MAX : 24;
-	uint64_t run_start = UINT64_MAX, prev = UINT64_MAX, hidden = 0;
-	for (uint64_t i = 0; i <= s->tracked; i++) {
-		bool in_cls = i < s->tracked && s->targets[i].first && s->targets[i].cls == cls;
-		if (in_cls && run_start != UINT64_MAX && i == prev + 1 && !json) {
-			prev = i;
+	bool runs = !json && ranged_fields(tmpl) == 1;
+	uint64_t limit = json ? UINT64_MAX : runs ? 24 : 8, shown = 0, hidden = 0;
+	for (uint64_t i = 0; i < s->tracked; i++) {
+		if (!in_class(s, i, cls))
+			continue;
+		uint64_t end = i;
+		while (runs && in_class(s, end + 1, cls))
+			end++;
+		if (shown++ >= limit) {
+			hidden++;
+			i = end;
 			continue;
 		}
-		if (run_start != UINT64_MAX) {
-			if (shown++ < limit) {
-				if (json) {
-					struct strbuf one;
-					sb_init(&one);
-					target_label(tmpl, run_start, true, &one);
-					sb_puts(out, shown > 1 ? "," : "");
-					sb_json_str(out, one.s, one.len);
-					sb_free(&one);
-				} else {
-					sb_puts(out, shown > 1 ? "," : "");
-					target_label(tmpl, run_start, shown == 1, out);
-					if (prev != run_start) {
-						sb_putc(out, '-');
-						target_label(tmpl, prev, false, out);
-					}
-				}
-			} else {
-				hidden++;
+		if (json) {
+			struct strbuf one;
+			sb_init(&one);
+			target_label(tmpl, i, true, &one);
+			sb_puts(out, shown > 1 ? "," : "");
+			sb_json_str(out, one.s, one.len);
+			sb_free(&one);
+		} else {
+			sb_puts(out, shown == 1 ? "" : runs ? "," : ", ");
+			target_label(tmpl, i, shown == 1 || !runs, out);
+			if (end != i) {
+				sb_putc(out, '-');
+				target_label(tmpl, end, false, out);
 			}
-			run_start = UINT64_MAX;
 		}
-		if (in_cls)
-			run_start = prev = i;
+		i = end;
 	}
 	if (hidden)
 		sb_printf(out, " and %llu more", (unsigned long long)hidden);
@@ -513,32 +522,36 @@ static void list_targets(const struct stream *s, uint8_t cls, bool json, struct 
 static void report(struct stream *s, int sig)
 {
 	struct stream_in *in = s->in;
-	uint64_t sent = atomic_load(&s->sent), elapsed = s->send_ns;
-	uint64_t targets = 0, silent = 0;
+	uint64_t sent = atomic_load(&s->sent), targets = 0, silent = 0;
 	for (uint64_t i = 0; i < s->tracked; i++)
-		if (s->targets[i].first) {
+		if (s->targets[i].first && was_sent(s, i)) {
 			targets++;
 			silent += s->targets[i].cls == NO_CLASS;
 		}
-	double secs = (double)elapsed / 1e9, pps = secs > 0 ? (double)sent / secs : 0;
+	double secs = (double)s->send_ns / 1e9, pps = secs > 0 ? (double)sent / secs : 0;
+	bool short_pace = s->rate && !sig && sent > 1 && pps < 0.98 * (double)s->rate;
 	unsigned dropped = s->cap ? capture_dropped(s->cap) : 0;
 	bool replies = s->cap && !expect_empty(in->want);
+	bool partial = replies && s->count > s->tracked;
+	const char *signame = sig == SIGINT ? "SIGINT" : "SIGTERM";
 	struct strbuf out;
 	sb_init(&out);
 	if (in->opt->json) {
 		sb_printf(&out, "{\"stats\":{\"sent\":%llu,\"elapsed_us\":%llu,\"pps\":%.0f,"
 			  "\"senders\":%u,\"path\":\"%s\"", (unsigned long long)sent,
-			  (unsigned long long)(elapsed / 1000u), pps, s->nsenders,
+			  (unsigned long long)(s->send_ns / 1000u), pps, s->nsenders,
 			  s->patch ? "patched" : "rebuilt");
+		if (s->rate)
+			sb_printf(&out, ",\"rate\":%llu", (unsigned long long)s->rate);
 		if (replies)
 			sb_printf(&out, ",\"targets\":%llu,\"answered\":%llu,\"unanswered\":%llu,"
-				  "\"duplicates\":%llu", (unsigned long long)targets,
+				  "\"duplicates\":%llu,\"tracked\":%llu", (unsigned long long)targets,
 				  (unsigned long long)s->answered, (unsigned long long)silent,
-				  (unsigned long long)s->duplicates);
+				  (unsigned long long)s->duplicates, (unsigned long long)s->tracked);
 		if (s->cap)
 			sb_printf(&out, ",\"capture_dropped\":%u", dropped);
 		if (sig)
-			sb_printf(&out, ",\"interrupted\":\"%s\"", sig == SIGINT ? "SIGINT" : "SIGTERM");
+			sb_printf(&out, ",\"interrupted\":\"%s\"", signame);
 		sb_puts(&out, "}");
 		if (replies) {
 			sb_puts(&out, ",\"classes\":[");
@@ -563,12 +576,18 @@ static void report(struct stream *s, int sig)
 			  (unsigned long long)sent, secs, pps, s->nsenders,
 			  s->nsenders == 1 ? "" : "s", s->patch ? "patched" : "rebuilt");
 		if (sig)
-			sb_printf(&out, ", stopped by %s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+			sb_printf(&out, ", stopped by %s", signame);
 		sb_putc(&out, '\n');
+		if (short_pace)
+			sb_printf(&out, "    the pace fell short: %llu frames/s asked, %.0f reached\n",
+				  (unsigned long long)s->rate, pps);
 		if (replies) {
 			sb_printf(&out, "    %llu targets: %llu answered, %llu no answer",
-				  (unsigned long long)targets, (unsigned long long)s->answered,
+				  (unsigned long long)targets, (unsigned long long)(targets - silent),
 				  (unsigned long long)silent);
+			if (partial)
+				sb_printf(&out, " (replies told apart for the first %llu probes)",
+					  (unsigned long long)s->tracked);
 			if (s->duplicates)
 				sb_printf(&out, ", %llu repeated replies", (unsigned long long)s->duplicates);
 			sb_putc(&out, '\n');
@@ -594,10 +613,50 @@ static void report(struct stream *s, int sig)
 	sb_free(&out);
 }
 
+/* After the last frame: the replies still on their way, until every target
+ * answered or -t passed; with only -w, until the capture goes quiet. */
+static void drain(struct stream *s)
+{
+	bool waiting = !expect_empty(s->in->want);
+	uint64_t targets = 0;
+	for (uint64_t i = 0; i < s->tracked; i++)
+		targets += s->targets[i].first && was_sent(s, i);
+	struct deadline done;
+	deadline_in(&done, s->in->opt->timeout_us);
+	while (s->cap && !stopping(s) && deadline_left(&done) > 0) {
+		if (waiting && s->answered >= targets)
+			break;
+		long left = deadline_left(&done), got = pump(s, left < 20000 ? left : 20000);
+		if (got < 0 || (!waiting && got == 0))
+			break;
+		progress(s, false);
+	}
+}
+
 static unsigned online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (unsigned)n : 1;
+}
+
+static void run_senders(struct stream *s)
+{
+	if (!s->patch) {
+		sender_loop(&s->senders[0], true);
+		return;
+	}
+	for (unsigned t = 0; t < s->nsenders; t++)
+		if (pthread_create(&s->senders[t].thread, NULL, sender_main, &s->senders[t]))
+			abort();
+	while (atomic_load(&s->finished) < s->nsenders) {
+		if (s->cap)
+			pump(s, 20000);
+		else
+			usleep(20000);
+		progress(s, false);
+	}
+	for (unsigned t = 0; t < s->nsenders; t++)
+		pthread_join(s->senders[t].thread, NULL);
 }
 
 static int run_stream(struct stream *s)
@@ -613,104 +672,119 @@ static int run_stream(struct stream *s)
 	s->progress = isatty(STDERR_FILENO) && !in->opt->json;
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
 	s->last_progress = s->t0;
-	if (!s->patch) {
-		if (send_here(s, &s->senders[0]))
-			return EXIT_SYSTEM;
-	} else {
-		for (unsigned t = 0; t < s->nsenders; t++)
-			if (pthread_create(&s->senders[t].thread, NULL, sender_main, &s->senders[t]))
-				abort();
-		while (atomic_load(&s->finished) < s->nsenders) {
-			if (s->cap ? pump(s, 20000) : (usleep(20000), 0))
-				stop_signal = SIGTERM;
-			progress(s, false);
-		}
-		for (unsigned t = 0; t < s->nsenders; t++)
-			pthread_join(s->senders[t].thread, NULL);
-	}
+	run_senders(s);
 	for (unsigned t = 0; t < s->nsenders; t++)
 		if (s->senders[t].done_ns > s->send_ns)
 			s->send_ns = s->senders[t].done_ns;
 	for (unsigned t = 0; t < s->nsenders; t++)
 		if (s->senders[t].failed) {
+			progress(s, true);
 			fail("sending on %s: %s", in->ifc->name, s->senders[t].err);
 			return EXIT_SYSTEM;
 		}
-	/* The last replies: until every target answered or -t passed. */
-	struct deadline done;
-	deadline_in(&done, in->opt->timeout_us);
-	bool waiting = s->cap && !expect_empty(in->want);
-	while (waiting && !stopping() && deadline_left(&done) > 0) {
-		uint64_t targets = 0;
-		for (uint64_t i = 0; i < s->tracked; i++)
-			targets += s->targets[i].first;
-		if (s->answered >= targets)
-			break;
-		if (pump(s, deadline_left(&done) < 20000 ? deadline_left(&done) : 20000))
-			return EXIT_SYSTEM;
-		progress(s, false);
-	}
+	if (atomic_load(&s->failed))
+		return EXIT_SYSTEM;
+	drain(s);
 	progress(s, true);
+	return atomic_load(&s->failed) ? EXIT_SYSTEM : EXIT_OK;
+}
+
+/* Whether the IPv4 destination varies: the next hop may differ per frame. */
+static bool destination_varies(const struct frame *f)
+{
+	const struct layer *next, *net = frame_network_layer(f, &next);
+	return net && net->def->id == L_IPV4 && field_varies(net, IPV4_DST);
+}
+
+/* Builds frame 0 and plans the rest; an exit code. */
+static int prepare(struct stream *s)
+{
+	struct stream_in *in = s->in;
+	struct rng draws;
+	rng_for_frame(&s->run, 0, &draws);
+	struct resolve_env env = { .file = in->path, .iface = in->ifc, .rng = &draws,
+				   .nexthop_mac = neighbor_callback, .ctx = in->nb };
+	struct diag d;
+	char why[200] = "";
+	if (frame_resolve(in->tmpl, &env, &d) || build_frame(in->b, in->tmpl, &d)) {
+		/* A sweep of destinations goes on past one that is down. */
+		if (!(in->nb->failed > 0 && destination_varies(in->tmpl))) {
+			print_diag("error", &d);
+			return resolve_failed(in->nb);
+		}
+	} else {
+		s->patch = vary_plan(in->tmpl, &s->plan, why, sizeof why) == 0;
+	}
+	if (!s->patch && in->opt->verbose)
+		fprintf(stderr, "rawcraft: note: every frame is built whole%s%s%s\n",
+			*why ? " (" : "", why, *why ? ")" : "");
 	return EXIT_OK;
 }
 
 int send_stream(struct stream_in *in)
 {
 	struct options *opt = in->opt;
-	struct stream s = { .in = in, .rate = opt->rate };
-	if (opt->seeded)
-		rng_seed(&s.run, opt->seed);
-	else
-		rng_seed_random(&s.run);
-	/* Frame 0, built whole: the base every other frame is patched from. */
-	struct rng draws;
-	rng_for_frame(&s.run, 0, &draws);
-	struct resolve_env env = { .file = in->path, .iface = in->ifc, .rng = &draws,
-				   .nexthop_mac = neighbor_callback, .ctx = in->nb };
-	struct diag d;
-	if (frame_resolve(in->tmpl, &env, &d) || build_frame(in->b, in->tmpl, &d)) {
-		print_diag("error", &d);
-		return in->nb->failed > 0 ? EXIT_NOMATCH : in->nb->failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
-	}
-	char why[200];
-	s.patch = vary_plan(in->tmpl, &s.plan, why, sizeof why) == 0;
-	s.count = opt->count ? opt->count : frame_cycle(in->tmpl) > 1 ? frame_cycle(in->tmpl) :
-		  opt->flood ? UINT64_MAX : 1;
-	unsigned cpus = opt->cpus ? opt->cpus : online_cpus();
-	/* One sender keeps a paced stream exact up to where one core tops out. */
-	s.nsenders = !s.patch ? 1 : s.rate && s.rate <= 400000 ? 1 : cpus;
-	if (s.count < s.nsenders)
-		s.nsenders = (unsigned)s.count;
-	if (!s.patch && opt->verbose)
-		fprintf(stderr, "rawcraft: note: every frame is built whole (%s)\n", why);
-	s.tracked = s.count < TRACK_MAX ? s.count : TRACK_MAX;
-	s.targets = calloc(s.tracked, sizeof *s.targets);
-	if (!s.targets)
+	struct stream *s = calloc(1, sizeof *s);
+	if (!s)
 		abort();
-	flow_table_init(&s.flows);
+	in->state = s;
+	*s = (struct stream){ .in = in, .rate = opt->rate };
+	if (opt->seeded)
+		rng_seed(&s->run, opt->seed);
+	else
+		rng_seed_random(&s->run);
+	flow_table_init(&s->flows);
+	int rc = prepare(s);
+	if (rc != EXIT_OK)
+		return rc;
+	uint64_t cycle = frame_cycle(in->tmpl);
+	s->count = opt->count ? opt->count : cycle > 1 ? cycle : opt->flood ? UINT64_MAX : 1;
+	/* One sender keeps a paced stream exact up to where one core tops out;
+	 * frames built whole need this thread's libnet. */
+	s->nsenders = !s->patch ? 1 : opt->cpus ? opt->cpus :
+		      s->rate && s->rate <= 400000 ? 1 : online_cpus();
+	if (s->count < s->nsenders)
+		s->nsenders = (unsigned)s->count;
+	s->tracked = s->count < TRACK_MAX ? s->count : TRACK_MAX;
+	s->targets = calloc(s->tracked, sizeof *s->targets);
+	if (!s->targets)
+		abort();
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
 	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
+	atomic_store(&stop_signal, 0);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	prctl(PR_SET_TIMERSLACK, 1UL);	/* pacing sleeps end on time */
-	int rc = run_stream(&s);
-	int sig = stop_signal;
-	if (rc == EXIT_OK || sig)
-		report(&s, sig);
+	rc = run_stream(s);
+	int sig = atomic_load(&stop_signal);
+	if (rc == EXIT_OK || (sig && rc != EXIT_SYSTEM))
+		report(s, sig);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	capture_close(s.cap);
-	close_senders(&s);
-	flow_table_free(&s.flows);
 	if (rc == EXIT_OK && sig)
-		rc = 128 + sig;
-	else if (rc == EXIT_OK && !expect_empty(in->want)) {
-		for (uint64_t i = 0; i < s.tracked; i++)
-			if (s.targets[i].first && (s.targets[i].cls == NO_CLASS ||
-						   !s.cls[s.targets[i].cls].wanted))
-				rc = EXIT_NOMATCH;
+		return 128 + sig;
+	for (uint64_t i = 0; rc == EXIT_OK && !expect_empty(in->want) && i < s->tracked; i++) {
+		const struct target *t = &s->targets[i];
+		if (t->first && was_sent(s, i) && (t->cls == NO_CLASS || !s->cls[t->cls].wanted))
+			rc = EXIT_NOMATCH;
 	}
-	free(s.targets);
 	return rc;
+}
+
+void stream_close(struct stream_in *in)
+{
+	struct stream *s = in->state;
+	if (!s)
+		return;
+	capture_close(s->cap);
+	for (unsigned t = 0; s->senders && t < s->nsenders; t++) {
+		linktx_close(s->senders[t].tx);
+		for (unsigned k = 0; k < LINKTX_BATCH; k++)
+			free(s->senders[t].buf[k]);
+	}
+	free(s->senders);
+	flow_table_free(&s->flows);
+	free(s->targets);
+	free(s);
+	in->state = NULL;
 }

@@ -7,6 +7,8 @@
 #include "../craft/neighbor.h"
 #include "cli.h"
 
+struct stream;
+
 struct stream_in {
 	struct options *opt;
 	struct printer *pr;
@@ -16,11 +18,15 @@ struct stream_in {
 	struct frame *tmpl;
 	const char *path;
 	struct neighbors *nb;
+	struct stream *state;		/* sockets, capture: for stream_close */
 };
 
 /* Sends opt->count frames (0: one pass over the ranges, or until a signal
  * with --flood), paced by opt->rate or as fast as opt->cpus senders go;
  * prints the summary and returns the exit code. */
 int send_stream(struct stream_in *in);
+/* Closes the senders' sockets and the capture: after exit_before_teardown,
+ * so that the kernel's slow teardown is not waited for. */
+void stream_close(struct stream_in *in);
 
 #endif

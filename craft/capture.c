@@ -166,7 +166,8 @@ static enum capture_error activate_error(int rc)
 }
 
 struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
-			     enum capture_error *why, char *err, size_t errlen)
+			     unsigned snaplen, enum capture_error *why, char *err,
+			     size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	*why = CAP_OTHER;
@@ -176,9 +177,8 @@ struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 		return NULL;
 	}
 	/* In immediate mode libpcap uses TPACKET_V2, whose ring slots are all
-	 * snaplen-sized: a flood's ring holds more frames with MTU-sized slots
-	 * (longer frames are kept cut, with their real length). */
-	pcap_set_snaplen(p, (flags & CAPTURE_BIG) ? 1600 : 65535);
+	 * snaplen-sized: a smaller snaplen, more frames in the ring. */
+	pcap_set_snaplen(p, snaplen ? (int)snaplen : 65535);
 	pcap_set_promisc(p, (flags & CAPTURE_PROMISC) != 0);
 	pcap_set_immediate_mode(p, 1);
 	/* The ring is set up and torn down on every run: a small one for

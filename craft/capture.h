@@ -53,8 +53,10 @@ enum capture_error {
 #define CAPTURE_BOTH 4		/* both ways: the filter tells them apart */
 #define CAPTURE_BIG 8		/* a large ring, for floods and sweeps */
 
+/* `snaplen` 0 keeps whole frames. */
 struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
-			     enum capture_error *why, char *err, size_t errlen);
+			     unsigned snaplen, enum capture_error *why, char *err,
+			     size_t errlen);
 /* Waits up to `timeout_us` (0: just look) for one frame; 1 with a frame,
  * 0 on timeout, -1 with `err`. */
 int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,

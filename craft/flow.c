@@ -48,6 +48,7 @@ bool flow_of_probe(const struct frame *probe, struct flow_key *k, struct flow_ac
 	if (!net)
 		return false;
 	if (net->def->id == L_ARP) {
+		k->our_ip = (uint32_t)lv(net, ARP_SPA);
 		k->their_ip = (uint32_t)lv(net, ARP_TPA);
 		return true;
 	}
@@ -80,8 +81,13 @@ void flow_of_reply(const struct frame *reply, struct flow_reply *r)
 	memset(r, 0, sizeof *r);
 	if (!net)
 		return;
-	r->n = 1;
 	if (net->def->id == L_ARP) {
+		/* Only a reply answers: a request or a gratuitous ARP from the
+		 * target is its own question. */
+		if (lv(net, ARP_OP) != ARP_OP_REPLY)
+			return;
+		r->n = 1;
+		k->our_ip = (uint32_t)lv(net, ARP_TPA);
 		k->their_ip = (uint32_t)lv(net, ARP_SPA);
 		return;
 	}
@@ -153,7 +159,7 @@ static struct flow_slot *find(const struct flow_table *t, const struct flow_key 
 			return &t->slot[i];
 }
 
-uint32_t flow_table_put(struct flow_table *t, const struct flow_key *k, uint32_t value)
+static struct flow_slot *slot_for(struct flow_table *t, const struct flow_key *k)
 {
 	if ((t->used + 1) * 2 > t->mask + 1) {
 		/* Grow at half full, so probes stay short. */
@@ -171,10 +177,26 @@ uint32_t flow_table_put(struct flow_table *t, const struct flow_key *k, uint32_t
 	}
 	struct flow_slot *s = find(t, k);
 	if (!s->used) {
-		*s = (struct flow_slot){ .k = *k, .value = value, .used = true };
+		*s = (struct flow_slot){ .k = *k, .value = FLOW_NONE, .used = true };
 		t->used++;
 	}
+	return s;
+}
+
+uint32_t flow_table_put(struct flow_table *t, const struct flow_key *k, uint32_t value)
+{
+	struct flow_slot *s = slot_for(t, k);
+	if (s->value == FLOW_NONE)
+		s->value = value;
 	return s->value;
+}
+
+uint32_t flow_table_swap(struct flow_table *t, const struct flow_key *k, uint32_t value)
+{
+	struct flow_slot *s = slot_for(t, k);
+	uint32_t old = s->value;
+	s->value = value;
+	return old;
 }
 
 bool flow_table_get(const struct flow_table *t, const struct flow_key *k, uint32_t *value)

@@ -32,7 +32,7 @@ struct flow_ack {
 /* The key of a frame we send; false if it has no network layer. */
 bool flow_of_probe(const struct frame *probe, struct flow_key *k, struct flow_ack *ack);
 /* What a received frame may answer: the exact key and the group one
- * (their_ip 0); `n` 0 if it answers nothing. */
+ * (their_ip 0); `n` 0 if it answers nothing (an ARP that is no reply). */
 struct flow_reply {
 	struct flow_key key[2];
 	size_t n;
@@ -51,9 +51,13 @@ struct flow_table {
 	size_t mask, used;
 };
 
+#define FLOW_NONE UINT32_MAX
+
 void flow_table_init(struct flow_table *t);
 /* Keeps the first value a key was given; returns the value now stored. */
 uint32_t flow_table_put(struct flow_table *t, const struct flow_key *k, uint32_t value);
+/* Stores `value`; returns the key's previous value, or FLOW_NONE. */
+uint32_t flow_table_swap(struct flow_table *t, const struct flow_key *k, uint32_t value);
 bool flow_table_get(const struct flow_table *t, const struct flow_key *k, uint32_t *value);
 void flow_table_free(struct flow_table *t);
 

@@ -131,8 +131,8 @@ uint64_t frame_cycle(const struct frame *f)
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
 		for (size_t k = 0; k < MAX_FIELDS; k++)
-			if ((l->ranged >> k) & 1u && l->range[k].hi - l->range[k].lo + 1 > longest)
-				longest = l->range[k].hi - l->range[k].lo + 1;
+			if ((l->ranged >> k) & 1u && range_len(l, k) > longest)
+				longest = range_len(l, k);
 	}
 	return longest;
 }

@@ -118,6 +118,17 @@ bool ipv4_group_address(uint64_t ip);
 /* A frame's first ARP or IPv4 layer, and the layer after it (or NULL). */
 const struct layer *frame_network_layer(const struct frame *f, const struct layer **next);
 
+/* A ranged field's number of values, and its value in frame `index`. */
+static inline uint64_t range_len(const struct layer *l, size_t field)
+{
+	return l->range[field].hi - l->range[field].lo + 1;
+}
+
+static inline uint64_t range_value(const struct layer *l, size_t field, uint64_t index)
+{
+	return l->range[field].lo + index % range_len(l, field);
+}
+
 /* Frames in one pass over the template's ranges: the longest range's
  * length (ranges cycle side by side, not nested); 1 without ranges. */
 uint64_t frame_cycle(const struct frame *f);

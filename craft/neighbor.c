@@ -42,7 +42,7 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 
 	enum capture_error why;
 	if (!*arp)
-		*arp = capture_open(ifc->name, "arp", 0, &why, err, errlen);
+		*arp = capture_open(ifc->name, "arp", 0, 0, &why, err, errlen);
 	struct capture *cap = *arp;
 	int rc = -1;
 	if (!cap)

@@ -29,8 +29,10 @@ static int iface_value(const struct layer *l, size_t k,
 static int eth_dst(struct frame *f, struct layer *eth, const struct resolve_env *env,
 		   struct diag *d)
 {
-	const struct layer *arp = frame_find(f, f->nlayers, L_ARP);
-	const struct layer *ip = frame_find(f, f->nlayers, L_IPV4);
+	/* The frame's own network layer, not one an ICMP error quotes. */
+	const struct layer *next, *net = frame_network_layer(f, &next);
+	const struct layer *arp = net && net->def->id == L_ARP ? net : NULL;
+	const struct layer *ip = net && net->def->id == L_IPV4 ? net : NULL;
 	uint64_t *dst = &eth->val[ETH_DST].u;
 	f->eth_dst_unresolved = false;
 	if (arp) {
@@ -67,7 +69,7 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 			const struct field *fd = &l->def->fields[k];
 			uint64_t *u = &l->val[k].u;
 			if (l->ranged & (1u << k)) {
-				*u = l->range[k].lo + env->index % (l->range[k].hi - l->range[k].lo + 1);
+				*u = range_value(l, k, env->index);
 				continue;
 			}
 			if (l->random & (1u << k)) {

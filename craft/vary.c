@@ -18,23 +18,23 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* The 16-bit words a bit span touches; every layer starts at an even
- * offset, so the words line up with every checksum's. */
+/* The 16-bit words a bit span touches.  vary_plan refuses a layer at an
+ * odd offset, so the words line up with every checksum's. */
 static void word_span(uint32_t bit_off, unsigned bits, uint32_t *from, uint32_t *to)
 {
 	*from = bit_off / 16 * 2;
 	*to = (bit_off + bits + 15) / 16 * 2;
 }
 
-/* Which field of which layer eth dst's resolution reads (resolve.c). */
+/* Which field eth dst's resolution reads (resolve.c): the frame's own
+ * network layer's destination. */
 static bool steers_next_hop(const struct frame *f, size_t i, size_t k)
 {
-	const struct layer *eth = &f->layer[0];
-	if (eth->def->id != L_ETH || (eth->given >> ETH_DST) & 1u)
+	const struct layer *eth = &f->layer[0], *next;
+	if (eth->def->id != L_ETH || (eth->given >> ETH_DST) & 1u ||
+	    frame_network_layer(f, &next) != &f->layer[i])
 		return false;
 	enum layer_id id = f->layer[i].def->id;
-	if (frame_find(f, i, L_IPV4) || frame_find(f, i, L_ARP))
-		return false;	/* only the outermost network layer counts */
 	return (id == L_IPV4 && k == IPV4_DST) ||
 	       (id == L_ARP && (k == ARP_OP || k == ARP_THA));
 }
@@ -87,7 +87,7 @@ int vary_plan(const struct frame *f, struct vary *v, char *why, size_t whylen)
 			if (l->ranged & bit) {
 				s.how = VARY_RANGE;
 				s.lo = l->range[k].lo;
-				s.span = l->range[k].hi - l->range[k].lo + 1;
+				s.span = range_len(l, k);
 			} else if (l->random & bit) {
 				s.how = VARY_DRAW;
 			} else if (l->given & bit || fd->flags & FF_ALIAS) {
@@ -99,8 +99,10 @@ int vary_plan(const struct frame *f, struct vary *v, char *why, size_t whylen)
 			} else {
 				continue;
 			}
+			/* Lengths, header lengths (what a checksum covers) and
+			 * next-layer types reshape the frame. */
 			if ((fd->dflt_kind == FD_COMPUTED && (int)k != l->def->csum_field) ||
-			    steers_next_hop(f, i, k)) {
+			    (fd->flags & FF_WORDS) || steers_next_hop(f, i, k)) {
 				snprintf(why, whylen, "%s %s varies, and with it more than its own bits",
 					 l->def->name, fd->name);
 				return -1;

@@ -2,7 +2,8 @@
  * fuzz_decode.c - libFuzzer target for the decoder and every describer.
  *
  * Input: one byte choosing the link type (low two bits: Ethernet, raw IPv4,
- * Linux cooked; bit 7: the wire length is longer than what was captured),
+ * Linux cooked SLL, SLL2; bit 7: the wire length is longer than what was
+ * captured),
  * then the captured bytes.  Besides memory errors it traps on broken
  * promises: a field marked present past the captured end, a layer past the
  * end, a summary with a newline, JSON that does not parse.
@@ -51,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	enum link_kind link = (enum link_kind)((data[0] & 3) % 3);
+	enum link_kind link = (enum link_kind)(data[0] & 3);
 	bool cut = data[0] & 0x80;
 	data++;
 	size--;

@@ -153,6 +153,16 @@ static void test_icmp_error_quoting_tcp(void **state)
 		      "tcp sport=80 dport=30000..30999 seq=random\n", 2000, true);
 }
 
+static void test_icmp_error_quoting_group(void **state)
+{
+	(void)state;
+	/* The next hop follows the frame's own destination, not the quoted
+	 * one: a quoted multicast range leaves eth dst alone. */
+	check_patched("ipv4 dst=10.9.0.2\nicmp type=3 code=3\n"
+		      "ipv4 src=10.9.0.2 dst=224.0.0.1..224.0.0.3\nudp sport=5353 dport=5353\n",
+		      10, true);
+}
+
 static void test_arp_sweep(void **state)
 {
 	(void)state;
@@ -190,6 +200,9 @@ static void test_refused(void **state)
 		       "ipv4 len varies");
 	expect_refused("eth dst=02:00:00:00:00:02\nipv4 dst=10.9.0.2 proto=random\n",
 		       "ipv4 proto varies");
+	/* The header length decides what the IPv4 checksum covers. */
+	expect_refused("eth dst=02:00:00:00:00:02\nipv4 dst=10.9.0.2 ihl=5..6\ntcp dport=1\n",
+		       "ipv4 ihl varies");
 	/* The next hop's MAC follows the destination, unless eth dst is given. */
 	struct frame f;
 	memset(&f, 0, sizeof f);
@@ -227,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_udp_zero_sum),
 		cmocka_unit_test(test_vlan_icmp),
 		cmocka_unit_test(test_icmp_error_quoting_tcp),
+		cmocka_unit_test(test_icmp_error_quoting_group),
 		cmocka_unit_test(test_arp_sweep),
 		cmocka_unit_test(test_explicit_checksum_wins),
 		cmocka_unit_test(test_refused),

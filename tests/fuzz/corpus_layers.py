@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""corpus_layers.py - which decoder layers each fuzz_decode seed reaches.
+
+Each file of tests/fuzz/corpus/decode is what fuzz_decode takes: one byte
+choosing the link type (low two bits: Ethernet, raw IPv4, SLL, SLL2; bit 7:
+the wire length is 64 bytes longer than what was captured), then the bytes.
+Each is wrapped in a pcap of that link type and run through
+`./rawcraft decode --json`; the layers it reached are printed, then whether
+every layer decoder (and the variants that matter: stacked VLAN tags, IPv4
+and TCP options, ICMP echo and errors quoting TCP and UDP) is reached by
+some seed.  Exit 1 when one is not.
+
+    tests/fuzz/corpus_layers.py [RAWCRAFT] [CORPUS_DIR]
+"""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+DLT = [1, 228, 113, 276]		# EN10MB, IPV4 (raw), LINUX_SLL, LINUX_SLL2
+LINK = ["eth", "raw", "sll", "sll2"]
+
+
+def pcap(link, data, wire):
+    hdr = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, DLT[link])
+    return hdr + struct.pack("<IIII", 1700000000, 0, len(data), wire) + data
+
+
+def tags(obj):
+    """The layer chain plus the variants the seeds must reach."""
+    layers = obj.get("layers", [])
+    out = []
+    seen_icmp = False
+    for i, name in enumerate(layers):
+        lay = obj.get(name if layers[:i].count(name) == 0 else "%s%d" % (name, layers[:i].count(name) + 1), {})
+        t = name
+        if name == "ipv4" and isinstance(lay.get("ihl"), int) and lay["ihl"] > 5:
+            t += "+opts"
+        if name == "tcp" and lay.get("opts"):
+            t += "+opts"
+        if name == "icmp":
+            t += "(%s)" % lay.get("type")
+            seen_icmp = True
+        elif seen_icmp and name in ("ipv4", "tcp", "udp"):
+            t = "quoted-" + t
+        out.append(t)
+    return out
+
+
+def main():
+    rawcraft = sys.argv[1] if len(sys.argv) > 1 else "./rawcraft"
+    corpus = sys.argv[2] if len(sys.argv) > 2 else "tests/fuzz/corpus/decode"
+    reached = set()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sorted(os.listdir(corpus)):
+            raw = open(os.path.join(corpus, name), "rb").read()
+            if not raw:
+                continue
+            link, data = raw[0] & 3, raw[1:]
+            wire = len(data) + (64 if raw[0] & 0x80 else 0)
+            path = os.path.join(tmp, "f.pcap")
+            with open(path, "wb") as f:
+                f.write(pcap(link, data, wire))
+            r = subprocess.run([rawcraft, "decode", "--json", path],
+                               capture_output=True, text=True)
+            try:
+                obj = json.loads(r.stdout.splitlines()[0])
+            except (IndexError, ValueError):
+                print("%-28s %-4s (rawcraft decode failed: %s)" % (name, LINK[link], r.stderr.strip()))
+                continue
+            t = tags(obj)
+            reached.update(t)
+            reached.add("link:" + LINK[link])
+            layers = obj.get("layers", [])
+            if layers.count("vlan") >= 2:
+                reached.add("vlan*2")
+            print("%-28s %-4s %s" % (name, LINK[link], " ".join(t)))
+    want = {
+        "eth": "eth", "vlan": "vlan", "vlan (double tag)": "vlan*2", "arp": "arp",
+        "ipv4": "ipv4", "ipv4 with options": "ipv4+opts", "tcp": "tcp",
+        "tcp with options": "tcp+opts", "udp": "udp", "payload": "payload",
+        "icmp echo request": "icmp(8)", "icmp echo reply": "icmp(0)",
+        "icmp error quoting ipv4+tcp": "quoted-tcp", "icmp error quoting ipv4+udp": "quoted-udp",
+        "link raw ipv4": "link:raw", "link sll": "link:sll", "link sll2": "link:sll2",
+    }
+    missing = 0
+    print()
+    for what, tag in want.items():
+        hit = tag in reached or any(r.startswith(tag) for r in reached)
+        print("%-4s %s" % ("ok" if hit else "MISS", what))
+        missing += not hit
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

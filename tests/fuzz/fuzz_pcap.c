@@ -1,0 +1,168 @@
+/*
+ * fuzz_pcap.c - libFuzzer target for `rawcraft decode`'s path: capture file
+ * bytes -> pcap_in_open / pcap_in_next (libpcap: pcap and pcapng, either
+ * byte order, micro- or nanosecond) -> decode_frame for the link type the
+ * file names (Ethernet, raw IPv4, Linux SLL, SLL2) -> every describer, with
+ * one conversation across the frames of the file.
+ *
+ * The input is the whole file.  pcap_in_open takes a path: the input is
+ * written to a memfd, opened again through /proc/self/fd/N (a fresh file
+ * offset each time).
+ *
+ * Besides memory errors it traps on broken promises: a failure without a
+ * message, a field marked present past the captured end, a layer past the
+ * end, a summary with a newline, JSON that does not parse.
+ */
+#define _GNU_SOURCE
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../../craft/capture.h"
+#include "../../craft/conv.h"
+#include "../../craft/decode.h"
+#include "../../craft/describe.h"
+#include "../../craft/strbuf.h"
+
+#include "json_check.h"
+
+static int memfd = -1;
+static char path[64];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	memfd = memfd_create("fuzz_pcap", 0);
+	if (memfd < 0) {
+		perror("fuzz_pcap: memfd_create");
+		abort();
+	}
+	snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
+	return 0;
+}
+
+static void broken(const char *what, const struct frame *f, size_t i)
+{
+	fprintf(stderr, "fuzz_pcap: %s (layer %zu of %zu, caplen %zu)\n", what, i,
+		f->nlayers, f->len);
+	abort();
+}
+
+static void check_frame(const struct frame *f, size_t caplen, size_t wire_len)
+{
+	if (f->len != caplen || f->wire_len < f->len || (wire_len >= caplen && f->wire_len != wire_len))
+		broken("lengths not as captured", f, 0);
+	if (f->nlayers > MAX_LAYERS)
+		broken("too many layers", f, f->nlayers);
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		if (l->off > f->len || l->hdr_len > f->len - l->off || l->len > f->len - l->off)
+			broken("layer extends past the captured bytes", f, i);
+		for (size_t k = 0; k < l->def->nfields; k++) {
+			const struct field *fd = &l->def->fields[k];
+			if (!(l->present & (1u << k)))
+				continue;
+			if (fd->bits && l->off * 8 + fd->bit_off + fd->bits > f->len * 8)
+				broken("field marked present past the captured bytes", f, i);
+			if (!fd->bits && l->val[k].len > f->len - l->off)
+				broken("variable field longer than the captured bytes", f, i);
+		}
+	}
+}
+
+static bool write_input(const uint8_t *data, size_t size)
+{
+	if (ftruncate(memfd, 0) != 0)
+		return false;
+	size_t done = 0;
+	while (done < size) {
+		ssize_t n = pwrite(memfd, data + done, size - done, (off_t)done);
+		if (n <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	return true;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!write_input(data, size)) {
+		perror("fuzz_pcap: writing the memfd");
+		abort();
+	}
+	char err[512] = "";
+	enum link_kind link;
+	struct pcap_in *in = pcap_in_open(path, &link, err, sizeof err);
+	if (!in) {
+		if (!err[0]) {
+			fprintf(stderr, "fuzz_pcap: pcap_in_open failed without a message\n");
+			abort();
+		}
+		return 0;
+	}
+	if (link != LINK_ETHERNET && link != LINK_RAW && link != LINK_SLL && link != LINK_SLL2) {
+		fprintf(stderr, "fuzz_pcap: link kind %d\n", (int)link);
+		abort();
+	}
+
+	static struct conv cv;
+	conv_init(&cv);
+	struct strbuf sb;
+	sb_init(&sb);
+	const uint8_t *bytes;
+	size_t caplen, wire_len;
+	struct timeval ts, first = { 0, 0 };
+	unsigned frames = 0;
+	int got;
+	/* A frame record is at least 16 bytes (pcap) or 32 (pcapng). */
+	while ((got = pcap_in_next(in, &bytes, &caplen, &wire_len, &ts, err, sizeof err)) == 1) {
+		if (++frames > size / 16 + 1) {
+			fprintf(stderr, "fuzz_pcap: %u frames from %zu bytes\n", frames, size);
+			abort();
+		}
+		if (frames == 1)
+			first = ts;
+		struct frame f;
+		decode_frame(bytes, caplen, wire_len, link, &f);
+		check_frame(&f, caplen, wire_len);
+
+		sb_reset(&sb);
+		describe_summary(&f, &sb);
+		if (memchr(sb.s, '\n', sb.len))
+			broken("summary spans lines", &f, 0);
+		sb_reset(&sb);
+		describe_conversation(&f, &cv, &sb);
+		sb_reset(&sb);
+		describe_tree(&f, frames, &cv, &sb);
+		sb_reset(&sb);
+		describe_hex(&f, &sb);
+		sb_reset(&sb);
+		double t = (double)(ts.tv_sec - first.tv_sec) + ts.tv_usec / 1e6;
+		describe_json(&f, frames, &t, &sb);
+		if (!json_ok(sb.s)) {
+			fprintf(stderr, "fuzz_pcap: invalid JSON: %s", sb.s);
+			abort();
+		}
+		sb_reset(&sb);
+		describe_json_with(&f, frames, NULL, "\"rtt_us\":84", &sb);
+		if (!json_ok(sb.s)) {
+			fprintf(stderr, "fuzz_pcap: invalid JSON: %s", sb.s);
+			abort();
+		}
+		for (size_t i = 0; i < f.nlayers; i++)
+			decode_checksum(&f, i);
+		frame_free(&f);
+	}
+	if (got < 0 && !err[0]) {
+		fprintf(stderr, "fuzz_pcap: pcap_in_next failed without a message\n");
+		abort();
+	}
+	sb_free(&sb);
+	pcap_in_close(in);
+	return 0;
+}
