@@ -108,7 +108,12 @@ static int add_range(const struct template_ctx *tc, struct layer *l, int fi,
 		return -1;
 	}
 	struct srcpos hpos = { vpos.line, vpos.col + (unsigned)dots + 2 };
-	char low[64];
+	char low[64];	/* field_parse reads a C string; no value is longer */
+	if (dots >= sizeof low) {
+		diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: '%.20s...' is not a value",
+			 l->def->name, fd->name, value->s);
+		return -1;
+	}
 	snprintf(low, sizeof low, "%.*s", (int)dots, value->s);
 	if (field_parse(fd, low, strlen(low), &lo, err, sizeof err)) {
 		diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: %s", l->def->name,

@@ -29,6 +29,7 @@
 #define FUZZ_FILE "/nonexistent-rawcraft-fuzz-dir/fuzz.lab"
 
 static struct vars vs;
+static bool verbose;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -40,6 +41,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		dup2(fd, 0);
 		close(fd);
 	}
+	/* FUZZ_VERBOSE=1 prints what each input comes to (to check seeds). */
+	verbose = getenv("FUZZ_VERBOSE") != NULL;
 	vars_init(&vs);
 	/* What -D gives the shipped examples, and what set_iface_vars(NULL)
 	 * sets before the check (no interface is known yet). */
@@ -91,6 +94,9 @@ static bool files_are_plain(const char *text, size_t len)
 
 static void need_position(const char *stage, const struct diag *d)
 {
+	if (verbose)
+		fprintf(stderr, "fuzz_scenario: %s: %s:%u:%u: %s\n", stage, d->file, d->line,
+			d->col, d->msg);
 	if (!d->msg[0] || !d->file || !d->line || !d->col) {
 		fprintf(stderr, "fuzz_scenario: %s error without a position: %s:%u:%u: %s\n",
 			stage, d->file ? d->file : "(null)", d->line, d->col, d->msg);
@@ -154,6 +160,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&d, 0, sizeof d);
 	if (scenario_check(&sc, &vs, &dst, &d))
 		need_position("check", &d);
+	else if (verbose)
+		fprintf(stderr, "fuzz_scenario: ok: %zu steps, first destination %08x\n",
+			sc.nsteps, (unsigned)dst);
 
 	scenario_free(&sc);
 	free(text);

@@ -172,3 +172,72 @@ for args in "--flood --rate 10" "--flood --interval 1ms" "--rate 10 --interval 1
 	expect_eq "send $args: exit 2 with one line" "$rc:$(wc -l <<<"$err")" "2:1"
 done
 expect_eq "contradicting pacing options: nothing sent" "$(( $(rx) - before ))" 0
+
+# 10. One probe at a time: each reply goes to the probe with its ports, even
+#     when the replies come late and out of turn (a slow UDP echo).
+in_b "$PY" -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', 7))
+held = []
+while True:
+    data, peer = s.recvfrom(2048); held.append((data, peer))
+    if len(held) == 5:
+        time.sleep(0.05)
+        for d, p in reversed(held): s.sendto(d, p)
+        held = []" &
+sleep 0.3
+printf 'ipv4 dst=%s\nudp sport=1000..1004 dport=7\npayload text="x"\n' "$IP_B" >"$TMP/echo.pkt"
+out=$(in_a "$R" send "$TMP/echo.pkt" --interval 0 --expect udp -t 1s); rc=$?
+pairs=$(sed -n 's/.*:\(1[0-9]*\) UDP.*probe=\([0-9]*\).*/\1:\2/p' <<<"$out" | sort | tr '\n' ' ')
+expect_eq "late UDP replies: each goes to its own probe" "$rc:$pairs" "0:1000:1 1001:2 1002:3 1003:4 1004:5 "
+
+# 11. Whether a reply is what was expected is decided per reply, not per kind.
+printf 'ipv4 dst=%s\ntcp dport=9230..9232 flags=S\n' "$IP_B" >"$TMP/three.pkt"
+out=$(in_a "$R" send "$TMP/three.pkt" --rate 1000 --expect 'tcp sport=9230'); rc=$?
+expect_eq "expected per reply: exit 1 when two of three differ" "$rc" 1
+expect_eq "expected per reply: the matching one is its own class" \
+	"$(grep -c 'tcp flags=SA.*tcp dport=9230$' <<<"$out"):$(grep -c 'not what was expected' <<<"$out")" "1:1"
+
+# 12. Two ranges: every target labelled with both fields.
+printf 'ipv4 dst=%s\ntcp sport=40000..40001 dport=9230..9231 flags=S\nexpect tcp flags=SA|RA\n' \
+	"$IP_B" >"$TMP/two.pkt"
+out=$(in_a "$R" send "$TMP/two.pkt" --rate 1000)
+expect_eq "two ranges: labels name both fields" \
+	"$(grep -o 'tcp sport=4000[01] dport=923[01]' <<<"$out" | sort | tr '\n' ' ')" \
+	"tcp sport=40000 dport=9230 tcp sport=40001 dport=9231 "
+
+# 13. A flood with -w and no expectation: every frame sent is in the file.
+out=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 20000 --no-expect -w "$TMP/all.pcap" --json)
+dropped=$("$PY" -c "import json,sys; print(json.loads(sys.stdin.read())['stats']['capture_dropped'])" <<<"$out")
+n=$(tshark -r "$TMP/all.pcap" -Y 'tcp.dstport == 80' 2>/dev/null | wc -l)
+expect_eq "flood -w: the file holds all 20000 frames, or says how many it lost" "$n" $((20000 - dropped))
+
+# 14. SIGTERM during a slow stream: 143 within a fraction of the interval,
+#     and only what was sent is counted.
+ip netns exec "$NS_A" "$R" send "$TMP/three.pkt" --rate 1 -c 100 --expect tcp >"$TMP/term.out" 2>&1 &
+pid=$!
+sleep 1.2
+t0=$(now_ns)
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+ms=$(( ($(now_ns) - t0) / 1000000 ))
+expect_eq "SIGTERM: exit 143" "$rc" 143
+[ "$ms" -lt 500 ] && ok "SIGTERM at --rate 1: stopped in ${ms} ms" || not_ok "SIGTERM at --rate 1" "took ${ms} ms"
+expect_eq "SIGTERM: only the 2 frames sent are counted as targets" \
+	"$(grep -o '[0-9]* targets' "$TMP/term.out")" "2 targets"
+
+# 15. An ARP sweep of a /22 on a switch with three more hosts: the four that
+#     exist answer, the rest do not, and our own requests (seen with -w) are
+#     never taken for answers.  (Linux answers ARP for its own address
+#     whatever the asker's netmask: the hosts keep their /24.)
+lab_bridge && lab_host x "10.$LAB_NET.0.5" && lab_host y "10.$LAB_NET.1.7" && lab_host z "10.$LAB_NET.3.254" ||
+	not_ok "lab hosts" "could not add hosts"
+printf 'arp tpa=10.%s.0.0..10.%s.3.255\nexpect arp op=reply\n' "$LAB_NET" "$LAB_NET" >"$TMP/arpsweep.pkt"
+out=$(in_a "$R" send "$TMP/arpsweep.pkt" --flood -w "$TMP/arp.pcap" -t 1s); rc=$?
+expect_eq "ARP sweep of a /22: exit 1 (most addresses do not answer)" "$rc" 1
+expect_eq "ARP sweep of a /22: the four hosts answer" \
+	"$(grep 'arp op=reply' <<<"$out" | awk '{print $3, $4, $5}')" \
+	"4 arp tpa=10.$LAB_NET.0.2,10.$LAB_NET.0.5,10.$LAB_NET.1.7,10.$LAB_NET.3.254"
+expect_eq "ARP sweep of a /22: 1024 targets, none counted twice" \
+	"$(grep -o '[0-9]* targets: [0-9]* answered' <<<"$out")$(grep -c repeated <<<"$out")" \
+	"1024 targets: 4 answered0"

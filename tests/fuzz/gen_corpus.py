@@ -1,0 +1,235 @@
+#!/usr/bin/python3
+"""gen_corpus.py - writes the generated seeds of tests/fuzz/corpus:
+
+  decode/  frames for fuzz_decode (first byte: link type, see fuzz_decode.c)
+           that the hand-made seeds did not cover: SLL2, 802.1ad, triple
+           tags, every ICMP error type the decoder links to IPv4, nested
+           ICMP errors up to MAX_LAYERS, bogus header lengths, odd ARP sizes.
+  pcap/    whole capture files for fuzz_pcap: pcap (both byte orders, micro-
+           and nanosecond) and pcapng, for each link type rawcraft decodes,
+           a TCP conversation, and damaged files (truncated, wrong magic,
+           unknown link type, caplen > snaplen, wire length < caplen).
+
+Needs scapy (python3-scapy) for the frames.  Re-running rewrites the same
+files byte for byte.
+
+    /usr/bin/python3 tests/fuzz/gen_corpus.py
+"""
+import os
+import struct
+
+from scapy.all import ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether, Raw, raw
+from scapy.layers.inet import IPOption_RR
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAC_A, MAC_B = "02:00:00:00:00:01", "02:00:00:00:00:02"
+IP_A, IP_B = "10.0.0.1", "10.0.0.2"
+
+ETH, RAW, SLL, SLL2 = 0, 1, 2, 3
+DLT = {ETH: 1, RAW: 228, SLL: 113, SLL2: 276}
+
+
+def sll(payload, ethertype=0x0800, pkttype=0):
+    """Linux cooked v1: packet type, ARPHRD, address length, 8 bytes of address, type."""
+    return struct.pack(">HHH8sH", pkttype, 1, 6, bytes.fromhex("020000000001") + b"\0\0",
+                       ethertype) + payload
+
+
+def sll2(payload, ethertype=0x0800, pkttype=0, ifindex=2):
+    """Linux cooked v2: type, reserved, ifindex, ARPHRD, packet type, address length, address."""
+    return struct.pack(">HHIHBB8s", ethertype, 0, ifindex, 1, pkttype, 6,
+                       bytes.fromhex("020000000001") + b"\0\0") + payload
+
+
+def write(sub, name, data):
+    d = os.path.join(HERE, "corpus", sub)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def eth(p, ethertype=None):
+    if ethertype is not None:	# p is bytes: scapy cannot guess the type
+        return raw(Ether(src=MAC_A, dst=MAC_B, type=ethertype) / Raw(p))
+    return raw(Ether(src=MAC_A, dst=MAC_B) / p)
+
+
+# --- frames ---------------------------------------------------------------
+
+syn = IP(src=IP_A, dst=IP_B, id=1) / TCP(sport=40000, dport=80, flags="S", seq=100,
+                                          options=[("MSS", 1460), ("SAckOK", b""),
+                                                   ("Timestamp", (1, 0)), ("NOP", None),
+                                                   ("WScale", 7)])
+udp = IP(src=IP_A, dst=IP_B, id=2) / UDP(sport=5353, dport=53) / Raw(b"\x12\x34\x01\x00")
+echo = IP(src=IP_A, dst=IP_B, id=3) / ICMP(type=8, id=7, seq=1) / Raw(b"ping")
+arp = ARP(op=1, hwsrc=MAC_A, psrc=IP_A, pdst=IP_B)
+
+
+def icmp_err(t, code, quoted, src=IP_B, dst=IP_A):
+    return IP(src=src, dst=dst, id=9) / ICMP(type=t, code=code) / raw(quoted)[:28 + 8]
+
+
+decode = {
+    # SLL2: the EtherType comes first; every inner kind once.
+    "sll2-tcp-syn": bytes([SLL2]) + sll2(raw(syn)),
+    "sll2-arp": bytes([SLL2]) + sll2(raw(arp), 0x0806),
+    "sll2-vlan-udp": bytes([SLL2]) + sll2(raw(Dot1Q(vlan=5) / udp), 0x8100),
+    "sll2-cut": bytes([SLL2]) + sll2(b"")[:12],
+    "sll2-unknown-type": bytes([SLL2]) + sll2(b"\x60\0\0\0\0\0\0\0", 0x86dd),
+    "sll-cut": bytes([SLL]) + sll(b"")[:10],
+    "sll-icmp-echo": bytes([SLL]) + sll(raw(echo), pkttype=4),
+    # 802.1ad outer tag, and three tags deep.
+    "qinq-88a8-udp": bytes([ETH]) + eth(Dot1AD(vlan=100) / Dot1Q(vlan=20) / udp),
+    "vlan-triple-tcp": bytes([ETH]) + eth(Dot1Q(vlan=1) / Dot1Q(vlan=2) / Dot1Q(vlan=3) / syn),
+    # The whole chain with options at both levels and data after.
+    "ipv4-opts-tcp-opts-data": bytes([ETH]) + eth(
+        IP(src=IP_A, dst=IP_B, options=[IPOption_RR(routers=["10.0.0.9"])]) /
+        TCP(sport=40000, dport=80, flags="PA", seq=1, ack=1,
+            options=[("NOP", None), ("NOP", None), ("Timestamp", (5, 6))]) / Raw(b"GET / HTTP/1.0\r\n\r\n")),
+    # Every ICMP type the decoder links to a quoted IPv4 header.
+    "icmp-redirect-tcp": bytes([ETH]) + eth(icmp_err(5, 1, syn)),
+    "icmp-source-quench-udp": bytes([ETH]) + eth(icmp_err(4, 0, udp)),
+    "icmp-param-problem-icmp": bytes([ETH]) + eth(icmp_err(12, 0, echo)),
+    "icmp-unreach-raw-tcp": bytes([RAW]) + raw(icmp_err(3, 3, syn)),
+    # An ICMP error quoting an ICMP error quoting ...: past MAX_LAYERS.
+    "icmp-nested-errors": bytes([ETH]) + eth(
+        IP(src=IP_B, dst=IP_A) / ICMP(type=3, code=1) /
+        IP(src=IP_A, dst=IP_B) / ICMP(type=11) /
+        IP(src=IP_B, dst=IP_A) / ICMP(type=3, code=1) /
+        IP(src=IP_A, dst=IP_B) / ICMP(type=11) /
+        IP(src=IP_B, dst=IP_A) / ICMP(type=3, code=1) / raw(udp)),
+    # Header lengths the decoder must not believe.
+    "ipv4-ihl-too-small": bytes([RAW]) + bytes([0x43]) + raw(syn)[1:],
+    "ipv4-ihl-past-end": bytes([ETH]) + eth(raw(IP(src=IP_A, dst=IP_B, ihl=15, proto=6))[:30], 0x0800),
+    "ipv4-len-short-trailer": bytes([ETH]) + eth(raw(IP(src=IP_A, dst=IP_B, len=20, proto=17)) + b"\0" * 26, 0x0800),
+    "tcp-off-too-small": bytes([ETH]) + eth(IP(src=IP_A, dst=IP_B) / TCP(dataofs=2, flags="S")),
+    "tcp-off-past-end": bytes([ETH]) + eth(IP(src=IP_A, dst=IP_B) / TCP(dataofs=15, flags="S")),
+    "udp-len-too-small": bytes([ETH]) + eth(IP(src=IP_A, dst=IP_B) / UDP(sport=1, dport=2, len=4)),
+    "arp-odd-sizes": bytes([ETH]) + eth(raw(ARP(op=1, hwlen=8, plen=16)), 0x0806),
+    "arp-padded": bytes([ETH]) + eth(arp) + b"\0" * 18,
+    # Cut inside each kind of header, with a longer wire length (bit 7).
+    "cut-in-tcp-opts": bytes([0x80 | ETH]) + eth(syn)[:14 + 20 + 24],
+    "cut-in-quoted-udp": bytes([0x80 | ETH]) + eth(icmp_err(3, 3, udp))[:14 + 20 + 8 + 20 + 4],
+    "cut-in-vlan": bytes([0x80 | ETH]) + eth(Dot1Q(vlan=7) / arp)[:16],
+    "empty-eth": bytes([ETH]),
+}
+
+# --- capture files --------------------------------------------------------
+
+
+def pcap_file(link, frames, endian="<", nsec=False, snaplen=262144, version=(2, 4)):
+    magic = 0xa1b23c4d if nsec else 0xa1b2c3d4
+    out = struct.pack(endian + "IHHiIII", magic, version[0], version[1], 0, 0, snaplen, DLT[link])
+    for i, f in enumerate(frames):
+        data, wire = (f if isinstance(f, tuple) else (f, len(f)))
+        out += struct.pack(endian + "IIII", 1700000000 + i, 250000 * i, len(data), wire) + data
+    return out
+
+
+def pad4(b):
+    return b + b"\0" * (-len(b) % 4)
+
+
+def block(btype, body, endian="<"):
+    n = 12 + len(pad4(body))
+    return struct.pack(endian + "II", btype, n) + pad4(body) + struct.pack(endian + "I", n)
+
+
+def option(code, value, endian="<"):
+    return struct.pack(endian + "HH", code, len(value)) + pad4(value)
+
+
+def pcapng_file(link, frames, endian="<", options=False, simple=False, extra_idb=None):
+    shb_body = struct.pack(endian + "IHHq", 0x1a2b3c4d, 1, 0, -1)
+    if options:
+        shb_body += option(4, b"rawcraft fuzz", endian) + option(0, b"", endian)
+    out = block(0x0a0d0d0a, shb_body, endian)
+    idb = struct.pack(endian + "HHI", DLT[link], 0, 262144)
+    if options:
+        idb += option(2, b"fuzz0", endian) + option(9, b"\x09", endian) + option(0, b"", endian)
+    out += block(1, idb, endian)
+    if extra_idb is not None:
+        out += block(1, struct.pack(endian + "HHI", extra_idb, 0, 65535), endian)
+    for i, data in enumerate(frames):
+        if simple:
+            out += block(3, struct.pack(endian + "I", len(data)) + data, endian)
+            continue
+        ts = (1700000000 + i) * 10**6
+        body = struct.pack(endian + "IIIII", 0, ts >> 32, ts & 0xffffffff, len(data), len(data)) + data
+        if options:
+            body = pad4(body) + option(1, b"frame %d" % i, endian) + option(0, b"", endian)
+        out += block(6, body, endian)
+    return out
+
+
+tcp_conv = [
+    IP(src=IP_A, dst=IP_B) / TCP(sport=40000, dport=80, flags="S", seq=100),
+    IP(src=IP_B, dst=IP_A) / TCP(sport=80, dport=40000, flags="SA", seq=5000, ack=101),
+    IP(src=IP_A, dst=IP_B) / TCP(sport=40000, dport=80, flags="A", seq=101, ack=5001),
+    IP(src=IP_A, dst=IP_B) / TCP(sport=40000, dport=80, flags="PA", seq=101, ack=5001) / Raw(b"Hello World!"),
+    IP(src=IP_B, dst=IP_A) / TCP(sport=80, dport=40000, flags="A", seq=5001, ack=113),
+    IP(src=IP_A, dst=IP_B) / TCP(sport=40000, dport=80, flags="FA", seq=113, ack=5001),
+    IP(src=IP_B, dst=IP_A) / TCP(sport=80, dport=40000, flags="RA", seq=5001, ack=114),
+]
+mixed = [syn, udp, echo, icmp_err(3, 3, udp)]
+
+
+def frames_for(link, pkts):
+    out = []
+    for p in pkts:
+        if isinstance(p, ARP):
+            ip, et = raw(p), 0x0806
+        else:
+            ip, et = raw(p), 0x0800
+        if link == ETH:
+            out.append(raw(Ether(src=MAC_A, dst=MAC_B, type=et) / Raw(ip)))
+        elif link == RAW:
+            if et == 0x0800:
+                out.append(ip)
+        elif link == SLL:
+            out.append(sll(ip, et))
+        else:
+            out.append(sll2(ip, et))
+    return out
+
+
+pcaps = {}
+for link, lname in ((ETH, "eth"), (RAW, "raw"), (SLL, "sll"), (SLL2, "sll2")):
+    fr = frames_for(link, mixed + [arp])
+    pcaps["%s.pcap" % lname] = pcap_file(link, fr)
+    pcaps["%s.pcapng" % lname] = pcapng_file(link, fr)
+pcaps.update({
+    "eth-conv.pcap": pcap_file(ETH, frames_for(ETH, tcp_conv)),
+    "sll2-conv.pcapng": pcapng_file(SLL2, frames_for(SLL2, tcp_conv), options=True),
+    "eth-be.pcap": pcap_file(ETH, frames_for(ETH, mixed), endian=">"),
+    "raw-nsec.pcap": pcap_file(RAW, frames_for(RAW, mixed), nsec=True),
+    "sll-be-nsec.pcap": pcap_file(SLL, frames_for(SLL, mixed), endian=">", nsec=True),
+    "eth-be.pcapng": pcapng_file(ETH, frames_for(ETH, mixed), endian=">", options=True),
+    "eth-spb.pcapng": pcapng_file(ETH, frames_for(ETH, mixed), simple=True),
+    "dlt-ipv4-228.pcap": pcap_file(RAW, frames_for(RAW, [syn])),
+    "dlt-raw-101.pcap": pcap_file(RAW, frames_for(RAW, [syn]))[:20] + struct.pack("<I", 101)
+    + pcap_file(RAW, frames_for(RAW, [syn]))[24:],
+    # Damaged or unusual files.
+    "empty-eth.pcap": pcap_file(ETH, []),
+    "zero-length-frame.pcap": pcap_file(ETH, [b""]),
+    "wire-shorter-than-caplen.pcap": pcap_file(ETH, [(frames_for(ETH, [syn])[0], 10)]),
+    "wire-longer-than-caplen.pcap": pcap_file(ETH, [(frames_for(ETH, [syn])[0][:40], 1514)]),
+    "caplen-over-snaplen.pcap": pcap_file(ETH, frames_for(ETH, mixed), snaplen=64),
+    "cut-in-record-header.pcap": pcap_file(ETH, frames_for(ETH, mixed))[:24 + 16 + 74 + 7],
+    "cut-in-record-data.pcap": pcap_file(ETH, frames_for(ETH, mixed))[:24 + 16 + 40],
+    "cut-in-file-header.pcap": pcap_file(ETH, [])[:13],
+    "cut-in-block.pcapng": pcapng_file(ETH, frames_for(ETH, mixed))[:-30],
+    "wrong-magic.pcap": b"\xd4\xc3\xb2\xa2" + pcap_file(ETH, frames_for(ETH, [syn]))[4:],
+    "text-not-pcap": b"eth src=00:23:aa:69:72:dd\narp tpa=10.0.0.2\n",
+    "old-version.pcap": pcap_file(ETH, frames_for(ETH, [syn]), version=(2, 3)),
+    "unknown-dlt-105.pcap": pcap_file(ETH, frames_for(ETH, [syn]))[:20] + struct.pack("<I", 105)
+    + pcap_file(ETH, frames_for(ETH, [syn]))[24:],
+    "unknown-dlt.pcapng": pcapng_file(ETH, frames_for(ETH, [syn]))[:36] + struct.pack("<H", 147) + pcapng_file(ETH, frames_for(ETH, [syn]))[38:],
+    "two-link-types.pcapng": pcapng_file(ETH, frames_for(ETH, [syn]), extra_idb=113),
+})
+
+for name, data in sorted(decode.items()):
+    write("decode", name, data)
+for name, data in sorted(pcaps.items()):
+    write("pcap", name, data)
+print("decode: %d files, pcap: %d files" % (len(decode), len(pcaps)))
