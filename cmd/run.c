@@ -19,6 +19,7 @@
 #include "../craft/tcpstate.h"
 #include "../craft/template.h"
 #include "cli.h"
+#include "stop.h"
 
 #define BACKLOG 128
 #define RECENT 32
@@ -59,14 +60,7 @@ struct runner {
 	struct strbuf warnings;
 };
 
-static volatile sig_atomic_t interrupted;
-
 static int pump(struct runner *r, const struct deadline *deadline, bool one);
-
-static void on_signal(int sig)
-{
-	interrupted = sig;
-}
 
 /* --- output ---------------------------------------------------------- */
 
@@ -358,7 +352,7 @@ static void hold(struct runner *r, const uint8_t *bytes, size_t caplen, size_t w
 static int pump(struct runner *r, const struct deadline *deadline, bool one)
 {
 	char err[256];
-	while (!interrupted) {
+	while (!stop_requested()) {
 		const uint8_t *bytes;
 		size_t caplen, wire;
 		struct timeval ts;
@@ -477,7 +471,7 @@ static int step_expect(struct runner *r, const struct step *st)
 				goto done;
 			}
 		}
-		if (interrupted || deadline_left(&deadline) <= 0)
+		if (stop_requested() || deadline_left(&deadline) <= 0)
 			break;
 		size_t evicted = r->evicted;
 		if (pump(r, &deadline, true) < 0) {
@@ -488,8 +482,8 @@ static int step_expect(struct runner *r, const struct step *st)
 		evicted = r->evicted - evicted;
 		checked = checked > evicted ? checked - evicted : 0;
 	}
-	if (interrupted) {
-		rc = 128 + interrupted;
+	if (stop_requested()) {
+		rc = 128 + stop_requested();
 	} else if (otherwise[0]) {
 		char key[96];
 		snprintf(key, sizeof key, "%s.label", st->name);
@@ -546,7 +540,7 @@ static int execute(struct runner *r)
 	int rc = EXIT_OK;
 	struct strbuf text;
 	sb_init(&text);
-	for (size_t pc = 0; pc < r->sc->nsteps && rc == EXIT_OK && !interrupted; pc++) {
+	for (size_t pc = 0; pc < r->sc->nsteps && rc == EXIT_OK && !stop_requested(); pc++) {
 		const struct step *st = &r->sc->steps[pc];
 		struct diag d;
 		struct deadline until;
@@ -614,8 +608,8 @@ static int execute(struct runner *r)
 		free(loops[depth].values);
 	}
 	sb_free(&text);
-	if (interrupted && rc == EXIT_OK)
-		rc = 128 + interrupted;
+	if (stop_requested() && rc == EXIT_OK)
+		rc = 128 + stop_requested();
 	return rc;
 }
 
@@ -721,9 +715,7 @@ int cmd_run(struct options *opt)
 		goto out;
 	}
 	/* Before the nftables table exists, so no signal can strand it. */
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	stop_catch();
 	rstguard_sweep();
 	if ((rc = open_all(r, dst)) != EXIT_OK)
 		goto out;
@@ -746,8 +738,7 @@ int cmd_run(struct options *opt)
 		rc = EXIT_SYSTEM;
 out:
 	close_all(r);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	stop_release();
 	scenario_free(&sc);
 	free(r);
 	free(path);

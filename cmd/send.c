@@ -17,6 +17,7 @@
 #include "../craft/proto.h"
 #include "../craft/resolve.h"
 #include "../craft/template.h"
+#include "stop.h"
 #include "stream.h"
 
 /* One frame sent.  Its time is the capture's timestamp of its own copy on
@@ -206,7 +207,7 @@ static int pump(struct run *r, const struct deadline *deadline, bool until_done)
 {
 	char err[256];
 	for (;;) {
-		if (until_done && r->matched == r->nprobes)
+		if ((until_done && r->matched == r->nprobes) || stop_requested())
 			return 0;
 		long left = deadline_left(deadline);
 		const uint8_t *bytes;
@@ -348,7 +349,7 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 	long interval = r->opt->interval_us < 0 ? 1000000 : r->opt->interval_us;
 	struct deadline next_send;
 	deadline_in(&next_send, 0);
-	for (size_t i = 0; i < r->count; i++) {
+	for (size_t i = 0; i < r->count && !stop_requested(); i++) {
 		/* Every probe draws its random fields anew (ports, seq, ids). */
 		env.index = i;
 		rng_for_frame(&run, i, &draws);
@@ -372,10 +373,12 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 	record_unseen(r);
 	if (waiting)
 		report_end(r);
-	unsigned dropped = capture_dropped(r->cap);
+	unsigned dropped = r->cap ? capture_dropped(r->cap) : 0;
 	if (dropped)
 		fprintf(stderr, "rawcraft: warning: the kernel dropped %u captured frames "
 			"(replies may be missing): slow down with --interval\n", dropped);
+	if (stop_requested())
+		return 128 + stop_requested();
 	return !waiting || r->matched == r->nprobes ? EXIT_OK : EXIT_NOMATCH;
 }
 
@@ -460,6 +463,7 @@ int cmd_send(struct options *opt)
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
+	stop_catch();
 	if (opt->flood || opt->rate) {
 		stream.b = r.b;
 		rc = send_stream(&stream);
@@ -481,6 +485,7 @@ int cmd_send(struct options *opt)
 		rc = EXIT_SYSTEM;
 	exit_before_teardown(rc);
 out:
+	stop_release();
 	stream_close(&stream);
 	frame_free(&tmpl);
 	expect_free(&from_template);

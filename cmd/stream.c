@@ -22,6 +22,7 @@
 #include "../craft/proto.h"
 #include "../craft/resolve.h"
 #include "../craft/vary.h"
+#include "stop.h"
 #include "stream.h"
 
 #define TRACK_MAX (1u << 17)	/* probes whose replies are told apart */
@@ -83,16 +84,9 @@ struct stream {
 	bool progress;
 };
 
-static _Atomic int stop_signal;
-
-static void on_stop(int sig)
-{
-	atomic_store(&stop_signal, sig);
-}
-
 static bool stopping(const struct stream *s)
 {
-	return atomic_load(&stop_signal) != 0 || atomic_load(&s->failed);
+	return stop_requested() != 0 || atomic_load(&s->failed);
 }
 
 static uint64_t ns_since(const struct timespec *t0)
@@ -749,18 +743,11 @@ int send_stream(struct stream_in *in)
 	s->targets = calloc(s->tracked, sizeof *s->targets);
 	if (!s->targets)
 		abort();
-	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
-	sigemptyset(&sa.sa_mask);
-	atomic_store(&stop_signal, 0);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
 	prctl(PR_SET_TIMERSLACK, 1UL);	/* pacing sleeps end on time */
 	rc = run_stream(s);
-	int sig = atomic_load(&stop_signal);
+	int sig = stop_requested();
 	if (rc == EXIT_OK || (sig && rc != EXIT_SYSTEM))
 		report(s, sig);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	if (rc == EXIT_OK && sig)
 		return 128 + sig;
 	for (uint64_t i = 0; rc == EXIT_OK && !expect_empty(in->want) && i < s->tracked; i++) {

@@ -243,7 +243,9 @@ int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
 			return 0;
 		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 		long left_ms = (left + 999) / 1000;
-		if (poll(&pfd, 1, (int)(left_ms > 100 ? 100 : left_ms)) < 0 && errno != EINTR) {
+		if (poll(&pfd, 1, (int)(left_ms > 100 ? 100 : left_ms)) < 0) {
+			if (errno == EINTR)
+				return 0;	/* a signal: the caller decides */
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return -1;
 		}

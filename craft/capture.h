@@ -58,7 +58,7 @@ struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 			     unsigned snaplen, enum capture_error *why, char *err,
 			     size_t errlen);
 /* Waits up to `timeout_us` (0: just look) for one frame; 1 with a frame,
- * 0 on timeout, -1 with `err`. */
+ * 0 on timeout or when a signal arrives, -1 with `err`. */
 int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
 		 size_t *caplen, size_t *wire_len, struct timeval *ts,
 		 char *err, size_t errlen);
