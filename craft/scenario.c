@@ -399,6 +399,9 @@ void scenario_alternatives_free(struct alternative *alts, size_t n)
 	free(alts);
 }
 
+/* Each value is kept as text: a longer list is a mistake, not a loop. */
+#define FOR_MAX_VALUES 65536
+
 int scenario_for_values(const struct step *st, const struct vars *vars,
 			char ***values, size_t *n, struct diag *d)
 {
@@ -430,6 +433,12 @@ int scenario_for_values(const struct step *st, const struct vars *vars,
 			}
 		}
 		size_t add = dots ? (size_t)(hi - lo + 1) : 1;
+		if (*n + add > FOR_MAX_VALUES) {
+			diag_set(d, NULL, at.line, at.col, "a for list has at most %d values in all",
+				 FOR_MAX_VALUES);
+			sb_free(&all);
+			goto fail;
+		}
 		char **grown = realloc(*values, (*n + add) * sizeof **values);
 		if (!grown)
 			abort();
