@@ -39,6 +39,7 @@ struct options {
 	const char *expect;		/* --expect MATCH */
 	bool no_expect;
 	const char *ghost;		/* --ghost IP[/MAC] */
+	const char *user;		/* -Z: who to become once sockets are open */
 	bool block_rst;
 	struct vars vars;
 };
@@ -106,9 +107,17 @@ char *load_source(const char *name, const char *subdir, const char *ext,
 
 /* Reports a capture that did not open; returns EXIT_SYSTEM. */
 int capture_failed(const char *dev, enum capture_error why, const char *err);
+/* Frame 0 resolved and built without the network (the next hop's MAC a
+ * placeholder): enough for the filters of captures opened while the
+ * privileges last.  An exit code, after reporting. */
+struct builder;
+int build_offline(struct builder *b, struct frame *tmpl, const struct iface *ifc,
+		  const struct rng *run, const char *path);
+/* Opens the ARP capture now if the frame needs its next hop's MAC. */
+struct neighbors;
+int open_neighbors(struct neighbors *nb, const struct frame *tmpl);
 /* The exit code of a frame that failed to resolve: no ARP reply (1), a
  * fault on the way (3), or bad input (2). */
-struct neighbors;
 int resolve_failed(const struct neighbors *nb);
 /* Flushes output and ends the process with `rc`; 130 and 143 by the
  * signal itself. */

@@ -13,6 +13,7 @@
 #include "../craft/field.h"
 #include "../craft/match.h"
 #include "../craft/neighbor.h"
+#include "../craft/resolve.h"
 #include "cli.h"
 
 void fail(const char *fmt, ...)
@@ -258,6 +259,29 @@ int capture_failed(const char *dev, enum capture_error why, const char *err)
 	else
 		fail("cannot capture on %s: %s", dev, err);
 	return EXIT_SYSTEM;
+}
+
+int build_offline(struct builder *b, struct frame *tmpl, const struct iface *ifc,
+		  const struct rng *run, const char *path)
+{
+	struct rng draws;
+	rng_for_frame(run, 0, &draws);
+	struct resolve_env env = { .file = path, .iface = ifc, .rng = &draws };
+	struct diag d;
+	if (frame_resolve(tmpl, &env, &d) || build_frame(b, tmpl, &d)) {
+		print_diag("error", &d);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+int open_neighbors(struct neighbors *nb, const struct frame *tmpl)
+{
+	char err[512];
+	enum capture_error why;
+	if (!tmpl->eth_dst_unresolved || neighbors_open(nb, &why, err, sizeof err) == 0)
+		return EXIT_OK;
+	return capture_failed(nb->ifc->name, why, err);
 }
 
 int resolve_failed(const struct neighbors *nb)

@@ -7,6 +7,7 @@
 #include "../craft/duration.h"
 #include "../craft/field.h"
 #include "cli.h"
+#include "privs.h"
 
 static void usage(FILE *out)
 {
@@ -36,6 +37,7 @@ static void usage(FILE *out)
 	      "  --flood       a stream as fast as the machine goes (until Ctrl-C without -c)\n"
 	      "  --cpus N      senders for --flood/--rate (default: one per core)\n"
 	      "  --ghost IP[/MAC]  speak from an address no host owns; answer ARP and ping for it\n"
+	      "  -Z USER     started as root: become USER (default nobody) once sockets are open\n"
 	      "  --block-rst       drop the host kernel's RSTs for the scenario's connections\n"
 	      "Exit: 0 ok, 1 no match, 2 bad input (nothing sent), 3 system error.\n", out);
 }
@@ -49,6 +51,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "interface", required_argument, NULL, 'i' },
+		{ "user", required_argument, NULL, 'Z' },
 		{ "write", required_argument, NULL, 'w' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -66,7 +69,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":D:i:w:c:t:vxh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":D:i:w:c:t:vxhZ:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'D': {
 			char *eq = strchr(optarg, '=');
@@ -81,6 +84,11 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		}
 		case 'i':
 			opt->iface = optarg;
+			break;
+		case 'Z':
+			if (privs_check_user(optarg))
+				return -1;
+			opt->user = optarg;
 			break;
 		case 'w':
 			opt->write = optarg;
@@ -166,7 +174,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			return -1;
 		default:
 			if (optopt && optopt < 256)
-				fail("option -%c %s", optopt, strchr("Diwct", optopt) ?
+				fail("option -%c %s", optopt, strchr("DiwctZ", optopt) ?
 				     "needs a value" : "is not known (see rawcraft --help)");
 			else
 				fail("option '%s' is not known (see rawcraft --help)", argv[optind - 1]);

@@ -19,6 +19,7 @@
 #include "../craft/tcpstate.h"
 #include "../craft/template.h"
 #include "cli.h"
+#include "privs.h"
 #include "stop.h"
 
 #define BACKLOG 128
@@ -722,6 +723,16 @@ int cmd_run(struct options *opt)
 	set_iface_vars(&r->vars, &r->speaker);
 	r->nb = (struct neighbors){ .b = r->b, .ifc = &r->speaker, .timeout_us = 1000000,
 				    .log = log_exchange, .ctx = r };
+	/* Every capture is open before any reply is read; then root goes,
+	 * keeping only what nft needs to remove --block-rst's table. */
+	char err[512];
+	enum capture_error why;
+	if (neighbors_open(&r->nb, &why, err, sizeof err)) {
+		rc = capture_failed(r->ifc.name, why, err);
+		goto out;
+	}
+	if ((rc = privs_drop(opt->user, opt->block_rst)) != EXIT_OK)
+		goto out;
 	if (opt->seeded)
 		rng_seed(&r->rng, opt->seed);
 	else

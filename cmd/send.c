@@ -17,6 +17,7 @@
 #include "../craft/proto.h"
 #include "../craft/resolve.h"
 #include "../craft/template.h"
+#include "privs.h"
 #include "stop.h"
 #include "stream.h"
 
@@ -347,6 +348,16 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 	struct diag d;
 	bool waiting = !expect_empty(&r->want);
 	long interval = r->opt->interval_us < 0 ? 1000000 : r->opt->interval_us;
+	/* Everything is open before anything is read, and root is gone. */
+	int rc = build_offline(r->b, tmpl, &r->ifc, &run, path);
+	if (rc == EXIT_OK)
+		rc = open_capture(r, tmpl);
+	if (rc == EXIT_OK)
+		rc = open_neighbors(&r->nb, tmpl);
+	if (rc == EXIT_OK)
+		rc = privs_drop(r->opt->user, false);
+	if (rc != EXIT_OK)
+		return rc;
 	struct deadline next_send;
 	deadline_in(&next_send, 0);
 	for (size_t i = 0; i < r->count && !stop_requested(); i++) {
@@ -357,8 +368,6 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 			print_diag("error", &d);
 			return resolve_failed(&r->nb);
 		}
-		if (!r->cap && open_capture(r, tmpl) != EXIT_OK)
-			return EXIT_SYSTEM;
 		if (i > 0 && pump(r, &next_send, false) < 0)
 			return EXIT_SYSTEM;
 		if (send_probe(r, tmpl, i) < 0)

@@ -22,6 +22,7 @@
 #include "../craft/proto.h"
 #include "../craft/resolve.h"
 #include "../craft/vary.h"
+#include "privs.h"
 #include "stop.h"
 #include "stream.h"
 
@@ -382,13 +383,21 @@ static int open_senders(struct stream *s)
 				fail("cannot send on %s: %s", in->ifc->name, w->err);
 			return EXIT_SYSTEM;
 		}
-		for (unsigned k = 0; s->patch && k < LINKTX_BATCH; k++) {
-			fit(w, k, in->tmpl->len);
-			memcpy(w->buf[k], in->tmpl->bytes, in->tmpl->len);
-			w->len[k] = in->tmpl->len;
-		}
 	}
 	return EXIT_OK;
+}
+
+/* Every sender's buffers start as frame 0. */
+static void fill_buffers(struct stream *s)
+{
+	const struct frame *f = s->in->tmpl;
+	for (unsigned t = 0; s->patch && t < s->nsenders; t++)
+		for (unsigned k = 0; k < LINKTX_BATCH; k++) {
+			struct sender *w = &s->senders[t];
+			fit(w, k, f->len);
+			memcpy(w->buf[k], f->bytes, f->len);
+			w->len[k] = f->len;
+		}
 }
 
 static int open_capture(struct stream *s)
@@ -656,11 +665,7 @@ static void run_senders(struct stream *s)
 static int run_stream(struct stream *s)
 {
 	struct stream_in *in = s->in;
-	int rc = open_capture(s);
-	if (rc == EXIT_OK)
-		rc = open_senders(s);
-	if (rc != EXIT_OK)
-		return rc;
+	fill_buffers(s);
 	if (s->patch && s->cap && !expect_empty(in->want))
 		track_patched(s);
 	s->progress = isatty(STDERR_FILENO) && !in->opt->json;
@@ -690,8 +695,41 @@ static bool destination_varies(const struct frame *f)
 	return net && net->def->id == L_IPV4 && field_varies(net, IPV4_DST);
 }
 
-/* Builds frame 0 and plans the rest; an exit code. */
-static int prepare(struct stream *s)
+/* Plans the frames from frame 0 built without the network, and opens
+ * every socket and capture while the privileges last. */
+static int open_all(struct stream *s)
+{
+	struct stream_in *in = s->in;
+	struct options *opt = in->opt;
+	char why[200] = "";
+	int rc = build_offline(in->b, in->tmpl, in->ifc, &s->run, in->path);
+	if (rc != EXIT_OK)
+		return rc;
+	s->patch = vary_plan(in->tmpl, &s->plan, why, sizeof why) == 0;
+	if (!s->patch && opt->verbose)
+		fprintf(stderr, "rawcraft: note: every frame is built whole (%s)\n", why);
+	uint64_t cycle = frame_cycle(in->tmpl);
+	s->count = opt->count ? opt->count : cycle > 1 ? cycle : opt->flood ? UINT64_MAX : 1;
+	/* One sender keeps a paced stream exact up to where one core tops out;
+	 * frames built whole need this thread's libnet. */
+	s->nsenders = !s->patch ? 1 : opt->cpus ? opt->cpus :
+		      s->rate && s->rate <= 400000 ? 1 : online_cpus();
+	if (s->count < s->nsenders)
+		s->nsenders = (unsigned)s->count;
+	s->tracked = s->count < TRACK_MAX ? s->count : TRACK_MAX;
+	s->targets = calloc(s->tracked, sizeof *s->targets);
+	if (!s->targets)
+		abort();
+	rc = open_capture(s);
+	if (rc == EXIT_OK)
+		rc = open_senders(s);
+	if (rc == EXIT_OK)
+		rc = open_neighbors(in->nb, in->tmpl);
+	return rc;
+}
+
+/* Frame 0 for real, with the next hop's MAC: the base of the patches. */
+static int build_first(struct stream *s)
 {
 	struct stream_in *in = s->in;
 	struct rng draws;
@@ -699,20 +737,17 @@ static int prepare(struct stream *s)
 	struct resolve_env env = { .file = in->path, .iface = in->ifc, .rng = &draws,
 				   .nexthop_mac = neighbor_callback, .ctx = in->nb };
 	struct diag d;
-	char why[200] = "";
-	if (frame_resolve(in->tmpl, &env, &d) || build_frame(in->b, in->tmpl, &d)) {
-		/* A sweep of destinations goes on past one that is down. */
-		if (!(in->nb->failed > 0 && destination_varies(in->tmpl))) {
-			print_diag("error", &d);
-			return resolve_failed(in->nb);
-		}
-	} else {
-		s->patch = vary_plan(in->tmpl, &s->plan, why, sizeof why) == 0;
+	if (frame_resolve(in->tmpl, &env, &d) == 0 && build_frame(in->b, in->tmpl, &d) == 0)
+		return EXIT_OK;
+	/* A sweep of destinations goes on past one that is down. */
+	if (in->nb->failed > 0 && destination_varies(in->tmpl)) {
+		s->patch = false;
+		while (s->nsenders > 1)
+			linktx_close(s->senders[--s->nsenders].tx);
+		return EXIT_OK;
 	}
-	if (!s->patch && in->opt->verbose)
-		fprintf(stderr, "rawcraft: note: every frame is built whole%s%s%s\n",
-			*why ? " (" : "", why, *why ? ")" : "");
-	return EXIT_OK;
+	print_diag("error", &d);
+	return resolve_failed(in->nb);
 }
 
 int send_stream(struct stream_in *in)
@@ -728,21 +763,13 @@ int send_stream(struct stream_in *in)
 	else
 		rng_seed_random(&s->run);
 	flow_table_init(&s->flows);
-	int rc = prepare(s);
+	int rc = open_all(s);
+	if (rc == EXIT_OK)
+		rc = privs_drop(opt->user, false);
+	if (rc == EXIT_OK)
+		rc = build_first(s);
 	if (rc != EXIT_OK)
 		return rc;
-	uint64_t cycle = frame_cycle(in->tmpl);
-	s->count = opt->count ? opt->count : cycle > 1 ? cycle : opt->flood ? UINT64_MAX : 1;
-	/* One sender keeps a paced stream exact up to where one core tops out;
-	 * frames built whole need this thread's libnet. */
-	s->nsenders = !s->patch ? 1 : opt->cpus ? opt->cpus :
-		      s->rate && s->rate <= 400000 ? 1 : online_cpus();
-	if (s->count < s->nsenders)
-		s->nsenders = (unsigned)s->count;
-	s->tracked = s->count < TRACK_MAX ? s->count : TRACK_MAX;
-	s->targets = calloc(s->tracked, sizeof *s->targets);
-	if (!s->targets)
-		abort();
 	prctl(PR_SET_TIMERSLACK, 1UL);	/* pacing sleeps end on time */
 	rc = run_stream(s);
 	int sig = stop_requested();

@@ -32,7 +32,6 @@ int pcap_in_next(struct pcap_in *r, const uint8_t **bytes, size_t *caplen,
 		 size_t *wire_len, struct timeval *ts, char *err, size_t errlen);
 void pcap_in_close(struct pcap_in *r);
 
-#endif
 
 /* Live capture on an interface: opened (and filtered) before anything is
  * sent, in immediate mode, incoming frames only - so nothing rawcraft sends
@@ -65,3 +64,5 @@ int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
 /* Frames the kernel dropped because we read too slowly. */
 unsigned capture_dropped(struct capture *c);
 void capture_close(struct capture *c);
+
+#endif

@@ -14,6 +14,8 @@
 #include "rng.h"
 #include "template.h"
 
+#define ARP_FILTER "arp"
+
 int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 		     long timeout_us, uint64_t *mac, struct capture **arp,
 		     frame_log_fn log, void *ctx, char *err, size_t errlen)
@@ -42,7 +44,7 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 
 	enum capture_error why;
 	if (!*arp)
-		*arp = capture_open(ifc->name, "arp", 0, 0, &why, err, errlen);
+		*arp = capture_open(ifc->name, ARP_FILTER, 0, 0, &why, err, errlen);
 	struct capture *cap = *arp;
 	int rc = -1;
 	if (!cap)
@@ -123,6 +125,13 @@ int neighbor_callback(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d)
 		return 0;
 	diag_set(d, NULL, 0, 0, "%s", err);
 	return -1;
+}
+
+int neighbors_open(struct neighbors *nb, enum capture_error *why, char *err, size_t errlen)
+{
+	if (!nb->arp)
+		nb->arp = capture_open(nb->ifc->name, ARP_FILTER, 0, 0, why, err, errlen);
+	return nb->arp ? 0 : -1;
 }
 
 void neighbors_close(struct neighbors *nb)

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 
 #include "build.h"
+#include "capture.h"
 #include "iface.h"
 #include "layer.h"
 
@@ -43,6 +44,9 @@ struct neighbors {
 	struct capture *arp;	/* open from the first lookup to the end */
 };
 
+/* Opens the lookups' capture now, while the privileges last; -1 with
+ * `why` and `err`. */
+int neighbors_open(struct neighbors *nb, enum capture_error *why, char *err, size_t errlen);
 /* Closes the capture the lookups shared. */
 void neighbors_close(struct neighbors *nb);
 
