@@ -30,7 +30,11 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
 
-.PHONY: all asan unit fuzz deps check demo clean
+PREFIX  ?= /usr/local
+BINDIR  := $(DESTDIR)$(PREFIX)/bin
+SHARE   := $(DESTDIR)$(PREFIX)/share
+
+.PHONY: all asan unit fuzz deps check demo clean install uninstall setcap
 .SECONDARY:
 all: rawcraft
 
@@ -71,6 +75,27 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
+
+# `make install PREFIX=/usr/local`: the binary, the shipped templates and
+# examples (found by bare name from PREFIX/bin/../share), man pages and
+# bash completion.
+install: rawcraft
+	install -D -m 0755 rawcraft $(BINDIR)/rawcraft
+	install -d $(SHARE)/rawcraft/templates $(SHARE)/rawcraft/examples
+	install -m 0644 templates/*.pkt $(SHARE)/rawcraft/templates/
+	install -m 0644 examples/*.lab $(SHARE)/rawcraft/examples/
+	install -D -m 0644 docs/rawcraft.1 $(SHARE)/man/man1/rawcraft.1
+	install -D -m 0644 docs/rawcraft-templates.5 $(SHARE)/man/man5/rawcraft-templates.5
+	install -D -m 0644 completion/rawcraft.bash $(SHARE)/bash-completion/completions/rawcraft
+
+uninstall:
+	rm -f $(BINDIR)/rawcraft $(SHARE)/man/man1/rawcraft.1 \
+		$(SHARE)/man/man5/rawcraft-templates.5 $(SHARE)/bash-completion/completions/rawcraft
+	rm -rf $(SHARE)/rawcraft
+
+# Raw sockets and captures without root, for every user who may run it.
+setcap:
+	setcap cap_net_raw,cap_net_admin+ep $(BINDIR)/rawcraft
 
 clean:
 	rm -rf $(BUILD) rawcraft

@@ -121,18 +121,23 @@ void set_iface_vars(struct vars *v, const struct iface *ifc)
 }
 
 
-/* Shipped files live beside the binary (a checkout) or in share/. */
+/* Shipped files live beside the binary (a checkout), in PREFIX/share/
+ * for a binary installed in PREFIX/bin, or in the usual share/ folders. */
 static char *find_shipped(const char *name, const char *subdir, const char *ext)
 {
 	if (strchr(name, '/'))
 		return NULL;
-	char exe[4096];
+	char exe[4096], installed[4200] = "";
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	exe[n > 0 ? n : 0] = '\0';
+	const char *bindir = n > 0 ? dirname(exe) : NULL;
+	if (bindir)
+		snprintf(installed, sizeof installed, "%s/../share/rawcraft", bindir);
 	const char *env = getenv(strcmp(subdir, "templates") == 0 ?
 				 "RAWCRAFT_TEMPLATES" : "RAWCRAFT_EXAMPLES");
 	const char *dirs[] = {
-		env, n > 0 ? dirname(exe) : NULL, "/usr/local/share/rawcraft", "/usr/share/rawcraft",
+		env, bindir, bindir ? installed : NULL, "/usr/local/share/rawcraft",
+		"/usr/share/rawcraft",
 	};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		if (!dirs[i])

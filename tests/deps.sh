@@ -3,7 +3,7 @@
 set -eu
 pkgs="make gcc clang libclang-rt-dev pkg-config libnet1-dev libpcap-dev
       libcmocka-dev tshark python3 python3-scapy iproute2 tcpdump nftables
-      iputils-ping"
+      iputils-ping man-db groff-base libcap2-bin"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

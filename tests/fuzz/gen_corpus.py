@@ -5,7 +5,8 @@
            that the hand-made seeds did not cover: SLL2, 802.1ad, triple
            tags, every ICMP error type the decoder links to IPv4, nested
            ICMP errors up to MAX_LAYERS, bogus header lengths, odd ARP sizes.
-  pcap/    whole capture files for fuzz_pcap: pcap (both byte orders, micro-
+  pcap/    whole capture files for fuzz_pcap: pcap (.cap: the top .gitignore
+           ignores *.pcap; both byte orders, micro-
            and nanosecond) and pcapng, for each link type rawcraft decodes,
            a TCP conversation, and damaged files (truncated, wrong magic,
            unknown link type, caplen > snaplen, wire length < caplen).
@@ -196,33 +197,33 @@ def frames_for(link, pkts):
 pcaps = {}
 for link, lname in ((ETH, "eth"), (RAW, "raw"), (SLL, "sll"), (SLL2, "sll2")):
     fr = frames_for(link, mixed + [arp])
-    pcaps["%s.pcap" % lname] = pcap_file(link, fr)
+    pcaps["%s.cap" % lname] = pcap_file(link, fr)
     pcaps["%s.pcapng" % lname] = pcapng_file(link, fr)
 pcaps.update({
-    "eth-conv.pcap": pcap_file(ETH, frames_for(ETH, tcp_conv)),
+    "eth-conv.cap": pcap_file(ETH, frames_for(ETH, tcp_conv)),
     "sll2-conv.pcapng": pcapng_file(SLL2, frames_for(SLL2, tcp_conv), options=True),
-    "eth-be.pcap": pcap_file(ETH, frames_for(ETH, mixed), endian=">"),
-    "raw-nsec.pcap": pcap_file(RAW, frames_for(RAW, mixed), nsec=True),
-    "sll-be-nsec.pcap": pcap_file(SLL, frames_for(SLL, mixed), endian=">", nsec=True),
+    "eth-be.cap": pcap_file(ETH, frames_for(ETH, mixed), endian=">"),
+    "raw-nsec.cap": pcap_file(RAW, frames_for(RAW, mixed), nsec=True),
+    "sll-be-nsec.cap": pcap_file(SLL, frames_for(SLL, mixed), endian=">", nsec=True),
     "eth-be.pcapng": pcapng_file(ETH, frames_for(ETH, mixed), endian=">", options=True),
     "eth-spb.pcapng": pcapng_file(ETH, frames_for(ETH, mixed), simple=True),
-    "dlt-ipv4-228.pcap": pcap_file(RAW, frames_for(RAW, [syn])),
-    "dlt-raw-101.pcap": pcap_file(RAW, frames_for(RAW, [syn]))[:20] + struct.pack("<I", 101)
+    "dlt-ipv4-228.cap": pcap_file(RAW, frames_for(RAW, [syn])),
+    "dlt-raw-101.cap": pcap_file(RAW, frames_for(RAW, [syn]))[:20] + struct.pack("<I", 101)
     + pcap_file(RAW, frames_for(RAW, [syn]))[24:],
     # Damaged or unusual files.
-    "empty-eth.pcap": pcap_file(ETH, []),
-    "zero-length-frame.pcap": pcap_file(ETH, [b""]),
-    "wire-shorter-than-caplen.pcap": pcap_file(ETH, [(frames_for(ETH, [syn])[0], 10)]),
-    "wire-longer-than-caplen.pcap": pcap_file(ETH, [(frames_for(ETH, [syn])[0][:40], 1514)]),
-    "caplen-over-snaplen.pcap": pcap_file(ETH, frames_for(ETH, mixed), snaplen=64),
-    "cut-in-record-header.pcap": pcap_file(ETH, frames_for(ETH, mixed))[:24 + 16 + 74 + 7],
-    "cut-in-record-data.pcap": pcap_file(ETH, frames_for(ETH, mixed))[:24 + 16 + 40],
-    "cut-in-file-header.pcap": pcap_file(ETH, [])[:13],
+    "empty-eth.cap": pcap_file(ETH, []),
+    "zero-length-frame.cap": pcap_file(ETH, [b""]),
+    "wire-shorter-than-caplen.cap": pcap_file(ETH, [(frames_for(ETH, [syn])[0], 10)]),
+    "wire-longer-than-caplen.cap": pcap_file(ETH, [(frames_for(ETH, [syn])[0][:40], 1514)]),
+    "caplen-over-snaplen.cap": pcap_file(ETH, frames_for(ETH, mixed), snaplen=64),
+    "cut-in-record-header.cap": pcap_file(ETH, frames_for(ETH, mixed))[:24 + 16 + 74 + 7],
+    "cut-in-record-data.cap": pcap_file(ETH, frames_for(ETH, mixed))[:24 + 16 + 40],
+    "cut-in-file-header.cap": pcap_file(ETH, [])[:13],
     "cut-in-block.pcapng": pcapng_file(ETH, frames_for(ETH, mixed))[:-30],
-    "wrong-magic.pcap": b"\xd4\xc3\xb2\xa2" + pcap_file(ETH, frames_for(ETH, [syn]))[4:],
+    "wrong-magic.cap": b"\xd4\xc3\xb2\xa2" + pcap_file(ETH, frames_for(ETH, [syn]))[4:],
     "text-not-pcap": b"eth src=00:23:aa:69:72:dd\narp tpa=10.0.0.2\n",
-    "old-version.pcap": pcap_file(ETH, frames_for(ETH, [syn]), version=(2, 3)),
-    "unknown-dlt-105.pcap": pcap_file(ETH, frames_for(ETH, [syn]))[:20] + struct.pack("<I", 105)
+    "old-version.cap": pcap_file(ETH, frames_for(ETH, [syn]), version=(2, 3)),
+    "unknown-dlt-105.cap": pcap_file(ETH, frames_for(ETH, [syn]))[:20] + struct.pack("<I", 105)
     + pcap_file(ETH, frames_for(ETH, [syn]))[24:],
     "unknown-dlt.pcapng": pcapng_file(ETH, frames_for(ETH, [syn]))[:36] + struct.pack("<H", 147) + pcapng_file(ETH, frames_for(ETH, [syn]))[38:],
     "two-link-types.pcapng": pcapng_file(ETH, frames_for(ETH, [syn]), extra_idb=113),

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Installable and trustworthy: make install, man pages, completion, running
+# with capabilities instead of root, dropping root, bad input everywhere.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab.sh"
+if ! lab_up; then
+	not_ok "lab" "could not create network namespaces (needs root and iproute2)"
+	exit 0
+fi
+R=$RAWCRAFT
+
+# 1. make install PREFIX=...: the binary finds its templates by bare name.
+prefix=$TMP/prefix
+if make -s -C "$ROOT" install PREFIX="$prefix" >/dev/null 2>&1; then
+	out=$("$prefix/bin/rawcraft" show tcp-syn -i lo -D DST=127.0.0.2 -D PORT=80 2>&1)
+	case $out in *"> 127.0.0.2:80 TCP [SYN]"*) ok "installed: shipped template found by bare name" ;;
+	*) not_ok "installed: shipped template found by bare name" "$out" ;; esac
+	for f in share/man/man1/rawcraft.1 share/man/man5/rawcraft-templates.5 \
+		share/bash-completion/completions/rawcraft share/rawcraft/examples/handshake.lab; do
+		[ -f "$prefix/$f" ] && ok "installed: $f" || not_ok "installed: $f" "missing"
+	done
+else
+	not_ok "make install PREFIX=$prefix" "failed"
+fi
+
+# 2. The man pages render without a warning.
+for page in rawcraft.1 rawcraft-templates.5; do
+	warn=$(MANWIDTH=80 man --warnings -l "$ROOT/docs/$page" 2>&1 >/dev/null)
+	expect_eq "man -l docs/$page: no warnings" "$warn" ""
+done
+
+# 3. Bash completion: subcommands, shipped names, fields after a layer.
+complete_words() {	# WORD... : what completing the last word offers
+	bash -c '
+		export PATH="'"$ROOT"':$PATH"
+		. "'"$ROOT"'/completion/rawcraft.bash"
+		COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 ))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_rawcraft; printf "%s\n" "${COMPREPLY[@]}"' _ "$@" | sort | tr '\n' ' '
+}
+expect_eq "completion: subcommands" "$(complete_words rawcraft s)" "send show "
+expect_eq "completion: shipped templates" "$(complete_words rawcraft send tcp-sy)" "tcp-syn tcp-synack "
+case $(complete_words rawcraft send x.pkt --fl) in *--flood*) ok "completion: send options" ;;
+*) not_ok "completion: send options" "$(complete_words rawcraft send x.pkt --fl)" ;; esac
+case $(complete_words rawcraft send x.pkt --expect "'tcp fl") in *flags=*) ok "completion: fields after a layer" ;;
+*) not_ok "completion: fields after a layer" "$(complete_words rawcraft send x.pkt --expect "'tcp fl")" ;; esac
+
+# 4. Without root: with the capabilities set on the binary, send reaches the
+#    peer; without them, exit 3 and the setcap hint.
+capbin=$ROOT/build/cap
+mkdir -p "$capbin"
+cp "$R" "$capbin/rawcraft-cap" && cp "$R" "$capbin/rawcraft-plain"
+printf 'arp tpa=%s\nexpect arp op=reply\n' "$IP_B" >"$TMP/arp.pkt"
+chmod 0755 "$TMP" && chmod 0644 "$TMP/arp.pkt"
+as_nobody() { in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+if setcap cap_net_raw,cap_net_admin+ep "$capbin/rawcraft-cap" 2>/dev/null; then
+	out=$(as_nobody "$capbin/rawcraft-cap" send "$TMP/arp.pkt" -i "$IF_A" 2>&1); rc=$?
+	case "$rc:$out" in "0:"*"is at $MAC_B"*) ok "nobody with cap_net_raw,cap_net_admin: the ARP reply" ;;
+	*) not_ok "nobody with capabilities" "exit $rc: $out" ;; esac
+else
+	not_ok "setcap on $capbin" "this filesystem keeps no file capabilities"
+fi
+out=$(as_nobody "$capbin/rawcraft-plain" send "$TMP/arp.pkt" -i "$IF_A" 2>&1); rc=$?
+case "$rc:$out" in "3:"*"setcap cap_net_raw,cap_net_admin+ep"*) ok "nobody without capabilities: exit 3 with the setcap hint" ;;
+*) not_ok "nobody without capabilities" "exit $rc: $out" ;; esac
+rm -rf "$capbin"
+
+# 5. Started as root: once the capture is open, the process is no longer root.
+status_of() {	# the Uid line of rawcraft's /proc status while it runs
+	local pid
+	for _ in $(seq 50); do
+		pid=$(pgrep -n -f "$R send arp-request -D TARGET=$IP_B -c 4") && break
+		sleep 0.02
+	done
+	sleep 0.3
+	awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$pid/status" 2>/dev/null
+}
+in_a "$R" send arp-request -D TARGET="$IP_B" -c 4 --interval 200ms >"$TMP/drop.out" &
+uid=$(status_of); wait $!; rc=$?
+expect_eq "root: uid is nobody's once sockets are open" "$uid" "65534 65534 65534 65534"
+expect_eq "root: the probes still run to the end" "$rc:$(grep -c 'is at' "$TMP/drop.out")" "0:4"
+in_a "$R" send arp-request -D TARGET="$IP_B" -c 4 --interval 200ms -Z root >/dev/null &
+uid=$(status_of); wait $!
+expect_eq "-Z root: stays root" "$uid" "0 0 0 0"
+err=$("$R" send arp-request -D TARGET="$IP_B" -Z no-such-user-here 2>&1); rc=$?
+expect_eq "-Z unknown user: exit 2, one line" "$rc:$(wc -l <<<"$err")" "2:1"
+
+# 6. Bad input everywhere: one line, exit 2, nothing sent.
+rx() { in_b cat "/sys/class/net/$IF_B/statistics/rx_packets"; }
+"$PY" - "$TMP" "$IP_B" <<'PYEOF'
+import sys
+d, ip = sys.argv[1], sys.argv[2]
+open(d + '/big.pkt', 'w').write('arp tpa=%s\n' % ip + '# padding\n' * 120000)
+open(d + '/longline.pkt', 'w').write('arp tpa=%s ' % ip + ' ' * 70000 + '\n')
+open(d + '/layers.pkt', 'w').write('vlan id=1\n' * 10000 + 'arp tpa=%s\n' % ip)
+open(d + '/big.lab', 'w').write('send\n  arp tpa=%s\n' % ip + '# padding\n' * 120000)
+open(d + '/nofile.pkt', 'w').write('ipv4 dst=%s\nudp dport=9\npayload file=/nonexistent/x\n' % ip)
+open(d + '/dirfile.pkt', 'w').write('ipv4 dst=%s\nudp dport=9\npayload file=/\n' % ip)
+PYEOF
+before=$(rx)
+bad() {	# NAME PATTERN CMD...: exit 2, one line on stderr matching PATTERN
+	local name=$1 pat=$2 err rc
+	shift 2
+	err=$(in_a "$R" "$@" 2>&1 >/dev/null); rc=$?
+	if [ "$rc" = 2 ] && [ "$(wc -l <<<"$err")" = 1 ] && grep -qE -e "$pat" <<<"$err"; then
+		ok "bad input: $name"
+	else
+		not_ok "bad input: $name" "exit $rc: $err"
+	fi
+}
+bad "template over 1 MiB" "big.pkt:1:1: error: .*at most 1 MiB" send "$TMP/big.pkt" -i "$IF_A"
+bad "scenario over 1 MiB" "big.lab:1:1: error: .*at most 1 MiB" run "$TMP/big.lab" -i "$IF_A"
+bad "line over 64 KiB" "longline.pkt:1:65537: error: .*64 KiB" send "$TMP/longline.pkt" -i "$IF_A"
+bad "10000 layers" "layers.pkt:[0-9]+:1: error: too many layers" send "$TMP/layers.pkt" -i "$IF_A"
+bad "payload file missing" "nofile.pkt:3:[0-9]+: error: .*No such file" send "$TMP/nofile.pkt" -i "$IF_A"
+bad "payload file a directory" "dirfile.pkt:3:[0-9]+: error: .*(Is a directory|directory)" send "$TMP/dirfile.pkt" -i "$IF_A"
+bad "-D without =" "-D takes NAME=VALUE" send arp-request -D TARGET -i "$IF_A"
+bad "--rate 0" "--rate takes" send arp-request -D TARGET="$IP_B" --rate 0 -i "$IF_A"
+bad "negative count" "-c takes a count" send arp-request -D TARGET="$IP_B" -c -5 -i "$IF_A"
+expect_eq "bad input: nothing reached the peer" "$(( $(rx) - before ))" 0
