@@ -484,14 +484,20 @@ void scenario_bind(struct vars *vars, const char *name, const struct frame *f)
 }
 
 /* What a later step may read of NAME before it exists: every field of
- * every layer, at a value of the right kind. */
+ * every layer, and of the layers a reply may hold twice (a second VLAN
+ * tag, the headers an ICMP error quotes: ${r.ipv42.src}), at a value of the
+ * right kind - mid-range, so that ${r.tcp.win - 1} stays in range. */
 static void bind_placeholders(struct vars *vars, const char *name)
 {
+	static const enum layer_id twice[] = { L_VLAN, L_IPV4, L_TCP, L_UDP };
 	struct frame f;
 	memset(&f, 0, sizeof f);
-	for (int id = 0; id < L_COUNT && f.nlayers < MAX_LAYERS; id++) {
-		f.layer[f.nlayers].def = craft_layers[id];
-		f.layer[f.nlayers++].present = UINT32_MAX;
+	for (size_t n = 0; n < L_COUNT + sizeof twice / sizeof twice[0]; n++) {
+		struct layer *l = &f.layer[f.nlayers++];
+		l->def = craft_layers[n < L_COUNT ? (enum layer_id)n : twice[n - L_COUNT]];
+		l->present = UINT32_MAX;
+		for (size_t k = 0; k < l->def->nfields; k++)
+			l->val[k].u = field_max(&l->def->fields[k]) >> 1;
 	}
 	scenario_bind(vars, name, &f);
 	char key[96];

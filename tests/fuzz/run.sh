@@ -5,12 +5,12 @@
 #   ok - fuzz NAME (N runs)
 #   not ok - fuzz NAME: <crash summary> (input: tests/fuzz/crashes/...)
 # A crashing input is copied to tests/fuzz/crashes/ so it can join the corpus
-# once the bug is fixed.  FUZZ_TIME (seconds, default 25) bounds each target.
+# once the bug is fixed.  FUZZ_TIME (seconds, default 20) bounds each target.
 # Reproduce one: build/fuzz/fuzz_NAME tests/fuzz/crashes/FILE
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
-time=${FUZZ_TIME:-25}
+time=${FUZZ_TIME:-20}
 crashes=$root/tests/fuzz/crashes
 # UBSan in the fuzz build recovers by default: make every report a crash.
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:print_stacktrace=1

@@ -27,3 +27,26 @@ case "$rc:$out" in "2:$TMP/list.lab:4:13: error: tcp dport: 70000 is out of rang
 out=$("$RAWCRAFT" send icmp-echo -D DST=127.0.0.1 -i lo --expect 'icmp type=echo-reply; payload text="a;b' 2>&1); rc=$?
 case "$rc:$out" in "2:"*"unterminated string"*) ok "--expect: a ';' inside quotes does not split" ;;
 *) not_ok "--expect: a ';' inside quotes does not split" "exit $rc: $out" ;; esac
+
+# Bindings the check must accept: a second VLAN tag, the header an ICMP
+# error quotes, and arithmetic on a reply's window (a placeholder of 0
+# would wrap ${r.tcp.win - 1} out of range).  The fault on the last line
+# proves every line above it passed.
+cat >"$TMP/bind.lab" <<'LAB'
+send probe
+  ipv4 dst=10.0.0.2
+  tcp dport=80
+expect r any within 1s
+  tcp
+send
+  vlan id=${r.vlan2.id}
+  ipv4 dst=${r.ipv42.src}
+  tcp dport=80 win=${r.tcp.win - 1}
+send
+  ipv4 dst=10.0.0.2
+  tcp dport=70000
+LAB
+out=$("$RAWCRAFT" run "$TMP/bind.lab" -i lo 2>&1); rc=$?
+case "$rc:$out" in "2:$TMP/bind.lab:12:13: error: tcp dport: 70000 is out of range"*)
+	ok "check: vlan2, ipv42 and win - 1 bindings pass" ;;
+*) not_ok "check: vlan2, ipv42 and win - 1 bindings pass" "exit $rc: $out" ;; esac
