@@ -47,6 +47,13 @@ lab_up() {
 	MAC_B=$(ip -n "$NS_B" -br link show "$IF_B" | awk '{print $3}')
 }
 
+# lab_start: lab_up, or one failing test line when it cannot be made.
+lab_start() {
+	lab_up && return 0
+	echo "not ok - lab: could not create network namespaces (needs root and iproute2)"
+	return 1
+}
+
 # lab_bridge: turns B into a switch (br0 holds $IP_B) for more hosts.
 lab_bridge() {
 	ip -n "$NS_B" link add br0 type bridge &&

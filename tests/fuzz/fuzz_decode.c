@@ -19,34 +19,9 @@
 #include "../../craft/describe.h"
 #include "../../craft/strbuf.h"
 
+#include "fuzz_common.h"
 #include "json_check.h"
 
-static void broken(const char *what, const struct frame *f, size_t i)
-{
-	fprintf(stderr, "fuzz_decode: %s (layer %zu of %zu, caplen %zu)\n", what, i,
-		f->nlayers, f->len);
-	abort();
-}
-
-static void check_frame(const struct frame *f)
-{
-	if (f->nlayers > MAX_LAYERS)
-		broken("too many layers", f, f->nlayers);
-	for (size_t i = 0; i < f->nlayers; i++) {
-		const struct layer *l = &f->layer[i];
-		if (l->off > f->len || l->hdr_len > f->len - l->off || l->len > f->len - l->off)
-			broken("layer extends past the captured bytes", f, i);
-		for (size_t k = 0; k < l->def->nfields; k++) {
-			const struct field *fd = &l->def->fields[k];
-			if (!(l->present & (1u << k)))
-				continue;
-			if (fd->bits && l->off * 8 + fd->bit_off + fd->bits > f->len * 8)
-				broken("field marked present past the captured bytes", f, i);
-			if (!fd->bits && l->val[k].len > f->len - l->off)
-				broken("variable field longer than the captured bytes", f, i);
-		}
-	}
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -28,6 +28,7 @@
 #include "../../craft/describe.h"
 #include "../../craft/strbuf.h"
 
+#include "fuzz_common.h"
 #include "json_check.h"
 
 static int memfd = -1;
@@ -46,33 +47,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void broken(const char *what, const struct frame *f, size_t i)
-{
-	fprintf(stderr, "fuzz_pcap: %s (layer %zu of %zu, caplen %zu)\n", what, i,
-		f->nlayers, f->len);
-	abort();
-}
-
-static void check_frame(const struct frame *f, size_t caplen, size_t wire_len)
+/* The pcap reader's lengths, then the decoder's promises. */
+static void check_captured(const struct frame *f, size_t caplen, size_t wire_len)
 {
 	if (f->len != caplen || f->wire_len < f->len || (wire_len >= caplen && f->wire_len != wire_len))
 		broken("lengths not as captured", f, 0);
-	if (f->nlayers > MAX_LAYERS)
-		broken("too many layers", f, f->nlayers);
-	for (size_t i = 0; i < f->nlayers; i++) {
-		const struct layer *l = &f->layer[i];
-		if (l->off > f->len || l->hdr_len > f->len - l->off || l->len > f->len - l->off)
-			broken("layer extends past the captured bytes", f, i);
-		for (size_t k = 0; k < l->def->nfields; k++) {
-			const struct field *fd = &l->def->fields[k];
-			if (!(l->present & (1u << k)))
-				continue;
-			if (fd->bits && l->off * 8 + fd->bit_off + fd->bits > f->len * 8)
-				broken("field marked present past the captured bytes", f, i);
-			if (!fd->bits && l->val[k].len > f->len - l->off)
-				broken("variable field longer than the captured bytes", f, i);
-		}
-	}
+	check_frame(f);
 }
 
 static bool write_input(const uint8_t *data, size_t size)
@@ -129,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			first = ts;
 		struct frame f;
 		decode_frame(bytes, caplen, wire_len, link, &f);
-		check_frame(&f, caplen, wire_len);
+		check_captured(&f, caplen, wire_len);
 
 		sb_reset(&sb);
 		describe_summary(&f, &sb);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "fuzz_common.h"
 #include "../../craft/lex.h"
 #include "../../craft/scenario.h"
 #include "../../craft/vars.h"
@@ -56,40 +57,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
 		vars_set(&vs, defs[i][0], defs[i][1]);
 	return 0;
-}
-
-static bool plain_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '.' || c == '_' || c == '-';
-}
-
-/* True when every `file=` value and every word starting with '@' is a plain
- * name: relative, so it resolves under the nonexistent directory. */
-static bool files_are_plain(const char *text, size_t len)
-{
-	struct src src;
-	src_split(&src, text, len);
-	bool ok = true;
-	for (size_t i = 0; ok && i < src.nlines; i++) {
-		const struct src_line *ln = &src.lines[i];
-		for (size_t k = 0; ok && k < ln->len; k++) {
-			size_t from;
-			if (ln->s[k] == '@')
-				from = k + 1;
-			else if (k + 5 <= ln->len && memcmp(ln->s + k, "file=", 5) == 0)
-				from = k + 5;
-			else
-				continue;
-			for (size_t j = from; j < ln->len && ln->s[j] != ' ' && ln->s[j] != '\t'; j++)
-				if (!plain_char(ln->s[j])) {
-					ok = false;
-					break;
-				}
-		}
-	}
-	src_free(&src);
-	return ok;
 }
 
 static void need_position(const char *stage, const struct diag *d)
@@ -135,15 +102,9 @@ static void check_steps(const struct scenario *sc)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = plain_text(data, size);
 	if (!text)
-		abort();
-	memcpy(text, data, size);
-	text[size] = '\0';
-	if (!files_are_plain(text, size)) {
-		free(text);
 		return 0;
-	}
 
 	struct scenario sc;
 	struct diag d;

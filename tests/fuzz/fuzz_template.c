@@ -30,6 +30,7 @@
 #include "../../craft/template.h"
 #include "../../craft/vars.h"
 
+#include "fuzz_common.h"
 #include "json_check.h"
 
 static struct builder *bld;
@@ -81,31 +82,8 @@ static void warn_cb(void *ctx, const struct diag *d)
 }
 
 /* True when every file= in the text names a plain file under tc.dir. */
-static bool files_are_plain(const char *text, size_t len)
-{
-	struct src src;
-	src_split(&src, text, len);
-	bool ok = true;
-	for (size_t i = 0; ok && i < src.nlines; i++) {
-		const struct src_line *ln = &src.lines[i];
-		for (size_t k = 0; ok && k + 5 <= ln->len; k++) {
-			if (memcmp(ln->s + k, "file=", 5) != 0)
-				continue;
-			for (size_t j = k + 5; j < ln->len && ln->s[j] != ' ' && ln->s[j] != '\t'; j++) {
-				char c = ln->s[j];
-				if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-				      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
-					ok = false;
-					break;
-				}
-			}
-		}
-	}
-	src_free(&src);
-	return ok;
-}
 
-static void broken(const char *what, const struct frame *f, size_t i, size_t k)
+static void broken_field(const char *what, const struct frame *f, size_t i, size_t k)
 {
 	fprintf(stderr, "fuzz_template: %s (layer %zu %s, field %zu %s)\n", what, i,
 		i < f->nlayers ? f->layer[i].def->name : "-", k,
@@ -120,20 +98,20 @@ static void check_built(const struct frame *f)
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
 		if (l->off != total)
-			broken("layers not contiguous", f, i, 0);
+			broken_field("layers not contiguous", f, i, 0);
 		total += l->hdr_len;
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
 			if (!fd->bits || !(l->given & (1u << k)))
 				continue;
 			if (l->off + l->hdr_len > f->len || fd->bit_off + fd->bits > l->hdr_len * 8)
-				broken("given field outside its layer", f, i, k);
+				broken_field("given field outside its layer", f, i, k);
 			if (bits_get(f->bytes + l->off, fd->bit_off, fd->bits) != l->val[k].u)
-				broken("explicit value not on the wire", f, i, k);
+				broken_field("explicit value not on the wire", f, i, k);
 		}
 	}
 	if (total != f->len)
-		broken("frame length is not the sum of the layers", f, f->nlayers, 0);
+		broken_field("frame length is not the sum of the layers", f, f->nlayers, 0);
 }
 
 /* A checksum the template left out is right, as the decoder sees it, when
@@ -168,15 +146,9 @@ static void check_checksums(const struct frame *built, const struct frame *dec)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = plain_text(data, size);
 	if (!text)
-		abort();
-	memcpy(text, data, size);
-	text[size] = '\0';
-	if (!files_are_plain(text, size)) {
-		free(text);
 		return 0;
-	}
 
 	unsigned warnings = 0;
 	struct expectation ex;

@@ -4,10 +4,7 @@
 # sweeps classify every target, RTTs equal the pcap's timestamps.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab.sh"
-if ! lab_up; then
-	not_ok "lab" "could not create network namespaces (needs root and iproute2)"
-	exit 0
-fi
+lab_start || exit 0
 R=$RAWCRAFT
 rx() { in_b cat "/sys/class/net/$IF_B/statistics/rx_packets"; }
 now_ns() { date +%s%N; }

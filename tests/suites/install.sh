@@ -3,10 +3,7 @@
 # with capabilities instead of root, dropping root, bad input everywhere.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab.sh"
-if ! lab_up; then
-	not_ok "lab" "could not create network namespaces (needs root and iproute2)"
-	exit 0
-fi
+lab_start || exit 0
 R=$RAWCRAFT
 
 # 1. make install PREFIX=...: the binary finds its templates by bare name.

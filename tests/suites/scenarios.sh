@@ -2,10 +2,7 @@
 # rawcraft run: every example against real peers in namespaces.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab.sh"
-if ! lab_up; then
-	not_ok "lab" "could not create network namespaces (needs root and iproute2)"
-	exit 0
-fi
+lab_start || exit 0
 R=$RAWCRAFT
 EX=$ROOT/examples
 GHOST="10.$LAB_NET.0.99"

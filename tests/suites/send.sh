@@ -2,10 +2,7 @@
 # rawcraft send against the real Linux stack in a peer namespace.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab.sh"
-if ! lab_up; then
-	not_ok "lab" "could not create network namespaces (needs root and iproute2)"
-	exit 0
-fi
+lab_start || exit 0
 R=$RAWCRAFT
 json_get() { "$PY" -c "import json,sys
 for line in sys.stdin:
