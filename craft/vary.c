@@ -125,11 +125,6 @@ int vary_plan(const struct frame *f, struct vary *v, char *why, size_t whylen)
 	return 0;
 }
 
-static uint64_t bits_of(const uint8_t *b, uint32_t bit_off, unsigned bits)
-{
-	return bits_get(b + bit_off / 8, bit_off % 8, bits);
-}
-
 void vary_apply(const struct vary *v, uint8_t *bytes, uint64_t index,
 		const struct rng *run)
 {
@@ -147,8 +142,6 @@ void vary_apply(const struct vary *v, uint8_t *bytes, uint64_t index,
 			value = rng_next(&r) & s->mask;
 		uint32_t from, to;
 		word_span(s->bit_off, s->bits, &from, &to);
-		if (bits_of(bytes, s->bit_off, s->bits) == value)
-			continue;
 		uint64_t old = 0, new = 0;
 		for (uint32_t w = from; w < to; w += 2)
 			old += (uint16_t)~get16(bytes + w);
