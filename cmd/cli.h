@@ -116,9 +116,10 @@ int build_offline(struct builder *b, struct frame *tmpl, const struct iface *ifc
 /* Opens the ARP capture now if the frame needs its next hop's MAC. */
 struct neighbors;
 int open_neighbors(struct neighbors *nb, const struct frame *tmpl);
-/* The exit code of a frame that failed to resolve: no ARP reply (1), a
- * fault on the way (3), or bad input (2). */
-int resolve_failed(const struct neighbors *nb);
+/* Reports a frame that failed to resolve; its exit code: no ARP reply (1),
+ * a fault on the way (3), bad input (2), or stopped by a signal (128+). */
+struct diag;
+int resolve_failed(const struct neighbors *nb, const struct diag *d);
 /* Flushes output and ends the process with `rc`; 130 and 143 by the
  * signal itself. */
 void exit_now(int rc) __attribute__((noreturn));

@@ -13,8 +13,10 @@
 #include "../craft/field.h"
 #include "../craft/match.h"
 #include "../craft/neighbor.h"
+#include "../craft/proto.h"
 #include "../craft/resolve.h"
 #include "cli.h"
+#include "stop.h"
 
 void fail(const char *fmt, ...)
 {
@@ -246,12 +248,13 @@ void printer_record(struct printer *p, const struct frame *f, const struct timev
 int printer_close(struct printer *p)
 {
 	char err[256];
-	fflush(stdout);
+	/* The file first: a closed pipe on stdout must not cost it. */
 	if (p->pcap && pcap_out_close(p->pcap, err, sizeof err)) {
 		fail("%s: %s", p->opt->write, err);
 		p->pcap_failed = true;
 	}
 	p->pcap = NULL;
+	fflush(stdout);
 	return p->pcap_failed ? -1 : 0;
 }
 
@@ -280,17 +283,31 @@ int build_offline(struct builder *b, struct frame *tmpl, const struct iface *ifc
 	return EXIT_OK;
 }
 
+/* Whether any frame may need its next hop's MAC: frame 0 does, or the
+ * destination varies and eth dst is not given. */
+static bool may_need_next_hop(const struct frame *tmpl)
+{
+	const struct layer *next, *net = frame_network_layer(tmpl, &next);
+	bool eth_dst_given = tmpl->nlayers && tmpl->layer[0].def->id == L_ETH &&
+			     (tmpl->layer[0].given >> ETH_DST & 1u);
+	return tmpl->eth_dst_unresolved ||
+	       (!eth_dst_given && net && net->def->id == L_IPV4 && field_varies(net, IPV4_DST));
+}
+
 int open_neighbors(struct neighbors *nb, const struct frame *tmpl)
 {
 	char err[512];
 	enum capture_error why;
-	if (!tmpl->eth_dst_unresolved || neighbors_open(nb, &why, err, sizeof err) == 0)
+	if (!may_need_next_hop(tmpl) || neighbors_open(nb, &why, err, sizeof err) == 0)
 		return EXIT_OK;
 	return capture_failed(nb->ifc->name, why, err);
 }
 
-int resolve_failed(const struct neighbors *nb)
+int resolve_failed(const struct neighbors *nb, const struct diag *d)
 {
+	if (stop_requested())
+		return 128 + stop_requested();	/* the ARP wait ended on a signal */
+	print_diag("error", d);
 	return nb->failed > 0 ? EXIT_NOMATCH : nb->failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
 }
 
@@ -299,7 +316,7 @@ void exit_now(int rc)
 	fflush(stdout);
 	fflush(stderr);
 	/* Killed by the signal it stops for, so that a shell loop stops too. */
-	if (rc == 128 + SIGINT || rc == 128 + SIGTERM) {
+	if (rc == 128 + SIGINT || rc == 128 + SIGTERM || rc == 128 + SIGHUP) {
 		signal(rc - 128, SIG_DFL);
 		raise(rc - 128);
 	}

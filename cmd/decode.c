@@ -3,6 +3,7 @@
 
 #include "../craft/decode.h"
 #include "cli.h"
+#include "privs.h"
 
 int cmd_decode(struct options *opt)
 {
@@ -21,7 +22,13 @@ int cmd_decode(struct options *opt)
 	struct printer pr;
 	printer_open(&pr, opt);
 	pr.link = link;		/* -w keeps the capture's own link type */
-	int rc = EXIT_OK, got;
+	/* Untrusted bytes are read as USER (-Z; nobody), as tcpdump -r does. */
+	int rc = printer_prepare(&pr) ? EXIT_SYSTEM : privs_drop(opt->user, false), got = 0;
+	if (rc != EXIT_OK) {
+		printer_close(&pr);
+		pcap_in_close(in);
+		return rc;
+	}
 	const uint8_t *bytes;
 	size_t caplen, wire_len;
 	struct timeval ts;

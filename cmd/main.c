@@ -13,10 +13,11 @@ static void usage(FILE *out)
 {
 	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-x] [--json] [-w out.pcap] [-i IF]\n"
 	      "       rawcraft send FILE [-i IF] [-D K=V]... [-c N] [--interval D | --rate PPS | --flood [--cpus N]]\n"
-	      "                     [--expect MATCH | --no-expect] [-t TIMEOUT] [-v] [-x] [--json] [-w out.pcap]\n"
-	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
+	      "                     [--expect MATCH | --no-expect] [-t TIMEOUT] [--seed N] [-Z USER]\n"
 	      "                     [-v] [-x] [--json] [-w out.pcap]\n"
-	      "       rawcraft decode FILE.pcap [-v] [-x] [--json]\n"
+	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
+	      "                     [--seed N] [-Z USER] [-v] [-x] [--json] [-w out.pcap]\n"
+	      "       rawcraft decode FILE.pcap [-Z USER] [-v] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft fields [LAYER]...    every layer's fields, widths and defaults\n"
 	      "\n"
 	      "FILE is a .pkt template or the name of a shipped one (arp-request, tcp-syn, ...).\n"
@@ -37,9 +38,11 @@ static void usage(FILE *out)
 	      "  --flood       a stream as fast as the machine goes (until Ctrl-C without -c)\n"
 	      "  --cpus N      senders for --flood/--rate (default: one per core)\n"
 	      "  --ghost IP[/MAC]  speak from an address no host owns; answer ARP and ping for it\n"
-	      "  -Z USER     started as root: become USER (default nobody) once sockets are open\n"
+	      "  -Z, --user USER  started as root: become USER (default nobody) once\n"
+	      "              sockets and captures are open, before any reply is read\n"
 	      "  --block-rst       drop the host kernel's RSTs for the scenario's connections\n"
-	      "Exit: 0 ok, 1 no match, 2 bad input (nothing sent), 3 system error.\n", out);
+	      "Exit: 0 ok, 1 no match, 2 bad input (nothing sent), 3 system error,\n"
+	      "      130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (summary and -w file complete).\n", out);
 }
 
 static int parse_args(int argc, char **argv, struct options *opt)

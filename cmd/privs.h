@@ -14,4 +14,8 @@ int privs_check_user(const char *user);
  * root: nothing to do.  An exit code, after reporting. */
 int privs_drop(const char *user, bool keep_net_admin);
 
+/* With file capabilities (make setcap) rather than root: passes
+ * CAP_NET_ADMIN on to the programs it runs (nft).  -1 if it has none. */
+int privs_share_net_admin(void);
+
 #endif

@@ -242,8 +242,7 @@ static int step_send(struct runner *r, const struct step *st)
 				   .nexthop_mac = neighbor_callback, .ctx = &r->nb };
 	int rc = EXIT_OK;
 	if (frame_resolve(&f, &env, &d) || build_frame(r->b, &f, &d)) {
-		print_diag("error", &d);
-		rc = resolve_failed(&r->nb);
+		rc = resolve_failed(&r->nb, &d);
 	} else if (guard_tcp(r, &f)) {
 		rc = EXIT_SYSTEM;
 	} else if (pump(r, &(struct deadline){ { 0, 0 } }, false) < 0) {
@@ -717,6 +716,9 @@ int cmd_run(struct options *opt)
 	}
 	/* Before the nftables table exists, so no signal can strand it. */
 	stop_catch();
+	/* nft runs as this process runs: with file capabilities, pass them on. */
+	if (opt->block_rst)
+		privs_share_net_admin();
 	rstguard_sweep();
 	if ((rc = open_all(r, dst)) != EXIT_OK)
 		goto out;
@@ -731,6 +733,11 @@ int cmd_run(struct options *opt)
 		rc = capture_failed(r->ifc.name, why, err);
 		goto out;
 	}
+	printer_open(&r->pr, opt);
+	if (printer_prepare(&r->pr)) {
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
 	if ((rc = privs_drop(opt->user, opt->block_rst)) != EXIT_OK)
 		goto out;
 	if (opt->seeded)
@@ -739,11 +746,6 @@ int cmd_run(struct options *opt)
 		rng_seed_random(&r->rng);
 	tcp_ends_init(&r->ends);
 	conv_init(&r->conv);
-	printer_open(&r->pr, opt);
-	if (printer_prepare(&r->pr)) {
-		rc = EXIT_SYSTEM;
-		goto out;
-	}
 	rc = execute(r);
 	if (printer_close(&r->pr) && rc == EXIT_OK)
 		rc = EXIT_SYSTEM;

@@ -364,12 +364,12 @@ static int send_all(struct run *r, struct frame *tmpl, const char *path)
 		/* Every probe draws its random fields anew (ports, seq, ids). */
 		env.index = i;
 		rng_for_frame(&run, i, &draws);
-		if (frame_resolve(tmpl, &env, &d) || build_frame(r->b, tmpl, &d)) {
-			print_diag("error", &d);
-			return resolve_failed(&r->nb);
-		}
+		if (frame_resolve(tmpl, &env, &d) || build_frame(r->b, tmpl, &d))
+			return resolve_failed(&r->nb, &d);
 		if (i > 0 && pump(r, &next_send, false) < 0)
 			return EXIT_SYSTEM;
+		if (stop_requested())
+			break;	/* the wait ended on a signal: send no more */
 		if (send_probe(r, tmpl, i) < 0)
 			return EXIT_SYSTEM;
 		deadline_in(&next_send, interval);
@@ -467,23 +467,23 @@ int cmd_send(struct options *opt)
 	}
 	r.nb = (struct neighbors){ .b = r.b, .ifc = &r.ifc, .timeout_us = opt->timeout_us,
 				   .log = log_exchange, .ctx = &r };
+	bool streaming = opt->flood || opt->rate;
+	r.count = opt->count ? opt->count : frame_cycle(&tmpl);
+	if (!streaming && r.count > 100000000) {
+		fail("the template's ranges make %zu frames, one probe at a time: "
+		     "give -c, or stream them with --rate or --flood", r.count);
+		goto out;
+	}
 	printer_open(&r.pr, opt);
 	if (printer_prepare(&r.pr)) {
 		rc = EXIT_SYSTEM;
 		goto out;
 	}
 	stop_catch();
-	if (opt->flood || opt->rate) {
+	if (streaming) {
 		stream.b = r.b;
 		rc = send_stream(&stream);
 	} else {
-		r.count = opt->count ? opt->count : frame_cycle(&tmpl);
-		if (r.count > 100000000) {
-			fail("the template's ranges make %zu frames, one probe at a time: "
-			     "give -c, or stream them with --rate or --flood", r.count);
-			rc = EXIT_INPUT;
-			goto out;
-		}
 		r.probes = calloc(r.count, sizeof *r.probes);
 		if (!r.probes)
 			abort();

@@ -1,4 +1,4 @@
-/* stop.h - SIGINT and SIGTERM as a request to stop: loops check it, finish
+/* stop.h - SIGINT, SIGTERM and SIGHUP as a request to stop: loops check it, finish
  * what they hold (the summary, the -w file, the nftables table), and the
  * command exits 128 + the signal. */
 #ifndef CMD_STOP_H

@@ -536,7 +536,7 @@ static void report(struct stream *s, int sig)
 	unsigned dropped = s->cap ? capture_dropped(s->cap) : 0;
 	bool replies = s->cap && !expect_empty(in->want);
 	bool partial = replies && s->count > s->tracked;
-	const char *signame = sig == SIGINT ? "SIGINT" : "SIGTERM";
+	const char *signame = sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
 	struct strbuf out;
 	sb_init(&out);
 	if (in->opt->json) {
@@ -746,8 +746,7 @@ static int build_first(struct stream *s)
 			linktx_close(s->senders[--s->nsenders].tx);
 		return EXIT_OK;
 	}
-	print_diag("error", &d);
-	return resolve_failed(in->nb);
+	return resolve_failed(in->nb, &d);
 }
 
 int send_stream(struct stream_in *in)

@@ -148,7 +148,7 @@ int expect_add_line(struct expectation *e, const struct src_line *ln,
 		}
 		if (lx.i >= ln->len || ln->s[lx.i] != '=') {
 			diag_set(d, file, kpos.line, kpos.col, "expected '=' after '%.*s': write %.*s=VALUE",
-				 (int)klen, key, (int)klen, key);
+				 (int)(klen > 40 ? 40 : klen), key, (int)(klen > 40 ? 40 : klen), key);
 			return -1;
 		}
 		lx.i++;

@@ -155,7 +155,7 @@ static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 	if (lx->i >= lx->ln->len || lx->ln->s[lx->i] != '=') {
 		diag_set(d, tc->file, kpos.line, kpos.col,
 			 "expected '=' after '%.*s': write %.*s=VALUE",
-			 (int)klen, key, (int)klen, key);
+			 (int)(klen > 40 ? 40 : klen), key, (int)(klen > 40 ? 40 : klen), key);
 		return -1;
 	}
 	lx->i++;

@@ -48,7 +48,8 @@ capbin=$ROOT/build/cap
 mkdir -p "$capbin"
 cp "$R" "$capbin/rawcraft-cap" && cp "$R" "$capbin/rawcraft-plain"
 printf 'arp tpa=%s\nexpect arp op=reply\n' "$IP_B" >"$TMP/arp.pkt"
-chmod 0755 "$TMP" && chmod 0644 "$TMP/arp.pkt"
+cp "$ROOT/examples/arp-who-has.lab" "$TMP/who.lab"
+chmod 0755 "$TMP" && chmod 0644 "$TMP/arp.pkt" "$TMP/who.lab"
 as_nobody() { in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 if setcap cap_net_raw,cap_net_admin+ep "$capbin/rawcraft-cap" 2>/dev/null; then
 	out=$(as_nobody "$capbin/rawcraft-cap" send "$TMP/arp.pkt" -i "$IF_A" 2>&1); rc=$?
@@ -56,6 +57,19 @@ if setcap cap_net_raw,cap_net_admin+ep "$capbin/rawcraft-cap" 2>/dev/null; then
 	*) not_ok "nobody with capabilities" "exit $rc: $out" ;; esac
 else
 	not_ok "setcap on $capbin" "this filesystem keeps no file capabilities"
+fi
+# With file capabilities, they are given up too once the sockets are open;
+# --block-rst passes CAP_NET_ADMIN on to nft, which removes its table.
+if [ -x "$capbin/rawcraft-cap" ] && getcap "$capbin/rawcraft-cap" | grep -q net_raw; then
+	as_nobody "$capbin/rawcraft-cap" send "$TMP/arp.pkt" -i "$IF_A" -c 4 --interval 200ms >/dev/null &
+	pid=$!
+	sleep 0.4
+	caps=$(pgrep -n -f "rawcraft-cap send" | xargs -I{} awk '/^CapEff:/ {print $2}' /proc/{}/status)
+	wait "$pid"
+	expect_eq "nobody with capabilities: none left while replies are read" "$caps" "0000000000000000"
+	out=$(as_nobody "$capbin/rawcraft-cap" run "$TMP/who.lab" -D TARGET="$IP_B" -i "$IF_A" --block-rst 2>&1); rc=$?
+	left=$(in_a nft list tables 2>/dev/null | grep -c rawcraft)
+	expect_eq "nobody with capabilities: run --block-rst works and removes its table" "$rc:$left" "0:0"
 fi
 out=$(as_nobody "$capbin/rawcraft-plain" send "$TMP/arp.pkt" -i "$IF_A" 2>&1); rc=$?
 case "$rc:$out" in "3:"*"setcap cap_net_raw,cap_net_admin+ep"*) ok "nobody without capabilities: exit 3 with the setcap hint" ;;
@@ -81,6 +95,26 @@ uid=$(status_of); wait $!
 expect_eq "-Z root: stays root" "$uid" "0 0 0 0"
 err=$("$R" send arp-request -D TARGET="$IP_B" -Z no-such-user-here 2>&1); rc=$?
 expect_eq "-Z unknown user: exit 2, one line" "$rc:$(wc -l <<<"$err")" "2:1"
+
+# 5b. The -w file is created before root is given up, even where nobody
+#     may not write; a signal during the ARP lookup is a stop, not "no ARP
+#     reply"; a reader that goes away costs neither the file nor the table.
+mkdir -m 0700 "$TMP/rootonly"
+out=$(in_a "$R" run "$TMP/who.lab" -D TARGET="$IP_B" -i "$IF_A" -w "$TMP/rootonly/run.pcap" 2>&1); rc=$?
+n=$(tshark -r "$TMP/rootonly/run.pcap" 2>/dev/null | wc -l)
+expect_eq "run -w in a root-only folder: written before root is given up" "$rc:$n" "0:2"
+ip netns exec "$NS_A" "$R" send tcp-syn -D DST="10.$LAB_NET.0.77" -D PORT=80 -t 3s >"$TMP/arpsig.out" 2>&1 &
+pid=$!
+sleep 0.5
+kill -INT "$pid"; wait "$pid"; rc=$?
+expect_eq "SIGINT during the ARP lookup: exit 130, no 'no ARP reply'" \
+	"$rc:$(grep -c 'no ARP reply' "$TMP/arpsig.out")" "130:0"
+in_a "$R" send arp-request -D TARGET="$IP_B" -c 3 --interval 100ms -w "$TMP/pipe.pcap" | head -c 1 >/dev/null
+n=$(tshark -r "$TMP/pipe.pcap" 2>/dev/null | wc -l)
+expect_eq "stdout closed early (| head): the -w file still holds all 6 frames" "$n" 6
+out=$(in_a "$R" run "$TMP/who.lab" -D TARGET="$IP_B" -i "$IF_A" --block-rst | head -c 1)
+expect_eq "stdout closed early: --block-rst's table is still removed" \
+	"$(in_a nft list tables 2>/dev/null | grep -c rawcraft)" 0
 
 # 6. Bad input everywhere: one line, exit 2, nothing sent.
 rx() { in_b cat "/sys/class/net/$IF_B/statistics/rx_packets"; }
