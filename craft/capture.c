@@ -181,9 +181,11 @@ struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 	pcap_set_snaplen(p, snaplen ? (int)snaplen : 65535);
 	pcap_set_promisc(p, (flags & CAPTURE_PROMISC) != 0);
 	pcap_set_immediate_mode(p, 1);
-	/* The ring is set up and torn down on every run: a small one for
-	 * probes keeps start-up short, a large one holds a sweep's replies. */
-	pcap_set_buffer_size(p, (flags & CAPTURE_BIG) ? 64 << 20 : 1 << 20);
+	/* Immediate mode means TPACKET_V2: one snaplen-sized slot per frame.
+	 * 4 MiB holds some 60 whole frames for probes; a flood's 64 MiB of
+	 * smaller slots holds a sweep's replies.  (Setting the ring up costs
+	 * an RCU grace period whatever its size.) */
+	pcap_set_buffer_size(p, (flags & CAPTURE_BIG) ? 64 << 20 : 4 << 20);
 	int rc = pcap_activate(p);
 	if (rc < 0) {
 		*why = activate_error(rc);
