@@ -11,16 +11,17 @@
 #include "field.h"
 
 /* Whether a comment starts in text[b, e): a # at the start of a word,
- * outside quotes.  A backslash inside a comment continues nothing. */
-static bool has_comment(const char *text, size_t b, size_t e)
+ * outside quotes.  A backslash inside a comment continues nothing.
+ * `quoted` carries a string left open at the end of the previous physical
+ * line of the same logical line into this one. */
+static bool has_comment(const char *text, size_t b, size_t e, bool *quoted)
 {
-	bool quoted = false;
 	for (size_t k = b; k < e; k++) {
-		if (text[k] == '\\' && quoted)
+		if (text[k] == '\\' && *quoted)
 			k++;
 		else if (text[k] == '"')
-			quoted = !quoted;
-		else if (text[k] == '#' && !quoted && (k == b || text[k - 1] == ' ' || text[k - 1] == '\t'))
+			*quoted = !*quoted;
+		else if (text[k] == '#' && !*quoted && (k == b || text[k - 1] == ' ' || text[k - 1] == '\t'))
 			return true;
 	}
 	return false;
@@ -43,6 +44,7 @@ void src_split(struct src *src, const char *text, size_t len)
 	unsigned line = 1;
 	while (i < len) {
 		size_t start = out;
+		bool quoted = false;
 		for (;;) {
 			size_t eol = i;
 			while (eol < len && text[eol] != '\n')
@@ -52,7 +54,7 @@ void src_split(struct src *src, const char *text, size_t len)
 					   text[end - 1] == '\t'))
 				end--;
 			bool more = end > i && text[end - 1] == '\\' && eol < len &&
-				    !has_comment(text, i, end);
+				    !has_comment(text, i, end, &quoted);
 			if (more)
 				end--;
 			for (size_t k = i; k < end; k++) {

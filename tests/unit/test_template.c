@@ -799,6 +799,21 @@ static void test_rebuild_many(void **state)
 	frame_free(&f);
 }
 
+/* A quoted string continued with \ over lines: a # that starts a later
+ * physical line is inside the string, not a comment ending it. */
+static void test_quote_continued_over_lines(void **state)
+{
+	(void)state;
+	struct frame f;
+	struct diag d;
+	const char *text = "ipv4 dst=10.0.0.2\nudp dport=9\npayload text=\"a \\\n#b \\\nc\"\n";
+	if (make(text, 1, &f, &d))
+		fail_msg("%u:%u: %s", d.line, d.col, d.msg);
+	assert_true(f.len >= 6);
+	assert_memory_equal(f.bytes + f.len - 6, "a #b c", 6);
+	frame_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -819,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_templates),
 		cmocka_unit_test(test_oversized_datagram),
 		cmocka_unit_test(test_rebuild_many),
+		cmocka_unit_test(test_quote_continued_over_lines),
 	};
 	return cmocka_run_group_tests_name("template", tests, group_setup, group_teardown);
 }
