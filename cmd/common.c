@@ -283,22 +283,12 @@ int build_offline(struct builder *b, struct frame *tmpl, const struct iface *ifc
 	return EXIT_OK;
 }
 
-/* Whether any frame may need its next hop's MAC: frame 0 does, or the
- * destination varies and eth dst is not given. */
-static bool may_need_next_hop(const struct frame *tmpl)
-{
-	const struct layer *next, *net = frame_network_layer(tmpl, &next);
-	bool eth_dst_given = tmpl->nlayers && tmpl->layer[0].def->id == L_ETH &&
-			     (tmpl->layer[0].given >> ETH_DST & 1u);
-	return tmpl->eth_dst_unresolved ||
-	       (!eth_dst_given && net && net->def->id == L_IPV4 && field_varies(net, IPV4_DST));
-}
-
 int open_neighbors(struct neighbors *nb, const struct frame *tmpl)
 {
 	char err[512];
 	enum capture_error why;
-	if (!may_need_next_hop(tmpl) || neighbors_open(nb, &why, err, sizeof err) == 0)
+	if (nb->arp || !frame_may_need_next_hop(tmpl) ||
+	    neighbors_open(nb, &why, err, sizeof err) == 0)
 		return EXIT_OK;
 	return capture_failed(nb->ifc->name, why, err);
 }

@@ -86,16 +86,30 @@ static int open_interface(struct run *r, const struct frame *tmpl)
 	return EXIT_OK;
 }
 
+/* A frame the next hop's lookup read from the shared capture and did not
+ * want: ours to look at. */
+static void on_stray(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		     const struct timeval *ts);
+
 /* Both directions on one handle: our own frames on the way out (for their
- * timestamps and the -w file) and the replies coming in. */
+ * timestamps and the -w file), the replies coming in and, when the next
+ * hop's MAC is to be found, ARP replies - one capture ring, not two (each
+ * costs the kernel a grace period to set up). */
 static int open_capture(struct run *r, const struct frame *first)
 {
-	char bpf[600], err[512];
+	char bpf[640], err[512];
 	enum capture_error why;
-	r->own_mac = exchange_bpf(first, bpf, sizeof bpf) ? lv(&first->layer[0], ETH_SRC) : 0;
+	bool arp = frame_may_need_next_hop(first);
+	r->own_mac = exchange_bpf(first, arp, bpf, sizeof bpf) ? lv(&first->layer[0], ETH_SRC) : 0;
 	r->cap = capture_open(r->ifc.name, bpf, r->own_mac ? CAPTURE_BOTH : 0, 0, &why, err,
 			      sizeof err);
-	return r->cap ? EXIT_OK : capture_failed(r->ifc.name, why, err);
+	if (!r->cap)
+		return capture_failed(r->ifc.name, why, err);
+	if (arp && r->own_mac) {
+		r->nb.arp = r->cap;
+		r->nb.stray = on_stray;
+	}
+	return EXIT_OK;
 }
 
 static void report_match(struct run *r, size_t idx, const struct frame *f,
@@ -200,6 +214,12 @@ static void on_frame(struct run *r, const uint8_t *bytes, size_t caplen, size_t 
 	}
 	printer_record(&r->pr, &f, ts);
 	frame_free(&f);
+}
+
+static void on_stray(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		     const struct timeval *ts)
+{
+	on_frame(ctx, bytes, caplen, wire, ts);
 }
 
 /* Reads frames until `deadline`, or until every probe is answered when

@@ -410,7 +410,7 @@ static int open_capture(struct stream *s)
 	enum capture_error why;
 	bool both = false;
 	if (record)
-		both = exchange_bpf(in->tmpl, bpf, sizeof bpf);
+		both = exchange_bpf(in->tmpl, false, bpf, sizeof bpf);
 	else
 		scope_bpf(in->tmpl, bpf, sizeof bpf);
 	if (both)

@@ -403,7 +403,7 @@ void scope_bpf(const struct frame *sent, char *buf, size_t len)
 	snprintf(buf, len, "%s((%s%s%s) or (icmp%s))", vlan, proto, from, to, to);
 }
 
-bool exchange_bpf(const struct frame *sent, char *buf, size_t len)
+bool exchange_bpf(const struct frame *sent, bool arp_replies, char *buf, size_t len)
 {
 	char mac[24];
 	scope_bpf(sent, buf, len);
@@ -416,7 +416,9 @@ bool exchange_bpf(const struct frame *sent, char *buf, size_t len)
 	if (!scope)
 		abort();
 	format_mac(lv(eth, ETH_SRC), mac, sizeof mac);
-	snprintf(buf, len, "(ether src %s) or (%s)", mac, scope);
+	/* Before the scope: its `vlan` would shift what follows it. */
+	snprintf(buf, len, "%s(ether src %s) or (%s)", arp_replies ? "(arp and arp[6:2] = 2) or " : "",
+		 mac, scope);
 	free(scope);
 	return true;
 }

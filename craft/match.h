@@ -84,7 +84,8 @@ void scope_bpf(const struct frame *sent, char *buf, size_t len);
  * their source MAC: libpcap's `outbound` does not see packet sockets' own
  * frames), for a capture in both directions.  False if they cannot be told
  * apart that way (loopback's MAC 0, a varying source MAC): then `buf` is
- * scope_bpf's, for a capture of what comes in. */
-bool exchange_bpf(const struct frame *sent, char *buf, size_t len);
+ * scope_bpf's, for a capture of what comes in.  `arp_replies` lets ARP
+ * replies in too, for the next hop's lookup to share the capture. */
+bool exchange_bpf(const struct frame *sent, bool arp_replies, char *buf, size_t len);
 
 #endif

@@ -16,10 +16,14 @@
 
 #define ARP_FILTER "arp"
 
-int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
-		     long timeout_us, uint64_t *mac, struct capture **arp,
-		     frame_log_fn log, void *ctx, char *err, size_t errlen)
+/* 0 with `mac`; 1 if nobody answered within the timeout; -1 with `err`. */
+static int neighbor_resolve(struct neighbors *nb, uint32_t ip, uint64_t *mac,
+			    char *err, size_t errlen)
 {
+	struct builder *b = nb->b;
+	const struct iface *ifc = nb->ifc;
+	frame_log_fn log = nb->log;
+	void *ctx = nb->ctx;
 	char text[64], addr[16];
 	format_ipv4(ip, addr, sizeof addr);
 	snprintf(text, sizeof text, "arp op=request tpa=%s\n", addr);
@@ -31,7 +35,7 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 	struct resolve_env env = { .file = tc.file, .iface = ifc, .rng = &rng };
 	if (template_parse(&tc, text, strlen(text), &req, &d) ||
 	    frame_resolve(&req, &env, &d) || build_frame(b, &req, &d)) {
-		snprintf(err, errlen, "%s", d.msg);
+		snprintf(err, errlen, "%.200s", d.msg);
 		frame_free(&req);
 		return -1;
 	}
@@ -43,9 +47,9 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 	expect_add_line(&want, &line, tc.file, NULL, &d);
 
 	enum capture_error why;
-	if (!*arp)
-		*arp = capture_open(ifc->name, ARP_FILTER, 0, 0, &why, err, errlen);
-	struct capture *cap = *arp;
+	if (!nb->arp)
+		nb->arp = capture_open(ifc->name, ARP_FILTER, 0, 0, &why, err, errlen);
+	struct capture *cap = nb->arp;
 	int rc = -1;
 	if (!cap)
 		goto out;
@@ -57,8 +61,8 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 		log(ctx, &req, true, &sent);
 	rc = 1;
 	struct deadline until;
-	deadline_in(&until, timeout_us);
-	for (long left = timeout_us; left > 0; left = deadline_left(&until)) {
+	deadline_in(&until, nb->timeout_us);
+	for (long left = nb->timeout_us; left > 0; left = deadline_left(&until)) {
 		const uint8_t *bytes;
 		size_t caplen, wire;
 		struct timeval ts;
@@ -81,6 +85,8 @@ int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
 		frame_free(&f);
 		if (hit)
 			break;
+		if (nb->stray)
+			nb->stray(ctx, bytes, caplen, wire, &ts);
 	}
 out:
 	expect_free(&want);
@@ -102,8 +108,7 @@ int neighbor_next_hop(struct neighbors *nb, uint32_t dst, uint64_t *mac,
 			return 0;
 		}
 	format_ipv4(dst, addr, sizeof addr);
-	int rc = neighbor_resolve(nb->b, nb->ifc, dst, nb->timeout_us, mac, &nb->arp, nb->log,
-				  nb->ctx, why, sizeof why);
+	int rc = neighbor_resolve(nb, dst, mac, why, sizeof why);
 	if (rc > 0)
 		snprintf(err, errlen, "no ARP reply from %s%s within %gs: is it up and on %s? "
 			 "(set eth dst= to skip ARP)", addr, gw ? " (the gateway)" : "",
@@ -136,6 +141,7 @@ int neighbors_open(struct neighbors *nb, enum capture_error *why, char *err, siz
 
 void neighbors_close(struct neighbors *nb)
 {
-	capture_close(nb->arp);
+	if (!nb->stray)
+		capture_close(nb->arp);
 	nb->arp = NULL;
 }

@@ -18,16 +18,6 @@
 typedef void (*frame_log_fn)(void *ctx, const struct frame *f, bool sent,
 			     const struct timeval *ts);
 
-struct capture;
-
-/* 0 with `mac`; 1 if nobody answered within `timeout_us`; -1 with `err`.
- * `*arp` is an ARP capture to reuse, or NULL to have one opened (and left
- * open for the next lookup: opening and closing a capture costs the kernel
- * tens of milliseconds). */
-int neighbor_resolve(struct builder *b, const struct iface *ifc, uint32_t ip,
-		     long timeout_us, uint64_t *mac, struct capture **arp,
-		     frame_log_fn log, void *ctx, char *err, size_t errlen);
-
 #define NEIGHBOR_SLOTS 16
 
 /* What one run has learnt: one ARP exchange per next hop. */
@@ -42,6 +32,11 @@ struct neighbors {
 	size_t n;
 	int failed;		/* the last lookup: 1 nobody answered, -1 a fault */
 	struct capture *arp;	/* open from the first lookup to the end */
+	/* Set when `arp` is the caller's own capture (its filter lets ARP
+	 * replies in): every frame a lookup reads and does not want goes to
+	 * `stray`, and neighbors_close leaves it open. */
+	void (*stray)(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		      const struct timeval *ts);
 };
 
 /* Opens the lookups' capture now, while the privileges last; -1 with

@@ -114,3 +114,12 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 		return eth_dst(f, eth, env, d);
 	return 0;
 }
+
+bool frame_may_need_next_hop(const struct frame *tmpl)
+{
+	const struct layer *next, *net = frame_network_layer(tmpl, &next);
+	bool eth_dst_given = tmpl->nlayers && tmpl->layer[0].def->id == L_ETH &&
+			     (tmpl->layer[0].given >> ETH_DST & 1u);
+	return tmpl->eth_dst_unresolved ||
+	       (!eth_dst_given && net && net->def->id == L_IPV4 && field_varies(net, IPV4_DST));
+}

@@ -28,4 +28,9 @@ struct resolve_env {
  * env->index; other given fields never change. */
 int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d);
 
+/* Whether any frame of the template may need its next hop's MAC (an ARP
+ * lookup): this one did, or the IPv4 destination varies and eth dst is
+ * not given. */
+bool frame_may_need_next_hop(const struct frame *tmpl);
+
 #endif
