@@ -29,41 +29,21 @@
 #include "../../craft/rng.h"
 #include "../../craft/template.h"
 #include "../../craft/vars.h"
+#include "fixture.h"
 
 /* --- fixtures ------------------------------------------------------------ */
 
-static struct builder *bld;
-static struct vars vs;
 /* We are 10.0.0.1 at 02:00:00:00:00:aa; the peer 10.0.0.2 at ...:02. */
-static const struct iface fake_if = {
-	.name = "fake0", .up = true, .has_mac = true, .has_ip = true,
-	.mac = UINT64_C(0x0200000000aa), .ip = 0x0a000001,
-};
 #define US "02:00:00:00:00:aa"
 #define PEER "02:00:00:00:00:02"
 
 static int group_setup(void **state)
 {
 	(void)state;
-	char err[256];
-	bld = builder_open(NULL, err, sizeof err);
-	if (!bld) {
-		print_error("builder_open: %s\n", err);
-		return -1;
-	}
-	vars_init(&vs);
-	vars_set(&vs, "SEQ", "100");
-	vars_set(&vs, "PEER", "10.0.0.2");
-	vars_set(&vs, "BIG", "4294967295");
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	builder_close(bld);
-	vars_free(&vs);
-	return 0;
+	static const char *const vars[] = {
+		"SEQ", "100", "PEER", "10.0.0.2", "BIG", "4294967295", NULL,
+	};
+	return fixture_open(vars);
 }
 
 /* Builds `text` as a template (fixed seed, the fake interface) and decodes

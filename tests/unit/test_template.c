@@ -23,48 +23,20 @@
 #include "../../craft/rng.h"
 #include "../../craft/template.h"
 #include "../../craft/vars.h"
+#include "fixture.h"
 
 /* --- fixtures ------------------------------------------------------------ */
-
-static struct builder *bld;
-static struct vars vs;
-static const struct iface fake_if = {
-	.name = "fake0", .up = true, .has_mac = true, .has_ip = true,
-	.mac = UINT64_C(0x0200000000aa), .ip = 0x0a000001,
-};
 
 static int group_setup(void **state)
 {
 	(void)state;
-	char err[256];
-	bld = builder_open(NULL, err, sizeof err);
-	if (!bld) {
-		print_error("builder_open: %s\n", err);
-		return -1;
-	}
-	vars_init(&vs);
-	vars_set(&vs, "DST", "10.0.0.2");
-	vars_set(&vs, "PORT", "80");
-	vars_set(&vs, "SPORT", "40000");
-	vars_set(&vs, "DPORT", "9230");
-	vars_set(&vs, "SEQ", "100");
-	vars_set(&vs, "ACK", "5001");
-	vars_set(&vs, "TARGET", "10.0.0.9");
-	vars_set(&vs, "IP", "10.0.0.1");
-	vars_set(&vs, "TO_MAC", "02:00:00:00:00:02");
-	vars_set(&vs, "TO_IP", "10.0.0.2");
-	vars_set(&vs, "TEXT", "hello world");
-	vars_set(&vs, "iface.ip", "10.0.0.1");
-	vars_set(&vs, "iface.mac", "02:00:00:00:00:aa");
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	builder_close(bld);
-	vars_free(&vs);
-	return 0;
+	static const char *const vars[] = {
+		"DST", "10.0.0.2", "PORT", "80", "SPORT", "40000", "DPORT", "9230",
+		"SEQ", "100", "ACK", "5001", "TARGET", "10.0.0.9", "IP", "10.0.0.1",
+		"TO_MAC", "02:00:00:00:00:02", "TO_IP", "10.0.0.2", "TEXT", "hello world",
+		"iface.ip", "10.0.0.1", "iface.mac", "02:00:00:00:00:aa", NULL,
+	};
+	return fixture_open(vars);
 }
 
 /* Warnings the parser reports through the callback. */

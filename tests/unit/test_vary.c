@@ -20,29 +20,12 @@
 #include "../../craft/resolve.h"
 #include "../../craft/template.h"
 #include "../../craft/vary.h"
-
-static struct builder *bld;
-static struct vars vs;
-static const struct iface fake_if = {
-	.name = "fake0", .up = true, .has_mac = true, .has_ip = true,
-	.mac = UINT64_C(0x0200000000aa), .ip = 0x0a000001,
-};
+#include "fixture.h"
 
 static int group_setup(void **state)
 {
 	(void)state;
-	char err[256];
-	bld = builder_open(NULL, err, sizeof err);
-	vars_init(&vs);
-	return bld ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	builder_close(bld);
-	vars_free(&vs);
-	return 0;
+	return fixture_open(NULL);
 }
 
 static void parse(const char *text, struct frame *f)
