@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include "../../craft/build.h"
 #include "../../craft/decode.h"
@@ -40,10 +41,52 @@ static const struct iface fake_if = {
 	.mac = UINT64_C(0x0200000000aa), .ip = 0x0a000001,
 };
 
+/* The template's folder: `payload file=` may name a small file, one too
+ * big for a frame, a folder, or nothing there - every way a read ends. */
+static char payload_dir[] = "/tmp/rawcraft-fuzz-XXXXXX";
+
+static const struct { const char *name; size_t len; } payload_files[] = {
+	{ "small", 10 }, { "empty", 0 }, { "big", 70000 },
+};
+
+static void remove_payload_dir(void)
+{
+	char path[sizeof payload_dir + 16];
+	for (size_t i = 0; i < sizeof payload_files / sizeof payload_files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", payload_dir, payload_files[i].name);
+		unlink(path);
+	}
+	snprintf(path, sizeof path, "%s/dir", payload_dir);
+	rmdir(path);
+	rmdir(payload_dir);
+}
+
+static void make_payload_dir(void)
+{
+	if (!mkdtemp(payload_dir))
+		abort();
+	atexit(remove_payload_dir);
+	const size_t nfiles = sizeof payload_files / sizeof payload_files[0];
+	char path[sizeof payload_dir + 16];
+	for (size_t i = 0; i < nfiles; i++) {
+		snprintf(path, sizeof path, "%s/%s", payload_dir, payload_files[i].name);
+		FILE *fp = fopen(path, "wb");
+		if (!fp)
+			abort();
+		for (size_t k = 0; k < payload_files[i].len; k++)
+			fputc((int)(k & 0xff), fp);
+		fclose(fp);
+	}
+	snprintf(path, sizeof path, "%s/dir", payload_dir);
+	if (mkdir(path, 0700) != 0)
+		abort();
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	make_payload_dir();
 	char err[256];
 	bld = builder_open(NULL, err, sizeof err);
 	if (!bld) {
@@ -154,7 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct expectation ex;
 	expect_init(&ex);
 	struct template_ctx tc = {
-		.file = "fuzz.pkt", .dir = "/nonexistent-rawcraft-fuzz-dir", .vars = &vs,
+		.file = "fuzz.pkt", .dir = payload_dir, .vars = &vs,
 		.warn = warn_cb, .warn_ctx = &warnings, .expect = &ex,
 	};
 	struct frame f;
