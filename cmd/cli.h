@@ -6,14 +6,14 @@
 #include <stdint.h>
 #include <sys/time.h>
 
-#include "../craft/capture.h"
-#include "../craft/conv.h"
-#include "../craft/diag.h"
-#include "../craft/iface.h"
-#include "../craft/layer.h"
-#include "../craft/rng.h"
-#include "../craft/strbuf.h"
-#include "../craft/vars.h"
+#include "../craft/wire/capture.h"
+#include "../craft/decode/conv.h"
+#include "../craft/util/diag.h"
+#include "../craft/wire/iface.h"
+#include "../craft/core/layer.h"
+#include "../craft/util/rng.h"
+#include "../craft/util/strbuf.h"
+#include "../craft/core/vars.h"
 
 enum exit_code {
 	EXIT_OK = 0,

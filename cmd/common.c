@@ -9,12 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../craft/describe.h"
-#include "../craft/field.h"
-#include "../craft/match.h"
-#include "../craft/neighbor.h"
-#include "../craft/proto.h"
-#include "../craft/resolve.h"
+#include "../craft/decode/describe.h"
+#include "../craft/core/field.h"
+#include "../craft/match/match.h"
+#include "../craft/engine/neighbor.h"
+#include "../craft/proto/proto.h"
+#include "../craft/builder/resolve.h"
 #include "cli.h"
 #include "stop.h"
 

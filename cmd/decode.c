@@ -1,7 +1,7 @@
 /* decode.c - `rawcraft decode`: a capture file through the same decoder. */
 #include <stdio.h>
 
-#include "../craft/decode.h"
+#include "../craft/decode/decode.h"
 #include "cli.h"
 #include "privs.h"
 

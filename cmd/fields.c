@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../craft/field.h"
-#include "../craft/layer.h"
+#include "../craft/core/field.h"
+#include "../craft/core/layer.h"
 #include "cli.h"
 
 static const char *default_text(const struct field *f, char *buf, size_t len)

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../craft/duration.h"
-#include "../craft/field.h"
+#include "../craft/util/duration.h"
+#include "../craft/core/field.h"
 #include "cli.h"
 #include "privs.h"
 

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../craft/build.h"
-#include "../craft/decode.h"
-#include "../craft/resolve.h"
-#include "../craft/template.h"
+#include "../craft/builder/build.h"
+#include "../craft/decode/decode.h"
+#include "../craft/builder/resolve.h"
+#include "../craft/lang/template.h"
 #include "cli.h"
 
 /* Parses, resolves and builds one template -c times, or once per value of

@@ -15,13 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../craft/clock.h"
-#include "../craft/decode.h"
-#include "../craft/flow.h"
-#include "../craft/linktx.h"
-#include "../craft/proto.h"
-#include "../craft/resolve.h"
-#include "../craft/vary.h"
+#include "../craft/util/clock.h"
+#include "../craft/decode/decode.h"
+#include "../craft/match/flow.h"
+#include "../craft/wire/linktx.h"
+#include "../craft/proto/proto.h"
+#include "../craft/builder/resolve.h"
+#include "../craft/builder/vary.h"
 #include "privs.h"
 #include "stop.h"
 #include "stream.h"

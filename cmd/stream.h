@@ -2,9 +2,9 @@
 #ifndef CMD_STREAM_H
 #define CMD_STREAM_H
 
-#include "../craft/build.h"
-#include "../craft/match.h"
-#include "../craft/neighbor.h"
+#include "../craft/builder/build.h"
+#include "../craft/match/match.h"
+#include "../craft/engine/neighbor.h"
 #include "cli.h"
 
 struct stream;

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../craft/layer.h"
-#include "../../craft/lex.h"
+#include "../../craft/core/layer.h"
+#include "../../craft/lang/lex.h"
 
 static inline void broken(const char *what, const struct frame *f, size_t i)
 {

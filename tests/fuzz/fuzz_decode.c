@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../craft/conv.h"
-#include "../../craft/decode.h"
-#include "../../craft/describe.h"
-#include "../../craft/strbuf.h"
+#include "../../craft/decode/conv.h"
+#include "../../craft/decode/decode.h"
+#include "../../craft/decode/describe.h"
+#include "../../craft/util/strbuf.h"
 
 #include "fuzz_common.h"
 #include "json_check.h"

@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../craft/lex.h"
-#include "../../craft/strbuf.h"
-#include "../../craft/vars.h"
+#include "../../craft/lang/lex.h"
+#include "../../craft/util/strbuf.h"
+#include "../../craft/core/vars.h"
 
 static struct vars vs;
 

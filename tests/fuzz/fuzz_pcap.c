@@ -22,11 +22,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../craft/capture.h"
-#include "../../craft/conv.h"
-#include "../../craft/decode.h"
-#include "../../craft/describe.h"
-#include "../../craft/strbuf.h"
+#include "../../craft/wire/capture.h"
+#include "../../craft/decode/conv.h"
+#include "../../craft/decode/decode.h"
+#include "../../craft/decode/describe.h"
+#include "../../craft/util/strbuf.h"
 
 #include "fuzz_common.h"
 #include "json_check.h"

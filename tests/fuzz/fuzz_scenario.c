@@ -23,9 +23,9 @@
 #include <fcntl.h>
 
 #include "fuzz_common.h"
-#include "../../craft/lex.h"
-#include "../../craft/scenario.h"
-#include "../../craft/vars.h"
+#include "../../craft/lang/lex.h"
+#include "../../craft/lang/scenario.h"
+#include "../../craft/core/vars.h"
 
 #define FUZZ_FILE "/nonexistent-rawcraft-fuzz-dir/fuzz.lab"
 

@@ -21,15 +21,15 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "../../craft/build.h"
-#include "../../craft/decode.h"
-#include "../../craft/describe.h"
-#include "../../craft/lex.h"
-#include "../../craft/match.h"
-#include "../../craft/resolve.h"
-#include "../../craft/rng.h"
-#include "../../craft/template.h"
-#include "../../craft/vars.h"
+#include "../../craft/builder/build.h"
+#include "../../craft/decode/decode.h"
+#include "../../craft/decode/describe.h"
+#include "../../craft/lang/lex.h"
+#include "../../craft/match/match.h"
+#include "../../craft/builder/resolve.h"
+#include "../../craft/util/rng.h"
+#include "../../craft/lang/template.h"
+#include "../../craft/core/vars.h"
 
 #include "fuzz_common.h"
 #include "json_check.h"

@@ -7,7 +7,10 @@
 # A crashing input is copied to tests/fuzz/crashes/ so it can join the corpus
 # once the bug is fixed.  FUZZ_TIME (seconds, default 20) bounds each target.
 # Reproduce one: build/fuzz/fuzz_NAME tests/fuzz/crashes/FILE
+# --replay runs each corpus input once, and nothing new: deterministic.
 set -u
+replay=false
+[ "${1:-}" = --replay ] && replay=true
 cd "$(dirname "$0")/../.."
 root=$PWD
 time=${FUZZ_TIME:-20}
@@ -39,14 +42,24 @@ for bin in "${bins[@]}"; do
 	for c in "$crashes/$name"-*; do
 		[ -f "$c" ] && cp "$c" "$dir/corpus/"
 	done
-	"$root/$bin" -max_total_time="$time" -timeout=5 -rss_limit_mb=2048 \
-		-max_len=4096 -artifact_prefix="$dir/artifacts/" \
-		"$dir/corpus" </dev/null >"$dir/log" 2>&1
+	if $replay; then
+		"$root/$bin" -runs=0 -timeout=5 -rss_limit_mb=2048 \
+			-artifact_prefix="$dir/artifacts/" "$dir/corpus" </dev/null >"$dir/log" 2>&1
+	else
+		"$root/$bin" -max_total_time="$time" -timeout=5 -rss_limit_mb=2048 \
+			-max_len=4096 -artifact_prefix="$dir/artifacts/" \
+			"$dir/corpus" </dev/null >"$dir/log" 2>&1
+	fi
 	rc=$?
 	runs=$(grep -oE '^Done [0-9]+ runs' "$dir/log" | grep -oE '[0-9]+' | tail -1)
 	found=("$dir"/artifacts/*)
 	if [ $rc -eq 0 ] && [ ${#found[@]} -eq 0 ]; then
-		echo "ok - fuzz $name (${runs:-?} runs in ${time}s)"
+		if $replay; then
+			inputs=$(find "$dir/corpus" -type f | wc -l)
+			echo "ok - fuzz $name: $inputs corpus inputs replayed"
+		else
+			echo "ok - fuzz $name (${runs:-?} runs in ${time}s)"
+		fi
 		continue
 	fi
 	saved=""

@@ -6,9 +6,9 @@
 #ifndef UNIT_FIXTURE_H
 #define UNIT_FIXTURE_H
 
-#include "../../craft/build.h"
-#include "../../craft/iface.h"
-#include "../../craft/vars.h"
+#include "../../craft/builder/build.h"
+#include "../../craft/wire/iface.h"
+#include "../../craft/core/vars.h"
 
 static struct builder *bld;
 static struct vars vs;

@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../craft/checksum.h"
-#include "../../craft/conv.h"
-#include "../../craft/decode.h"
-#include "../../craft/describe.h"
-#include "../../craft/proto.h"
-#include "../../craft/tcpopts.h"
+#include "../../craft/util/checksum.h"
+#include "../../craft/decode/conv.h"
+#include "../../craft/decode/decode.h"
+#include "../../craft/decode/describe.h"
+#include "../../craft/proto/proto.h"
+#include "../../craft/proto/tcpopts.h"
 
 /* --- frames (Scapy 2.5) --------------------------------------------------- */
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../craft/lex.h"
-#include "../../craft/vars.h"
+#include "../../craft/lang/lex.h"
+#include "../../craft/core/vars.h"
 
 static struct vars vs;
 

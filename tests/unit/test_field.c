@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../craft/field.h"
-#include "../../craft/layer.h"
-#include "../../craft/proto.h"
+#include "../../craft/core/field.h"
+#include "../../craft/core/layer.h"
+#include "../../craft/proto/proto.h"
 
 static const struct field *field_of(const struct layer_def *d, const char *name)
 {

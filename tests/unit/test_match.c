@@ -21,14 +21,14 @@
 
 #include <pcap/pcap.h>
 
-#include "../../craft/build.h"
-#include "../../craft/decode.h"
-#include "../../craft/match.h"
-#include "../../craft/proto.h"
-#include "../../craft/resolve.h"
-#include "../../craft/rng.h"
-#include "../../craft/template.h"
-#include "../../craft/vars.h"
+#include "../../craft/builder/build.h"
+#include "../../craft/decode/decode.h"
+#include "../../craft/match/match.h"
+#include "../../craft/proto/proto.h"
+#include "../../craft/builder/resolve.h"
+#include "../../craft/util/rng.h"
+#include "../../craft/lang/template.h"
+#include "../../craft/core/vars.h"
 #include "fixture.h"
 
 /* --- fixtures ------------------------------------------------------------ */

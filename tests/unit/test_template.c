@@ -15,14 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../craft/build.h"
-#include "../../craft/checksum.h"
-#include "../../craft/decode.h"
-#include "../../craft/proto.h"
-#include "../../craft/resolve.h"
-#include "../../craft/rng.h"
-#include "../../craft/template.h"
-#include "../../craft/vars.h"
+#include "../../craft/builder/build.h"
+#include "../../craft/util/checksum.h"
+#include "../../craft/decode/decode.h"
+#include "../../craft/proto/proto.h"
+#include "../../craft/builder/resolve.h"
+#include "../../craft/util/rng.h"
+#include "../../craft/lang/template.h"
+#include "../../craft/core/vars.h"
 #include "fixture.h"
 
 /* --- fixtures ------------------------------------------------------------ */

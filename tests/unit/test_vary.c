@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../craft/build.h"
-#include "../../craft/decode.h"
-#include "../../craft/resolve.h"
-#include "../../craft/template.h"
-#include "../../craft/vary.h"
+#include "../../craft/builder/build.h"
+#include "../../craft/decode/decode.h"
+#include "../../craft/builder/resolve.h"
+#include "../../craft/lang/template.h"
+#include "../../craft/builder/vary.h"
 #include "fixture.h"
 
 static int group_setup(void **state)

@@ -1,0 +1,125 @@
+/* resolve.c - defaults, in the order the tables give them. */
+#include "resolve.h"
+
+#include "../proto/proto.h"
+
+#define MAC_BROADCAST UINT64_C(0xffffffffffff)
+
+static int iface_value(const struct layer *l, size_t k,
+		       const struct resolve_env *env, struct diag *d)
+{
+	const struct field *fd = &l->def->fields[k];
+	bool mac = fd->dflt_kind == FD_IFACE_MAC;
+	const char *what = mac ? "MAC address" : "IPv4 address";
+	if (!env->iface)
+		diag_set(d, env->file, l->pos.line, l->pos.col,
+			 "%s %s: no interface to take the %s from (no -i and no default "
+			 "route): set %s= or pass -i IF", l->def->name, fd->name, what, fd->name);
+	else if (mac ? !env->iface->has_mac : !env->iface->has_ip)
+		diag_set(d, env->file, l->pos.line, l->pos.col,
+			 "%s %s: interface %s has no %s: set %s=", l->def->name,
+			 fd->name, env->iface->name, what, fd->name);
+	else
+		return 0;
+	return -1;
+}
+
+/* Broadcast for ARP requests, the asker for replies, multicast mapping for
+ * group addresses (RFC 1112), else the next hop's MAC. */
+static int eth_dst(struct frame *f, struct layer *eth, const struct resolve_env *env,
+		   struct diag *d)
+{
+	/* The frame's own network layer, not one an ICMP error quotes. */
+	const struct layer *next, *net = frame_network_layer(f, &next);
+	const struct layer *arp = net && net->def->id == L_ARP ? net : NULL;
+	const struct layer *ip = net && net->def->id == L_IPV4 ? net : NULL;
+	uint64_t *dst = &eth->val[ETH_DST].u;
+	f->eth_dst_unresolved = false;
+	if (arp) {
+		bool asker = lv(arp, ARP_OP) == ARP_OP_REPLY && lv(arp, ARP_THA) != 0;
+		*dst = asker ? lv(arp, ARP_THA) : MAC_BROADCAST;
+		return 0;
+	}
+	if (!ip) {
+		*dst = MAC_BROADCAST;
+		return 0;
+	}
+	uint32_t a = (uint32_t)lv(ip, IPV4_DST);
+	if (a == 0xffffffffu) {
+		*dst = MAC_BROADCAST;
+		return 0;
+	}
+	if ((a >> 28) == 0xe) {
+		*dst = UINT64_C(0x01005e000000) | (a & 0x7fffff);
+		return 0;
+	}
+	if (!env->nexthop_mac) {
+		*dst = 0;
+		f->eth_dst_unresolved = true;
+		return 0;
+	}
+	return env->nexthop_mac(env->ctx, a, dst, d);
+}
+
+int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d)
+{
+	for (size_t i = 0; i < f->nlayers; i++) {
+		struct layer *l = &f->layer[i];
+		for (size_t k = 0; k < l->def->nfields; k++) {
+			const struct field *fd = &l->def->fields[k];
+			uint64_t *u = &l->val[k].u;
+			if (l->ranged & (1u << k)) {
+				*u = range_value(l, k, env->index);
+				continue;
+			}
+			if (l->random & (1u << k)) {
+				*u = rng_next(env->rng) & field_max(fd);
+				continue;
+			}
+			if (l->given & (1u << k) || (fd->flags & FF_ALIAS))
+				continue;
+			switch (fd->dflt_kind) {
+			case FD_CONST:
+				*u = fd->dflt;
+				break;
+			case FD_RANDOM:
+				*u = rng_next(env->rng) & field_max(fd);
+				break;
+			case FD_EPHEMERAL:
+				*u = rng_range(env->rng, EPHEMERAL_LOW, EPHEMERAL_HIGH);
+				break;
+			case FD_IFACE_MAC:
+			case FD_IFACE_IP:
+				if (iface_value(l, k, env, d))
+					return -1;
+				*u = fd->dflt_kind == FD_IFACE_MAC ? env->iface->mac : env->iface->ip;
+				break;
+			case FD_COMPUTED:
+				if ((int)k == l->def->demux) {
+					bool inner = i + 1 < f->nlayers && f->layer[i + 1].def->id != L_PAYLOAD;
+					if (!inner || !link_value(l->def->id, f->layer[i + 1].def->id, u))
+						*u = l->def->demux_default;
+				} else {
+					*u = 0;	/* the builder measures it */
+				}
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	/* Last: it reads the ARP and IPv4 fields resolved above. */
+	struct layer *eth = &f->layer[0];
+	if (f->nlayers && eth->def->id == L_ETH && !(eth->given & (1u << ETH_DST)))
+		return eth_dst(f, eth, env, d);
+	return 0;
+}
+
+bool frame_may_need_next_hop(const struct frame *tmpl)
+{
+	const struct layer *next, *net = frame_network_layer(tmpl, &next);
+	bool eth_dst_given = tmpl->nlayers && tmpl->layer[0].def->id == L_ETH &&
+			     (tmpl->layer[0].given >> ETH_DST & 1u);
+	return tmpl->eth_dst_unresolved ||
+	       (!eth_dst_given && net && net->def->id == L_IPV4 && field_varies(net, IPV4_DST));
+}

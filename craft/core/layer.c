@@ -1,0 +1,155 @@
+/* layer.c - the layer registry and the one table of which layer follows which. */
+#include "layer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../proto/proto.h"
+
+const struct layer_def *const craft_layers[L_COUNT] = {
+	[L_ETH] = &eth_layer, [L_VLAN] = &vlan_layer, [L_ARP] = &arp_layer,
+	[L_IPV4] = &ipv4_layer, [L_TCP] = &tcp_layer, [L_UDP] = &udp_layer,
+	[L_ICMP] = &icmp_layer, [L_PAYLOAD] = &payload_layer,
+};
+
+/* The first row for an (outer, inner) pair is what the builder writes; later
+ * rows are values the decoder also recognises. */
+const struct link craft_links[] = {
+	{ L_ETH, L_VLAN, 0x8100 }, { L_ETH, L_ARP, 0x0806 },
+	{ L_ETH, L_IPV4, 0x0800 }, { L_ETH, L_VLAN, 0x88a8 },
+	{ L_VLAN, L_VLAN, 0x8100 }, { L_VLAN, L_ARP, 0x0806 },
+	{ L_VLAN, L_IPV4, 0x0800 },
+	{ L_IPV4, L_TCP, 6 }, { L_IPV4, L_UDP, 17 }, { L_IPV4, L_ICMP, 1 },
+	/* ICMP errors quote the IPv4 header and 8+ bytes of what caused them. */
+	{ L_ICMP, L_IPV4, 3 }, { L_ICMP, L_IPV4, 11 }, { L_ICMP, L_IPV4, 12 },
+	{ L_ICMP, L_IPV4, 5 }, { L_ICMP, L_IPV4, 4 },
+};
+const size_t craft_nlinks = sizeof craft_links / sizeof craft_links[0];
+
+const struct layer_def *layer_by_name(const char *name, size_t len)
+{
+	for (int i = 0; i < L_COUNT; i++)
+		if (strlen(craft_layers[i]->name) == len &&
+		    memcmp(craft_layers[i]->name, name, len) == 0)
+			return craft_layers[i];
+	return NULL;
+}
+
+int layer_field_index(const struct layer_def *d, const char *name, size_t len)
+{
+	for (size_t i = 0; i < d->nfields; i++)
+		if (strlen(d->fields[i].name) == len &&
+		    memcmp(d->fields[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool link_value(enum layer_id outer, enum layer_id inner, uint64_t *value)
+{
+	for (size_t i = 0; i < craft_nlinks; i++)
+		if (craft_links[i].outer == outer && craft_links[i].inner == inner) {
+			*value = craft_links[i].value;
+			return true;
+		}
+	return false;
+}
+
+bool link_inner(enum layer_id outer, uint64_t value, enum layer_id *inner)
+{
+	for (size_t i = 0; i < craft_nlinks; i++)
+		if (craft_links[i].outer == outer && craft_links[i].value == value) {
+			*inner = craft_links[i].inner;
+			return true;
+		}
+	return false;
+}
+
+/* Raw bytes may follow any header; everything else needs a link row. */
+bool layer_can_follow(enum layer_id outer, enum layer_id inner)
+{
+	uint64_t v;
+	if (inner == L_PAYLOAD)
+		return outer != L_PAYLOAD;
+	return link_value(outer, inner, &v);
+}
+
+const struct layer *frame_find(const struct frame *f, size_t before,
+			       enum layer_id id)
+{
+	for (size_t i = before; i-- > 0;)
+		if (f->layer[i].def->id == id)
+			return &f->layer[i];
+	return NULL;
+}
+
+size_t layer_built_len(const struct layer *l)
+{
+	switch (l->def->id) {
+	case L_TCP:	/* options padded to a 32-bit boundary */
+		return 20 + ((l->val[TCP_OPTS].len + 3) & ~(size_t)3);
+	case L_PAYLOAD:
+		for (size_t k = 0; k < PL_NFIELDS; k++)
+			if (l->given & (1u << k))
+				return l->val[k].len;
+		return 0;
+	default:
+		return l->def->min_len;
+	}
+}
+
+uint32_t frame_destination(const struct frame *f)
+{
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		int k = l->def->id == L_IPV4 ? IPV4_DST : l->def->id == L_ARP ? ARP_TPA : -1;
+		if (k >= 0 && (l->given & (1u << k)) && !(l->random & (1u << k)))
+			return (uint32_t)lv(l, k);
+	}
+	return 0;
+}
+
+bool ipv4_group_address(uint64_t ip)
+{
+	return ip == 0xffffffffu || (ip >> 28) == 0xe || (ip & 0xff) == 0xff;
+}
+
+const struct layer *frame_network_layer(const struct frame *f, const struct layer **next)
+{
+	for (size_t i = 0; i < f->nlayers; i++) {
+		enum layer_id id = f->layer[i].def->id;
+		if (id == L_ARP || id == L_IPV4) {
+			*next = i + 1 < f->nlayers ? &f->layer[i + 1] : NULL;
+			return &f->layer[i];
+		}
+	}
+	return NULL;
+}
+
+uint64_t frame_cycle(const struct frame *f)
+{
+	uint64_t longest = 1;
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		for (size_t k = 0; k < MAX_FIELDS; k++)
+			if ((l->ranged >> k) & 1u && range_len(l, k) > longest)
+				longest = range_len(l, k);
+	}
+	return longest;
+}
+
+size_t frame_own_layers(const struct frame *f)
+{
+	for (size_t i = 0; i + 1 < f->nlayers; i++)
+		if (f->layer[i].def->id == L_ICMP && f->layer[i + 1].def->id == L_IPV4)
+			return i + 1;
+	return f->nlayers;
+}
+
+void frame_free(struct frame *f)
+{
+	for (size_t i = 0; i < f->nlayers; i++)
+		for (size_t j = 0; j < MAX_FIELDS; j++)
+			free(f->layer[i].val[j].bytes);
+	free(f->bytes);
+	memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,156 @@
+/*
+ * layer.h - layers, the frames made of them, and how layers chain.
+ *
+ * A layer definition is a field table plus the few hooks no table can say:
+ * how long the header really is, how its checksum is computed, how it is
+ * summarised in one line.  Which layer may follow which, and the type value
+ * that says so on the wire, is one table (craft_links) read by the parser,
+ * the builder and the decoder alike.
+ */
+#ifndef CRAFT_LAYER_H
+#define CRAFT_LAYER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "field.h"
+#include "../util/strbuf.h"
+
+#define MAX_FIELDS 16
+#define MAX_LAYERS 12
+
+enum layer_id {
+	L_ETH, L_VLAN, L_ARP, L_IPV4, L_TCP, L_UDP, L_ICMP, L_PAYLOAD,
+	L_COUNT
+};
+
+struct srcpos {
+	unsigned line, col;
+};
+
+enum csum_status {
+	CS_NONE,	/* the layer has no checksum */
+	CS_CORRECT,
+	CS_INCORRECT,
+	CS_PARTIAL,	/* pseudo-header only: offloaded, captured outbound */
+	CS_UNVERIFIED,	/* not all covered bytes were captured */
+	CS_BOGUS,	/* the header's own length field makes it meaningless */
+};
+
+struct layer {
+	const struct layer_def *def;
+	struct fval val[MAX_FIELDS];
+	uint32_t given;		/* field i written in the template: it wins */
+	uint32_t random;	/* field i written as `random`: drawn per frame */
+	uint32_t ranged;	/* field i written as LO..HI: cycles per frame */
+	struct { uint64_t lo, hi; } range[MAX_FIELDS];
+	uint32_t present;	/* decoder: field i lay inside the captured bytes */
+	struct srcpos pos;	/* the layer keyword */
+	struct srcpos fpos[MAX_FIELDS];	/* each given field's key */
+	size_t off;		/* first byte of the layer in the frame */
+	size_t hdr_len;		/* header bytes (what the header says, decoded) */
+	size_t len;		/* bytes this layer and all inner ones cover */
+	enum csum_status csum;
+	uint16_t csum_expected;
+	const char *note;	/* decoder: truncation or oddity, else NULL */
+};
+
+struct frame {
+	struct layer layer[MAX_LAYERS];
+	size_t nlayers;
+	uint8_t *bytes;
+	size_t len;		/* bytes we have */
+	size_t wire_len;	/* bytes on the wire (pcap's len) */
+	size_t trailer;		/* bytes after the outermost length ends */
+	bool eth_dst_unresolved;	/* built with a placeholder next-hop MAC */
+};
+
+struct layer_def {
+	enum layer_id id;
+	const char *name;	/* template keyword: "ipv4" */
+	const char *label;	/* "Internet Protocol Version 4" */
+	const struct field *fields;
+	size_t nfields;
+	size_t min_len;		/* the fixed header */
+	int demux;		/* field naming the next layer, or -1 */
+	uint64_t demux_default;	/* its value when nothing (or raw data) follows */
+	int csum_field;		/* field holding the checksum, or -1 */
+	/* Decoded header length (IHL, data offset); NULL means min_len. */
+	size_t (*header_len)(const struct layer *self);
+	/* The checksum layer `idx` should carry, from the frame's bytes; false
+	 * if they are not all there.  `partial` gets the pseudo-header-only
+	 * value an offloading sender leaves (UINT32_MAX if none applies). */
+	bool (*checksum)(const struct frame *f, size_t idx, uint16_t *want,
+			 uint32_t *partial);
+	/* Title line and one-line summary. */
+	void (*title)(const struct frame *f, size_t idx, struct strbuf *out);
+	void (*summary)(const struct frame *f, size_t idx, struct strbuf *out);
+};
+
+struct link {
+	enum layer_id outer, inner;
+	uint64_t value;		/* the outer demux field's value */
+};
+
+extern const struct layer_def *const craft_layers[L_COUNT];
+extern const struct link craft_links[];
+extern const size_t craft_nlinks;
+
+const struct layer_def *layer_by_name(const char *name, size_t len);
+int layer_field_index(const struct layer_def *d, const char *name, size_t len);
+bool layer_can_follow(enum layer_id outer, enum layer_id inner);
+/* The demux value announcing `inner` after `outer`; false if none. */
+bool link_value(enum layer_id outer, enum layer_id inner, uint64_t *value);
+/* The layer a demux value announces after `outer`; false if none. */
+bool link_inner(enum layer_id outer, uint64_t value, enum layer_id *inner);
+
+/* Bytes a layer of a template occupies when built (explicit IHL or data
+ * offset change what the header claims, not what is there). */
+size_t layer_built_len(const struct layer *l);
+
+/* The address a template sends to: its IPv4 dst or ARP target, if given
+ * (and not random); 0 if none. */
+uint32_t frame_destination(const struct frame *f);
+
+/* Broadcast, multicast or a /24's broadcast: anyone may answer. */
+bool ipv4_group_address(uint64_t ip);
+/* A frame's first ARP or IPv4 layer, and the layer after it (or NULL). */
+const struct layer *frame_network_layer(const struct frame *f, const struct layer **next);
+
+/* A ranged field's number of values, and its value in frame `index`. */
+static inline uint64_t range_len(const struct layer *l, size_t field)
+{
+	return l->range[field].hi - l->range[field].lo + 1;
+}
+
+static inline uint64_t range_value(const struct layer *l, size_t field, uint64_t index)
+{
+	return l->range[field].lo + index % range_len(l, field);
+}
+
+/* Frames in one pass over the template's ranges: the longest range's
+ * length (ranges cycle side by side, not nested); 1 without ranges. */
+uint64_t frame_cycle(const struct frame *f);
+
+/* Whether a field takes a new value from frame to frame. */
+static inline bool field_varies(const struct layer *l, size_t field)
+{
+	return ((l->random | l->ranged) >> field) & 1u;
+}
+
+/* How many layers are the frame's own: all of them, or up to and including
+ * an ICMP error header, after which come the layers it quotes. */
+size_t frame_own_layers(const struct frame *f);
+
+/* Helpers used by the layer files. */
+const struct layer *frame_find(const struct frame *f, size_t before,
+			       enum layer_id id);
+void frame_free(struct frame *f);
+
+static inline uint64_t lv(const struct layer *l, int field)
+{
+	return l->val[field].u;
+}
+
+#endif

@@ -1,0 +1,195 @@
+/* decode.c - a walk over the layer tables with a bounds-checked cursor. */
+#include "decode.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../proto/proto.h"
+
+static uint8_t *copy_bytes(const uint8_t *p, size_t n)
+{
+	uint8_t *b = malloc(n ? n : 1);
+	if (!b)
+		abort();
+	if (n)
+		memcpy(b, p, n);
+	return b;
+}
+
+/* Reads each fixed field that lies wholly within `avail` bytes. */
+static void read_fields(const struct frame *f, struct layer *l, size_t avail)
+{
+	for (size_t k = 0; k < l->def->nfields; k++) {
+		const struct field *fd = &l->def->fields[k];
+		if (!fd->bits || (size_t)fd->bit_off + fd->bits > avail * 8)
+			continue;
+		l->val[k].u = bits_get(f->bytes + l->off, fd->bit_off, fd->bits);
+		l->present |= 1u << k;
+	}
+}
+
+void decode_checksum(struct frame *f, size_t idx)
+{
+	struct layer *l = &f->layer[idx];
+	int cf = l->def->csum_field;
+	uint16_t want;
+	uint32_t partial;
+	l->csum = CS_NONE;
+	if (cf < 0 || !(l->present & (1u << cf)))
+		return;
+	uint64_t have = lv(l, cf);
+	if (l->def->id == L_UDP && have == 0)
+		return;		/* zero: the sender computed none */
+	if (!l->def->checksum(f, idx, &want, &partial))
+		l->csum = CS_UNVERIFIED;
+	else if (have == want)
+		l->csum = CS_CORRECT;
+	else if (have == partial)
+		l->csum = CS_PARTIAL;
+	else
+		l->csum = CS_INCORRECT;
+	l->csum_expected = want;
+}
+
+static struct layer *add_layer(struct frame *f, enum layer_id id, size_t off)
+{
+	struct layer *l = &f->layer[f->nlayers++];
+	memset(l, 0, sizeof *l);
+	l->def = craft_layers[id];
+	l->off = off;
+	return l;
+}
+
+static void add_payload(struct frame *f, size_t off, size_t end)
+{
+	if (off >= end || f->nlayers == MAX_LAYERS)
+		return;
+	struct layer *l = add_layer(f, L_PAYLOAD, off);
+	l->hdr_len = l->len = end - off;
+	l->val[PL_HEX].bytes = copy_bytes(f->bytes + off, end - off);
+	l->val[PL_HEX].len = end - off;
+	l->present = 1u << PL_HEX;
+}
+
+/* Where the layer's data ends and what comes next; false to stop. */
+static bool next_layer(struct frame *f, struct layer *l, size_t idx, size_t *end,
+		       enum layer_id *next)
+{
+	const struct layer_def *def = l->def;
+	if (def->id == L_IPV4) {
+		size_t total = (size_t)lv(l, IPV4_LEN);
+		if (total < l->hdr_len)
+			l->note = "bogus total length: smaller than the header";
+		else if (l->off + total > *end)
+			l->note = "total length runs past the captured bytes";
+		size_t pend = ipv4_payload_end(f, idx, NULL);
+		if (pend < *end) {
+			f->trailer = *end - pend;
+			*end = pend;
+		}
+		if (lv(l, IPV4_FRAG) != 0)
+			return false;	/* a later fragment: no header inside */
+	}
+	if (def->id == L_UDP) {
+		size_t ulen = (size_t)lv(l, UDP_LEN);
+		if (ulen < 8)
+			l->note = "bogus length: smaller than the 8-byte header";
+		else if (l->off + ulen > *end)
+			l->note = "length runs past the captured bytes";
+	}
+	if (def->id == L_ARP && *end > l->off + l->hdr_len) {
+		f->trailer = *end - (l->off + l->hdr_len);	/* Ethernet padding */
+		*end = l->off + l->hdr_len;
+	}
+	if (def->demux < 0 || !(l->present & (1u << def->demux)))
+		return false;
+	return link_inner(def->id, lv(l, def->demux), next);
+}
+
+void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
+		  enum link_kind link, struct frame *out)
+{
+	memset(out, 0, sizeof *out);
+	out->bytes = copy_bytes(bytes, caplen);
+	out->len = caplen;
+	out->wire_len = wire_len > caplen ? wire_len : caplen;
+
+	size_t off = 0, end = caplen;
+	enum layer_id id = L_ETH;
+	bool announced = caplen > 0;	/* a header is due at `off` */
+	if (link == LINK_RAW) {
+		id = L_IPV4;
+		announced = true;
+	} else if (link == LINK_SLL || link == LINK_SLL2) {
+		/* Cooked headers carry the EtherType: SLL at 14, SLL2 at 0. */
+		size_t hl = link == LINK_SLL ? 16 : 20, at = link == LINK_SLL ? 14 : 0;
+		if (caplen < hl) {
+			add_payload(out, 0, end);
+			if (out->nlayers)
+				out->layer[0].note = "truncated: the Linux cooked header is cut short";
+			return;
+		}
+		if (!link_inner(L_ETH, (uint64_t)bytes[at] << 8 | bytes[at + 1], &id)) {
+			add_payload(out, hl, end);
+			return;
+		}
+		off = hl;
+		announced = true;
+	}
+
+	/* A header that was announced but has no bytes left is still shown, cut. */
+	while ((off < end || announced) && out->nlayers < MAX_LAYERS) {
+		announced = false;
+		size_t idx = out->nlayers;
+		struct layer *l = add_layer(out, id, off);
+		const struct layer_def *def = l->def;
+		size_t avail = end - off;
+		read_fields(out, l, avail);
+		if (avail < def->min_len) {
+			l->hdr_len = l->len = avail;
+			l->note = "truncated: the header is cut short by the end of the capture";
+			return;
+		}
+		size_t hl = def->header_len ? def->header_len(l) : def->min_len;
+		bool stop = false;
+		if (hl < def->min_len) {
+			l->note = "bogus header length: below the minimum; inner layers not decoded";
+			hl = def->min_len;
+			stop = true;
+		} else if (hl > avail) {
+			l->note = "truncated: the header length runs past the captured bytes";
+			hl = avail;
+			stop = true;
+		} else if (def->id == L_IPV4 && hl > def->min_len) {
+			l->note = "IPv4 options present (shown as bytes, not decoded)";
+		}
+		if (def->id == L_ARP && (lv(l, ARP_HLEN) != 6 || lv(l, ARP_PLEN) != 4)) {
+			/* The addresses are not where a 6/4 table puts them. */
+			l->present &= ~(1u << ARP_SHA | 1u << ARP_SPA | 1u << ARP_THA | 1u << ARP_TPA);
+			l->note = "address sizes are not 6 and 4: addresses not decoded";
+		}
+		l->hdr_len = hl;
+		if (def->id == L_TCP && hl > def->min_len) {
+			l->val[TCP_OPTS].bytes = copy_bytes(out->bytes + off + 20, hl - 20);
+			l->val[TCP_OPTS].len = hl - 20;
+			l->present |= 1u << TCP_OPTS;
+		}
+		enum layer_id next = L_PAYLOAD;
+		bool known = !stop && next_layer(out, l, idx, &end, &next);
+		l->len = end - off;
+		decode_checksum(out, idx);
+		if (stop && hl == def->min_len && l->csum == CS_UNVERIFIED)
+			l->csum = CS_BOGUS;
+		off += hl;
+		if (!known) {
+			add_payload(out, off, end);
+			return;
+		}
+		id = next;
+		announced = true;
+	}
+	if (off < end && out->nlayers == MAX_LAYERS && !out->layer[MAX_LAYERS - 1].note)
+		out->layer[MAX_LAYERS - 1].note = "too many layers: the rest is not decoded";
+	if (off < end)
+		add_payload(out, off, end);
+}

@@ -1,0 +1,29 @@
+/*
+ * decode.h - bytes from the wire to the same layers and fields the templates
+ * use.  The bytes are untrusted: every read is bounds-checked, no length
+ * field is believed past what was captured, and a bad layer ends the walk
+ * with a note instead of stopping the caller.
+ */
+#ifndef CRAFT_DECODE_H
+#define CRAFT_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/layer.h"
+
+enum link_kind {
+	LINK_ETHERNET,	/* DLT_EN10MB */
+	LINK_RAW,	/* DLT_RAW: the frame starts with the IPv4 header */
+	LINK_SLL,	/* DLT_LINUX_SLL: "any" captures, 16-byte cooked header */
+	LINK_SLL2,	/* DLT_LINUX_SLL2: the same, 20 bytes, type first */
+};
+
+/* Copies the bytes into `out` (which the caller frees with frame_free). */
+void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
+		  enum link_kind link, struct frame *out);
+
+/* Checksum status of layer `idx` of a frame whose bytes are final. */
+void decode_checksum(struct frame *f, size_t idx);
+
+#endif

@@ -1,0 +1,359 @@
+/* describe.c - frames as text: summary line, field tree, hex dump, JSON. */
+#include "describe.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../proto/proto.h"
+#include "../proto/tcpopts.h"
+#include "../proto/transport.h"
+
+#define INDENT "    "
+
+static bool has(const struct layer *l, size_t k)
+{
+	return l->present & (1u << k);
+}
+
+static bool complete(const struct layer *l)
+{
+	for (size_t k = 0; k < l->def->nfields; k++)
+		if (l->def->fields[k].bits && !has(l, k))
+			return false;
+	return true;
+}
+
+/* The innermost layer with a summary in [from, to) that was captured
+ * whole, or `to` if none: a cut header has no values to summarise. */
+static size_t summary_layer(const struct frame *f, size_t from, size_t to)
+{
+	for (size_t i = to; i-- > from;)
+		if (f->layer[i].def->summary && complete(&f->layer[i]))
+			return i;
+	return to;
+}
+
+void describe_summary(const struct frame *f, struct strbuf *out)
+{
+	/* An ICMP error speaks for itself; what it quotes comes after "for". */
+	size_t end = frame_own_layers(f);
+	size_t at = summary_layer(f, 0, end);
+	if (at == end)
+		sb_printf(out, "%zu bytes, no complete header", f->len);
+	else
+		f->layer[at].def->summary(f, at, out);
+	size_t quoted = summary_layer(f, end, f->nlayers);
+	if (quoted < f->nlayers) {
+		sb_puts(out, " for ");
+		f->layer[quoted].def->summary(f, quoted, out);
+	}
+	for (size_t i = 0; i < end; i++) {
+		if (f->layer[i].csum == CS_INCORRECT)
+			sb_printf(out, " [bad %s checksum]", f->layer[i].def->name);
+		if (f->layer[i].note && strncmp(f->layer[i].note, "truncated", 9) == 0)
+			sb_printf(out, " [%s truncated]", f->layer[i].def->name);
+		else if (f->layer[i].note && strncmp(f->layer[i].note, "bogus", 5) == 0)
+			sb_printf(out, " [bogus %s header]", f->layer[i].def->name);
+	}
+}
+
+static void format_fixed(const struct field *fd, uint64_t v, char *buf, size_t len)
+{
+	switch (fd->kind) {
+	case FK_MAC:
+		format_mac(v, buf, len);
+		break;
+	case FK_IPV4:
+		format_ipv4(v, buf, len);
+		break;
+	default:
+		if (fd->flags & FF_HEX)
+			snprintf(buf, len, "0x%0*llx", (fd->bits + 3) / 4, (unsigned long long)v);
+		else
+			snprintf(buf, len, "%llu", (unsigned long long)v);
+		break;
+	}
+}
+
+static void checksum_status(const struct layer *l, struct strbuf *out)
+{
+	switch (l->csum) {
+	case CS_CORRECT:
+		sb_puts(out, " [correct]");
+		break;
+	case CS_INCORRECT:
+		sb_printf(out, " [incorrect, should be 0x%04x (maybe caused by checksum offload)]",
+			  l->csum_expected);
+		break;
+	case CS_PARTIAL:
+		sb_puts(out, " [partial: pseudo-header only, as a sender with checksum "
+			"offload hands it to the NIC; not an error]");
+		break;
+	case CS_UNVERIFIED:
+		sb_puts(out, " [unverified: not all covered bytes were captured]");
+		break;
+	case CS_BOGUS:
+		sb_puts(out, " [unverified: the header length is bogus]");
+		break;
+	default:
+		if (l->def->id == L_UDP)
+			sb_puts(out, " [none: zero means the sender computed no checksum]");
+		break;
+	}
+}
+
+static void tree_field(const struct frame *f, size_t idx, size_t k,
+		       const struct tcp_rel *rel, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	const struct field *fd = &l->def->fields[k];
+	uint64_t v = l->val[k].u;
+	char buf[64];
+	const char *indent = (fd->flags & FF_ALIAS) ? INDENT INDENT : INDENT;
+
+	if (fd->kind == FK_TCPOPTS) {
+		sb_printf(out, INDENT "Options: (%zu bytes)\n", l->val[k].len);
+		tcpopts_describe(l->val[k].bytes, l->val[k].len, TCPOPT_TREE, INDENT INDENT, out);
+		return;
+	}
+	if (fd->flags & FF_VARIABLE)
+		return;
+	sb_printf(out, "%s%s: ", indent, fd->label);
+	if (fd->kind == FK_TCPFLAGS) {
+		format_tcpflags_names(v, buf, sizeof buf);
+		sb_printf(out, "0x%03llx (%s)\n", (unsigned long long)v, buf);
+		return;
+	}
+	if (rel && (k == TCP_SEQ || (k == TCP_ACK && rel->has_ack))) {
+		sb_printf(out, "%u (relative), raw %llu\n", k == TCP_SEQ ? rel->seq : rel->ack,
+			  (unsigned long long)v);
+		return;
+	}
+	format_fixed(fd, v, buf, sizeof buf);
+	sb_puts(out, buf);
+	const struct field_name *n = field_name_by_value(fd, v);
+	if (n)
+		sb_printf(out, " (%s)", n->meaning);
+	else if (fd->kind == FK_MAC && v == UINT64_C(0xffffffffffff))
+		sb_puts(out, " (broadcast)");
+	if (fd->flags & FF_WORDS)
+		sb_printf(out, " (%llu bytes)", (unsigned long long)v * 4);
+	if ((int)k == l->def->csum_field)
+		checksum_status(l, out);
+	sb_putc(out, '\n');
+}
+
+static bool printable(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isprint(p[i]) && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
+			return false;
+	return n > 0;
+}
+
+static void tree_payload(const struct layer *l, struct strbuf *out)
+{
+	const struct fval *v = &l->val[PL_HEX];
+	size_t show = v->len < 32 ? v->len : 32;
+	sb_puts(out, INDENT "Data: ");
+	for (size_t i = 0; i < show; i++)
+		sb_printf(out, "%02x", v->bytes[i]);
+	sb_printf(out, "%s\n" INDENT "[Length: %zu]\n", show < v->len ? "..." : "", v->len);
+	if (printable(v->bytes, v->len)) {
+		sb_puts(out, INDENT "[Text: ");
+		for (size_t i = 0; i < v->len; i++) {
+			if (v->bytes[i] == '\n')
+				sb_puts(out, "\\n");
+			else if (v->bytes[i] == '\r')
+				sb_puts(out, "\\r");
+			else if (v->bytes[i] == '\t')
+				sb_puts(out, "\\t");
+			else
+				sb_putc(out, (char)v->bytes[i]);
+		}
+		sb_puts(out, "]\n");
+	}
+}
+
+void describe_tree(const struct frame *f, unsigned frame_no, struct conv *conv,
+		   struct strbuf *out)
+{
+	sb_printf(out, "Frame %u: %zu bytes on wire, %zu bytes captured\n", frame_no,
+		  f->wire_len, f->len);
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		if (l->def->title && (l->def->id == L_PAYLOAD || has(l, 0)))
+			l->def->title(f, i, out);
+		else
+			sb_puts(out, l->def->label);
+		sb_putc(out, '\n');
+		struct tcp_rel rel;
+		bool use_rel = conv && l->def->id == L_TCP && has(l, TCP_ACK);
+		if (use_rel)
+			rel = conv_track(conv, f, i);
+		if (l->def->id == L_PAYLOAD)
+			tree_payload(l, out);
+		for (size_t k = 0; k < l->def->nfields && l->def->id != L_PAYLOAD; k++)
+			if (has(l, k))
+				tree_field(f, i, k, use_rel ? &rel : NULL, out);
+		if (l->note)
+			sb_printf(out, INDENT "[%s]\n", l->note);
+		if (l->def->id == L_ETH && f->eth_dst_unresolved)
+			sb_puts(out, INDENT "[Destination left at 00:00:00:00:00:00: "
+				"`send` resolves the next hop by ARP]\n");
+	}
+	if (f->trailer)
+		sb_printf(out, "Trailer: %zu bytes after the last header "
+			  "(Ethernet padding to the 60-byte minimum, or junk)\n", f->trailer);
+}
+
+void describe_hex(const struct frame *f, struct strbuf *out)
+{
+	for (size_t row = 0; row < f->len; row += 16) {
+		sb_printf(out, "%04zx  ", row);
+		for (size_t i = row; i < row + 16; i++) {
+			if (i < f->len)
+				sb_printf(out, "%02x ", f->bytes[i]);
+			else
+				sb_puts(out, "   ");
+			if (i == row + 7)
+				sb_putc(out, ' ');
+		}
+		sb_puts(out, "  ");
+		for (size_t i = row; i < row + 16 && i < f->len; i++)
+			sb_putc(out, isprint(f->bytes[i]) ? (char)f->bytes[i] : '.');
+		sb_putc(out, '\n');
+	}
+}
+
+static void json_hex(const uint8_t *p, size_t n, struct strbuf *out)
+{
+	sb_putc(out, '"');
+	for (size_t i = 0; i < n; i++)
+		sb_printf(out, "%02x", p[i]);
+	sb_putc(out, '"');
+}
+
+static const char *const csum_words[] = {
+	[CS_NONE] = "none", [CS_CORRECT] = "correct", [CS_INCORRECT] = "incorrect",
+	[CS_PARTIAL] = "partial", [CS_UNVERIFIED] = "unverified", [CS_BOGUS] = "unverified",
+};
+
+static void json_field(const struct layer *l, size_t k, struct strbuf *out)
+{
+	const struct field *fd = &l->def->fields[k];
+	const struct fval *v = &l->val[k];
+	char buf[64];
+	sb_printf(out, ",\"%s\":", fd->name);
+	switch (fd->kind) {
+	case FK_MAC:
+	case FK_IPV4:
+		format_fixed(fd, v->u, buf, sizeof buf);
+		sb_printf(out, "\"%s\"", buf);
+		break;
+	case FK_TCPFLAGS:
+		format_tcpflags_letters(v->u, buf, sizeof buf);
+		sb_printf(out, "\"%s\"", buf);
+		break;
+	case FK_TCPOPTS: {
+		struct strbuf s;
+		sb_init(&s);
+		tcpopts_describe(v->bytes, v->len, TCPOPT_TEMPLATE, "", &s);
+		sb_json_str(out, s.s, s.len);
+		sb_free(&s);
+		break;
+	}
+	default:
+		sb_printf(out, "%llu", (unsigned long long)v->u);
+		break;
+	}
+	if ((int)k == l->def->csum_field) {
+		sb_printf(out, ",\"%s_status\":\"%s\"", fd->name, csum_words[l->csum]);
+		if (l->csum == CS_INCORRECT)
+			sb_printf(out, ",\"%s_expected\":%u", fd->name, l->csum_expected);
+	}
+}
+
+void describe_json(const struct frame *f, unsigned frame_no, const double *time,
+		   struct strbuf *out)
+{
+	describe_json_with(f, frame_no, time, NULL, out);
+}
+
+void describe_json_with(const struct frame *f, unsigned frame_no, const double *time,
+			const char *extra, struct strbuf *out)
+{
+	struct strbuf sum;
+	sb_init(&sum);
+	describe_summary(f, &sum);
+	sb_printf(out, "{\"frame\":%u", frame_no);
+	if (time)
+		sb_printf(out, ",\"time\":%.6f", *time);
+	if (extra)
+		sb_printf(out, ",%s", extra);
+	sb_printf(out, ",\"len\":%zu,\"caplen\":%zu,\"summary\":", f->wire_len, f->len);
+	sb_json_str(out, sum.s, sum.len);
+	sb_free(&sum);
+	sb_puts(out, ",\"layers\":[");
+	for (size_t i = 0; i < f->nlayers; i++)
+		sb_printf(out, "%s\"%s\"", i ? "," : "", f->layer[i].def->name);
+	sb_putc(out, ']');
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		unsigned seen = 0;
+		for (size_t j = 0; j < i; j++)
+			seen += f->layer[j].def == l->def;
+		if (seen)
+			sb_printf(out, ",\"%s%u\":{", l->def->name, seen + 1);
+		else
+			sb_printf(out, ",\"%s\":{", l->def->name);
+		sb_printf(out, "\"offset\":%zu", l->off);
+		if (l->def->id == L_PAYLOAD) {
+			const struct fval *v = &l->val[PL_HEX];
+			sb_printf(out, ",\"len\":%zu,\"hex\":", v->len);
+			json_hex(v->bytes, v->len, out);
+			if (printable(v->bytes, v->len)) {
+				sb_puts(out, ",\"text\":");
+				sb_json_str(out, (const char *)v->bytes, v->len);
+			}
+		} else {
+			for (size_t k = 0; k < l->def->nfields; k++)
+				if (has(l, k))
+					json_field(l, k, out);
+		}
+		if (l->note) {
+			sb_puts(out, ",\"note\":");
+			sb_json_str(out, l->note, strlen(l->note));
+		}
+		sb_putc(out, '}');
+	}
+	if (f->trailer)
+		sb_printf(out, ",\"trailer\":%zu", f->trailer);
+	sb_puts(out, "}\n");
+}
+
+void describe_conversation(const struct frame *f, struct conv *conv, struct strbuf *out)
+{
+	size_t t = f->nlayers;
+	for (size_t i = 0; i < frame_own_layers(f); i++)
+		if (f->layer[i].def->id == L_TCP && complete(&f->layer[i]))
+			t = i;
+	if (t == f->nlayers) {
+		describe_summary(f, out);
+		return;
+	}
+	const struct layer *l = &f->layer[t];
+	struct tcp_rel rel = conv_track(conv, f, t);
+	char flags[64];
+	format_tcpflags_names(lv(l, TCP_FLAGS), flags, sizeof flags);
+	transport_endpoints(f, t, lv(l, TCP_SPORT), lv(l, TCP_DPORT), out);
+	bool ack = lv(l, TCP_FLAGS) & TCP_F_ACK;
+	sb_printf(out, " TCP [%s] seq=%u", flags, rel.seq);
+	if (ack)
+		sb_printf(out, " ack=%u", rel.has_ack ? rel.ack : (uint32_t)lv(l, TCP_ACK));
+	sb_printf(out, " len=%zu (abs seq=%u", tcp_segment_len(f, t), (unsigned)lv(l, TCP_SEQ));
+	if (ack)
+		sb_printf(out, " ack=%u", (unsigned)lv(l, TCP_ACK));
+	sb_putc(out, ')');
+}

@@ -1,0 +1,57 @@
+/*
+ * neighbor.h - the next hop's MAC, found the way a host finds it: an ARP
+ * request built and injected by us, the reply matched from a capture that
+ * was open before the request left.
+ */
+#ifndef CRAFT_NEIGHBOR_H
+#define CRAFT_NEIGHBOR_H
+
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "../builder/build.h"
+#include "../wire/capture.h"
+#include "../wire/iface.h"
+#include "../core/layer.h"
+
+/* Sees each frame of the exchange (for -w and the transcript). */
+typedef void (*frame_log_fn)(void *ctx, const struct frame *f, bool sent,
+			     const struct timeval *ts);
+
+#define NEIGHBOR_SLOTS 16
+
+/* What one run has learnt: one ARP exchange per next hop. */
+struct neighbors {
+	struct builder *b;
+	const struct iface *ifc;	/* the addresses the request speaks from */
+	long timeout_us;
+	frame_log_fn log;
+	void *ctx;
+	uint32_t ip[NEIGHBOR_SLOTS];
+	uint64_t mac[NEIGHBOR_SLOTS];
+	size_t n;
+	int failed;		/* the last lookup: 1 nobody answered, -1 a fault */
+	struct capture *arp;	/* open from the first lookup to the end */
+	/* Set when `arp` is the caller's own capture (its filter lets ARP
+	 * replies in): every frame a lookup reads and does not want goes to
+	 * `stray`, and neighbors_close leaves it open. */
+	void (*stray)(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		      const struct timeval *ts);
+};
+
+/* Opens the lookups' capture now, while the privileges last; -1 with
+ * `why` and `err`. */
+int neighbors_open(struct neighbors *nb, enum capture_error *why, char *err, size_t errlen);
+/* Closes the capture the lookups shared. */
+void neighbors_close(struct neighbors *nb);
+
+/* The MAC of the next hop toward `dst`: the gateway when the route says so.
+ * As neighbor_resolve(), with a message in `err` that says what to do. */
+int neighbor_next_hop(struct neighbors *nb, uint32_t dst, uint64_t *mac,
+		      char *err, size_t errlen);
+
+/* The same as a resolve_env next-hop callback; `ctx` is the neighbors. */
+struct diag;
+int neighbor_callback(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * scenario.h - the `.lab` language: steps at column 0, their layer or match
+ * lines indented below them.
+ *
+ *   set NAME VALUE          send [NAME] [@template.pkt]     sleep DURATION
+ *   print "text ${var}"     expect NAME [within DURATION] [any]
+ *   for NAME in A..B | for NAME in V1 V2 ...    ... steps ...    end
+ *
+ * A variable given on the command line (-D) wins over a `set` of the same
+ * name, so `set` gives defaults, as make's command-line variables do.
+ *
+ * An expect's match lines may be grouped into labelled alternatives
+ * ("open: tcp flags=SA"), and `else LABEL` turns a timeout into a label
+ * instead of a failure; ${NAME.label} says which one happened.
+ *
+ * Parsing checks the shape of every step; scenario_check() then walks the
+ * steps with placeholder values for what replies will bind, so that every
+ * fault in the file is reported before the first frame is sent.
+ */
+#ifndef CRAFT_SCENARIO_H
+#define CRAFT_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/diag.h"
+#include "../core/layer.h"
+#include "lex.h"
+#include "../match/match.h"
+#include "../core/vars.h"
+
+enum step_kind { STEP_SEND, STEP_EXPECT, STEP_SET, STEP_SLEEP, STEP_PRINT, STEP_FOR,
+		 STEP_END };
+
+struct step {
+	enum step_kind kind;
+	struct srcpos pos;
+	char *name;			/* send/expect NAME, set NAME; may be NULL */
+	const struct src_line *lines;	/* layer or match lines */
+	size_t nlines;
+	const char *file;		/* where `lines` come from (a @template) */
+	struct src_line arg;		/* set VALUE, print TEXT: the rest of the line */
+	long usec;			/* sleep, expect within */
+	bool any;			/* expect ... any: no reply scope */
+	size_t jump;			/* for: its end; end: its for */
+};
+
+/* One labelled alternative of an expect step. */
+struct alternative {
+	char label[32];			/* "" when the step has no labels */
+	struct expectation expect;
+};
+
+/* The alternatives of expect step `st` with `vars` substituted, and the
+ * label a timeout takes (`*otherwise`, "" if a timeout fails the run). */
+int scenario_alternatives(const struct step *st, const struct vars *vars,
+			  struct alternative **alts, size_t *nalts, char *otherwise,
+			  size_t otherwise_len, struct diag *d);
+void scenario_alternatives_free(struct alternative *alts, size_t n);
+
+/* The values of a for step: A..B counts, else the words of the list. */
+int scenario_for_values(const struct step *st, const struct vars *vars,
+			char ***values, size_t *n, struct diag *d);
+
+struct scenario {
+	const char *file;
+	struct src src;
+	struct src *included;		/* @templates, one src each */
+	char **included_names;
+	size_t nincluded;
+	struct step *steps;
+	size_t nsteps;
+};
+
+int scenario_parse(struct scenario *sc, const char *file, const char *text, size_t len,
+		   struct diag *d);
+void scenario_free(struct scenario *sc);
+
+/* Walks the steps as a run would, with `vars` plus placeholders for every
+ * ${NAME.layer.field} an earlier send or expect NAME will bind. */
+int scenario_check(const struct scenario *sc, const struct vars *vars, uint32_t *first_dst,
+		   struct diag *d);
+
+/* Binds NAME.layer.field (NAME.layer2.field for a repeated layer) for
+ * every field present in `f`. */
+void scenario_bind(struct vars *vars, const char *name, const struct frame *f);
+
+/* The frame a send step describes, with `vars` substituted. */
+int scenario_frame(const struct step *st, const struct vars *vars, warn_fn warn,
+		   void *warn_ctx, struct frame *f, struct diag *d);
+
+/* The words of a set/print argument, substituted, joined by one space. */
+int scenario_expand(const struct src_line *arg, const char *file, const struct vars *vars,
+		    struct strbuf *out, struct diag *d);
+
+#endif

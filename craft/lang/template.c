@@ -1,0 +1,370 @@
+/* template.c - the `.pkt` language: one layer per line, field=value items. */
+#include "template.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../proto/proto.h"
+
+static void list_layers(char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < L_COUNT; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+				      craft_layers[i]->name);
+}
+
+static void list_fields(const struct layer_def *def, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < def->nfields && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+				      def->fields[i].name);
+}
+
+static void list_followers(enum layer_id outer, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < L_COUNT && n < len; i++)
+		if (layer_can_follow(outer, (enum layer_id)i))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      craft_layers[i]->name);
+}
+
+static bool overlaps(const struct field *a, const struct field *b)
+{
+	if (!a->bits || !b->bits)
+		return false;
+	return a->bit_off < b->bit_off + b->bits && b->bit_off < a->bit_off + a->bits;
+}
+
+static int place_layer(const struct template_ctx *tc, struct frame *f,
+		       const struct layer_def *def, struct srcpos pos,
+		       struct diag *d)
+{
+	char list[200];
+	if (f->nlayers == 0 && def->id != L_ETH) {
+		/* The eth line may be left out: it is implied with its defaults. */
+		f->layer[0] = (struct layer){ .def = &eth_layer, .pos = pos };
+		f->nlayers = 1;
+	}
+	if (f->nlayers > 0 && def->id == L_ETH) {
+		diag_set(d, tc->file, pos.line, pos.col,
+			 "eth must be the first layer (it may also be left out)");
+		return -1;
+	}
+	if (f->nlayers > 0) {
+		enum layer_id prev = f->layer[f->nlayers - 1].def->id;
+		if (!layer_can_follow(prev, def->id)) {
+			list_followers(prev, list, sizeof list);
+			if (list[0])
+				diag_set(d, tc->file, pos.line, pos.col,
+					 "%s cannot follow %s: after %s comes %s", def->name,
+					 craft_layers[prev]->name, craft_layers[prev]->name, list);
+			else
+				diag_set(d, tc->file, pos.line, pos.col,
+					 "%s cannot follow %s: nothing comes after %s",
+					 def->name, craft_layers[prev]->name, craft_layers[prev]->name);
+			return -1;
+		}
+	}
+	if (f->nlayers == MAX_LAYERS) {
+		diag_set(d, tc->file, pos.line, pos.col, "too many layers: at most %d",
+			 MAX_LAYERS);
+		return -1;
+	}
+	f->layer[f->nlayers++] = (struct layer){ .def = def, .pos = pos };
+	return 0;
+}
+
+static void payload_path(const struct template_ctx *tc, struct strbuf *value)
+{
+	if (!tc->dir || !tc->dir[0] || value->len == 0 || value->s[0] == '/')
+		return;
+	struct strbuf p;
+	sb_init(&p);
+	sb_printf(&p, "%s/%s", tc->dir, value->s);
+	sb_reset(value);
+	sb_add(value, p.s, p.len);
+	sb_free(&p);
+}
+
+/* `LO..HI`: the field takes LO, LO+1 ... HI in turn, one value per frame. */
+static int add_range(const struct template_ctx *tc, struct layer *l, int fi,
+		     const struct strbuf *value, size_t dots, struct srcpos vpos,
+		     struct diag *d)
+{
+	const struct field *fd = &l->def->fields[fi];
+	char err[400];
+	struct fval lo, hi;
+	if (fd->kind != FK_UINT && fd->kind != FK_IPV4 && fd->kind != FK_MAC) {
+		diag_set(d, tc->file, vpos.line, vpos.col,
+			 "%s %s: a range LO..HI needs a number or an address", l->def->name,
+			 fd->name);
+		return -1;
+	}
+	struct srcpos hpos = { vpos.line, vpos.col + (unsigned)dots + 2 };
+	char low[64];	/* field_parse reads a C string; no value is longer */
+	if (dots >= sizeof low) {
+		diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: '%.20s...' is not a value",
+			 l->def->name, fd->name, value->s);
+		return -1;
+	}
+	snprintf(low, sizeof low, "%.*s", (int)dots, value->s);
+	if (field_parse(fd, low, strlen(low), &lo, err, sizeof err)) {
+		diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: %s", l->def->name,
+			 fd->name, err);
+		return -1;
+	}
+	if (field_parse(fd, value->s + dots + 2, value->len - dots - 2, &hi, err, sizeof err)) {
+		diag_set(d, tc->file, hpos.line, hpos.col, "%s %s: %s", l->def->name,
+			 fd->name, err);
+		return -1;
+	}
+	if (hi.u < lo.u) {
+		diag_set(d, tc->file, hpos.line, hpos.col,
+			 "%s %s: the range %s ends below where it starts", l->def->name,
+			 fd->name, value->s);
+		return -1;
+	}
+	l->range[fi].lo = lo.u;
+	l->range[fi].hi = hi.u;
+	l->val[fi].u = lo.u;	/* what the route and the interface are chosen by */
+	l->ranged |= 1u << fi;
+	l->given |= 1u << fi;
+	return 0;
+}
+
+static int parse_item(const struct template_ctx *tc, struct lexer *lx,
+		      struct layer *l, struct diag *d)
+{
+	const struct layer_def *def = l->def;
+	struct srcpos kpos = lex_pos(lx);
+	const char *key;
+	size_t klen = lex_word(lx, &key);
+	if (klen == 0) {
+		char c = lx->ln->s[lx->i];
+		diag_set(d, tc->file, kpos.line, kpos.col, c ? "expected field=value, found '%c'" :
+			 "expected field=value, found a NUL byte", c);
+		return -1;
+	}
+	if (lx->i >= lx->ln->len || lx->ln->s[lx->i] != '=') {
+		diag_set(d, tc->file, kpos.line, kpos.col,
+			 "expected '=' after '%.*s': write %.*s=VALUE",
+			 (int)(klen > 40 ? 40 : klen), key, (int)(klen > 40 ? 40 : klen), key);
+		return -1;
+	}
+	lx->i++;
+	int fi = layer_field_index(def, key, klen);
+	if (fi < 0) {
+		char list[300];
+		list_fields(def, list, sizeof list);
+		diag_set(d, tc->file, kpos.line, kpos.col,
+			 "%s has no field '%.*s': its fields are %s", def->name,
+			 (int)klen, key, list);
+		return -1;
+	}
+	const struct field *fd = &def->fields[fi];
+	if (l->given & (1u << fi)) {
+		diag_set(d, tc->file, kpos.line, kpos.col,
+			 "%s %s given twice (first at %u:%u)", def->name, fd->name,
+			 l->fpos[fi].line, l->fpos[fi].col);
+		return -1;
+	}
+	for (size_t k = 0; k < def->nfields; k++) {
+		const struct field *other = &def->fields[k];
+		bool clash = (l->given & (1u << k)) &&
+			(overlaps(fd, other) ||
+			 (def->id == L_PAYLOAD && (fd->flags & other->flags & FF_VARIABLE)));
+		if (!clash)
+			continue;
+		if (def->id == L_PAYLOAD)
+			diag_set(d, tc->file, kpos.line, kpos.col,
+				 "payload takes exactly one of text, hex, file, size "
+				 "(%s given at %u:%u)", other->name, l->fpos[k].line,
+				 l->fpos[k].col);
+		else
+			diag_set(d, tc->file, kpos.line, kpos.col,
+				 "%s %s sets bits that %s (at %u:%u) already sets: give one of them",
+				 def->name, fd->name, other->name, l->fpos[k].line, l->fpos[k].col);
+		return -1;
+	}
+
+	struct srcpos vpos = lex_pos(lx);
+	struct strbuf value;
+	sb_init(&value);
+	if (lex_value(lx, &value, d)) {
+		sb_free(&value);
+		return -1;
+	}
+	int rc = -1;
+	if (value.len == 0 && fd->kind != FK_TEXT) {
+		diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: empty value",
+			 def->name, fd->name);
+		goto out;
+	}
+	l->fpos[fi] = kpos;
+	if (fd->bits && strcmp(value.s, "random") == 0) {
+		l->random |= 1u << fi;
+		l->given |= 1u << fi;
+		rc = 0;
+		goto out;
+	}
+	const char *dots = fd->bits ? strstr(value.s, "..") : NULL;
+	if (dots) {
+		rc = add_range(tc, l, fi, &value, (size_t)(dots - value.s), vpos, d);
+		goto out;
+	}
+	if (fd->kind == FK_FILE)
+		payload_path(tc, &value);
+	char err[400];
+	if (field_parse(fd, value.s, value.len, &l->val[fi], err, sizeof err)) {
+		diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: %s", def->name,
+			 fd->name, err);
+		goto out;
+	}
+	l->given |= 1u << fi;
+	const char *why = fd->lint ? fd->lint(l->val[fi].u) : NULL;
+	if (why && tc->warn) {
+		struct diag w;
+		diag_set(&w, tc->file, vpos.line, vpos.col, "%s %s=%s: %s", def->name,
+			 fd->name, value.s, why);
+		tc->warn(tc->warn_ctx, &w);
+	}
+	rc = 0;
+out:
+	sb_free(&value);
+	return rc;
+}
+
+/* `expect LAYER field=v|v ...`: the reply this template usually gets. */
+static int add_expect(const struct template_ctx *tc, struct lexer *lx, struct diag *d)
+{
+	struct src_line rest = { lx->ln->s + lx->i, lx->ln->pos + lx->i, lx->ln->len - lx->i };
+	struct expectation scratch;
+	struct expectation *e = tc->expect;
+	if (!e) {
+		expect_init(&scratch);
+		e = &scratch;
+	}
+	int rc = expect_add_line(e, &rest, tc->file, tc->vars, d);
+	if (e == &scratch)
+		expect_free(&scratch);
+	return rc;
+}
+
+int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
+		      struct frame *f, struct diag *d)
+{
+	struct lexer lx = { .ln = ln, .i = 0, .file = tc->file, .vars = tc->vars };
+	lex_skip_space(&lx);
+	if (lex_at_end(&lx))
+		return 0;
+	struct srcpos pos = lex_pos(&lx);
+	const char *name;
+	size_t nlen = lex_word(&lx, &name);
+	if (nlen == 6 && memcmp(name, "expect", 6) == 0)
+		return add_expect(tc, &lx, d);
+	const struct layer_def *def = nlen ? layer_by_name(name, nlen) : NULL;
+	if (!def) {
+		char list[200];
+		list_layers(list, sizeof list);
+		if (nlen)
+			diag_set(d, tc->file, pos.line, pos.col,
+				 "unknown layer '%.*s': layers are %s (or expect)", (int)nlen, name, list);
+		else
+			diag_set(d, tc->file, pos.line, pos.col,
+				 "expected a layer name (%s)", list);
+		return -1;
+	}
+	if (lx.i < ln->len && ln->s[lx.i] != ' ' && ln->s[lx.i] != '\t' && ln->s[lx.i] != '#') {
+		struct srcpos at = lex_pos(&lx);
+		diag_set(d, tc->file, at.line, at.col,
+			 "expected a space after the layer name '%s'", def->name);
+		return -1;
+	}
+	if (place_layer(tc, f, def, pos, d))
+		return -1;
+	struct layer *l = &f->layer[f->nlayers - 1];
+	for (;;) {
+		lex_skip_space(&lx);
+		if (lex_at_end(&lx))
+			return 0;
+		if (parse_item(tc, &lx, l, d))
+			return -1;
+	}
+}
+
+/* IPv4 total length and UDP length are 16 bits: what they cover must fit. */
+static int check_sizes(const struct template_ctx *tc, const struct frame *f,
+		       struct diag *d)
+{
+	size_t inner = 0;
+	for (size_t i = f->nlayers; i-- > 0;) {
+		const struct layer *l = &f->layer[i];
+		inner += layer_built_len(l);
+		if ((l->def->id != L_IPV4 && l->def->id != L_UDP) || inner <= 65535)
+			continue;
+		const struct layer *last = &f->layer[f->nlayers - 1];
+		struct srcpos at = last->pos;
+		for (size_t k = 0; k < last->def->nfields; k++)
+			if (last->given & (1u << k))
+				at = last->fpos[k];
+		diag_set(d, tc->file, at.line, at.col, "the %s length would be %zu bytes: "
+			 "it is a 16-bit field, at most 65535", l->def->name, inner);
+		return -1;
+	}
+	return 0;
+}
+
+int template_finish(const struct template_ctx *tc, struct frame *f,
+		    struct diag *d)
+{
+	if (f->nlayers == 0) {
+		diag_set(d, tc->file, 1, 1,
+			 "empty template: write at least one layer line, e.g. 'arp tpa=10.0.0.2'");
+		return -1;
+	}
+	if (check_sizes(tc, f, d))
+		return -1;
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		const struct layer_def *def = l->def;
+		if (def->id == L_PAYLOAD && !l->given) {
+			diag_set(d, tc->file, l->pos.line, l->pos.col,
+				 "payload needs one of text=, hex=, file=, size=");
+			return -1;
+		}
+		for (size_t k = 0; k < def->nfields; k++)
+			if (def->fields[k].dflt_kind == FD_REQUIRED && !(l->given & (1u << k))) {
+				diag_set(d, tc->file, l->pos.line, l->pos.col,
+					 "%s needs %s=: the %s has no default", def->name,
+					 def->fields[k].name, def->fields[k].label);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+int template_parse(const struct template_ctx *tc, const char *text, size_t len,
+		   struct frame *f, struct diag *d)
+{
+	struct src src;
+	memset(f, 0, sizeof *f);
+	if (src_check_size(tc->file, text, len, d))
+		return -1;
+	src_split(&src, text, len);
+	int rc = 0;
+	for (size_t i = 0; i < src.nlines && rc == 0; i++)
+		rc = template_add_line(tc, &src.lines[i], f, d);
+	if (rc == 0)
+		rc = template_finish(tc, f, d);
+	src_free(&src);
+	if (rc)
+		frame_free(f);
+	return rc;
+}

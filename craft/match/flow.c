@@ -1,0 +1,214 @@
+/* flow.c - reply-to-probe keys and the hash table that holds them. */
+#include "flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../proto/proto.h"
+
+struct flow_slot {
+	struct flow_key k;
+	uint32_t value;
+	bool used;
+};
+
+static void transport_ids(const struct layer *t, uint16_t *mine, uint16_t *theirs)
+{
+	*mine = *theirs = 0;
+	if (!t)
+		return;
+	switch (t->def->id) {
+	case L_TCP:
+		*mine = (uint16_t)lv(t, TCP_SPORT);
+		*theirs = (uint16_t)lv(t, TCP_DPORT);
+		break;
+	case L_UDP:
+		*mine = (uint16_t)lv(t, UDP_SPORT);
+		*theirs = (uint16_t)lv(t, UDP_DPORT);
+		break;
+	case L_ICMP:	/* echo: id and seq come back unchanged */
+		*mine = (uint16_t)lv(t, ICMP_ID);
+		*theirs = (uint16_t)lv(t, ICMP_SEQ);
+		break;
+	default:
+		break;
+	}
+}
+
+static uint8_t proto_of(const struct layer *net)
+{
+	return (uint8_t)lv(net, IPV4_PROTO);
+}
+
+bool flow_of_probe(const struct frame *probe, struct flow_key *k, struct flow_ack *ack)
+{
+	const struct layer *next = NULL, *net = frame_network_layer(probe, &next);
+	memset(k, 0, sizeof *k);
+	*ack = (struct flow_ack){ .check = false };
+	if (!net)
+		return false;
+	if (net->def->id == L_ARP) {
+		k->our_ip = (uint32_t)lv(net, ARP_SPA);
+		k->their_ip = (uint32_t)lv(net, ARP_TPA);
+		return true;
+	}
+	k->proto = proto_of(net);
+	k->our_ip = (uint32_t)lv(net, IPV4_SRC);
+	k->their_ip = ipv4_group_address(lv(net, IPV4_DST)) ? 0 : (uint32_t)lv(net, IPV4_DST);
+	transport_ids(next, &k->our_port, &k->their_port);
+	if (next && next->def->id == L_TCP && !(lv(next, TCP_FLAGS) & TCP_F_ACK)) {
+		uint64_t flags = lv(next, TCP_FLAGS);
+		uint32_t seq = (uint32_t)lv(next, TCP_SEQ);
+		uint32_t ctl = !!(flags & TCP_F_SYN) + !!(flags & TCP_F_FIN);
+		size_t data = tcp_segment_len(probe, (size_t)(next - probe->layer));
+		*ack = (struct flow_ack){ .check = true, .lo = seq + ctl,
+					  .hi = seq + ctl + (uint32_t)data };
+	}
+	return true;
+}
+
+bool flow_ack_ok(const struct flow_ack *want, const struct flow_reply *r)
+{
+	if (!want->check || !r->direct_tcp)
+		return true;
+	return r->has_ack && (r->ack == want->lo || r->ack == want->hi);
+}
+
+void flow_of_reply(const struct frame *reply, struct flow_reply *r)
+{
+	const struct layer *next = NULL, *net = frame_network_layer(reply, &next);
+	struct flow_key *k = &r->key[0];
+	memset(r, 0, sizeof *r);
+	if (!net)
+		return;
+	if (net->def->id == L_ARP) {
+		/* Only a reply answers: a request or a gratuitous ARP from the
+		 * target is its own question. */
+		if (lv(net, ARP_OP) != ARP_OP_REPLY)
+			return;
+		r->n = 1;
+		k->our_ip = (uint32_t)lv(net, ARP_TPA);
+		k->their_ip = (uint32_t)lv(net, ARP_SPA);
+		return;
+	}
+	r->n = 2;
+	size_t own = frame_own_layers(reply);
+	if (own < reply->nlayers) {
+		/* An ICMP error: the quoted datagram is our probe, as sent. */
+		const struct layer *quoted = &reply->layer[own];
+		const struct layer *inner = own + 1 < reply->nlayers ? &reply->layer[own + 1] : NULL;
+		if (!(quoted->present >> IPV4_DST & 1u)) {
+			r->n = 0;
+			return;
+		}
+		k->proto = proto_of(quoted);
+		k->our_ip = (uint32_t)lv(quoted, IPV4_SRC);
+		k->their_ip = (uint32_t)lv(quoted, IPV4_DST);
+		transport_ids(inner, &k->our_port, &k->their_port);
+		r->key[1] = *k;
+		r->key[1].their_ip = 0;
+		return;
+	}
+	k->proto = proto_of(net);
+	k->our_ip = (uint32_t)lv(net, IPV4_DST);
+	k->their_ip = (uint32_t)lv(net, IPV4_SRC);
+	transport_ids(next, &k->their_port, &k->our_port);
+	if (next && next->def->id == L_ICMP)	/* id and seq are not swapped */
+		transport_ids(next, &k->our_port, &k->their_port);
+	if (next && next->def->id == L_TCP) {
+		r->direct_tcp = true;
+		r->has_ack = lv(next, TCP_FLAGS) & TCP_F_ACK;
+		r->ack = (uint32_t)lv(next, TCP_ACK);
+	}
+	r->key[1] = *k;
+	r->key[1].their_ip = 0;
+}
+
+/* --- the table -------------------------------------------------------- */
+
+static uint64_t hash_key(const struct flow_key *k)
+{
+	uint64_t h = (uint64_t)k->our_ip << 32 | k->their_ip;
+	h ^= ((uint64_t)k->our_port << 24 | (uint64_t)k->their_port << 8 | k->proto) *
+	     UINT64_C(0x9e3779b97f4a7c15);
+	h ^= h >> 31;
+	h *= UINT64_C(0xbf58476d1ce4e5b9);
+	return h ^ (h >> 29);
+}
+
+static bool same_key(const struct flow_key *a, const struct flow_key *b)
+{
+	return a->our_ip == b->our_ip && a->their_ip == b->their_ip &&
+	       a->our_port == b->our_port && a->their_port == b->their_port &&
+	       a->proto == b->proto;
+}
+
+void flow_table_init(struct flow_table *t)
+{
+	t->mask = 63;
+	t->used = 0;
+	t->slot = calloc(t->mask + 1, sizeof *t->slot);
+	if (!t->slot)
+		abort();
+}
+
+static struct flow_slot *find(const struct flow_table *t, const struct flow_key *k)
+{
+	for (size_t i = hash_key(k) & t->mask;; i = (i + 1) & t->mask)
+		if (!t->slot[i].used || same_key(&t->slot[i].k, k))
+			return &t->slot[i];
+}
+
+static struct flow_slot *slot_for(struct flow_table *t, const struct flow_key *k)
+{
+	if ((t->used + 1) * 2 > t->mask + 1) {
+		/* Grow at half full, so probes stay short. */
+		struct flow_table bigger = { .mask = t->mask * 2 + 1 };
+		bigger.slot = calloc(bigger.mask + 1, sizeof *bigger.slot);
+		if (!bigger.slot)
+			abort();
+		for (size_t i = 0; i <= t->mask; i++)
+			if (t->slot[i].used) {
+				*find(&bigger, &t->slot[i].k) = t->slot[i];
+				bigger.used++;
+			}
+		free(t->slot);
+		*t = bigger;
+	}
+	struct flow_slot *s = find(t, k);
+	if (!s->used) {
+		*s = (struct flow_slot){ .k = *k, .value = FLOW_NONE, .used = true };
+		t->used++;
+	}
+	return s;
+}
+
+uint32_t flow_table_put(struct flow_table *t, const struct flow_key *k, uint32_t value)
+{
+	struct flow_slot *s = slot_for(t, k);
+	if (s->value == FLOW_NONE)
+		s->value = value;
+	return s->value;
+}
+
+uint32_t flow_table_swap(struct flow_table *t, const struct flow_key *k, uint32_t value)
+{
+	struct flow_slot *s = slot_for(t, k);
+	uint32_t old = s->value;
+	s->value = value;
+	return old;
+}
+
+bool flow_table_get(const struct flow_table *t, const struct flow_key *k, uint32_t *value)
+{
+	const struct flow_slot *s = find(t, k);
+	if (s->used)
+		*value = s->value;
+	return s->used;
+}
+
+void flow_table_free(struct flow_table *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+}

@@ -1,0 +1,424 @@
+/* match.c - match lines, reply scopes, and the BPF that pre-filters them. */
+#include "match.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../decode/describe.h"
+#include "../proto/proto.h"
+
+void expect_init(struct expectation *e)
+{
+	memset(e, 0, sizeof *e);
+}
+
+void expect_free(struct expectation *e)
+{
+	for (unsigned i = 0; i < e->n; i++)
+		for (unsigned k = 0; k < e->layer[i].n; k++)
+		{
+			for (unsigned a = 0; a < e->layer[i].f[k].nalts; a++)
+				free(e->layer[i].f[k].alt[a].bytes);
+			free(e->layer[i].f[k].alt);
+		}
+	expect_init(e);
+}
+
+bool expect_empty(const struct expectation *e)
+{
+	return e->n == 0;
+}
+
+static struct match_layer *layer_slot(struct expectation *e, const struct layer_def *def,
+				      bool quoted)
+{
+	for (unsigned i = 0; i < e->n; i++)
+		if (e->layer[i].def == def && e->layer[i].quoted == quoted)
+			return &e->layer[i];
+	if (e->n == MATCH_LAYERS)
+		return NULL;
+	struct match_layer *ml = &e->layer[e->n++];
+	memset(ml, 0, sizeof *ml);
+	ml->def = def;
+	ml->quoted = quoted;
+	return ml;
+}
+
+static void describe_wanted(const struct field *fd, const struct match_field *mf,
+			    char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (unsigned a = 0; a < mf->nalts && used < len; a++) {
+		char one[64];
+		field_format(fd, &mf->alt[a], one, sizeof one);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", a ? "|" : "", one);
+	}
+}
+
+/* The match line as matched, variables substituted: "tcp flags=SA ack=101". */
+static void note_text(struct expectation *e, const struct match_layer *ml)
+{
+	size_t used = strlen(e->text);
+	used += (size_t)snprintf(e->text + used, sizeof e->text - used, "%s%s",
+				 used ? "; " : "", ml->def->name);
+	for (unsigned k = 0; k < ml->n && used < sizeof e->text; k++) {
+		char want[200];
+		const struct field *fd = &ml->def->fields[ml->f[k].field];
+		describe_wanted(fd, &ml->f[k], want, sizeof want);
+		used += (size_t)snprintf(e->text + used, sizeof e->text - used, " %s=%s",
+					 fd->name, want);
+	}
+}
+
+/* The value of a match field: alternatives a|b|c, each lexed on its own so
+ * that a quoted or substituted '|' stays part of its value. */
+static int parse_alts(struct match_field *mf, const struct layer_def *def,
+		      struct lexer *lx, const char *file, struct diag *d)
+{
+	const struct field *fd = &def->fields[mf->field];
+	struct strbuf one;
+	sb_init(&one);
+	for (;;) {
+		struct srcpos vpos = lex_pos(lx);
+		sb_reset(&one);
+		if (lex_value_until(lx, '|', &one, d))
+			goto fail;
+		if (mf->nalts == MATCH_ALTS) {
+			diag_set(d, file, vpos.line, vpos.col, "%s %s: at most %d alternatives",
+				 def->name, fd->name, MATCH_ALTS);
+			goto fail;
+		}
+		char err[300];
+		struct fval *grown = realloc(mf->alt, (mf->nalts + 1) * sizeof *grown);
+		if (!grown)
+			abort();
+		mf->alt = grown;
+		if ((one.len == 0 && fd->kind != FK_TEXT) ||
+		    field_parse(fd, one.s, one.len, &mf->alt[mf->nalts], err, sizeof err)) {
+			diag_set(d, file, vpos.line, vpos.col, "%s %s: %s", def->name, fd->name,
+				 one.len ? err : "empty value");
+			goto fail;
+		}
+		mf->nalts++;
+		if (lx->i >= lx->ln->len || lx->ln->s[lx->i] != '|')
+			break;
+		lx->i++;
+	}
+	sb_free(&one);
+	return 0;
+fail:
+	sb_free(&one);
+	return -1;
+}
+
+int expect_add_line(struct expectation *e, const struct src_line *ln,
+		    const char *file, const struct vars *vars, struct diag *d)
+{
+	struct lexer lx = { .ln = ln, .i = 0, .file = file, .vars = vars };
+	lex_skip_space(&lx);
+	struct srcpos pos = lex_pos(&lx);
+	const char *name;
+	size_t nlen = lex_word(&lx, &name);
+	const struct layer_def *def = nlen ? layer_by_name(name, nlen) : NULL;
+	if (!def) {
+		diag_set(d, file, pos.line, pos.col, "expected a layer to match "
+			 "(eth, vlan, arp, ipv4, tcp, udp, icmp, payload), found '%.*s'",
+			 (int)(nlen ? nlen : 1), nlen ? name : lx.ln->s + lx.i);
+		return -1;
+	}
+	struct match_layer *ml = layer_slot(e, def, false);
+	if (!ml) {
+		diag_set(d, file, pos.line, pos.col, "too many layers to match");
+		return -1;
+	}
+	for (;;) {
+		lex_skip_space(&lx);
+		if (lex_at_end(&lx))
+			break;
+		struct srcpos kpos = lex_pos(&lx);
+		const char *key;
+		size_t klen = lex_word(&lx, &key);
+		int fi = klen ? layer_field_index(def, key, klen) : -1;
+		if (fi < 0) {
+			diag_set(d, file, kpos.line, kpos.col, "%s has no field '%.*s' to match",
+				 def->name, (int)(klen ? klen : 1), klen ? key : ln->s + lx.i);
+			return -1;
+		}
+		if (lx.i >= ln->len || ln->s[lx.i] != '=') {
+			diag_set(d, file, kpos.line, kpos.col, "expected '=' after '%.*s': write %.*s=VALUE",
+				 (int)(klen > 40 ? 40 : klen), key, (int)(klen > 40 ? 40 : klen), key);
+			return -1;
+		}
+		lx.i++;
+		if (ml->n == MAX_FIELDS) {
+			diag_set(d, file, kpos.line, kpos.col, "too many fields to match");
+			return -1;
+		}
+		struct match_field *mf = &ml->f[ml->n];
+		memset(mf, 0, sizeof *mf);
+		mf->field = fi;
+		int rc = parse_alts(mf, def, &lx, file, d);
+		if (def->id == L_PAYLOAD)
+			mf->field = PL_HEX;	/* every form is bytes; decoded payloads are too */
+		ml->n++;	/* counted even on error, so expect_free frees it */
+		if (rc)
+			return -1;
+	}
+	note_text(e, ml);
+	return 0;
+}
+
+int expect_parse(struct expectation *e, const char *text, const char *file,
+		 const struct vars *vars, struct diag *d)
+{
+	const char *p = text;
+	for (;;) {
+		size_t n = 0;	/* up to a ';' outside quotes */
+		for (bool quoted = false; p[n] && (quoted || p[n] != ';'); n++) {
+			if (p[n] == '\\' && quoted && p[n + 1])
+				n++;
+			else if (p[n] == '"')
+				quoted = !quoted;
+		}
+		struct src src;
+		src_split(&src, p, n);
+		int rc = 0;
+		for (size_t i = 0; i < src.nlines && rc == 0; i++)
+			rc = expect_add_line(e, &src.lines[i], file, vars, d);
+		if (src.nlines == 0) {
+			diag_set(d, file, 0, 0, "empty match line: write e.g. 'tcp flags=SA'");
+			rc = -1;
+		}
+		src_free(&src);
+		if (rc)
+			return -1;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
+/* The layer `ml` looks at: the frame's own layers stop at an ICMP error;
+ * quoted ones are the datagram it quotes. */
+static const struct layer *find_layer(const struct frame *f, const struct match_layer *ml)
+{
+	size_t own = frame_own_layers(f);
+	size_t from = ml->quoted ? own : 0;
+	size_t to = ml->quoted ? f->nlayers : own;
+	for (size_t i = from; i < to; i++)
+		if (f->layer[i].def == ml->def)
+			return &f->layer[i];
+	return NULL;
+}
+
+unsigned expect_diffs(const struct expectation *e, const struct frame *f,
+		      char *why, size_t len)
+{
+	unsigned diffs = 0;
+	if (why && len)
+		why[0] = '\0';
+	for (unsigned i = 0; i < e->n; i++) {
+		const struct match_layer *ml = &e->layer[i];
+		const struct layer *l = find_layer(f, ml);
+		if (!l) {
+			if (diffs == 0 && why)
+				snprintf(why, len, "no %s%s layer", ml->quoted ? "quoted " : "",
+					 ml->def->name);
+			diffs += ml->n + 1;
+			continue;
+		}
+		for (unsigned k = 0; k < ml->n; k++) {
+			const struct match_field *mf = &ml->f[k];
+			const struct field *fd = &ml->def->fields[mf->field];
+			bool hit = false;
+			if (l->present & (1u << mf->field))
+				for (unsigned a = 0; a < mf->nalts && !hit; a++)
+					hit = fval_equal(fd, &l->val[mf->field], &mf->alt[a]);
+			if (hit)
+				continue;
+			if (diffs == 0 && why) {
+				char got[64] = "nothing", want[200];
+				if (l->present & (1u << mf->field))
+					field_format(fd, &l->val[mf->field], got, sizeof got);
+				describe_wanted(fd, mf, want, sizeof want);
+				snprintf(why, len, "%s%s.%s: got %s, wanted %s",
+					 ml->quoted ? "quoted " : "", ml->def->name, fd->name, got, want);
+			}
+			diffs++;
+		}
+	}
+	return diffs;
+}
+
+void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,
+		    const char *why)
+{
+	struct strbuf s;
+	sb_init(&s);
+	describe_summary(f, &s);
+	for (int i = 0; i < NEAR_MISSES; i++)
+		if (m[i].diffs && strncmp(m[i].summary, s.s, sizeof m[i].summary - 1) == 0) {
+			sb_free(&s);
+			return;
+		}
+	for (int i = 0; i < NEAR_MISSES; i++) {
+		if (m[i].diffs && m[i].diffs <= diffs)
+			continue;
+		memmove(&m[i + 1], &m[i], (size_t)(NEAR_MISSES - 1 - i) * sizeof *m);
+		m[i].diffs = diffs;
+		snprintf(m[i].summary, sizeof m[i].summary, "%s", s.s);
+		snprintf(m[i].why, sizeof m[i].why, "%s", why);
+		break;
+	}
+	sb_free(&s);
+}
+
+static void want_u(struct expectation *e, enum layer_id id, bool quoted, int field,
+		   uint64_t value)
+{
+	struct match_layer *ml = layer_slot(e, craft_layers[id], quoted);
+	if (!ml || ml->n == MAX_FIELDS)
+		return;
+	struct match_field *mf = &ml->f[ml->n++];
+	memset(mf, 0, sizeof *mf);
+	mf->field = field;
+	mf->nalts = 1;
+	mf->alt = calloc(1, sizeof *mf->alt);
+	if (!mf->alt)
+		abort();
+	mf->alt[0].u = value;
+}
+
+/* One more acceptable value for the last field want_u() added. */
+static void also_u(struct expectation *e, enum layer_id id, int field, uint64_t value)
+{
+	struct match_layer *ml = layer_slot(e, craft_layers[id], false);
+	struct match_field *mf = ml && ml->n ? &ml->f[ml->n - 1] : NULL;
+	if (!mf || mf->field != field || mf->nalts == MATCH_ALTS)
+		return;
+	struct fval *grown = realloc(mf->alt, (mf->nalts + 1) * sizeof *grown);
+	if (!grown)
+		abort();
+	mf->alt = grown;
+	mf->alt[mf->nalts++] = (struct fval){ .u = value };
+}
+
+void scope_of(const struct frame *sent, struct expectation *direct,
+	      struct expectation *icmp_error)
+{
+	expect_init(direct);
+	expect_init(icmp_error);
+	const struct layer *next = NULL, *net = frame_network_layer(sent, &next);
+	if (!net)
+		return;
+	if (net->def->id == L_ARP) {
+		if (lv(net, ARP_OP) == ARP_OP_REQUEST && lv(net, ARP_SPA) != lv(net, ARP_TPA))
+			want_u(direct, L_ARP, false, ARP_SPA, lv(net, ARP_TPA));
+		return;
+	}
+	uint64_t src = lv(net, IPV4_SRC), dst = lv(net, IPV4_DST);
+	if (!ipv4_group_address(dst))
+		want_u(direct, L_IPV4, false, IPV4_SRC, dst);
+	want_u(direct, L_IPV4, false, IPV4_DST, src);
+	want_u(icmp_error, L_IPV4, true, IPV4_SRC, src);
+	want_u(icmp_error, L_IPV4, true, IPV4_DST, dst);
+	enum layer_id t = next ? next->def->id : L_PAYLOAD;
+	if (t == L_TCP || t == L_UDP) {
+		int sp = t == L_TCP ? TCP_SPORT : UDP_SPORT, dp = t == L_TCP ? TCP_DPORT : UDP_DPORT;
+		want_u(direct, t, false, sp, lv(next, dp));
+		want_u(direct, t, false, dp, lv(next, sp));
+		uint64_t flags = t == L_TCP ? lv(next, TCP_FLAGS) : 0;
+		if (t == L_TCP && !(flags & TCP_F_ACK)) {
+			/* Every answer to a SYN (SYN/ACK, RST/ACK) acknowledges it:
+			 * the ack tells our replies from a neighbour's on the same ports. */
+			size_t idx = (size_t)(next - sent->layer);
+			uint64_t seq = lv(next, TCP_SEQ), ctl = !!(flags & TCP_F_SYN) + !!(flags & TCP_F_FIN);
+			want_u(direct, L_TCP, false, TCP_ACK, (seq + ctl) & 0xffffffffu);
+			/* A RST acks the data too; a SYN/ACK without Fast Open does not. */
+			size_t data = tcp_segment_len(sent, idx);
+			if (data)
+				also_u(direct, L_TCP, TCP_ACK, (seq + ctl + data) & 0xffffffffu);
+		}
+		want_u(icmp_error, t, true, sp, lv(next, sp));
+		want_u(icmp_error, t, true, dp, lv(next, dp));
+	} else if (t == L_ICMP) {
+		want_u(direct, L_ICMP, false, ICMP_ID, lv(next, ICMP_ID));
+		want_u(direct, L_ICMP, false, ICMP_SEQ, lv(next, ICMP_SEQ));
+		want_u(icmp_error, L_ICMP, true, ICMP_ID, lv(next, ICMP_ID));
+		want_u(icmp_error, L_ICMP, true, ICMP_SEQ, lv(next, ICMP_SEQ));
+	} else {
+		want_u(direct, L_IPV4, false, IPV4_PROTO, lv(net, IPV4_PROTO));
+	}
+}
+
+void expect_forget(struct expectation *e, enum layer_id id, int field)
+{
+	for (unsigned i = 0; i < e->n; i++) {
+		struct match_layer *ml = &e->layer[i];
+		if (ml->def->id != id)
+			continue;
+		for (unsigned k = 0; k < ml->n; k++) {
+			if (ml->f[k].field != field)
+				continue;
+			for (unsigned a = 0; a < ml->f[k].nalts; a++)
+				free(ml->f[k].alt[a].bytes);
+			free(ml->f[k].alt);
+			memmove(&ml->f[k], &ml->f[k + 1], (ml->n - k - 1) * sizeof ml->f[0]);
+			ml->n--;
+			k--;
+		}
+	}
+}
+
+void scope_bpf(const struct frame *sent, char *buf, size_t len)
+{
+	char a[16], b[16], vlan[64] = "";
+	size_t tags = 0;
+	for (size_t i = 0; i < sent->nlayers; i++)
+		tags += sent->layer[i].def->id == L_VLAN;
+	for (size_t i = 0; i < tags && i < 4; i++)
+		strcat(vlan, "vlan and ");
+	const struct layer *next = NULL, *net = frame_network_layer(sent, &next);
+	if (!net) {
+		snprintf(buf, len, "%s", tags ? "vlan" : "");
+		return;
+	}
+	if (net->def->id == L_ARP) {
+		snprintf(buf, len, "%sarp", vlan);
+		return;
+	}
+	format_ipv4(lv(net, IPV4_SRC), a, sizeof a);
+	format_ipv4(lv(net, IPV4_DST), b, sizeof b);
+	/* Addresses that vary from frame to frame (sweeps) stay out, like ports
+	 * and ids: the scope checks each reply exactly anyway. */
+	char from[40] = "", to[40] = "";
+	if (!ipv4_group_address(lv(net, IPV4_DST)) && !field_varies(net, IPV4_DST))
+		snprintf(from, sizeof from, " and src host %s", b);
+	if (!field_varies(net, IPV4_SRC))
+		snprintf(to, sizeof to, " and dst host %s", a);
+	enum layer_id t = next ? next->def->id : L_PAYLOAD;
+	const char *proto = t == L_TCP ? "tcp" : t == L_UDP ? "udp" : t == L_ICMP ? "icmp" : "ip";
+	snprintf(buf, len, "%s((%s%s%s) or (icmp%s))", vlan, proto, from, to, to);
+}
+
+bool exchange_bpf(const struct frame *sent, bool arp_replies, char *buf, size_t len)
+{
+	char mac[24];
+	scope_bpf(sent, buf, len);
+	const struct layer *eth = sent->nlayers ? &sent->layer[0] : NULL;
+	/* Loopback frames carry MAC 0 both ways: there, replies only. */
+	if (!*buf || !eth || eth->def->id != L_ETH || field_varies(eth, ETH_SRC) ||
+	    lv(eth, ETH_SRC) == 0)
+		return false;
+	char *scope = strdup(buf);
+	if (!scope)
+		abort();
+	format_mac(lv(eth, ETH_SRC), mac, sizeof mac);
+	/* Before the scope: its `vlan` would shift what follows it. */
+	snprintf(buf, len, "%s(ether src %s) or (%s)", arp_replies ? "(arp and arp[6:2] = 2) or " : "",
+		 mac, scope);
+	free(scope);
+	return true;
+}

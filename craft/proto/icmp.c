@@ -1,0 +1,87 @@
+/* icmp.c - Internet Control Message Protocol (RFC 792), 8-byte header form. */
+#include "../util/checksum.h"
+#include "proto.h"
+
+static const struct field_name type_names[] = {
+	{ 0, "echo-reply", "Echo (ping) reply" },
+	{ 3, "dest-unreach", "Destination unreachable" },
+	{ 4, "source-quench", "Source quench" },
+	{ 5, "redirect", "Redirect" },
+	{ 8, "echo-request", "Echo (ping) request" },
+	{ 11, "time-exceeded", "Time-to-live exceeded" },
+	{ 12, "parameter-problem", "Parameter problem" },
+	{ 13, "timestamp", "Timestamp" },
+	{ 14, "timestamp-reply", "Timestamp reply" },
+	{ 0, NULL, NULL },
+};
+
+static const struct field icmp_fields[] = {
+	/* echo-request, or dest-unreach when a quoted ipv4 follows */
+	[ICMP_TYPE] = { "type", "Type", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, type_names, NULL },
+	[ICMP_CODE] = { "code", "Code", 8, 8, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
+	[ICMP_CSUM] = { "csum", "Checksum", 16, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
+	[ICMP_ID] = { "id", "Identifier", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL },
+	[ICMP_SEQ] = { "seq", "Sequence Number", 48, 16, FK_UINT, FD_CONST, 1, 0, NULL, NULL },
+};
+
+/* Codes of destination unreachable (type 3), the ones probes meet. */
+static const char *const unreach_codes[] = {
+	"network unreachable", "host unreachable", "protocol unreachable",
+	"port unreachable", "fragmentation needed", "source route failed",
+	"destination network unknown", "destination host unknown",
+	"source host isolated", "network administratively prohibited",
+	"host administratively prohibited", "network unreachable for TOS",
+	"host unreachable for TOS", "communication administratively filtered",
+};
+
+static bool icmp_checksum(const struct frame *f, size_t idx, uint16_t *want,
+			  uint32_t *partial)
+{
+	const struct layer *l = &f->layer[idx];
+	bool whole = f->len >= f->wire_len;
+	size_t end = idx > 0 && f->layer[idx - 1].def->id == L_IPV4 ?
+		ipv4_payload_end(f, idx - 1, &whole) : f->len;
+	*partial = UINT32_MAX;
+	const struct layer *ip = idx > 0 ? &f->layer[idx - 1] : NULL;
+	if (ip && ip->def->id == L_IPV4 && ((lv(ip, IPV4_FLAGS) & 1) || lv(ip, IPV4_FRAG)))
+		return false;	/* a fragment: the rest of the message is elsewhere */
+	if (!whole || end < l->off + 4)
+		return false;
+	*want = (uint16_t)~csum_fold(csum_add(0, f->bytes + l->off, end - l->off, 2));
+	return true;
+}
+
+static void icmp_title(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	(void)f;
+	(void)idx;
+	sb_puts(out, "Internet Control Message Protocol");
+}
+
+static void icmp_summary(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	char src[16], dst[16];
+	uint64_t type = lv(l, ICMP_TYPE), code = lv(l, ICMP_CODE);
+	if (frame_ipv4_addrs(f, idx, src, dst, sizeof src))
+		sb_printf(out, "%s > %s ", src, dst);
+	const struct field_name *n = field_name_by_value(&icmp_fields[ICMP_TYPE], type);
+	sb_printf(out, "ICMP %s", n ? n->meaning : "type");
+	if (!n)
+		sb_printf(out, " %u code %u", (unsigned)type, (unsigned)code);
+	if (type == ICMP_ECHO_REQUEST || type == ICMP_ECHO_REPLY)
+		sb_printf(out, " id=0x%04x seq=%u", (unsigned)lv(l, ICMP_ID),
+			  (unsigned)lv(l, ICMP_SEQ));
+	else if (type == 3 && code < sizeof unreach_codes / sizeof unreach_codes[0])
+		sb_printf(out, " (%s)", unreach_codes[code]);
+	else if (n)
+		sb_printf(out, " code %u", (unsigned)code);
+}
+
+const struct layer_def icmp_layer = {
+	.id = L_ICMP, .name = "icmp", .label = "Internet Control Message Protocol",
+	.fields = icmp_fields, .nfields = ICMP_NFIELDS, .min_len = 8,
+	.demux = ICMP_TYPE, .demux_default = ICMP_ECHO_REQUEST, .csum_field = ICMP_CSUM,
+	.checksum = icmp_checksum,
+	.title = icmp_title, .summary = icmp_summary,
+};

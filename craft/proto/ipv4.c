@@ -1,0 +1,133 @@
+/* ipv4.c - Internet Protocol version 4 (RFC 791), without options. */
+#include <stdio.h>
+
+#include "../util/checksum.h"
+#include "proto.h"
+
+static const struct field_name flag_names[] = {
+	{ 0, "none", "none" }, { 1, "MF", "More fragments" },
+	{ 2, "DF", "Don't fragment" }, { 3, "DF+MF", "Don't fragment, More fragments" },
+	{ 4, "RB", "Reserved bit (evil)" }, { 0, NULL, NULL },
+};
+static const struct field_name proto_names[] = {
+	{ 1, "icmp", "ICMP" }, { 6, "tcp", "TCP" }, { 17, "udp", "UDP" },
+	{ 2, "igmp", "IGMP" }, { 47, "gre", "GRE" }, { 50, "esp", "ESP" },
+	{ 253, "experimental", "Experimental (RFC 3692)" }, { 0, NULL, NULL },
+};
+static const struct field_name ecn_names[] = {
+	{ 0, NULL, "Not-ECT" }, { 1, NULL, "ECT(1)" }, { 2, NULL, "ECT(0)" },
+	{ 3, NULL, "CE" }, { 0, NULL, NULL },
+};
+
+static const char *lint_ttl(uint64_t v)
+{
+	return v == 0 ? "the first hop drops it (time exceeded in transit)" : NULL;
+}
+
+static const char *lint_version(uint64_t v)
+{
+	return v != 4 ? "receivers will not take it as IPv4" : NULL;
+}
+
+static const char *lint_ihl(uint64_t v)
+{
+	return v < 5 ? "below 5 (20 bytes): receivers drop the header as bogus" : NULL;
+}
+
+static const struct field ipv4_fields[] = {
+	[IPV4_VER] = { "ver", "Version", 0, 4, FK_UINT, FD_CONST, 4, 0, NULL, lint_version },
+	[IPV4_IHL] = { "ihl", "Header Length", 4, 4, FK_UINT, FD_CONST, 5, FF_WORDS, NULL, lint_ihl },
+	[IPV4_TOS] = { "tos", "Differentiated Services Field", 8, 8, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL },
+	[IPV4_DSCP] = { "dscp", "Differentiated Services Codepoint", 8, 6, FK_UINT, FD_CONST, 0, FF_ALIAS, NULL, NULL },
+	[IPV4_ECN] = { "ecn", "Explicit Congestion Notification", 14, 2, FK_UINT, FD_CONST, 0, FF_ALIAS, ecn_names, NULL },
+	[IPV4_LEN] = { "len", "Total Length", 16, 16, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL },
+	[IPV4_ID] = { "id", "Identification", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL },
+	[IPV4_FLAGS] = { "flags", "Flags", 48, 3, FK_UINT, FD_CONST, 2, FF_HEX, flag_names, NULL },
+	[IPV4_FRAG] = { "frag", "Fragment Offset", 51, 13, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
+	[IPV4_TTL] = { "ttl", "Time to Live", 64, 8, FK_UINT, FD_CONST, 64, 0, NULL, lint_ttl },
+	[IPV4_PROTO] = { "proto", "Protocol", 72, 8, FK_UINT, FD_COMPUTED, 0, 0, proto_names, NULL },
+	[IPV4_CSUM] = { "csum", "Header Checksum", 80, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
+	[IPV4_SRC] = { "src", "Source Address", 96, 32, FK_IPV4, FD_IFACE_IP, 0, 0, NULL, NULL },
+	[IPV4_DST] = { "dst", "Destination Address", 128, 32, FK_IPV4, FD_REQUIRED, 0, 0, NULL, NULL },
+};
+
+static size_t ipv4_header_len(const struct layer *l)
+{
+	return (size_t)lv(l, IPV4_IHL) * 4;
+}
+
+size_t ipv4_payload_end(const struct frame *f, size_t ip_idx, bool *whole)
+{
+	const struct layer *ip = &f->layer[ip_idx];
+	bool dummy;
+	whole = whole ? whole : &dummy;
+	*whole = false;
+	if (ip->off + 4 > f->len)
+		return f->len;
+	size_t total = (size_t)f->bytes[ip->off + 2] << 8 | f->bytes[ip->off + 3];
+	size_t hl = (size_t)(f->bytes[ip->off] & 0x0f) * 4;
+	if (total >= hl && ip->off + total <= f->len) {
+		*whole = true;
+		return ip->off + total;
+	}
+	/* A total that lies: the frame's end is all there is, and all of it if
+	 * nothing was cut off - except in an ICMP error, which quotes only the
+	 * start of a datagram whose total is true. */
+	*whole = f->len >= f->wire_len && !frame_find(f, ip_idx, L_ICMP);
+	return f->len;
+}
+
+static bool ipv4_checksum(const struct frame *f, size_t idx, uint16_t *want,
+			  uint32_t *partial)
+{
+	const struct layer *l = &f->layer[idx];
+	*partial = UINT32_MAX;
+	if (l->off >= f->len)
+		return false;
+	size_t hl = (size_t)(f->bytes[l->off] & 0x0f) * 4;
+	if (hl < 20 || l->off + hl > f->len)
+		return false;
+	*want = (uint16_t)~csum_fold(csum_add(0, f->bytes + l->off, hl, 10));
+	return true;
+}
+
+bool frame_ipv4_addrs(const struct frame *f, size_t idx, char *src, char *dst,
+		      size_t len)
+{
+	const struct layer *ip = frame_find(f, idx, L_IPV4);
+	if (!ip || !(ip->present & (1u << IPV4_DST)))
+		return false;
+	format_ipv4(lv(ip, IPV4_SRC), src, len);
+	format_ipv4(lv(ip, IPV4_DST), dst, len);
+	return true;
+}
+
+static void ipv4_title(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	char src[16], dst[16];
+	format_ipv4(lv(l, IPV4_SRC), src, sizeof src);
+	format_ipv4(lv(l, IPV4_DST), dst, sizeof dst);
+	sb_printf(out, "Internet Protocol Version 4, Src: %s, Dst: %s", src, dst);
+}
+
+static void ipv4_summary(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	char src[16], dst[16];
+	format_ipv4(lv(l, IPV4_SRC), src, sizeof src);
+	format_ipv4(lv(l, IPV4_DST), dst, sizeof dst);
+	sb_printf(out, "%s > %s IPv4 proto %u length %u", src, dst,
+		  (unsigned)lv(l, IPV4_PROTO), (unsigned)lv(l, IPV4_LEN));
+	if (lv(l, IPV4_FRAG) || (lv(l, IPV4_FLAGS) & 1))
+		sb_printf(out, " fragment offset %u%s", (unsigned)lv(l, IPV4_FRAG) * 8,
+			  (lv(l, IPV4_FLAGS) & 1) ? " MF" : "");
+}
+
+const struct layer_def ipv4_layer = {
+	.id = L_IPV4, .name = "ipv4", .label = "Internet Protocol Version 4",
+	.fields = ipv4_fields, .nfields = IPV4_NFIELDS, .min_len = 20,
+	.demux = IPV4_PROTO, .demux_default = IPPROTO_EXPERIMENTAL, .csum_field = IPV4_CSUM,
+	.header_len = ipv4_header_len, .checksum = ipv4_checksum,
+	.title = ipv4_title, .summary = ipv4_summary,
+};

@@ -1,0 +1,63 @@
+/*
+ * proto.h - field indices of each layer's table, for the code that must name
+ * one field (the libnet calls, summaries).  Each enum is the row order of the
+ * table in the layer's own file, which fills its rows with [INDEX] = {...}.
+ */
+#ifndef CRAFT_PROTO_H
+#define CRAFT_PROTO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/layer.h"
+
+enum { ETH_DST, ETH_SRC, ETH_TYPE, ETH_NFIELDS };
+enum { VLAN_PCP, VLAN_DEI, VLAN_ID, VLAN_TYPE, VLAN_NFIELDS };
+enum {
+	ARP_HTYPE, ARP_PTYPE, ARP_HLEN, ARP_PLEN, ARP_OP,
+	ARP_SHA, ARP_SPA, ARP_THA, ARP_TPA, ARP_NFIELDS
+};
+enum {
+	IPV4_VER, IPV4_IHL, IPV4_TOS, IPV4_DSCP, IPV4_ECN, IPV4_LEN, IPV4_ID, IPV4_FLAGS,
+	IPV4_FRAG, IPV4_TTL, IPV4_PROTO, IPV4_CSUM, IPV4_SRC, IPV4_DST, IPV4_NFIELDS
+};
+enum {
+	TCP_SPORT, TCP_DPORT, TCP_SEQ, TCP_ACK, TCP_OFF, TCP_RES, TCP_FLAGS,
+	TCP_WIN, TCP_CSUM, TCP_URP, TCP_OPTS, TCP_NFIELDS
+};
+enum { UDP_SPORT, UDP_DPORT, UDP_LEN, UDP_CSUM, UDP_NFIELDS };
+enum { ICMP_TYPE, ICMP_CODE, ICMP_CSUM, ICMP_ID, ICMP_SEQ, ICMP_NFIELDS };
+enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
+
+#define ARP_OP_REQUEST 1
+#define ARP_OP_REPLY 2
+#define ICMP_ECHO_REPLY 0
+#define ICMP_ECHO_REQUEST 8
+#define TCP_F_FIN 0x01
+#define TCP_F_SYN 0x02
+#define TCP_F_RST 0x04
+#define TCP_F_PSH 0x08
+#define TCP_F_ACK 0x10
+#define ETHERTYPE_EXPERIMENTAL 0x88b5	/* IEEE 802 local experimental */
+#define IPPROTO_EXPERIMENTAL 253	/* RFC 3692 */
+#define EPHEMERAL_LOW 32768		/* Linux's ip_local_port_range */
+#define EPHEMERAL_HIGH 60999
+
+extern const struct field_name ethertype_names[];
+extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer,
+	tcp_layer, udp_layer, icmp_layer, payload_layer;
+
+/* Payload bytes after the TCP header, up to the IPv4 end. */
+size_t tcp_segment_len(const struct frame *f, size_t tcp_idx);
+
+/* Where the IPv4 payload ends: the total length when it is sane and was
+ * captured, else the captured end.  `whole` (may be NULL) says whether every
+ * byte of the payload is there - a checksum over it means something only
+ * then.  Shared by the transport checksums and the decoder. */
+size_t ipv4_payload_end(const struct frame *f, size_t ip_idx, bool *whole);
+
+/* Endpoints of the innermost IPv4 header before `idx`, for summaries. */
+bool frame_ipv4_addrs(const struct frame *f, size_t idx, char *src, char *dst,
+		      size_t len);
+
+#endif

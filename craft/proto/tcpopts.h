@@ -1,0 +1,38 @@
+/* tcpopts.h - TCP options: walking and describing the bytes. */
+#ifndef CRAFT_TCPOPTS_H
+#define CRAFT_TCPOPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/strbuf.h"
+
+#define TCPOPT_PADDING -2	/* zero bytes after EOL */
+#define TCPOPT_BAD_PADDING -3	/* non-zero bytes after EOL */
+
+struct tcpopt {
+	int kind;		/* -1: malformed from here on; or padding */
+	const uint8_t *data;	/* len - 2 bytes of value, for kind > 1 */
+	size_t len;
+};
+
+typedef void (*tcpopt_fn)(const struct tcpopt *o, void *ctx);
+void tcpopts_walk(const uint8_t *p, size_t n, tcpopt_fn fn, void *ctx);
+
+enum tcpopt_style {
+	TCPOPT_TREE,		/* one "TCP Option - ..." line each */
+	TCPOPT_TEMPLATE,	/* mss:1460,sackok,... as a template writes it */
+};
+
+struct tcpopt_out {
+	struct strbuf *sb;
+	enum tcpopt_style style;
+	const char *indent;
+	size_t start;
+};
+
+void tcpopts_describe(const uint8_t *p, size_t n, enum tcpopt_style style,
+		      const char *indent, struct strbuf *sb);
+
+#endif

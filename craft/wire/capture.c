@@ -1,0 +1,269 @@
+/* capture.c - pcap files through libpcap. */
+#include "capture.h"
+
+#include "../util/clock.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pcap_out {
+	pcap_t *dead;
+	pcap_dumper_t *dump;
+};
+
+struct pcap_in {
+	pcap_t *p;
+};
+
+static const int link_dlt[] = {
+	[LINK_ETHERNET] = DLT_EN10MB, [LINK_RAW] = DLT_RAW,
+	[LINK_SLL] = DLT_LINUX_SLL, [LINK_SLL2] = DLT_LINUX_SLL2,
+};
+
+struct pcap_out *pcap_out_open(const char *path, enum link_kind link, char *err,
+			       size_t errlen)
+{
+	struct pcap_out *w = calloc(1, sizeof *w);
+	if (!w)
+		abort();
+	w->dead = pcap_open_dead(link_dlt[link], 262144);
+	if (!w->dead) {
+		snprintf(err, errlen, "%s: cannot set up a pcap writer", path);
+		free(w);
+		return NULL;
+	}
+	w->dump = pcap_dump_open(w->dead, path);
+	if (!w->dump) {
+		const char *why = pcap_geterr(w->dead);
+		size_t n = strlen(path);
+		if (strncmp(why, path, n) == 0 && why[n] == ':')
+			why += n + 2;	/* the caller names the file */
+		snprintf(err, errlen, "%s", why);
+		pcap_close(w->dead);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int pcap_out_write(struct pcap_out *w, const uint8_t *bytes, size_t len,
+		   const struct timeval *ts)
+{
+	struct pcap_pkthdr h;
+	memset(&h, 0, sizeof h);
+	h.ts = *ts;
+	h.caplen = h.len = (bpf_u_int32)len;
+	pcap_dump((u_char *)w->dump, &h, bytes);
+	return 0;
+}
+
+int pcap_out_close(struct pcap_out *w, char *err, size_t errlen)
+{
+	int rc = 0;
+	if (!w)
+		return 0;
+	if (pcap_dump_flush(w->dump) != 0) {
+		snprintf(err, errlen, "writing the pcap file failed");
+		rc = -1;
+	}
+	pcap_dump_close(w->dump);
+	pcap_close(w->dead);
+	free(w);
+	return rc;
+}
+
+struct pcap_in *pcap_in_open(const char *path, enum link_kind *link, char *err,
+			     size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_open_offline(path, perr);
+	if (!p) {
+		/* libpcap names the file itself; the caller already does. */
+		size_t n = strlen(path);
+		const char *why = strncmp(perr, path, n) == 0 && perr[n] == ':' ? perr + n + 2 : perr;
+		if (strstr(why, "only got 0"))
+			why = "empty file: not a pcap or pcapng capture";
+		snprintf(err, errlen, "%s", why);
+		return NULL;
+	}
+	switch (pcap_datalink(p)) {
+	case DLT_EN10MB:
+		*link = LINK_ETHERNET;
+		break;
+	case DLT_RAW:
+	case DLT_IPV4:
+		*link = LINK_RAW;
+		break;
+	case DLT_LINUX_SLL:
+		*link = LINK_SLL;
+		break;
+	case DLT_LINUX_SLL2:
+		*link = LINK_SLL2;
+		break;
+	default:
+		snprintf(err, errlen, "link type %s is not one rawcraft decodes "
+			 "(Ethernet, raw IPv4, Linux cooked)",
+			 pcap_datalink_val_to_name(pcap_datalink(p)) ?
+			 pcap_datalink_val_to_name(pcap_datalink(p)) : "unknown");
+		pcap_close(p);
+		return NULL;
+	}
+	struct pcap_in *r = malloc(sizeof *r);
+	if (!r)
+		abort();
+	r->p = p;
+	return r;
+}
+
+int pcap_in_next(struct pcap_in *r, const uint8_t **bytes, size_t *caplen,
+		 size_t *wire_len, struct timeval *ts, char *err, size_t errlen)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc = pcap_next_ex(r->p, &h, &data);
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	if (rc != 1) {
+		snprintf(err, errlen, "%s", pcap_geterr(r->p));
+		return -1;
+	}
+	*bytes = data;
+	*caplen = h->caplen;
+	*wire_len = h->len;
+	*ts = h->ts;
+	return 1;
+}
+
+void pcap_in_close(struct pcap_in *r)
+{
+	if (!r)
+		return;
+	pcap_close(r->p);
+	free(r);
+}
+
+struct capture {
+	pcap_t *p;
+	int fd;
+};
+
+static enum capture_error activate_error(int rc)
+{
+	switch (rc) {
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		return CAP_NO_DEVICE;
+	case PCAP_ERROR_PERM_DENIED:
+		return CAP_PERMISSION;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		return CAP_DOWN;
+	default:
+		return CAP_OTHER;
+	}
+}
+
+struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
+			     unsigned snaplen, enum capture_error *why, char *err,
+			     size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	*why = CAP_OTHER;
+	pcap_t *p = pcap_create(dev, perr);
+	if (!p) {
+		snprintf(err, errlen, "%s", perr);
+		return NULL;
+	}
+	/* In immediate mode libpcap uses TPACKET_V2, whose ring slots are all
+	 * snaplen-sized: a smaller snaplen, more frames in the ring. */
+	pcap_set_snaplen(p, snaplen ? (int)snaplen : 65535);
+	pcap_set_promisc(p, (flags & CAPTURE_PROMISC) != 0);
+	pcap_set_immediate_mode(p, 1);
+	/* Immediate mode means TPACKET_V2: one snaplen-sized slot per frame.
+	 * 4 MiB holds some 60 whole frames for probes; a flood's 64 MiB of
+	 * smaller slots holds a sweep's replies.  (Setting the ring up costs
+	 * an RCU grace period whatever its size.) */
+	pcap_set_buffer_size(p, (flags & CAPTURE_BIG) ? 64 << 20 : 4 << 20);
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		*why = activate_error(rc);
+		snprintf(err, errlen, "%s", pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	struct bpf_program prog;
+	pcap_direction_t dir = (flags & CAPTURE_BOTH) ? PCAP_D_INOUT :
+			       (flags & CAPTURE_OUTGOING) ? PCAP_D_OUT : PCAP_D_IN;
+	if (pcap_setdirection(p, dir) != 0 ||
+	    pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		*why = CAP_FILTER;
+		snprintf(err, errlen, "filter '%s': %s", bpf, pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc != 0 || pcap_setnonblock(p, 1, perr) != 0) {
+		snprintf(err, errlen, "%s", rc ? pcap_geterr(p) : perr);
+		pcap_close(p);
+		return NULL;
+	}
+	struct capture *c = malloc(sizeof *c);
+	if (!c)
+		abort();
+	c->p = p;
+	c->fd = pcap_get_selectable_fd(p);
+	*why = CAP_OK;
+	return c;
+}
+
+int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
+		 size_t *caplen, size_t *wire_len, struct timeval *ts,
+		 char *err, size_t errlen)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct deadline until;
+	deadline_in(&until, timeout_us);
+	for (;;) {
+		int rc = pcap_next_ex(c->p, &h, &data);
+		if (rc == 1) {
+			*bytes = data;
+			*caplen = h->caplen;
+			*wire_len = h->len;
+			*ts = h->ts;
+			return 1;
+		}
+		if (rc < 0) {
+			snprintf(err, errlen, "%s", pcap_geterr(c->p));
+			return -1;
+		}
+		long left = deadline_left(&until);
+		if (left <= 0)
+			return 0;
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+		long left_ms = (left + 999) / 1000;
+		if (poll(&pfd, 1, (int)(left_ms > 100 ? 100 : left_ms)) < 0) {
+			if (errno == EINTR)
+				return 0;	/* a signal: the caller decides */
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			return -1;
+		}
+	}
+}
+
+unsigned capture_dropped(struct capture *c)
+{
+	struct pcap_stat st;
+	return pcap_stats(c->p, &st) == 0 ? st.ps_drop : 0;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	pcap_close(c->p);
+	free(c);
+}
