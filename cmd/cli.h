@@ -90,13 +90,6 @@ int pick_iface(struct options *opt, struct iface *out, bool *have);
 struct near_miss;
 void print_near_misses(const struct near_miss *m, bool json, struct strbuf *out);
 
-/* The interface to send on: `given` (-i), else the one the kernel routes
- * `dst` through; it must exist and be up.  An exit code, after reporting. */
-int choose_iface(const char *given, uint32_t dst, struct iface *out);
-
-/* ${iface.mac} and ${iface.ip}: the interface's, or zeros as placeholders. */
-void set_iface_vars(struct vars *v, const struct iface *ifc);
-
 #define PERMISSION_HINT "needs CAP_NET_RAW: run as root or " \
 	"setcap cap_net_raw,cap_net_admin+ep ./rawcraft"
 
@@ -105,21 +98,6 @@ void set_iface_vars(struct vars *v, const struct iface *ifc);
 char *load_source(const char *name, const char *subdir, const char *ext,
 		  char **path_out, size_t *len);
 
-/* Reports a capture that did not open; returns EXIT_SYSTEM. */
-int capture_failed(const char *dev, enum capture_error why, const char *err);
-/* Frame 0 resolved and built without the network (the next hop's MAC a
- * placeholder): enough for the filters of captures opened while the
- * privileges last.  An exit code, after reporting. */
-struct builder;
-int build_offline(struct builder *b, struct frame *tmpl, const struct iface *ifc,
-		  const struct rng *run, const char *path);
-/* Opens the ARP capture now if the frame needs its next hop's MAC. */
-struct neighbors;
-int open_neighbors(struct neighbors *nb, const struct frame *tmpl);
-/* Reports a frame that failed to resolve; its exit code: no ARP reply (1),
- * a fault on the way (3), bad input (2), or stopped by a signal (128+). */
-struct diag;
-int resolve_failed(const struct neighbors *nb, const struct diag *d);
 /* Flushes output and ends the process with `rc`; 130 and 143 by the
  * signal itself. */
 void exit_now(int rc) __attribute__((noreturn));
@@ -129,6 +107,25 @@ void exit_now(int rc) __attribute__((noreturn));
  * more per capture ring (30-50 ms in all), after the work is done.  Returns
  * in the child, which then tears down as usual.  Output must be complete. */
 void exit_before_teardown(int rc);
+
+/* The engine's callbacks for a command: frames into the printer's -w
+ * file, faults printed, stops from signals, root dropped when ready. */
+struct engine;
+struct cli_engine {
+	struct options *opt;
+	struct printer *pr;
+	bool keep_net_admin;	/* for nft, to remove --block-rst's table */
+	struct engine *e;
+};
+/* Opens c->e on -i or the interface routing `dst`: an exit code. */
+int cli_engine_open(struct cli_engine *c, uint32_t dst, long neighbor_timeout_us);
+
+/* `send --rate`/`--flood`: the stream, its summary; an exit code.
+ * *stream is left for stream_free after exit_before_teardown. */
+struct stream;
+struct expectation;
+int send_stream(struct cli_engine *c, struct frame *tmpl, const struct expectation *want,
+		const char *path, const struct rng *run, struct stream **stream);
 
 int cmd_show(struct options *opt);
 int cmd_decode(struct options *opt);

@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 #include "../craft/decode/describe.h"
+#include "../craft/engine/engine.h"
 #include "../craft/core/field.h"
 #include "../craft/match/match.h"
 #include "../craft/engine/neighbor.h"
 #include "../craft/proto/proto.h"
 #include "../craft/builder/resolve.h"
 #include "cli.h"
+#include "privs.h"
 #include "stop.h"
 
 void fail(const char *fmt, ...)
@@ -61,7 +63,7 @@ int pick_iface(struct options *opt, struct iface *out, bool *have)
 		return 0;	/* no default route: only an error if a field needs it */
 	}
 	*have = true;
-	set_iface_vars(&opt->vars, out);
+	engine_iface_vars(out, &opt->vars);
 	return 0;
 }
 
@@ -85,43 +87,6 @@ void print_near_misses(const struct near_miss *m, bool json, struct strbuf *out)
 		sb_printf(out, "  %s %s\n           %s\n", i ? "        " : "closest:", m[i].summary,
 			  m[i].why);
 }
-
-int choose_iface(const char *given, uint32_t dst, struct iface *out)
-{
-	char err[256], name[32], addr[16];
-	const char *dev = given;
-	if (!dev) {
-		if (!dst) {
-			fail("no destination to route by: pass -i IF");
-			return EXIT_INPUT;
-		}
-		if (iface_route(dst, name, sizeof name, NULL) != 0) {
-			format_ipv4(dst, addr, sizeof addr);
-			fail("no route to %s: add one (ip route) or pass -i IF", addr);
-			return EXIT_SYSTEM;
-		}
-		dev = name;
-	}
-	if (iface_lookup(dev, out, err, sizeof err)) {
-		fail("%s", err);
-		return EXIT_SYSTEM;
-	}
-	if (!out->up) {
-		fail("interface %s is down: ip link set %s up", dev, dev);
-		return EXIT_SYSTEM;
-	}
-	return EXIT_OK;
-}
-
-void set_iface_vars(struct vars *v, const struct iface *ifc)
-{
-	char buf[32];
-	format_mac(ifc && ifc->has_mac ? ifc->mac : 0, buf, sizeof buf);
-	vars_set(v, "iface.mac", buf);
-	format_ipv4(ifc && ifc->has_ip ? ifc->ip : 0, buf, sizeof buf);
-	vars_set(v, "iface.ip", buf);
-}
-
 
 /* Shipped files live beside the binary (a checkout), in PREFIX/share/
  * for a binary installed in PREFIX/bin, or in the usual share/ folders. */
@@ -258,47 +223,49 @@ int printer_close(struct printer *p)
 	return p->pcap_failed ? -1 : 0;
 }
 
-int capture_failed(const char *dev, enum capture_error why, const char *err)
+static void on_record(void *ctx, const struct frame *f, const struct timeval *ts)
 {
-	if (why == CAP_PERMISSION)
-		fail("%s (%s)", PERMISSION_HINT, err);
-	else if (why == CAP_DOWN)
-		fail("interface %s is down: ip link set %s up", dev, dev);
+	struct cli_engine *c = ctx;
+	printer_record(c->pr, f, ts);
+}
+
+static void on_fault(void *ctx, enum engine_fault kind, const struct diag *d)
+{
+	(void)ctx;
+	if (kind == ENGINE_FAULT_PERMISSION)
+		fail("%s (%s)", PERMISSION_HINT, d->msg);
 	else
-		fail("cannot capture on %s: %s", dev, err);
-	return EXIT_SYSTEM;
+		print_diag("error", d);
 }
 
-int build_offline(struct builder *b, struct frame *tmpl, const struct iface *ifc,
-		  const struct rng *run, const char *path)
+static void on_warning(void *ctx, const struct diag *d)
 {
-	struct rng draws;
-	rng_for_frame(run, 0, &draws);
-	struct resolve_env env = { .file = path, .iface = ifc, .rng = &draws };
-	struct diag d;
-	if (frame_resolve(tmpl, &env, &d) || build_frame(b, tmpl, &d)) {
-		print_diag("error", &d);
-		return EXIT_INPUT;
-	}
-	return EXIT_OK;
+	(void)ctx;
+	print_diag("warning", d);
 }
 
-int open_neighbors(struct neighbors *nb, const struct frame *tmpl)
+static int on_stop(void *ctx)
 {
-	char err[512];
-	enum capture_error why;
-	if (nb->arp || !frame_may_need_next_hop(tmpl) ||
-	    neighbors_open(nb, &why, err, sizeof err) == 0)
-		return EXIT_OK;
-	return capture_failed(nb->ifc->name, why, err);
+	(void)ctx;
+	return stop_requested();
 }
 
-int resolve_failed(const struct neighbors *nb, const struct diag *d)
+static int on_ready(void *ctx)
 {
-	if (stop_requested())
-		return 128 + stop_requested();	/* the ARP wait ended on a signal */
-	print_diag("error", d);
-	return nb->failed > 0 ? EXIT_NOMATCH : nb->failed < 0 ? EXIT_SYSTEM : EXIT_INPUT;
+	struct cli_engine *c = ctx;
+	return privs_drop(c->opt->user, c->keep_net_admin);
+}
+
+const struct engine_ops cli_engine_ops = {
+	.record = on_record, .fault = on_fault, .warn = on_warning, .stop = on_stop,
+	.ready = on_ready,
+};
+
+int cli_engine_open(struct cli_engine *c, uint32_t dst, long neighbor_timeout_us)
+{
+	struct engine_config cfg = { .ifname = c->opt->iface, .dst = dst,
+				     .neighbor_timeout_us = neighbor_timeout_us };
+	return engine_open(&c->e, &cfg, &cli_engine_ops, c);
 }
 
 void exit_now(int rc)

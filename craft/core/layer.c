@@ -145,6 +145,34 @@ size_t frame_own_layers(const struct frame *f)
 	return f->nlayers;
 }
 
+struct layer *frame_push(struct frame *f, const struct layer_def *def)
+{
+	if (f->nlayers == MAX_LAYERS)
+		return NULL;
+	struct layer *l = &f->layer[f->nlayers++];
+	*l = (struct layer){ .def = def };
+	return l;
+}
+
+void layer_give(struct layer *l, int field, uint64_t value)
+{
+	l->val[field].u = value;
+	l->given |= 1u << field;
+}
+
+void layer_give_bytes(struct layer *l, int field, const uint8_t *bytes, size_t len)
+{
+	struct fval *v = &l->val[field];
+	free(v->bytes);
+	v->bytes = malloc(len ? len : 1);
+	if (!v->bytes)
+		abort();
+	if (len)
+		memcpy(v->bytes, bytes, len);
+	v->len = len;
+	l->given |= 1u << field;
+}
+
 void frame_free(struct frame *f)
 {
 	for (size_t i = 0; i < f->nlayers; i++)

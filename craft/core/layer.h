@@ -148,6 +148,13 @@ const struct layer *frame_find(const struct frame *f, size_t before,
 			       enum layer_id id);
 void frame_free(struct frame *f);
 
+/* Frames made in code rather than from text (an ARP request, a ghost's
+ * reply): a layer with nothing given, NULL when the frame is full; then
+ * the fields given as a template line would give them. */
+struct layer *frame_push(struct frame *f, const struct layer_def *def);
+void layer_give(struct layer *l, int field, uint64_t value);
+void layer_give_bytes(struct layer *l, int field, const uint8_t *bytes, size_t len);
+
 static inline uint64_t lv(const struct layer *l, int field)
 {
 	return l->val[field].u;

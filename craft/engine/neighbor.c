@@ -4,92 +4,91 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../wire/capture.h"
-#include "../util/clock.h"
-#include "../decode/decode.h"
+#include "../builder/resolve.h"
 #include "../core/field.h"
+#include "../decode/decode.h"
 #include "../match/match.h"
 #include "../proto/proto.h"
-#include "../builder/resolve.h"
+#include "../util/clock.h"
 #include "../util/rng.h"
-#include "../lang/template.h"
+#include "../wire/capture.h"
+#include "pump.h"
 
 #define ARP_FILTER "arp"
+
+/* Who has `ip`? from the interface's addresses, to everyone. */
+static int arp_request(struct neighbors *nb, uint32_t ip, struct frame *req, struct diag *d)
+{
+	memset(req, 0, sizeof *req);
+	frame_push(req, &eth_layer);
+	layer_give(frame_push(req, &arp_layer), ARP_TPA, ip);
+	struct rng rng;
+	rng_seed(&rng, 0);
+	struct resolve_env env = { .file = "(ARP request)", .iface = nb->ifc, .rng = &rng };
+	return frame_resolve(req, &env, d) || build_frame(nb->b, req, d) ? -1 : 0;
+}
+
+struct lookup {
+	struct neighbors *nb;
+	struct expectation want;
+	uint64_t *mac;
+};
+
+static bool on_arp(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		   const struct timeval *ts)
+{
+	struct lookup *lk = ctx;
+	struct frame f;
+	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
+	bool hit = expect_diffs(&lk->want, &f, NULL, 0) == 0;
+	if (hit) {
+		if (lk->nb->log)
+			lk->nb->log(lk->nb->ctx, &f, false, ts);
+		*lk->mac = lv(frame_find(&f, f.nlayers, L_ARP), ARP_SHA);
+	} else if (lk->nb->stray) {
+		lk->nb->stray(lk->nb->stray_ctx, bytes, caplen, wire, ts);
+	}
+	frame_free(&f);
+	return hit;
+}
 
 /* 0 with `mac`; 1 if nobody answered within the timeout; -1 with `err`. */
 static int neighbor_resolve(struct neighbors *nb, uint32_t ip, uint64_t *mac,
 			    char *err, size_t errlen)
 {
-	struct builder *b = nb->b;
-	const struct iface *ifc = nb->ifc;
-	frame_log_fn log = nb->log;
-	void *ctx = nb->ctx;
-	char text[64], addr[16];
-	format_ipv4(ip, addr, sizeof addr);
-	snprintf(text, sizeof text, "arp op=request tpa=%s\n", addr);
-	struct template_ctx tc = { .file = "(ARP request)" };
 	struct frame req;
 	struct diag d;
-	struct rng rng;
-	rng_seed(&rng, 0);
-	struct resolve_env env = { .file = tc.file, .iface = ifc, .rng = &rng };
-	if (template_parse(&tc, text, strlen(text), &req, &d) ||
-	    frame_resolve(&req, &env, &d) || build_frame(b, &req, &d)) {
+	if (arp_request(nb, ip, &req, &d)) {
 		snprintf(err, errlen, "%.200s", d.msg);
 		frame_free(&req);
 		return -1;
 	}
-	struct expectation want, unused;
-	scope_of(&req, &want, &unused);
-	struct src_line line = { "arp op=reply", NULL, 12 };
+	struct lookup lk = { .nb = nb, .mac = mac };
+	struct expectation unused;
+	scope_of(&req, &lk.want, &unused);
 	struct srcpos pos[13] = { { 0, 0 } };
-	line.pos = pos;
-	expect_add_line(&want, &line, tc.file, NULL, &d);
-
-	enum capture_error why;
-	if (!nb->arp)
-		nb->arp = capture_open(ifc->name, ARP_FILTER, 0, 0, &why, err, errlen);
-	struct capture *cap = nb->arp;
+	struct src_line line = { "arp op=reply", pos, 12 };
 	int rc = -1;
-	if (!cap)
+	if (expect_add_line(&lk.want, &line, "(ARP request)", NULL, &d)) {
+		snprintf(err, errlen, "%.200s", d.msg);
+		goto out;
+	}
+	if (!nb->arp && neighbors_open(nb, &(enum capture_error){ CAP_OK }, err, errlen))
 		goto out;
 	struct timeval sent;
 	gettimeofday(&sent, NULL);
-	if (builder_inject(b, req.bytes, req.len, err, errlen))
+	if (builder_inject(nb->b, req.bytes, req.len, err, errlen))
 		goto out;
-	if (log)
-		log(ctx, &req, true, &sent);
-	rc = 1;
+	if (nb->log)
+		nb->log(nb->ctx, &req, true, &sent);
 	struct deadline until;
 	deadline_in(&until, nb->timeout_us);
-	for (long left = nb->timeout_us; left > 0; left = deadline_left(&until)) {
-		const uint8_t *bytes;
-		size_t caplen, wire;
-		struct timeval ts;
-		int got = capture_next(cap, left, &bytes, &caplen, &wire, &ts, err, errlen);
-		if (got < 0) {
-			rc = -1;
-			break;
-		}
-		if (got == 0)
-			break;
-		struct frame f;
-		decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
-		bool hit = expect_diffs(&want, &f, NULL, 0) == 0;
-		if (hit) {
-			if (log)
-				log(ctx, &f, false, &ts);
-			*mac = lv(frame_find(&f, f.nlayers, L_ARP), ARP_SHA);
-			rc = 0;
-		}
-		frame_free(&f);
-		if (hit)
-			break;
-		if (nb->stray)
-			nb->stray(ctx, bytes, caplen, wire, &ts);
-	}
+	struct pump p = { .cap = nb->arp, .on_frame = on_arp, .ctx = &lk, .stop = nb->stop,
+			  .stop_ctx = nb->stop_ctx };
+	enum pump_end end = pump_run(&p, &until, err, errlen);
+	rc = end == PUMP_DONE ? 0 : end == PUMP_FAULT ? -1 : 1;
 out:
-	expect_free(&want);
+	expect_free(&lk.want);
 	expect_free(&unused);
 	frame_free(&req);
 	return rc;

@@ -35,8 +35,11 @@ struct neighbors {
 	/* Set when `arp` is the caller's own capture (its filter lets ARP
 	 * replies in): every frame a lookup reads and does not want goes to
 	 * `stray`, and neighbors_close leaves it open. */
-	void (*stray)(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+	void (*stray)(void *stray_ctx, const uint8_t *bytes, size_t caplen, size_t wire,
 		      const struct timeval *ts);
+	void *stray_ctx;
+	int (*stop)(void *stop_ctx);	/* a wait ends early when it says so */
+	void *stop_ctx;
 };
 
 /* Opens the lookups' capture now, while the privileges last; -1 with

@@ -6,7 +6,6 @@
  * into what they answered.
  */
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,19 +14,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../craft/util/clock.h"
-#include "../craft/decode/decode.h"
-#include "../craft/match/flow.h"
-#include "../craft/wire/linktx.h"
-#include "../craft/proto/proto.h"
-#include "../craft/builder/resolve.h"
-#include "../craft/builder/vary.h"
-#include "privs.h"
-#include "stop.h"
 #include "stream.h"
 
+#include "../builder/vary.h"
+#include "../decode/decode.h"
+#include "../match/flow.h"
+#include "../proto/proto.h"
+#include "../util/clock.h"
+#include "../wire/linktx.h"
+#include "internal.h"
+
 #define TRACK_MAX (1u << 17)	/* probes whose replies are told apart */
-#define MAX_CLASSES 32
 #define PROGRESS_NS 250000000u
 #define SLEEP_SLICE_NS 50000000u	/* a stop is seen within this */
 #define NO_CLASS UINT8_MAX
@@ -36,12 +33,6 @@ struct target {
 	struct flow_ack ack;
 	uint8_t cls;		/* what it answered, or NO_CLASS */
 	bool first;		/* the first probe with its key: a target */
-};
-
-struct reply_class {
-	char name[96];		/* in match syntax: "tcp flags=SA" */
-	bool wanted;		/* matches the expectation */
-	uint64_t n;
 };
 
 struct stream;
@@ -60,10 +51,15 @@ struct sender {
 };
 
 struct stream {
-	struct stream_in *in;
+	struct engine *e;
+	struct frame *tmpl;
+	const struct expectation *want;
+	const struct stream_params *sp;
+	const struct stream_ops *ops;
+	void *ctx;
+	struct stream_result res;
 	struct vary plan;
 	bool patch;		/* else every frame is resolved and built */
-	struct rng run;
 	uint64_t count;		/* UINT64_MAX: until a signal */
 	uint64_t rate;		/* 0: as fast as it goes */
 	unsigned nsenders;
@@ -78,16 +74,17 @@ struct stream {
 	struct flow_table flows;
 	struct target *targets;
 	uint64_t tracked;
-	struct reply_class cls[MAX_CLASSES];
+	struct stream_class *cls;	/* res.cls */
 	unsigned ncls;
 	uint64_t answered, duplicates;
 	struct timespec last_progress;
-	bool progress;
+	struct deadline pump_until;	/* of the reading under way */
+	uint64_t pumped;		/* frames it read */
 };
 
 static bool stopping(const struct stream *s)
 {
-	return stop_requested() != 0 || atomic_load(&s->failed);
+	return engine_stopped(s->e) != 0 || atomic_load(&s->failed);
 }
 
 static uint64_t ns_since(const struct timespec *t0)
@@ -158,14 +155,14 @@ static uint8_t class_named(struct stream *s, const char *name, bool wanted)
 	for (unsigned c = 0; c < s->ncls; c++)
 		if (s->cls[c].wanted == wanted && strcmp(s->cls[c].name, name) == 0)
 			return (uint8_t)c;
-	if (s->ncls == MAX_CLASSES - 1) {
+	if (s->ncls == STREAM_CLASSES - 1) {
 		/* The last one collects the rest. */
-		struct reply_class *c = &s->cls[s->ncls++];
+		struct stream_class *c = &s->cls[s->ncls++];
 		snprintf(c->name, sizeof c->name, "(other replies)");
 	}
-	if (s->ncls == MAX_CLASSES)
-		return MAX_CLASSES - 1;
-	struct reply_class *c = &s->cls[s->ncls];
+	if (s->ncls == STREAM_CLASSES)
+		return STREAM_CLASSES - 1;
+	struct stream_class *c = &s->cls[s->ncls];
 	snprintf(c->name, sizeof c->name, "%s", name);
 	c->wanted = wanted;
 	return (uint8_t)s->ncls++;
@@ -194,13 +191,14 @@ static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
 	return class_named(s, name, wanted);
 }
 
-static void on_frame(struct stream *s, const uint8_t *bytes, size_t caplen, size_t wire,
+static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
 		     const struct timeval *ts)
 {
-	struct stream_in *in = s->in;
+	struct stream *s = ctx;
 	struct frame f;
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
-	printer_record(in->pr, &f, ts);
+	engine_record(s->e, &f, ts);
+	s->pumped++;
 	bool ours = s->own_mac && f.nlayers && f.layer[0].def->id == L_ETH &&
 		    lv(&f.layer[0], ETH_SRC) == s->own_mac;
 	struct flow_reply r;
@@ -214,64 +212,45 @@ static void on_frame(struct stream *s, const uint8_t *bytes, size_t caplen, size
 			s->duplicates++;
 			break;
 		}
-		bool wanted = expect_empty(in->want) || expect_diffs(in->want, &f, NULL, 0) == 0;
+		bool wanted = expect_empty(s->want) || expect_diffs(s->want, &f, NULL, 0) == 0;
 		t->cls = class_of(s, &f, wanted);
 		s->cls[t->cls].n++;
 		s->answered++;
-		if (in->opt->verbose || in->opt->json) {
-			char json[64];
-			snprintf(json, sizeof json, "\"direction\":\"received\",\"probe\":%u", i + 1);
-			struct frame_note note = { .prefix = "< ", .json = json, .brief = true,
-						   .recorded = true };
-			printer_frame(in->pr, &f, ts, &note);
-		}
+		if (s->ops->received)
+			s->ops->received(s->ctx, i, &f, ts);
 		break;
 	}
 	frame_free(&f);
+	/* A reader between batches takes what is there, not more. */
+	return deadline_left(&s->pump_until) <= 0;
 }
 
 static void progress(struct stream *s, bool last)
 {
-	if (!s->progress || (!last && ns_since(&s->last_progress) < PROGRESS_NS))
+	if (!s->sp->progress || !s->ops->progress ||
+	    (!last && ns_since(&s->last_progress) < PROGRESS_NS))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &s->last_progress);
 	double secs = (double)ns_since(&s->t0) / 1e9;
-	uint64_t sent = atomic_load(&s->sent);
-	fprintf(stderr, "\r\033[Ksent %llu  %.0f pps  %.1fs  replies %llu",
-		(unsigned long long)sent, secs > 0 ? (double)sent / secs : 0.0, secs,
-		(unsigned long long)s->answered);
-	if (last)
-		fputs("\r\033[K", stderr);
-	fflush(stderr);
+	s->ops->progress(s->ctx, atomic_load(&s->sent), secs, s->answered, last);
 }
 
-/* Reads frames for up to `us` (0: what is there); how many, or -1 on a
- * capture fault (reported, and the senders told to stop). */
+/* Reads frames for up to `us` (0: one, if there is one); how many, or -1
+ * on a capture fault (reported, and the senders told to stop). */
 static long pump(struct stream *s, long us)
 {
 	if (!s->cap)
 		return 0;
-	struct deadline until;
-	deadline_in(&until, us);
-	for (long n = 0;; n++) {
-		const uint8_t *bytes;
-		size_t caplen, wire;
-		struct timeval ts;
-		char err[256];
-		long left = deadline_left(&until);
-		int got = capture_next(s->cap, left > 0 ? left : 0, &bytes, &caplen, &wire, &ts,
-				       err, sizeof err);
-		if (got < 0) {
-			fail("capture on %s: %s", s->in->ifc->name, err);
-			atomic_store(&s->failed, true);
-			return -1;
-		}
-		if (got == 0)
-			return n;
-		on_frame(s, bytes, caplen, wire, &ts);
-		if (deadline_left(&until) <= 0)
-			return n + 1;
+	char err[256];
+	s->pumped = 0;
+	deadline_in(&s->pump_until, us);
+	struct pump p = engine_pump(s->e, s->cap, on_frame, s);
+	if (pump_run(&p, &s->pump_until, err, sizeof err) == PUMP_FAULT) {
+		engine_capture_fault(s->e, err);
+		atomic_store(&s->failed, true);
+		return -1;
 	}
+	return (long)s->pumped;
 }
 
 /* --- sending ---------------------------------------------------------- */
@@ -281,14 +260,13 @@ static long pump(struct stream *s, long us)
 static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 {
 	struct stream *s = w->s;
-	struct stream_in *in = s->in;
+	struct frame *tmpl = s->tmpl;
 	struct rng draws;
-	rng_for_frame(&s->run, i, &draws);
-	struct resolve_env env = { .file = in->path, .iface = in->ifc, .rng = &draws, .index = i,
-				   .nexthop_mac = neighbor_callback, .ctx = in->nb };
+	rng_for_frame(s->sp->run, i, &draws);
+	struct resolve_env env = engine_env(s->e, s->sp->path, NULL, &draws, i);
 	struct diag d;
-	if (frame_resolve(in->tmpl, &env, &d) || build_frame(in->b, in->tmpl, &d)) {
-		if (in->nb->failed > 0 && i < s->tracked) {
+	if (frame_resolve(tmpl, &env, &d) || build_frame(s->e->b, tmpl, &d)) {
+		if (s->e->nb.failed > 0 && i < s->tracked) {
 			s->targets[i] = (struct target){ .first = true,
 				.cls = class_named(s, "(no ARP reply from the next hop)", false) };
 			s->cls[s->targets[i].cls].n++;
@@ -297,11 +275,11 @@ static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 		snprintf(w->err, sizeof w->err, "frame %llu: %.200s", (unsigned long long)i + 1, d.msg);
 		return -1;
 	}
-	fit(w, slot, in->tmpl->len);
-	memcpy(w->buf[slot], in->tmpl->bytes, in->tmpl->len);
-	w->len[slot] = in->tmpl->len;
+	fit(w, slot, tmpl->len);
+	memcpy(w->buf[slot], tmpl->bytes, tmpl->len);
+	w->len[slot] = tmpl->len;
 	struct frame shown;
-	decode_frame(in->tmpl->bytes, in->tmpl->len, in->tmpl->len, LINK_ETHERNET, &shown);
+	decode_frame(tmpl->bytes, tmpl->len, tmpl->len, LINK_ETHERNET, &shown);
 	note_probe(s, &shown, i);
 	frame_free(&shown);
 	return 0;
@@ -320,7 +298,7 @@ static int send_batch(struct sender *w)
 			break;
 		int skip = 0;
 		if (s->patch)
-			vary_apply(&s->plan, w->buf[n], i, &s->run);
+			vary_apply(&s->plan, w->buf[n], i, s->sp->run);
 		else if ((skip = rebuild(w, i, n)) < 0)
 			return -1;
 		w->next++;
@@ -366,7 +344,7 @@ static void *sender_main(void *arg)
 
 static int open_senders(struct stream *s)
 {
-	struct stream_in *in = s->in;
+	const char *dev = s->e->ifc.name;
 	s->senders = calloc(s->nsenders, sizeof *s->senders);
 	if (!s->senders)
 		abort();
@@ -375,22 +353,20 @@ static int open_senders(struct stream *s)
 		enum linktx_error why;
 		*w = (struct sender){ .s = s, .id = t };
 		/* With -w the frames must pass the taps to be captured. */
-		w->tx = linktx_open(in->ifc->name, !in->opt->write, &why, w->err, sizeof w->err);
-		if (!w->tx) {
-			if (why == LINKTX_PERMISSION)
-				fail("%s (%s)", PERMISSION_HINT, w->err);
-			else
-				fail("cannot send on %s: %s", in->ifc->name, w->err);
-			return EXIT_SYSTEM;
-		}
+		w->tx = linktx_open(dev, !s->sp->record, &why, w->err, sizeof w->err);
+		if (!w->tx)
+			return why == LINKTX_PERMISSION ?
+			       engine_fail(s->e, ENGINE_FAULT_PERMISSION, "%s", w->err) :
+			       engine_fail(s->e, ENGINE_FAULT_SYSTEM, "cannot send on %s: %s", dev,
+					   w->err);
 	}
-	return EXIT_OK;
+	return ENGINE_OK;
 }
 
 /* Every sender's buffers start as frame 0. */
 static void fill_buffers(struct stream *s)
 {
-	const struct frame *f = s->in->tmpl;
+	const struct frame *f = s->tmpl;
 	for (unsigned t = 0; s->patch && t < s->nsenders; t++)
 		for (unsigned k = 0; k < LINKTX_BATCH; k++) {
 			struct sender *w = &s->senders[t];
@@ -402,38 +378,37 @@ static void fill_buffers(struct stream *s)
 
 static int open_capture(struct stream *s)
 {
-	struct stream_in *in = s->in;
-	bool record = in->opt->write != NULL;
-	if (expect_empty(in->want) && !record)
-		return EXIT_OK;
-	char bpf[600], err[512];
-	enum capture_error why;
+	const struct frame *tmpl = s->tmpl;
+	bool record = s->sp->record;
+	if (expect_empty(s->want) && !record)
+		return ENGINE_OK;
+	char bpf[600];
 	bool both = false;
 	if (record)
-		both = exchange_bpf(in->tmpl, false, bpf, sizeof bpf);
+		both = exchange_bpf(tmpl, false, bpf, sizeof bpf);
 	else
-		scope_bpf(in->tmpl, bpf, sizeof bpf);
+		scope_bpf(tmpl, bpf, sizeof bpf);
 	if (both)
-		s->own_mac = lv(&in->tmpl->layer[0], ETH_SRC);
+		s->own_mac = lv(&tmpl->layer[0], ETH_SRC);
 	/* Slots as small as our frames allow: more of them in the ring. */
-	unsigned snaplen = !s->patch ? 0 : in->tmpl->len > 1600 ? (unsigned)in->tmpl->len : 1600;
-	s->cap = capture_open(in->ifc->name, bpf, CAPTURE_BIG | (both ? CAPTURE_BOTH : 0),
-			      snaplen, &why, err, sizeof err);
-	return s->cap ? EXIT_OK : capture_failed(in->ifc->name, why, err);
+	unsigned snaplen = !s->patch ? 0 : tmpl->len > 1600 ? (unsigned)tmpl->len : 1600;
+	return engine_capture(s->e, &s->cap, bpf, CAPTURE_BIG | (both ? CAPTURE_BOTH : 0),
+			      snaplen);
 }
 
 /* Keys of the probes whose replies are told apart, worked out before the
  * first frame leaves (patched frames need no libnet, so this is quick). */
 static void track_patched(struct stream *s)
 {
-	uint8_t *scratch = malloc(s->in->tmpl->len);
+	size_t len = s->tmpl->len;
+	uint8_t *scratch = malloc(len);
 	if (!scratch)
 		abort();
-	memcpy(scratch, s->in->tmpl->bytes, s->in->tmpl->len);
+	memcpy(scratch, s->tmpl->bytes, len);
 	for (uint64_t i = 0; i < s->tracked; i++) {
-		vary_apply(&s->plan, scratch, i, &s->run);
+		vary_apply(&s->plan, scratch, i, s->sp->run);
 		struct frame f;
-		decode_frame(scratch, s->in->tmpl->len, s->in->tmpl->len, LINK_ETHERNET, &f);
+		decode_frame(scratch, len, len, LINK_ETHERNET, &f);
 		note_probe(s, &f, i);
 		frame_free(&f);
 	}
@@ -483,11 +458,10 @@ static bool in_class(const struct stream *s, uint64_t i, uint8_t cls)
 	       was_sent(s, i);
 }
 
-/* A class's targets: with one ranged field, runs of consecutive values
- * joined ("tcp dport=1-21,23-79"); else one label each. */
-static void list_targets(const struct stream *s, uint8_t cls, bool json, struct strbuf *out)
+void stream_list_targets(const struct stream *s, int class_index, bool json, struct strbuf *out)
 {
-	const struct frame *tmpl = s->in->tmpl;
+	const struct frame *tmpl = s->tmpl;
+	uint8_t cls = class_index < 0 ? NO_CLASS : (uint8_t)class_index;
 	bool runs = !json && ranged_fields(tmpl) == 1;
 	uint64_t limit = json ? UINT64_MAX : runs ? 24 : 8, shown = 0, hidden = 0;
 	for (uint64_t i = 0; i < s->tracked; i++) {
@@ -522,110 +496,17 @@ static void list_targets(const struct stream *s, uint8_t cls, bool json, struct 
 		sb_printf(out, " and %llu more", (unsigned long long)hidden);
 }
 
-static void report(struct stream *s, int sig)
-{
-	struct stream_in *in = s->in;
-	uint64_t sent = atomic_load(&s->sent), targets = 0, silent = 0;
-	for (uint64_t i = 0; i < s->tracked; i++)
-		if (s->targets[i].first && was_sent(s, i)) {
-			targets++;
-			silent += s->targets[i].cls == NO_CLASS;
-		}
-	double secs = (double)s->send_ns / 1e9, pps = secs > 0 ? (double)sent / secs : 0;
-	bool short_pace = s->rate && !sig && sent > 1 && pps < 0.98 * (double)s->rate;
-	unsigned dropped = s->cap ? capture_dropped(s->cap) : 0;
-	bool replies = s->cap && !expect_empty(in->want);
-	bool partial = replies && s->count > s->tracked;
-	const char *signame = sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
-	struct strbuf out;
-	sb_init(&out);
-	if (in->opt->json) {
-		sb_printf(&out, "{\"stats\":{\"sent\":%llu,\"elapsed_us\":%llu,\"pps\":%.0f,"
-			  "\"senders\":%u,\"path\":\"%s\"", (unsigned long long)sent,
-			  (unsigned long long)(s->send_ns / 1000u), pps, s->nsenders,
-			  s->patch ? "patched" : "rebuilt");
-		if (s->rate)
-			sb_printf(&out, ",\"rate\":%llu", (unsigned long long)s->rate);
-		if (replies)
-			sb_printf(&out, ",\"targets\":%llu,\"answered\":%llu,\"unanswered\":%llu,"
-				  "\"duplicates\":%llu,\"tracked\":%llu", (unsigned long long)targets,
-				  (unsigned long long)s->answered, (unsigned long long)silent,
-				  (unsigned long long)s->duplicates, (unsigned long long)s->tracked);
-		if (s->cap)
-			sb_printf(&out, ",\"capture_dropped\":%u", dropped);
-		if (sig)
-			sb_printf(&out, ",\"interrupted\":\"%s\"", signame);
-		sb_puts(&out, "}");
-		if (replies) {
-			sb_puts(&out, ",\"classes\":[");
-			for (unsigned c = 0; c <= s->ncls; c++) {
-				bool none = c == s->ncls;
-				sb_printf(&out, "%s{\"reply\":", c ? "," : "");
-				if (none)
-					sb_puts(&out, "null");
-				else
-					sb_json_str(&out, s->cls[c].name, strlen(s->cls[c].name));
-				sb_printf(&out, ",\"expected\":%s,\"count\":%llu,\"targets\":[",
-					  !none && s->cls[c].wanted ? "true" : "false",
-					  (unsigned long long)(none ? silent : s->cls[c].n));
-				list_targets(s, none ? NO_CLASS : (uint8_t)c, true, &out);
-				sb_puts(&out, "]}");
-			}
-			sb_puts(&out, "]");
-		}
-		sb_puts(&out, "}\n");
-	} else {
-		sb_printf(&out, "--- %llu sent in %.3fs (%.0f pps, %u sender%s, %s frames)",
-			  (unsigned long long)sent, secs, pps, s->nsenders,
-			  s->nsenders == 1 ? "" : "s", s->patch ? "patched" : "rebuilt");
-		if (sig)
-			sb_printf(&out, ", stopped by %s", signame);
-		sb_putc(&out, '\n');
-		if (short_pace)
-			sb_printf(&out, "    the pace fell short: %llu frames/s asked, %.0f reached\n",
-				  (unsigned long long)s->rate, pps);
-		if (replies) {
-			sb_printf(&out, "    %llu targets: %llu answered, %llu no answer",
-				  (unsigned long long)targets, (unsigned long long)(targets - silent),
-				  (unsigned long long)silent);
-			if (partial)
-				sb_printf(&out, " (replies told apart for the first %llu probes)",
-					  (unsigned long long)s->tracked);
-			if (s->duplicates)
-				sb_printf(&out, ", %llu repeated replies", (unsigned long long)s->duplicates);
-			sb_putc(&out, '\n');
-			for (unsigned c = 0; c <= s->ncls; c++) {
-				bool none = c == s->ncls;
-				uint64_t n = none ? silent : s->cls[c].n;
-				if (!n)
-					continue;
-				sb_printf(&out, "    %-24s %8llu  ", none ? "no answer" : s->cls[c].name,
-					  (unsigned long long)n);
-				list_targets(s, none ? NO_CLASS : (uint8_t)c, false, &out);
-				if (!none && !s->cls[c].wanted)
-					sb_puts(&out, "  (not what was expected)");
-				sb_putc(&out, '\n');
-			}
-		}
-		if (s->cap)
-			sb_printf(&out, "    capture: %u frames dropped by the kernel%s\n", dropped,
-				  !dropped ? "" : replies ? " (replies may be missing: lower --rate)" :
-				  " (the -w file lacks them: lower --rate)");
-	}
-	fwrite(out.s, 1, out.len, stdout);
-	sb_free(&out);
-}
-
 /* After the last frame: the replies still on their way, until every target
- * answered or -t passed; with only -w, until the capture goes quiet. */
+ * answered or the timeout passed; with only a recording, until the capture
+ * goes quiet. */
 static void drain(struct stream *s)
 {
-	bool waiting = !expect_empty(s->in->want);
+	bool waiting = !expect_empty(s->want);
 	uint64_t targets = 0;
 	for (uint64_t i = 0; i < s->tracked; i++)
 		targets += s->targets[i].first && was_sent(s, i);
 	struct deadline done;
-	deadline_in(&done, s->in->opt->timeout_us);
+	deadline_in(&done, s->sp->timeout_us);
 	while (s->cap && !stopping(s) && deadline_left(&done) > 0) {
 		if (waiting && s->answered >= targets)
 			break;
@@ -664,11 +545,9 @@ static void run_senders(struct stream *s)
 
 static int run_stream(struct stream *s)
 {
-	struct stream_in *in = s->in;
 	fill_buffers(s);
-	if (s->patch && s->cap && !expect_empty(in->want))
+	if (s->patch && s->cap && !expect_empty(s->want))
 		track_patched(s);
-	s->progress = isatty(STDERR_FILENO) && !in->opt->json;
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
 	s->last_progress = s->t0;
 	run_senders(s);
@@ -678,14 +557,14 @@ static int run_stream(struct stream *s)
 	for (unsigned t = 0; t < s->nsenders; t++)
 		if (s->senders[t].failed) {
 			progress(s, true);
-			fail("sending on %s: %s", in->ifc->name, s->senders[t].err);
-			return EXIT_SYSTEM;
+			return engine_fail(s->e, ENGINE_FAULT_SYSTEM, "sending on %s: %s",
+					   s->e->ifc.name, s->senders[t].err);
 		}
 	if (atomic_load(&s->failed))
-		return EXIT_SYSTEM;
+		return ENGINE_SYSTEM;
 	drain(s);
 	progress(s, true);
-	return atomic_load(&s->failed) ? EXIT_SYSTEM : EXIT_OK;
+	return atomic_load(&s->failed) ? ENGINE_SYSTEM : ENGINE_OK;
 }
 
 /* Whether the IPv4 destination varies: the next hop may differ per frame. */
@@ -699,20 +578,16 @@ static bool destination_varies(const struct frame *f)
  * every socket and capture while the privileges last. */
 static int open_all(struct stream *s)
 {
-	struct stream_in *in = s->in;
-	struct options *opt = in->opt;
-	char why[200] = "";
-	int rc = build_offline(in->b, in->tmpl, in->ifc, &s->run, in->path);
-	if (rc != EXIT_OK)
+	const struct stream_params *sp = s->sp;
+	int rc = engine_build_offline(s->e, s->tmpl, sp->run, sp->path);
+	if (rc != ENGINE_OK)
 		return rc;
-	s->patch = vary_plan(in->tmpl, &s->plan, why, sizeof why) == 0;
-	if (!s->patch && opt->verbose)
-		fprintf(stderr, "rawcraft: note: every frame is built whole (%s)\n", why);
-	uint64_t cycle = frame_cycle(in->tmpl);
-	s->count = opt->count ? opt->count : cycle > 1 ? cycle : opt->flood ? UINT64_MAX : 1;
+	s->patch = vary_plan(s->tmpl, &s->plan, s->res.why_rebuilt, sizeof s->res.why_rebuilt) == 0;
+	uint64_t cycle = frame_cycle(s->tmpl);
+	s->count = sp->count ? sp->count : cycle > 1 ? cycle : sp->flood ? UINT64_MAX : 1;
 	/* One sender keeps a paced stream exact up to where one core tops out;
 	 * frames built whole need this thread's libnet. */
-	s->nsenders = !s->patch ? 1 : opt->cpus ? opt->cpus :
+	s->nsenders = !s->patch ? 1 : sp->cpus ? sp->cpus :
 		      s->rate && s->rate <= 400000 ? 1 : online_cpus();
 	if (s->count < s->nsenders)
 		s->nsenders = (unsigned)s->count;
@@ -721,75 +596,98 @@ static int open_all(struct stream *s)
 	if (!s->targets)
 		abort();
 	rc = open_capture(s);
-	if (rc == EXIT_OK)
+	if (rc == ENGINE_OK)
 		rc = open_senders(s);
-	if (rc == EXIT_OK)
-		rc = open_neighbors(in->nb, in->tmpl);
+	if (rc == ENGINE_OK)
+		rc = engine_neighbors(s->e, s->tmpl);
 	return rc;
 }
 
 /* Frame 0 for real, with the next hop's MAC: the base of the patches. */
 static int build_first(struct stream *s)
 {
-	struct stream_in *in = s->in;
 	struct rng draws;
-	rng_for_frame(&s->run, 0, &draws);
-	struct resolve_env env = { .file = in->path, .iface = in->ifc, .rng = &draws,
-				   .nexthop_mac = neighbor_callback, .ctx = in->nb };
+	rng_for_frame(s->sp->run, 0, &draws);
+	struct resolve_env env = engine_env(s->e, s->sp->path, NULL, &draws, 0);
 	struct diag d;
-	if (frame_resolve(in->tmpl, &env, &d) == 0 && build_frame(in->b, in->tmpl, &d) == 0)
-		return EXIT_OK;
+	if (frame_resolve(s->tmpl, &env, &d) == 0 && build_frame(s->e->b, s->tmpl, &d) == 0)
+		return ENGINE_OK;
 	/* A sweep of destinations goes on past one that is down. */
-	if (in->nb->failed > 0 && destination_varies(in->tmpl)) {
+	if (s->e->nb.failed > 0 && destination_varies(s->tmpl)) {
 		s->patch = false;
 		while (s->nsenders > 1)
 			linktx_close(s->senders[--s->nsenders].tx);
-		return EXIT_OK;
+		return ENGINE_OK;
 	}
-	return resolve_failed(in->nb, &d);
+	return engine_resolve_failed(s->e, &d);
 }
 
-int send_stream(struct stream_in *in)
+/* The figures a summary shows, once the stream is over. */
+static void sum_up(struct stream *s)
 {
-	struct options *opt = in->opt;
+	struct stream_result *res = &s->res;
+	res->reportable = true;
+	res->sent = atomic_load(&s->sent);
+	res->send_ns = s->send_ns;
+	res->nsenders = s->nsenders;
+	res->patched = s->patch;
+	res->capturing = s->cap != NULL;
+	res->dropped = s->cap ? capture_dropped(s->cap) : 0;
+	res->count = s->count;
+	res->tracked = s->tracked;
+	res->answered = s->answered;
+	res->duplicates = s->duplicates;
+	res->ncls = s->ncls;
+	for (uint64_t i = 0; i < s->tracked; i++)
+		if (s->targets[i].first && was_sent(s, i)) {
+			res->targets++;
+			res->silent += s->targets[i].cls == NO_CLASS;
+		}
+}
+
+int stream_run(struct engine *e, struct frame *tmpl, const struct expectation *want,
+	       const struct stream_params *sp, const struct stream_ops *ops, void *ctx,
+	       struct stream **out)
+{
 	struct stream *s = calloc(1, sizeof *s);
 	if (!s)
 		abort();
-	in->state = s;
-	*s = (struct stream){ .in = in, .rate = opt->rate };
-	if (opt->seeded)
-		rng_seed(&s->run, opt->seed);
-	else
-		rng_seed_random(&s->run);
+	*out = s;
+	*s = (struct stream){ .e = e, .tmpl = tmpl, .want = want, .sp = sp, .ops = ops, .ctx = ctx,
+			      .rate = sp->rate };
+	s->cls = s->res.cls;
 	flow_table_init(&s->flows);
 	int rc = open_all(s);
-	if (rc == EXIT_OK)
-		rc = privs_drop(opt->user, false);
-	if (rc == EXIT_OK)
+	if (rc == ENGINE_OK)
+		rc = engine_ready(e);
+	if (rc == ENGINE_OK)
 		rc = build_first(s);
-	if (rc != EXIT_OK)
+	if (rc != ENGINE_OK)
 		return rc;
 	prctl(PR_SET_TIMERSLACK, 1UL);	/* pacing sleeps end on time */
 	rc = run_stream(s);
-	int sig = stop_requested();
-	if (rc == EXIT_OK || (sig && rc != EXIT_SYSTEM))
-		report(s, sig);
-	if (rc == EXIT_OK && sig)
-		return 128 + sig;
-	for (uint64_t i = 0; rc == EXIT_OK && !expect_empty(in->want) && i < s->tracked; i++) {
+	int sig = engine_stopped(e);
+	if (rc == ENGINE_OK || (sig && rc != ENGINE_SYSTEM))
+		sum_up(s);
+	if (rc == ENGINE_OK && sig)
+		return ENGINE_STOPPED + sig;
+	for (uint64_t i = 0; rc == ENGINE_OK && !expect_empty(want) && i < s->tracked; i++) {
 		const struct target *t = &s->targets[i];
 		if (t->first && was_sent(s, i) && (t->cls == NO_CLASS || !s->cls[t->cls].wanted))
-			rc = EXIT_NOMATCH;
+			rc = ENGINE_NOMATCH;
 	}
 	return rc;
 }
 
-void stream_close(struct stream_in *in)
+const struct stream_result *stream_result(const struct stream *s)
 {
-	struct stream *s = in->state;
+	return &s->res;
+}
+
+void stream_free(struct stream *s)
+{
 	if (!s)
 		return;
-	capture_close(s->cap);
 	for (unsigned t = 0; s->senders && t < s->nsenders; t++) {
 		linktx_close(s->senders[t].tx);
 		for (unsigned k = 0; k < LINKTX_BATCH; k++)
@@ -799,5 +697,4 @@ void stream_close(struct stream_in *in)
 	flow_table_free(&s->flows);
 	free(s->targets);
 	free(s);
-	in->state = NULL;
 }

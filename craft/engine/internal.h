@@ -1,0 +1,62 @@
+/*
+ * internal.h - the engine handle's insides, for the modules that run on it
+ * (probe.c, stream.c, runner.c); not a public header.
+ */
+#ifndef CRAFT_ENGINE_INTERNAL_H
+#define CRAFT_ENGINE_INTERNAL_H
+
+#include "../builder/build.h"
+#include "../builder/resolve.h"
+#include "../util/rng.h"
+#include "../wire/capture.h"
+#include "engine.h"
+#include "neighbor.h"
+#include "pump.h"
+
+struct engine {
+	struct iface ifc;
+	struct builder *b;
+	struct neighbors nb;
+	const struct engine_ops *ops;
+	void *ctx;
+	struct capture *caps[2];	/* to report their drops */
+	unsigned ncaps;
+};
+
+/* Reports a fault through the callbacks; returns its status. */
+int engine_fail(struct engine *e, enum engine_fault kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int engine_bad_input(struct engine *e, const struct diag *d);
+
+/* A capture on the engine's interface, closed with the engine. */
+int engine_capture(struct engine *e, struct capture **out, const char *bpf, unsigned flags,
+		   unsigned snaplen);
+/* Frame 0 resolved and built without the network (the next hop's MAC a
+ * placeholder): enough for the filters of the captures opened while the
+ * privileges last. */
+int engine_build_offline(struct engine *e, struct frame *tmpl, const struct rng *run,
+			 const char *path);
+/* The next hop's ARP capture, now, if the frame may need it. */
+int engine_neighbors(struct engine *e, const struct frame *tmpl);
+/* The status of a frame that failed to resolve or build: no ARP reply (1),
+ * a fault on the way (3), bad input (2), or stopped (128+). */
+int engine_resolve_failed(struct engine *e, const struct diag *d);
+/* A resolve_env for frame `index` with its draws in `rng`, the next hop's
+ * MAC found by ARP. */
+struct resolve_env engine_env(struct engine *e, const char *path, const struct iface *speaker,
+			      struct rng *rng, uint64_t index);
+int engine_ready(struct engine *e);
+/* Puts built bytes on the wire; a status. */
+int engine_inject(struct engine *e, const uint8_t *bytes, size_t len);
+void engine_record(struct engine *e, const struct frame *f, const struct timeval *ts);
+/* Our own frame, built rather than captured: decoded as a capture shows it. */
+void engine_record_built(struct engine *e, const uint8_t *bytes, size_t len,
+			 const struct timeval *ts);
+/* A pump over `cap` handing frames to `fn`, stopping when ops->stop says. */
+struct pump engine_pump(struct engine *e, struct capture *cap, pump_fn fn, void *ctx);
+/* A capture that did not open; its status. */
+int engine_capture_failed(struct engine *e, enum capture_error why, const char *err);
+/* A capture fault while pumping; its status. */
+int engine_capture_fault(struct engine *e, const char *err);
+
+#endif

@@ -1,0 +1,298 @@
+/* probe.c - probes one by one, and the replies that answer them. */
+#include "probe.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../decode/decode.h"
+#include "../decode/describe.h"
+#include "../match/flow.h"
+#include "../proto/proto.h"
+#include "internal.h"
+
+/* One frame sent.  Its time is the clock's until its outgoing copy is
+ * seen, then that copy's timestamp. */
+struct probe {
+	struct flow_ack ack;
+	uint32_t older;		/* the previous probe with the same key */
+	uint8_t *bytes;		/* until its outgoing copy is recognised */
+	size_t len;
+	struct timeval at;
+	bool matched;
+};
+
+struct prober {
+	struct engine *e;
+	const struct expectation *want;
+	const struct probe_params *pp;
+	const struct probe_ops *ops;
+	void *ctx;
+	struct probe_result *res;
+	struct capture *cap;
+	struct probe *probes;
+	struct flow_table flows;	/* probe key -> index */
+	uint64_t own_mac;		/* captured going out too; 0: only in */
+	bool until_done;		/* the wait ends once every probe is answered */
+};
+
+/* Both directions on one handle: our own frames on the way out (for their
+ * timestamps and the -w file), the replies coming in and, when the next
+ * hop's MAC is to be found, ARP replies - one capture ring, not two (each
+ * costs the kernel a grace period to set up). */
+static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		     const struct timeval *ts);
+
+/* A frame the next hop's lookup read from the shared capture and did not
+ * want: ours to look at. */
+static void on_stray(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		     const struct timeval *ts)
+{
+	on_frame(ctx, bytes, caplen, wire, ts);
+}
+
+static int open_capture(struct prober *r, const struct frame *first)
+{
+	struct engine *e = r->e;
+	char bpf[640];
+	bool arp = frame_may_need_next_hop(first);
+	r->own_mac = exchange_bpf(first, arp, bpf, sizeof bpf) ? lv(&first->layer[0], ETH_SRC) : 0;
+	int rc = engine_capture(e, &r->cap, bpf, r->own_mac ? CAPTURE_BOTH : 0, 0);
+	if (rc == ENGINE_OK && arp && r->own_mac) {
+		e->nb.arp = r->cap;
+		e->nb.stray = on_stray;
+		e->nb.stray_ctx = r;
+	}
+	return rc;
+}
+
+static void report_match(struct prober *r, size_t idx, const struct frame *f,
+			 const struct timeval *ts)
+{
+	struct probe *p = &r->probes[idx];
+	struct probe_result *res = r->res;
+	long rtt = usec_between(&p->at, ts);
+	if (rtt < 0)
+		rtt = 0;
+	p->matched = true;
+	res->matched++;
+	if (res->matched == 1 || rtt < res->rtt_min)
+		res->rtt_min = rtt;
+	if (rtt > res->rtt_max)
+		res->rtt_max = rtt;
+	res->rtt_sum += (double)rtt;
+	res->rtt_sq += (double)rtt * (double)rtt;
+	engine_record(r->e, f, ts);
+	if (r->ops->matched)
+		r->ops->matched(r->ctx, idx, f, ts, rtt);
+}
+
+/* Our own probe, captured on its way out: its timestamp is the send time. */
+static bool own_copy(struct prober *r, const struct frame *f, const uint8_t *bytes, size_t len,
+		     const struct timeval *ts)
+{
+	struct flow_key k;
+	struct flow_ack ack;
+	uint32_t i;
+	if (!flow_of_probe(f, &k, &ack) || !flow_table_get(&r->flows, &k, &i))
+		return false;
+	/* Keys repeat when ranges cycle: the oldest copy not yet seen. */
+	struct probe *seen = NULL;
+	for (; i != FLOW_NONE; i = r->probes[i].older) {
+		struct probe *p = &r->probes[i];
+		if (p->bytes && p->len == len && memcmp(p->bytes, bytes, len) == 0)
+			seen = p;
+	}
+	if (!seen)
+		return false;
+	seen->at = *ts;
+	free(seen->bytes);
+	seen->bytes = NULL;
+	engine_record(r->e, f, ts);
+	return true;
+}
+
+/* The probe a reply answers: found by its flow key, newest first. */
+static bool answered_probe(struct prober *r, const struct frame *f, size_t *idx)
+{
+	struct flow_reply fr;
+	flow_of_reply(f, &fr);
+	for (size_t n = 0; n < fr.n; n++) {
+		uint32_t i;
+		if (!flow_table_get(&r->flows, &fr.key[n], &i))
+			continue;
+		for (; i != FLOW_NONE; i = r->probes[i].older)
+			if (!r->probes[i].matched && flow_ack_ok(&r->probes[i].ack, &fr)) {
+				*idx = i;
+				return true;
+			}
+	}
+	return false;
+}
+
+/* One captured frame: our own copy, a reply to some probe, a near miss, or
+ * noise. */
+static void classify(struct prober *r, const uint8_t *bytes, size_t caplen, size_t wire,
+		     const struct timeval *ts)
+{
+	struct frame f;
+	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
+	size_t i;
+	char why[256];
+	/* Ours, or the host's own (its RST to a SYN/ACK): not replies. */
+	if (own_copy(r, &f, bytes, caplen, ts) ||
+	    (r->own_mac && f.nlayers && f.layer[0].def->id == L_ETH &&
+	     lv(&f.layer[0], ETH_SRC) == r->own_mac)) {
+		frame_free(&f);
+		return;
+	}
+	if (answered_probe(r, &f, &i)) {
+		unsigned d = expect_diffs(r->want, &f, why, sizeof why);
+		if (d == 0) {
+			report_match(r, i, &f, ts);
+			frame_free(&f);
+			return;
+		}
+		near_miss_note(r->res->closest, d, &f, why);
+	} else if (r->res->sent) {
+		unsigned d = expect_diffs(r->want, &f, why, sizeof why);
+		char scoped_why[300];
+		snprintf(scoped_why, sizeof scoped_why, "%s%snot a reply to what was sent",
+			 d ? why : "", d ? "; " : "");
+		near_miss_note(r->res->closest, d + 1, &f, scoped_why);
+	}
+	engine_record(r->e, &f, ts);
+	frame_free(&f);
+}
+
+static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		     const struct timeval *ts)
+{
+	struct prober *r = ctx;
+	classify(r, bytes, caplen, wire, ts);
+	return r->until_done && r->res->matched == r->res->sent;
+}
+
+/* Reads frames until `deadline`, or until every probe is answered when
+ * `until_done`. */
+static int wait_replies(struct prober *r, const struct deadline *deadline, bool until_done)
+{
+	char err[256];
+	if (until_done && r->res->matched == r->res->sent)
+		return ENGINE_OK;
+	r->until_done = until_done;
+	struct pump p = engine_pump(r->e, r->cap, on_frame, r);
+	return pump_run(&p, deadline, err, sizeof err) == PUMP_FAULT ?
+	       engine_capture_fault(r->e, err) : ENGINE_OK;
+}
+
+static int send_probe(struct prober *r, struct frame *built, size_t idx)
+{
+	struct frame shown;
+	decode_frame(built->bytes, built->len, built->len, LINK_ETHERNET, &shown);
+	struct probe *p = &r->probes[idx];
+	struct flow_key k;
+	p->older = flow_of_probe(&shown, &k, &p->ack) ?
+		flow_table_swap(&r->flows, &k, (uint32_t)idx) : FLOW_NONE;
+	p->len = built->len;
+	p->bytes = malloc(built->len);
+	if (!p->bytes)
+		abort();
+	memcpy(p->bytes, built->bytes, built->len);
+	if (idx == 0) {
+		struct strbuf s;
+		sb_init(&s);
+		describe_summary(&shown, &s);
+		snprintf(r->res->first_summary, sizeof r->res->first_summary, "%s", s.s);
+		sb_free(&s);
+	}
+	/* Before the write: on a veth the reply can arrive while it returns. */
+	gettimeofday(&p->at, NULL);
+	int rc = engine_inject(r->e, built->bytes, built->len);
+	if (rc == ENGINE_OK) {
+		r->res->sent = idx + 1;
+		if (r->ops->sent)
+			r->ops->sent(r->ctx, idx, &shown, &p->at);
+	}
+	frame_free(&shown);
+	return rc;
+}
+
+/* Probes whose outgoing copy the capture never showed go into -w last. */
+static void record_unseen(struct prober *r)
+{
+	for (size_t i = 0; i < r->res->sent; i++) {
+		struct probe *p = &r->probes[i];
+		if (p->bytes)
+			engine_record_built(r->e, p->bytes, p->len, &p->at);
+	}
+}
+
+static int probe_all(struct prober *r, struct frame *tmpl)
+{
+	struct engine *e = r->e;
+	const struct probe_params *pp = r->pp;
+	struct rng draws;
+	struct diag d;
+	bool waiting = !expect_empty(r->want);
+	/* Everything is open before anything is read, and root is gone. */
+	int rc = engine_build_offline(e, tmpl, pp->run, pp->path);
+	if (rc == ENGINE_OK)
+		rc = open_capture(r, tmpl);
+	if (rc == ENGINE_OK)
+		rc = engine_neighbors(e, tmpl);
+	if (rc == ENGINE_OK)
+		rc = engine_ready(e);
+	if (rc != ENGINE_OK)
+		return rc;
+	struct deadline next_send;
+	deadline_in(&next_send, 0);
+	for (size_t i = 0; i < pp->count && !engine_stopped(e); i++) {
+		/* Every probe draws its random fields anew (ports, seq, ids). */
+		rng_for_frame(pp->run, i, &draws);
+		struct resolve_env env = engine_env(e, pp->path, NULL, &draws, i);
+		if (frame_resolve(tmpl, &env, &d) || build_frame(e->b, tmpl, &d))
+			return engine_resolve_failed(e, &d);
+		if (i > 0 && (rc = wait_replies(r, &next_send, false)) != ENGINE_OK)
+			return rc;
+		if (engine_stopped(e))
+			break;	/* the wait ended on a signal: send no more */
+		if ((rc = send_probe(r, tmpl, i)) != ENGINE_OK)
+			return rc;
+		deadline_in(&next_send, pp->interval_us);
+	}
+	struct deadline done;
+	deadline_in(&done, waiting ? pp->timeout_us : 0);
+	/* Without an expectation: only our own copies, to time and record them. */
+	if ((rc = wait_replies(r, &done, waiting)) != ENGINE_OK)
+		return rc;
+	record_unseen(r);
+	r->res->finished = true;
+	int sig = engine_stopped(e);
+	if (sig)
+		return ENGINE_STOPPED + sig;
+	return !waiting || r->res->matched == r->res->sent ? ENGINE_OK : ENGINE_NOMATCH;
+}
+
+int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *want,
+	      const struct probe_params *pp, const struct probe_ops *ops, void *ctx,
+	      struct probe_result *res)
+{
+	memset(res, 0, sizeof *res);
+	struct prober r = { .e = e, .want = want, .pp = pp, .ops = ops, .ctx = ctx, .res = res };
+	r.probes = calloc(pp->count ? pp->count : 1, sizeof *r.probes);
+	if (!r.probes)
+		abort();
+	flow_table_init(&r.flows);
+	int rc = probe_all(&r, tmpl);
+	for (size_t i = 0; i < pp->count; i++)
+		free(r.probes[i].bytes);
+	free(r.probes);
+	flow_table_free(&r.flows);
+	/* The lookups borrowed the capture: it is the engine's to close. */
+	if (e->nb.arp == r.cap) {
+		e->nb.arp = NULL;
+		e->nb.stray = NULL;
+	}
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * probe.h - probes one by one (`send`): each frame resolved and built
+ * anew (fresh random fields), injected, and its reply found by a hash of
+ * the exchange and checked against the expectation.  A probe's time is
+ * the capture's timestamp of its own copy on the way out, so an RTT is
+ * exactly the difference of two frames' times in the -w file.
+ */
+#ifndef CRAFT_PROBE_H
+#define CRAFT_PROBE_H
+
+#include <stddef.h>
+#include <sys/time.h>
+
+#include "../match/match.h"
+#include "../util/rng.h"
+#include "engine.h"
+
+struct probe_ops {
+	/* Probe `idx` (from 0) is on its way; `f` as a capture shows it. */
+	void (*sent)(void *ctx, size_t idx, const struct frame *f, const struct timeval *ts);
+	/* A reply to probe `idx` matched the expectation. */
+	void (*matched)(void *ctx, size_t idx, const struct frame *f, const struct timeval *ts,
+			long rtt_us);
+};
+
+struct probe_params {
+	const char *path;	/* the template's, for messages */
+	size_t count;
+	long interval_us;	/* between probes */
+	long timeout_us;	/* for the replies after the last */
+	const struct rng *run;	/* the run's seed: frame i draws from it */
+};
+
+struct probe_result {
+	bool finished;		/* every probe sent, the replies waited for */
+	size_t sent;
+	unsigned matched;
+	long rtt_min, rtt_max;	/* microseconds */
+	double rtt_sum, rtt_sq;
+	struct near_miss closest[NEAR_MISSES + 1];
+	char first_summary[256];	/* probe 1 in one line */
+};
+
+/* Sends `tmpl` pp->count times and waits for replies matching `want`
+ * (empty: none awaited).  A status: ENGINE_NOMATCH when some probe got no
+ * matching reply. */
+int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *want,
+	      const struct probe_params *pp, const struct probe_ops *ops, void *ctx,
+	      struct probe_result *res);
+
+#endif

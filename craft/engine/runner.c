@@ -1,0 +1,574 @@
+/* runner.c - a scenario's steps on the wire, and the replies they take. */
+#include "runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/field.h"
+#include "../decode/decode.h"
+#include "../decode/describe.h"
+#include "../proto/proto.h"
+#include "../wire/rstguard.h"
+#include "ghost.h"
+#include "internal.h"
+
+#define BACKLOG 128
+#define RECENT 32
+#define PUMP_SLICE_US 50000	/* a kernel RST is looked for at least this often */
+
+struct held {
+	struct frame f;
+	struct timeval ts;
+};
+
+struct tuple {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+};
+
+struct runner {
+	struct engine *e;
+	const struct runner_params *rp;
+	const struct scenario *sc;
+	const struct runner_ops *ops;
+	void *ctx;
+	struct capture *in, *kernel_rst;
+	struct iface speaker;	/* the addresses the scenario speaks from */
+	bool ghost;
+	struct rstguard guard;
+	struct vars vars;
+	struct rng rng;
+	struct frame last_sent;	/* decoded, for the reply scope */
+	bool have_last;
+	bool have_sport;
+	uint16_t last_sport;
+	struct held backlog[BACKLOG];	/* received, not yet taken by an expect */
+	size_t nheld;
+	size_t evicted;			/* dropped from the front when full */
+	uint8_t *recent[RECENT];	/* what we injected, to tell our RSTs apart */
+	size_t recent_len[RECENT];
+	unsigned recent_next;
+	bool kernel_rst_seen;
+	struct tuple *tuples;
+	size_t ntuples;		/* the TCP 4-tuples the scenario sent from */
+	struct tcp_ends ends;
+};
+
+static int pump(struct runner *r, const struct deadline *deadline, bool one);
+
+/* A frame of the conversation: the states follow it, then the callback. */
+static void show_frame(struct runner *r, const struct step *st, const struct frame *f,
+		       const struct timeval *ts, bool sent)
+{
+	const struct layer *tcp = NULL;
+	for (size_t i = 0; i < frame_own_layers(f); i++)
+		if (f->layer[i].def->id == L_TCP)
+			tcp = &f->layer[i];
+	if (tcp)
+		tcp_ends_segment(&r->ends, sent, (uint8_t)lv(tcp, TCP_FLAGS),
+				 (uint32_t)lv(tcp, TCP_SEQ), (uint32_t)lv(tcp, TCP_ACK),
+				 tcp_segment_len(f, (size_t)(tcp - f->layer)));
+	if (r->ops->frame)
+		r->ops->frame(r->ctx, st, f, ts, sent, tcp ? &r->ends : NULL);
+}
+
+/* --- sending ---------------------------------------------------------- */
+
+static void remember_sent(struct runner *r, const struct frame *f)
+{
+	unsigned i = r->recent_next++ % RECENT;
+	free(r->recent[i]);
+	r->recent[i] = malloc(f->len);
+	if (!r->recent[i])
+		abort();
+	memcpy(r->recent[i], f->bytes, f->len);
+	r->recent_len[i] = f->len;
+}
+
+static bool ours(const struct runner *r, const uint8_t *bytes, size_t len)
+{
+	for (unsigned i = 0; i < RECENT; i++)
+		if (r->recent[i] && r->recent_len[i] == len && memcmp(r->recent[i], bytes, len) == 0)
+			return true;
+	return false;
+}
+
+static int inject(struct runner *r, struct frame *built, const struct step *st)
+{
+	struct timeval ts;
+	gettimeofday(&ts, NULL);
+	int rc = engine_inject(r->e, built->bytes, built->len);
+	if (rc != ENGINE_OK)
+		return rc;
+	remember_sent(r, built);
+	struct frame shown;
+	decode_frame(built->bytes, built->len, built->len, LINK_ETHERNET, &shown);
+	engine_record(r->e, &shown, &ts);
+	if (st)
+		show_frame(r, st, &shown, &ts, true);
+	if (st) {
+		frame_free(&r->last_sent);
+		r->last_sent = shown;
+		r->have_last = true;
+		if (st->name)
+			scenario_bind(&r->vars, st->name, &shown);
+	} else {
+		frame_free(&shown);
+	}
+	return ENGINE_OK;
+}
+
+/* The ARP exchange of a next-hop lookup: the reply also reaches r->in,
+ * which records it, so only what we sent is recorded here. */
+static void log_exchange(void *ctx, const struct frame *f, bool sent, const struct timeval *ts)
+{
+	struct runner *r = ctx;
+	if (!sent)
+		return;
+	remember_sent(r, f);
+	engine_record(r->e, f, ts);
+}
+
+/* A TCP send without sport keeps the conversation's port. */
+static void keep_port(struct runner *r, struct frame *f)
+{
+	for (size_t i = 0; i < f->nlayers; i++) {
+		struct layer *l = &f->layer[i];
+		if (l->def->id != L_TCP)
+			continue;
+		if (!(l->given & (1u << TCP_SPORT)) && r->have_sport)
+			layer_give(l, TCP_SPORT, r->last_sport);
+		return;
+	}
+}
+
+static void note_port(struct runner *r, const struct frame *f)
+{
+	for (size_t i = 0; i < f->nlayers; i++)
+		if (f->layer[i].def->id == L_TCP) {
+			r->last_sport = (uint16_t)lv(&f->layer[i], TCP_SPORT);
+			r->have_sport = true;
+			return;
+		}
+}
+
+/* The frame's TCP 4-tuple, if it has one. */
+static bool tuple_of(const struct frame *f, struct tuple *t)
+{
+	const struct layer *ip = frame_find(f, frame_own_layers(f), L_IPV4);
+	const struct layer *tcp = frame_find(f, frame_own_layers(f), L_TCP);
+	if (!ip || !tcp)
+		return false;
+	*t = (struct tuple){ (uint32_t)lv(ip, IPV4_SRC), (uint32_t)lv(ip, IPV4_DST),
+			     (uint16_t)lv(tcp, TCP_SPORT), (uint16_t)lv(tcp, TCP_DPORT) };
+	return true;
+}
+
+static bool known_tuple(const struct runner *r, const struct tuple *t)
+{
+	for (size_t i = 0; i < r->ntuples; i++)
+		if (memcmp(&r->tuples[i], t, sizeof *t) == 0)
+			return true;
+	return false;
+}
+
+/* Each new 4-tuple the scenario speaks from: noted, and guarded. */
+static int guard_tcp(struct runner *r, const struct frame *f)
+{
+	char err[256];
+	struct tuple t;
+	memset(&t, 0, sizeof t);
+	if (!tuple_of(f, &t) || known_tuple(r, &t))
+		return ENGINE_OK;
+	struct tuple *grown = realloc(r->tuples, (r->ntuples + 1) * sizeof *grown);
+	if (!grown)
+		abort();
+	r->tuples = grown;
+	r->tuples[r->ntuples++] = t;
+	if (r->guard.open && rstguard_add(&r->guard, t.src, t.sport, t.dst, t.dport, err,
+					  sizeof err))
+		return engine_fail(r->e, ENGINE_FAULT_SYSTEM, "--block-rst: nft: %s", err);
+	return ENGINE_OK;
+}
+
+static int step_send(struct runner *r, const struct step *st)
+{
+	struct frame f;
+	struct diag d;
+	if (scenario_frame(st, &r->vars, NULL, NULL, &f, &d))
+		return engine_bad_input(r->e, &d);
+	keep_port(r, &f);
+	struct resolve_env env = engine_env(r->e, st->file, &r->speaker, &r->rng, 0);
+	int rc = ENGINE_OK;
+	if (frame_resolve(&f, &env, &d) || build_frame(r->e->b, &f, &d))
+		rc = engine_resolve_failed(r->e, &d);
+	else if ((rc = guard_tcp(r, &f)) != ENGINE_OK)
+		;
+	/* What arrived so far goes first in -w. */
+	else if ((rc = pump(r, &(struct deadline){ { 0, 0 } }, false)) == ENGINE_OK) {
+		note_port(r, &f);
+		rc = inject(r, &f, st);
+	}
+	frame_free(&f);
+	return rc;
+}
+
+/* --- receiving -------------------------------------------------------- */
+
+static void answer_for_ghost(struct runner *r, const struct frame *f)
+{
+	struct frame reply;
+	struct diag d;
+	if (!ghost_reply(&r->speaker, f, &reply))
+		return;
+	struct resolve_env env = { .file = "(ghost)", .iface = &r->speaker, .rng = &r->rng };
+	if (frame_resolve(&reply, &env, &d) == 0 && build_frame(r->e->b, &reply, &d) == 0)
+		inject(r, &reply, NULL);
+	frame_free(&reply);
+}
+
+static bool on_kernel_rst(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+			  const struct timeval *ts)
+{
+	struct runner *r = ctx;
+	if (ours(r, bytes, caplen))
+		return false;
+	struct frame f;
+	struct tuple t;
+	memset(&t, 0, sizeof t);
+	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
+	if (!tuple_of(&f, &t) || !known_tuple(r, &t)) {
+		frame_free(&f);		/* another connection of this host's */
+		return false;
+	}
+	engine_record(r->e, &f, ts);
+	if (!r->kernel_rst_seen) {
+		r->kernel_rst_seen = true;
+		struct strbuf s;
+		sb_init(&s);
+		describe_summary(&f, &s);
+		if (r->ops->kernel_rst)
+			r->ops->kernel_rst(r->ctx, s.s);
+		sb_free(&s);
+	}
+	frame_free(&f);
+	return false;
+}
+
+/* Keeps a received frame for the expects to come (oldest first out). */
+static bool hold(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		 const struct timeval *ts)
+{
+	struct runner *r = ctx;
+	if (r->nheld == BACKLOG) {
+		frame_free(&r->backlog[0].f);
+		memmove(&r->backlog[0], &r->backlog[1], (BACKLOG - 1) * sizeof r->backlog[0]);
+		r->nheld--;
+		r->evicted++;
+	}
+	struct held *h = &r->backlog[r->nheld++];
+	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &h->f);
+	h->ts = *ts;
+	engine_record(r->e, &h->f, ts);
+	if (r->ghost)
+		answer_for_ghost(r, &h->f);
+	return true;	/* the kernel's RSTs are looked at between frames */
+}
+
+/* Reads what arrived until `deadline` (or one frame, with `one`). */
+static int pump(struct runner *r, const struct deadline *deadline, bool one)
+{
+	char err[256];
+	struct pump rst = engine_pump(r->e, r->kernel_rst, on_kernel_rst, r);
+	struct pump in = engine_pump(r->e, r->in, hold, r);
+	for (;;) {
+		/* The kernel's RSTs first: what it did comes before what came back. */
+		if (r->kernel_rst && pump_run(&rst, NULL, err, sizeof err) == PUMP_FAULT)
+			return engine_capture_fault(r->e, err);
+		struct deadline slice;
+		deadline_in(&slice, deadline_left(deadline) < PUMP_SLICE_US ?
+			    deadline_left(deadline) : PUMP_SLICE_US);
+		enum pump_end end = pump_run(&in, &slice, err, sizeof err);
+		if (end == PUMP_FAULT)
+			return engine_capture_fault(r->e, err);
+		if (end == PUMP_STOPPED || (end == PUMP_DONE && one) ||
+		    (end == PUMP_TIMEOUT && deadline_left(deadline) <= 0))
+			return ENGINE_OK;
+	}
+}
+
+static void take(struct runner *r, size_t i)
+{
+	memmove(&r->backlog[i], &r->backlog[i + 1], (r->nheld - i - 1) * sizeof r->backlog[0]);
+	r->nheld--;
+}
+
+static void set_label(struct runner *r, const struct step *st, const char *label)
+{
+	char key[96];
+	snprintf(key, sizeof key, "%s.label", st->name);
+	vars_set(&r->vars, key, label);
+}
+
+/* The held frame `i` if it is in the scope and matches an alternative:
+ * taken, bound and shown. */
+static bool try_take(struct runner *r, const struct step *st, size_t i,
+		     const struct expectation *direct, const struct expectation *quoted,
+		     const struct alternative *alts, size_t nalts, struct near_miss *misses)
+{
+	const struct frame *f = &r->backlog[i].f;
+	char why[256];
+	bool scoped = expect_diffs(direct, f, why, sizeof why) == 0 ||
+		      (!expect_empty(quoted) && expect_diffs(quoted, f, NULL, 0) == 0);
+	if (!scoped)
+		return false;
+	for (size_t a = 0; a < nalts; a++) {
+		unsigned diffs = expect_diffs(&alts[a].expect, f, why, sizeof why);
+		if (diffs) {
+			near_miss_note(misses, diffs, f, why);
+			continue;
+		}
+		scenario_bind(&r->vars, st->name, f);
+		set_label(r, st, alts[a].label);
+		show_frame(r, st, f, &r->backlog[i].ts, false);
+		frame_free(&r->backlog[i].f);
+		take(r, i);
+		return true;
+	}
+	return false;
+}
+
+static int step_expect(struct runner *r, const struct step *st)
+{
+	struct alternative *alts;
+	size_t nalts;
+	char otherwise[32];
+	struct diag d;
+	if (scenario_alternatives(st, &r->vars, &alts, &nalts, otherwise, sizeof otherwise, &d))
+		return engine_bad_input(r->e, &d);
+	struct expectation direct, quoted;
+	expect_init(&direct);
+	expect_init(&quoted);
+	if (!st->any && r->have_last) {
+		scope_of(&r->last_sent, &direct, &quoted);
+		expect_forget(&direct, L_TCP, TCP_ACK);
+	}
+	struct near_miss misses[NEAR_MISSES + 1];
+	memset(misses, 0, sizeof misses);
+	struct deadline deadline;
+	deadline_in(&deadline, st->usec);
+	int rc = ENGINE_NOMATCH;
+	size_t checked = 0;
+	for (;;) {
+		for (; checked < r->nheld; checked++)
+			if (try_take(r, st, checked, &direct, &quoted, alts, nalts, misses)) {
+				rc = ENGINE_OK;
+				goto done;
+			}
+		if (engine_stopped(r->e) || deadline_left(&deadline) <= 0)
+			break;
+		size_t evicted = r->evicted;
+		if ((rc = pump(r, &deadline, true)) != ENGINE_OK)
+			goto done;
+		rc = ENGINE_NOMATCH;
+		/* The oldest frames made room: what we checked moved forward. */
+		evicted = r->evicted - evicted;
+		checked = checked > evicted ? checked - evicted : 0;
+	}
+	if (engine_stopped(r->e)) {
+		rc = ENGINE_STOPPED + engine_stopped(r->e);
+	} else if (otherwise[0]) {
+		set_label(r, st, otherwise);
+		rc = ENGINE_OK;
+	} else if (r->ops->missed) {
+		const char *remedy = r->kernel_rst_seen ?
+			"the host kernel reset the connection: rerun with --block-rst (drops its "
+			"RSTs while the scenario runs) or --ghost IP (speak from an address no "
+			"host owns)" : NULL;
+		r->ops->missed(r->ctx, st, alts, nalts, misses, remedy);
+	}
+done:
+	scenario_alternatives_free(alts, nalts);
+	expect_free(&direct);
+	expect_free(&quoted);
+	return rc;
+}
+
+/* --- the run ------------------------------------------------------------ */
+
+static int step_print(struct runner *r, const struct step *st)
+{
+	struct strbuf text;
+	struct diag d;
+	sb_init(&text);
+	int rc = ENGINE_OK;
+	if (scenario_expand(&st->arg, r->sc->file, &r->vars, &text, &d))
+		rc = engine_bad_input(r->e, &d);
+	else if (r->ops->print)
+		r->ops->print(r->ctx, st, text.s);
+	sb_free(&text);
+	return rc;
+}
+
+static int step_set(struct runner *r, const struct step *st)
+{
+	struct strbuf text;
+	struct diag d;
+	sb_init(&text);
+	int rc = ENGINE_OK;
+	if (scenario_expand(&st->arg, r->sc->file, &r->vars, &text, &d))
+		rc = engine_bad_input(r->e, &d);
+	else if (!r->rp->given || !vars_get(r->rp->given, st->name, strlen(st->name)))
+		vars_set(&r->vars, st->name, text.s);	/* -D wins */
+	sb_free(&text);
+	return rc;
+}
+
+struct loop {
+	size_t at;		/* the for step */
+	char **values;
+	size_t n, next;
+};
+
+static void loop_free(struct loop *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->values[i]);
+	free(l->values);
+}
+
+static int execute(struct runner *r)
+{
+	struct loop loops[16];
+	size_t depth = 0;
+	int rc = ENGINE_OK;
+	for (size_t pc = 0; pc < r->sc->nsteps && rc == ENGINE_OK && !engine_stopped(r->e); pc++) {
+		const struct step *st = &r->sc->steps[pc];
+		struct diag d;
+		struct deadline until;
+		switch (st->kind) {
+		case STEP_SEND:
+			rc = step_send(r, st);
+			break;
+		case STEP_EXPECT:
+			rc = step_expect(r, st);
+			break;
+		case STEP_SET:
+			rc = step_set(r, st);
+			break;
+		case STEP_SLEEP:
+			deadline_in(&until, st->usec);
+			rc = pump(r, &until, false);
+			break;
+		case STEP_PRINT:
+			rc = step_print(r, st);
+			break;
+		case STEP_FOR: {
+			struct loop *l = &loops[depth++];
+			l->at = pc;
+			l->next = 0;
+			if (scenario_for_values(st, &r->vars, &l->values, &l->n, &d)) {
+				d.file = r->sc->file;
+				rc = engine_bad_input(r->e, &d);
+				depth--;
+				break;
+			}
+			if (l->n == 0) {
+				free(l->values);
+				depth--;
+				pc = st->jump;
+				break;
+			}
+			vars_set(&r->vars, st->name, l->values[l->next++]);
+			break;
+		}
+		case STEP_END: {
+			struct loop *l = &loops[depth - 1];
+			if (l->next < l->n) {
+				vars_set(&r->vars, r->sc->steps[l->at].name, l->values[l->next++]);
+				pc = l->at;
+				break;
+			}
+			loop_free(l);
+			depth--;
+			break;
+		}
+		}
+	}
+	while (depth--)
+		loop_free(&loops[depth]);
+	if (engine_stopped(r->e) && rc == ENGINE_OK)
+		rc = ENGINE_STOPPED + engine_stopped(r->e);
+	return rc;
+}
+
+/* Every capture and the nftables table, while the privileges last. */
+static int open_all(struct runner *r)
+{
+	struct engine *e = r->e;
+	char err[512];
+	unsigned flags = r->ghost && r->speaker.mac != e->ifc.mac ? CAPTURE_PROMISC : 0;
+	int rc = engine_capture(e, &r->in, "", flags, 0);
+	if (rc == ENGINE_OK && !r->ghost)
+		rc = engine_capture(e, &r->kernel_rst, "tcp[tcpflags] & tcp-rst != 0",
+				    CAPTURE_OUTGOING, 0);
+	if (rc != ENGINE_OK)
+		return rc;
+	if (r->rp->block_rst && rstguard_open(&r->guard, err, sizeof err))
+		return engine_fail(e, ENGINE_FAULT_SYSTEM, "--block-rst: nft: %s", err);
+	/* The lookups speak from the scenario's addresses; what they send is
+	 * ours, not the kernel's. */
+	e->nb.ifc = &r->speaker;
+	e->nb.timeout_us = 1000000;
+	e->nb.log = log_exchange;
+	e->nb.ctx = r;
+	enum capture_error why;
+	if (neighbors_open(&e->nb, &why, err, sizeof err))
+		return engine_capture_failed(e, why, err);
+	return ENGINE_OK;
+}
+
+static void close_all(struct runner *r)
+{
+	rstguard_close(&r->guard);
+	frame_free(&r->last_sent);
+	for (size_t i = 0; i < r->nheld; i++)
+		frame_free(&r->backlog[i].f);
+	for (unsigned i = 0; i < RECENT; i++)
+		free(r->recent[i]);
+	vars_free(&r->vars);
+	free(r->tuples);
+}
+
+int runner_run(struct engine *e, const struct runner_params *rp, const struct runner_ops *ops,
+	       void *ctx)
+{
+	struct runner *r = calloc(1, sizeof *r);
+	if (!r)
+		abort();
+	*r = (struct runner){ .e = e, .rp = rp, .sc = rp->sc, .ops = ops, .ctx = ctx,
+			      .speaker = rp->ghost ? *rp->ghost : e->ifc, .ghost = rp->ghost != NULL,
+			      .rng = *rp->rng };
+	struct neighbors own = e->nb;	/* the lookups' settings, back after the run */
+	vars_init(&r->vars);
+	for (size_t i = 0; rp->given && i < rp->given->n; i++)
+		vars_set(&r->vars, rp->given->v[i].name, rp->given->v[i].value);
+	engine_iface_vars(&r->speaker, &r->vars);
+	tcp_ends_init(&r->ends);
+	/* A run that died (SIGKILL) left its table: gone before ours exists. */
+	rstguard_sweep();
+	int rc = open_all(r);
+	/* Root goes once everything is open, before any reply is read. */
+	if (rc == ENGINE_OK)
+		rc = engine_ready(e);
+	if (rc == ENGINE_OK)
+		rc = execute(r);
+	close_all(r);
+	e->nb.ifc = own.ifc;
+	e->nb.timeout_us = own.timeout_us;
+	e->nb.log = own.log;
+	e->nb.ctx = own.ctx;
+	free(r);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * runner.h - a scenario (`.lab`) run step by step on an engine: sends
+ * built from layer lines and the bindings of earlier replies, expects
+ * waiting for a frame in the scope of the last send, the TCP state of both
+ * ends followed frame by frame.  What a run shows is reported through the
+ * callbacks; the runner prints nothing.
+ *
+ * When the scenario speaks TCP from an address this host owns, the host's
+ * kernel answers the peer's SYN/ACK with a RST; the runner watches for it
+ * (kernel_rst), and with `block_rst` keeps it off the wire with an
+ * nftables table of its own.  With a `ghost` address it speaks from an
+ * address nobody owns and answers ARP and ping for it as a host would.
+ */
+#ifndef CRAFT_RUNNER_H
+#define CRAFT_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/time.h>
+
+#include "../decode/tcpstate.h"
+#include "../lang/scenario.h"
+#include "../util/rng.h"
+#include "engine.h"
+
+struct runner_ops {
+	/* A frame of the conversation: sent by step `st`, or received and
+	 * taken by expect step `st`; `ends` holds the TCP states after it
+	 * (NULL for a frame without TCP). */
+	void (*frame)(void *ctx, const struct step *st, const struct frame *f,
+		      const struct timeval *ts, bool sent, const struct tcp_ends *ends);
+	/* A print step's text, substituted. */
+	void (*print)(void *ctx, const struct step *st, const char *text);
+	/* Expect step `st` timed out: what it wanted, the frames closest to
+	 * it, and a remedy when the cause is known (NULL otherwise). */
+	void (*missed)(void *ctx, const struct step *st, const struct alternative *alts,
+		       size_t nalts, const struct near_miss *closest, const char *remedy);
+	/* The host's kernel reset one of the scenario's connections: once,
+	 * with its summary line. */
+	void (*kernel_rst)(void *ctx, const char *summary);
+};
+
+struct runner_params {
+	const struct scenario *sc;
+	const struct vars *given;	/* -D: wins over the scenario's `set` */
+	const struct iface *ghost;	/* the addresses to speak from; NULL: the interface's */
+	bool block_rst;
+	const struct rng *rng;
+};
+
+/* Runs every step; a status (ENGINE_NOMATCH: an expect missed). */
+int runner_run(struct engine *e, const struct runner_params *rp, const struct runner_ops *ops,
+	       void *ctx);
+
+#endif

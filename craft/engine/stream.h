@@ -1,0 +1,80 @@
+/*
+ * stream.h - `send --rate` and `--flood`: frame 0 is built once, sender
+ * threads patch their own copies per frame and hand them to the kernel in
+ * batches, while the calling thread reads the replies, finds each one's
+ * probe by a flow hash and sorts the targets into what they answered.
+ */
+#ifndef CRAFT_STREAM_H
+#define CRAFT_STREAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "../match/match.h"
+#include "../util/rng.h"
+#include "../util/strbuf.h"
+#include "engine.h"
+
+#define STREAM_CLASSES 32
+
+struct stream_ops {
+	/* The reply that decided target `probe` (from 0); may be NULL. */
+	void (*received)(void *ctx, uint64_t probe, const struct frame *f,
+			 const struct timeval *ts);
+	/* A few times a second while it runs, and once with `last`; may be
+	 * NULL. */
+	void (*progress)(void *ctx, uint64_t sent, double secs, uint64_t replies, bool last);
+};
+
+struct stream_params {
+	const char *path;	/* the template's, for messages */
+	uint64_t count;		/* 0: one pass over the ranges; a flood without
+				 * ranges goes on until a stop */
+	bool flood;
+	uint64_t rate;		/* frames a second; 0: as fast as it goes */
+	unsigned cpus;		/* senders; 0: one per core, or one for a pace */
+	long timeout_us;	/* for the replies after the last frame */
+	bool record;		/* every frame must reach the capture (a -w file) */
+	bool progress;		/* call ops->progress */
+	const struct rng *run;
+};
+
+/* What a reply class is, in match syntax: "tcp flags=SA". */
+struct stream_class {
+	char name[96];
+	bool wanted;		/* matches the expectation */
+	uint64_t n;
+};
+
+struct stream_result {
+	bool reportable;	/* the stream ran: the figures below mean something */
+	uint64_t sent, send_ns, count;
+	unsigned nsenders;
+	bool patched;		/* frames patched per frame, not built whole */
+	char why_rebuilt[200];	/* else why not */
+	bool capturing;
+	unsigned dropped;	/* frames the capture lost */
+	uint64_t tracked;	/* probes whose replies are told apart */
+	uint64_t targets, answered, silent, duplicates;
+	struct stream_class cls[STREAM_CLASSES];
+	unsigned ncls;
+};
+
+struct stream;
+
+/* Runs the stream; a status (ENGINE_NOMATCH: some target unanswered or
+ * answered otherwise than `want`).  *out is the stream's, even after a
+ * failure, for stream_result and stream_free. */
+int stream_run(struct engine *e, struct frame *tmpl, const struct expectation *want,
+	       const struct stream_params *sp, const struct stream_ops *ops, void *ctx,
+	       struct stream **out);
+const struct stream_result *stream_result(const struct stream *s);
+/* The targets of class `cls` (-1: those with no answer) as labels of the
+ * template's range values: runs joined ("tcp dport=1-21,23-79") with one
+ * ranged field, a JSON array's members with `json`. */
+void stream_list_targets(const struct stream *s, int cls, bool json, struct strbuf *out);
+/* Closes the senders' sockets. */
+void stream_free(struct stream *s);
+
+#endif
