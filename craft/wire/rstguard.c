@@ -2,11 +2,13 @@
 #include "rstguard.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,33 +16,120 @@
 #include "../util/clock.h"
 #include "../core/field.h"
 
-/* Runs `nft -f -` with `script` on stdin; the exit status, or -1.  The
- * child gets its own process group (a terminal's Ctrl-C must not cut the
- * cleanup short) and 5 seconds. */
+/* nft() when no trusted nft binary was found: nothing was run. */
+#define NFT_MISSING (-2)
+
+/* Root's, and nobody else may change it: not group- or world-writable. */
+static bool root_only(const struct stat *st)
+{
+	return st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* Every folder above `file` (a resolved path) is root_only: otherwise
+ * someone could rename a folder away and put their own nft in its place. */
+static bool dirs_root_only(const char *file)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", file);
+	char *slash;
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		slash[slash == dir] = '\0';	/* "/usr/sbin/nft" -> "/usr/sbin" -> "/usr" -> "/" */
+		struct stat st;
+		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || !root_only(&st))
+			return false;
+		if (slash == dir)
+			return true;
+	}
+	return false;
+}
+
+/* Into `path`, resolved, the first nft of a fixed list that only root can
+ * have put there: 0; NFT_MISSING when there is none, -1 with `out` saying
+ * why when there is one but it is refused.  Never PATH: with --block-rst
+ * and file capabilities nft runs with CAP_NET_ADMIN, and PATH is the
+ * caller's to choose. */
+static int find_nft(char *path, char *out, size_t outlen)
+{
+	static const char *const where[] = {
+		"/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft", "/bin/nft",
+	};
+	const char *refused = NULL;
+	for (size_t i = 0; i < sizeof where / sizeof where[0]; i++) {
+		struct stat st;
+		if (!realpath(where[i], path) || stat(path, &st) != 0)
+			continue;
+		if (S_ISREG(st.st_mode) && (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) &&
+		    root_only(&st) && dirs_root_only(path))
+			return 0;
+		if (!refused)
+			refused = where[i];
+	}
+	if (!refused)
+		return NFT_MISSING;
+	if (out && outlen)
+		snprintf(out, outlen, "%s is not an executable only root can change: not run",
+			 refused);
+	return -1;
+}
+
+/* The forked child: stdin from `in`, stdout and stderr to `out`, then nft
+ * with an environment of our own - nothing inherited (LD_PRELOAD, NFT_*,
+ * a locale's files) reaches a program that may hold CAP_NET_ADMIN.  Only
+ * async-signal-safe calls here. */
+_Noreturn static void exec_nft(const char *path, int in, int out)
+{
+	static const char failed[] = "cannot execute ";
+	char *const argv[] = { "nft", "-f", "-", NULL };
+	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
+	/* Our own group: a terminal's Ctrl-C must not cut the cleanup short. */
+	if (setpgid(0, 0) != 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		_exit(126);
+	if (in > 2)
+		close(in);
+	if (out > 2)
+		close(out);
+	execve(path, argv, envp);
+	/* Into the caller's error buffer; if even that fails, the status says it. */
+	ssize_t w = write(2, failed, sizeof failed - 1);
+	w = write(2, path, strlen(path));
+	(void)w;
+	_exit(127);
+}
+
+static int start_failed(char *out, size_t outlen)
+{
+	if (out && outlen)
+		snprintf(out, outlen, "cannot start nft: %s", strerror(errno));
+	return -1;
+}
+
+/* Runs `nft -f -` with `script` on stdin; the exit status, NFT_MISSING,
+ * or -1.  The child gets its own process group and 5 seconds. */
 static int nft(const char *script, char *out, size_t outlen)
 {
+	char path[PATH_MAX];
+	if (out && outlen)
+		out[0] = '\0';
+	int found = find_nft(path, out, outlen);
+	if (found != 0)
+		return found;
 	int in[2], back[2] = { -1, -1 };
 	if (pipe(in))
-		return -1;
+		return start_failed(out, outlen);
 	if (pipe(back)) {
 		close(in[0]);
 		close(in[1]);
-		return -1;
+		return start_failed(out, outlen);
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(in[0]), close(in[1]), close(back[0]), close(back[1]);
-		return -1;
+		return start_failed(out, outlen);
 	}
 	if (pid == 0) {
-		setpgid(0, 0);
-		dup2(in[0], 0);
-		dup2(back[1], 1);
-		dup2(back[1], 2);
 		close(in[1]);
 		close(back[0]);
-		execlp("nft", "nft", "-f", "-", (char *)NULL);
-		_exit(127);
+		exec_nft(path, in[0], back[1]);
 	}
 	close(in[0]);
 	close(back[1]);
@@ -128,7 +217,7 @@ int rstguard_open(struct rstguard *g, char *err, size_t errlen)
 	int rc = nft(script, err, errlen);
 	if (rc != 0) {
 		trim(err);
-		if (rc == 127)
+		if (rc == NFT_MISSING)
 			snprintf(err, errlen, "nft is not installed (apt-get install nftables)");
 		return -1;
 	}

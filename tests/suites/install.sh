@@ -51,6 +51,13 @@ printf 'arp tpa=%s\nexpect arp op=reply\n' "$IP_B" >"$TMP/arp.pkt"
 cp "$ROOT/examples/arp-who-has.lab" "$TMP/who.lab"
 chmod 0755 "$TMP" && chmod 0644 "$TMP/arp.pkt" "$TMP/who.lab"
 as_nobody() { in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+# A fake nft first on PATH: it notes who ran it, with what capabilities, in
+# a folder anyone may write to, and fails.  rawcraft must never run it.
+fakebin=$TMP/fakebin mark=$TMP/mark
+mkdir -p "$fakebin" "$mark" && chmod 0755 "$fakebin" && chmod 0777 "$mark"
+printf '#!/bin/sh\n{ id; grep ^CapEff: /proc/self/status; } >>%s/ran\nexit 1\n' "$mark" >"$fakebin/nft"
+chmod 0755 "$fakebin/nft"
+fake_ran() { cat "$mark/ran" 2>/dev/null; rm -f "$mark/ran"; }	# what it noted, once
 if setcap cap_net_raw,cap_net_admin+ep "$capbin/rawcraft-cap" 2>/dev/null; then
 	out=$(as_nobody "$capbin/rawcraft-cap" send "$TMP/arp.pkt" -i "$IF_A" 2>&1); rc=$?
 	case "$rc:$out" in "0:"*"is at $MAC_B"*) ok "nobody with cap_net_raw,cap_net_admin: the ARP reply" ;;
@@ -70,6 +77,13 @@ if [ -x "$capbin/rawcraft-cap" ] && getcap "$capbin/rawcraft-cap" | grep -q net_
 	out=$(as_nobody "$capbin/rawcraft-cap" run "$TMP/who.lab" -D TARGET="$IP_B" -i "$IF_A" --block-rst 2>&1); rc=$?
 	left=$(in_a nft list tables 2>/dev/null | grep -c rawcraft)
 	expect_eq "nobody with capabilities: run --block-rst works and removes its table" "$rc:$left" "0:0"
+	# nft gets CAP_NET_ADMIN: one found on PATH would be any user's code.
+	out=$(as_nobody env PATH="$fakebin:$PATH" "$capbin/rawcraft-cap" run "$TMP/who.lab" \
+		-D TARGET="$IP_B" -i "$IF_A" --block-rst 2>&1); rc=$?
+	left=$(in_a nft list tables 2>/dev/null | grep -c rawcraft)
+	expect_eq "nobody with capabilities, a fake nft first on PATH: never run" "$(fake_ran)" ""
+	expect_eq "nobody with capabilities, a fake nft first on PATH: the real one ran, table removed" \
+		"$rc:$left" "0:0"
 fi
 out=$(as_nobody "$capbin/rawcraft-plain" send "$TMP/arp.pkt" -i "$IF_A" 2>&1); rc=$?
 case "$rc:$out" in "3:"*"setcap cap_net_raw,cap_net_admin+ep"*) ok "nobody without capabilities: exit 3 with the setcap hint" ;;
@@ -115,6 +129,24 @@ expect_eq "stdout closed early (| head): the -w file still holds all 6 frames" "
 out=$(in_a "$R" run "$TMP/who.lab" -D TARGET="$IP_B" -i "$IF_A" --block-rst | head -c 1)
 expect_eq "stdout closed early: --block-rst's table is still removed" \
 	"$(in_a nft list tables 2>/dev/null | grep -c rawcraft)" 0
+
+# 5c. As root too, nft is the system's, never PATH's: not for --block-rst,
+#     not for the sweep every run starts with; none at all is one clear line.
+for opt in --block-rst ""; do
+	out=$(in_a env PATH="$fakebin:$PATH" "$R" run "$TMP/who.lab" -D TARGET="$IP_B" -i "$IF_A" $opt 2>&1); rc=$?
+	expect_eq "root, a fake nft first on PATH: run ${opt:-without --block-rst} never runs it" \
+		"$rc:$(fake_ran)" "0:"
+done
+expect_eq "root, a fake nft first on PATH: no table left" "$(in_a nft list tables 2>/dev/null | grep -c rawcraft)" 0
+err=$(in_a unshare -m sh -c 'mount -t tmpfs none /usr/sbin && mount -t tmpfs none /usr/bin && exec "$@"' _ \
+	"$R" run "$TMP/who.lab" -D TARGET="$IP_B" -i "$IF_A" --block-rst 2>&1 >/dev/null); rc=$?
+expect_eq "no nft (empty /usr/sbin and /usr/bin): exit 3, the install hint" "$rc:$err" \
+	"3:rawcraft: error: --block-rst: nft: nft is not installed (apt-get install nftables)"
+cp /usr/sbin/nft "$TMP/nft-g+w" && chmod 0775 "$TMP/nft-g+w"
+err=$(in_a unshare -m sh -c 'mount --bind "$0" /usr/sbin/nft && exec "$@"' "$TMP/nft-g+w" \
+	"$R" run "$TMP/who.lab" -D TARGET="$IP_B" -i "$IF_A" --block-rst 2>&1 >/dev/null); rc=$?
+expect_eq "a group-writable nft: refused, exit 3" "$rc:$err" \
+	"3:rawcraft: error: --block-rst: nft: /usr/sbin/nft is not an executable only root can change: not run"
 
 # 6. Bad input everywhere: one line, exit 2, nothing sent.
 rx() { in_b cat "/sys/class/net/$IF_B/statistics/rx_packets"; }
