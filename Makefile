@@ -26,6 +26,9 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 ifeq ($(V),1)
 Q :=
 say = @:
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
+say = @:
 else
 Q := @
 say = @printf '  %-7s %s\n' $(1) $(2);
@@ -40,7 +43,8 @@ ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
 ASAN_CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/asan/%.o)
 LIBCRAFT := $(BUILD)/libcraft.a
 ASAN_LIBCRAFT := $(BUILD)/asan/libcraft.a
-PUB_HDR := $(LIB_HDR:craft/%=$(BUILD)/include/craft/%)
+# engine/internal.h is the engine modules' own, not the library's.
+PUB_HDR := $(filter-out %/internal.h,$(LIB_HDR:craft/%=$(BUILD)/include/craft/%))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/unit/%)

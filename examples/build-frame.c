@@ -14,7 +14,7 @@
 
 static const char text[] =
 	"eth src=02:00:00:00:00:01 dst=02:00:00:00:00:02\n"
-	"ipv4 src=192.0.2.1 dst=192.0.2.2\n"
+	"ipv4 src=192.0.2.1 dst=192.0.2.2 id=1\n"
 	"tcp sport=40000 dport=80 flags=S seq=100\n";
 
 int main(void)

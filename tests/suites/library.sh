@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# libcraft as a product, and the shape that keeps it one: public headers
+# that stand alone, examples built on them alone, the wire out of cmd/.
+. "$(dirname "$0")/../lib.sh"
+
+# 1. make lib: the archive and every public header under <craft/...>.
+if make -s -C "$ROOT" lib >/dev/null 2>&1 && [ -f "$ROOT/build/libcraft.a" ]; then
+	ok "make lib: build/libcraft.a"
+else
+	not_ok "make lib" "no build/libcraft.a"
+fi
+missing=""
+for h in "$ROOT"/craft/*/*.h; do
+	case $h in */internal.h) continue ;; esac
+	rel=${h#"$ROOT"/craft/}
+	[ -f "$ROOT/build/include/craft/$rel" ] || missing="$missing $rel"
+done
+expect_eq "make lib: every header under build/include/craft" "$missing" ""
+
+# 2. Each public header compiles on its own, as the first thing included.
+bad=""
+for h in "$ROOT"/build/include/craft/*/*.h; do
+	rel=${h#"$ROOT"/build/include/}
+	printf '#include <%s>\n' "$rel" >"$TMP/one.c"
+	cc -std=gnu11 -Wall -Wextra -Werror -fsyntax-only -I"$ROOT/build/include" \
+		"$TMP/one.c" 2>"$TMP/err" || bad="$bad $rel"
+done
+expect_eq "every public header stands alone" "$bad" ""
+
+# 3. make examples: the C programs use the public headers only.
+if make -s -C "$ROOT" examples >/dev/null 2>&1; then
+	ok "make examples"
+else
+	not_ok "make examples" "failed"
+fi
+leaks=$(grep -l '#include "' "$ROOT"/examples/*.c)
+expect_eq "examples include <craft/...> only" "$leaks" ""
+
+# 4. build-frame builds the bytes rawcraft show builds from the same text.
+cat >"$TMP/bf.pkt" <<'PKT'
+eth src=02:00:00:00:00:01 dst=02:00:00:00:00:02
+ipv4 src=192.0.2.1 dst=192.0.2.2 id=1
+tcp sport=40000 dport=80 flags=S seq=100
+PKT
+want=$("$RAWCRAFT" show "$TMP/bf.pkt" -x | sed '/^$/d')
+got=$("$ROOT/build/examples/build-frame")
+expect_eq "examples/build-frame: the frame rawcraft show builds" "$got" "$want"
+
+# 5. The shape: the wire, matching and loops live in craft/, not cmd/.
+hits=$(grep -nE '\<(capture_(open|next)|pump_run|linktx_[a-z]+|builder_inject|flow_table_[a-z]+|expect_diffs)\(' \
+	"$ROOT"/cmd/*.c)
+expect_eq "cmd/: no capture, injection, matching or receive loop" "$hits" ""
+expect_eq "one module includes <libnet.h>" "$(grep -rl '^#include <libnet.h>' "$ROOT/craft" "$ROOT/cmd")" \
+	"$ROOT/craft/builder/build.c"
+expect_eq "one module includes <pcap.h>" "$(grep -rlE '^#include <pcap(/pcap)?.h>' "$ROOT/craft" "$ROOT/cmd")" \
+	"$ROOT/craft/wire/capture.c"
+lines=$(cat "$ROOT"/cmd/*.c "$ROOT"/cmd/*.h | wc -l)
+if [ "$lines" -le 2000 ]; then ok "cmd/ is $lines lines (at most 2000)"
+else not_ok "cmd/ at most 2000 lines" "$lines"; fi
