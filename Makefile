@@ -31,7 +31,7 @@ Q := @
 say = @:
 else
 Q := @
-say = @printf '  %-7s %s\n' $(1) $(2);
+say = @printf '  %-7s %s\n' '$(1)' '$(2)';
 endif
 
 LIB_SRC := $(wildcard craft/*/*.c)

@@ -66,8 +66,10 @@ static int choose_iface(struct engine *e, const char *given, uint32_t dst)
 /* The next hop's lookup: its request and the reply it took. */
 static void log_neighbor(void *ctx, const struct frame *f, bool sent, const struct timeval *ts)
 {
-	(void)sent;
-	engine_record(ctx, f, ts);
+	struct engine *e = ctx;
+	if (sent)
+		outbox_put(&e->sent, f->bytes, f->len, ENGINE_NO_TAG);
+	engine_record(e, f, ts);
 }
 
 int engine_open(struct engine **out, const struct engine_config *cfg,
@@ -79,6 +81,7 @@ int engine_open(struct engine **out, const struct engine_config *cfg,
 	*out = e;
 	e->ops = ops;
 	e->ctx = ctx;
+	outbox_init(&e->sent, 0, 0);
 	int rc = choose_iface(e, cfg->ifname, cfg->dst);
 	if (rc != ENGINE_OK)
 		return rc;
@@ -103,6 +106,7 @@ void engine_close(struct engine *e)
 		capture_close(e->caps[i]);
 	neighbors_close(&e->nb);
 	builder_close(e->b);
+	outbox_free(&e->sent);
 	free(e);
 }
 
@@ -205,9 +209,17 @@ int engine_ready(struct engine *e)
 	return e->ops && e->ops->ready ? e->ops->ready(e->ctx) : ENGINE_OK;
 }
 
-int engine_inject(struct engine *e, const uint8_t *bytes, size_t len)
+void engine_own_frames(struct engine *e, size_t keep, uint64_t own_mac)
+{
+	outbox_free(&e->sent);
+	outbox_init(&e->sent, keep, own_mac);
+}
+
+int engine_inject(struct engine *e, const uint8_t *bytes, size_t len, uint64_t tag)
 {
 	char err[256];
+	/* Before the write: on a veth the copy can be captured while it returns. */
+	outbox_put(&e->sent, bytes, len, tag);
 	if (builder_inject(e->b, bytes, len, err, sizeof err))
 		return engine_fail(e, ENGINE_FAULT_SYSTEM, "injecting on %s: %s", e->ifc.name, err);
 	return ENGINE_OK;

@@ -7,6 +7,7 @@
 
 #include "../builder/build.h"
 #include "../builder/resolve.h"
+#include "../match/outbox.h"
 #include "../util/rng.h"
 #include "../wire/capture.h"
 #include "engine.h"
@@ -21,7 +22,14 @@ struct engine {
 	void *ctx;
 	struct capture *caps[2];	/* to report their drops */
 	unsigned ncaps;
+	struct outbox sent;	/* what we injected: "is this frame ours" */
 };
+
+#define ENGINE_NO_TAG UINT64_MAX	/* a frame of ours that is no probe */
+
+/* Frames from `own_mac` are ours or the host's (0: not told by it); at
+ * most `keep` unseen frames remembered (0: all). */
+void engine_own_frames(struct engine *e, size_t keep, uint64_t own_mac);
 
 /* Reports a fault through the callbacks; returns its status. */
 int engine_fail(struct engine *e, enum engine_fault kind, const char *fmt, ...)
@@ -46,8 +54,8 @@ int engine_resolve_failed(struct engine *e, const struct diag *d);
 struct resolve_env engine_env(struct engine *e, const char *path, const struct iface *speaker,
 			      struct rng *rng, uint64_t index);
 int engine_ready(struct engine *e);
-/* Puts built bytes on the wire; a status. */
-int engine_inject(struct engine *e, const uint8_t *bytes, size_t len);
+/* Puts built bytes on the wire, remembered with `tag`; a status. */
+int engine_inject(struct engine *e, const uint8_t *bytes, size_t len, uint64_t tag);
 void engine_record(struct engine *e, const struct frame *f, const struct timeval *ts);
 /* Our own frame, built rather than captured: decoded as a capture shows it. */
 void engine_record_built(struct engine *e, const uint8_t *bytes, size_t len,

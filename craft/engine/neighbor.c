@@ -7,7 +7,7 @@
 #include "../builder/resolve.h"
 #include "../core/field.h"
 #include "../decode/decode.h"
-#include "../match/match.h"
+#include "../match/flow.h"
 #include "../proto/proto.h"
 #include "../util/clock.h"
 #include "../util/rng.h"
@@ -30,7 +30,7 @@ static int arp_request(struct neighbors *nb, uint32_t ip, struct frame *req, str
 
 struct lookup {
 	struct neighbors *nb;
-	struct expectation want;
+	const struct frame *req;
 	uint64_t *mac;
 };
 
@@ -40,11 +40,12 @@ static bool on_arp(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
 	struct lookup *lk = ctx;
 	struct frame f;
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
-	bool hit = expect_diffs(&lk->want, &f, NULL, 0) == 0;
+	const struct layer *arp = frame_find(&f, f.nlayers, L_ARP);
+	bool hit = arp && lv(arp, ARP_OP) == ARP_OP_REPLY && flow_answers(lk->req, &f, true);
 	if (hit) {
 		if (lk->nb->log)
 			lk->nb->log(lk->nb->ctx, &f, false, ts);
-		*lk->mac = lv(frame_find(&f, f.nlayers, L_ARP), ARP_SHA);
+		*lk->mac = lv(arp, ARP_SHA);
 	} else if (lk->nb->stray) {
 		lk->nb->stray(lk->nb->stray_ctx, bytes, caplen, wire, ts);
 	}
@@ -63,16 +64,8 @@ static int neighbor_resolve(struct neighbors *nb, uint32_t ip, uint64_t *mac,
 		frame_free(&req);
 		return -1;
 	}
-	struct lookup lk = { .nb = nb, .mac = mac };
-	struct expectation unused;
-	scope_of(&req, &lk.want, &unused);
-	struct srcpos pos[13] = { { 0, 0 } };
-	struct src_line line = { "arp op=reply", pos, 12 };
+	struct lookup lk = { .nb = nb, .req = &req, .mac = mac };
 	int rc = -1;
-	if (expect_add_line(&lk.want, &line, "(ARP request)", NULL, &d)) {
-		snprintf(err, errlen, "%.200s", d.msg);
-		goto out;
-	}
 	if (!nb->arp && neighbors_open(nb, &(enum capture_error){ CAP_OK }, err, errlen))
 		goto out;
 	struct timeval sent;
@@ -88,8 +81,6 @@ static int neighbor_resolve(struct neighbors *nb, uint32_t ip, uint64_t *mac,
 	enum pump_end end = pump_run(&p, &until, err, errlen);
 	rc = end == PUMP_DONE ? 0 : end == PUMP_FAULT ? -1 : 1;
 out:
-	expect_free(&lk.want);
-	expect_free(&unused);
 	frame_free(&req);
 	return rc;
 }

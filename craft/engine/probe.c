@@ -16,8 +16,6 @@
 struct probe {
 	struct flow_ack ack;
 	uint32_t older;		/* the previous probe with the same key */
-	uint8_t *bytes;		/* until its outgoing copy is recognised */
-	size_t len;
 	struct timeval at;
 	bool matched;
 };
@@ -32,7 +30,6 @@ struct prober {
 	struct capture *cap;
 	struct probe *probes;
 	struct flow_table flows;	/* probe key -> index */
-	uint64_t own_mac;		/* captured going out too; 0: only in */
 	bool until_done;		/* the wait ends once every probe is answered */
 };
 
@@ -56,9 +53,11 @@ static int open_capture(struct prober *r, const struct frame *first)
 	struct engine *e = r->e;
 	char bpf[640];
 	bool arp = frame_may_need_next_hop(first);
-	r->own_mac = exchange_bpf(first, arp, bpf, sizeof bpf) ? lv(&first->layer[0], ETH_SRC) : 0;
-	int rc = engine_capture(e, &r->cap, bpf, r->own_mac ? CAPTURE_BOTH : 0, 0);
-	if (rc == ENGINE_OK && arp && r->own_mac) {
+	uint64_t own_mac = exchange_bpf(first, arp, bpf, sizeof bpf) ?
+			   lv(&first->layer[0], ETH_SRC) : 0;
+	engine_own_frames(e, 0, own_mac);
+	int rc = engine_capture(e, &r->cap, bpf, own_mac ? CAPTURE_BOTH : 0, 0);
+	if (rc == ENGINE_OK && arp && own_mac) {
 		e->nb.arp = r->cap;
 		e->nb.stray = on_stray;
 		e->nb.stray_ctx = r;
@@ -87,31 +86,6 @@ static void report_match(struct prober *r, size_t idx, const struct frame *f,
 		r->ops->matched(r->ctx, idx, f, ts, rtt);
 }
 
-/* Our own probe, captured on its way out: its timestamp is the send time. */
-static bool own_copy(struct prober *r, const struct frame *f, const uint8_t *bytes, size_t len,
-		     const struct timeval *ts)
-{
-	struct flow_key k;
-	struct flow_ack ack;
-	uint32_t i;
-	if (!flow_of_probe(f, &k, &ack) || !flow_table_get(&r->flows, &k, &i))
-		return false;
-	/* Keys repeat when ranges cycle: the oldest copy not yet seen. */
-	struct probe *seen = NULL;
-	for (; i != FLOW_NONE; i = r->probes[i].older) {
-		struct probe *p = &r->probes[i];
-		if (p->bytes && p->len == len && memcmp(p->bytes, bytes, len) == 0)
-			seen = p;
-	}
-	if (!seen)
-		return false;
-	seen->at = *ts;
-	free(seen->bytes);
-	seen->bytes = NULL;
-	engine_record(r->e, f, ts);
-	return true;
-}
-
 /* The probe a reply answers: found by its flow key, newest first. */
 static bool answered_probe(struct prober *r, const struct frame *f, size_t *idx)
 {
@@ -135,14 +109,19 @@ static bool answered_probe(struct prober *r, const struct frame *f, size_t *idx)
 static void classify(struct prober *r, const uint8_t *bytes, size_t caplen, size_t wire,
 		     const struct timeval *ts)
 {
+	uint64_t tag;
+	enum frame_origin from = outbox_origin(&r->e->sent, bytes, caplen, &tag);
 	struct frame f;
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
 	size_t i;
 	char why[256];
-	/* Ours, or the host's own (its RST to a SYN/ACK): not replies. */
-	if (own_copy(r, &f, bytes, caplen, ts) ||
-	    (r->own_mac && f.nlayers && f.layer[0].def->id == L_ETH &&
-	     lv(&f.layer[0], ETH_SRC) == r->own_mac)) {
+	/* Our own probe on its way out: its timestamp is the send time.  The
+	 * host's own frames (its RST to a SYN/ACK) are no replies either. */
+	if (from == FROM_US && tag < r->res->sent) {
+		r->probes[tag].at = *ts;
+		engine_record(r->e, &f, ts);
+	}
+	if (from != FROM_PEER) {
 		frame_free(&f);
 		return;
 	}
@@ -194,11 +173,6 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx)
 	struct flow_key k;
 	p->older = flow_of_probe(&shown, &k, &p->ack) ?
 		flow_table_swap(&r->flows, &k, (uint32_t)idx) : FLOW_NONE;
-	p->len = built->len;
-	p->bytes = malloc(built->len);
-	if (!p->bytes)
-		abort();
-	memcpy(p->bytes, built->bytes, built->len);
 	if (idx == 0) {
 		struct strbuf s;
 		sb_init(&s);
@@ -208,7 +182,7 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx)
 	}
 	/* Before the write: on a veth the reply can arrive while it returns. */
 	gettimeofday(&p->at, NULL);
-	int rc = engine_inject(r->e, built->bytes, built->len);
+	int rc = engine_inject(r->e, built->bytes, built->len, idx);
 	if (rc == ENGINE_OK) {
 		r->res->sent = idx + 1;
 		if (r->ops->sent)
@@ -218,14 +192,17 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx)
 	return rc;
 }
 
+static void record_one(void *ctx, const uint8_t *bytes, size_t len, uint64_t tag)
+{
+	struct prober *r = ctx;
+	if (tag < r->res->sent)
+		engine_record_built(r->e, bytes, len, &r->probes[tag].at);
+}
+
 /* Probes whose outgoing copy the capture never showed go into -w last. */
 static void record_unseen(struct prober *r)
 {
-	for (size_t i = 0; i < r->res->sent; i++) {
-		struct probe *p = &r->probes[i];
-		if (p->bytes)
-			engine_record_built(r->e, p->bytes, p->len, &p->at);
-	}
+	outbox_unseen(&r->e->sent, record_one, r);
 }
 
 static int probe_all(struct prober *r, struct frame *tmpl)
@@ -285,8 +262,6 @@ int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *wa
 		abort();
 	flow_table_init(&r.flows);
 	int rc = probe_all(&r, tmpl);
-	for (size_t i = 0; i < pp->count; i++)
-		free(r.probes[i].bytes);
 	free(r.probes);
 	flow_table_free(&r.flows);
 	/* The lookups borrowed the capture: it is the engine's to close. */

@@ -8,13 +8,14 @@
 #include "../core/field.h"
 #include "../decode/decode.h"
 #include "../decode/describe.h"
+#include "../match/flow.h"
 #include "../proto/proto.h"
 #include "../wire/rstguard.h"
 #include "ghost.h"
 #include "internal.h"
 
 #define BACKLOG 128
-#define RECENT 32
+#define RECENT 256	/* our frames remembered, to tell our RSTs from the kernel's */
 #define PUMP_SLICE_US 50000	/* a kernel RST is looked for at least this often */
 
 struct held {
@@ -46,9 +47,6 @@ struct runner {
 	struct held backlog[BACKLOG];	/* received, not yet taken by an expect */
 	size_t nheld;
 	size_t evicted;			/* dropped from the front when full */
-	uint8_t *recent[RECENT];	/* what we injected, to tell our RSTs apart */
-	size_t recent_len[RECENT];
-	unsigned recent_next;
 	bool kernel_rst_seen;
 	struct tuple *tuples;
 	size_t ntuples;		/* the TCP 4-tuples the scenario sent from */
@@ -75,33 +73,13 @@ static void show_frame(struct runner *r, const struct step *st, const struct fra
 
 /* --- sending ---------------------------------------------------------- */
 
-static void remember_sent(struct runner *r, const struct frame *f)
-{
-	unsigned i = r->recent_next++ % RECENT;
-	free(r->recent[i]);
-	r->recent[i] = malloc(f->len);
-	if (!r->recent[i])
-		abort();
-	memcpy(r->recent[i], f->bytes, f->len);
-	r->recent_len[i] = f->len;
-}
-
-static bool ours(const struct runner *r, const uint8_t *bytes, size_t len)
-{
-	for (unsigned i = 0; i < RECENT; i++)
-		if (r->recent[i] && r->recent_len[i] == len && memcmp(r->recent[i], bytes, len) == 0)
-			return true;
-	return false;
-}
-
 static int inject(struct runner *r, struct frame *built, const struct step *st)
 {
 	struct timeval ts;
 	gettimeofday(&ts, NULL);
-	int rc = engine_inject(r->e, built->bytes, built->len);
+	int rc = engine_inject(r->e, built->bytes, built->len, ENGINE_NO_TAG);
 	if (rc != ENGINE_OK)
 		return rc;
-	remember_sent(r, built);
 	struct frame shown;
 	decode_frame(built->bytes, built->len, built->len, LINK_ETHERNET, &shown);
 	engine_record(r->e, &shown, &ts);
@@ -126,7 +104,7 @@ static void log_exchange(void *ctx, const struct frame *f, bool sent, const stru
 	struct runner *r = ctx;
 	if (!sent)
 		return;
-	remember_sent(r, f);
+	outbox_put(&r->e->sent, f->bytes, f->len, ENGINE_NO_TAG);
 	engine_record(r->e, f, ts);
 }
 
@@ -232,7 +210,8 @@ static bool on_kernel_rst(void *ctx, const uint8_t *bytes, size_t caplen, size_t
 			  const struct timeval *ts)
 {
 	struct runner *r = ctx;
-	if (ours(r, bytes, caplen))
+	uint64_t tag;
+	if (outbox_origin(&r->e->sent, bytes, caplen, &tag) == FROM_US)
 		return false;
 	struct frame f;
 	struct tuple t;
@@ -311,17 +290,16 @@ static void set_label(struct runner *r, const struct step *st, const char *label
 	vars_set(&r->vars, key, label);
 }
 
-/* The held frame `i` if it is in the scope and matches an alternative:
- * taken, bound and shown. */
+/* The held frame `i` if it answers the last send (or the step takes any)
+ * and matches an alternative: taken, bound and shown. */
 static bool try_take(struct runner *r, const struct step *st, size_t i,
-		     const struct expectation *direct, const struct expectation *quoted,
 		     const struct alternative *alts, size_t nalts, struct near_miss *misses)
 {
 	const struct frame *f = &r->backlog[i].f;
 	char why[256];
-	bool scoped = expect_diffs(direct, f, why, sizeof why) == 0 ||
-		      (!expect_empty(quoted) && expect_diffs(quoted, f, NULL, 0) == 0);
-	if (!scoped)
+	/* The scenario's own expect says which ack it wants: a challenge ACK
+	 * answers a SYN with another. */
+	if (!st->any && r->have_last && !flow_answers(&r->last_sent, f, false))
 		return false;
 	for (size_t a = 0; a < nalts; a++) {
 		unsigned diffs = expect_diffs(&alts[a].expect, f, why, sizeof why);
@@ -347,13 +325,6 @@ static int step_expect(struct runner *r, const struct step *st)
 	struct diag d;
 	if (scenario_alternatives(st, &r->vars, &alts, &nalts, otherwise, sizeof otherwise, &d))
 		return engine_bad_input(r->e, &d);
-	struct expectation direct, quoted;
-	expect_init(&direct);
-	expect_init(&quoted);
-	if (!st->any && r->have_last) {
-		scope_of(&r->last_sent, &direct, &quoted);
-		expect_forget(&direct, L_TCP, TCP_ACK);
-	}
 	struct near_miss misses[NEAR_MISSES + 1];
 	memset(misses, 0, sizeof misses);
 	struct deadline deadline;
@@ -362,7 +333,7 @@ static int step_expect(struct runner *r, const struct step *st)
 	size_t checked = 0;
 	for (;;) {
 		for (; checked < r->nheld; checked++)
-			if (try_take(r, st, checked, &direct, &quoted, alts, nalts, misses)) {
+			if (try_take(r, st, checked, alts, nalts, misses)) {
 				rc = ENGINE_OK;
 				goto done;
 			}
@@ -390,8 +361,6 @@ static int step_expect(struct runner *r, const struct step *st)
 	}
 done:
 	scenario_alternatives_free(alts, nalts);
-	expect_free(&direct);
-	expect_free(&quoted);
 	return rc;
 }
 
@@ -535,8 +504,6 @@ static void close_all(struct runner *r)
 	frame_free(&r->last_sent);
 	for (size_t i = 0; i < r->nheld; i++)
 		frame_free(&r->backlog[i].f);
-	for (unsigned i = 0; i < RECENT; i++)
-		free(r->recent[i]);
 	vars_free(&r->vars);
 	free(r->tuples);
 }
@@ -558,6 +525,8 @@ int runner_run(struct engine *e, const struct runner_params *rp, const struct ru
 	tcp_ends_init(&r->ends);
 	/* A run that died (SIGKILL) left its table: gone before ours exists. */
 	rstguard_sweep();
+	/* The kernel's RSTs are captured going out: all from this host. */
+	engine_own_frames(e, RECENT, 0);
 	int rc = open_all(r);
 	/* Root goes once everything is open, before any reply is read. */
 	if (rc == ENGINE_OK)

@@ -70,7 +70,6 @@ struct stream {
 	atomic_bool failed;	/* a sender or the capture: stop */
 	uint64_t send_ns;	/* from the first frame to the last */
 	struct capture *cap;
-	uint64_t own_mac;	/* frames from it are ours, not replies */
 	struct flow_table flows;
 	struct target *targets;
 	uint64_t tracked;
@@ -199,8 +198,8 @@ static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
 	engine_record(s->e, &f, ts);
 	s->pumped++;
-	bool ours = s->own_mac && f.nlayers && f.layer[0].def->id == L_ETH &&
-		    lv(&f.layer[0], ETH_SRC) == s->own_mac;
+	uint64_t tag;
+	bool ours = outbox_origin(&s->e->sent, bytes, caplen, &tag) != FROM_PEER;
 	struct flow_reply r;
 	flow_of_reply(&f, &r);
 	for (size_t n = 0; n < r.n && !ours; n++) {
@@ -388,8 +387,8 @@ static int open_capture(struct stream *s)
 		both = exchange_bpf(tmpl, false, bpf, sizeof bpf);
 	else
 		scope_bpf(tmpl, bpf, sizeof bpf);
-	if (both)
-		s->own_mac = lv(&tmpl->layer[0], ETH_SRC);
+	/* The senders' frames are not remembered: their source tells them. */
+	engine_own_frames(s->e, 1, both ? lv(&tmpl->layer[0], ETH_SRC) : 0);
 	/* Slots as small as our frames allow: more of them in the ring. */
 	unsigned snaplen = !s->patch ? 0 : tmpl->len > 1600 ? (unsigned)tmpl->len : 1600;
 	return engine_capture(s->e, &s->cap, bpf, CAPTURE_BIG | (both ? CAPTURE_BOTH : 0),

@@ -124,6 +124,35 @@ void flow_of_reply(const struct frame *reply, struct flow_reply *r)
 	r->key[1].their_ip = 0;
 }
 
+static bool same_key(const struct flow_key *a, const struct flow_key *b);
+
+/* An ARP that is no question (a reply, a gratuitous announcement) and a
+ * frame without a network layer scope nothing: anyone may answer them. */
+static bool asks_nothing(const struct frame *probe)
+{
+	const struct layer *next, *net = frame_network_layer(probe, &next);
+	return !net || (net->def->id == L_ARP && (lv(net, ARP_OP) != ARP_OP_REQUEST ||
+						  lv(net, ARP_SPA) == lv(net, ARP_TPA)));
+}
+
+bool flow_answers(const struct frame *probe, const struct frame *reply, bool check_ack)
+{
+	struct flow_key k;
+	struct flow_ack ack;
+	struct flow_reply r;
+	if (asks_nothing(probe))
+		return true;
+	if (!flow_of_probe(probe, &k, &ack))
+		return false;
+	flow_of_reply(reply, &r);
+	if (!check_ack)
+		ack.check = false;
+	for (size_t i = 0; i < r.n; i++)
+		if (same_key(&r.key[i], &k))
+			return flow_ack_ok(&ack, &r);
+	return false;
+}
+
 /* --- the table -------------------------------------------------------- */
 
 static uint64_t hash_key(const struct flow_key *k)

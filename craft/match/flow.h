@@ -45,6 +45,14 @@ void flow_of_reply(const struct frame *reply, struct flow_reply *r);
 /* Whether the reply acknowledges the probe as it must. */
 bool flow_ack_ok(const struct flow_ack *want, const struct flow_reply *r);
 
+/* The one rule for whether `reply` answers `probe`, for a single probe
+ * (an expect's scope, the next hop's ARP): the exchange's keys, or an ICMP
+ * error quoting the probe; the ack checked when `check_ack`.  A probe that
+ * asks nothing (no network layer, an ARP reply or announcement) is
+ * answered by any frame.  Many probes at once use the keys and the table
+ * below to the same effect. */
+bool flow_answers(const struct frame *probe, const struct frame *reply, bool check_ack);
+
 /* Key -> a number (the probe or target index): open addressing. */
 struct flow_table {
 	struct flow_slot *slot;

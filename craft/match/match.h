@@ -70,14 +70,6 @@ struct near_miss {
 void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,
 		    const char *why);
 
-/* What a reply to `sent` looks like: `direct` answers it, `icmp_error`
- * quotes it.  Both empty when nothing scopes it (a bare Ethernet frame). */
-void scope_of(const struct frame *sent, struct expectation *direct,
-	      struct expectation *icmp_error);
-/* Drops the constraint on one field (a scenario's own expect says which
- * ack it wants; a challenge ACK answers a SYN with another). */
-void expect_forget(struct expectation *e, enum layer_id id, int field);
-
 /* A BPF filter that passes every frame either scope could accept. */
 void scope_bpf(const struct frame *sent, char *buf, size_t len);
 /* scope_bpf's replies, and the frames themselves as they leave (told by
