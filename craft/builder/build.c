@@ -1,4 +1,4 @@
-/* build.c - libnet assembles the headers; explicit fields are then laid over. */
+/* build.c - libnet assembles the headers; every resolved field is then laid over. */
 #include "build.h"
 
 #include <libnet.h>
@@ -156,14 +156,19 @@ static libnet_ptag_t build_layer(libnet_t *l, struct frame *f, size_t i,
 	}
 }
 
-/* Writes every field the user gave over what libnet produced. */
-static void lay_over_given(struct frame *f)
+/* Writes every fixed field's resolved value over what libnet produced: libnet
+ * picks some bytes itself (version, header length, reserved bits, ARP sizes),
+ * and a table's default must win there as a given value does.  Aliases were
+ * folded into the fields they view.  Lengths and next-layer types left out
+ * stay as libnet wrote them from the layout; checksums are computed next. */
+static void lay_over_resolved(struct frame *f)
 {
 	for (size_t i = 0; i < f->nlayers; i++) {
 		struct layer *l = &f->layer[i];
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
-			if (!(l->given & (1u << k)) || !fd->bits)
+			bool computed = fd->dflt_kind == FD_COMPUTED && !(l->given & (1u << k));
+			if (!fd->bits || (fd->flags & FF_ALIAS) || computed)
 				continue;
 			bits_put(f->bytes, (unsigned)(l->off * 8 + fd->bit_off), fd->bits, l->val[k].u);
 		}
@@ -230,7 +235,7 @@ int build_frame(struct builder *b, struct frame *f, struct diag *d)
 	free(start);
 	/* libnet's checksums stand for nothing we lay over, and it sends a UDP
 	 * sum of zero as zero (RFC 768 wants all ones): compute them here. */
-	lay_over_given(f);
+	lay_over_resolved(f);
 	redo_checksums(f);
 	return 0;
 

@@ -18,9 +18,10 @@ struct builder;
 struct builder *builder_open(const char *device, char *err, size_t errlen);
 void builder_close(struct builder *b);
 
-/* Builds a resolved frame into f->bytes (replacing them).  Fields the user
- * gave are written as given even where that makes the frame wrong; lengths
- * and checksums left out are computed over the final bytes. */
+/* Builds a resolved frame into f->bytes (replacing them).  Every fixed
+ * field is written as resolved - given, or its table's default - even where
+ * that makes the frame wrong; lengths, checksums and next-layer types left
+ * out are computed over the final bytes. */
 int build_frame(struct builder *b, struct frame *f, struct diag *d);
 
 /* Puts bytes on the wire as they are; -1 with `err` on failure. */

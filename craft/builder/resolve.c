@@ -61,6 +61,39 @@ static int eth_dst(struct frame *f, struct layer *eth, const struct resolve_env 
 	return env->nexthop_mac(env->ctx, a, dst, d);
 }
 
+/* The field an alias views: the one whose bits hold the alias's bits (the
+ * table tests check there is one), and the alias's shift inside it. */
+static size_t alias_base(const struct layer_def *def, size_t alias, unsigned *shift)
+{
+	const struct field *a = &def->fields[alias];
+	size_t k = 0;
+	while (def->fields[k].flags & FF_ALIAS || def->fields[k].bit_off > a->bit_off ||
+	       def->fields[k].bit_off + def->fields[k].bits < a->bit_off + a->bits)
+		k++;
+	*shift = (unsigned)(def->fields[k].bit_off + def->fields[k].bits - a->bit_off - a->bits);
+	return k;
+}
+
+/* One field, one value: a given alias (dscp) sets its bits of the field it
+ * views (tos), which is what the builder writes; an alias left out then
+ * reads them, so that every row says what its bits on the wire say. */
+static void fold_aliases(struct layer *l)
+{
+	for (int pass = 0; pass < 2; pass++)	/* the given ones first */
+		for (size_t k = 0; k < l->def->nfields; k++) {
+			bool given = l->given >> k & 1u;
+			if (!(l->def->fields[k].flags & FF_ALIAS) || given != (pass == 0))
+				continue;
+			unsigned shift;
+			uint64_t *base = &l->val[alias_base(l->def, k, &shift)].u;
+			uint64_t mask = field_max(&l->def->fields[k]) << shift;
+			if (given)
+				*base = (*base & ~mask) | ((l->val[k].u << shift) & mask);
+			else
+				l->val[k].u = (*base & mask) >> shift;
+		}
+}
+
 int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d)
 {
 	for (size_t i = 0; i < f->nlayers; i++) {
@@ -107,6 +140,7 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 				break;
 			}
 		}
+		fold_aliases(l);
 	}
 	/* Last: it reads the ARP and IPv4 fields resolved above. */
 	struct layer *eth = &f->layer[0];

@@ -25,7 +25,8 @@ struct resolve_env {
 };
 
 /* Re-running it draws new random values and takes each range's value for
- * env->index; other given fields never change. */
+ * env->index; other given fields never change.  A given alias (dscp) sets
+ * its bits of the field it views (tos); one left out reads them. */
 int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d);
 
 /* Whether any frame of the template may need its next hop's MAC (an ARP

@@ -4,8 +4,8 @@
  * frame_resolve (fake interface, seeded PRNG) -> build_frame -> decode_frame
  * -> describers.
  *
- * Besides memory errors it traps on broken promises: an explicit field not
- * on the wire as given, a left-out checksum the decoder finds wrong, an
+ * Besides memory errors it traps on broken promises: a fixed field not on
+ * the wire as given or defaulted, a left-out checksum the decoder finds wrong, an
  * error without a position, JSON that does not parse.
  *
  * payload file= is kept away from the file system: values are taken only
@@ -145,12 +145,14 @@ static void check_built(const struct frame *f)
 		total += l->hdr_len;
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
-			if (!fd->bits || !(l->given & (1u << k)))
+			bool given = l->given & (1u << k);
+			if (!fd->bits || (fd->dflt_kind == FD_COMPUTED && !given))
 				continue;
 			if (l->off + l->hdr_len > f->len || fd->bit_off + fd->bits > l->hdr_len * 8)
-				broken_field("given field outside its layer", f, i, k);
+				broken_field("field outside its layer", f, i, k);
 			if (bits_get(f->bytes + l->off, fd->bit_off, fd->bits) != l->val[k].u)
-				broken_field("explicit value not on the wire", f, i, k);
+				broken_field(given ? "explicit value not on the wire" :
+					     "default not on the wire", f, i, k);
 		}
 	}
 	if (total != f->len)

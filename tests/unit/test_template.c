@@ -2,7 +2,8 @@
  * test_template.c - `.pkt` text to a frame description (given and random
  * bits, required fields, order and overlap errors with their positions,
  * warnings), then frame_resolve + build_frame to exact bytes, checked
- * against frames Scapy builds from the same values.
+ * against frames Scapy builds from the same values, and every field's
+ * resolved value against its bits on the wire.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -554,6 +555,91 @@ static void test_defaults(void **state)
 	frame_free(&f);
 }
 
+/* --- one row, one field ---------------------------------------------------- */
+
+/* Every layer, aliases given and left out, a stacked VLAN tag, and the
+ * datagram an ICMP error quotes. */
+static const char *const every_layer[] = {
+	"arp tpa=10.0.0.9\n",
+	"vlan pcp=3\nvlan\nipv4 dst=10.0.0.2 dscp=46\ntcp dport=80 opts=mss:1460\n"
+	"payload text=hi\n",
+	"ipv4 dst=10.0.0.2 ecn=1\nudp dport=53\npayload size=3\n",
+	"ipv4 dst=10.0.0.2\nicmp\npayload hex=0102\n",
+	"ipv4 dst=10.0.0.2\nicmp code=3\nipv4 src=10.0.0.2 dst=10.9.9.9\nudp sport=1 dport=2\n",
+	"payload size=4\n",
+};
+
+/* The tables with every constant default changed, so that wherever libnet
+ * picks a field's bytes itself they differ from the row's default. */
+static struct field moved_rows[L_COUNT][MAX_FIELDS];
+static struct layer_def moved_defs[L_COUNT];
+
+static void move_defaults(void)
+{
+	for (int i = 0; i < L_COUNT; i++) {
+		const struct layer_def *d = craft_layers[i];
+		memcpy(moved_rows[i], d->fields, d->nfields * sizeof *d->fields);
+		for (size_t k = 0; k < d->nfields; k++)
+			if (moved_rows[i][k].dflt_kind == FD_CONST)
+				moved_rows[i][k].dflt ^= 1;
+		moved_defs[i] = *d;
+		moved_defs[i].fields = moved_rows[i];
+	}
+}
+
+/* Each fixed field's bits on the wire are its resolved value, but for the
+ * lengths, checksums and next-layer types the builder works out itself.
+ * False, with the first that differs printed, if not. */
+static bool rows_on_wire(const struct frame *f, const char *text)
+{
+	for (size_t i = 0; i < f->nlayers; i++) {
+		const struct layer *l = &f->layer[i];
+		for (size_t k = 0; k < l->def->nfields; k++) {
+			const struct field *fd = &l->def->fields[k];
+			if (!fd->bits || (fd->dflt_kind == FD_COMPUTED && !bit(l->given, (int)k)))
+				continue;
+			uint64_t wire = bits_get(f->bytes + l->off, fd->bit_off, fd->bits);
+			if (wire != l->val[k].u) {
+				print_error("layer %zu %s %s: 0x%llx on the wire, resolved 0x%llx, "
+					    "from:\n%s", i, l->def->name, fd->name,
+					    (unsigned long long)wire,
+					    (unsigned long long)l->val[k].u, text);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static void test_every_row_on_wire(void **state)
+{
+	(void)state;
+	uint32_t seen = 0;
+	move_defaults();
+	for (size_t t = 0; t < sizeof every_layer / sizeof every_layer[0]; t++)
+		for (int moved = 0; moved < 2; moved++) {
+			struct frame f;
+			struct diag d;
+			struct rng rng;
+			rng_seed(&rng, 7);
+			if (parse(every_layer[t], &f, &d, NULL))
+				fail_msg("%u:%u %s", d.line, d.col, d.msg);
+			for (size_t i = 0; i < f.nlayers; i++) {
+				seen |= 1u << f.layer[i].def->id;
+				if (moved)
+					f.layer[i].def = &moved_defs[f.layer[i].def->id];
+			}
+			if (resolve_build(&f, &rng, &fake_if, &d)) {
+				frame_free(&f);
+				fail_msg("%u:%u %s", d.line, d.col, d.msg);
+			}
+			bool ok = rows_on_wire(&f, every_layer[t]);
+			frame_free(&f);
+			assert_true(ok);
+		}
+	assert_int_equal(seen, (1u << L_COUNT) - 1);	/* a template holds each layer */
+}
+
 static int fake_nexthop(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d)
 {
 	(void)d;
@@ -800,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_build_exact),
 		cmocka_unit_test(test_explicit_wins),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_row_on_wire),
 		cmocka_unit_test(test_eth_dst_resolution),
 		cmocka_unit_test(test_no_interface),
 		cmocka_unit_test(test_random_seeded),
