@@ -5,6 +5,10 @@
 
 #define MAC_BROADCAST UINT64_C(0xffffffffffff)
 
+/* At most one draw per field: a frame's draws stay inside its own stream. */
+_Static_assert(MAX_LAYERS * MAX_FIELDS <= RNG_FRAME_DRAWS,
+	       "a frame draws at most RNG_FRAME_DRAWS values");
+
 static int iface_value(const struct layer *l, size_t k,
 		       const struct resolve_env *env, struct diag *d)
 {

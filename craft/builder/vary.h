@@ -30,6 +30,10 @@ struct vary_sum {
 	uint8_t zero_is_none;	/* UDP: a sum of 0 is sent as 0xffff */
 };
 
+_Static_assert(VARY_MAX_SUMS <= 8 * sizeof ((struct vary_slot *)0)->sums &&
+	       VARY_MAX_SUMS <= 8 * sizeof ((struct vary_sum *)0)->parents,
+	       "the checksum masks hold a bit for each checksum");
+
 struct vary {
 	struct vary_slot slot[VARY_MAX_SLOTS];
 	size_t nslots;

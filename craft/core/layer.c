@@ -6,11 +6,13 @@
 
 #include "../proto/proto.h"
 
-const struct layer_def *const craft_layers[L_COUNT] = {
+const struct layer_def *const craft_layers[] = {
 	[L_ETH] = &eth_layer, [L_VLAN] = &vlan_layer, [L_ARP] = &arp_layer,
 	[L_IPV4] = &ipv4_layer, [L_TCP] = &tcp_layer, [L_UDP] = &udp_layer,
 	[L_ICMP] = &icmp_layer, [L_PAYLOAD] = &payload_layer,
 };
+_Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
+	       "craft_layers has an entry for each layer id");
 
 /* The first row for an (outer, inner) pair is what the builder writes; later
  * rows are values the decoder also recognises. */

@@ -56,6 +56,12 @@ struct layer {
 	const char *note;	/* decoder: truncation or oddity, else NULL */
 };
 
+_Static_assert(MAX_FIELDS <= 8 * sizeof ((struct layer *)0)->given &&
+	       MAX_FIELDS <= 8 * sizeof ((struct layer *)0)->random &&
+	       MAX_FIELDS <= 8 * sizeof ((struct layer *)0)->ranged &&
+	       MAX_FIELDS <= 8 * sizeof ((struct layer *)0)->present,
+	       "a layer's masks hold a bit for each of its fields");
+
 struct frame {
 	struct layer layer[MAX_LAYERS];
 	size_t nlayers;
@@ -93,7 +99,8 @@ struct link {
 	uint64_t value;		/* the outer demux field's value */
 };
 
-extern const struct layer_def *const craft_layers[L_COUNT];
+/* Indexed by layer id; layer.c checks it has L_COUNT entries. */
+extern const struct layer_def *const craft_layers[];
 extern const struct link craft_links[];
 extern const size_t craft_nlinks;
 

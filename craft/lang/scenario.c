@@ -486,20 +486,27 @@ void scenario_bind(struct vars *vars, const char *name, const struct frame *f)
 /* What a later step may read of NAME before it exists: every field of
  * every layer, and of the layers a reply may hold twice (a second VLAN
  * tag, the headers an ICMP error quotes: ${r.ipv42.src}), at a value of the
- * right kind - mid-range, so that ${r.tcp.win - 1} stays in range. */
+ * right kind - mid-range, so that ${r.tcp.win - 1} stays in range.  One
+ * layer (or two alike) at a time: a frame holds any one, not all at once. */
 static void bind_placeholders(struct vars *vars, const char *name)
 {
-	static const enum layer_id twice[] = { L_VLAN, L_IPV4, L_TCP, L_UDP };
+	static const bool twice[L_COUNT] = {
+		[L_VLAN] = true, [L_IPV4] = true, [L_TCP] = true, [L_UDP] = true,
+	};
+	_Static_assert(MAX_LAYERS >= 2, "a frame holds a layer twice");
 	struct frame f;
 	memset(&f, 0, sizeof f);
-	for (size_t n = 0; n < L_COUNT + sizeof twice / sizeof twice[0]; n++) {
-		struct layer *l = &f.layer[f.nlayers++];
-		l->def = craft_layers[n < L_COUNT ? (enum layer_id)n : twice[n - L_COUNT]];
-		l->present = UINT32_MAX;
-		for (size_t k = 0; k < l->def->nfields; k++)
-			l->val[k].u = field_max(&l->def->fields[k]) >> 1;
+	for (int id = 0; id < L_COUNT; id++) {
+		f.nlayers = twice[id] ? 2 : 1;
+		for (size_t n = 0; n < f.nlayers; n++) {
+			struct layer *l = &f.layer[n];
+			l->def = craft_layers[id];
+			l->present = UINT32_MAX;
+			for (size_t k = 0; k < l->def->nfields; k++)
+				l->val[k].u = field_max(&l->def->fields[k]) >> 1;
+		}
+		scenario_bind(vars, name, &f);
 	}
-	scenario_bind(vars, name, &f);
 	char key[96];
 	snprintf(key, sizeof key, "%s.label", name);
 	vars_set(vars, key, "label");

@@ -20,6 +20,7 @@
 
 #define MATCH_ALTS 8
 #define MATCH_LAYERS 8
+_Static_assert(MATCH_LAYERS >= L_COUNT, "an expectation may name every layer once");
 
 struct match_field {
 	int field;

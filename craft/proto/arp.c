@@ -26,6 +26,7 @@ static const struct field arp_fields[] = {
 	[ARP_THA] = { "tha", "Target MAC address", 144, 48, FK_MAC, FD_CONST, 0, 0, NULL, NULL },
 	[ARP_TPA] = { "tpa", "Target IP address", 192, 32, FK_IPV4, FD_REQUIRED, 0, 0, NULL, NULL },
 };
+FIELD_TABLE_FITS(arp_fields, ARP_NFIELDS);
 
 static void arp_title(const struct frame *f, size_t idx, struct strbuf *out)
 {

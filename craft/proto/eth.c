@@ -17,6 +17,7 @@ static const struct field eth_fields[] = {
 	[ETH_TYPE] = { "type", "Type", 96, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX,
 		       ethertype_names, NULL },
 };
+FIELD_TABLE_FITS(eth_fields, ETH_NFIELDS);
 
 static void eth_title(const struct frame *f, size_t idx, struct strbuf *out)
 {

@@ -23,6 +23,7 @@ static const struct field icmp_fields[] = {
 	[ICMP_ID] = { "id", "Identifier", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL },
 	[ICMP_SEQ] = { "seq", "Sequence Number", 48, 16, FK_UINT, FD_CONST, 1, 0, NULL, NULL },
 };
+FIELD_TABLE_FITS(icmp_fields, ICMP_NFIELDS);
 
 /* Codes of destination unreachable (type 3), the ones probes meet. */
 static const char *const unreach_codes[] = {

@@ -50,6 +50,7 @@ static const struct field ipv4_fields[] = {
 	[IPV4_SRC] = { "src", "Source Address", 96, 32, FK_IPV4, FD_IFACE_IP, 0, 0, NULL, NULL },
 	[IPV4_DST] = { "dst", "Destination Address", 128, 32, FK_IPV4, FD_REQUIRED, 0, 0, NULL, NULL },
 };
+FIELD_TABLE_FITS(ipv4_fields, IPV4_NFIELDS);
 
 static size_t ipv4_header_len(const struct layer *l)
 {

@@ -7,6 +7,7 @@ static const struct field payload_fields[] = {
 	[PL_FILE] = { "file", "File", 0, 0, FK_FILE, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL },
 	[PL_SIZE] = { "size", "Size", 0, 0, FK_SIZE, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL },
 };
+FIELD_TABLE_FITS(payload_fields, PL_NFIELDS);
 
 static void payload_title(const struct frame *f, size_t idx, struct strbuf *out)
 {

@@ -29,6 +29,12 @@ enum { UDP_SPORT, UDP_DPORT, UDP_LEN, UDP_CSUM, UDP_NFIELDS };
 enum { ICMP_TYPE, ICMP_CODE, ICMP_CSUM, ICMP_ID, ICMP_SEQ, ICMP_NFIELDS };
 enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 
+/* A layer file's table has a row for each index of its enum, and a layer
+ * holds that many fields. */
+#define FIELD_TABLE_FITS(rows, n) \
+	_Static_assert(sizeof (rows) / sizeof (rows)[0] == (n) && (n) <= MAX_FIELDS, \
+		       #rows ": a row per field index, at most MAX_FIELDS")
+
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY 2
 #define ICMP_ECHO_REPLY 0

@@ -31,6 +31,7 @@ static const struct field tcp_fields[] = {
 	[TCP_URP] = { "urp", "Urgent Pointer", 144, 16, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
 	[TCP_OPTS] = { "opts", "Options", 160, 0, FK_TCPOPTS, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL },
 };
+FIELD_TABLE_FITS(tcp_fields, TCP_NFIELDS);
 
 static size_t tcp_header_len(const struct layer *l)
 {

@@ -8,6 +8,7 @@ static const struct field udp_fields[] = {
 	[UDP_LEN] = { "len", "Length", 32, 16, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL },
 	[UDP_CSUM] = { "csum", "Checksum", 48, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
 };
+FIELD_TABLE_FITS(udp_fields, UDP_NFIELDS);
 
 static bool udp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 			 uint32_t *partial)

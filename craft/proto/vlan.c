@@ -23,6 +23,7 @@ static const struct field vlan_fields[] = {
 	[VLAN_TYPE] = { "type", "Type", 16, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX,
 			ethertype_names, NULL },
 };
+FIELD_TABLE_FITS(vlan_fields, VLAN_NFIELDS);
 
 static void vlan_title(const struct frame *f, size_t idx, struct strbuf *out)
 {

@@ -26,13 +26,14 @@ uint64_t rng_next(struct rng *r)
 }
 
 /* splitmix64 steps by a constant, so frame i's stream starts i * 256 steps
- * on: disjoint streams as long as a frame draws fewer than 256 values
- * (MAX_LAYERS * MAX_FIELDS = 192).  The seed is mixed first, so that seeds
- * 256 steps apart do not give the same frames shifted by one. */
+ * on: disjoint streams as long as a frame draws at most 256 values (one per
+ * field: resolve.c checks MAX_LAYERS * MAX_FIELDS fits).  The seed is mixed
+ * first, so that seeds 256 steps apart do not give the same frames shifted
+ * by one. */
 void rng_for_frame(const struct rng *run, uint64_t index, struct rng *out)
 {
 	struct rng mix = *run;
-	out->state = rng_next(&mix) + index * 256 * UINT64_C(0x9e3779b97f4a7c15);
+	out->state = rng_next(&mix) + index * RNG_FRAME_DRAWS * UINT64_C(0x9e3779b97f4a7c15);
 }
 
 uint64_t rng_range(struct rng *r, uint64_t lo, uint64_t hi)

@@ -13,7 +13,9 @@ void rng_seed(struct rng *r, uint64_t seed);
 void rng_seed_random(struct rng *r);
 uint64_t rng_next(struct rng *r);
 /* The draws of frame `index` of a run: a stream of its own, so that a frame
- * gets the same values whichever thread or path builds it. */
+ * gets the same values whichever thread or path builds it, as long as it
+ * draws at most RNG_FRAME_DRAWS values. */
+#define RNG_FRAME_DRAWS 256
 void rng_for_frame(const struct rng *run, uint64_t index, struct rng *out);
 /* Uniform in [lo, hi]. */
 uint64_t rng_range(struct rng *r, uint64_t lo, uint64_t hi);
