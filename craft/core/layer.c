@@ -1,6 +1,7 @@
 /* layer.c - the layer registry and the one table of which layer follows which. */
 #include "layer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,16 @@ const struct link craft_links[] = {
 	{ L_ICMP, L_IPV4, 5 }, { L_ICMP, L_IPV4, 4 },
 };
 const size_t craft_nlinks = sizeof craft_links / sizeof craft_links[0];
+
+void layer_list(unsigned mask, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < L_COUNT && n < len; i++)
+		if (mask >> i & 1u)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      craft_layers[i]->name);
+}
 
 const struct layer_def *layer_by_name(const char *name, size_t len)
 {

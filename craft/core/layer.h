@@ -104,6 +104,14 @@ extern const struct layer_def *const craft_layers[];
 extern const struct link craft_links[];
 extern const size_t craft_nlinks;
 
+/* A set of layers: bit i is layer id i. */
+#define LAYERS_ALL ((1u << L_COUNT) - 1)
+_Static_assert(L_COUNT < 8 * sizeof(unsigned), "an unsigned holds a bit per layer");
+
+/* The names of the layers in `mask`, in table order and joined by ", ", for
+ * messages: the list can never disagree with the tables. */
+void layer_list(unsigned mask, char *buf, size_t len);
+
 const struct layer_def *layer_by_name(const char *name, size_t len);
 int layer_field_index(const struct layer_def *d, const char *name, size_t len);
 bool layer_can_follow(enum layer_id outer, enum layer_id inner);

@@ -7,15 +7,6 @@
 
 #include "../proto/proto.h"
 
-static void list_layers(char *buf, size_t len)
-{
-	size_t n = 0;
-	buf[0] = '\0';
-	for (int i = 0; i < L_COUNT; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
-				      craft_layers[i]->name);
-}
-
 static void list_fields(const struct layer_def *def, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -27,12 +18,11 @@ static void list_fields(const struct layer_def *def, char *buf, size_t len)
 
 static void list_followers(enum layer_id outer, char *buf, size_t len)
 {
-	size_t n = 0;
-	buf[0] = '\0';
-	for (int i = 0; i < L_COUNT && n < len; i++)
+	unsigned mask = 0;
+	for (int i = 0; i < L_COUNT; i++)
 		if (layer_can_follow(outer, (enum layer_id)i))
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
-					      craft_layers[i]->name);
+			mask |= 1u << i;
+	layer_list(mask, buf, len);
 }
 
 static bool overlaps(const struct field *a, const struct field *b)
@@ -272,7 +262,7 @@ int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
 	const struct layer_def *def = nlen ? layer_by_name(name, nlen) : NULL;
 	if (!def) {
 		char list[200];
-		list_layers(list, sizeof list);
+		layer_list(LAYERS_ALL, list, sizeof list);
 		if (nlen)
 			diag_set(d, tc->file, pos.line, pos.col,
 				 "unknown layer '%.*s': layers are %s (or expect)", (int)nlen, name, list);

@@ -123,9 +123,10 @@ int expect_add_line(struct expectation *e, const struct src_line *ln,
 	size_t nlen = lex_word(&lx, &name);
 	const struct layer_def *def = nlen ? layer_by_name(name, nlen) : NULL;
 	if (!def) {
-		diag_set(d, file, pos.line, pos.col, "expected a layer to match "
-			 "(eth, vlan, arp, ipv4, tcp, udp, icmp, payload), found '%.*s'",
-			 (int)(nlen ? nlen : 1), nlen ? name : lx.ln->s + lx.i);
+		char list[200];
+		layer_list(LAYERS_ALL, list, sizeof list);
+		diag_set(d, file, pos.line, pos.col, "expected a layer to match (%s), found '%.*s'",
+			 list, (int)(nlen ? nlen : 1), nlen ? name : lx.ln->s + lx.i);
 		return -1;
 	}
 	struct match_layer *ml = layer_slot(e, def, false);

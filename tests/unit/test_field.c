@@ -95,6 +95,22 @@ static void test_tables_registry(void **state)
 	assert_string_equal(icmp_layer.fields[ICMP_SEQ].name, "seq");
 }
 
+/* Messages name layers from the table: a subset in table order, "" for
+ * none, and cut short in a small buffer, never past it. */
+static void test_layer_list(void **state)
+{
+	(void)state;
+	char buf[200], small[8];
+	layer_list(LAYERS_ALL, buf, sizeof buf);
+	assert_string_equal(buf, "eth, vlan, arp, ipv4, tcp, udp, icmp, payload");
+	layer_list(1u << L_TCP | 1u << L_ARP, buf, sizeof buf);
+	assert_string_equal(buf, "arp, tcp");
+	layer_list(0, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	layer_list(LAYERS_ALL, small, sizeof small);
+	assert_string_equal(small, "eth, vl");
+}
+
 static void test_tables_fields(void **state)
 {
 	(void)state;
@@ -740,6 +756,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables_registry),
+		cmocka_unit_test(test_layer_list),
 		cmocka_unit_test(test_tables_fields),
 		cmocka_unit_test(test_tables_overlaps),
 		cmocka_unit_test(test_tables_hooks_and_links),

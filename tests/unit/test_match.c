@@ -215,6 +215,8 @@ static void test_parse_errors(void **state)
 	/* unknown layer, and no layer at all */
 	assert_expect_error("tpc flags=SA", 1, "expected a layer to match");
 	assert_expect_error("tpc flags=SA", 1, "found 'tpc'");
+	for (int i = 0; i < L_COUNT; i++)	/* the list names every layer of the table */
+		assert_expect_error("tpc flags=SA", 1, craft_layers[i]->name);
 	assert_expect_error("flags=SA", 1, "expected a layer to match");
 	assert_expect_error("tcp flags=SA; ipv6 src=::1", 0, "found 'ipv6'");
 	/* unknown field, and a key without a value */
