@@ -70,6 +70,11 @@ struct frame {
 	size_t wire_len;	/* bytes on the wire (pcap's len) */
 	size_t trailer;		/* bytes after the outermost length ends */
 	bool eth_dst_unresolved;	/* built with a placeholder next-hop MAC */
+	/* Decoder: the link type (decode/link.h; NULL for a built frame) and
+	 * what its header names next, when it was captured whole. */
+	const struct link_type *link;
+	bool has_link_value;
+	uint32_t link_value;	/* EtherType, IP version or address family */
 };
 
 struct layer_def {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "link.h"
 #include "../proto/proto.h"
 
 static uint8_t *copy_bytes(const uint8_t *p, size_t n)
@@ -106,6 +107,39 @@ static bool next_layer(struct frame *f, struct layer *l, size_t idx, size_t *end
 	return link_inner(def->id, lv(l, def->demux), next);
 }
 
+/* Where the first layer starts and which it is, as the link header says.
+ * False when there is none to decode: the header is cut short, or it names
+ * a protocol the layers do not include; the bytes are then data. */
+static bool link_start(struct frame *f, enum link_kind kind, size_t *off,
+		       enum layer_id *id)
+{
+	const struct link_type *lt = &link_types[kind];
+	uint16_t ethertype;
+	f->link = lt;
+	*off = 0;
+	if (lt->next == LN_LAYER) {
+		*id = lt->layer;
+		return true;
+	}
+	if (!link_header_value(lt, f->bytes, f->len, &f->link_value)) {
+		add_payload(f, 0, f->len);
+		if (f->nlayers)
+			f->layer[0].note = "truncated: the link-layer header is cut short";
+		return false;
+	}
+	f->has_link_value = true;
+	if (!link_ethertype(lt, f->link_value, &ethertype) ||
+	    !link_inner(L_ETH, ethertype, id)) {
+		add_payload(f, lt->hdr_len, f->len);
+		if (f->nlayers)
+			f->layer[0].note = "not decoded: rawcraft has no layer for the "
+					   "protocol the link type names";
+		return false;
+	}
+	*off = lt->hdr_len;
+	return true;
+}
+
 void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		  enum link_kind link, struct frame *out)
 {
@@ -114,29 +148,11 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 	out->len = caplen;
 	out->wire_len = wire_len > caplen ? wire_len : caplen;
 
-	size_t off = 0, end = caplen;
-	enum layer_id id = L_ETH;
+	size_t off, end = caplen;
+	enum layer_id id;
+	if (!link_start(out, link, &off, &id))
+		return;
 	bool announced = caplen > 0;	/* a header is due at `off` */
-	if (link == LINK_RAW) {
-		id = L_IPV4;
-		announced = true;
-	} else if (link == LINK_SLL || link == LINK_SLL2) {
-		/* Cooked headers carry the EtherType: SLL at 14, SLL2 at 0. */
-		size_t hl = link == LINK_SLL ? 16 : 20, at = link == LINK_SLL ? 14 : 0;
-		if (caplen < hl) {
-			add_payload(out, 0, end);
-			if (out->nlayers)
-				out->layer[0].note = "truncated: the Linux cooked header is cut short";
-			return;
-		}
-		if (!link_inner(L_ETH, (uint64_t)bytes[at] << 8 | bytes[at + 1], &id)) {
-			add_payload(out, hl, end);
-			return;
-		}
-		off = hl;
-		announced = true;
-	}
-
 	/* A header that was announced but has no bytes left is still shown, cut. */
 	while ((off < end || announced) && out->nlayers < MAX_LAYERS) {
 		announced = false;

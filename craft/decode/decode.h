@@ -10,16 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "link.h"
 #include "../core/layer.h"
 
-enum link_kind {
-	LINK_ETHERNET,	/* DLT_EN10MB */
-	LINK_RAW,	/* DLT_RAW: the frame starts with the IPv4 header */
-	LINK_SLL,	/* DLT_LINUX_SLL: "any" captures, 16-byte cooked header */
-	LINK_SLL2,	/* DLT_LINUX_SLL2: the same, 20 bytes, type first */
-};
-
-/* Copies the bytes into `out` (which the caller frees with frame_free). */
+/* Decodes a frame of link type `link` (a row of link.h's table); copies the
+ * bytes into `out`, which the caller frees with frame_free. */
 void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		  enum link_kind link, struct frame *out);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "link.h"
 #include "../proto/proto.h"
 #include "../proto/tcpopts.h"
 #include "../proto/transport.h"
@@ -24,6 +25,35 @@ static bool complete(const struct layer *l)
 	return true;
 }
 
+/* The link header of a frame when it is not a layer itself: cooked and
+ * loopback headers, raw IP's version; NULL for Ethernet and built frames. */
+static const struct link_type *link_header(const struct frame *f)
+{
+	return f->link && f->link->next != LN_LAYER ? f->link : NULL;
+}
+
+/* "24 (IPv6)": what the link header names next, and its meaning. */
+static void link_value_text(const struct frame *f, struct strbuf *out)
+{
+	const struct link_type *lt = f->link;
+	uint16_t type;
+	sb_printf(out, lt->next == LN_ETHERTYPE ? "0x%04x" : "%u", (unsigned)f->link_value);
+	if (!link_ethertype(lt, f->link_value, &type))
+		return;
+	const struct field_name *n = field_name_by_value(&eth_layer.fields[ETH_TYPE], type);
+	if (n)
+		sb_printf(out, " (%s)", n->meaning);
+}
+
+/* For a frame with no whole layer: "BSD loopback family 24 (IPv6) length 48",
+ * as Ethernet's summary names its EtherType. */
+static void link_summary(const struct frame *f, struct strbuf *out)
+{
+	sb_printf(out, "%s %s ", f->link->name, f->link->key);
+	link_value_text(f, out);
+	sb_printf(out, " length %zu", f->wire_len);
+}
+
 /* The innermost layer with a summary in [from, to) that was captured
  * whole, or `to` if none: a cut header has no values to summarise. */
 static size_t summary_layer(const struct frame *f, size_t from, size_t to)
@@ -39,10 +69,12 @@ void describe_summary(const struct frame *f, struct strbuf *out)
 	/* An ICMP error speaks for itself; what it quotes comes after "for". */
 	size_t end = frame_own_layers(f);
 	size_t at = summary_layer(f, 0, end);
-	if (at == end)
-		sb_printf(out, "%zu bytes, no complete header", f->len);
-	else
+	if (at < end)
 		f->layer[at].def->summary(f, at, out);
+	else if (link_header(f) && f->has_link_value)
+		link_summary(f, out);
+	else
+		sb_printf(out, "%zu bytes, no complete header", f->len);
 	size_t quoted = summary_layer(f, end, f->nlayers);
 	if (quoted < f->nlayers) {
 		sb_puts(out, " for ");
@@ -176,11 +208,28 @@ static void tree_payload(const struct layer *l, struct strbuf *out)
 	}
 }
 
+static void tree_link(const struct frame *f, struct strbuf *out)
+{
+	const struct link_type *lt = link_header(f);
+	if (!lt)
+		return;
+	if (lt->hdr_len)
+		sb_printf(out, "Link: %s (%zu bytes)\n", lt->name, lt->hdr_len);
+	else
+		sb_printf(out, "Link: %s (no header)\n", lt->name);
+	if (f->has_link_value) {
+		sb_printf(out, INDENT "%s: ", lt->label);
+		link_value_text(f, out);
+		sb_putc(out, '\n');
+	}
+}
+
 void describe_tree(const struct frame *f, unsigned frame_no, struct conv *conv,
 		   struct strbuf *out)
 {
 	sb_printf(out, "Frame %u: %zu bytes on wire, %zu bytes captured\n", frame_no,
 		  f->wire_len, f->len);
+	tree_link(f, out);
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
 		if (l->def->title && (l->def->id == L_PAYLOAD || has(l, 0)))
@@ -275,6 +324,20 @@ static void json_field(const struct layer *l, size_t k, struct strbuf *out)
 	}
 }
 
+/* "link":{"type":"BSD loopback","len":4,"family":2} */
+static void json_link(const struct frame *f, struct strbuf *out)
+{
+	const struct link_type *lt = link_header(f);
+	if (!lt)
+		return;
+	sb_puts(out, ",\"link\":{\"type\":");
+	sb_json_str(out, lt->name, strlen(lt->name));
+	sb_printf(out, ",\"len\":%zu", lt->hdr_len);
+	if (f->has_link_value)
+		sb_printf(out, ",\"%s\":%u", lt->key, (unsigned)f->link_value);
+	sb_putc(out, '}');
+}
+
 void describe_json(const struct frame *f, unsigned frame_no, const double *time,
 		   struct strbuf *out)
 {
@@ -299,6 +362,7 @@ void describe_json_with(const struct frame *f, unsigned frame_no, const double *
 	for (size_t i = 0; i < f->nlayers; i++)
 		sb_printf(out, "%s\"%s\"", i ? "," : "", f->layer[i].def->name);
 	sb_putc(out, ']');
+	json_link(f, out);
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
 		unsigned seen = 0;

@@ -19,18 +19,13 @@ struct pcap_in {
 	pcap_t *p;
 };
 
-static const int link_dlt[] = {
-	[LINK_ETHERNET] = DLT_EN10MB, [LINK_RAW] = DLT_RAW,
-	[LINK_SLL] = DLT_LINUX_SLL, [LINK_SLL2] = DLT_LINUX_SLL2,
-};
-
 struct pcap_out *pcap_out_open(const char *path, enum link_kind link, char *err,
 			       size_t errlen)
 {
 	struct pcap_out *w = calloc(1, sizeof *w);
 	if (!w)
 		abort();
-	w->dead = pcap_open_dead(link_dlt[link], 262144);
+	w->dead = pcap_open_dead(link_types[link].dlt, 262144);
 	if (!w->dead) {
 		snprintf(err, errlen, "%s: cannot set up a pcap writer", path);
 		free(w);
@@ -76,6 +71,17 @@ int pcap_out_close(struct pcap_out *w, char *err, size_t errlen)
 	return rc;
 }
 
+/* Names the link type as libpcap does, and those the decoder reads. */
+static void unknown_link(int dlt, char *err, size_t errlen)
+{
+	char known[256], name[64] = "";
+	link_names(known, sizeof known);
+	if (pcap_datalink_val_to_name(dlt))
+		snprintf(name, sizeof name, " (%s)", pcap_datalink_val_to_name(dlt));
+	snprintf(err, errlen, "link type %d%s is not one rawcraft decodes: it reads %s",
+		 dlt, name, known);
+}
+
 struct pcap_in *pcap_in_open(const char *path, enum link_kind *link, char *err,
 			     size_t errlen)
 {
@@ -90,25 +96,8 @@ struct pcap_in *pcap_in_open(const char *path, enum link_kind *link, char *err,
 		snprintf(err, errlen, "%s", why);
 		return NULL;
 	}
-	switch (pcap_datalink(p)) {
-	case DLT_EN10MB:
-		*link = LINK_ETHERNET;
-		break;
-	case DLT_RAW:
-	case DLT_IPV4:
-		*link = LINK_RAW;
-		break;
-	case DLT_LINUX_SLL:
-		*link = LINK_SLL;
-		break;
-	case DLT_LINUX_SLL2:
-		*link = LINK_SLL2;
-		break;
-	default:
-		snprintf(err, errlen, "link type %s is not one rawcraft decodes "
-			 "(Ethernet, raw IPv4, Linux cooked)",
-			 pcap_datalink_val_to_name(pcap_datalink(p)) ?
-			 pcap_datalink_val_to_name(pcap_datalink(p)) : "unknown");
+	if (!link_by_dlt(pcap_datalink(p), link)) {
+		unknown_link(pcap_datalink(p), err, errlen);
 		pcap_close(p);
 		return NULL;
 	}

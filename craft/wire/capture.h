@@ -23,8 +23,8 @@ int pcap_out_write(struct pcap_out *w, const uint8_t *bytes, size_t len,
 /* Flushes and closes; -1 with `err` if the data did not reach the file. */
 int pcap_out_close(struct pcap_out *w, char *err, size_t errlen);
 
-/* Opens a capture file; fails for a file that is not pcap/pcapng or whose
- * link type the decoder does not know. */
+/* Opens a capture file and gives its row of the link table (link.h); fails
+ * for a file that is not pcap/pcapng or whose link type has no row. */
 struct pcap_in *pcap_in_open(const char *path, enum link_kind *link, char *err,
 			     size_t errlen);
 /* 1 with a frame, 0 at the end, -1 with `err` for a damaged file. */

@@ -2,7 +2,8 @@
 """corpus_layers.py - which decoder layers each fuzz_decode seed reaches.
 
 Each file of tests/fuzz/corpus/decode is what fuzz_decode takes: one byte
-choosing the link type (low two bits: Ethernet, raw IPv4, SLL, SLL2; bit 7:
+choosing the link type (low three bits, modulo 7: a row of the link table,
+Ethernet, raw IP, SLL, SLL2, BSD loopback, OpenBSD loopback, raw IPv4; bit 7:
 the wire length is 64 bytes longer than what was captured), then the bytes.
 Each is wrapped in a pcap of that link type and run through
 `./rawcraft decode --json`; the layers it reached are printed, then whether
@@ -19,8 +20,8 @@ import subprocess
 import sys
 import tempfile
 
-DLT = [1, 228, 113, 276]		# EN10MB, IPV4 (raw), LINUX_SLL, LINUX_SLL2
-LINK = ["eth", "raw", "sll", "sll2"]
+DLT = [1, 101, 113, 276, 0, 108, 228]	# EN10MB, RAW, LINUX_SLL, LINUX_SLL2, NULL, LOOP, IPV4
+LINK = ["eth", "raw", "sll", "sll2", "null", "loop", "ipv4"]
 
 
 def pcap(link, data, wire):
@@ -58,7 +59,7 @@ def main():
             raw = open(os.path.join(corpus, name), "rb").read()
             if not raw:
                 continue
-            link, data = raw[0] & 3, raw[1:]
+            link, data = (raw[0] & 7) % len(LINK), raw[1:]
             wire = len(data) + (64 if raw[0] & 0x80 else 0)
             path = os.path.join(tmp, "f.pcap")
             with open(path, "wb") as f:
@@ -83,7 +84,9 @@ def main():
         "tcp with options": "tcp+opts", "udp": "udp", "payload": "payload",
         "icmp echo request": "icmp(8)", "icmp echo reply": "icmp(0)",
         "icmp error quoting ipv4+tcp": "quoted-tcp", "icmp error quoting ipv4+udp": "quoted-udp",
-        "link raw ipv4": "link:raw", "link sll": "link:sll", "link sll2": "link:sll2",
+        "link raw ip": "link:raw", "link sll": "link:sll", "link sll2": "link:sll2",
+        "link bsd loopback": "link:null", "link openbsd loopback": "link:loop",
+        "link raw ipv4": "link:ipv4",
     }
     missing = 0
     print()

@@ -1,10 +1,10 @@
 /*
  * fuzz_decode.c - libFuzzer target for the decoder and every describer.
  *
- * Input: one byte choosing the link type (low two bits: Ethernet, raw IPv4,
- * Linux cooked SLL, SLL2; bit 7: the wire length is longer than what was
- * captured),
- * then the captured bytes.  Besides memory errors it traps on broken
+ * Input: one byte choosing the link type (low three bits: a row of the link
+ * table, enum link_kind, modulo its size: Ethernet, raw IP, Linux cooked
+ * SLL, SLL2, BSD loopback, OpenBSD loopback, raw IPv4; bit 7: the wire
+ * length is longer than what was captured), then the captured bytes.  Besides memory errors it traps on broken
  * promises: a field marked present past the captured end, a layer past the
  * end, a summary with a newline, JSON that does not parse.
  */
@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	enum link_kind link = (enum link_kind)(data[0] & 3);
+	enum link_kind link = (enum link_kind)((data[0] & 7) % LINK_COUNT);
 	bool cut = data[0] & 0x80;
 	data++;
 	size--;

@@ -2,9 +2,10 @@
 """gen_corpus.py - writes the generated seeds of tests/fuzz/corpus:
 
   decode/  frames for fuzz_decode (first byte: link type, see fuzz_decode.c)
-           that the hand-made seeds did not cover: SLL2, 802.1ad, triple
-           tags, every ICMP error type the decoder links to IPv4, nested
-           ICMP errors up to MAX_LAYERS, bogus header lengths, odd ARP sizes.
+           that the hand-made seeds did not cover: SLL2, BSD and OpenBSD
+           loopback, raw IP holding IPv6, 802.1ad, triple tags, every ICMP
+           error type the decoder links to IPv4, nested ICMP errors up to
+           MAX_LAYERS, bogus header lengths, odd ARP sizes.
   pcap/    whole capture files for fuzz_pcap: pcap (.cap: the top .gitignore
            ignores *.pcap; both byte orders, micro-
            and nanosecond) and pcapng, for each link type rawcraft decodes,
@@ -19,15 +20,16 @@ files byte for byte.
 import os
 import struct
 
-from scapy.all import ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether, Raw, raw
+from scapy.all import ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether, IPv6, Raw, raw
 from scapy.layers.inet import IPOption_RR
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAC_A, MAC_B = "02:00:00:00:00:01", "02:00:00:00:00:02"
 IP_A, IP_B = "10.0.0.1", "10.0.0.2"
 
-ETH, RAW, SLL, SLL2 = 0, 1, 2, 3
-DLT = {ETH: 1, RAW: 228, SLL: 113, SLL2: 276}
+# Rows of the link table (enum link_kind) and the link type a pcap names them by.
+ETH, RAW, SLL, SLL2, NULL, LOOP, IPV4 = range(7)
+DLT = {ETH: 1, RAW: 101, SLL: 113, SLL2: 276, NULL: 0, LOOP: 108, IPV4: 228}
 
 
 def sll(payload, ethertype=0x0800, pkttype=0):
@@ -40,6 +42,12 @@ def sll2(payload, ethertype=0x0800, pkttype=0, ifindex=2):
     """Linux cooked v2: type, reserved, ifindex, ARPHRD, packet type, address length, address."""
     return struct.pack(">HHIHBB8s", ethertype, 0, ifindex, 1, pkttype, 6,
                        bytes.fromhex("020000000001") + b"\0\0") + payload
+
+
+def loopback(payload, family=2, order="<"):
+    """BSD loopback: the address family, 4 bytes in the writer's order (DLT_NULL)
+    or in network order (DLT_LOOP)."""
+    return struct.pack(order + "I", family) + payload
 
 
 def write(sub, name, data):
@@ -64,6 +72,7 @@ syn = IP(src=IP_A, dst=IP_B, id=1) / TCP(sport=40000, dport=80, flags="S", seq=1
 udp = IP(src=IP_A, dst=IP_B, id=2) / UDP(sport=5353, dport=53) / Raw(b"\x12\x34\x01\x00")
 echo = IP(src=IP_A, dst=IP_B, id=3) / ICMP(type=8, id=7, seq=1) / Raw(b"ping")
 arp = ARP(op=1, hwsrc=MAC_A, psrc=IP_A, pdst=IP_B)
+v6 = IPv6(src="fe80::1", dst="fe80::2") / UDP(sport=1, dport=2) / Raw(b"six")
 
 
 def icmp_err(t, code, quoted, src=IP_B, dst=IP_A):
@@ -79,6 +88,17 @@ decode = {
     "sll2-unknown-type": bytes([SLL2]) + sll2(b"\x60\0\0\0\0\0\0\0", 0x86dd),
     "sll-cut": bytes([SLL]) + sll(b"")[:10],
     "sll-icmp-echo": bytes([SLL]) + sll(raw(echo), pkttype=4),
+    # Loopback: AF_INET either order for DLT_NULL, network order for DLT_LOOP;
+    # AF_INET6 (no IPv6 layer yet: data); the header cut short.
+    "null-udp": bytes([NULL]) + loopback(raw(udp)),
+    "null-be-tcp-syn": bytes([NULL]) + loopback(raw(syn), order=">"),
+    "null-ipv6-28": bytes([NULL]) + loopback(raw(v6), 28),
+    "null-cut": bytes([0x80 | NULL]) + loopback(b"")[:2],
+    "loop-icmp-echo": bytes([LOOP]) + loopback(raw(echo), order=">"),
+    "loop-ipv6-24": bytes([LOOP]) + loopback(raw(v6), 24, ">"),
+    # Raw IP holding IPv6, in both raw link types.
+    "raw-ipv6": bytes([RAW]) + raw(v6),
+    "ipv4-link-ipv6": bytes([IPV4]) + raw(v6),
     # 802.1ad outer tag, and three tags deep.
     "qinq-88a8-udp": bytes([ETH]) + eth(Dot1AD(vlan=100) / Dot1Q(vlan=20) / udp),
     "vlan-triple-tcp": bytes([ETH]) + eth(Dot1Q(vlan=1) / Dot1Q(vlan=2) / Dot1Q(vlan=3) / syn),
@@ -184,9 +204,12 @@ def frames_for(link, pkts):
             ip, et = raw(p), 0x0800
         if link == ETH:
             out.append(raw(Ether(src=MAC_A, dst=MAC_B, type=et) / Raw(ip)))
-        elif link == RAW:
+        elif link in (RAW, IPV4):
             if et == 0x0800:
                 out.append(ip)
+        elif link in (NULL, LOOP):
+            if et == 0x0800:
+                out.append(loopback(ip, order="<" if link == NULL else ">"))
         elif link == SLL:
             out.append(sll(ip, et))
         else:
@@ -195,7 +218,8 @@ def frames_for(link, pkts):
 
 
 pcaps = {}
-for link, lname in ((ETH, "eth"), (RAW, "raw"), (SLL, "sll"), (SLL2, "sll2")):
+for link, lname in ((ETH, "eth"), (IPV4, "raw"), (SLL, "sll"), (SLL2, "sll2"),
+                    (NULL, "null"), (LOOP, "loop")):
     fr = frames_for(link, mixed + [arp])
     pcaps["%s.cap" % lname] = pcap_file(link, fr)
     pcaps["%s.pcapng" % lname] = pcapng_file(link, fr)
@@ -203,13 +227,15 @@ pcaps.update({
     "eth-conv.cap": pcap_file(ETH, frames_for(ETH, tcp_conv)),
     "sll2-conv.pcapng": pcapng_file(SLL2, frames_for(SLL2, tcp_conv), options=True),
     "eth-be.cap": pcap_file(ETH, frames_for(ETH, mixed), endian=">"),
-    "raw-nsec.cap": pcap_file(RAW, frames_for(RAW, mixed), nsec=True),
+    "raw-nsec.cap": pcap_file(IPV4, frames_for(IPV4, mixed), nsec=True),
     "sll-be-nsec.cap": pcap_file(SLL, frames_for(SLL, mixed), endian=">", nsec=True),
     "eth-be.pcapng": pcapng_file(ETH, frames_for(ETH, mixed), endian=">", options=True),
     "eth-spb.pcapng": pcapng_file(ETH, frames_for(ETH, mixed), simple=True),
-    "dlt-ipv4-228.cap": pcap_file(RAW, frames_for(RAW, [syn])),
-    "dlt-raw-101.cap": pcap_file(RAW, frames_for(RAW, [syn]))[:20] + struct.pack("<I", 101)
-    + pcap_file(RAW, frames_for(RAW, [syn]))[24:],
+    "dlt-ipv4-228.cap": pcap_file(IPV4, frames_for(IPV4, [syn])),
+    "dlt-raw-101.cap": pcap_file(RAW, frames_for(RAW, [syn])),
+    "dlt-raw-ipv6.cap": pcap_file(RAW, [raw(v6)]),
+    "null-be-ipv6.cap": pcap_file(NULL, [loopback(raw(v6), 30), loopback(raw(udp), order=">")],
+                                  endian=">"),
     # Damaged or unusual files.
     "empty-eth.cap": pcap_file(ETH, []),
     "zero-length-frame.cap": pcap_file(ETH, [b""]),

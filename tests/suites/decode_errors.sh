@@ -49,6 +49,7 @@ put('empty.pcap', b'')
 put('cut-file-header.pcap', two[:10])
 put('huge-caplen.pcap', ghdr() + rec(b'\0' * 20, caplen=0x7fffffff))
 put('wifi-linktype.pcap', ghdr(105) + rec(b'\0' * 20))
+put('user0-linktype.pcap', ghdr(147) + rec(b'\0' * 20))
 
 # Malformed frames, one per capture.
 frames = {
@@ -74,6 +75,12 @@ for name, f in frames.items():
 put('raw-ipv4-4-bytes.pcap', pcap([b'\x45\x00\x00\x28'], linktype=101))
 put('sll-10-bytes.pcap', pcap([b'\0' * 10], linktype=113))
 put('sll-arp-2-bytes.pcap', pcap([b'\0' * 14 + b'\x08\x06' + b'\x00\x01'], linktype=113))
+# BSD loopback headers cut short (AF_INET, little-endian), and one whole
+# with nothing after it.
+for n in (1, 2, 3):
+    put('null-%d-bytes.pcap' % n, pcap([b'\x02\0\0\0'[:n]], linktype=0))
+put('loop-3-bytes.pcap', pcap([b'\0\0\0'], linktype=108))
+put('null-header-only.pcap', pcap([b'\x02\0\0\0'], linktype=0))
 # Every malformed frame in one file, then a good one: damage in one frame
 # must not stop the frames after it.
 put('all-malformed.pcap', pcap(list(frames.values()) + [good]))
@@ -153,6 +160,18 @@ bad_file "empty file" "$TMP/empty.pcap" "empty|only got 0|0 bytes" 0
 bad_file "cut inside the file header" "$TMP/cut-file-header.pcap" "truncated|cut|short" 0
 bad_file "record claims 2 GiB" "$TMP/huge-caplen.pcap" "capture length|caplen|snaplen" 0
 bad_file "802.11 link type" "$TMP/wifi-linktype.pcap" "link type" 0
+bad_file "USER0 link type" "$TMP/user0-linktype.pcap" "link type 147" 0
+# The message names the link type as libpcap does (USER0 has no name in
+# some libpcap versions) and lists, from the link table, those decode reads.
+reads="is not one rawcraft decodes: it reads Ethernet, raw IP, Linux cooked v1, \
+Linux cooked v2, BSD loopback, OpenBSD loopback, raw IPv4"
+"$RAWCRAFT" decode "$TMP/wifi-linktype.pcap" 2>"$TMP/err" >/dev/null
+expect_eq "decode 802.11 capture: the exact message" "$(cat "$TMP/err")" \
+	"$TMP/wifi-linktype.pcap: error: link type 105 (IEEE802_11) $reads"
+"$RAWCRAFT" decode "$TMP/user0-linktype.pcap" 2>"$TMP/err" >/dev/null
+msg=$(sed -E 's/^(.*: error: link type 147) \(USER0\)/\1/' "$TMP/err")
+expect_eq "decode USER0 capture: the exact message" "$msg" \
+	"$TMP/user0-linktype.pcap: error: link type 147 $reads"
 bad_file "nonexistent file" "$TMP/nope.pcap" "no such file" 0
 mkdir -p "$TMP/adir"
 bad_file "a directory" "$TMP/adir" "directory" 0
@@ -225,6 +244,15 @@ frame "ICMP header cut after 2 bytes" icmp-2-bytes '\[icmp truncated\]' 'icmp.no
 frame "raw-IPv4 link, 4-byte packet" raw-ipv4-4-bytes '\[ipv4 truncated\]' \
 	layers=ipv4 'ipv4.note~truncated'
 frame "Linux cooked link, 10-byte packet" sll-10-bytes '10 bytes'
+for n in 1 2 3; do
+	frame "BSD loopback link, header cut to $n of its 4 bytes" null-$n-bytes \
+		'\[truncated: the link-layer header is cut short\]' \
+		layers=payload 'payload.note~^truncated' "payload.len~^$n\$" '!link.family'
+done
+frame "OpenBSD loopback link, header cut to 3 of its 4 bytes" loop-3-bytes \
+	'Link: OpenBSD loopback \(4 bytes\)' layers=payload 'payload.note~^truncated' '!link.family'
+frame "BSD loopback link, a whole header and nothing after" null-header-only \
+	'\[ipv4 truncated\]' layers=ipv4 'ipv4.note~truncated' 'link.family~^2$' '!ipv4.ver'
 
 # One damaged frame does not stop the frames after it.
 "$RAWCRAFT" decode "$TMP/all-malformed.pcap" >"$TMP/out" 2>"$TMP/err"

@@ -1,7 +1,7 @@
 /*
  * test_decode.c - decode_frame on hand-made bytes (from Scapy): values,
  * checksum status, truncation at every length, bogus lengths, padding,
- * unknown types, the raw and cooked link types; and the describers on all
+ * unknown types, the link table and each link type; and the describers on all
  * of them, with the JSON checked by a small validator.  Everything is freed:
  * LeakSanitizer is watching.
  */
@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pcap/dlt.h>	/* only the DLT numbers, to check the link table */
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "../../craft/decode/conv.h"
 #include "../../craft/decode/decode.h"
 #include "../../craft/decode/describe.h"
+#include "../../craft/decode/link.h"
 #include "../../craft/proto/proto.h"
 #include "../../craft/proto/tcpopts.h"
 
@@ -76,6 +78,20 @@ static const uint8_t sll_udp[] = {
 	0x40, 0x11, 0x66, 0xc9, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
 	0x00, 0x01, 0x00, 0x02, 0x00, 0x0b, 0x0c, 0x66, 0x73, 0x6c, 0x6c
 };
+/* DLT_NULL from a little-endian host: AF_INET, IPv4/UDP 4000 > 4001 "null" */
+static const uint8_t null_udp[] = {
+	0x02, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x20, 0x00, 0x05, 0x40, 0x00,
+	0x40, 0x11, 0x26, 0xc6, 0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+	0x0f, 0xa0, 0x0f, 0xa1, 0x00, 0x0c, 0xf1, 0xb0, 0x6e, 0x75, 0x6c, 0x6c
+};
+/* IPv6/UDP fe80::1:1 > fe80::2:2 "v6": no IPv6 layer yet */
+static const uint8_t ipv6_udp[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x11, 0x40, 0xfe, 0x80, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0xfe, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x02, 0x00, 0x01, 0x00, 0x02, 0x00, 0x0a, 0x8c, 0x9c,
+	0x76, 0x36
+};
 /* ICMP port unreachable quoting the whole UDP datagram above */
 static const uint8_t icmp_unreach_full[] = {
 	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
@@ -109,6 +125,7 @@ static const struct sample samples[] = {
 	SAMPLE(udp_padded, LINK_ETHERNET), SAMPLE(icmp_raw, LINK_RAW),
 	SAMPLE(vlan_udp, LINK_ETHERNET), SAMPLE(sll_udp, LINK_SLL),
 	SAMPLE(icmp_unreach_full, LINK_ETHERNET), SAMPLE(icmp_unreach_8, LINK_ETHERNET),
+	SAMPLE(null_udp, LINK_NULL), SAMPLE(ipv6_udp, LINK_RAW),
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 
@@ -569,10 +586,192 @@ static void test_link_raw(void **state)
 	describe_all(&f, s, sizeof s);
 	assert_string_equal(s, "10.0.0.1 > 10.0.0.2 ICMP Echo (ping) request id=0x4242 seq=1");
 	frame_free(&f);
-	/* a raw frame that is not IPv4 at all */
-	decode_frame((const uint8_t *)"\x60\x00\x00\x00", 4, 4, LINK_RAW, &f);
+	/* DLT_IPV4 reads the same */
+	decode_frame(icmp_raw, sizeof icmp_raw, sizeof icmp_raw, LINK_IPV4, &f);
+	assert_layers(&f, "ipv4,icmp,payload");
+	frame_free(&f);
+
+	/* IPv6, in either raw link type: data with a note, not a bogus IPv4 */
+	static const enum link_kind raw[] = { LINK_RAW, LINK_IPV4 };
+	for (size_t i = 0; i < 2; i++) {
+		decode_frame(ipv6_udp, sizeof ipv6_udp, sizeof ipv6_udp, raw[i], &f);
+		assert_layers(&f, "payload");
+		assert_int_equal(f.layer[0].off, 0);
+		assert_int_equal(f.layer[0].val[PL_HEX].len, sizeof ipv6_udp);
+		assert_non_null(f.layer[0].note);
+		assert_non_null(strstr(f.layer[0].note, "not decoded"));
+		assert_true(f.has_link_value);
+		assert_int_equal(f.link_value, 6);
+		describe_all(&f, s, sizeof s);
+		assert_string_equal(s, i ? "raw IPv4 version 6 (IPv6) length 50"
+				       : "raw IP version 6 (IPv6) length 50");
+		frame_free(&f);
+	}
+	/* neither IPv4 nor IPv6: data too */
+	decode_frame((const uint8_t *)"\x50\x00\x00\x00", 4, 4, LINK_RAW, &f);
+	assert_layers(&f, "payload");
+	assert_non_null(f.layer[0].note);
+	describe_all(&f, s, sizeof s);
+	assert_string_equal(s, "raw IP version 5 length 4");
+	frame_free(&f);
+}
+
+/* The tree's and the JSON's account of the link header. */
+static void assert_link_text(const struct frame *f, const char *tree, const char *json)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	describe_tree(f, 1, NULL, &sb);
+	if (!strstr(sb.s, tree))
+		fail_msg("tree lacks \"%s\":\n%s", tree, sb.s);
+	sb_reset(&sb);
+	describe_json(f, 1, NULL, &sb);
+	if (!strstr(sb.s, json))
+		fail_msg("JSON lacks %s:\n%s", json, sb.s);
+	sb_free(&sb);
+}
+
+static void test_link_loopback(void **state)
+{
+	(void)state;
+	struct frame f;
+	char s[256];
+	decode_frame(null_udp, sizeof null_udp, sizeof null_udp, LINK_NULL, &f);
+	assert_layers(&f, "ipv4,udp,payload");
+	assert_int_equal(f.layer[0].off, 4);
+	assert_int_equal(f.layer[0].csum, CS_CORRECT);
+	assert_int_equal(f.layer[1].csum, CS_CORRECT);
+	assert_memory_equal(f.layer[2].val[PL_HEX].bytes, "null", 4);
+	assert_ptr_equal(f.link, &link_types[LINK_NULL]);
+	assert_true(f.has_link_value);
+	assert_int_equal(f.link_value, 2);
+	describe_all(&f, s, sizeof s);
+	assert_string_equal(s, "10.0.0.1:4000 > 10.0.0.2:4001 UDP len=4");
+	assert_link_text(&f, "Link: BSD loopback (4 bytes)\n    Family: 2 (IPv4)\nInternet",
+			 ",\"link\":{\"type\":\"BSD loopback\",\"len\":4,\"family\":2},");
+	frame_free(&f);
+
+	/* AF_INET big-endian: a big-endian host's DLT_NULL, and DLT_LOOP */
+	uint8_t b[sizeof null_udp];
+	memcpy(b, null_udp, sizeof b);
+	b[0] = 0, b[3] = 2;
+	static const enum link_kind both[] = { LINK_NULL, LINK_LOOP };
+	for (size_t i = 0; i < 2; i++) {
+		decode_frame(b, sizeof b, sizeof b, both[i], &f);
+		assert_layers(&f, "ipv4,udp,payload");
+		assert_int_equal(f.link_value, 2);
+		describe_all(&f, NULL, 0);
+		frame_free(&f);
+	}
+	/* DLT_LOOP is network order only: a little-endian 2 is no family */
+	decode_frame(null_udp, sizeof null_udp, sizeof null_udp, LINK_LOOP, &f);
+	assert_layers(&f, "payload");
+	assert_int_equal(f.layer[0].off, 4);
+	assert_non_null(f.layer[0].note);
+	assert_int_equal(f.link_value, 0x02000000);
 	describe_all(&f, NULL, 0);
 	frame_free(&f);
+
+	/* IPv6 under each system's AF_INET6, either order: data after the
+	 * header with a note, never IPv4 */
+	uint8_t v6[4 + sizeof ipv6_udp];
+	memcpy(v6 + 4, ipv6_udp, sizeof ipv6_udp);
+	static const uint8_t af6[] = { 24, 28, 30 };
+	for (size_t i = 0; i < sizeof af6; i++) {
+		for (size_t order = 0; order < 2; order++) {
+			memset(v6, 0, 4);
+			v6[order ? 3 : 0] = af6[i];
+			enum link_kind k = order ? LINK_LOOP : LINK_NULL;
+			decode_frame(v6, sizeof v6, sizeof v6, k, &f);
+			assert_layers(&f, "payload");
+			assert_int_equal(f.layer[0].off, 4);
+			assert_int_equal(f.layer[0].val[PL_HEX].len, sizeof ipv6_udp);
+			assert_non_null(f.layer[0].note);
+			assert_non_null(strstr(f.layer[0].note, "not decoded"));
+			assert_int_equal(f.link_value, af6[i]);
+			describe_all(&f, s, sizeof s);
+			char want[64];
+			snprintf(want, sizeof want, "%s family %u (IPv6) length 54",
+				 link_types[k].name, af6[i]);
+			assert_string_equal(s, want);
+			frame_free(&f);
+		}
+	}
+	v6[0] = 24, v6[3] = 0;
+	decode_frame(v6, sizeof v6, sizeof v6, LINK_NULL, &f);
+	assert_link_text(&f, "Family: 24 (IPv6)\nData (50 bytes)\n",
+			 "\"link\":{\"type\":\"BSD loopback\",\"len\":4,\"family\":24}");
+	frame_free(&f);
+	/* an unknown family (AF_UNIX) */
+	v6[0] = 1;
+	decode_frame(v6, sizeof v6, sizeof v6, LINK_NULL, &f);
+	assert_layers(&f, "payload");
+	describe_all(&f, s, sizeof s);
+	assert_string_equal(s, "BSD loopback family 1 length 54");
+	frame_free(&f);
+
+	/* the header cut short: data from byte 0, a note, no family read */
+	for (size_t n = 1; n < 4; n++) {
+		decode_frame(null_udp, n, sizeof null_udp, LINK_NULL, &f);
+		assert_layers(&f, "payload");
+		assert_int_equal(f.layer[0].off, 0);
+		assert_int_equal(f.layer[0].val[PL_HEX].len, n);
+		assert_non_null(f.layer[0].note);
+		assert_int_equal(strncmp(f.layer[0].note, "truncated", 9), 0);
+		assert_false(f.has_link_value);
+		assert_link_text(&f, "Link: BSD loopback (4 bytes)\nData",
+				 "\"link\":{\"type\":\"BSD loopback\",\"len\":4}");
+		describe_all(&f, NULL, 0);
+		frame_free(&f);
+	}
+	/* the header whole and nothing after: IPv4 announced, cut */
+	decode_frame(null_udp, 4, sizeof null_udp, LINK_NULL, &f);
+	assert_layers(&f, "ipv4");
+	assert_non_null(f.layer[0].note);
+	describe_all(&f, NULL, 0);
+	frame_free(&f);
+}
+
+static void test_link_table(void **state)
+{
+	(void)state;
+	assert_int_equal(link_types[LINK_ETHERNET].dlt, DLT_EN10MB);
+	assert_int_equal(link_types[LINK_RAW].dlt, DLT_RAW);
+	assert_int_equal(link_types[LINK_SLL].dlt, DLT_LINUX_SLL);
+	assert_int_equal(link_types[LINK_SLL2].dlt, DLT_LINUX_SLL2);
+	assert_int_equal(link_types[LINK_NULL].dlt, DLT_NULL);
+	assert_int_equal(link_types[LINK_LOOP].dlt, DLT_LOOP);
+	assert_int_equal(link_types[LINK_IPV4].dlt, DLT_IPV4);
+	char names[256];
+	link_names(names, sizeof names);
+	for (int k = 0; k < LINK_COUNT; k++) {
+		const struct link_type *lt = &link_types[k];
+		enum link_kind got = LINK_COUNT;
+		assert_non_null(lt->name);
+		assert_non_null(strstr(names, lt->name));
+		assert_true(link_by_dlt(lt->dlt, &got));
+		assert_int_equal(got, k);
+		if (lt->next == LN_LAYER)
+			continue;
+		assert_non_null(lt->key);
+		assert_non_null(lt->label);
+		if (lt->next == LN_ETHERTYPE)
+			assert_true(lt->at + 2 <= lt->hdr_len);
+		if (lt->next == LN_FAMILY)
+			assert_int_equal(lt->hdr_len, 4);
+	}
+	assert_string_equal(names, "Ethernet, raw IP, Linux cooked v1, Linux cooked v2, "
+			    "BSD loopback, OpenBSD loopback, raw IPv4");
+	enum link_kind k;
+	assert_true(link_by_dlt(14, &k));	/* OpenBSD's DLT_RAW */
+	assert_int_equal(k, LINK_RAW);
+	assert_false(link_by_dlt(105, &k));
+	assert_false(link_by_dlt(147, &k));
+	assert_false(link_by_dlt(-1, &k));
+	/* a short buffer is cut, not overrun */
+	char small[12];
+	link_names(small, sizeof small);
+	assert_string_equal(small, "Ethernet, r");
 }
 
 static void test_link_sll(void **state)
@@ -605,6 +804,9 @@ static void test_link_sll(void **state)
 	decode_frame(b, sizeof b, sizeof b, LINK_SLL, &f);
 	assert_layers(&f, "payload");
 	assert_int_equal(f.layer[0].off, 16);
+	assert_non_null(f.layer[0].note);
+	assert_link_text(&f, "Link: Linux cooked v1 (16 bytes)\n    Protocol: 0x86dd (IPv6)\n",
+			 "\"link\":{\"type\":\"Linux cooked v1\",\"len\":16,\"protocol\":34525}");
 	describe_all(&f, NULL, 0);
 	frame_free(&f);
 
@@ -870,6 +1072,8 @@ int main(void)
 		cmocka_unit_test(test_tcp_bogus),
 		cmocka_unit_test(test_link_raw),
 		cmocka_unit_test(test_link_sll),
+		cmocka_unit_test(test_link_loopback),
+		cmocka_unit_test(test_link_table),
 		cmocka_unit_test(test_vlan),
 		cmocka_unit_test(test_icmp_error),
 		cmocka_unit_test(test_truncated_bounds),
