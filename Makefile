@@ -43,8 +43,10 @@ ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
 ASAN_CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/asan/%.o)
 LIBCRAFT := $(BUILD)/libcraft.a
 ASAN_LIBCRAFT := $(BUILD)/asan/libcraft.a
-# engine/internal.h is the engine modules' own, not the library's.
-PUB_HDR := $(filter-out %/internal.h,$(LIB_HDR:craft/%=$(BUILD)/include/craft/%))
+# The engine modules' own headers are not the library's.
+PRIVATE_HDR := craft/engine/internal.h craft/engine/pump.h craft/engine/neighbor.h \
+	       craft/engine/ghost.h
+PUB_HDR := $(patsubst craft/%,$(BUILD)/include/craft/%,$(filter-out $(PRIVATE_HDR),$(LIB_HDR)))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/unit/%)

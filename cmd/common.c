@@ -238,27 +238,24 @@ static void on_fault(void *ctx, enum engine_fault kind, const struct diag *d)
 		print_diag("error", d);
 }
 
-static void on_warning(void *ctx, const struct diag *d)
-{
-	(void)ctx;
-	print_diag("warning", d);
-}
-
 static int on_stop(void *ctx)
 {
 	(void)ctx;
 	return stop_requested();
 }
 
+/* Every socket and capture is open: the -w file now (a fault on the way
+ * must not truncate an old capture), then root goes. */
 static int on_ready(void *ctx)
 {
 	struct cli_engine *c = ctx;
+	if (printer_prepare(c->pr))
+		return EXIT_SYSTEM;
 	return privs_drop(c->opt->user, c->keep_net_admin);
 }
 
 const struct engine_ops cli_engine_ops = {
-	.record = on_record, .fault = on_fault, .warn = on_warning, .stop = on_stop,
-	.ready = on_ready,
+	.record = on_record, .fault = on_fault, .stop = on_stop, .ready = on_ready,
 };
 
 int cli_engine_open(struct cli_engine *c, uint32_t dst, long neighbor_timeout_us)

@@ -35,6 +35,13 @@ static void on_progress(void *ctx, uint64_t sent, double secs, uint64_t replies,
 	fflush(stderr);
 }
 
+static void on_rebuilt(void *ctx, const char *why)
+{
+	struct flooding *fl = ctx;
+	if (fl->opt->verbose)
+		fprintf(stderr, "rawcraft: note: every frame is built whole (%s)\n", why);
+}
+
 static void json_classes(const struct stream *s, struct strbuf *out)
 {
 	const struct stream_result *r = stream_result(s);
@@ -150,7 +157,7 @@ int send_stream(struct cli_engine *c, struct frame *tmpl, const struct expectati
 {
 	struct options *opt = c->opt;
 	struct flooding fl = { .opt = opt, .pr = c->pr };
-	struct stream_ops ops = { .progress = on_progress };
+	struct stream_ops ops = { .progress = on_progress, .rebuilt = on_rebuilt };
 	if (opt->verbose || opt->json)
 		ops.received = on_received;
 	struct stream_params sp = {
@@ -159,10 +166,7 @@ int send_stream(struct cli_engine *c, struct frame *tmpl, const struct expectati
 		.progress = isatty(STDERR_FILENO) && !opt->json, .run = run,
 	};
 	int rc = stream_run(c->e, tmpl, want, &sp, &ops, &fl, stream);
-	const struct stream_result *r = stream_result(*stream);
-	if (!r->patched && opt->verbose && r->why_rebuilt[0])
-		fprintf(stderr, "rawcraft: note: every frame is built whole (%s)\n", r->why_rebuilt);
-	if (r->reportable)
+	if (stream_result(*stream)->reportable)
 		report(*stream, opt, !expect_empty(want));
 	return rc;
 }

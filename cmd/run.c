@@ -109,22 +109,33 @@ static void on_kernel_rst(void *ctx, const char *summary)
 		       "socket for the connection\n", summary);
 }
 
-static int parse_ghost(const char *spec, const struct iface *real, struct iface *out)
+/* --ghost IP[/MAC], checked before anything is opened; the MAC is the
+ * interface's unless given. */
+struct ghost {
+	uint64_t ip, mac;
+	bool has_mac;
+};
+
+static int parse_ghost(const char *spec, struct ghost *g)
 {
 	char ip[32];
 	const char *slash = strchr(spec, '/');
 	size_t n = slash ? (size_t)(slash - spec) : strlen(spec);
-	uint64_t addr, mac = real->mac;
 	snprintf(ip, sizeof ip, "%.*s", (int)(n < 31 ? n : 31), spec);
-	if (parse_ipv4(ip, &addr) || (slash && parse_mac(slash + 1, &mac))) {
+	g->has_mac = slash != NULL;
+	if (parse_ipv4(ip, &g->ip) || (slash && parse_mac(slash + 1, &g->mac))) {
 		fail("--ghost takes IP or IP/MAC (10.9.0.99/02:00:00:00:00:99), got '%s'", spec);
 		return -1;
 	}
-	*out = *real;
-	out->ip = (uint32_t)addr;
-	out->mac = mac;
-	out->has_ip = out->has_mac = true;
 	return 0;
+}
+
+static void ghost_iface(const struct ghost *g, const struct iface *real, struct iface *out)
+{
+	*out = *real;
+	out->ip = (uint32_t)g->ip;
+	out->mac = g->has_mac ? g->mac : real->mac;
+	out->has_ip = out->has_mac = true;
 }
 
 /* Every fault in the file is found before anything is sent; the first
@@ -147,7 +158,8 @@ static int check_scenario(struct options *opt, struct scenario *sc, const char *
 	return rc;
 }
 
-static int run_scenario(struct options *opt, const struct scenario *sc, uint32_t dst)
+static int run_scenario(struct options *opt, const struct scenario *sc, uint32_t dst,
+			const struct ghost *g)
 {
 	struct printer pr;
 	printer_open(&pr, opt);
@@ -165,13 +177,10 @@ static int run_scenario(struct options *opt, const struct scenario *sc, uint32_t
 	static const struct runner_ops ops = { .frame = on_frame, .print = on_print,
 					       .missed = on_missed, .kernel_rst = on_kernel_rst };
 	int rc = cli_engine_open(&c, dst, 1000000);
-	if (rc == EXIT_OK && opt->ghost) {
-		if (parse_ghost(opt->ghost, engine_iface(c.e), &ghost))
-			rc = EXIT_INPUT;
+	if (rc == EXIT_OK && g) {
+		ghost_iface(g, engine_iface(c.e), &ghost);
 		rp.ghost = &ghost;
 	}
-	if (rc == EXIT_OK && printer_prepare(&pr))
-		rc = EXIT_SYSTEM;
 	if (rc == EXIT_OK)
 		rc = runner_run(c.e, &rp, &ops, &rn);
 	if (printer_close(&pr) && rc == EXIT_OK)
@@ -196,15 +205,18 @@ int cmd_run(struct options *opt)
 	if (!text)
 		return EXIT_INPUT;
 	struct scenario sc;
+	struct ghost g;
 	uint32_t dst = 0;
 	int rc = check_scenario(opt, &sc, path, text, len, &dst);
+	if (rc == EXIT_OK && opt->ghost && parse_ghost(opt->ghost, &g))
+		rc = EXIT_INPUT;
 	if (rc == EXIT_OK) {
 		/* Before the nftables table exists, so no signal can strand it. */
 		stop_catch();
 		/* nft runs as this process runs: with file capabilities, pass them on. */
 		if (opt->block_rst)
 			privs_share_net_admin();
-		rc = run_scenario(opt, &sc, dst);
+		rc = run_scenario(opt, &sc, dst, opt->ghost ? &g : NULL);
 		stop_release();
 	}
 	scenario_free(&sc);

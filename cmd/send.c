@@ -214,10 +214,6 @@ int cmd_send(struct options *opt)
 		     "give -c, or stream them with --rate or --flood", (unsigned long long)count);
 		goto out;
 	}
-	if (printer_prepare(&pr)) {
-		rc = EXIT_SYSTEM;
-		goto out;
-	}
 	struct rng run;
 	if (opt->seeded)
 		rng_seed(&run, opt->seed);

@@ -244,6 +244,7 @@ void engine_record_built(struct engine *e, const uint8_t *bytes, size_t len,
 
 struct pump engine_pump(struct engine *e, struct capture *cap, pump_fn fn, void *ctx)
 {
+	/* Slices of 100 ms: a stop asked without a signal is seen in time. */
 	return (struct pump){ .cap = cap, .on_frame = fn, .ctx = ctx, .stop = stop_test,
-			      .stop_ctx = e };
+			      .stop_ctx = e, .slice_us = 100000 };
 }

@@ -14,6 +14,10 @@
  * Set-up is in two phases: everything that needs privileges (raw sockets,
  * captures) is opened first, then `ready` is called - where a CLI drops
  * root - and only then is a reply read.
+ *
+ * A handle serves one operation (probe_run, stream_run or runner_run),
+ * as a command does: open, run, close.  The run changes the template it
+ * is given (each frame is resolved and built into it).
  */
 #ifndef CRAFT_ENGINE_H
 #define CRAFT_ENGINE_H
@@ -47,9 +51,9 @@ struct engine_ops {
 	void (*record)(void *ctx, const struct frame *f, const struct timeval *ts);
 	/* A fault, once, before the status that ends the work. */
 	void (*fault)(void *ctx, enum engine_fault kind, const struct diag *d);
-	/* A legal but suspicious input (a lint); may be NULL. */
-	void (*warn)(void *ctx, const struct diag *d);
-	/* The signal that asks to stop, or 0; NULL: never stop early. */
+	/* The signal that asks to stop, or 0; NULL: never stop early.  A
+	 * stream's sender threads call it too: it must be thread-safe (read a
+	 * sig_atomic_t flag).  Waits look at it at least every 100 ms. */
 	int (*stop)(void *ctx);
 	/* Every privileged socket and capture is open: a status (drop root
 	 * here).  May be NULL. */
@@ -64,7 +68,8 @@ struct engine_config {
 
 struct engine;
 
-/* Opens the interface and the injector; a status, faults reported. */
+/* Opens the interface and the injector; a status, faults reported.  *out
+ * is set even on failure: engine_close it. */
 int engine_open(struct engine **out, const struct engine_config *cfg,
 		const struct engine_ops *ops, void *ctx);
 /* Closes every socket and capture.  May take the kernel 30-50 ms. */

@@ -33,7 +33,8 @@ struct pump {
 
 enum pump_end { PUMP_FAULT = -1, PUMP_TIMEOUT, PUMP_DONE, PUMP_STOPPED };
 
-/* Reads until `until` (NULL: only what is there now); PUMP_FAULT with
+/* Reads until `until`; once it has passed (or with NULL), what is queued
+ * now, up to a bound.  PUMP_FAULT with
  * `err` when the capture fails. */
 enum pump_end pump_run(const struct pump *p, const struct deadline *until, char *err,
 		       size_t errlen);

@@ -379,6 +379,8 @@ static int open_capture(struct stream *s)
 {
 	const struct frame *tmpl = s->tmpl;
 	bool record = s->sp->record;
+	/* The senders' frames are not remembered: their source tells them. */
+	engine_own_frames(s->e, 1, 0);
 	if (expect_empty(s->want) && !record)
 		return ENGINE_OK;
 	char bpf[600];
@@ -387,8 +389,8 @@ static int open_capture(struct stream *s)
 		both = exchange_bpf(tmpl, false, bpf, sizeof bpf);
 	else
 		scope_bpf(tmpl, bpf, sizeof bpf);
-	/* The senders' frames are not remembered: their source tells them. */
-	engine_own_frames(s->e, 1, both ? lv(&tmpl->layer[0], ETH_SRC) : 0);
+	if (both)
+		engine_own_frames(s->e, 1, lv(&tmpl->layer[0], ETH_SRC));
 	/* Slots as small as our frames allow: more of them in the ring. */
 	unsigned snaplen = !s->patch ? 0 : tmpl->len > 1600 ? (unsigned)tmpl->len : 1600;
 	return engine_capture(s->e, &s->cap, bpf, CAPTURE_BIG | (both ? CAPTURE_BOTH : 0),
@@ -582,6 +584,8 @@ static int open_all(struct stream *s)
 	if (rc != ENGINE_OK)
 		return rc;
 	s->patch = vary_plan(s->tmpl, &s->plan, s->res.why_rebuilt, sizeof s->res.why_rebuilt) == 0;
+	if (!s->patch && s->ops->rebuilt)
+		s->ops->rebuilt(s->ctx, s->res.why_rebuilt);
 	uint64_t cycle = frame_cycle(s->tmpl);
 	s->count = sp->count ? sp->count : cycle > 1 ? cycle : sp->flood ? UINT64_MAX : 1;
 	/* One sender keeps a paced stream exact up to where one core tops out;

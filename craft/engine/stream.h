@@ -25,6 +25,10 @@ struct stream_ops {
 	/* A few times a second while it runs, and once with `last`; may be
 	 * NULL. */
 	void (*progress)(void *ctx, uint64_t sent, double secs, uint64_t replies, bool last);
+	/* Every frame will be resolved and built whole, and why (a field that
+	 * changes more than its own bits); before the first frame.  May be
+	 * NULL. */
+	void (*rebuilt)(void *ctx, const char *why);
 };
 
 struct stream_params {
@@ -52,7 +56,7 @@ struct stream_result {
 	uint64_t sent, send_ns, count;
 	unsigned nsenders;
 	bool patched;		/* frames patched per frame, not built whole */
-	char why_rebuilt[200];	/* else why not */
+	char why_rebuilt[200];	/* else why not, as ops->rebuilt said */
 	bool capturing;
 	unsigned dropped;	/* frames the capture lost */
 	uint64_t tracked;	/* probes whose replies are told apart */

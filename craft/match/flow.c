@@ -135,6 +135,14 @@ static bool asks_nothing(const struct frame *probe)
 						  lv(net, ARP_SPA) == lv(net, ARP_TPA)));
 }
 
+/* A datagram whose transport header is not in it (a later fragment, a
+ * raw protocol number): only addresses and protocol tell its replies. */
+static bool ports_known(const struct frame *probe)
+{
+	const struct layer *next, *net = frame_network_layer(probe, &next);
+	return net && next && next->def->id != L_PAYLOAD;
+}
+
 bool flow_answers(const struct frame *probe, const struct frame *reply, bool check_ack)
 {
 	struct flow_key k;
@@ -147,9 +155,13 @@ bool flow_answers(const struct frame *probe, const struct frame *reply, bool che
 	flow_of_reply(reply, &r);
 	if (!check_ack)
 		ack.check = false;
-	for (size_t i = 0; i < r.n; i++)
+	bool ports = ports_known(probe);
+	for (size_t i = 0; i < r.n; i++) {
+		if (!ports)
+			r.key[i].our_port = r.key[i].their_port = 0;
 		if (same_key(&r.key[i], &k))
 			return flow_ack_ok(&ack, &r);
+	}
 	return false;
 }
 

@@ -44,11 +44,16 @@ static struct outbox_slot *find(const struct outbox *o, uint64_t hash)
 			return &o->slot[i];
 }
 
-/* Grows at half full; slots of forgotten entries are dropped on the way. */
-static void grow_slots(struct outbox *o)
+/* At half full: slots of forgotten entries are dropped, and the table
+ * doubles only if most of what is left is live - so a bounded outbox
+ * (`keep`) keeps a bounded table however many frames pass. */
+static void rehash_slots(struct outbox *o)
 {
+	size_t live = 0;
+	for (size_t i = 0; i <= o->mask; i++)
+		live += o->slot[i].newest > o->head;
 	struct outbox bigger = *o;
-	bigger.mask = o->mask * 2 + 1;
+	bigger.mask = live * 4 > o->mask + 1 ? o->mask * 2 + 1 : o->mask;
 	bigger.slot = calloc(bigger.mask + 1, sizeof *bigger.slot);
 	if (!bigger.slot)
 		abort();
@@ -91,7 +96,7 @@ void outbox_put(struct outbox *o, const uint8_t *bytes, size_t len, uint64_t tag
 	if (o->tail - o->head == o->cap)
 		grow_ring(o);
 	if ((o->used + 1) * 2 > o->mask + 1)
-		grow_slots(o);
+		rehash_slots(o);
 	struct outbox_entry *e = &o->ring[o->tail % o->cap];
 	*e = (struct outbox_entry){ .len = len, .tag = tag, .hash = hash_bytes(bytes, len) };
 	e->bytes = malloc(len ? len : 1);

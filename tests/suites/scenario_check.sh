@@ -50,3 +50,9 @@ out=$("$RAWCRAFT" run "$TMP/bind.lab" -i lo 2>&1); rc=$?
 case "$rc:$out" in "2:$TMP/bind.lab:12:13: error: tcp dport: 70000 is out of range"*)
 	ok "check: vlan2, ipv42 and win - 1 bindings pass" ;;
 *) not_ok "check: vlan2, ipv42 and win - 1 bindings pass" "exit $rc: $out" ;; esac
+
+# --ghost is input: checked before any interface or socket is opened.
+out=$("$RAWCRAFT" run "$ROOT/examples/handshake.lab" -D SERVER=10.0.0.2 -D PORT=1 --ghost 10.0.0.300 -i nosuch0 2>&1); rc=$?
+case "$rc:$out" in "2:rawcraft: error: --ghost takes IP or IP/MAC"*)
+	ok "run --ghost with a bad address: exit 2 before the interface is looked up" ;;
+*) not_ok "run --ghost with a bad address" "exit $rc: $out" ;; esac

@@ -204,6 +204,38 @@ static void test_outbox_keep_and_unseen(void **state)
 	outbox_free(&o);
 }
 
+/* A bounded outbox keeps a bounded table, however many frames pass. */
+static void test_outbox_bounded_by_keep(void **state)
+{
+	(void)state;
+	struct outbox o;
+	uint8_t bytes[64] = { 0 };
+	outbox_init(&o, 4, 0);
+	for (uint32_t i = 0; i < 200000; i++) {
+		memcpy(bytes, &i, sizeof i);
+		outbox_put(&o, bytes, sizeof bytes, i);
+	}
+	assert_true(o.mask + 1 <= 64);
+	assert_true(o.cap <= 16);
+	uint64_t tag = 0;
+	uint32_t last = 199999;
+	memcpy(bytes, &last, sizeof last);
+	assert_int_equal(outbox_origin(&o, bytes, sizeof bytes, &tag), FROM_US);
+	assert_int_equal(tag, last);
+	outbox_free(&o);
+}
+
+/* A later fragment has no transport header: addresses and protocol tell
+ * its replies, as they told them before the keys did. */
+static void test_fragment_answered_by_addresses(void **state)
+{
+	(void)state;
+	struct frame frag = cap[20];	/* our ping, cut to its IPv4 header */
+	frag.nlayers = 2;
+	assert_true(flow_answers(&frag, &cap[21], true));
+	assert_false(flow_answers(&frag, &cap[6], true));	/* TCP: another protocol */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_outbox_tells_ours_the_hosts_and_the_peers),
 		cmocka_unit_test(test_outbox_repeats_oldest_first),
 		cmocka_unit_test(test_outbox_keep_and_unseen),
+		cmocka_unit_test(test_outbox_bounded_by_keep),
+		cmocka_unit_test(test_fragment_answered_by_addresses),
 	};
 	return cmocka_run_group_tests(tests, load, unload);
 }

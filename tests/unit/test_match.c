@@ -266,13 +266,19 @@ static void test_diffs(void **state)
 
 	/* one field differs: the why names it as the templates write it */
 	assert_int_equal(diffs_of("tcp flags=SA", RSTACK, why, sizeof why), 1);
+	assert_string_equal(why, "tcp.flags: got RA, wanted SA");
 	assert_int_equal(diffs_of("tcp flags=SA|S", RSTACK, why, sizeof why), 1);
+	assert_string_equal(why, "tcp.flags: got RA, wanted SA|S");
 	assert_int_equal(diffs_of("tcp ack=102", SYNACK, why, sizeof why), 1);
+	assert_string_equal(why, "tcp.ack: got 101, wanted 102");
 	assert_int_equal(diffs_of("ipv4 src=10.0.0.3", SYNACK, why, sizeof why), 1);
+	assert_string_equal(why, "ipv4.src: got 10.0.0.2, wanted 10.0.0.3");
 
 	/* several: counted, the first one explained */
 	assert_int_equal(diffs_of("tcp flags=SA ack=102", RSTACK, why, sizeof why), 2);
+	assert_string_equal(why, "tcp.flags: got RA, wanted SA");
 	assert_int_equal(diffs_of("ipv4 ttl=1; tcp flags=S ack=1", SYNACK, why, sizeof why), 3);
+	assert_string_equal(why, "ipv4.ttl: got 64, wanted 1");
 
 	/* a missing layer counts one more than its fields */
 	assert_int_equal(diffs_of("udp sport=53", SYNACK, why, sizeof why), 2);
