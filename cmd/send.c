@@ -192,6 +192,11 @@ int cmd_send(struct options *opt)
 		print_diag("error", &d);
 		goto out;
 	}
+	/* --expect too is input: a fault in it is found before anything opens. */
+	if (pick_expectation(opt, &want, &from_template) != EXIT_OK)
+		goto out;
+	expect_free(&want);
+	expect_init(&want);
 	if ((rc = cli_engine_open(&c, frame_destination(&tmpl), opt->timeout_us)) != EXIT_OK)
 		goto out;
 	engine_iface_vars(engine_iface(c.e), &opt->vars);
