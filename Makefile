@@ -50,6 +50,10 @@ PUB_HDR := $(patsubst craft/%,$(BUILD)/include/craft/%,$(filter-out $(PRIVATE_HD
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/unit/%)
+# Programs the suites run to see what the library reads from a real kernel.
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%) \
+	    $(TOOL_SRC:tests/tools/%.c=$(BUILD)/asan/tools/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
@@ -99,7 +103,7 @@ $(BUILD)/examples/%: examples/%.c $(LIBCRAFT) $(PUB_HDR) $(BUILD)/flags
 
 # The same program under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: $(BUILD)/asan/rawcraft unit
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(TOOL_BIN)
 $(BUILD)/asan/rawcraft: $(ASAN_CMD_OBJ) $(ASAN_LIBCRAFT)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(SAN) -g $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -114,6 +118,15 @@ $(BUILD)/asan/unit/%: tests/unit/%.c $(ASAN_LIBCRAFT)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN) $(LDFLAGS) -o $@ $< $(ASAN_LIBCRAFT) $(LIBS) -lcmocka
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIBCRAFT)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCRAFT) $(LIBS)
+$(BUILD)/asan/tools/%: tests/tools/%.c $(ASAN_LIBCRAFT)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$< [asan])
+	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN) $(LDFLAGS) -o $@ $< $(ASAN_LIBCRAFT) $(LIBS)
 
 # libFuzzer targets need clang.
 fuzz: $(FUZZ_BIN)

@@ -6,20 +6,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/addr.h"
+
 struct iface {
 	char name[32];
 	bool up;
 	bool has_mac, has_ip;
 	uint64_t mac;
 	uint32_t ip;		/* host byte order */
+	int index;
+	struct addr ip6;	/* a global IPv6 address (scope universe) */
+	struct addr ll6;	/* the link-local one (fe80::/10, scope link) */
+	bool has_ip6, has_ll6;
 };
 
-/* Fills `out` for interface `name`; -1 with `err` if it does not exist. */
+/* Fills `out` for interface `name`; -1 with `err` if it does not exist.
+ * Of several addresses of a kind, the first the kernel lists that is
+ * usable wins: not DAD-failed, preferably neither tentative nor deprecated
+ * (and for IPv4 labelled as the interface, as SIOCGIFADDR picked). */
 int iface_lookup(const char *name, struct iface *out, char *err, size_t errlen);
 
 /* The interface the kernel would route `dst` through (0: the default
- * route), and the gateway if off-link (0 when on-link).  Reads
- * /proc/net/route: longest prefix wins, then lowest metric. */
+ * route), and the gateway if off-link (0 when on-link); -1 when there is
+ * none.  As iface_route_addr, for IPv4. */
 int iface_route(uint32_t dst, char *name, size_t len, uint32_t *gateway);
+
+/* The same for IPv4 and IPv6: the kernel's own answer (`ip route get`:
+ * longest prefix, metrics, policy rules), the gateway of the destination's
+ * family or, for an IPv4 route over an IPv6 next hop, an IPv6 one
+ * (ADDR_NONE: on-link).  An unspecified `dst` (0.0.0.0, ::) asks for the
+ * default route of its family: the main table's with the lowest metric. */
+int iface_route_addr(const struct addr *dst, char *name, size_t len, struct addr *gateway);
 
 #endif
