@@ -3,8 +3,6 @@
 
 #include "../proto/proto.h"
 
-#define MAC_BROADCAST UINT64_C(0xffffffffffff)
-
 /* At most one draw per field: a frame's draws stay inside its own stream. */
 _Static_assert(MAX_LAYERS * MAX_FIELDS <= RNG_FRAME_DRAWS,
 	       "a frame draws at most RNG_FRAME_DRAWS values");
@@ -28,41 +26,28 @@ static int iface_value(const struct layer *l, size_t k,
 	return -1;
 }
 
-/* Broadcast for ARP requests, the asker for replies, multicast mapping for
- * group addresses (RFC 1112), else the next hop's MAC. */
+/* What the frame's own network layer says (a broadcast, a group's MAC, an
+ * ARP asker), else the next hop's MAC; broadcast without a network layer. */
 static int eth_dst(struct frame *f, struct layer *eth, const struct resolve_env *env,
 		   struct diag *d)
 {
 	/* The frame's own network layer, not one an ICMP error quotes. */
 	const struct layer *next, *net = frame_network_layer(f, &next);
-	const struct layer *arp = net && net->def->id == L_ARP ? net : NULL;
-	const struct layer *ip = net && net->def->id == L_IPV4 ? net : NULL;
 	uint64_t *dst = &eth->val[ETH_DST].u;
 	f->eth_dst_unresolved = false;
-	if (arp) {
-		bool asker = lv(arp, ARP_OP) == ARP_OP_REPLY && lv(arp, ARP_THA) != 0;
-		*dst = asker ? lv(arp, ARP_THA) : MAC_BROADCAST;
-		return 0;
-	}
-	if (!ip) {
+	if (!net) {
 		*dst = MAC_BROADCAST;
 		return 0;
 	}
-	uint32_t a = (uint32_t)lv(ip, IPV4_DST);
-	if (a == 0xffffffffu) {
-		*dst = MAC_BROADCAST;
+	const struct layer_net *n = net->def->net;
+	if (n->link_dst && n->link_dst(net, dst))
 		return 0;
-	}
-	if ((a >> 28) == 0xe) {
-		*dst = UINT64_C(0x01005e000000) | (a & 0x7fffff);
-		return 0;
-	}
 	if (!env->nexthop_mac) {
 		*dst = 0;
 		f->eth_dst_unresolved = true;
 		return 0;
 	}
-	return env->nexthop_mac(env->ctx, a, dst, d);
+	return env->nexthop_mac(env->ctx, (uint32_t)lv(net, n->dst), dst, d);
 }
 
 /* The field an alias views: the one whose bits hold the alias's bits (the
@@ -146,7 +131,7 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 		}
 		fold_aliases(l);
 	}
-	/* Last: it reads the ARP and IPv4 fields resolved above. */
+	/* Last: it reads the network layer's fields resolved above. */
 	struct layer *eth = &f->layer[0];
 	if (f->nlayers && eth->def->id == L_ETH && !(eth->given & (1u << ETH_DST)))
 		return eth_dst(f, eth, env, d);

@@ -114,28 +114,52 @@ uint32_t frame_destination(const struct frame *f)
 {
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
-		int k = l->def->id == L_IPV4 ? IPV4_DST : l->def->id == L_ARP ? ARP_TPA : -1;
+		int k = l->def->net ? l->def->net->dst : -1;
 		if (k >= 0 && (l->given & (1u << k)) && !(l->random & (1u << k)))
 			return (uint32_t)lv(l, k);
 	}
 	return 0;
 }
 
-bool ipv4_group_address(uint64_t ip)
-{
-	return ip == 0xffffffffu || (ip >> 28) == 0xe || (ip & 0xff) == 0xff;
-}
-
 const struct layer *frame_network_layer(const struct frame *f, const struct layer **next)
 {
-	for (size_t i = 0; i < f->nlayers; i++) {
-		enum layer_id id = f->layer[i].def->id;
-		if (id == L_ARP || id == L_IPV4) {
+	for (size_t i = 0; i < f->nlayers; i++)
+		if (f->layer[i].def->net) {
 			*next = i + 1 < f->nlayers ? &f->layer[i + 1] : NULL;
 			return &f->layer[i];
 		}
-	}
 	return NULL;
+}
+
+bool layer_to_group(const struct layer *net)
+{
+	return net->def->net->group && net->def->net->group(net);
+}
+
+size_t frame_payload_end(const struct frame *f, size_t idx, bool *whole)
+{
+	const struct layer_net *n = idx > 0 ? f->layer[idx - 1].def->net : NULL;
+	if (n && n->payload_end)
+		return n->payload_end(f, idx - 1, whole);
+	if (whole)
+		*whole = f->len >= f->wire_len;
+	return f->len;
+}
+
+bool frame_addrs(const struct frame *f, size_t idx, char *src, char *dst, size_t len)
+{
+	for (size_t i = idx; i-- > 0;) {
+		const struct layer *l = &f->layer[i];
+		const struct layer_net *n = l->def->net;
+		if (!n)
+			continue;
+		if (!(l->present & (1u << n->dst)))
+			return false;
+		field_format(&l->def->fields[n->src], &l->val[n->src], src, len);
+		field_format(&l->def->fields[n->dst], &l->val[n->dst], dst, len);
+		return true;
+	}
+	return false;
 }
 
 uint64_t frame_cycle(const struct frame *f)

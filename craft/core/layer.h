@@ -77,6 +77,31 @@ struct frame {
 	uint32_t link_value;	/* EtherType, IP version or address family */
 };
 
+/* What makes a layer a network layer (ARP, IPv4): where its addresses are
+ * and the rules generic code asks it for instead of testing its id.  The
+ * first layer of a frame that has one is the frame's network layer. */
+struct layer_net {
+	int src, dst;		/* the address fields */
+	/* The destination is a broadcast or a group anyone may answer; NULL:
+	 * never. */
+	bool (*group)(const struct layer *l);
+	/* The Ethernet destination when no neighbour lookup decides it (a
+	 * broadcast, a group's MAC, the asker of an ARP reply); false to look
+	 * up the next hop of dst. */
+	bool (*link_dst)(const struct layer *l, uint64_t *mac);
+	/* Where the payload of layer `idx` ends, and whether (`whole`, may be
+	 * NULL) all of it is there; NULL: at the frame's end. */
+	size_t (*payload_end)(const struct frame *f, size_t idx, bool *whole);
+	/* The pseudo-header sum of layer `idx` for an upper layer `proto` of
+	 * `seg_len` bytes; false if it has none (a fragment). */
+	bool (*pseudo_sum)(const struct frame *f, size_t idx, uint8_t proto,
+			   size_t seg_len, uint32_t *sum);
+	/* Whether the packet is a question a reply answers, and whether it may
+	 * be such a reply (ARP: requests ask, replies answer); NULL: both. */
+	bool (*asks)(const struct layer *l);
+	bool (*answers)(const struct layer *l);
+};
+
 struct layer_def {
 	enum layer_id id;
 	const char *name;	/* template keyword: "ipv4" */
@@ -87,6 +112,7 @@ struct layer_def {
 	int demux;		/* field naming the next layer, or -1 */
 	uint64_t demux_default;	/* its value when nothing (or raw data) follows */
 	int csum_field;		/* field holding the checksum, or -1 */
+	const struct layer_net *net;	/* NULL: not a network layer */
 	/* Decoded header length (IHL, data offset); NULL means min_len. */
 	size_t (*header_len)(const struct layer *self);
 	/* The checksum layer `idx` should carry, from the frame's bytes; false
@@ -129,14 +155,21 @@ bool link_inner(enum layer_id outer, uint64_t value, enum layer_id *inner);
  * offset change what the header claims, not what is there). */
 size_t layer_built_len(const struct layer *l);
 
-/* The address a template sends to: its IPv4 dst or ARP target, if given
- * (and not random); 0 if none. */
+/* The address a template sends to: the first network layer's destination
+ * given (and not random); 0 if none. */
 uint32_t frame_destination(const struct frame *f);
 
-/* Broadcast, multicast or a /24's broadcast: anyone may answer. */
-bool ipv4_group_address(uint64_t ip);
-/* A frame's first ARP or IPv4 layer, and the layer after it (or NULL). */
+/* A frame's first network layer, and the layer after it (or NULL). */
 const struct layer *frame_network_layer(const struct frame *f, const struct layer **next);
+/* Whether a network layer's destination is a group anyone may answer. */
+bool layer_to_group(const struct layer *net);
+/* Where the bytes of layer `idx` end: where the network layer right before
+ * it says its payload ends, else the frame's end.  `whole` (may be NULL):
+ * all of them are there - a checksum over them means something only then. */
+size_t frame_payload_end(const struct frame *f, size_t idx, bool *whole);
+/* The addresses of the innermost network layer before `idx`, as text for
+ * summaries; false if there is none or its destination was not captured. */
+bool frame_addrs(const struct frame *f, size_t idx, char *src, char *dst, size_t len);
 
 /* A ranged field's number of values, and its value in frame `index`. */
 static inline uint64_t range_len(const struct layer *l, size_t field)

@@ -26,10 +26,11 @@ struct tcp_rel conv_track(struct conv *c, const struct frame *f, size_t idx)
 {
 	const struct layer *t = &f->layer[idx];
 	const struct layer *ip = idx > 0 ? &f->layer[idx - 1] : NULL;
+	const struct layer_net *n = ip ? ip->def->net : NULL;
 	struct tcp_rel r = { (uint32_t)lv(t, TCP_SEQ), (uint32_t)lv(t, TCP_ACK), false };
-	if (!ip || ip->def->id != L_IPV4)
+	if (!n)
 		return r;
-	uint32_t src = (uint32_t)lv(ip, IPV4_SRC), dst = (uint32_t)lv(ip, IPV4_DST);
+	uint32_t src = (uint32_t)lv(ip, n->src), dst = (uint32_t)lv(ip, n->dst);
 	uint16_t sport = (uint16_t)lv(t, TCP_SPORT), dport = (uint16_t)lv(t, TCP_DPORT);
 	uint32_t seq = (uint32_t)lv(t, TCP_SEQ);
 	struct conv_dir *d = find(c, src, sport, dst, dport);

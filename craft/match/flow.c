@@ -35,9 +35,15 @@ static void transport_ids(const struct layer *t, uint16_t *mine, uint16_t *their
 	}
 }
 
-static uint8_t proto_of(const struct layer *net)
+/* The protocol the network layer names, and its addresses: the key's
+ * `ours` and `theirs` come from src and dst as the frame has them. */
+static void net_key(const struct layer *net, bool from_us, struct flow_key *k)
 {
-	return (uint8_t)lv(net, IPV4_PROTO);
+	const struct layer_net *n = net->def->net;
+	int demux = net->def->demux;
+	k->proto = demux >= 0 ? (uint8_t)lv(net, demux) : 0;
+	k->our_ip = (uint32_t)lv(net, from_us ? n->src : n->dst);
+	k->their_ip = (uint32_t)lv(net, from_us ? n->dst : n->src);
 }
 
 bool flow_of_probe(const struct frame *probe, struct flow_key *k, struct flow_ack *ack)
@@ -47,14 +53,9 @@ bool flow_of_probe(const struct frame *probe, struct flow_key *k, struct flow_ac
 	*ack = (struct flow_ack){ .check = false };
 	if (!net)
 		return false;
-	if (net->def->id == L_ARP) {
-		k->our_ip = (uint32_t)lv(net, ARP_SPA);
-		k->their_ip = (uint32_t)lv(net, ARP_TPA);
-		return true;
-	}
-	k->proto = proto_of(net);
-	k->our_ip = (uint32_t)lv(net, IPV4_SRC);
-	k->their_ip = ipv4_group_address(lv(net, IPV4_DST)) ? 0 : (uint32_t)lv(net, IPV4_DST);
+	net_key(net, true, k);
+	if (layer_to_group(net))
+		k->their_ip = 0;
 	transport_ids(next, &k->our_port, &k->their_port);
 	if (next && next->def->id == L_TCP && !(lv(next, TCP_FLAGS) & TCP_F_ACK)) {
 		uint64_t flags = lv(next, TCP_FLAGS);
@@ -81,37 +82,27 @@ void flow_of_reply(const struct frame *reply, struct flow_reply *r)
 	memset(r, 0, sizeof *r);
 	if (!net)
 		return;
-	if (net->def->id == L_ARP) {
-		/* Only a reply answers: a request or a gratuitous ARP from the
-		 * target is its own question. */
-		if (lv(net, ARP_OP) != ARP_OP_REPLY)
-			return;
-		r->n = 1;
-		k->our_ip = (uint32_t)lv(net, ARP_TPA);
-		k->their_ip = (uint32_t)lv(net, ARP_SPA);
+	const struct layer_net *n = net->def->net;
+	if (n->answers && !n->answers(net))
 		return;
-	}
-	r->n = 2;
+	/* Where a probe may go to a group, a reply may answer it from anyone. */
+	r->n = n->group ? 2 : 1;
 	size_t own = frame_own_layers(reply);
 	if (own < reply->nlayers) {
 		/* An ICMP error: the quoted datagram is our probe, as sent. */
 		const struct layer *quoted = &reply->layer[own];
 		const struct layer *inner = own + 1 < reply->nlayers ? &reply->layer[own + 1] : NULL;
-		if (!(quoted->present >> IPV4_DST & 1u)) {
+		if (!quoted->def->net || !(quoted->present >> quoted->def->net->dst & 1u)) {
 			r->n = 0;
 			return;
 		}
-		k->proto = proto_of(quoted);
-		k->our_ip = (uint32_t)lv(quoted, IPV4_SRC);
-		k->their_ip = (uint32_t)lv(quoted, IPV4_DST);
+		net_key(quoted, true, k);
 		transport_ids(inner, &k->our_port, &k->their_port);
 		r->key[1] = *k;
 		r->key[1].their_ip = 0;
 		return;
 	}
-	k->proto = proto_of(net);
-	k->our_ip = (uint32_t)lv(net, IPV4_DST);
-	k->their_ip = (uint32_t)lv(net, IPV4_SRC);
+	net_key(net, false, k);
 	transport_ids(next, &k->their_port, &k->our_port);
 	if (next && next->def->id == L_ICMP)	/* id and seq are not swapped */
 		transport_ids(next, &k->our_port, &k->their_port);
@@ -126,13 +117,12 @@ void flow_of_reply(const struct frame *reply, struct flow_reply *r)
 
 static bool same_key(const struct flow_key *a, const struct flow_key *b);
 
-/* An ARP that is no question (a reply, a gratuitous announcement) and a
- * frame without a network layer scope nothing: anyone may answer them. */
+/* A packet that is no question (an ARP reply, a gratuitous announcement)
+ * and a frame without a network layer scope nothing: anyone may answer. */
 static bool asks_nothing(const struct frame *probe)
 {
 	const struct layer *next, *net = frame_network_layer(probe, &next);
-	return !net || (net->def->id == L_ARP && (lv(net, ARP_OP) != ARP_OP_REQUEST ||
-						  lv(net, ARP_SPA) == lv(net, ARP_TPA)));
+	return !net || (net->def->net->asks && !net->def->net->asks(net));
 }
 
 /* A datagram whose transport header is not in it (a later fragment, a

@@ -278,7 +278,7 @@ void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,
 
 void scope_bpf(const struct frame *sent, char *buf, size_t len)
 {
-	char a[16], b[16], vlan[64] = "";
+	char a[48], b[48], vlan[64] = "";	/* room for any address kind */
 	size_t tags = 0;
 	for (size_t i = 0; i < sent->nlayers; i++)
 		tags += sent->layer[i].def->id == L_VLAN;
@@ -293,14 +293,15 @@ void scope_bpf(const struct frame *sent, char *buf, size_t len)
 		snprintf(buf, len, "%sarp", vlan);
 		return;
 	}
-	format_ipv4(lv(net, IPV4_SRC), a, sizeof a);
-	format_ipv4(lv(net, IPV4_DST), b, sizeof b);
+	size_t src = (size_t)net->def->net->src, dst = (size_t)net->def->net->dst;
+	field_format(&net->def->fields[src], &net->val[src], a, sizeof a);
+	field_format(&net->def->fields[dst], &net->val[dst], b, sizeof b);
 	/* Addresses that vary from frame to frame (sweeps) stay out, like ports
 	 * and ids: the scope checks each reply exactly anyway. */
-	char from[40] = "", to[40] = "";
-	if (!ipv4_group_address(lv(net, IPV4_DST)) && !field_varies(net, IPV4_DST))
+	char from[64] = "", to[64] = "";
+	if (!layer_to_group(net) && !field_varies(net, dst))
 		snprintf(from, sizeof from, " and src host %s", b);
-	if (!field_varies(net, IPV4_SRC))
+	if (!field_varies(net, src))
 		snprintf(to, sizeof to, " and dst host %s", a);
 	enum layer_id t = next ? next->def->id : L_PAYLOAD;
 	const char *proto = t == L_TCP ? "tcp" : t == L_UDP ? "udp" : t == L_ICMP ? "icmp" : "ip";

@@ -53,8 +53,34 @@ static void arp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 		sb_printf(out, "ARP opcode %u, %s > %s", (unsigned)op, spa, tpa);
 }
 
+/* A reply goes back to its asker, when it names one; the rest to everyone. */
+static bool arp_link_dst(const struct layer *l, uint64_t *mac)
+{
+	bool asker = lv(l, ARP_OP) == ARP_OP_REPLY && lv(l, ARP_THA) != 0;
+	*mac = asker ? lv(l, ARP_THA) : MAC_BROADCAST;
+	return true;
+}
+
+/* A gratuitous request announces: it asks nothing. */
+static bool arp_asks(const struct layer *l)
+{
+	return lv(l, ARP_OP) == ARP_OP_REQUEST && lv(l, ARP_SPA) != lv(l, ARP_TPA);
+}
+
+/* A request, even from the target, is a question of its own. */
+static bool arp_answers(const struct layer *l)
+{
+	return lv(l, ARP_OP) == ARP_OP_REPLY;
+}
+
+static const struct layer_net arp_net = {
+	.src = ARP_SPA, .dst = ARP_TPA, .link_dst = arp_link_dst,
+	.asks = arp_asks, .answers = arp_answers,
+};
+
 const struct layer_def arp_layer = {
 	.id = L_ARP, .name = "arp", .label = "Address Resolution Protocol",
 	.fields = arp_fields, .nfields = ARP_NFIELDS, .min_len = 28,
-	.demux = -1, .csum_field = -1, .title = arp_title, .summary = arp_summary,
+	.demux = -1, .csum_field = -1, .net = &arp_net,
+	.title = arp_title, .summary = arp_summary,
 };

@@ -39,9 +39,8 @@ static bool icmp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 			  uint32_t *partial)
 {
 	const struct layer *l = &f->layer[idx];
-	bool whole = f->len >= f->wire_len;
-	size_t end = idx > 0 && f->layer[idx - 1].def->id == L_IPV4 ?
-		ipv4_payload_end(f, idx - 1, &whole) : f->len;
+	bool whole;
+	size_t end = frame_payload_end(f, idx, &whole);
 	*partial = UINT32_MAX;
 	const struct layer *ip = idx > 0 ? &f->layer[idx - 1] : NULL;
 	if (ip && ip->def->id == L_IPV4 && ((lv(ip, IPV4_FLAGS) & 1) || lv(ip, IPV4_FRAG)))
@@ -62,9 +61,9 @@ static void icmp_title(const struct frame *f, size_t idx, struct strbuf *out)
 static void icmp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
-	char src[16], dst[16];
+	char src[48], dst[48];	/* room for any address kind */
 	uint64_t type = lv(l, ICMP_TYPE), code = lv(l, ICMP_CODE);
-	if (frame_ipv4_addrs(f, idx, src, dst, sizeof src))
+	if (frame_addrs(f, idx, src, dst, sizeof src))
 		sb_printf(out, "%s > %s ", src, dst);
 	const struct field_name *n = field_name_by_value(&icmp_fields[ICMP_TYPE], type);
 	sb_printf(out, "ICMP %s", n ? n->meaning : "type");

@@ -92,14 +92,35 @@ static bool ipv4_checksum(const struct frame *f, size_t idx, uint16_t *want,
 	return true;
 }
 
-bool frame_ipv4_addrs(const struct frame *f, size_t idx, char *src, char *dst,
-		      size_t len)
+/* Broadcast and multicast, and - as rawcraft always took it - every
+ * x.y.z.255 as a /24's broadcast, whatever the interface's prefix (tests
+ * pin it); the interface's real prefix should decide one day. */
+static bool ipv4_group(const struct layer *l)
 {
-	const struct layer *ip = frame_find(f, idx, L_IPV4);
-	if (!ip || !(ip->present & (1u << IPV4_DST)))
+	uint64_t ip = lv(l, IPV4_DST);
+	return ip == 0xffffffffu || (ip >> 28) == 0xe || (ip & 0xff) == 0xff;
+}
+
+/* The limited broadcast, and multicast mapped into 01:00:5e (RFC 1112). */
+static bool ipv4_link_dst(const struct layer *l, uint64_t *mac)
+{
+	uint64_t ip = lv(l, IPV4_DST);
+	if (ip == 0xffffffffu)
+		*mac = MAC_BROADCAST;
+	else if ((ip >> 28) == 0xe)
+		*mac = UINT64_C(0x01005e000000) | (ip & 0x7fffff);
+	else
 		return false;
-	format_ipv4(lv(ip, IPV4_SRC), src, len);
-	format_ipv4(lv(ip, IPV4_DST), dst, len);
+	return true;
+}
+
+static bool ipv4_pseudo_sum(const struct frame *f, size_t idx, uint8_t proto,
+			    size_t seg_len, uint32_t *sum)
+{
+	const uint8_t *ip = f->bytes + f->layer[idx].off;
+	if ((ip[6] & 0x20) || ((ip[6] & 0x1f) | ip[7]))
+		return false;	/* a fragment: the rest of the segment is elsewhere */
+	*sum = csum_pseudo4(ip + 12, ip + 16, proto, seg_len);
 	return true;
 }
 
@@ -125,10 +146,16 @@ static void ipv4_summary(const struct frame *f, size_t idx, struct strbuf *out)
 			  (lv(l, IPV4_FLAGS) & 1) ? " MF" : "");
 }
 
+static const struct layer_net ipv4_net = {
+	.src = IPV4_SRC, .dst = IPV4_DST, .group = ipv4_group, .link_dst = ipv4_link_dst,
+	.payload_end = ipv4_payload_end, .pseudo_sum = ipv4_pseudo_sum,
+};
+
 const struct layer_def ipv4_layer = {
 	.id = L_IPV4, .name = "ipv4", .label = "Internet Protocol Version 4",
 	.fields = ipv4_fields, .nfields = IPV4_NFIELDS, .min_len = 20,
 	.demux = IPV4_PROTO, .demux_default = IPPROTO_EXPERIMENTAL, .csum_field = IPV4_CSUM,
+	.net = &ipv4_net,
 	.header_len = ipv4_header_len, .checksum = ipv4_checksum,
 	.title = ipv4_title, .summary = ipv4_summary,
 };

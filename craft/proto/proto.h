@@ -44,6 +44,7 @@ enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 #define TCP_F_RST 0x04
 #define TCP_F_PSH 0x08
 #define TCP_F_ACK 0x10
+#define MAC_BROADCAST UINT64_C(0xffffffffffff)
 #define ETHERTYPE_EXPERIMENTAL 0x88b5	/* IEEE 802 local experimental */
 #define IPPROTO_EXPERIMENTAL 253	/* RFC 3692 */
 #define EPHEMERAL_LOW 32768		/* Linux's ip_local_port_range */
@@ -53,17 +54,12 @@ extern const struct field_name ethertype_names[];
 extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer,
 	tcp_layer, udp_layer, icmp_layer, payload_layer;
 
-/* Payload bytes after the TCP header, up to the IPv4 end. */
+/* Payload bytes after the TCP header, up to the network layer's end. */
 size_t tcp_segment_len(const struct frame *f, size_t tcp_idx);
 
-/* Where the IPv4 payload ends: the total length when it is sane and was
- * captured, else the captured end.  `whole` (may be NULL) says whether every
- * byte of the payload is there - a checksum over it means something only
- * then.  Shared by the transport checksums and the decoder. */
+/* Where the IPv4 payload ends (ipv4_net's payload_end), for the decoder:
+ * the total length when it is sane and was captured, else the captured
+ * end. */
 size_t ipv4_payload_end(const struct frame *f, size_t ip_idx, bool *whole);
-
-/* Endpoints of the innermost IPv4 header before `idx`, for summaries. */
-bool frame_ipv4_addrs(const struct frame *f, size_t idx, char *src, char *dst,
-		      size_t len);
 
 #endif

@@ -58,8 +58,7 @@ static void tcp_title(const struct frame *f, size_t idx, struct strbuf *out)
 size_t tcp_segment_len(const struct frame *f, size_t idx)
 {
 	const struct layer *l = &f->layer[idx];
-	size_t end = idx > 0 && f->layer[idx - 1].def->id == L_IPV4 ?
-		ipv4_payload_end(f, idx - 1, NULL) : f->len;
+	size_t end = frame_payload_end(f, idx, NULL);
 	size_t start = l->off + l->hdr_len;
 	return end > start ? end - start : 0;
 }
