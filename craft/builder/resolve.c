@@ -143,6 +143,9 @@ bool frame_may_need_next_hop(const struct frame *tmpl)
 	const struct layer *next, *net = frame_network_layer(tmpl, &next);
 	bool eth_dst_given = tmpl->nlayers && tmpl->layer[0].def->id == L_ETH &&
 			     (tmpl->layer[0].given >> ETH_DST & 1u);
+	/* A destination that varies and is looked up (IPv4's, not ARP's target). */
+	int k = net ? net->def->net->dst : -1;
 	return tmpl->eth_dst_unresolved ||
-	       (!eth_dst_given && net && net->def->id == L_IPV4 && field_varies(net, IPV4_DST));
+	       (!eth_dst_given && k >= 0 && (net->def->fields[k].flags & FF_NEXTHOP) &&
+		field_varies(net, (size_t)k));
 }

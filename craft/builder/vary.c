@@ -26,17 +26,15 @@ static void word_span(uint32_t bit_off, unsigned bits, uint32_t *from, uint32_t 
 	*to = (bit_off + bits + 15) / 16 * 2;
 }
 
-/* Which field eth dst's resolution reads (resolve.c): the frame's own
- * network layer's destination. */
+/* Which fields eth dst's resolution reads (resolve.c): those the frame's
+ * own network layer marks as deciding it. */
 static bool steers_next_hop(const struct frame *f, size_t i, size_t k)
 {
 	const struct layer *eth = &f->layer[0], *next;
 	if (eth->def->id != L_ETH || (eth->given >> ETH_DST) & 1u ||
 	    frame_network_layer(f, &next) != &f->layer[i])
 		return false;
-	enum layer_id id = f->layer[i].def->id;
-	return (id == L_IPV4 && k == IPV4_DST) ||
-	       (id == L_ARP && (k == ARP_OP || k == ARP_THA));
+	return f->layer[i].def->fields[k].flags & FF_NEXTHOP;
 }
 
 static int plan_sums(const struct frame *f, struct vary *v, uint32_t cover[][2],
@@ -55,11 +53,9 @@ static int plan_sums(const struct frame *f, struct vary *v, uint32_t cover[][2],
 		s->off = (uint32_t)(l->off + l->def->fields[c].bit_off / 8);
 		s->zero_is_none = l->def->id == L_UDP;
 		cover[v->nsums][0] = (uint32_t)l->off;
-		cover[v->nsums][1] = (uint32_t)(l->def->id == L_IPV4 ? l->off + l->hdr_len :
-						l->off + l->len);
-		const struct layer *ip = frame_find(f, n, L_IPV4);
-		pseudo[v->nsums] = (l->def->id == L_TCP || l->def->id == L_UDP) && ip ?
-			(size_t)(ip - f->layer) : SIZE_MAX;
+		cover[v->nsums][1] = (uint32_t)(l->off + (l->def->csum_header ? l->hdr_len : l->len));
+		/* Links put the network layer right before a pseudo-header's user. */
+		pseudo[v->nsums] = l->def->csum_pseudo && n > 0 ? n - 1 : SIZE_MAX;
 		v->nsums++;
 	}
 	for (size_t a = 0; a < v->nsums; a++)
@@ -115,7 +111,7 @@ int vary_plan(const struct frame *f, struct vary *v, char *why, size_t whylen)
 			word_span(s.bit_off, s.bits, &from, &to);
 			for (size_t c = 0; c < v->nsums; c++) {
 				bool inside = from >= cover[c][0] && to <= cover[c][1];
-				bool in_pseudo = pseudo[c] == i && (k == IPV4_SRC || k == IPV4_DST);
+				bool in_pseudo = pseudo[c] == i && (fd->flags & FF_PSEUDO);
 				if (inside || in_pseudo)
 					s.sums |= 1u << c;
 			}

@@ -43,6 +43,8 @@ enum field_default {
 #define FF_ALIAS	0x04	/* a view of bits another field covers (dscp) */
 #define FF_VARIABLE	0x08	/* bytes after the fixed header, not bit-addressed */
 #define FF_WORDS	0x10	/* a count of 32-bit words: print the bytes too */
+#define FF_NEXTHOP	0x20	/* decides the frame's Ethernet destination */
+#define FF_PSEUDO	0x40	/* in the pseudo-header an upper checksum covers */
 
 /* A well-known value: `keyword` is accepted in templates, `meaning` printed. */
 struct field_name {

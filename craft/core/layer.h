@@ -112,6 +112,8 @@ struct layer_def {
 	int demux;		/* field naming the next layer, or -1 */
 	uint64_t demux_default;	/* its value when nothing (or raw data) follows */
 	int csum_field;		/* field holding the checksum, or -1 */
+	bool csum_header;	/* the checksum covers the header alone */
+	bool csum_pseudo;	/* it covers the network layer's pseudo-header too */
 	const struct layer_net *net;	/* NULL: not a network layer */
 	/* Decoded header length (IHL, data offset); NULL means min_len. */
 	size_t (*header_len)(const struct layer *self);

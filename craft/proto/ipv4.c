@@ -47,8 +47,8 @@ static const struct field ipv4_fields[] = {
 	[IPV4_TTL] = { "ttl", "Time to Live", 64, 8, FK_UINT, FD_CONST, 64, 0, NULL, lint_ttl },
 	[IPV4_PROTO] = { "proto", "Protocol", 72, 8, FK_UINT, FD_COMPUTED, 0, 0, proto_names, NULL },
 	[IPV4_CSUM] = { "csum", "Header Checksum", 80, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
-	[IPV4_SRC] = { "src", "Source Address", 96, 32, FK_IPV4, FD_IFACE_IP, 0, 0, NULL, NULL },
-	[IPV4_DST] = { "dst", "Destination Address", 128, 32, FK_IPV4, FD_REQUIRED, 0, 0, NULL, NULL },
+	[IPV4_SRC] = { "src", "Source Address", 96, 32, FK_IPV4, FD_IFACE_IP, 0, FF_PSEUDO, NULL, NULL },
+	[IPV4_DST] = { "dst", "Destination Address", 128, 32, FK_IPV4, FD_REQUIRED, 0, FF_PSEUDO | FF_NEXTHOP, NULL, NULL },
 };
 FIELD_TABLE_FITS(ipv4_fields, IPV4_NFIELDS);
 
@@ -155,7 +155,7 @@ const struct layer_def ipv4_layer = {
 	.id = L_IPV4, .name = "ipv4", .label = "Internet Protocol Version 4",
 	.fields = ipv4_fields, .nfields = IPV4_NFIELDS, .min_len = 20,
 	.demux = IPV4_PROTO, .demux_default = IPPROTO_EXPERIMENTAL, .csum_field = IPV4_CSUM,
-	.net = &ipv4_net,
+	.csum_header = true, .net = &ipv4_net,
 	.header_len = ipv4_header_len, .checksum = ipv4_checksum,
 	.title = ipv4_title, .summary = ipv4_summary,
 };

@@ -78,7 +78,7 @@ static void tcp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 const struct layer_def tcp_layer = {
 	.id = L_TCP, .name = "tcp", .label = "Transmission Control Protocol",
 	.fields = tcp_fields, .nfields = TCP_NFIELDS, .min_len = 20,
-	.demux = -1, .csum_field = TCP_CSUM,
+	.demux = -1, .csum_field = TCP_CSUM, .csum_pseudo = true,
 	.header_len = tcp_header_len, .checksum = tcp_checksum,
 	.title = tcp_title, .summary = tcp_summary,
 };

@@ -41,6 +41,6 @@ static void udp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 const struct layer_def udp_layer = {
 	.id = L_UDP, .name = "udp", .label = "User Datagram Protocol",
 	.fields = udp_fields, .nfields = UDP_NFIELDS, .min_len = 8,
-	.demux = -1, .csum_field = UDP_CSUM, .checksum = udp_checksum,
+	.demux = -1, .csum_field = UDP_CSUM, .csum_pseudo = true, .checksum = udp_checksum,
 	.title = udp_title, .summary = udp_summary,
 };
