@@ -18,14 +18,14 @@ _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
 /* The first row for an (outer, inner) pair is what the builder writes; later
  * rows are values the decoder also recognises. */
 const struct link craft_links[] = {
-	{ L_ETH, L_VLAN, 0x8100 }, { L_ETH, L_ARP, 0x0806 },
-	{ L_ETH, L_IPV4, 0x0800 }, { L_ETH, L_VLAN, 0x88a8 },
-	{ L_VLAN, L_VLAN, 0x8100 }, { L_VLAN, L_ARP, 0x0806 },
-	{ L_VLAN, L_IPV4, 0x0800 },
-	{ L_IPV4, L_TCP, 6 }, { L_IPV4, L_UDP, 17 }, { L_IPV4, L_ICMP, 1 },
+	{ L_ETH, L_VLAN, 0x8100, false }, { L_ETH, L_ARP, 0x0806, false },
+	{ L_ETH, L_IPV4, 0x0800, false }, { L_ETH, L_VLAN, 0x88a8, false },
+	{ L_VLAN, L_VLAN, 0x8100, false }, { L_VLAN, L_ARP, 0x0806, false },
+	{ L_VLAN, L_IPV4, 0x0800, false },
+	{ L_IPV4, L_TCP, 6, false }, { L_IPV4, L_UDP, 17, false }, { L_IPV4, L_ICMP, 1, false },
 	/* ICMP errors quote the IPv4 header and 8+ bytes of what caused them. */
-	{ L_ICMP, L_IPV4, 3 }, { L_ICMP, L_IPV4, 11 }, { L_ICMP, L_IPV4, 12 },
-	{ L_ICMP, L_IPV4, 5 }, { L_ICMP, L_IPV4, 4 },
+	{ L_ICMP, L_IPV4, 3, true }, { L_ICMP, L_IPV4, 11, true }, { L_ICMP, L_IPV4, 12, true },
+	{ L_ICMP, L_IPV4, 5, true }, { L_ICMP, L_IPV4, 4, true },
 };
 const size_t craft_nlinks = sizeof craft_links / sizeof craft_links[0];
 
@@ -57,14 +57,21 @@ int layer_field_index(const struct layer_def *d, const char *name, size_t len)
 	return -1;
 }
 
-bool link_value(enum layer_id outer, enum layer_id inner, uint64_t *value)
+/* The first row for the pair: the one the builder writes. */
+static const struct link *link_row(enum layer_id outer, enum layer_id inner)
 {
 	for (size_t i = 0; i < craft_nlinks; i++)
-		if (craft_links[i].outer == outer && craft_links[i].inner == inner) {
-			*value = craft_links[i].value;
-			return true;
-		}
-	return false;
+		if (craft_links[i].outer == outer && craft_links[i].inner == inner)
+			return &craft_links[i];
+	return NULL;
+}
+
+bool link_value(enum layer_id outer, enum layer_id inner, uint64_t *value)
+{
+	const struct link *k = link_row(outer, inner);
+	if (k)
+		*value = k->value;
+	return k;
 }
 
 bool link_inner(enum layer_id outer, uint64_t value, enum layer_id *inner)
@@ -176,9 +183,11 @@ uint64_t frame_cycle(const struct frame *f)
 
 size_t frame_own_layers(const struct frame *f)
 {
-	for (size_t i = 0; i + 1 < f->nlayers; i++)
-		if (f->layer[i].def->id == L_ICMP && f->layer[i + 1].def->id == L_IPV4)
+	for (size_t i = 0; i + 1 < f->nlayers; i++) {
+		const struct link *k = link_row(f->layer[i].def->id, f->layer[i + 1].def->id);
+		if (k && k->quotes)
 			return i + 1;
+	}
 	return f->nlayers;
 }
 

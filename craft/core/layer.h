@@ -130,6 +130,7 @@ struct layer_def {
 struct link {
 	enum layer_id outer, inner;
 	uint64_t value;		/* the outer demux field's value */
+	bool quotes;		/* inner starts a datagram outer quotes (ICMP error) */
 };
 
 /* Indexed by layer id; layer.c checks it has L_COUNT entries. */
@@ -195,7 +196,7 @@ static inline bool field_varies(const struct layer *l, size_t field)
 }
 
 /* How many layers are the frame's own: all of them, or up to and including
- * an ICMP error header, after which come the layers it quotes. */
+ * a header that quotes a datagram (an ICMP error), whose layers follow. */
 size_t frame_own_layers(const struct frame *f);
 
 /* Helpers used by the layer files. */
