@@ -169,6 +169,14 @@ bool frame_addrs(const struct frame *f, size_t idx, char *src, char *dst, size_t
 	return false;
 }
 
+void frame_cut(struct frame *f, size_t *end, size_t at)
+{
+	if (at < *end) {
+		f->trailer = *end - at;
+		*end = at;
+	}
+}
+
 uint64_t frame_cycle(const struct frame *f)
 {
 	uint64_t longest = 1;

@@ -122,6 +122,10 @@ struct layer_def {
 	 * value an offloading sender leaves (UINT32_MAX if none applies). */
 	bool (*checksum)(const struct frame *f, size_t idx, uint16_t *want,
 			 uint32_t *partial);
+	/* Decoder, once the header is read: notes on what it claims, and
+	 * where its data ends (frame_cut); false if no header can follow
+	 * inside it (a later fragment).  NULL: nothing to say. */
+	bool (*decoded)(struct frame *f, size_t idx, size_t *end);
 	/* Title line and one-line summary. */
 	void (*title)(const struct frame *f, size_t idx, struct strbuf *out);
 	void (*summary)(const struct frame *f, size_t idx, struct strbuf *out);
@@ -173,6 +177,10 @@ size_t frame_payload_end(const struct frame *f, size_t idx, bool *whole);
 /* The addresses of the innermost network layer before `idx`, as text for
  * summaries; false if there is none or its destination was not captured. */
 bool frame_addrs(const struct frame *f, size_t idx, char *src, char *dst, size_t len);
+
+/* Decoder: a layer's data ends at `at`, before `*end`; what lies between
+ * (Ethernet padding) is the frame's trailer. */
+void frame_cut(struct frame *f, size_t *end, size_t at);
 
 /* A ranged field's number of values, and its value in frame `index`. */
 static inline uint64_t range_len(const struct layer *l, size_t field)

@@ -77,31 +77,8 @@ static bool next_layer(struct frame *f, struct layer *l, size_t idx, size_t *end
 		       enum layer_id *next)
 {
 	const struct layer_def *def = l->def;
-	if (def->id == L_IPV4) {
-		size_t total = (size_t)lv(l, IPV4_LEN);
-		if (total < l->hdr_len)
-			l->note = "bogus total length: smaller than the header";
-		else if (l->off + total > *end)
-			l->note = "total length runs past the captured bytes";
-		size_t pend = ipv4_payload_end(f, idx, NULL);
-		if (pend < *end) {
-			f->trailer = *end - pend;
-			*end = pend;
-		}
-		if (lv(l, IPV4_FRAG) != 0)
-			return false;	/* a later fragment: no header inside */
-	}
-	if (def->id == L_UDP) {
-		size_t ulen = (size_t)lv(l, UDP_LEN);
-		if (ulen < 8)
-			l->note = "bogus length: smaller than the 8-byte header";
-		else if (l->off + ulen > *end)
-			l->note = "length runs past the captured bytes";
-	}
-	if (def->id == L_ARP && *end > l->off + l->hdr_len) {
-		f->trailer = *end - (l->off + l->hdr_len);	/* Ethernet padding */
-		*end = l->off + l->hdr_len;
-	}
+	if (def->decoded && !def->decoded(f, idx, end))
+		return false;
 	if (def->demux < 0 || !(l->present & (1u << def->demux)))
 		return false;
 	return link_inner(def->id, lv(l, def->demux), next);
@@ -176,13 +153,6 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 			l->note = "truncated: the header length runs past the captured bytes";
 			hl = avail;
 			stop = true;
-		} else if (def->id == L_IPV4 && hl > def->min_len) {
-			l->note = "IPv4 options present (shown as bytes, not decoded)";
-		}
-		if (def->id == L_ARP && (lv(l, ARP_HLEN) != 6 || lv(l, ARP_PLEN) != 4)) {
-			/* The addresses are not where a 6/4 table puts them. */
-			l->present &= ~(1u << ARP_SHA | 1u << ARP_SPA | 1u << ARP_THA | 1u << ARP_TPA);
-			l->note = "address sizes are not 6 and 4: addresses not decoded";
 		}
 		l->hdr_len = hl;
 		if (def->id == L_TCP && hl > def->min_len) {

@@ -53,6 +53,19 @@ static void arp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 		sb_printf(out, "ARP opcode %u, %s > %s", (unsigned)op, spa, tpa);
 }
 
+/* Only the 6/4 sizes put the addresses where the table does; the bytes
+ * after the message are Ethernet padding. */
+static bool arp_decoded(struct frame *f, size_t idx, size_t *end)
+{
+	struct layer *l = &f->layer[idx];
+	if (lv(l, ARP_HLEN) != 6 || lv(l, ARP_PLEN) != 4) {
+		l->present &= ~(1u << ARP_SHA | 1u << ARP_SPA | 1u << ARP_THA | 1u << ARP_TPA);
+		l->note = "address sizes are not 6 and 4: addresses not decoded";
+	}
+	frame_cut(f, end, l->off + l->hdr_len);
+	return true;
+}
+
 /* A reply goes back to its asker, when it names one; the rest to everyone. */
 static bool arp_link_dst(const struct layer *l, uint64_t *mac)
 {
@@ -81,6 +94,6 @@ static const struct layer_net arp_net = {
 const struct layer_def arp_layer = {
 	.id = L_ARP, .name = "arp", .label = "Address Resolution Protocol",
 	.fields = arp_fields, .nfields = ARP_NFIELDS, .min_len = 28,
-	.demux = -1, .csum_field = -1, .net = &arp_net,
+	.demux = -1, .csum_field = -1, .net = &arp_net, .decoded = arp_decoded,
 	.title = arp_title, .summary = arp_summary,
 };

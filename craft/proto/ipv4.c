@@ -57,7 +57,9 @@ static size_t ipv4_header_len(const struct layer *l)
 	return (size_t)lv(l, IPV4_IHL) * 4;
 }
 
-size_t ipv4_payload_end(const struct frame *f, size_t ip_idx, bool *whole)
+/* Where the payload ends: the total length when it is sane and was
+ * captured, else the captured end. */
+static size_t ipv4_payload_end(const struct frame *f, size_t ip_idx, bool *whole)
 {
 	const struct layer *ip = &f->layer[ip_idx];
 	bool dummy;
@@ -76,6 +78,21 @@ size_t ipv4_payload_end(const struct frame *f, size_t ip_idx, bool *whole)
 	 * start of a datagram whose total is true. */
 	*whole = f->len >= f->wire_len && !frame_find(f, ip_idx, L_ICMP);
 	return f->len;
+}
+
+/* The frame's bytes after the total length are its trailer. */
+static bool ipv4_decoded(struct frame *f, size_t idx, size_t *end)
+{
+	struct layer *l = &f->layer[idx];
+	size_t total = (size_t)lv(l, IPV4_LEN);
+	if (l->hdr_len > ipv4_layer.min_len)
+		l->note = "IPv4 options present (shown as bytes, not decoded)";
+	if (total < l->hdr_len)
+		l->note = "bogus total length: smaller than the header";
+	else if (l->off + total > *end)
+		l->note = "total length runs past the captured bytes";
+	frame_cut(f, end, ipv4_payload_end(f, idx, NULL));
+	return lv(l, IPV4_FRAG) == 0;	/* a later fragment: no header inside */
 }
 
 static bool ipv4_checksum(const struct frame *f, size_t idx, uint16_t *want,
@@ -156,6 +173,6 @@ const struct layer_def ipv4_layer = {
 	.fields = ipv4_fields, .nfields = IPV4_NFIELDS, .min_len = 20,
 	.demux = IPV4_PROTO, .demux_default = IPPROTO_EXPERIMENTAL, .csum_field = IPV4_CSUM,
 	.csum_header = true, .net = &ipv4_net,
-	.header_len = ipv4_header_len, .checksum = ipv4_checksum,
+	.header_len = ipv4_header_len, .checksum = ipv4_checksum, .decoded = ipv4_decoded,
 	.title = ipv4_title, .summary = ipv4_summary,
 };

@@ -57,9 +57,4 @@ extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer,
 /* Payload bytes after the TCP header, up to the network layer's end. */
 size_t tcp_segment_len(const struct frame *f, size_t tcp_idx);
 
-/* Where the IPv4 payload ends (ipv4_net's payload_end), for the decoder:
- * the total length when it is sane and was captured, else the captured
- * end. */
-size_t ipv4_payload_end(const struct frame *f, size_t ip_idx, bool *whole);
-
 #endif

@@ -23,6 +23,17 @@ static bool udp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 	return true;
 }
 
+static bool udp_decoded(struct frame *f, size_t idx, size_t *end)
+{
+	struct layer *l = &f->layer[idx];
+	size_t ulen = (size_t)lv(l, UDP_LEN);
+	if (ulen < 8)
+		l->note = "bogus length: smaller than the 8-byte header";
+	else if (l->off + ulen > *end)
+		l->note = "length runs past the captured bytes";
+	return true;
+}
+
 static void udp_title(const struct frame *f, size_t idx, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
@@ -42,5 +53,6 @@ const struct layer_def udp_layer = {
 	.id = L_UDP, .name = "udp", .label = "User Datagram Protocol",
 	.fields = udp_fields, .nfields = UDP_NFIELDS, .min_len = 8,
 	.demux = -1, .csum_field = UDP_CSUM, .csum_pseudo = true, .checksum = udp_checksum,
+	.decoded = udp_decoded,
 	.title = udp_title, .summary = udp_summary,
 };
