@@ -57,3 +57,19 @@ expect_eq "one module includes <pcap.h>" "$(grep -rlE '^#include <pcap(/pcap)?.h
 lines=$(cat "$ROOT"/cmd/*.c "$ROOT"/cmd/*.h | wc -l)
 if [ "$lines" -le 2000 ]; then ok "cmd/ is $lines lines (at most 2000)"
 else not_ok "cmd/ at most 2000 lines" "$lines"; fi
+
+# 6. IPv4 and ARP are layers like any other: generic code asks a layer's
+# hooks (struct layer_net), flags (FF_NEXTHOP, FF_PSEUDO) and link rows, never
+# its id or field indices.  The files below name them on purpose: the
+# registry and link table, libnet's per-protocol calls, and the engine's
+# ARP lookup and ghost; the rest wait for their own change (the scope
+# filter's pcap words, 16-bit lengths, the scenario placeholders, the
+# stream's reply classes, the runner's TCP tuples).
+ip_named=$(cd "$ROOT" && grep -rlE '\<(L_IPV4|L_ARP|(IPV4|ARP)_[A-Z]+|ipv4_[a-z_]+)\>' craft cmd |
+	grep -v '^craft/proto/' | LC_ALL=C sort | tr '\n' ' ')
+expect_eq "IPv4 and ARP named outside craft/proto/ only where meant" "$ip_named" \
+	"craft/builder/build.c craft/core/layer.c craft/core/layer.h craft/engine/ghost.c craft/engine/neighbor.c craft/engine/runner.c craft/engine/stream.c craft/lang/scenario.c craft/lang/template.c craft/match/match.c "
+generic=$(cd "$ROOT" && grep -nE '\<(L_IPV4|L_ARP|(IPV4|ARP)_[A-Z]+|ipv4_[a-z_]+)\>' \
+	craft/core/layer.c craft/proto/transport.c craft/proto/tcp.c craft/proto/udp.c |
+	grep -vE '^craft/core/layer.c:[0-9]+:	(\[L_|\{ L_)')
+expect_eq "layer.c, transport, TCP and UDP name no IPv4 or ARP beyond the tables" "$generic" ""

@@ -223,6 +223,22 @@ static void test_tables_hooks_and_links(void **state)
 		}
 		/* payload may follow any header but itself */
 		assert_int_equal(layer_can_follow((enum layer_id)i, L_PAYLOAD), i != L_PAYLOAD);
+		/* A network layer's addresses are fields of one kind; only a
+		 * network layer decides the next hop or feeds a pseudo-header,
+		 * and it has the hook for that. */
+		const struct layer_net *n = d->net;
+		if (n) {
+			assert_true(n->src >= 0 && (size_t)n->src < d->nfields);
+			assert_true(n->dst >= 0 && (size_t)n->dst < d->nfields);
+			assert_int_equal(d->fields[n->src].kind, d->fields[n->dst].kind);
+		}
+		for (size_t k = 0; k < d->nfields; k++) {
+			unsigned fl = d->fields[k].flags;
+			CHECK(!(fl & FF_NEXTHOP) || n, "%s.%s", d->name, d->fields[k].name);
+			CHECK(!(fl & FF_PSEUDO) || (n && n->pseudo_sum), "%s.%s", d->name,
+			      d->fields[k].name);
+		}
+		CHECK(!d->csum_header || d->csum_field >= 0, "%s", d->name);
 	}
 	assert_true(craft_nlinks > 0);
 	for (size_t i = 0; i < craft_nlinks; i++) {
@@ -234,10 +250,18 @@ static void test_tables_hooks_and_links(void **state)
 		enum layer_id in;
 		assert_true(link_inner(k->outer, k->value, &in));
 		assert_int_equal(in, k->inner);
-		/* no value announces two different layers */
-		for (size_t j = 0; j < i; j++)
+		/* no value announces two different layers; the rows of a pair
+		 * agree on whether the inner layer is quoted */
+		for (size_t j = 0; j < i; j++) {
 			if (craft_links[j].outer == k->outer && craft_links[j].value == k->value)
 				assert_int_equal(craft_links[j].inner, k->inner);
+			if (craft_links[j].outer == k->outer && craft_links[j].inner == k->inner)
+				assert_int_equal(craft_links[j].quotes, k->quotes);
+		}
+		/* a pseudo-header's user follows a layer that gives one */
+		if (craft_layers[k->inner]->csum_pseudo)
+			CHECK(o->net && o->net->pseudo_sum, "%s > %s", o->name,
+			      craft_layers[k->inner]->name);
 	}
 	uint64_t v;
 	assert_true(link_value(L_ETH, L_IPV4, &v));
