@@ -138,14 +138,17 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 	return 0;
 }
 
-bool frame_may_need_next_hop(const struct frame *tmpl)
+bool frame_next_hop_varies(const struct frame *tmpl)
 {
 	const struct layer *next, *net = frame_network_layer(tmpl, &next);
-	bool eth_dst_given = tmpl->nlayers && tmpl->layer[0].def->id == L_ETH &&
-			     (tmpl->layer[0].given >> ETH_DST & 1u);
 	/* A destination that varies and is looked up (IPv4's, not ARP's target). */
 	int k = net ? net->def->net->dst : -1;
-	return tmpl->eth_dst_unresolved ||
-	       (!eth_dst_given && k >= 0 && (net->def->fields[k].flags & FF_NEXTHOP) &&
-		field_varies(net, (size_t)k));
+	return k >= 0 && (net->def->fields[k].flags & FF_NEXTHOP) && field_varies(net, (size_t)k);
+}
+
+bool frame_may_need_next_hop(const struct frame *tmpl)
+{
+	bool eth_dst_given = tmpl->nlayers && tmpl->layer[0].def->id == L_ETH &&
+			     (tmpl->layer[0].given >> ETH_DST & 1u);
+	return tmpl->eth_dst_unresolved || (!eth_dst_given && frame_next_hop_varies(tmpl));
 }

@@ -33,5 +33,7 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
  * lookup): this one did, or the IPv4 destination varies and eth dst is
  * not given. */
 bool frame_may_need_next_hop(const struct frame *tmpl);
+/* Whether the destination whose next hop is looked up varies per frame. */
+bool frame_next_hop_varies(const struct frame *tmpl);
 
 #endif

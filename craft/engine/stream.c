@@ -568,13 +568,6 @@ static int run_stream(struct stream *s)
 	return atomic_load(&s->failed) ? ENGINE_SYSTEM : ENGINE_OK;
 }
 
-/* Whether the IPv4 destination varies: the next hop may differ per frame. */
-static bool destination_varies(const struct frame *f)
-{
-	const struct layer *next, *net = frame_network_layer(f, &next);
-	return net && net->def->id == L_IPV4 && field_varies(net, IPV4_DST);
-}
-
 /* Plans the frames from frame 0 built without the network, and opens
  * every socket and capture while the privileges last. */
 static int open_all(struct stream *s)
@@ -616,7 +609,7 @@ static int build_first(struct stream *s)
 	if (frame_resolve(s->tmpl, &env, &d) == 0 && build_frame(s->e->b, s->tmpl, &d) == 0)
 		return ENGINE_OK;
 	/* A sweep of destinations goes on past one that is down. */
-	if (s->e->nb.failed > 0 && destination_varies(s->tmpl)) {
+	if (s->e->nb.failed > 0 && frame_next_hop_varies(s->tmpl)) {
 		s->patch = false;
 		while (s->nsenders > 1)
 			linktx_close(s->senders[--s->nsenders].tx);
