@@ -366,7 +366,8 @@ done:
 
 /* --- the run ------------------------------------------------------------ */
 
-static int step_print(struct runner *r, const struct step *st)
+/* print and set: the rest of the line substituted, then shown or kept. */
+static int step_text(struct runner *r, const struct step *st)
 {
 	struct strbuf text;
 	struct diag d;
@@ -374,21 +375,10 @@ static int step_print(struct runner *r, const struct step *st)
 	int rc = ENGINE_OK;
 	if (scenario_expand(&st->arg, r->sc->file, &r->vars, &text, &d))
 		rc = engine_bad_input(r->e, &d);
-	else if (r->ops->print)
+	else if (st->kind == STEP_PRINT && r->ops->print)
 		r->ops->print(r->ctx, st, text.s);
-	sb_free(&text);
-	return rc;
-}
-
-static int step_set(struct runner *r, const struct step *st)
-{
-	struct strbuf text;
-	struct diag d;
-	sb_init(&text);
-	int rc = ENGINE_OK;
-	if (scenario_expand(&st->arg, r->sc->file, &r->vars, &text, &d))
-		rc = engine_bad_input(r->e, &d);
-	else if (!r->rp->given || !vars_get(r->rp->given, st->name, strlen(st->name)))
+	else if (st->kind == STEP_SET &&
+		 (!r->rp->given || !vars_get(r->rp->given, st->name, strlen(st->name))))
 		vars_set(&r->vars, st->name, text.s);	/* -D wins */
 	sb_free(&text);
 	return rc;
@@ -424,14 +414,12 @@ static int execute(struct runner *r)
 			rc = step_expect(r, st);
 			break;
 		case STEP_SET:
-			rc = step_set(r, st);
+		case STEP_PRINT:
+			rc = step_text(r, st);
 			break;
 		case STEP_SLEEP:
 			deadline_in(&until, st->usec);
 			rc = pump(r, &until, false);
-			break;
-		case STEP_PRINT:
-			rc = step_print(r, st);
 			break;
 		case STEP_FOR: {
 			struct loop *l = &loops[depth++];
