@@ -4,7 +4,8 @@
 #include "../proto/proto.h"
 
 /* At most one draw per field: a frame's draws stay inside its own stream. */
-_Static_assert(MAX_LAYERS * MAX_FIELDS <= RNG_FRAME_DRAWS,
+/* A field draws once, one wider than 64 bits twice. */
+_Static_assert(MAX_LAYERS * (MAX_FIELDS + MAX_WIDE_FIELDS) <= RNG_FRAME_DRAWS,
 	       "a frame draws at most RNG_FRAME_DRAWS values");
 
 static int iface_value(const struct layer *l, size_t k,
@@ -28,12 +29,11 @@ static int iface_value(const struct layer *l, size_t k,
 
 /* What the frame's own network layer says (a broadcast, a group's MAC, an
  * ARP asker), else the next hop's MAC; broadcast without a network layer. */
-static int eth_dst(struct frame *f, struct layer *eth, const struct resolve_env *env,
-		   struct diag *d)
+static int find_eth_dst(struct frame *f, const struct resolve_env *env, uint64_t *dst,
+			struct diag *d)
 {
 	/* The frame's own network layer, not one an ICMP error quotes. */
 	const struct layer *next, *net = frame_network_layer(f, &next);
-	uint64_t *dst = &eth->val[ETH_DST].u;
 	f->eth_dst_unresolved = false;
 	if (!net) {
 		*dst = MAC_BROADCAST;
@@ -48,6 +48,15 @@ static int eth_dst(struct frame *f, struct layer *eth, const struct resolve_env 
 		return 0;
 	}
 	return env->nexthop_mac(env->ctx, (uint32_t)lv(net, n->dst), dst, d);
+}
+
+static int eth_dst(struct frame *f, struct layer *eth, const struct resolve_env *env,
+		   struct diag *d)
+{
+	uint64_t mac = 0;
+	int rc = find_eth_dst(f, env, &mac, d);
+	eth->val[ETH_DST].u = mac;
+	return rc;
 }
 
 /* The field an alias views: the one whose bits hold the alias's bits (the
@@ -74,8 +83,8 @@ static void fold_aliases(struct layer *l)
 			if (!(l->def->fields[k].flags & FF_ALIAS) || given != (pass == 0))
 				continue;
 			unsigned shift;
-			uint64_t *base = &l->val[alias_base(l->def, k, &shift)].u;
-			uint64_t mask = field_max(&l->def->fields[k]) << shift;
+			u128 *base = &l->val[alias_base(l->def, k, &shift)].u;
+			u128 mask = field_max(&l->def->fields[k]) << shift;
 			if (given)
 				*base = (*base & ~mask) | ((l->val[k].u << shift) & mask);
 			else
@@ -89,13 +98,13 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 		struct layer *l = &f->layer[i];
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
-			uint64_t *u = &l->val[k].u;
+			u128 *u = &l->val[k].u;
 			if (l->ranged & (1u << k)) {
 				*u = range_value(l, k, env->index);
 				continue;
 			}
 			if (l->random & (1u << k)) {
-				*u = rng_next(env->rng) & field_max(fd);
+				*u = rng_bits(env->rng, fd->bits);
 				continue;
 			}
 			if (l->given & (1u << k) || (fd->flags & FF_ALIAS))
@@ -105,7 +114,7 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 				*u = fd->dflt;
 				break;
 			case FD_RANDOM:
-				*u = rng_next(env->rng) & field_max(fd);
+				*u = rng_bits(env->rng, fd->bits);
 				break;
 			case FD_EPHEMERAL:
 				*u = rng_range(env->rng, EPHEMERAL_LOW, EPHEMERAL_HIGH);
@@ -119,8 +128,9 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 			case FD_COMPUTED:
 				if ((int)k == l->def->demux) {
 					bool inner = i + 1 < f->nlayers && f->layer[i + 1].def->id != L_PAYLOAD;
-					if (!inner || !link_value(l->def->id, f->layer[i + 1].def->id, u))
-						*u = l->def->demux_default;
+					uint64_t type;
+					*u = inner && link_value(l->def->id, f->layer[i + 1].def->id, &type) ?
+					     type : l->def->demux_default;
 				} else {
 					*u = 0;	/* the builder measures it */
 				}

@@ -79,11 +79,12 @@ int vary_plan(const struct frame *f, struct vary *v, char *why, size_t whylen)
 			const struct field *fd = &l->def->fields[k];
 			uint32_t bit = 1u << k;
 			struct vary_slot s = { .bit_off = (uint32_t)(l->off * 8 + fd->bit_off),
-					       .bits = fd->bits, .mask = field_max(fd) };
+					       .bits = fd->bits };
 			if (l->ranged & bit) {
 				s.how = VARY_RANGE;
 				s.lo = l->range[k].lo;
-				s.span = range_len(l, k);
+				u128 n = range_len(l, k);
+				s.span = n >> 64 ? 0 : (uint64_t)n;
 			} else if (l->random & bit) {
 				s.how = VARY_DRAW;
 			} else if (l->given & bit || fd->flags & FF_ALIAS) {
@@ -129,13 +130,13 @@ void vary_apply(const struct vary *v, uint8_t *bytes, uint64_t index,
 	uint64_t acc[VARY_MAX_SUMS] = { 0 };	/* sum of ~old + new per checksum */
 	for (size_t n = 0; n < v->nslots; n++) {
 		const struct vary_slot *s = &v->slot[n];
-		uint64_t value;
+		u128 value;
 		if (s->how == VARY_RANGE)
-			value = s->lo + index % s->span;
+			value = s->lo + (s->span ? index % s->span : index);
 		else if (s->how == VARY_EPHEMERAL)
 			value = rng_range(&r, EPHEMERAL_LOW, EPHEMERAL_HIGH);
 		else
-			value = rng_next(&r) & s->mask;
+			value = rng_bits(&r, s->bits);
 		uint32_t from, to;
 		word_span(s->bit_off, s->bits, &from, &to);
 		uint64_t old = 0, new = 0;

@@ -21,7 +21,8 @@ struct vary_slot {
 	uint8_t bits;
 	uint8_t how;		/* VARY_RANGE, VARY_DRAW, VARY_EPHEMERAL */
 	uint32_t sums;		/* checksums whose coverage holds it */
-	uint64_t lo, span, mask;
+	u128 lo;		/* a range's first value */
+	uint64_t span;		/* its length; 0: longer than any run */
 };
 
 struct vary_sum {

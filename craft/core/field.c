@@ -18,9 +18,14 @@ static const char *const tcp_flag_names[] = {
 	"CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN",
 };
 
-uint64_t field_max(const struct field *f)
+static u128 low_mask(unsigned bits)
 {
-	return f->bits >= 64 ? UINT64_MAX : (UINT64_C(1) << f->bits) - 1;
+	return bits >= 128 ? ~(u128)0 : ((u128)1 << bits) - 1;
+}
+
+u128 field_max(const struct field *f)
+{
+	return low_mask(f->bits);
 }
 
 const struct field_name *field_name_by_value(const struct field *f,
@@ -32,34 +37,50 @@ const struct field_name *field_name_by_value(const struct field *f,
 	return NULL;
 }
 
-/* A field spans at most 7 + 48 bits, so its bytes fit one 64-bit word:
- * read them whole, shift and mask (floods do this per frame). */
-static uint64_t low_mask(unsigned bits)
+/* A field's bytes are read whole, shifted and masked (floods do this per
+ * frame): in one 64-bit word when they fit it, else in 128 bits. */
+static uint64_t low_mask64(unsigned bits)
 {
 	return bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
 }
 
-uint64_t bits_get(const uint8_t *base, unsigned bit_off, unsigned bits)
+u128 bits_get(const uint8_t *base, unsigned bit_off, unsigned bits)
 {
 	if (!bits)
 		return 0;
 	unsigned first = bit_off / 8, last = (bit_off + bits - 1) / 8;
-	uint64_t acc = 0;
+	unsigned shift = (last + 1) * 8 - bit_off - bits;
+	if (last - first < 8) {
+		uint64_t acc = 0;
+		for (unsigned i = first; i <= last; i++)
+			acc = acc << 8 | base[i];
+		return (acc >> shift) & low_mask64(bits);
+	}
+	u128 acc = 0;
 	for (unsigned i = first; i <= last; i++)
 		acc = acc << 8 | base[i];
-	return (acc >> ((last + 1) * 8 - bit_off - bits)) & low_mask(bits);
+	return (acc >> shift) & low_mask(bits);
 }
 
-void bits_put(uint8_t *base, unsigned bit_off, unsigned bits, uint64_t v)
+void bits_put(uint8_t *base, unsigned bit_off, unsigned bits, u128 v)
 {
 	if (!bits)
 		return;
 	unsigned first = bit_off / 8, last = (bit_off + bits - 1) / 8;
 	unsigned shift = (last + 1) * 8 - bit_off - bits;
-	uint64_t acc = 0;
+	if (last - first < 8) {
+		uint64_t acc = 0, m = low_mask64(bits);
+		for (unsigned i = first; i <= last; i++)
+			acc = acc << 8 | base[i];
+		acc = (acc & ~(m << shift)) | (((uint64_t)v & m) << shift);
+		for (unsigned i = last + 1; i-- > first; acc >>= 8)
+			base[i] = (uint8_t)acc;
+		return;
+	}
+	u128 acc = 0, m = low_mask(bits);
 	for (unsigned i = first; i <= last; i++)
 		acc = acc << 8 | base[i];
-	acc = (acc & ~(low_mask(bits) << shift)) | ((v & low_mask(bits)) << shift);
+	acc = (acc & ~(m << shift)) | ((v & m) << shift);
 	for (unsigned i = last + 1; i-- > first; acc >>= 8)
 		base[i] = (uint8_t)acc;
 }
@@ -85,6 +106,47 @@ int parse_uint(const char *s, uint64_t max, uint64_t *out)
 		return 1;
 	*out = v;
 	return 0;
+}
+
+int parse_uint_wide(const char *s, u128 max, u128 *out)
+{
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *p = hex ? s + 2 : s;
+	unsigned base = hex ? 16 : 10;
+	if (!*p)
+		return -1;
+	u128 v = 0;
+	bool over = false;
+	for (; *p; p++) {
+		int d = hex ? hex_digit(*p) : isdigit((unsigned char)*p) ? *p - '0' : -1;
+		if (d < 0)
+			return -1;
+		over |= v > (~(u128)0 - (unsigned)d) / base;
+		v = v * base + (unsigned)d;
+	}
+	if (over || v > max)
+		return 1;
+	*out = v;
+	return 0;
+}
+
+void format_wide(u128 v, bool hex, char *buf, size_t len)
+{
+	if (v >> 64 == 0) {
+		snprintf(buf, len, hex ? "0x%llx" : "%llu", (unsigned long long)v);
+	} else if (hex) {
+		snprintf(buf, len, "0x%llx%016llx", (unsigned long long)(v >> 64),
+			 (unsigned long long)v);
+	} else {
+		char digits[40];
+		size_t n = sizeof digits;
+		digits[--n] = '\0';
+		for (; v; v /= 10)
+			digits[--n] = (char)('0' + (unsigned)(v % 10));
+		snprintf(buf, len, "%s", digits + n);
+	}
 }
 
 int parse_mac(const char *s, uint64_t *out)
@@ -355,19 +417,20 @@ static void names_list(const struct field *f, char *buf, size_t len)
 }
 
 static int parse_number_or_name(const struct field *f, const char *s,
-				uint64_t *out, char *err, size_t errlen)
+				u128 *out, char *err, size_t errlen)
 {
 	for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
 		if (n->keyword && strcmp(n->keyword, s) == 0) {
 			*out = n->value;
 			return 0;
 		}
-	int r = parse_uint(s, field_max(f), out);
+	int r = parse_uint_wide(s, field_max(f), out);
 	if (r == 0)
 		return 0;
 	if (r > 0) {
-		snprintf(err, errlen, "%s is out of range 0..%llu", s,
-			 (unsigned long long)field_max(f));
+		char max[48];
+		format_wide(field_max(f), false, max, sizeof max);
+		snprintf(err, errlen, "%s is out of range 0..%s", s, max);
 		return -1;
 	}
 	char names[200];
@@ -382,6 +445,7 @@ static int parse_number_or_name(const struct field *f, const char *s,
 int field_parse(const struct field *f, const char *text, size_t len,
 		struct fval *out, char *err, size_t errlen)
 {
+	uint64_t n;
 	memset(out, 0, sizeof *out);
 	if (f->kind == FK_TEXT) {
 		if (len > PAYLOAD_MAX) {
@@ -405,7 +469,6 @@ int field_parse(const struct field *f, const char *text, size_t len,
 	case FK_FILE:
 		return parse_file(text, out, err, errlen);
 	case FK_SIZE: {
-		uint64_t n;
 		int r = parse_uint(text, PAYLOAD_MAX, &n);
 		if (r) {
 			snprintf(err, errlen, r > 0 ? "%s is out of range 0..%d" :
@@ -420,17 +483,25 @@ int field_parse(const struct field *f, const char *text, size_t len,
 	}
 	case FK_TCPOPTS:
 		return parse_tcpopts(text, out, err, errlen);
-	case FK_TCPFLAGS:
-		return parse_tcpflags(text, &out->u, err, errlen);
+	case FK_TCPFLAGS: {
+		uint64_t flags = 0;
+		int r = parse_tcpflags(text, &flags, err, errlen);
+		out->u = flags;
+		return r;
+	}
 	case FK_MAC:
-		if (parse_mac(text, &out->u) == 0)
+		if (parse_mac(text, &n) == 0) {
+			out->u = n;
 			return 0;
+		}
 		snprintf(err, errlen, "'%s' is not a MAC address "
 			 "(six hex pairs: 00:23:aa:69:72:dd)", text);
 		return -1;
 	case FK_IPV4:
-		if (parse_ipv4(text, &out->u) == 0)
+		if (parse_ipv4(text, &n) == 0) {
+			out->u = n;
 			return 0;
+		}
 		snprintf(err, errlen, "'%s' is not an IPv4 address "
 			 "(dotted quad: 192.168.35.1)", text);
 		return -1;
@@ -493,13 +564,13 @@ void field_format(const struct field *f, const struct fval *v, char *buf, size_t
 {
 	switch (f->kind) {
 	case FK_MAC:
-		format_mac(v->u, buf, len);
+		format_mac((uint64_t)v->u, buf, len);
 		return;
 	case FK_IPV4:
-		format_ipv4(v->u, buf, len);
+		format_ipv4((uint64_t)v->u, buf, len);
 		return;
 	case FK_TCPFLAGS:
-		format_tcpflags_letters(v->u, buf, len);
+		format_tcpflags_letters((uint64_t)v->u, buf, len);
 		return;
 	case FK_UINT:
 		for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
@@ -507,8 +578,7 @@ void field_format(const struct field *f, const struct fval *v, char *buf, size_t
 				snprintf(buf, len, "%s", n->keyword);
 				return;
 			}
-		snprintf(buf, len, (f->flags & FF_HEX) ? "0x%llx" : "%llu",
-			 (unsigned long long)v->u);
+		format_wide(v->u, (f->flags & FF_HEX) != 0, buf, len);
 		return;
 	default: {
 		/* Bytes: as text when they read as text, else hex; long ones cut. */

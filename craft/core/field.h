@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/wide.h"
+
 enum field_kind {
 	FK_UINT,	/* unsigned integer, `bits` wide, big-endian on the wire */
 	FK_MAC,		/* 48-bit hardware address */
@@ -67,20 +69,23 @@ struct field {
 	const char *(*lint)(uint64_t value);
 };
 
+/* A fixed field's value is up to 128 bits (wide.h); fields of up to 64
+ * bits read it as lv() does. */
 /* A field's value: an integer for fixed fields, bytes for variable ones. */
 struct fval {
-	uint64_t u;
+	u128 u;
 	uint8_t *bytes;
 	size_t len;
 };
 
-uint64_t field_max(const struct field *f);
+u128 field_max(const struct field *f);
 const struct field_name *field_name_by_value(const struct field *f,
 					     uint64_t value);
 
-/* Bit-addressed big-endian access; the caller guarantees the bounds. */
-uint64_t bits_get(const uint8_t *base, unsigned bit_off, unsigned bits);
-void bits_put(uint8_t *base, unsigned bit_off, unsigned bits, uint64_t v);
+/* Bit-addressed big-endian access; the caller guarantees the bounds.  A
+ * field spans at most 16 bytes (bit_off % 8 + bits <= 128). */
+u128 bits_get(const uint8_t *base, unsigned bit_off, unsigned bits);
+void bits_put(uint8_t *base, unsigned bit_off, unsigned bits, u128 v);
 
 /* Text <-> value.  Errors go to `err` (one line, no position). */
 int field_parse(const struct field *f, const char *text, size_t len,
@@ -88,6 +93,10 @@ int field_parse(const struct field *f, const char *text, size_t len,
 int parse_mac(const char *s, uint64_t *out);
 int parse_ipv4(const char *s, uint64_t *out);
 int parse_uint(const char *s, uint64_t max, uint64_t *out);
+/* The same for values of up to 128 bits (decimal or 0x hex). */
+int parse_uint_wide(const char *s, u128 max, u128 *out);
+/* Decimal, or 0x hex with `hex`; `buf` gets at least 48 bytes. */
+void format_wide(u128 v, bool hex, char *buf, size_t len);
 /* The value of a hex digit, or -1. */
 int hex_digit(int c);
 

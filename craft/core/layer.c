@@ -184,7 +184,7 @@ uint64_t frame_cycle(const struct frame *f)
 		const struct layer *l = &f->layer[i];
 		for (size_t k = 0; k < MAX_FIELDS; k++)
 			if ((l->ranged >> k) & 1u && range_len(l, k) > longest)
-				longest = range_len(l, k);
+				longest = range_len(l, k) >> 64 ? UINT64_MAX : (uint64_t)range_len(l, k);
 	}
 	return longest;
 }

@@ -18,6 +18,7 @@
 #include "../util/strbuf.h"
 
 #define MAX_FIELDS 16
+#define MAX_WIDE_FIELDS 2	/* fields over 64 bits a layer may have: an address pair */
 #define MAX_LAYERS 12
 
 enum layer_id {
@@ -44,7 +45,7 @@ struct layer {
 	uint32_t given;		/* field i written in the template: it wins */
 	uint32_t random;	/* field i written as `random`: drawn per frame */
 	uint32_t ranged;	/* field i written as LO..HI: cycles per frame */
-	struct { uint64_t lo, hi; } range[MAX_FIELDS];
+	struct { u128 lo, hi; } range[MAX_FIELDS];
 	uint32_t present;	/* decoder: field i lay inside the captured bytes */
 	struct srcpos pos;	/* the layer keyword */
 	struct srcpos fpos[MAX_FIELDS];	/* each given field's key */
@@ -182,15 +183,20 @@ bool frame_addrs(const struct frame *f, size_t idx, char *src, char *dst, size_t
  * (Ethernet padding) is the frame's trailer. */
 void frame_cut(struct frame *f, size_t *end, size_t at);
 
-/* A ranged field's number of values, and its value in frame `index`. */
-static inline uint64_t range_len(const struct layer *l, size_t field)
+/* A ranged field's number of values (all 2^128 of a full 128-bit range
+ * read as 0, which no frame index reaches), and its value in frame
+ * `index`. */
+static inline u128 range_len(const struct layer *l, size_t field)
 {
 	return l->range[field].hi - l->range[field].lo + 1;
 }
 
-static inline uint64_t range_value(const struct layer *l, size_t field, uint64_t index)
+static inline u128 range_value(const struct layer *l, size_t field, uint64_t index)
 {
-	return l->range[field].lo + index % range_len(l, field);
+	u128 n = range_len(l, field);
+	/* A span past 64 bits is longer than any run: index is its own offset. */
+	uint64_t off = n >> 64 || !n ? index : index % (uint64_t)n;
+	return l->range[field].lo + off;
 }
 
 /* Frames in one pass over the template's ranges: the longest range's
@@ -219,9 +225,10 @@ struct layer *frame_push(struct frame *f, const struct layer_def *def);
 void layer_give(struct layer *l, int field, uint64_t value);
 void layer_give_bytes(struct layer *l, int field, const uint8_t *bytes, size_t len);
 
+/* A field of up to 64 bits; wide ones (addresses) read val[].u whole. */
 static inline uint64_t lv(const struct layer *l, int field)
 {
-	return l->val[field].u;
+	return (uint64_t)l->val[field].u;
 }
 
 #endif

@@ -90,17 +90,19 @@ void describe_summary(const struct frame *f, struct strbuf *out)
 	}
 }
 
-static void format_fixed(const struct field *fd, uint64_t v, char *buf, size_t len)
+static void format_fixed(const struct field *fd, u128 v, char *buf, size_t len)
 {
 	switch (fd->kind) {
 	case FK_MAC:
-		format_mac(v, buf, len);
+		format_mac((uint64_t)v, buf, len);
 		break;
 	case FK_IPV4:
-		format_ipv4(v, buf, len);
+		format_ipv4((uint64_t)v, buf, len);
 		break;
 	default:
-		if (fd->flags & FF_HEX)
+		if (fd->bits > 64)
+			format_wide(v, true, buf, len);
+		else if (fd->flags & FF_HEX)
 			snprintf(buf, len, "0x%0*llx", (fd->bits + 3) / 4, (unsigned long long)v);
 		else
 			snprintf(buf, len, "%llu", (unsigned long long)v);
@@ -314,7 +316,12 @@ static void json_field(const struct layer *l, size_t k, struct strbuf *out)
 		break;
 	}
 	default:
-		sb_printf(out, "%llu", (unsigned long long)v->u);
+		if (fd->bits > 64) {	/* past what a JSON number holds exactly */
+			format_wide(v->u, true, buf, sizeof buf);
+			sb_printf(out, "\"%s\"", buf);
+		} else {
+			sb_printf(out, "%llu", (unsigned long long)v->u);
+		}
 		break;
 	}
 	if ((int)k == l->def->csum_field) {

@@ -36,6 +36,15 @@ void rng_for_frame(const struct rng *run, uint64_t index, struct rng *out)
 	out->state = rng_next(&mix) + index * RNG_FRAME_DRAWS * UINT64_C(0x9e3779b97f4a7c15);
 }
 
+u128 rng_bits(struct rng *r, unsigned bits)
+{
+	if (bits <= 64)
+		return rng_next(r) & (bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1);
+	u128 hi = rng_next(r);
+	u128 v = hi << 64 | rng_next(r);
+	return bits >= 128 ? v : v & (((u128)1 << bits) - 1);
+}
+
 uint64_t rng_range(struct rng *r, uint64_t lo, uint64_t hi)
 {
 	uint64_t span = hi - lo + 1;

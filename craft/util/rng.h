@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "wide.h"
+
 struct rng {
 	uint64_t state;
 };
@@ -12,6 +14,8 @@ void rng_seed(struct rng *r, uint64_t seed);
 /* Seeds from the kernel's entropy, for runs without --seed. */
 void rng_seed_random(struct rng *r);
 uint64_t rng_next(struct rng *r);
+/* A value of `bits` bits: one step for up to 64, two for wider fields. */
+u128 rng_bits(struct rng *r, unsigned bits);
 /* The draws of frame `index` of a run: a stream of its own, so that a frame
  * gets the same values whichever thread or path builds it, as long as it
  * draws at most RNG_FRAME_DRAWS values. */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../../craft/builder/vary.h"
+#include "../../craft/core/field.h"
 #include "../../craft/core/layer.h"
 #include "../../craft/match/flow.h"
 #include "../../craft/proto/proto.h"
@@ -190,6 +191,82 @@ static void test_vary_flags(void **state)
 	assert_string_equal(why, "fake to varies, and with it more than its own bits");
 }
 
+/* A network layer with one 16-byte address, the pseudo-header its bytes:
+ * a range over it crosses the 64-bit line and the TCP checksum follows. */
+enum { WK_KIND, WK_ADDR, WK_NFIELDS };
+#define WIDE_LEN 18
+
+static const struct field wide_fields[] = {
+	[WK_KIND] = { "kind", "Kind", 0, 8, FK_UINT, FD_CONST, 6, 0, NULL, NULL },
+	[WK_ADDR] = { "addr", "Address", 16, 128, FK_UINT, FD_CONST, 0, FF_PSEUDO | FF_HEX,
+		      NULL, NULL },
+};
+
+static bool wide_pseudo_sum(const struct frame *f, size_t idx, uint8_t proto,
+			    size_t seg_len, uint32_t *sum)
+{
+	*sum = csum_add(proto + (uint32_t)seg_len, f->bytes + f->layer[idx].off + 2, 16,
+			SIZE_MAX);
+	return true;
+}
+
+static const struct layer_net wide_net = { .src = WK_ADDR, .dst = WK_ADDR,
+					   .pseudo_sum = wide_pseudo_sum };
+static const struct layer_def wide_layer = {
+	.id = L_COUNT, .name = "wide", .label = "Wide-address layer",
+	.fields = wide_fields, .nfields = WK_NFIELDS, .min_len = WIDE_LEN,
+	.demux = WK_KIND, .csum_field = -1, .net = &wide_net,
+};
+
+static void test_wide_field_range(void **state)
+{
+	(void)state;
+	struct frame f;
+	uint8_t bytes[WIDE_LEN + 20];
+	memset(&f, 0, sizeof f);
+	memset(bytes, 0, sizeof bytes);
+	struct layer *n = frame_push(&f, &wide_layer);
+	n->hdr_len = WIDE_LEN;
+	n->len = sizeof bytes;
+	n->ranged = 1u << WK_ADDR;
+	n->range[WK_ADDR].lo = ((u128)0x20010db8 << 96) | UINT64_MAX;	/* ...:ffff:ffff:ffff:ffff */
+	n->range[WK_ADDR].hi = n->range[WK_ADDR].lo + 3;
+	struct layer *t = frame_push(&f, &tcp_layer);
+	t->given = ((1u << TCP_NFIELDS) - 1) & ~(1u << TCP_CSUM);
+	t->off = WIDE_LEN;
+	t->hdr_len = t->len = 20;
+	bytes[0] = 6;
+	bytes[WIDE_LEN + 12] = 5 << 4;
+	f.bytes = bytes;
+	f.len = f.wire_len = sizeof bytes;
+	bits_put(bytes, 16, 128, n->range[WK_ADDR].lo);
+	uint16_t want;
+	uint32_t partial;
+	assert_true(tcp_layer.checksum(&f, 1, &want, &partial));
+	bytes[WIDE_LEN + 16] = (uint8_t)(want >> 8);
+	bytes[WIDE_LEN + 17] = (uint8_t)want;
+
+	struct vary v;
+	char why[128] = "";
+	struct rng run;
+	rng_seed(&run, 1);
+	assert_int_equal(vary_plan(&f, &v, why, sizeof why), 0);
+	assert_int_equal(v.nslots, 1);
+	for (uint64_t i = 0; i < 8; i++) {
+		vary_apply(&v, bytes, i, &run);
+		u128 addr = bits_get(bytes, 16, 128);
+		assert_true(addr == n->range[WK_ADDR].lo + i % 4);
+		/* Past the 64-bit line the high half moves too. */
+		assert_int_equal((uint64_t)(addr >> 64), i % 4 ? 0x20010db800000001ull : 0x20010db800000000ull);
+		assert_true(tcp_layer.checksum(&f, 1, &want, &partial));
+		assert_int_equal(bytes[WIDE_LEN + 16] << 8 | bytes[WIDE_LEN + 17], want);
+	}
+	char text[64];
+	struct fval val = { .u = n->range[WK_ADDR].lo + 1 };
+	field_format(&wide_fields[WK_ADDR], &val, text, sizeof text);
+	assert_string_equal(text, "0x20010db8000000010000000000000000");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_flow_keys),
 		cmocka_unit_test(test_transport_checksum),
 		cmocka_unit_test(test_vary_flags),
+		cmocka_unit_test(test_wide_field_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
