@@ -2,6 +2,7 @@
 #include "layer.h"
 
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,8 +184,13 @@ uint64_t frame_cycle(const struct frame *f)
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
 		for (size_t k = 0; k < MAX_FIELDS; k++)
-			if ((l->ranged >> k) & 1u && range_len(l, k) > longest)
-				longest = range_len(l, k) >> 64 ? UINT64_MAX : (uint64_t)range_len(l, k);
+			if ((l->ranged >> k) & 1u) {
+				/* A range of 2^64 values or more (2^128 reads 0) never ends. */
+				u128 n = range_len(l, k);
+				uint64_t len = !n || n >> 64 ? UINT64_MAX : (uint64_t)n;
+				if (len > longest)
+					longest = len;
+			}
 	}
 	return longest;
 }
@@ -227,11 +233,19 @@ void layer_give_bytes(struct layer *l, int field, const uint8_t *bytes, size_t l
 	l->given |= 1u << field;
 }
 
+void frame_clear_header(struct frame *f)
+{
+	_Static_assert(offsetof(struct frame, layer) == 0, "the layers come first");
+	memset((char *)f + sizeof f->layer, 0, sizeof *f - sizeof f->layer);
+}
+
 void frame_free(struct frame *f)
 {
-	for (size_t i = 0; i < f->nlayers; i++)
+	for (size_t i = 0; i < f->nlayers; i++) {
 		for (size_t j = 0; j < MAX_FIELDS; j++)
 			free(f->layer[i].val[j].bytes);
+		memset(&f->layer[i], 0, sizeof f->layer[i]);
+	}
 	free(f->bytes);
-	memset(f, 0, sizeof *f);
+	frame_clear_header(f);
 }

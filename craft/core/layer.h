@@ -217,6 +217,9 @@ size_t frame_own_layers(const struct frame *f);
 const struct layer *frame_find(const struct frame *f, size_t before,
 			       enum layer_id id);
 void frame_free(struct frame *f);
+/* An empty frame, its layers left as they are: each is cleared as it is
+ * added (a whole frame is some 15 KiB, cleared per captured frame). */
+void frame_clear_header(struct frame *f);
 
 /* Frames made in code rather than from text (an ARP request, a ghost's
  * reply): a layer with nothing given, NULL when the frame is full; then

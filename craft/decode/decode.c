@@ -120,7 +120,7 @@ static bool link_start(struct frame *f, enum link_kind kind, size_t *off,
 void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		  enum link_kind link, struct frame *out)
 {
-	memset(out, 0, sizeof *out);
+	frame_clear_header(out);	/* add_layer clears each layer it adds */
 	out->bytes = copy_bytes(bytes, caplen);
 	out->len = caplen;
 	out->wire_len = wire_len > caplen ? wire_len : caplen;

@@ -142,7 +142,8 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 {
 	const struct layer *l = &f->layer[idx];
 	const struct field *fd = &l->def->fields[k];
-	uint64_t v = l->val[k].u;
+	u128 wide = l->val[k].u;
+	uint64_t v = (uint64_t)wide;	/* flags, numbers and names: 64 bits at most */
 	char buf[64];
 	const char *indent = (fd->flags & FF_ALIAS) ? INDENT INDENT : INDENT;
 
@@ -164,7 +165,7 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 			  (unsigned long long)v);
 		return;
 	}
-	format_fixed(fd, v, buf, sizeof buf);
+	format_fixed(fd, wide, buf, sizeof buf);
 	sb_puts(out, buf);
 	const struct field_name *n = field_name_by_value(fd, v);
 	if (n)

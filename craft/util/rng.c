@@ -27,7 +27,7 @@ uint64_t rng_next(struct rng *r)
 
 /* splitmix64 steps by a constant, so frame i's stream starts i * 256 steps
  * on: disjoint streams as long as a frame draws at most 256 values (one per
- * field: resolve.c checks MAX_LAYERS * MAX_FIELDS fits).  The seed is mixed
+ * field, two per wide one: resolve.c checks that they fit).  The seed is mixed
  * first, so that seeds 256 steps apart do not give the same frames shifted
  * by one. */
 void rng_for_frame(const struct rng *run, uint64_t index, struct rng *out)
