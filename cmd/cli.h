@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <sys/time.h>
 
-#include "../craft/wire/capture.h"
+#include "../craft/wire/recorder.h"
 #include "../craft/decode/conv.h"
 #include "../craft/util/diag.h"
 #include "../craft/wire/iface.h"
@@ -48,9 +48,7 @@ struct options {
  * and -w pcap.  One printer per run so TCP numbers stay relative. */
 struct printer {
 	const struct options *opt;
-	struct pcap_out *pcap;
-	enum link_kind link;	/* of the frames written with -w */
-	bool pcap_failed;
+	struct recorder rec;	/* -w */
 	struct conv conv;
 	unsigned frames;
 	struct timeval first;
@@ -65,7 +63,8 @@ struct frame_note {
 	bool recorded;			/* already in the -w pcap */
 };
 
-void printer_open(struct printer *p, const struct options *opt);
+/* `link`: of the frames written with -w. */
+void printer_open(struct printer *p, const struct options *opt, enum link_kind link);
 /* Creates the -w file now: before anything is sent, so that a bad path
  * fails the run instead of the capture of it.  -1 after reporting. */
 int printer_prepare(struct printer *p);

@@ -51,19 +51,15 @@ void warn_diag(void *ctx, const struct diag *d)
 
 int pick_iface(struct options *opt, struct iface *out, bool *have)
 {
-	char err[256], name[32];
-	*have = false;
-	if (opt->iface) {
-		if (iface_lookup(opt->iface, out, err, sizeof err)) {
-			fail("%s", err);
-			return -1;
-		}
-	} else if (iface_route(0, name, sizeof name, NULL) != 0 ||
-		   iface_lookup(name, out, err, sizeof err) != 0) {
-		return 0;	/* no default route: only an error if a field needs it */
+	char err[256];
+	int found = iface_pick(opt->iface, out, err, sizeof err);
+	*have = found > 0;
+	if (found < 0) {
+		fail("%s", err);
+		return -1;
 	}
-	*have = true;
-	engine_iface_vars(out, &opt->vars);
+	if (found)
+		engine_iface_vars(out, &opt->vars);
 	return 0;
 }
 
@@ -142,31 +138,27 @@ char *load_source(const char *name, const char *subdir, const char *ext,
 	return text;
 }
 
-void printer_open(struct printer *p, const struct options *opt)
+void printer_open(struct printer *p, const struct options *opt, enum link_kind link)
 {
 	memset(p, 0, sizeof *p);
 	p->opt = opt;
+	recorder_init(&p->rec, opt->write, link);
 	conv_init(&p->conv);
 }
 
-/* Opened with the first frame (or by printer_prepare before a send): bad
- * input must not truncate an old capture. */
-static bool pcap_ready(struct printer *p)
+static void cannot_write(const struct printer *p)
 {
-	char err[512];
-	if (p->pcap || !p->opt->write || p->pcap_failed)
-		return p->pcap != NULL;
-	p->pcap = pcap_out_open(p->opt->write, p->link, err, sizeof err);
-	if (!p->pcap) {
-		fail("cannot write '%s': %s", p->opt->write, err);
-		p->pcap_failed = true;
-	}
-	return p->pcap != NULL;
+	fail("cannot write '%s': %s", p->opt->write, p->rec.err);
 }
 
 int printer_prepare(struct printer *p)
 {
-	return !p->opt->write || pcap_ready(p) ? 0 : -1;
+	bool failed = p->rec.failed;
+	if (recorder_prepare(&p->rec) == 0)
+		return 0;
+	if (!failed)
+		cannot_write(p);
+	return -1;
 }
 
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
@@ -206,21 +198,19 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts)
 {
-	if (pcap_ready(p))
-		pcap_out_write(p->pcap, f->bytes, f->len, ts);
+	if (recorder_write(&p->rec, f, ts))
+		cannot_write(p);
 }
 
 int printer_close(struct printer *p)
 {
-	char err[256];
 	/* The file first: a closed pipe on stdout must not cost it. */
-	if (p->pcap && pcap_out_close(p->pcap, err, sizeof err)) {
-		fail("%s: %s", p->opt->write, err);
-		p->pcap_failed = true;
-	}
-	p->pcap = NULL;
+	bool opened = p->rec.out != NULL;
+	int rc = recorder_close(&p->rec);
+	if (rc && opened)
+		fail("%s: %s", p->opt->write, p->rec.err);
 	fflush(stdout);
-	return p->pcap_failed ? -1 : 0;
+	return rc;
 }
 
 static void on_record(void *ctx, const struct frame *f, const struct timeval *ts)

@@ -1,9 +1,23 @@
 /* decode.c - `rawcraft decode`: a capture file through the same decoder. */
 #include <stdio.h>
 
-#include "../craft/decode/decode.h"
+#include "../craft/wire/reader.h"
 #include "cli.h"
 #include "privs.h"
+
+/* "N SECONDS " before each summary: the frame's number and its time since
+ * the first, as Wireshark's first columns. */
+static void print_captured(struct printer *pr, const struct frame *f, const struct timeval *ts)
+{
+	char prefix[64];
+	struct timeval rel = { 0, 0 };
+	if (pr->frames > 0)
+		timersub(ts, &pr->first, &rel);
+	snprintf(prefix, sizeof prefix, "%u %ld.%06ld ", pr->frames + 1, (long)rel.tv_sec,
+		 (long)rel.tv_usec);
+	struct frame_note note = { .prefix = prefix };
+	printer_frame(pr, f, ts, &note);
+}
 
 int cmd_decode(struct options *opt)
 {
@@ -13,38 +27,20 @@ int cmd_decode(struct options *opt)
 	}
 	const char *path = opt->files[0];
 	char err[512];
-	enum link_kind link;
-	struct pcap_in *in = pcap_in_open(path, &link, err, sizeof err);
+	struct reader *in = reader_open(path, err, sizeof err);
 	if (!in) {
 		fprintf(stderr, "%s: error: %s\n", path, err);
 		return EXIT_INPUT;
 	}
 	struct printer pr;
-	printer_open(&pr, opt);
-	pr.link = link;		/* -w keeps the capture's own link type */
+	/* -w keeps the capture's own link type. */
+	printer_open(&pr, opt, reader_link(in));
 	/* Untrusted bytes are read as USER (-Z; nobody), as tcpdump -r does. */
 	int rc = printer_prepare(&pr) ? EXIT_SYSTEM : privs_drop(opt->user, false), got = 0;
-	if (rc != EXIT_OK) {
-		printer_close(&pr);
-		pcap_in_close(in);
-		return rc;
-	}
-	const uint8_t *bytes;
-	size_t caplen, wire_len;
+	struct frame f;
 	struct timeval ts;
-	while ((got = pcap_in_next(in, &bytes, &caplen, &wire_len, &ts, err, sizeof err)) == 1) {
-		struct frame f;
-		decode_frame(bytes, caplen, wire_len, link, &f);
-		char prefix[64];
-		struct timeval rel = ts;
-		if (pr.frames > 0)
-			timersub(&ts, &pr.first, &rel);
-		else
-			rel.tv_sec = rel.tv_usec = 0;
-		snprintf(prefix, sizeof prefix, "%u %ld.%06ld ", pr.frames + 1,
-			 (long)rel.tv_sec, (long)rel.tv_usec);
-		struct frame_note note = { .prefix = prefix };
-		printer_frame(&pr, &f, &ts, &note);
+	while (rc == EXIT_OK && (got = reader_next(in, &f, &ts, err, sizeof err)) == 1) {
+		print_captured(&pr, &f, &ts);
 		frame_free(&f);
 	}
 	if (got < 0) {
@@ -55,6 +51,6 @@ int cmd_decode(struct options *opt)
 	}
 	if (printer_close(&pr) && rc == EXIT_OK)
 		rc = EXIT_SYSTEM;
-	pcap_in_close(in);
+	reader_close(in);
 	return rc;
 }

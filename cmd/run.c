@@ -162,7 +162,7 @@ static int run_scenario(struct options *opt, const struct scenario *sc, uint32_t
 			const struct ghost *g)
 {
 	struct printer pr;
-	printer_open(&pr, opt);
+	printer_open(&pr, opt, LINK_ETHERNET);
 	struct cli_engine c = { .opt = opt, .pr = &pr, .keep_net_admin = opt->block_rst };
 	struct running rn = { .opt = opt, .pr = &pr, .sc = sc };
 	conv_init(&rn.conv);

@@ -54,8 +54,7 @@ static int show_file(struct options *opt, const char *name, const struct iface *
 		struct frame shown;
 		struct timeval now;
 		gettimeofday(&now, NULL);
-		decode_frame(tmpl.bytes, tmpl.len, tmpl.len, LINK_ETHERNET, &shown);
-		shown.eth_dst_unresolved = tmpl.eth_dst_unresolved;
+		decode_built(&tmpl, &shown);
 		printer_frame(pr, &shown, &now, NULL);
 		frame_free(&shown);
 	}
@@ -90,7 +89,7 @@ int cmd_show(struct options *opt)
 		return EXIT_SYSTEM;
 	}
 	struct printer pr;
-	printer_open(&pr, opt);
+	printer_open(&pr, opt, LINK_ETHERNET);
 	int rc = EXIT_OK;
 	uint64_t frames = 0;
 	for (int i = 0; i < opt->nfiles && rc == EXIT_OK; i++)

@@ -179,3 +179,9 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 	if (off < end)
 		add_payload(out, off, end);
 }
+
+void decode_built(const struct frame *built, struct frame *out)
+{
+	decode_frame(built->bytes, built->len, built->len, LINK_ETHERNET, out);
+	out->eth_dst_unresolved = built->eth_dst_unresolved;
+}

@@ -18,6 +18,10 @@
 void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		  enum link_kind link, struct frame *out);
 
+/* A frame we built, decoded as a capture would show it (and marked if its
+ * next hop's MAC is a placeholder). */
+void decode_built(const struct frame *built, struct frame *out);
+
 /* Checksum status of layer `idx` of a frame whose bytes are final. */
 void decode_checksum(struct frame *f, size_t idx);
 

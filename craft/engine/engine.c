@@ -172,16 +172,28 @@ struct resolve_env engine_env(struct engine *e, const char *path, const struct i
 				     .ctx = &e->nb };
 }
 
+static int build_one(struct engine *e, struct frame *tmpl, const char *path,
+		     const struct rng *run, uint64_t index, bool look_up, struct diag *d)
+{
+	struct rng draws;
+	rng_for_frame(run, index, &draws);
+	struct resolve_env env = engine_env(e, path, NULL, &draws, index);
+	if (!look_up)
+		env.nexthop_mac = NULL;
+	return frame_resolve(tmpl, &env, d) || build_frame(e->b, tmpl, d) ? -1 : 0;
+}
+
+int engine_build_frame(struct engine *e, struct frame *tmpl, const char *path,
+		       const struct rng *run, uint64_t index, struct diag *d)
+{
+	return build_one(e, tmpl, path, run, index, true, d);
+}
+
 int engine_build_offline(struct engine *e, struct frame *tmpl, const struct rng *run,
 			 const char *path)
 {
-	struct rng draws;
-	rng_for_frame(run, 0, &draws);
-	struct resolve_env env = { .file = path, .iface = &e->ifc, .rng = &draws };
 	struct diag d;
-	if (frame_resolve(tmpl, &env, &d) || build_frame(e->b, tmpl, &d))
-		return engine_bad_input(e, &d);
-	return ENGINE_OK;
+	return build_one(e, tmpl, path, run, 0, false, &d) ? engine_bad_input(e, &d) : ENGINE_OK;
 }
 
 int engine_neighbors(struct engine *e, const struct frame *tmpl)

@@ -44,6 +44,10 @@ int engine_capture(struct engine *e, struct capture **out, const char *bpf, unsi
  * privileges last. */
 int engine_build_offline(struct engine *e, struct frame *tmpl, const struct rng *run,
 			 const char *path);
+/* Frame `index` of a run, resolved (its draws from rng_for_frame, the next
+ * hop's MAC by ARP) and built into `tmpl`; -1 with `d`. */
+int engine_build_frame(struct engine *e, struct frame *tmpl, const char *path,
+		       const struct rng *run, uint64_t index, struct diag *d);
 /* The next hop's ARP capture, now, if the frame may need it. */
 int engine_neighbors(struct engine *e, const struct frame *tmpl);
 /* The status of a frame that failed to resolve or build: no ARP reply (1),

@@ -168,7 +168,7 @@ static int wait_replies(struct prober *r, const struct deadline *deadline, bool 
 static int send_probe(struct prober *r, struct frame *built, size_t idx)
 {
 	struct frame shown;
-	decode_frame(built->bytes, built->len, built->len, LINK_ETHERNET, &shown);
+	decode_built(built, &shown);
 	struct probe *p = &r->probes[idx];
 	struct flow_key k;
 	p->older = flow_of_probe(&shown, &k, &p->ack) ?
@@ -209,7 +209,6 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 {
 	struct engine *e = r->e;
 	const struct probe_params *pp = r->pp;
-	struct rng draws;
 	struct diag d;
 	bool waiting = !expect_empty(r->want);
 	/* Everything is open before anything is read, and root is gone. */
@@ -226,9 +225,7 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 	deadline_in(&next_send, 0);
 	for (size_t i = 0; i < pp->count && !engine_stopped(e); i++) {
 		/* Every probe draws its random fields anew (ports, seq, ids). */
-		rng_for_frame(pp->run, i, &draws);
-		struct resolve_env env = engine_env(e, pp->path, NULL, &draws, i);
-		if (frame_resolve(tmpl, &env, &d) || build_frame(e->b, tmpl, &d))
+		if (engine_build_frame(e, tmpl, pp->path, pp->run, i, &d))
 			return engine_resolve_failed(e, &d);
 		if (i > 0 && (rc = wait_replies(r, &next_send, false)) != ENGINE_OK)
 			return rc;

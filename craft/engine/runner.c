@@ -81,7 +81,7 @@ static int inject(struct runner *r, struct frame *built, const struct step *st)
 	if (rc != ENGINE_OK)
 		return rc;
 	struct frame shown;
-	decode_frame(built->bytes, built->len, built->len, LINK_ETHERNET, &shown);
+	decode_built(built, &shown);
 	engine_record(r->e, &shown, &ts);
 	if (st)
 		show_frame(r, st, &shown, &ts, true);

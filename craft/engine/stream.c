@@ -260,11 +260,8 @@ static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 {
 	struct stream *s = w->s;
 	struct frame *tmpl = s->tmpl;
-	struct rng draws;
-	rng_for_frame(s->sp->run, i, &draws);
-	struct resolve_env env = engine_env(s->e, s->sp->path, NULL, &draws, i);
 	struct diag d;
-	if (frame_resolve(tmpl, &env, &d) || build_frame(s->e->b, tmpl, &d)) {
+	if (engine_build_frame(s->e, tmpl, s->sp->path, s->sp->run, i, &d)) {
 		if (s->e->nb.failed > 0 && i < s->tracked) {
 			s->targets[i] = (struct target){ .first = true,
 				.cls = class_named(s, "(no ARP reply from the next hop)", false) };
@@ -278,7 +275,7 @@ static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 	memcpy(w->buf[slot], tmpl->bytes, tmpl->len);
 	w->len[slot] = tmpl->len;
 	struct frame shown;
-	decode_frame(tmpl->bytes, tmpl->len, tmpl->len, LINK_ETHERNET, &shown);
+	decode_built(tmpl, &shown);
 	note_probe(s, &shown, i);
 	frame_free(&shown);
 	return 0;
@@ -602,11 +599,8 @@ static int open_all(struct stream *s)
 /* Frame 0 for real, with the next hop's MAC: the base of the patches. */
 static int build_first(struct stream *s)
 {
-	struct rng draws;
-	rng_for_frame(s->sp->run, 0, &draws);
-	struct resolve_env env = engine_env(s->e, s->sp->path, NULL, &draws, 0);
 	struct diag d;
-	if (frame_resolve(s->tmpl, &env, &d) == 0 && build_frame(s->e->b, s->tmpl, &d) == 0)
+	if (engine_build_frame(s->e, s->tmpl, s->sp->path, s->sp->run, 0, &d) == 0)
 		return ENGINE_OK;
 	/* A sweep of destinations goes on past one that is down. */
 	if (s->e->nb.failed > 0 && frame_next_hop_varies(s->tmpl)) {

@@ -195,3 +195,14 @@ int iface_route(uint32_t dst, char *name, size_t len, uint32_t *gateway)
 		*gateway = addr_ipv4(&gw);
 	return 0;
 }
+
+int iface_pick(const char *given, struct iface *out, char *err, size_t errlen)
+{
+	char name[32];
+	if (given)
+		return iface_lookup(given, out, err, errlen) ? -1 : 1;
+	if (iface_route(0, name, sizeof name, NULL) != 0 ||
+	    iface_lookup(name, out, err, errlen) != 0)
+		return 0;
+	return 1;
+}

@@ -47,7 +47,7 @@ got=$("$ROOT/build/examples/build-frame")
 expect_eq "examples/build-frame: the frame rawcraft show builds" "$got" "$want"
 
 # 5. The shape: the wire, matching and loops live in craft/, not cmd/.
-hits=$(grep -nE '\<(capture_(open|next)|pump_run|linktx_[a-z]+|builder_inject|flow_table_[a-z]+|expect_diffs)\(' \
+hits=$(grep -nE '\<(capture_[a-z]+|pcap_(in|out)_[a-z]+|pump_run|linktx_[a-z]+|builder_inject|flow_table_[a-z]+|expect_diffs|iface_(route|lookup)|decode_frame)\(' \
 	"$ROOT"/cmd/*.c)
 expect_eq "cmd/: no capture, injection, matching or receive loop" "$hits" ""
 expect_eq "one module includes <libnet.h>" "$(grep -rl '^#include <libnet.h>' "$ROOT/craft" "$ROOT/cmd")" \
