@@ -248,7 +248,7 @@ const struct engine_ops cli_engine_ops = {
 	.record = on_record, .fault = on_fault, .stop = on_stop, .ready = on_ready,
 };
 
-int cli_engine_open(struct cli_engine *c, uint32_t dst, long neighbor_timeout_us)
+int cli_engine_open(struct cli_engine *c, struct addr dst, long neighbor_timeout_us)
 {
 	struct engine_config cfg = { .ifname = c->opt->iface, .dst = dst,
 				     .neighbor_timeout_us = neighbor_timeout_us };

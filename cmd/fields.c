@@ -14,6 +14,10 @@ static const char *default_text(const struct field *f, char *buf, size_t len)
 			format_tcpflags_letters(f->dflt, buf, len);
 			return buf;
 		}
+		if (f->kind == FK_LETTERS) {
+			format_letters(f, f->dflt, buf, len);
+			return buf;
+		}
 		if (f->names)
 			for (const struct field_name *n = f->names; n->keyword || n->meaning; n++)
 				if (n->value == f->dflt && n->keyword) {
@@ -28,6 +32,7 @@ static const char *default_text(const struct field *f, char *buf, size_t len)
 	case FD_COMPUTED: return "computed";
 	case FD_IFACE_MAC: return "interface MAC";
 	case FD_IFACE_IP: return "interface IPv4";
+	case FD_IFACE_IP6: return "interface IPv6 of the destination's scope";
 	case FD_REQUIRED: return "(required)";
 	case FD_ABSENT: return "none";
 	case FD_RESOLVED: return "broadcast for ARP, else the next hop's MAC";

@@ -141,7 +141,7 @@ static void ghost_iface(const struct ghost *g, const struct iface *real, struct 
 /* Every fault in the file is found before anything is sent; the first
  * destination picks the interface. */
 static int check_scenario(struct options *opt, struct scenario *sc, const char *path,
-			  const char *text, size_t len, uint32_t *dst)
+			  const char *text, size_t len, struct addr *dst)
 {
 	struct vars vars;
 	struct diag d;
@@ -158,7 +158,7 @@ static int check_scenario(struct options *opt, struct scenario *sc, const char *
 	return rc;
 }
 
-static int run_scenario(struct options *opt, const struct scenario *sc, uint32_t dst,
+static int run_scenario(struct options *opt, const struct scenario *sc, struct addr dst,
 			const struct ghost *g)
 {
 	struct printer pr;
@@ -206,7 +206,7 @@ int cmd_run(struct options *opt)
 		return EXIT_INPUT;
 	struct scenario sc;
 	struct ghost g;
-	uint32_t dst = 0;
+	struct addr dst = { .family = ADDR_NONE };
 	int rc = check_scenario(opt, &sc, path, text, len, &dst);
 	if (rc == EXIT_OK && opt->ghost && parse_ghost(opt->ghost, &g))
 		rc = EXIT_INPUT;

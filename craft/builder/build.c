@@ -79,6 +79,32 @@ static int layout(struct frame *f, struct diag *d)
 	return 0;
 }
 
+/* A layer libnet has no builder for (extension headers, ICMPv6): zeros
+ * but for its option lists, then whatever follows; the fixed fields are
+ * laid over afterwards, as every layer's are. */
+static libnet_ptag_t build_bytes(libnet_t *l, const struct layer *ly, const uint8_t *pl,
+				 uint32_t pn)
+{
+	size_t n = ly->hdr_len;
+	uint8_t *buf = calloc(1, n + pn + 1);
+	if (!buf)
+		abort();
+	for (size_t k = 0; k < ly->def->nfields; k++) {
+		const struct fval *v = &ly->val[k];
+		if (ly->def->fields[k].kind != FK_OPTS || !v->len ||
+		    (ly->def->applies && !ly->def->applies(ly, k)))
+			continue;
+		size_t at = layer_opts_off(ly, k);
+		if (at + v->len <= n)
+			memcpy(buf + at, v->bytes, v->len);
+	}
+	if (pn)
+		memcpy(buf + n, pl, pn);
+	libnet_ptag_t t = libnet_build_data(buf, (uint32_t)(n + pn), l, 0);
+	free(buf);
+	return t;
+}
+
 /* One libnet call per layer, innermost first, as libnet requires. */
 static libnet_ptag_t build_layer(libnet_t *l, struct frame *f, size_t i,
 				 const uint8_t *pl, uint32_t pn)
@@ -151,26 +177,48 @@ static libnet_ptag_t build_layer(libnet_t *l, struct frame *f, size_t i,
 						(uint8_t)lv(ly, ICMP_CODE), 0,
 						(uint16_t)lv(ly, ICMP_ID), (uint16_t)lv(ly, ICMP_SEQ),
 						pl, pn, l, 0);
+	case L_IPV6: {
+		struct libnet_in6_addr src, dst;
+		for (int k = 0; k < 16; k++) {
+			src.__u6_addr.__u6_addr8[k] = (uint8_t)(ly->val[IPV6_SRC].u >> (120 - 8 * k));
+			dst.__u6_addr.__u6_addr8[k] = (uint8_t)(ly->val[IPV6_DST].u >> (120 - 8 * k));
+		}
+		return libnet_build_ipv6((uint8_t)lv(ly, IPV6_TC), (uint32_t)lv(ly, IPV6_FLOW),
+					 (uint16_t)(ly->len - 40), (uint8_t)lv(ly, IPV6_NH),
+					 (uint8_t)lv(ly, IPV6_HLIM), src, dst, pl, pn, l, 0);
+	}
 	default:
-		return 0;
+		return build_bytes(l, ly, pl, pn);
 	}
 }
 
 /* Writes every fixed field's resolved value over what libnet produced: libnet
  * picks some bytes itself (version, header length, reserved bits, ARP sizes),
  * and a table's default must win there as a given value does.  Aliases were
- * folded into the fields they view.  Lengths and next-layer types left out
- * stay as libnet wrote them from the layout; checksums are computed next. */
+ * folded into the fields they view, and fields that do not apply to the
+ * layer (another ICMPv6 type's) are not there.  Next-layer types are the
+ * resolved ones; lengths left out are the layer's `computed` hook's, else
+ * libnet's from the layout; checksums are computed next. */
 static void lay_over_resolved(struct frame *f)
 {
 	for (size_t i = 0; i < f->nlayers; i++) {
 		struct layer *l = &f->layer[i];
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
-			bool computed = fd->dflt_kind == FD_COMPUTED && !(l->given & (1u << k));
-			if (!fd->bits || (fd->flags & FF_ALIAS) || computed)
+			u128 v = l->val[k].u;
+			if (!fd->bits || (fd->flags & FF_ALIAS) ||
+			    (l->def->applies && !l->def->applies(l, k)))
 				continue;
-			bits_put(f->bytes, (unsigned)(l->off * 8 + fd->bit_off), fd->bits, l->val[k].u);
+			if (fd->dflt_kind == FD_COMPUTED && !(l->given >> k & 1u)) {
+				if ((int)k == l->def->csum_field)
+					continue;	/* redo_checksums' */
+				if ((int)k != l->def->demux) {	/* resolved: written */
+					if (!l->def->computed)
+						continue;	/* libnet measured it */
+					v = l->def->computed(f, i, k);
+				}
+			}
+			bits_put(f->bytes, (unsigned)(l->off * 8 + fd->bit_off), fd->bits, v);
 		}
 	}
 }
@@ -207,7 +255,9 @@ int build_frame(struct builder *b, struct frame *f, struct diag *d)
 		}
 		if (ly->def->id == L_ETH && i + 1 < f->nlayers && f->layer[i + 1].def->id == L_VLAN)
 			continue;	/* built with the tag */
-		if (build_layer(l, f, i, pl, pn) < 0)
+		libnet_ptag_t t = build_layer(l, f, i, pl, pn);
+		/* Every checksum is computed here, over the final bytes. */
+		if (t < 0 || (t > 0 && libnet_toggle_checksum(l, t, LIBNET_OFF) < 0))
 			goto libnet_err;
 		pl = NULL;
 		pn = 0;

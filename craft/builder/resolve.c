@@ -47,7 +47,60 @@ static int find_eth_dst(struct frame *f, const struct resolve_env *env, uint64_t
 		f->eth_dst_unresolved = true;
 		return 0;
 	}
-	return env->nexthop_mac(env->ctx, (uint32_t)lv(net, n->dst), dst, d);
+	struct addr to = layer_addr(net, n->dst);
+	return env->nexthop_mac(env->ctx, &to, dst, d);
+}
+
+/* The interface's address of the destination's scope (RFC 6724's first
+ * rule, the one that matters on a lab's link): link-local toward link-local
+ * and link-scoped groups, global otherwise. */
+static int iface_ip6(struct layer *l, size_t k, const struct resolve_env *env,
+		     struct diag *d)
+{
+	const struct layer_net *n = l->def->net;
+	struct addr dst = layer_addr(l, n ? n->dst : (int)k);
+	bool link = addr_link_scoped6(&dst);
+	const struct iface *ifc = env->iface;
+	const struct addr *pick = !ifc ? NULL : link && ifc->has_ll6 ? &ifc->ll6 :
+				  ifc->has_ip6 ? &ifc->ip6 :
+				  addr_is_multicast6(&dst) && ifc->has_ll6 ? &ifc->ll6 : NULL;
+	const char *name = l->def->fields[k].name;
+	if (pick) {
+		l->val[k].u = addr_value(pick);
+		return 0;
+	}
+	if (!ifc)
+		diag_set(d, env->file, l->pos.line, l->pos.col,
+			 "%s %s: no interface to take the IPv6 address from (no -i and no default "
+			 "route): set %s= or pass -i IF", l->def->name, name, name);
+	else
+		diag_set(d, env->file, l->pos.line, l->pos.col,
+			 "%s %s: interface %s has no %s IPv6 address: set %s=", l->def->name, name,
+			 ifc->name, link ? "link-local" : "global", name);
+	return -1;
+}
+
+/* What depends on more than the field's own row: other layers' values (a
+ * hop limit for ND), the interface's MAC in options, the source of the
+ * destination's scope. */
+static int resolve_context(struct frame *f, const struct resolve_env *env, struct diag *d)
+{
+	for (size_t i = 0; i < f->nlayers; i++)
+		if (f->layer[i].def->context)
+			f->layer[i].def->context(f, i);
+	for (size_t i = 0; i < f->nlayers; i++) {
+		struct layer *l = &f->layer[i];
+		for (size_t k = 0; k < l->def->nfields; k++) {
+			const struct field *fd = &l->def->fields[k];
+			bool given = l->given >> k & 1u;
+			if (fd->kind == FK_OPTS && given && fd->codec->fill_mac && env->iface &&
+			    env->iface->has_mac)
+				fd->codec->fill_mac(&l->val[k], env->iface->mac);
+			if (fd->dflt_kind == FD_IFACE_IP6 && !given && iface_ip6(l, k, env, d))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 static int eth_dst(struct frame *f, struct layer *eth, const struct resolve_env *env,
@@ -136,11 +189,13 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 				}
 				break;
 			default:
-				break;
+				break;	/* FD_IFACE_IP6: resolve_context, once dst is known */
 			}
 		}
 		fold_aliases(l);
 	}
+	if (resolve_context(f, env, d))
+		return -1;
 	/* Last: it reads the network layer's fields resolved above. */
 	struct layer *eth = &f->layer[0];
 	if (f->nlayers && eth->def->id == L_ETH && !(eth->given & (1u << ETH_DST)))

@@ -18,9 +18,10 @@ struct resolve_env {
 	const struct iface *iface;	/* NULL: none given and no default route */
 	struct rng *rng;	/* this frame's draws: see rng_for_frame() */
 	uint64_t index;		/* this frame's place in the run: picks range values */
-	/* Finds the MAC for an IPv4 destination (ARP for the next hop); NULL
-	 * leaves a placeholder and sets frame.eth_dst_unresolved. */
-	int (*nexthop_mac)(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d);
+	/* Finds the MAC for a destination (ARP or neighbour solicitation for
+	 * the next hop); NULL leaves a placeholder and sets
+	 * frame.eth_dst_unresolved. */
+	int (*nexthop_mac)(void *ctx, const struct addr *dst, uint64_t *mac, struct diag *d);
 	void *ctx;
 };
 

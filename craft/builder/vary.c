@@ -54,8 +54,8 @@ static int plan_sums(const struct frame *f, struct vary *v, uint32_t cover[][2],
 		s->zero_is_none = l->def->id == L_UDP;
 		cover[v->nsums][0] = (uint32_t)l->off;
 		cover[v->nsums][1] = (uint32_t)(l->off + (l->def->csum_header ? l->hdr_len : l->len));
-		/* Links put the network layer right before a pseudo-header's user. */
-		pseudo[v->nsums] = l->def->csum_pseudo && n > 0 ? n - 1 : SIZE_MAX;
+		int net = l->def->csum_pseudo ? frame_net_before(f, n) : -1;
+		pseudo[v->nsums] = net >= 0 ? (size_t)net : SIZE_MAX;
 		v->nsums++;
 	}
 	for (size_t a = 0; a < v->nsums; a++)

@@ -28,6 +28,47 @@ uint32_t addr_ipv4(const struct addr *a)
 	       a->b[3];
 }
 
+u128 addr_value(const struct addr *a)
+{
+	u128 v = 0;
+	for (size_t i = 0; i < a->len && i < sizeof a->b; i++)
+		v = v << 8 | a->b[i];
+	return v;
+}
+
+struct addr addr_from_value(u128 v, unsigned len)
+{
+	struct addr a = { .family = len == 16 ? ADDR_IPV6 : ADDR_IPV4,
+			  .len = (uint8_t)(len == 16 ? 16 : 4) };
+	for (size_t i = a.len; i-- > 0; v >>= 8)
+		a.b[i] = (uint8_t)v;
+	return a;
+}
+
+bool addr_is_multicast6(const struct addr *a)
+{
+	return a->family == ADDR_IPV6 && a->b[0] == 0xff;
+}
+
+bool addr_is_link_local6(const struct addr *a)
+{
+	return a->family == ADDR_IPV6 && a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80;
+}
+
+bool addr_link_scoped6(const struct addr *a)
+{
+	return addr_is_link_local6(a) || (addr_is_multicast6(a) && (a->b[1] & 0x0f) <= 2);
+}
+
+struct addr addr_solicited_node(const struct addr *target)
+{
+	static const uint8_t prefix[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff };
+	struct addr a = { .family = ADDR_IPV6, .len = 16 };
+	memcpy(a.b, prefix, sizeof prefix);
+	memcpy(a.b + 13, target->b + 13, 3);
+	return a;
+}
+
 static bool well_formed(const struct addr *a)
 {
 	return (a->family == ADDR_IPV4 && a->len == 4) || (a->family == ADDR_IPV6 && a->len == 16);

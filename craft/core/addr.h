@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/wide.h"
+
 #define ADDR_NONE	0
 #define ADDR_IPV4	4
 #define ADDR_IPV6	6
@@ -43,6 +45,19 @@ enum addr_error {
 
 struct addr addr_from_ipv4(uint32_t host_order);
 struct addr addr_from_ipv6(const uint8_t b[16]);
+
+/* As a field value holds it (the address's bytes as one big-endian number),
+ * and back; `len` 4 or 16. */
+u128 addr_value(const struct addr *a);
+struct addr addr_from_value(u128 v, unsigned len);
+
+/* IPv6 scopes RFC 4291 names: ff00::/8, fe80::/10, and a multicast group
+ * whose scope is the link (ff02::1, solicited-node) or the node. */
+bool addr_is_multicast6(const struct addr *a);
+bool addr_is_link_local6(const struct addr *a);
+bool addr_link_scoped6(const struct addr *a);
+/* ff02::1:ffXX:XXXX for `target` (RFC 4291 2.7.1). */
+struct addr addr_solicited_node(const struct addr *target);
 
 /* The IPv4 address in host byte order; 0 for anything but IPv4. */
 uint32_t addr_ipv4(const struct addr *a);

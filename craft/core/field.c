@@ -1,6 +1,9 @@
 /* field.c - field kinds: parse from template text, format for output, bit access. */
 #include "field.h"
 
+#include "addr.h"
+#include "../util/strbuf.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -442,6 +445,63 @@ static int parse_number_or_name(const struct field *f, const char *s,
 	return -1;
 }
 
+/* FK_LETTERS: letters in any order, `none`, or a number. */
+static int parse_letters(const struct field *f, const char *s, u128 *out, char *err,
+			 size_t errlen)
+{
+	char letters[32] = "";
+	size_t nl = 0;
+	for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
+		if (n->keyword && strlen(n->keyword) == 1 && nl + 2 < sizeof letters) {
+			letters[nl++] = n->keyword[0];
+			letters[nl++] = ' ';
+		}
+	if (nl)
+		letters[nl - 1] = '\0';
+	if (strcmp(s, "none") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (isdigit((unsigned char)s[0]))
+		return parse_number_or_name(f, s, out, err, errlen);
+	uint64_t v = 0;
+	for (const char *c = s; *c; c++) {
+		const struct field_name *hit = NULL;
+		for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
+			if (n->keyword && n->keyword[0] == toupper((unsigned char)*c) && !n->keyword[1])
+				hit = n;
+		if (!hit) {
+			snprintf(err, errlen, "'%c' is not a flag here: use letters from %s, "
+				 "none, or a number", *c, letters);
+			return -1;
+		}
+		v |= hit->value;
+	}
+	if (!*s) {
+		snprintf(err, errlen, "empty flags: use letters from %s or none", letters);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_ipv6_field(const char *text, size_t len, u128 *out, char *err,
+			    size_t errlen)
+{
+	struct addr a;
+	int r = addr_parse(text, len, &a);
+	if (r == 0 && a.family == ADDR_IPV6) {
+		*out = addr_value(&a);
+		return 0;
+	}
+	if (r == 0)
+		snprintf(err, errlen, "'%s' is an IPv4 address where an IPv6 one is wanted "
+			 "(::ffff:%s maps it)", text, text);
+	else
+		snprintf(err, errlen, "'%s' is not an IPv6 address: %s", text, addr_strerror(r));
+	return -1;
+}
+
 int field_parse(const struct field *f, const char *text, size_t len,
 		struct fval *out, char *err, size_t errlen)
 {
@@ -505,6 +565,12 @@ int field_parse(const struct field *f, const char *text, size_t len,
 		snprintf(err, errlen, "'%s' is not an IPv4 address "
 			 "(dotted quad: 192.168.35.1)", text);
 		return -1;
+	case FK_IPV6:
+		return parse_ipv6_field(text, len, &out->u, err, errlen);
+	case FK_LETTERS:
+		return parse_letters(f, text, &out->u, err, errlen);
+	case FK_OPTS:
+		return f->codec->parse(text, out, err, errlen);
 	case FK_UINT:
 		return parse_number_or_name(f, text, &out->u, err, errlen);
 	default:
@@ -526,6 +592,26 @@ void format_ipv4(uint64_t ip, char *buf, size_t len)
 	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(ip >> 24) & 0xff,
 		 (unsigned)(ip >> 16) & 0xff, (unsigned)(ip >> 8) & 0xff,
 		 (unsigned)ip & 0xff);
+}
+
+void format_ipv6(u128 ip, char *buf, size_t len)
+{
+	struct addr a = addr_from_value(ip, 16);
+	addr_format(&a, buf, len);
+}
+
+void format_letters(const struct field *f, uint64_t v, char *buf, size_t len)
+{
+	size_t n = 0;
+	for (const struct field_name *nm = f->names; nm && (nm->keyword || nm->meaning); nm++)
+		if (nm->keyword && !nm->keyword[1] && (v & nm->value) == nm->value && nm->value &&
+		    n + 1 < len)
+			buf[n++] = nm->keyword[0];
+	if (n == 0 && len > 4) {
+		snprintf(buf, len, v ? "0x%llx" : "none", (unsigned long long)v);
+		return;
+	}
+	buf[n] = '\0';
 }
 
 void format_tcpflags_letters(uint64_t flags, char *buf, size_t len)
@@ -569,9 +655,23 @@ void field_format(const struct field *f, const struct fval *v, char *buf, size_t
 	case FK_IPV4:
 		format_ipv4((uint64_t)v->u, buf, len);
 		return;
+	case FK_IPV6:
+		format_ipv6(v->u, buf, len);
+		return;
 	case FK_TCPFLAGS:
 		format_tcpflags_letters((uint64_t)v->u, buf, len);
 		return;
+	case FK_LETTERS:
+		format_letters(f, (uint64_t)v->u, buf, len);
+		return;
+	case FK_OPTS: {
+		struct strbuf sb;
+		sb_init(&sb);
+		f->codec->describe(v->bytes, v->len, OPT_TEMPLATE, "", &sb);
+		snprintf(buf, len, "%s", sb.len ? sb.s : "none");
+		sb_free(&sb);
+		return;
+	}
 	case FK_UINT:
 		for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
 			if (n->value == v->u && n->keyword) {

@@ -19,6 +19,9 @@ enum field_kind {
 	FK_UINT,	/* unsigned integer, `bits` wide, big-endian on the wire */
 	FK_MAC,		/* 48-bit hardware address */
 	FK_IPV4,	/* 32-bit IPv4 address */
+	FK_IPV6,	/* 128-bit IPv6 address, RFC 4291 text in, RFC 5952 out */
+	FK_LETTERS,	/* flag bits written as the letters its names table gives */
+	FK_OPTS,	/* variable: an option list its codec reads and writes */
 	FK_TCPFLAGS,	/* 8 flag bits written as letters CEUAPRSF */
 	FK_TCPOPTS,	/* variable: mss:N,sackok,ts:V:E,ws:N,nop,eol */
 	FK_TEXT,	/* variable: payload given as (escaped) text */
@@ -34,6 +37,7 @@ enum field_default {
 	FD_COMPUTED,	/* lengths, checksums, next-layer types: from the bytes */
 	FD_IFACE_MAC,	/* the interface's hardware address */
 	FD_IFACE_IP,	/* the interface's IPv4 address */
+	FD_IFACE_IP6,	/* the interface's IPv6 address of the destination's scope */
 	FD_REQUIRED,	/* the template must give it */
 	FD_ABSENT,	/* optional and empty (TCP options, payload forms) */
 	FD_RESOLVED,	/* eth dst: broadcast, the ARP target, or ARP-resolved */
@@ -67,6 +71,7 @@ struct field {
 	const struct field_name *names;	/* NULL-keyword/meaning terminated */
 	/* A legal value that is almost surely a mistake; NULL or the reason. */
 	const char *(*lint)(uint64_t value);
+	const struct field_codec *codec;	/* FK_OPTS only */
 };
 
 /* A fixed field's value is up to 128 bits (wide.h); fields of up to 64
@@ -76,6 +81,26 @@ struct fval {
 	u128 u;
 	uint8_t *bytes;
 	size_t len;
+};
+
+struct strbuf;
+
+/* How a variable option list (IPv6 extension-header options, ND options)
+ * is written in a template and shown decoded, so the decoder's words can be
+ * written back. */
+enum opt_style {
+	OPT_TREE,	/* one line per option, Wireshark's words */
+	OPT_TEMPLATE,	/* the comma list a template writes */
+};
+
+struct field_codec {
+	/* Template text -> the option bytes as they go on the wire. */
+	int (*parse)(const char *text, struct fval *out, char *err, size_t errlen);
+	/* Bytes -> text; each OPT_TREE line starts with `indent`. */
+	void (*describe)(const uint8_t *p, size_t n, enum opt_style style,
+			 const char *indent, struct strbuf *sb);
+	/* Writes the interface's MAC where the text said `auto`; NULL: none. */
+	void (*fill_mac)(struct fval *v, uint64_t mac);
 };
 
 u128 field_max(const struct field *f);
@@ -103,6 +128,9 @@ int hex_digit(int c);
 /* Formatting for output; `buf` gets at least 64 bytes for fixed kinds. */
 void format_mac(uint64_t mac, char *buf, size_t len);
 void format_ipv4(uint64_t ip, char *buf, size_t len);
+void format_ipv6(u128 ip, char *buf, size_t len);
+/* FK_LETTERS: the letters of the bits set, in table order, or "none". */
+void format_letters(const struct field *f, uint64_t v, char *buf, size_t len);
 void format_tcpflags_letters(uint64_t flags, char *buf, size_t len);
 void format_tcpflags_names(uint64_t flags, char *buf, size_t len);
 /* As a template would write it: keyword, letters, address or number. */

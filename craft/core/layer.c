@@ -10,8 +10,9 @@
 
 const struct layer_def *const craft_layers[] = {
 	[L_ETH] = &eth_layer, [L_VLAN] = &vlan_layer, [L_ARP] = &arp_layer,
-	[L_IPV4] = &ipv4_layer, [L_TCP] = &tcp_layer, [L_UDP] = &udp_layer,
-	[L_ICMP] = &icmp_layer, [L_PAYLOAD] = &payload_layer,
+	[L_IPV4] = &ipv4_layer, [L_IPV6] = &ipv6_layer, [L_TCP] = &tcp_layer,
+	[L_UDP] = &udp_layer, [L_ICMP] = &icmp_layer, [L_ICMP6] = &icmp6_layer,
+	[L_PAYLOAD] = &payload_layer,
 };
 _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
 	       "craft_layers has an entry for each layer id");
@@ -20,13 +21,18 @@ _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
  * rows are values the decoder also recognises. */
 const struct link craft_links[] = {
 	{ L_ETH, L_VLAN, 0x8100, false }, { L_ETH, L_ARP, 0x0806, false },
-	{ L_ETH, L_IPV4, 0x0800, false }, { L_ETH, L_VLAN, 0x88a8, false },
+	{ L_ETH, L_IPV4, 0x0800, false }, { L_ETH, L_IPV6, 0x86dd, false },
+	{ L_ETH, L_VLAN, 0x88a8, false },
 	{ L_VLAN, L_VLAN, 0x8100, false }, { L_VLAN, L_ARP, 0x0806, false },
-	{ L_VLAN, L_IPV4, 0x0800, false },
+	{ L_VLAN, L_IPV4, 0x0800, false }, { L_VLAN, L_IPV6, 0x86dd, false },
 	{ L_IPV4, L_TCP, 6, false }, { L_IPV4, L_UDP, 17, false }, { L_IPV4, L_ICMP, 1, false },
+	{ L_IPV6, L_TCP, 6, false }, { L_IPV6, L_UDP, 17, false }, { L_IPV6, L_ICMP6, 58, false },
 	/* ICMP errors quote the IPv4 header and 8+ bytes of what caused them. */
 	{ L_ICMP, L_IPV4, 3, true }, { L_ICMP, L_IPV4, 11, true }, { L_ICMP, L_IPV4, 12, true },
 	{ L_ICMP, L_IPV4, 5, true }, { L_ICMP, L_IPV4, 4, true },
+	/* ICMPv6 errors quote as much of the packet as fits in 1280 bytes. */
+	{ L_ICMP6, L_IPV6, 1, true }, { L_ICMP6, L_IPV6, 2, true }, { L_ICMP6, L_IPV6, 3, true },
+	{ L_ICMP6, L_IPV6, 4, true },
 };
 const size_t craft_nlinks = sizeof craft_links / sizeof craft_links[0];
 
@@ -103,8 +109,18 @@ const struct layer *frame_find(const struct frame *f, size_t before,
 	return NULL;
 }
 
+size_t layer_opts_off(const struct layer *l, size_t k)
+{
+	const struct field *fd = &l->def->fields[k];
+	if (fd->bit_off || !l->def->header_len)
+		return fd->bit_off ? fd->bit_off / 8u : l->def->min_len;
+	return l->def->header_len(l);
+}
+
 size_t layer_built_len(const struct layer *l)
 {
+	if (l->def->built_len)
+		return l->def->built_len(l);
 	switch (l->def->id) {
 	case L_TCP:	/* options padded to a 32-bit boundary */
 		return 20 + ((l->val[TCP_OPTS].len + 3) & ~(size_t)3);
@@ -118,22 +134,41 @@ size_t layer_built_len(const struct layer *l)
 	}
 }
 
-uint32_t frame_destination(const struct frame *f)
+struct addr layer_addr(const struct layer *l, int field)
+{
+	return addr_from_value(l->val[field].u, l->def->fields[field].bits / 8);
+}
+
+struct addr frame_destination(const struct frame *f)
 {
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
 		int k = l->def->net ? l->def->net->dst : -1;
 		if (k >= 0 && (l->given & (1u << k)) && !(l->random & (1u << k)))
-			return (uint32_t)lv(l, k);
+			return layer_addr(l, k);
 	}
-	return 0;
+	return (struct addr){ .family = ADDR_NONE };
+}
+
+int frame_net_before(const struct frame *f, size_t idx)
+{
+	for (size_t i = idx; i-- > 0;) {
+		if (f->layer[i].def->net)
+			return (int)i;
+		if (!f->layer[i].def->ext)
+			return -1;
+	}
+	return -1;
 }
 
 const struct layer *frame_network_layer(const struct frame *f, const struct layer **next)
 {
 	for (size_t i = 0; i < f->nlayers; i++)
 		if (f->layer[i].def->net) {
-			*next = i + 1 < f->nlayers ? &f->layer[i + 1] : NULL;
+			size_t j = i + 1;
+			while (j < f->nlayers && f->layer[j].def->ext)
+				j++;
+			*next = j < f->nlayers ? &f->layer[j] : NULL;
 			return &f->layer[i];
 		}
 	return NULL;
@@ -146,9 +181,10 @@ bool layer_to_group(const struct layer *net)
 
 size_t frame_payload_end(const struct frame *f, size_t idx, bool *whole)
 {
-	const struct layer_net *n = idx > 0 ? f->layer[idx - 1].def->net : NULL;
+	int net = frame_net_before(f, idx);
+	const struct layer_net *n = net >= 0 ? f->layer[net].def->net : NULL;
 	if (n && n->payload_end)
-		return n->payload_end(f, idx - 1, whole);
+		return n->payload_end(f, (size_t)net, whole);
 	if (whole)
 		*whole = f->len >= f->wire_len;
 	return f->len;
@@ -215,6 +251,12 @@ struct layer *frame_push(struct frame *f, const struct layer_def *def)
 }
 
 void layer_give(struct layer *l, int field, uint64_t value)
+{
+	l->val[field].u = value;
+	l->given |= 1u << field;
+}
+
+void layer_give_wide(struct layer *l, int field, u128 value)
 {
 	l->val[field].u = value;
 	l->given |= 1u << field;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "field.h"
 #include "../util/strbuf.h"
 
@@ -22,7 +23,7 @@
 #define MAX_LAYERS 12
 
 enum layer_id {
-	L_ETH, L_VLAN, L_ARP, L_IPV4, L_TCP, L_UDP, L_ICMP, L_PAYLOAD,
+	L_ETH, L_VLAN, L_ARP, L_IPV4, L_IPV6, L_TCP, L_UDP, L_ICMP, L_ICMP6, L_PAYLOAD,
 	L_COUNT
 };
 
@@ -113,11 +114,36 @@ struct layer_def {
 	int demux;		/* field naming the next layer, or -1 */
 	uint64_t demux_default;	/* its value when nothing (or raw data) follows */
 	int csum_field;		/* field holding the checksum, or -1 */
+	/* An IPv6 extension header: part of the network layer before it, so
+	 * the layer after it has that network layer's addresses and payload. */
+	bool ext;
 	bool csum_header;	/* the checksum covers the header alone */
 	bool csum_pseudo;	/* it covers the network layer's pseudo-header too */
 	const struct layer_net *net;	/* NULL: not a network layer */
 	/* Decoded header length (IHL, data offset); NULL means min_len. */
 	size_t (*header_len)(const struct layer *self);
+	/* Bytes the layer occupies when built (options, a type's own fields);
+	 * NULL: layer_built_len's rule. */
+	size_t (*built_len)(const struct layer *self);
+	/* Whether field `k` belongs to the layer as its other fields make it
+	 * (ICMPv6's fields by type); NULL: every field does.  Only fields that
+	 * apply are parsed, built, decoded and printed. */
+	bool (*applies)(const struct layer *self, size_t k);
+	/* The value the builder writes for computed field `k` left out (a
+	 * length in 8-byte units), from the laid-out frame; NULL: libnet's. */
+	u128 (*computed)(const struct frame *f, size_t idx, size_t k);
+	/* Defaults that depend on other layers (a hop limit of 255 for
+	 * neighbour discovery, a solicited-node destination), set once every
+	 * field of the frame has its own default; and which required fields
+	 * it fills, so the template may leave them out.  NULL: none. */
+	void (*context)(struct frame *f, size_t idx);
+	bool (*implied)(const struct frame *f, size_t idx, size_t k);
+	/* Extension headers: the datagram is a fragment from here on (its
+	 * upper layer is not whole), and the destination the pseudo-header
+	 * names past this header (a routing header's last address) given the
+	 * one before it; NULL: neither. */
+	bool (*ext_fragment)(const struct layer *self);
+	const uint8_t *(*ext_final_dst)(const struct frame *f, size_t idx, const uint8_t *dst);
 	/* The checksum layer `idx` should carry, from the frame's bytes; false
 	 * if they are not all there.  `partial` gets the pseudo-header-only
 	 * value an offloading sender leaves (UINT32_MAX if none applies). */
@@ -159,15 +185,28 @@ bool link_value(enum layer_id outer, enum layer_id inner, uint64_t *value);
 /* The layer a demux value announces after `outer`; false if none. */
 bool link_inner(enum layer_id outer, uint64_t value, enum layer_id *inner);
 
+/* Where the bytes of FK_OPTS field `k` start in the layer: the row's
+ * offset, or - a row at offset 0 - where header_len ends the fixed part
+ * (ICMPv6's options, after each type's own fields). */
+size_t layer_opts_off(const struct layer *l, size_t k);
+
 /* Bytes a layer of a template occupies when built (explicit IHL or data
  * offset change what the header claims, not what is there). */
 size_t layer_built_len(const struct layer *l);
 
 /* The address a template sends to: the first network layer's destination
- * given (and not random); 0 if none. */
-uint32_t frame_destination(const struct frame *f);
+ * given (and not random); ADDR_NONE if none. */
+struct addr frame_destination(const struct frame *f);
 
-/* A frame's first network layer, and the layer after it (or NULL). */
+/* A network layer's address field as an address (4 or 16 bytes wide). */
+struct addr layer_addr(const struct layer *l, int field);
+
+/* The network layer layer `idx` rides in: the one right before it, past
+ * any extension headers; -1 if there is none. */
+int frame_net_before(const struct frame *f, size_t idx);
+
+/* A frame's first network layer, and the layer after it and its extension
+ * headers (or NULL). */
 const struct layer *frame_network_layer(const struct frame *f, const struct layer **next);
 /* Whether a network layer's destination is a group anyone may answer. */
 bool layer_to_group(const struct layer *net);
@@ -226,6 +265,7 @@ void frame_clear_header(struct frame *f);
  * the fields given as a template line would give them. */
 struct layer *frame_push(struct frame *f, const struct layer_def *def);
 void layer_give(struct layer *l, int field, uint64_t value);
+void layer_give_wide(struct layer *l, int field, u128 value);
 void layer_give_bytes(struct layer *l, int field, const uint8_t *bytes, size_t len);
 
 /* A field of up to 64 bits; wide ones (addresses) read val[].u whole. */

@@ -10,8 +10,8 @@ void conv_init(struct conv *c)
 	memset(c, 0, sizeof *c);
 }
 
-static struct conv_dir *find(struct conv *c, uint32_t src, uint16_t sport,
-			     uint32_t dst, uint16_t dport)
+static struct conv_dir *find(struct conv *c, u128 src, uint16_t sport,
+			     u128 dst, uint16_t dport)
 {
 	for (unsigned i = 0; i < CONV_SLOTS; i++) {
 		struct conv_dir *d = &c->dir[i];
@@ -25,12 +25,13 @@ static struct conv_dir *find(struct conv *c, uint32_t src, uint16_t sport,
 struct tcp_rel conv_track(struct conv *c, const struct frame *f, size_t idx)
 {
 	const struct layer *t = &f->layer[idx];
-	const struct layer *ip = idx > 0 ? &f->layer[idx - 1] : NULL;
+	int net = frame_net_before(f, idx);
+	const struct layer *ip = net >= 0 ? &f->layer[net] : NULL;
 	const struct layer_net *n = ip ? ip->def->net : NULL;
 	struct tcp_rel r = { (uint32_t)lv(t, TCP_SEQ), (uint32_t)lv(t, TCP_ACK), false };
 	if (!n)
 		return r;
-	uint32_t src = (uint32_t)lv(ip, n->src), dst = (uint32_t)lv(ip, n->dst);
+	u128 src = ip->val[n->src].u, dst = ip->val[n->dst].u;
 	uint16_t sport = (uint16_t)lv(t, TCP_SPORT), dport = (uint16_t)lv(t, TCP_DPORT);
 	uint32_t seq = (uint32_t)lv(t, TCP_SEQ);
 	struct conv_dir *d = find(c, src, sport, dst, dport);

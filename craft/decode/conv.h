@@ -14,7 +14,7 @@
 #define CONV_SLOTS 256
 
 struct conv_dir {
-	uint32_t src, dst;
+	u128 src, dst;		/* IPv4 or IPv6, as field values hold them */
 	uint16_t sport, dport;
 	uint32_t isn;
 	bool used;

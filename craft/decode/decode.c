@@ -22,7 +22,8 @@ static void read_fields(const struct frame *f, struct layer *l, size_t avail)
 {
 	for (size_t k = 0; k < l->def->nfields; k++) {
 		const struct field *fd = &l->def->fields[k];
-		if (!fd->bits || (size_t)fd->bit_off + fd->bits > avail * 8)
+		if (!fd->bits || (size_t)fd->bit_off + fd->bits > avail * 8 ||
+		    (l->def->applies && !l->def->applies(l, k)))
 			continue;
 		l->val[k].u = bits_get(f->bytes + l->off, fd->bit_off, fd->bits);
 		l->present |= 1u << k;
@@ -166,7 +167,7 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		decode_checksum(out, idx);
 		if (stop && hl == def->min_len && l->csum == CS_UNVERIFIED)
 			l->csum = CS_BOGUS;
-		off += hl;
+		off += l->hdr_len;	/* `decoded` may have taken options in */
 		if (!known) {
 			add_payload(out, off, end);
 			return;

@@ -20,7 +20,8 @@ static bool has(const struct layer *l, size_t k)
 static bool complete(const struct layer *l)
 {
 	for (size_t k = 0; k < l->def->nfields; k++)
-		if (l->def->fields[k].bits && !has(l, k))
+		if (l->def->fields[k].bits && !has(l, k) &&
+		    (!l->def->applies || l->def->applies(l, k)))
 			return false;
 	return true;
 }
@@ -99,6 +100,9 @@ static void format_fixed(const struct field *fd, u128 v, char *buf, size_t len)
 	case FK_IPV4:
 		format_ipv4((uint64_t)v, buf, len);
 		break;
+	case FK_IPV6:
+		format_ipv6(v, buf, len);
+		break;
 	default:
 		if (fd->bits > 64)
 			format_wide(v, true, buf, len);
@@ -152,9 +156,25 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 		tcpopts_describe(l->val[k].bytes, l->val[k].len, TCPOPT_TREE, INDENT INDENT, out);
 		return;
 	}
+	if (fd->kind == FK_OPTS) {
+		sb_printf(out, INDENT "%s: (%zu bytes)\n", fd->label, l->val[k].len);
+		fd->codec->describe(l->val[k].bytes, l->val[k].len, OPT_TREE, INDENT INDENT, out);
+		return;
+	}
 	if (fd->flags & FF_VARIABLE)
 		return;
 	sb_printf(out, "%s%s: ", indent, fd->label);
+	if (fd->kind == FK_LETTERS) {
+		char names[160] = "";
+		size_t n = 0;
+		for (const struct field_name *nm = fd->names; nm->keyword || nm->meaning; nm++)
+			if (v & nm->value && n < sizeof names)
+				n += (size_t)snprintf(names + n, sizeof names - n, "%s%s",
+						      n ? ", " : "", nm->meaning);
+		format_fixed(fd, wide, buf, sizeof buf);
+		sb_printf(out, "%s (%s)\n", buf, n ? names : "none");
+		return;
+	}
 	if (fd->kind == FK_TCPFLAGS) {
 		format_tcpflags_names(v, buf, sizeof buf);
 		sb_printf(out, "0x%03llx (%s)\n", (unsigned long long)v, buf);
@@ -301,9 +321,22 @@ static void json_field(const struct layer *l, size_t k, struct strbuf *out)
 	switch (fd->kind) {
 	case FK_MAC:
 	case FK_IPV4:
+	case FK_IPV6:
 		format_fixed(fd, v->u, buf, sizeof buf);
 		sb_printf(out, "\"%s\"", buf);
 		break;
+	case FK_LETTERS:
+		format_letters(fd, (uint64_t)v->u, buf, sizeof buf);
+		sb_printf(out, "\"%s\"", buf);
+		break;
+	case FK_OPTS: {
+		struct strbuf s;
+		sb_init(&s);
+		fd->codec->describe(v->bytes, v->len, OPT_TEMPLATE, "", &s);
+		sb_json_str(out, s.s, s.len);
+		sb_free(&s);
+		break;
+	}
 	case FK_TCPFLAGS:
 		format_tcpflags_letters(v->u, buf, sizeof buf);
 		sb_printf(out, "\"%s\"", buf);

@@ -40,16 +40,17 @@ static int stop_test(void *ctx)
 
 /* The interface given, else the one the kernel routes `dst` through; it
  * must exist and be up. */
-static int choose_iface(struct engine *e, const char *given, uint32_t dst)
+static int choose_iface(struct engine *e, const char *given, const struct addr *dst)
 {
-	char err[256], name[32], addr[16];
+	char err[256], name[32], addr[ADDR_STRLEN];
 	const char *dev = given;
 	if (!dev) {
-		if (!dst)
+		struct addr gw;
+		if (dst->family == ADDR_NONE || addr_is_unspecified(dst))
 			return engine_fail(e, ENGINE_FAULT_INPUT,
 					   "no destination to route by: pass -i IF");
-		if (iface_route(dst, name, sizeof name, NULL) != 0) {
-			format_ipv4(dst, addr, sizeof addr);
+		if (iface_route_addr(dst, name, sizeof name, &gw) != 0) {
+			addr_format(dst, addr, sizeof addr);
 			return engine_fail(e, ENGINE_FAULT_SYSTEM,
 					   "no route to %s: add one (ip route) or pass -i IF", addr);
 		}
@@ -82,7 +83,7 @@ int engine_open(struct engine **out, const struct engine_config *cfg,
 	e->ops = ops;
 	e->ctx = ctx;
 	outbox_init(&e->sent, 0, 0);
-	int rc = choose_iface(e, cfg->ifname, cfg->dst);
+	int rc = choose_iface(e, cfg->ifname, &cfg->dst);
 	if (rc != ENGINE_OK)
 		return rc;
 	char err[256];
@@ -122,6 +123,12 @@ void engine_iface_vars(const struct iface *ifc, struct vars *v)
 	vars_set(v, "iface.mac", buf);
 	format_ipv4(ifc && ifc->has_ip ? ifc->ip : 0, buf, sizeof buf);
 	vars_set(v, "iface.ip", buf);
+	struct addr none = addr_from_value(0, 16);
+	char a6[ADDR_STRLEN];
+	addr_format(ifc && ifc->has_ip6 ? &ifc->ip6 : &none, a6, sizeof a6);
+	vars_set(v, "iface.ip6", a6);
+	addr_format(ifc && ifc->has_ll6 ? &ifc->ll6 : &none, a6, sizeof a6);
+	vars_set(v, "iface.ll6", a6);
 }
 
 unsigned engine_dropped(const struct engine *e)

@@ -62,7 +62,7 @@ struct engine_ops {
 
 struct engine_config {
 	const char *ifname;	/* NULL: the interface that routes `dst` */
-	uint32_t dst;		/* 0 with no ifname: bad input */
+	struct addr dst;	/* none with no ifname: bad input */
 	long neighbor_timeout_us;	/* how long the next hop may take to answer ARP */
 };
 
@@ -76,7 +76,8 @@ int engine_open(struct engine **out, const struct engine_config *cfg,
 void engine_close(struct engine *e);
 
 const struct iface *engine_iface(const struct engine *e);
-/* ${iface.mac} and ${iface.ip} of `ifc`, or zeros as placeholders. */
+/* ${iface.mac}, ${iface.ip}, ${iface.ip6} (global) and ${iface.ll6}
+ * (link-local) of `ifc`, or zeros as placeholders. */
 void engine_iface_vars(const struct iface *ifc, struct vars *v);
 
 /* The signal that asked to stop, or 0. */

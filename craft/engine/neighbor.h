@@ -1,7 +1,7 @@
 /*
  * neighbor.h - the next hop's MAC, found the way a host finds it: an ARP
- * request built and injected by us, the reply matched from a capture that
- * was open before the request left.
+ * request or a neighbour solicitation built and injected by us, the answer
+ * matched from a capture that was open before the request left.
  */
 #ifndef CRAFT_NEIGHBOR_H
 #define CRAFT_NEIGHBOR_H
@@ -27,7 +27,7 @@ struct neighbors {
 	long timeout_us;
 	frame_log_fn log;
 	void *ctx;
-	uint32_t ip[NEIGHBOR_SLOTS];
+	struct addr ip[NEIGHBOR_SLOTS];
 	uint64_t mac[NEIGHBOR_SLOTS];
 	size_t n;
 	int failed;		/* the last lookup: 1 nobody answered, -1 a fault */
@@ -50,11 +50,11 @@ void neighbors_close(struct neighbors *nb);
 
 /* The MAC of the next hop toward `dst`: the gateway when the route says so.
  * As neighbor_resolve(), with a message in `err` that says what to do. */
-int neighbor_next_hop(struct neighbors *nb, uint32_t dst, uint64_t *mac,
+int neighbor_next_hop(struct neighbors *nb, const struct addr *dst, uint64_t *mac,
 		      char *err, size_t errlen);
 
 /* The same as a resolve_env next-hop callback; `ctx` is the neighbors. */
 struct diag;
-int neighbor_callback(void *ctx, uint32_t dst, uint64_t *mac, struct diag *d);
+int neighbor_callback(void *ctx, const struct addr *dst, uint64_t *mac, struct diag *d);
 
 #endif

@@ -575,10 +575,10 @@ static void free_values(char **values, size_t n)
 	free(values);
 }
 
-int scenario_check(const struct scenario *sc, const struct vars *given, uint32_t *first_dst,
+int scenario_check(const struct scenario *sc, const struct vars *given, struct addr *first_dst,
 		   struct diag *d)
 {
-	*first_dst = 0;
+	*first_dst = (struct addr){ .family = ADDR_NONE };
 	struct vars vars;
 	vars_init(&vars);
 	for (size_t i = 0; given && i < given->n; i++)
@@ -636,7 +636,7 @@ int scenario_check(const struct scenario *sc, const struct vars *given, uint32_t
 		case STEP_SEND:
 			rc = scenario_frame(st, &vars, NULL, NULL, &f, d);
 			if (rc == 0) {
-				if (!*first_dst)
+				if (first_dst->family == ADDR_NONE)
 					*first_dst = frame_destination(&f);
 				frame_free(&f);
 				if (st->name)

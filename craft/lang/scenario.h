@@ -79,7 +79,7 @@ void scenario_free(struct scenario *sc);
 
 /* Walks the steps as a run would, with `vars` plus placeholders for every
  * ${NAME.layer.field} an earlier send or expect NAME will bind. */
-int scenario_check(const struct scenario *sc, const struct vars *vars, uint32_t *first_dst,
+int scenario_check(const struct scenario *sc, const struct vars *vars, struct addr *first_dst,
 		   struct diag *d);
 
 /* Binds NAME.layer.field (NAME.layer2.field for a repeated layer) for

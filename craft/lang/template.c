@@ -91,7 +91,8 @@ static int add_range(const struct template_ctx *tc, struct layer *l, int fi,
 	const struct field *fd = &l->def->fields[fi];
 	char err[400];
 	struct fval lo, hi;
-	if (fd->kind != FK_UINT && fd->kind != FK_IPV4 && fd->kind != FK_MAC) {
+	if (fd->kind != FK_UINT && fd->kind != FK_IPV4 && fd->kind != FK_IPV6 &&
+	    fd->kind != FK_MAC) {
 		diag_set(d, tc->file, vpos.line, vpos.col,
 			 "%s %s: a range LO..HI needs a number or an address", l->def->name,
 			 fd->name);
@@ -129,6 +130,44 @@ static int add_range(const struct template_ctx *tc, struct layer *l, int fi,
 	return 0;
 }
 
+/* The row a key names: of rows with the same name (ICMPv6's flags, one per
+ * type), the one that applies to the layer as written so far. */
+static int field_for(const struct layer *l, const char *key, size_t klen)
+{
+	int first = -1;
+	for (size_t k = 0; k < l->def->nfields; k++) {
+		const char *name = l->def->fields[k].name;
+		if (strlen(name) != klen || memcmp(name, key, klen) != 0)
+			continue;
+		if (!l->def->applies || l->def->applies(l, k))
+			return (int)k;
+		if (first < 0)
+			first = (int)k;
+	}
+	return first;
+}
+
+/* Every field given belongs to the layer as its line made it (ICMPv6's
+ * fields go with their type). */
+static int check_applies(const struct template_ctx *tc, const struct layer *l,
+			 struct diag *d)
+{
+	const struct layer_def *def = l->def;
+	for (size_t k = 0; def->applies && k < def->nfields; k++) {
+		if (!(l->given >> k & 1u) || def->applies(l, k))
+			continue;
+		char type[64] = "its default";
+		if (def->demux >= 0 && (l->given >> def->demux & 1u))
+			field_format(&def->fields[def->demux], &l->val[def->demux], type, sizeof type);
+		diag_set(d, tc->file, l->fpos[k].line, l->fpos[k].col,
+			 "%s %s does not go with %s %s (%s): give the type it belongs to first",
+			 def->name, def->fields[k].name, def->name,
+			 def->demux >= 0 ? def->fields[def->demux].name : "kind", type);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 		      struct layer *l, struct diag *d)
 {
@@ -149,7 +188,7 @@ static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 		return -1;
 	}
 	lx->i++;
-	int fi = layer_field_index(def, key, klen);
+	int fi = field_for(l, key, klen);
 	if (fi < 0) {
 		char list[300];
 		list_fields(def, list, sizeof list);
@@ -167,7 +206,8 @@ static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 	}
 	for (size_t k = 0; k < def->nfields; k++) {
 		const struct field *other = &def->fields[k];
-		bool clash = (l->given & (1u << k)) &&
+		bool both_apply = !def->applies || (def->applies(l, (size_t)fi) && def->applies(l, k));
+		bool clash = (l->given & (1u << k)) && both_apply &&
 			(overlaps(fd, other) ||
 			 (def->id == L_PAYLOAD && (fd->flags & other->flags & FF_VARIABLE)));
 		if (!clash)
@@ -283,7 +323,7 @@ int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
 	for (;;) {
 		lex_skip_space(&lx);
 		if (lex_at_end(&lx))
-			return 0;
+			return check_applies(tc, l, d);
 		if (parse_item(tc, &lx, l, d))
 			return -1;
 	}
@@ -330,7 +370,9 @@ int template_finish(const struct template_ctx *tc, struct frame *f,
 			return -1;
 		}
 		for (size_t k = 0; k < def->nfields; k++)
-			if (def->fields[k].dflt_kind == FD_REQUIRED && !(l->given & (1u << k))) {
+			if (def->fields[k].dflt_kind == FD_REQUIRED && !(l->given & (1u << k)) &&
+			    (!def->applies || def->applies(l, k)) &&
+			    (!def->implied || !def->implied(f, i, k))) {
 				diag_set(d, tc->file, l->pos.line, l->pos.col,
 					 "%s needs %s=: the %s has no default", def->name,
 					 def->fields[k].name, def->fields[k].label);

@@ -30,20 +30,60 @@ static void transport_ids(const struct layer *t, uint16_t *mine, uint16_t *their
 		*mine = (uint16_t)lv(t, ICMP_ID);
 		*theirs = (uint16_t)lv(t, ICMP_SEQ);
 		break;
+	case L_ICMP6:
+		if (lv(t, ICMP6_TYPE) == ICMP6_ECHO_REQUEST || lv(t, ICMP6_TYPE) == ICMP6_ECHO_REPLY) {
+			*mine = (uint16_t)lv(t, ICMP6_ID);
+			*theirs = (uint16_t)lv(t, ICMP6_SEQ);
+		}
+		break;
 	default:
 		break;
 	}
 }
 
-/* The protocol the network layer names, and its addresses: the key's
- * `ours` and `theirs` come from src and dst as the frame has them. */
-static void net_key(const struct layer *net, bool from_us, struct flow_key *k)
+/* The upper protocol the network layer (or its last extension header)
+ * names, and its addresses: the key's `ours` and `theirs` come from src
+ * and dst as the frame has them. */
+static void net_key(const struct layer *net, const struct layer *end, bool from_us,
+		    struct flow_key *k)
 {
 	const struct layer_net *n = net->def->net;
-	int demux = net->def->demux;
-	k->proto = demux >= 0 ? (uint8_t)lv(net, demux) : 0;
-	k->our_ip = (uint32_t)lv(net, from_us ? n->src : n->dst);
-	k->their_ip = (uint32_t)lv(net, from_us ? n->dst : n->src);
+	const struct layer *last = net;
+	while (last + 1 < end && last[1].def->ext)
+		last++;
+	int demux = last->def->demux;
+	k->proto = demux >= 0 ? (uint8_t)lv(last, demux) : 0;
+	k->net = (uint8_t)net->def->id;
+	k->our_ip = net->val[from_us ? n->src : n->dst].u;
+	k->their_ip = net->val[from_us ? n->dst : n->src].u;
+}
+
+/* Neighbour discovery's keys (flow.h); false for any other message.  A
+ * solicitation and its advertisement share the solicitation's type. */
+static bool nd_key(const struct layer *t, const struct layer *net, struct flow_key *k)
+{
+	if (!t || t->def->id != L_ICMP6)
+		return false;
+	uint64_t type = lv(t, ICMP6_TYPE);
+	k->our_ip = 0;
+	k->our_port = k->their_port = 0;
+	switch (type) {
+	case ICMP6_NEIGHBOR_SOLICIT:
+	case ICMP6_NEIGHBOR_ADVERT:
+		k->their_ip = t->val[ICMP6_TARGET].u;
+		k->our_port = ICMP6_NEIGHBOR_SOLICIT;
+		return true;
+	case ICMP6_ROUTER_SOLICIT:
+		k->their_ip = layer_to_group(net) ? 0 : net->val[net->def->net->dst].u;
+		k->our_port = ICMP6_ROUTER_SOLICIT;
+		return true;
+	case ICMP6_ROUTER_ADVERT:
+		k->their_ip = net->val[net->def->net->src].u;
+		k->our_port = ICMP6_ROUTER_SOLICIT;
+		return true;
+	default:
+		return false;
+	}
 }
 
 bool flow_of_probe(const struct frame *probe, struct flow_key *k, struct flow_ack *ack)
@@ -53,10 +93,12 @@ bool flow_of_probe(const struct frame *probe, struct flow_key *k, struct flow_ac
 	*ack = (struct flow_ack){ .check = false };
 	if (!net)
 		return false;
-	net_key(net, true, k);
+	const struct layer *end = probe->layer + probe->nlayers;
+	net_key(net, end, true, k);
 	if (layer_to_group(net))
 		k->their_ip = 0;
 	transport_ids(next, &k->our_port, &k->their_port);
+	nd_key(next, net, k);
 	if (next && next->def->id == L_TCP && !(lv(next, TCP_FLAGS) & TCP_F_ACK)) {
 		uint64_t flags = lv(next, TCP_FLAGS);
 		uint32_t seq = (uint32_t)lv(next, TCP_SEQ);
@@ -96,16 +138,17 @@ void flow_of_reply(const struct frame *reply, struct flow_reply *r)
 			r->n = 0;
 			return;
 		}
-		net_key(quoted, true, k);
+		net_key(quoted, reply->layer + reply->nlayers, true, k);
 		transport_ids(inner, &k->our_port, &k->their_port);
 		r->key[1] = *k;
 		r->key[1].their_ip = 0;
 		return;
 	}
-	net_key(net, false, k);
+	net_key(net, reply->layer + reply->nlayers, false, k);
 	transport_ids(next, &k->their_port, &k->our_port);
-	if (next && next->def->id == L_ICMP)	/* id and seq are not swapped */
-		transport_ids(next, &k->our_port, &k->their_port);
+	if (next && (next->def->id == L_ICMP || next->def->id == L_ICMP6))
+		transport_ids(next, &k->our_port, &k->their_port);	/* id and seq unswapped */
+	nd_key(next, net, k);
 	if (next && next->def->id == L_TCP) {
 		r->direct_tcp = true;
 		r->has_ack = lv(next, TCP_FLAGS) & TCP_F_ACK;
@@ -159,9 +202,13 @@ bool flow_answers(const struct frame *probe, const struct frame *reply, bool che
 
 static uint64_t hash_key(const struct flow_key *k)
 {
-	uint64_t h = (uint64_t)k->our_ip << 32 | k->their_ip;
-	h ^= ((uint64_t)k->our_port << 24 | (uint64_t)k->their_port << 8 | k->proto) *
-	     UINT64_C(0x9e3779b97f4a7c15);
+	/* IPv4 addresses fill the low 32 bits of each: the fast case first. */
+	uint64_t h = (uint64_t)k->our_ip << 32 ^ (uint64_t)k->their_ip;
+	h ^= ((uint64_t)(k->our_ip >> 32) ^ (uint64_t)(k->our_ip >> 96) << 7 ^
+	      (uint64_t)(k->their_ip >> 32) << 19 ^ (uint64_t)(k->their_ip >> 96) << 41) *
+	     UINT64_C(0xff51afd7ed558ccd);
+	h ^= ((uint64_t)k->our_port << 24 | (uint64_t)k->their_port << 8 | k->proto |
+	      (uint64_t)k->net << 40) * UINT64_C(0x9e3779b97f4a7c15);
 	h ^= h >> 31;
 	h *= UINT64_C(0xbf58476d1ce4e5b9);
 	return h ^ (h >> 29);
@@ -171,7 +218,7 @@ static bool same_key(const struct flow_key *a, const struct flow_key *b)
 {
 	return a->our_ip == b->our_ip && a->their_ip == b->their_ip &&
 	       a->our_port == b->our_port && a->their_port == b->their_port &&
-	       a->proto == b->proto;
+	       a->proto == b->proto && a->net == b->net;
 }
 
 void flow_table_init(struct flow_table *t)

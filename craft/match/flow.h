@@ -5,7 +5,10 @@
  *
  * A key names the exchange from our side: our address and port (or ICMP
  * id), theirs (or ICMP seq).  A probe gives it directly; a reply gives it
- * swapped, and an ICMP error through the datagram it quotes.
+ * swapped, and an ICMP error through the datagram it quotes.  Neighbour
+ * discovery is keyed by what it asks about: a solicitation's target (an
+ * advertisement answers the solicitation for its target, from and to any
+ * address), or a router (an advertisement answers a solicitation).
  */
 #ifndef CRAFT_FLOW_H
 #define CRAFT_FLOW_H
@@ -17,9 +20,10 @@
 #include "../core/layer.h"
 
 struct flow_key {
-	uint32_t our_ip, their_ip;	/* their_ip 0: a group, anyone answers */
+	u128 our_ip, their_ip;		/* their_ip 0: a group, anyone answers */
 	uint16_t our_port, their_port;
 	uint8_t proto;			/* IPPROTO_*, or 0 for ARP */
+	uint8_t net;			/* the network layer's id: one family's keys */
 };
 
 /* What a reply to a TCP probe without ACK must acknowledge: the probe's

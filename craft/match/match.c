@@ -304,8 +304,13 @@ void scope_bpf(const struct frame *sent, char *buf, size_t len)
 	if (!field_varies(net, src))
 		snprintf(to, sizeof to, " and dst host %s", a);
 	enum layer_id t = next ? next->def->id : L_PAYLOAD;
-	const char *proto = t == L_TCP ? "tcp" : t == L_UDP ? "udp" : t == L_ICMP ? "icmp" : "ip";
-	snprintf(buf, len, "%s((%s%s%s) or (icmp%s))", vlan, proto, from, to, to);
+	bool v6 = net->def->id == L_IPV6;
+	/* libpcap's tcp/udp/icmp6 look right after the fixed IPv6 header. */
+	bool ext = next && next != net + 1;
+	const char *proto = ext ? "ip6" : t == L_TCP ? "tcp" : t == L_UDP ? "udp" :
+			    t == L_ICMP ? "icmp" : t == L_ICMP6 ? "icmp6" : v6 ? "ip6" : "ip";
+	snprintf(buf, len, "%s((%s%s%s) or (%s%s))", vlan, proto, from, to,
+		 v6 ? "icmp6" : "icmp", to);
 }
 
 bool exchange_bpf(const struct frame *sent, bool arp_replies, char *buf, size_t len)
@@ -322,7 +327,7 @@ bool exchange_bpf(const struct frame *sent, bool arp_replies, char *buf, size_t 
 		abort();
 	format_mac(lv(eth, ETH_SRC), mac, sizeof mac);
 	/* Before the scope: its `vlan` would shift what follows it. */
-	snprintf(buf, len, "%s(ether src %s) or (%s)", arp_replies ? "(arp and arp[6:2] = 2) or " : "",
+	snprintf(buf, len, "%s(ether src %s) or (%s)", arp_replies ? "(arp and arp[6:2] = 2) or (icmp6 and ip6[40] == 136) or " : "",
 		 mac, scope);
 	free(scope);
 	return true;

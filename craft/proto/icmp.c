@@ -43,8 +43,8 @@ static bool icmp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 	size_t end = frame_payload_end(f, idx, &whole);
 	*partial = UINT32_MAX;
 	const struct layer *ip = idx > 0 ? &f->layer[idx - 1] : NULL;
-	if (ip && ip->def->id == L_IPV4 && ((lv(ip, IPV4_FLAGS) & 1) || lv(ip, IPV4_FRAG)))
-		return false;	/* a fragment: the rest of the message is elsewhere */
+	if (f->link && ip && ip->def->id == L_IPV4 && ((lv(ip, IPV4_FLAGS) & 1) || lv(ip, IPV4_FRAG)))
+		return false;	/* a captured fragment: the rest of the message is elsewhere */
 	if (!whole || end < l->off + 4)
 		return false;
 	*want = (uint16_t)~csum_fold(csum_add(0, f->bytes + l->off, end - l->off, 2));

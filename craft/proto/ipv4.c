@@ -135,8 +135,10 @@ static bool ipv4_pseudo_sum(const struct frame *f, size_t idx, uint8_t proto,
 			    size_t seg_len, uint32_t *sum)
 {
 	const uint8_t *ip = f->bytes + f->layer[idx].off;
-	if ((ip[6] & 0x20) || ((ip[6] & 0x1f) | ip[7]))
-		return false;	/* a fragment: the rest of the segment is elsewhere */
+	/* A captured fragment: the rest of the segment is elsewhere (a built
+	 * one holds all the template wrote, and its sum covers that). */
+	if (f->link && ((ip[6] & 0x20) || ((ip[6] & 0x1f) | ip[7])))
+		return false;
 	*sum = csum_pseudo4(ip + 12, ip + 16, proto, seg_len);
 	return true;
 }

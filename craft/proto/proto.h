@@ -25,8 +25,19 @@ enum {
 	TCP_SPORT, TCP_DPORT, TCP_SEQ, TCP_ACK, TCP_OFF, TCP_RES, TCP_FLAGS,
 	TCP_WIN, TCP_CSUM, TCP_URP, TCP_OPTS, TCP_NFIELDS
 };
+enum {
+	IPV6_VER, IPV6_TC, IPV6_DSCP, IPV6_ECN, IPV6_FLOW, IPV6_PLEN, IPV6_NH, IPV6_HLIM,
+	IPV6_SRC, IPV6_DST, IPV6_NFIELDS
+};
 enum { UDP_SPORT, UDP_DPORT, UDP_LEN, UDP_CSUM, UDP_NFIELDS };
 enum { ICMP_TYPE, ICMP_CODE, ICMP_CSUM, ICMP_ID, ICMP_SEQ, ICMP_NFIELDS };
+/* ICMPv6's rows: the fixed three, then each type's own (icmp6.c says
+ * which type has which). */
+enum {
+	ICMP6_TYPE, ICMP6_CODE, ICMP6_CSUM, ICMP6_ID, ICMP6_SEQ, ICMP6_MTU, ICMP6_PTR,
+	ICMP6_NAFLAGS, ICMP6_TARGET, ICMP6_DEST, ICMP6_CURHLIM, ICMP6_RAFLAGS,
+	ICMP6_LIFETIME, ICMP6_REACHABLE, ICMP6_RETRANS, ICMP6_OPTS, ICMP6_NFIELDS
+};
 enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 
 /* A layer file's table has a row for each index of its enum, and a layer
@@ -39,6 +50,17 @@ enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 #define ARP_OP_REPLY 2
 #define ICMP_ECHO_REPLY 0
 #define ICMP_ECHO_REQUEST 8
+#define ICMP6_DEST_UNREACH 1
+#define ICMP6_PACKET_TOO_BIG 2
+#define ICMP6_ECHO_REQUEST 128
+#define ICMP6_ECHO_REPLY 129
+#define ICMP6_ROUTER_SOLICIT 133
+#define ICMP6_ROUTER_ADVERT 134
+#define ICMP6_NEIGHBOR_SOLICIT 135
+#define ICMP6_NEIGHBOR_ADVERT 136
+#define ICMP6_REDIRECT 137
+#define ND_OPT_SOURCE_LL 1
+#define ND_OPT_TARGET_LL 2
 #define TCP_F_FIN 0x01
 #define TCP_F_SYN 0x02
 #define TCP_F_RST 0x04
@@ -50,9 +72,17 @@ enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 #define EPHEMERAL_LOW 32768		/* Linux's ip_local_port_range */
 #define EPHEMERAL_HIGH 60999
 
-extern const struct field_name ethertype_names[];
-extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer,
-	tcp_layer, udp_layer, icmp_layer, payload_layer;
+extern const struct field_name ethertype_names[], ip6_nh_names[];
+extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer, ipv6_layer,
+	tcp_layer, udp_layer, icmp_layer, icmp6_layer, payload_layer;
+extern const struct field_codec nd_opts_codec;
+
+/* Neighbour discovery: router and neighbour solicitations and
+ * advertisements, and redirects (RFC 4861). */
+bool icmp6_is_nd(const struct layer *icmp6);
+/* The MAC an ND option of `type` (source or target link-layer address)
+ * gives in `opts`; false if none does. */
+bool nd_opt_mac(const uint8_t *opts, size_t n, unsigned type, uint64_t *mac);
 
 /* Payload bytes after the TCP header, up to the network layer's end. */
 size_t tcp_segment_len(const struct frame *f, size_t tcp_idx);

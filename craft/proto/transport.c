@@ -2,6 +2,8 @@
  * pseudo-header plus the segment. */
 #include "transport.h"
 
+#include <string.h>
+
 #include "../util/checksum.h"
 #include "proto.h"
 
@@ -9,7 +11,8 @@ bool transport_checksum(const struct frame *f, size_t idx, uint8_t proto,
 			size_t csum_off, size_t seg_len, uint16_t *want, uint32_t *partial)
 {
 	const struct layer *l = &f->layer[idx];
-	const struct layer_net *n = idx > 0 ? f->layer[idx - 1].def->net : NULL;
+	int net = frame_net_before(f, idx);
+	const struct layer_net *n = net >= 0 ? f->layer[net].def->net : NULL;
 	*partial = UINT32_MAX;
 	if (!n || !n->pseudo_sum)
 		return false;
@@ -21,7 +24,7 @@ bool transport_checksum(const struct frame *f, size_t idx, uint8_t proto,
 	if (seg_len >= csum_off + 2 && seg_len <= seg)
 		seg = seg_len;
 	uint32_t pseudo;
-	if (!n->pseudo_sum(f, idx - 1, proto, seg, &pseudo))
+	if (!n->pseudo_sum(f, (size_t)net, proto, seg, &pseudo))
 		return false;
 	*want = (uint16_t)~csum_fold(csum_add(pseudo, f->bytes + l->off, seg, csum_off));
 	/* Offloading stacks leave the folded pseudo-header sum for the NIC. */
@@ -33,8 +36,11 @@ void transport_endpoints(const struct frame *f, size_t idx, uint64_t sport,
 			 uint64_t dport, struct strbuf *out)
 {
 	char src[48], dst[48];	/* room for any address kind */
-	if (frame_addrs(f, idx, src, dst, sizeof src))
-		sb_printf(out, "%s:%u > %s:%u", src, (unsigned)sport, dst, (unsigned)dport);
+	if (frame_addrs(f, idx, src, dst, sizeof src)) {
+		bool v6 = strchr(src, ':') != NULL;	/* RFC 5952 6: [addr]:port */
+		sb_printf(out, v6 ? "[%s]:%u > [%s]:%u" : "%s:%u > %s:%u", src, (unsigned)sport,
+			  dst, (unsigned)dport);
+	}
 	else
 		sb_printf(out, "port %u > port %u", (unsigned)sport, (unsigned)dport);
 }

@@ -31,3 +31,15 @@ uint32_t csum_pseudo4(const uint8_t *src, const uint8_t *dst, uint8_t proto,
 	};
 	return csum_add(0, ph, sizeof ph, SIZE_MAX);
 }
+
+uint32_t csum_pseudo6(const uint8_t *src, const uint8_t *dst, uint8_t proto,
+		      size_t upper_len)
+{
+	uint8_t tail[8] = {
+		(uint8_t)(upper_len >> 24), (uint8_t)(upper_len >> 16),
+		(uint8_t)(upper_len >> 8), (uint8_t)upper_len, 0, 0, 0, proto,
+	};
+	uint32_t sum = csum_add(0, src, 16, SIZE_MAX);
+	sum = csum_add(sum, dst, 16, SIZE_MAX);
+	return csum_add(sum, tail, sizeof tail, SIZE_MAX);
+}

@@ -12,5 +12,8 @@ uint16_t csum_fold(uint32_t sum);
 /* Sum of the IPv4 pseudo-header for a transport segment. */
 uint32_t csum_pseudo4(const uint8_t *src, const uint8_t *dst, uint8_t proto,
 		      size_t seg_len);
+/* RFC 8200 8.1: source, final destination, upper-layer length, next header. */
+uint32_t csum_pseudo6(const uint8_t *src, const uint8_t *dst, uint8_t proto,
+		      size_t upper_len);
 
 #endif

@@ -125,10 +125,10 @@ else
 	not_ok "decode -v: the loopback header in the tree, the UDP summary" "$(head -c 400 <<<"$out")"
 fi
 
-# --- IPv6 inside: data and a note, never a bogus IPv4 header ---------------
+# --- IPv6 inside: IPv6, never a bogus IPv4 header ---------------------------
 # not_ipv4 NAME FILE HDRLEN KEY VALUES SUMMARY: each frame is the link header
-# (KEY one of VALUES, in order) and HDRLEN bytes in, data with a note;
-# tshark reads IPv6 there; the first summary is SUMMARY.
+# (KEY one of VALUES, in order) and HDRLEN bytes in, IPv6 and UDP as tshark
+# reads them; the first summary is SUMMARY.
 cat >"$TMP/not_ipv4.py" <<'PYEOF'
 import json, subprocess, sys
 pcap, jsonl, hdr, key, values, summary = sys.argv[1:7]
@@ -142,15 +142,16 @@ for n, (o, v, t) in enumerate(zip(frames, values, t6), 1):
     p = o.get('payload', {})
     if t.split('\t') != ['fe80::1', '']:
         sys.exit('frame %d: tshark reads %r, not the IPv6 packet written' % (n, t))
-    if (o.get('layers') != ['payload'] or p.get('offset') != int(hdr)
-            or 'not decoded' not in p.get('note', '') or o.get('link', {}).get(key) != v
-            or not p.get('hex', '').startswith('60')):
+    ip6 = o.get('ipv6', {})
+    if (o.get('layers') != ['ipv6', 'udp', 'payload'] or ip6.get('offset') != int(hdr)
+            or ip6.get('src') != 'fe80::1' or ip6.get('dst') != 'fe80::2'
+            or o.get('link', {}).get(key) != v or o['udp'].get('csum_status') != 'correct'):
         sys.exit('frame %d: %s' % (n, json.dumps(o)[:400]))
 if frames[0]['summary'] != summary:
     sys.exit('summary %r, want %r' % (frames[0]['summary'], summary))
 PYEOF
 not_ipv4() {
-	local name="decode $1: IPv6 inside is data with a note, not IPv4" f="$TMP/$2.pcap" why='' rc
+	local name="decode $1: IPv6 inside is IPv6, not IPv4" f="$TMP/$2.pcap" why='' rc
 	"$RAWCRAFT" decode "$f" --json >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	if [ $rc -ne 0 ]; then
@@ -161,22 +162,21 @@ not_ipv4() {
 	if [ -z "$why" ]; then ok "$name"; else not_ok "$name" "$why"; fi
 }
 not_ipv4 "BSD loopback, AF_INET6 24/28/30 either byte order" null6 4 family 24,28,30,24 \
-	"BSD loopback family 24 (IPv6) length 55"
+	"[fe80::1]:1 > [fe80::2]:2 UDP len=3"
 not_ipv4 "OpenBSD loopback, AF_INET6 24/28/30" loop6 4 family 24,28,30 \
-	"OpenBSD loopback family 24 (IPv6) length 55"
-not_ipv4 "raw IP, version 6" raw6 0 version 6 "raw IP version 6 (IPv6) length 51"
+	"[fe80::1]:1 > [fe80::2]:2 UDP len=3"
+not_ipv4 "raw IP, version 6" raw6 0 version 6 "[fe80::1]:1 > [fe80::2]:2 UDP len=3"
 not_ipv4 "raw IPv4 (228) holding version 6" ipv4-6 0 version 6 \
-	"raw IPv4 version 6 (IPv6) length 51"
+	"[fe80::1]:1 > [fe80::2]:2 UDP len=3"
 not_ipv4 "Linux cooked v1, EtherType 0x86dd" sll6 16 protocol 34525 \
-	"Linux cooked v1 protocol 0x86dd (IPv6) length 67"
+	"[fe80::1]:1 > [fe80::2]:2 UDP len=3"
 
 # The tree shows the header and the note.
 out=$("$RAWCRAFT" decode "$TMP/null6.pcap" -v 2>&1 | sed '/^$/q')
-if [[ $out == *$'Link: BSD loopback (4 bytes)\n    Family: 24 (IPv6)\nData (51 bytes)'* &&
-      $out == *'[not decoded: rawcraft has no layer for the protocol the link type names]'* ]]; then
-	ok "decode -v: IPv6 in a loopback capture, header and note in the tree"
+if [[ $out == *$'Link: BSD loopback (4 bytes)\n    Family: 24 (IPv6)\nInternet Protocol Version 6, Src: fe80::1, Dst: fe80::2'* ]]; then
+	ok "decode -v: IPv6 in a loopback capture, the link header and IPv6 in the tree"
 else
-	not_ok "decode -v: IPv6 in a loopback capture, header and note in the tree" "$(head -c 400 <<<"$out")"
+	not_ok "decode -v: IPv6 in a loopback capture, the link header and IPv6 in the tree" "$(head -c 400 <<<"$out")"
 fi
 
 # DLT_LOOP's family is big-endian: a little-endian 2 is no AF_INET.

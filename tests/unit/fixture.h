@@ -15,6 +15,9 @@ static struct vars vs;
 static const struct iface fake_if = {
 	.name = "fake0", .up = true, .has_mac = true, .has_ip = true,
 	.mac = UINT64_C(0x0200000000aa), .ip = 0x0a000001,
+	.has_ip6 = true, .has_ll6 = true,
+	.ip6 = { .family = ADDR_IPV6, .len = 16, .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0xaa } },
+	.ll6 = { .family = ADDR_IPV6, .len = 16, .b = { 0xfe, 0x80, [15] = 0xaa } },
 };
 
 /* Opens the builder and sets the variables: NAME, VALUE, ..., NULL. */

@@ -419,9 +419,10 @@ static void test_unknown_ethertype(void **state)
 	describe_all(&f, NULL, 0);
 	frame_free(&f);
 
-	b[12] = 0x86, b[13] = 0xdd;	/* IPv6: not decoded, kept as data */
+	b[12] = 0x86, b[13] = 0xdd;	/* IPv6 cut short: the header, with a note */
 	decode(b, sizeof b, &f);
-	assert_layers(&f, "eth,payload");
+	assert_layers(&f, "eth,ipv6");
+	assert_non_null(strstr(f.layer[1].note, "truncated"));
 	describe_all(&f, NULL, 0);
 	frame_free(&f);
 
@@ -591,20 +592,18 @@ static void test_link_raw(void **state)
 	assert_layers(&f, "ipv4,icmp,payload");
 	frame_free(&f);
 
-	/* IPv6, in either raw link type: data with a note, not a bogus IPv4 */
+	/* IPv6, in either raw link type, by the version nibble: never a
+	 * bogus IPv4 */
 	static const enum link_kind raw[] = { LINK_RAW, LINK_IPV4 };
 	for (size_t i = 0; i < 2; i++) {
 		decode_frame(ipv6_udp, sizeof ipv6_udp, sizeof ipv6_udp, raw[i], &f);
-		assert_layers(&f, "payload");
+		assert_layers(&f, "ipv6,udp,payload");
 		assert_int_equal(f.layer[0].off, 0);
-		assert_int_equal(f.layer[0].val[PL_HEX].len, sizeof ipv6_udp);
-		assert_non_null(f.layer[0].note);
-		assert_non_null(strstr(f.layer[0].note, "not decoded"));
+		assert_int_equal(f.layer[1].csum, CS_CORRECT);
 		assert_true(f.has_link_value);
 		assert_int_equal(f.link_value, 6);
 		describe_all(&f, s, sizeof s);
-		assert_string_equal(s, i ? "raw IPv4 version 6 (IPv6) length 50"
-				       : "raw IP version 6 (IPv6) length 50");
+		assert_string_equal(s, "[fe80::1]:1 > [fe80::2]:2 UDP len=2");
 		frame_free(&f);
 	}
 	/* neither IPv4 nor IPv6: data too */
@@ -683,23 +682,17 @@ static void test_link_loopback(void **state)
 			v6[order ? 3 : 0] = af6[i];
 			enum link_kind k = order ? LINK_LOOP : LINK_NULL;
 			decode_frame(v6, sizeof v6, sizeof v6, k, &f);
-			assert_layers(&f, "payload");
+			assert_layers(&f, "ipv6,udp,payload");
 			assert_int_equal(f.layer[0].off, 4);
-			assert_int_equal(f.layer[0].val[PL_HEX].len, sizeof ipv6_udp);
-			assert_non_null(f.layer[0].note);
-			assert_non_null(strstr(f.layer[0].note, "not decoded"));
 			assert_int_equal(f.link_value, af6[i]);
 			describe_all(&f, s, sizeof s);
-			char want[64];
-			snprintf(want, sizeof want, "%s family %u (IPv6) length 54",
-				 link_types[k].name, af6[i]);
-			assert_string_equal(s, want);
+			assert_string_equal(s, "[fe80::1]:1 > [fe80::2]:2 UDP len=2");
 			frame_free(&f);
 		}
 	}
 	v6[0] = 24, v6[3] = 0;
 	decode_frame(v6, sizeof v6, sizeof v6, LINK_NULL, &f);
-	assert_link_text(&f, "Family: 24 (IPv6)\nData (50 bytes)\n",
+	assert_link_text(&f, "Family: 24 (IPv6)\nInternet Protocol Version 6",
 			 "\"link\":{\"type\":\"BSD loopback\",\"len\":4,\"family\":24}");
 	frame_free(&f);
 	/* an unknown family (AF_UNIX) */
@@ -800,13 +793,13 @@ static void test_link_sll(void **state)
 	/* an unknown protocol: data after the cooked header */
 	uint8_t b[sizeof sll_udp];
 	memcpy(b, sll_udp, sizeof b);
-	b[14] = 0x86, b[15] = 0xdd;
+	b[14] = 0x88, b[15] = 0xcc;	/* LLDP */
 	decode_frame(b, sizeof b, sizeof b, LINK_SLL, &f);
 	assert_layers(&f, "payload");
 	assert_int_equal(f.layer[0].off, 16);
 	assert_non_null(f.layer[0].note);
-	assert_link_text(&f, "Link: Linux cooked v1 (16 bytes)\n    Protocol: 0x86dd (IPv6)\n",
-			 "\"link\":{\"type\":\"Linux cooked v1\",\"len\":16,\"protocol\":34525}");
+	assert_link_text(&f, "Link: Linux cooked v1 (16 bytes)\n    Protocol: 0x88cc\n",
+			 "\"link\":{\"type\":\"Linux cooked v1\",\"len\":16,\"protocol\":35020}");
 	describe_all(&f, NULL, 0);
 	frame_free(&f);
 

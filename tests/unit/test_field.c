@@ -46,7 +46,8 @@ static const char *ctx_str(const char *fmt, ...)
 
 static bool fixed_kind(enum field_kind k)
 {
-	return k == FK_UINT || k == FK_MAC || k == FK_IPV4 || k == FK_TCPFLAGS;
+	return k == FK_UINT || k == FK_MAC || k == FK_IPV4 || k == FK_IPV6 || k == FK_TCPFLAGS ||
+	       k == FK_LETTERS;
 }
 
 static bool word_chars(const char *s)
@@ -108,7 +109,7 @@ static void test_layer_list(void **state)
 	(void)state;
 	char buf[200], small[8];
 	layer_list(LAYERS_ALL, buf, sizeof buf);
-	assert_string_equal(buf, "eth, vlan, arp, ipv4, tcp, udp, icmp, payload");
+	assert_string_equal(buf, "eth, vlan, arp, ipv4, ipv6, tcp, udp, icmp, icmp6, payload");
 	layer_list(1u << L_TCP | 1u << L_ARP, buf, sizeof buf);
 	assert_string_equal(buf, "arp, tcp");
 	layer_list(0, buf, sizeof buf);
@@ -129,17 +130,31 @@ static void test_tables_fields(void **state)
 			CHECK(f->name[0] != '\0', "%s.%s", d->name, what);
 			CHECK(word_chars(f->name), "%s.%s", d->name, what);
 			CHECK((f->label) != NULL, "%s.%s", d->name, what);
-			CHECK(layer_field_index(d, f->name, strlen(f->name)) == (int)k, "%s.%s", d->name, what);
+			/* A name is one row's, or rows of which one applies at a time
+			 * (ICMPv6's flags): never two a layer may hold at once. */
 			for (size_t j = 0; j < k; j++)
-				CHECK(strcmp(d->fields[j].name, f->name) != 0, "%s.%s", d->name, what);
+				CHECK(strcmp(d->fields[j].name, f->name) != 0 || d->applies, "%s.%s",
+				      d->name, what);
+			if (!d->applies)
+				CHECK(layer_field_index(d, f->name, strlen(f->name)) == (int)k, "%s.%s",
+				      d->name, what);
 			if (fixed_kind(f->kind)) {
 				CHECK(f->bits > 0, "%s.%s", d->name, what);
 				CHECK(f->bits <= 128, "%s.%s", d->name, what);
 				/* bits_get/bits_put read a field's bytes in 128 bits at most */
 				CHECK(f->bit_off % 8 + f->bits <= 128, "%s.%s", d->name, what);
 				CHECK(!(f->flags & FF_VARIABLE), "%s.%s", d->name, what);
-				/* the whole range lies in the fixed header */
-				CHECK((size_t)f->bit_off + f->bits <= d->min_len * 8, "%s.%s", d->name, what);
+				/* the whole range lies in the fixed header: of each type
+				 * the field applies to, when fields go by type */
+				for (unsigned t = 0; d->applies && t < 256; t++) {
+					struct layer l = { .def = d, .present = 1 };
+					l.val[0].u = t;
+					CHECK(!d->applies(&l, k) ||
+					      (size_t)f->bit_off + f->bits <= d->header_len(&l) * 8,
+					      "%s.%s type %u", d->name, what, t);
+				}
+				CHECK(d->applies || (size_t)f->bit_off + f->bits <= d->min_len * 8, "%s.%s",
+				      d->name, what);
 			} else {
 				CHECK((f->bits) == (0), "%s.%s", d->name, what);
 				CHECK((f->flags & FF_VARIABLE) != 0, "%s.%s", d->name, what);
@@ -148,6 +163,12 @@ static void test_tables_fields(void **state)
 				CHECK((f->bits) == (48), "%s.%s", d->name, what);
 			if (f->kind == FK_IPV4)
 				CHECK((f->bits) == (32), "%s.%s", d->name, what);
+			if (f->kind == FK_IPV6)
+				CHECK((f->bits) == (128), "%s.%s", d->name, what);
+			if (f->kind == FK_OPTS)
+				CHECK(f->codec && f->codec->parse && f->codec->describe, "%s.%s", d->name, what);
+			if (f->kind == FK_LETTERS)
+				CHECK(f->names != NULL, "%s.%s", d->name, what);
 			if (f->kind == FK_TCPFLAGS)
 				CHECK((f->bits) == (8), "%s.%s", d->name, what);
 			if (f->bits)
@@ -181,7 +202,8 @@ static void test_tables_fields(void **state)
 }
 
 /* Fixed fields tile the header without overlapping, except aliases, which
- * must lie inside a non-alias field. */
+ * must lie inside a non-alias field, and rows that never apply together
+ * (ICMPv6's by type: no type takes both). */
 static void test_tables_overlaps(void **state)
 {
 	(void)state;
@@ -198,7 +220,15 @@ static void test_tables_overlaps(void **state)
 					continue;
 				bool ov = fa->bit_off < fb->bit_off + fb->bits &&
 					fb->bit_off < fa->bit_off + fa->bits;
-				if (!(fa->flags & FF_ALIAS) && !(fb->flags & FF_ALIAS)) {
+				if (!(fa->flags & FF_ALIAS) && !(fb->flags & FF_ALIAS) && ov && d->applies) {
+					for (unsigned t = 0; t < 256; t++) {
+						struct layer l = { .def = d, .present = 1 };
+						l.val[0].u = t;	/* the type is the first row */
+						CHECK(!(d->applies(&l, a) && d->applies(&l, b)),
+						      "%s: %s overlaps %s for type %u", d->name, fa->name,
+						      fb->name, t);
+					}
+				} else if (!(fa->flags & FF_ALIAS) && !(fb->flags & FF_ALIAS)) {
 					CHECK(!ov, "%s: %s overlaps %s", d->name, fa->name, fb->name);
 				}
 				if ((fa->flags & FF_ALIAS) && !(fb->flags & FF_ALIAS) &&
@@ -239,10 +269,9 @@ static void test_tables_hooks_and_links(void **state)
 			assert_true(n->src >= 0 && (size_t)n->src < d->nfields);
 			assert_true(n->dst >= 0 && (size_t)n->dst < d->nfields);
 			assert_int_equal(d->fields[n->src].kind, d->fields[n->dst].kind);
-			/* Flow keys, the next hop and relative numbers still read
-			 * addresses as 32 bits: a wider network layer must widen
-			 * them first (struct addr), not work half-way. */
-			assert_true(d->fields[n->src].bits <= 32 && d->fields[n->dst].bits <= 32);
+			/* Flow keys, the next hop and relative numbers read addresses
+			 * of up to 128 bits, as struct addr holds them. */
+			assert_true(d->fields[n->src].bits == 32 || d->fields[n->src].bits == 128);
 		}
 		for (size_t k = 0; k < d->nfields; k++) {
 			unsigned fl = d->fields[k].flags;
@@ -286,7 +315,9 @@ static void test_tables_hooks_and_links(void **state)
 	enum layer_id in;
 	assert_true(link_inner(L_ETH, 0x88a8, &in));
 	assert_int_equal(in, L_VLAN);
-	assert_false(link_inner(L_ETH, 0x86dd, &in));
+	assert_true(link_inner(L_ETH, 0x86dd, &in));
+	assert_int_equal(in, L_IPV6);
+	assert_false(link_inner(L_ETH, 0x88cc, &in));	/* LLDP: no layer */
 	assert_false(layer_can_follow(L_TCP, L_TCP));
 	assert_false(layer_can_follow(L_ETH, L_TCP));
 }

@@ -1,0 +1,254 @@
+/* icmp6.c - Internet Control Message Protocol for IPv6 (RFC 4443) and
+ * neighbour discovery (RFC 4861): one table, each type's fields marked. */
+#include "proto.h"
+#include "transport.h"
+
+static const struct field_name type_names[] = {
+	{ 1, "dest-unreach", "Destination Unreachable" },
+	{ 2, "packet-too-big", "Packet Too Big" },
+	{ 3, "time-exceeded", "Time Exceeded" },
+	{ 4, "param-problem", "Parameter Problem" },
+	{ 128, "echo-request", "Echo (ping) request" },
+	{ 129, "echo-reply", "Echo (ping) reply" },
+	{ 130, NULL, "Multicast Listener Query" },
+	{ 131, NULL, "Multicast Listener Report" },
+	{ 132, NULL, "Multicast Listener Done" },
+	{ 133, "router-solicit", "Router Solicitation" },
+	{ 134, "router-advert", "Router Advertisement" },
+	{ 135, "neighbor-solicit", "Neighbor Solicitation" },
+	{ 136, "neighbor-advert", "Neighbor Advertisement" },
+	{ 137, "redirect", "Redirect" },
+	{ 143, NULL, "Multicast Listener Report Message v2" },
+	{ 0, NULL, NULL },
+};
+static const struct field_name na_flag_names[] = {
+	{ 0x80000000u, "R", "Router" }, { 0x40000000u, "S", "Solicited" },
+	{ 0x20000000u, "O", "Override" }, { 0, NULL, NULL },
+};
+static const struct field_name ra_flag_names[] = {
+	{ 0x80, "M", "Managed address configuration" }, { 0x40, "O", "Other configuration" },
+	{ 0x20, "H", "Home Agent" }, { 0x04, "P", "Proxy" }, { 0, NULL, NULL },
+};
+
+static const struct field icmp6_fields[] = {
+	/* echo-request, or dest-unreach when a quoted ipv6 follows */
+	[ICMP6_TYPE] = { "type", "Type", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, type_names, NULL },
+	[ICMP6_CODE] = { "code", "Code", 8, 8, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
+	[ICMP6_CSUM] = { "csum", "Checksum", 16, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
+	[ICMP6_ID] = { "id", "Identifier", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL },
+	[ICMP6_SEQ] = { "seq", "Sequence", 48, 16, FK_UINT, FD_CONST, 1, 0, NULL, NULL },
+	[ICMP6_MTU] = { "mtu", "MTU", 32, 32, FK_UINT, FD_CONST, 1280, 0, NULL, NULL },
+	[ICMP6_PTR] = { "ptr", "Pointer", 32, 32, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
+	[ICMP6_NAFLAGS] = { "flags", "Flags", 32, 32, FK_LETTERS, FD_CONST, 0x60000000u, FF_HEX, na_flag_names, NULL },
+	[ICMP6_TARGET] = { "target", "Target Address", 64, 128, FK_IPV6, FD_REQUIRED, 0, 0, NULL, NULL },
+	[ICMP6_DEST] = { "dest", "Destination Address", 192, 128, FK_IPV6, FD_REQUIRED, 0, 0, NULL, NULL },
+	[ICMP6_CURHLIM] = { "curhlim", "Cur hop limit", 32, 8, FK_UINT, FD_CONST, 64, 0, NULL, NULL },
+	[ICMP6_RAFLAGS] = { "flags", "Flags", 40, 8, FK_LETTERS, FD_CONST, 0, FF_HEX, ra_flag_names, NULL },
+	[ICMP6_LIFETIME] = { "lifetime", "Router lifetime (s)", 48, 16, FK_UINT, FD_CONST, 1800, 0, NULL, NULL },
+	[ICMP6_REACHABLE] = { "reachable", "Reachable time (ms)", 64, 32, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
+	[ICMP6_RETRANS] = { "retrans", "Retrans timer (ms)", 96, 32, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
+	[ICMP6_OPTS] = { "opts", "ICMPv6 Options", 0, 0, FK_OPTS, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL,
+			 &nd_opts_codec },
+};
+FIELD_TABLE_FITS(icmp6_fields, ICMP6_NFIELDS);
+
+/* The type as far as it is known: given, decoded or resolved; a template
+ * that leaves it out is an echo request until it is resolved. */
+static uint64_t type_of(const struct layer *l)
+{
+	uint64_t t = lv(l, ICMP6_TYPE);
+	return t || (l->given | l->present) & 1u ? t : ICMP6_ECHO_REQUEST;
+}
+
+bool icmp6_is_nd(const struct layer *l)
+{
+	uint64_t t = type_of(l);
+	return t >= ICMP6_ROUTER_SOLICIT && t <= ICMP6_REDIRECT;
+}
+
+static bool icmp6_applies(const struct layer *l, size_t k)
+{
+	uint64_t t = type_of(l);
+	switch (k) {
+	case ICMP6_ID:
+	case ICMP6_SEQ:
+		return t == ICMP6_ECHO_REQUEST || t == ICMP6_ECHO_REPLY;
+	case ICMP6_MTU:
+		return t == ICMP6_PACKET_TOO_BIG;
+	case ICMP6_PTR:
+		return t == 4;
+	case ICMP6_NAFLAGS:
+		return t == ICMP6_NEIGHBOR_ADVERT;
+	case ICMP6_TARGET:
+		return t == ICMP6_NEIGHBOR_SOLICIT || t == ICMP6_NEIGHBOR_ADVERT || t == ICMP6_REDIRECT;
+	case ICMP6_DEST:
+		return t == ICMP6_REDIRECT;
+	case ICMP6_CURHLIM:
+	case ICMP6_RAFLAGS:
+	case ICMP6_LIFETIME:
+	case ICMP6_REACHABLE:
+	case ICMP6_RETRANS:
+		return t == ICMP6_ROUTER_ADVERT;
+	case ICMP6_OPTS:
+		return icmp6_is_nd(l);
+	default:
+		return true;
+	}
+}
+
+/* The fixed part of each type; unknown types have only the first four
+ * bytes, the rest is their data. */
+static size_t icmp6_header_len(const struct layer *l)
+{
+	switch (type_of(l)) {
+	case 1: case 2: case 3: case 4:
+	case ICMP6_ECHO_REQUEST: case ICMP6_ECHO_REPLY: case ICMP6_ROUTER_SOLICIT:
+		return 8;
+	case ICMP6_ROUTER_ADVERT:
+		return 16;
+	case ICMP6_NEIGHBOR_SOLICIT: case ICMP6_NEIGHBOR_ADVERT:
+		return 24;
+	case ICMP6_REDIRECT:
+		return 40;
+	default:
+		return 4;
+	}
+}
+
+static size_t icmp6_built_len(const struct layer *l)
+{
+	return icmp6_header_len(l) + (icmp6_is_nd(l) ? l->val[ICMP6_OPTS].len : 0);
+}
+
+/* ND options run to the end of the message. */
+static bool icmp6_decoded(struct frame *f, size_t idx, size_t *end)
+{
+	struct layer *l = &f->layer[idx];
+	size_t from = l->off + l->hdr_len;
+	if (!icmp6_is_nd(l) || from > *end)
+		return true;
+	struct fval *v = &l->val[ICMP6_OPTS];
+	layer_give_bytes(l, ICMP6_OPTS, f->bytes + from, *end - from);
+	l->given &= ~(1u << ICMP6_OPTS);
+	l->present |= 1u << ICMP6_OPTS;
+	l->hdr_len += v->len;
+	return true;
+}
+
+static bool icmp6_checksum(const struct frame *f, size_t idx, uint16_t *want,
+			   uint32_t *partial)
+{
+	return transport_checksum(f, idx, 58, 2, 0, want, partial);
+}
+
+static void icmp6_title(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	(void)f;
+	(void)idx;
+	sb_puts(out, "Internet Control Message Protocol v6");
+}
+
+static const char *const unreach_codes[] = {
+	"no route to destination", "communication with destination administratively prohibited",
+	"beyond scope of source address", "address unreachable", "port unreachable",
+	"source address failed ingress/egress policy", "reject route to destination",
+};
+static const char *const exceeded_codes[] = {
+	"hop limit exceeded in transit", "fragment reassembly time exceeded",
+};
+static const char *const problem_codes[] = {
+	"erroneous header field encountered", "unrecognized Next Header type encountered",
+	"unrecognized IPv6 option encountered",
+};
+
+#define CODE_TEXT(table, code) \
+	((code) < sizeof (table) / sizeof (table)[0] ? (table)[code] : NULL)
+
+static void nd_mac(const struct layer *l, unsigned type, const char *how, struct strbuf *out)
+{
+	uint64_t mac;
+	char text[24];
+	if (!(((l->present | l->given) >> ICMP6_OPTS) & 1u))
+		return;
+	if (nd_opt_mac(l->val[ICMP6_OPTS].bytes, l->val[ICMP6_OPTS].len, type, &mac)) {
+		format_mac(mac, text, sizeof text);
+		sb_printf(out, " %s %s", how, text);
+	}
+}
+
+/* As Wireshark's Info column says it. */
+static void icmp6_summary(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	char src[ADDR_STRLEN], dst[ADDR_STRLEN], target[ADDR_STRLEN];
+	uint64_t type = lv(l, ICMP6_TYPE), code = lv(l, ICMP6_CODE);
+	if (frame_addrs(f, idx, src, dst, sizeof src))
+		sb_printf(out, "%s > %s ", src, dst);
+	const struct field_name *n = field_name_by_value(&icmp6_fields[ICMP6_TYPE], type);
+	sb_printf(out, "ICMPv6 %s", n ? n->meaning : "type");
+	if (!n) {
+		sb_printf(out, " %u code %u", (unsigned)type, (unsigned)code);
+		return;
+	}
+	bool target_known = l->present >> ICMP6_TARGET & 1u || l->given >> ICMP6_TARGET & 1u;
+	if (target_known)
+		format_ipv6(l->val[ICMP6_TARGET].u, target, sizeof target);
+	const char *why = NULL;
+	switch (type) {
+	case ICMP6_ECHO_REQUEST:
+	case ICMP6_ECHO_REPLY:
+		sb_printf(out, " id=0x%04x, seq=%u", (unsigned)lv(l, ICMP6_ID),
+			  (unsigned)lv(l, ICMP6_SEQ));
+		return;
+	case 1:
+		why = CODE_TEXT(unreach_codes, code);
+		break;
+	case ICMP6_PACKET_TOO_BIG:
+		sb_printf(out, " (MTU %u)", (unsigned)lv(l, ICMP6_MTU));
+		return;
+	case 3:
+		why = CODE_TEXT(exceeded_codes, code);
+		break;
+	case 4:
+		why = CODE_TEXT(problem_codes, code);
+		break;
+	case ICMP6_NEIGHBOR_SOLICIT:
+		if (target_known)
+			sb_printf(out, " for %s", target);
+		nd_mac(l, ND_OPT_SOURCE_LL, "from", out);
+		return;
+	case ICMP6_NEIGHBOR_ADVERT: {
+		uint64_t fl = lv(l, ICMP6_NAFLAGS);
+		if (target_known)
+			sb_printf(out, " %s", target);
+		if (fl & 0xe0000000u)
+			sb_printf(out, " (%s%s%s%s%s)", fl & 0x80000000u ? "rtr" : "",
+				  fl & 0x80000000u && fl & 0x60000000u ? ", " : "",
+				  fl & 0x40000000u ? "sol" : "",
+				  fl & 0x40000000u && fl & 0x20000000u ? ", " : "",
+				  fl & 0x20000000u ? "ovr" : "");
+		nd_mac(l, ND_OPT_TARGET_LL, "is at", out);
+		return;
+	}
+	case ICMP6_ROUTER_SOLICIT:
+	case ICMP6_ROUTER_ADVERT:
+		nd_mac(l, ND_OPT_SOURCE_LL, "from", out);
+		return;
+	default:
+		break;
+	}
+	if (why)
+		sb_printf(out, " (%s)", why);
+	else if (code)
+		sb_printf(out, " code %u", (unsigned)code);
+}
+
+const struct layer_def icmp6_layer = {
+	.id = L_ICMP6, .name = "icmp6", .label = "Internet Control Message Protocol v6",
+	.fields = icmp6_fields, .nfields = ICMP6_NFIELDS, .min_len = 4,
+	.demux = ICMP6_TYPE, .demux_default = ICMP6_ECHO_REQUEST, .csum_field = ICMP6_CSUM,
+	.csum_pseudo = true,
+	.header_len = icmp6_header_len, .built_len = icmp6_built_len,
+	.applies = icmp6_applies, .checksum = icmp6_checksum, .decoded = icmp6_decoded,
+	.title = icmp6_title, .summary = icmp6_summary,
+};
