@@ -3,6 +3,15 @@
 #                ($IF_A 10.$N.0.1/24 <-> $IF_B 10.$N.0.2/24), unique per run
 #   in_a CMD     runs CMD inside $NS_A (where rawcraft runs)
 #   in_b CMD     runs CMD inside $NS_B (the peer: the real kernel, real servers)
+#   lab_up6      the same two namespaces and veth with IPv6 on and nothing
+#                else: $IF_A $IP6_A/64 <-> $IF_B $IP6_B/64 (2001:db8:$LAB_NET::1
+#                and ::2), link-local $LL_A and $LL_B, no DAD anywhere, so
+#                every address is usable when it returns; no IPv4 address
+#   lab_router6  A - R - B over IPv6: $IF_A $IP6_A/64 <-> $IF_RA $IP6_RA/64
+#                in $NS_R, which forwards to $IF_RB $IP6_RB/64 <-> $IF_B
+#                $IP6_B/64 on another /64; A and B route by default through R;
+#                the R - B link has MTU $LAB_MTU6 (1280), so a datagram of
+#                more than 1280 bytes from A to B gets packet-too-big from R
 # Everything is removed by the EXIT trap, even on failure; processes started
 # inside a namespace outlive `ip netns del`, so they are killed first.
 # A short random id: "rc" + 6 hex digits, so that every name derived from it
@@ -16,6 +25,18 @@ IF_B="${LAB_ID}B"
 LAB_NET=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' \n') % 200 + 20 ))
 IP_A="10.$LAB_NET.0.1"
 IP_B="10.$LAB_NET.0.2"
+# The IPv6 labs' names and addresses (documentation prefix, RFC 3849);
+# LAB_NET is also a valid hexadecimal group.  LL_A, LL_B (and LL_RA, LL_RB)
+# are read from the kernel by lab_up6 / lab_router6.
+NS_R="${LAB_ID}r"
+IF_RA="${LAB_ID}RA"
+IF_RB="${LAB_ID}RB"
+LAB_MTU6=1280
+IP6_A="2001:db8:$LAB_NET::1"
+IP6_B="2001:db8:$LAB_NET::2"
+IP6_RA="" IP6_RB=""
+LL_A="" LL_B="" LL_RA="" LL_RB=""
+LAB6=false	# true once an IPv6 lab is up: lab_host then keeps IPv6 on
 
 lab_down() {
 	local ns pids
@@ -64,9 +85,12 @@ lab_bridge() {
 }
 
 # lab_host SUFFIX IP: one more host on B's bridge, in namespace $LAB_ID$SUFFIX.
+# In an IPv4 lab its IPv6 is off too, as A's and B's are: its router
+# solicitations and MLD reports would otherwise cross the bridge.
 lab_host() {
 	local ns="$LAB_ID$1" h="${LAB_ID}h$1"
 	ip netns add "$ns" &&
+	{ $LAB6 || lab_no_ipv6 "$ns"; } &&
 	ip link add "$h" netns "$NS_B" type veth peer name eth0 netns "$ns" &&
 	ip -n "$NS_B" link set "$h" master br0 && ip -n "$NS_B" link set "$h" up &&
 	ip -n "$ns" addr add "$2/24" dev eth0 && ip -n "$ns" link set eth0 up &&
@@ -82,5 +106,115 @@ wait_port() {
 		ip netns exec "$1" ss -ltnH "sport = :$2" | grep -q . && return 0
 		sleep 0.1
 	done
+	return 1
+}
+
+# --- IPv6 labs ---------------------------------------------------------------
+
+# lab_ipv6_on NS: IPv6 on, and no duplicate address detection for the
+# interfaces made after this (they inherit "default"), so that addresses,
+# the link-local ones included, are never tentative; no router
+# advertisements taken, so that nothing but the lab's own routes is used.
+lab_ipv6_on() {
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.default.disable_ipv6=0 \
+		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
+		net.ipv6.conf.all.dad_transmits=0 net.ipv6.conf.default.dad_transmits=0
+}
+
+# lab_if6 NS IF: the same for one interface that already exists (before it
+# is up: the link-local address is made when it comes up).
+lab_if6() {
+	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=0" \
+		"net.ipv6.conf.$2.accept_dad=0" "net.ipv6.conf.$2.accept_ra=0" \
+		"net.ipv6.conf.$2.dad_transmits=0" >/dev/null
+}
+
+# lab_ll6 NS IF: prints IF's link-local address once it is usable (not
+# tentative); bounded: 5 s, then fails.
+lab_ll6() {
+	local a
+	for _ in $(seq 50); do
+		a=$(ip -6 -n "$1" -o addr show dev "$2" scope link 2>/dev/null |
+			awk '!/tentative/ { sub("/.*", "", $4); print $4; exit }')
+		[ -n "$a" ] && { echo "$a"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# lab_addr6_ready NS IF ADDR: until ADDR is on IF and not tentative (5 s).
+lab_addr6_ready() {
+	for _ in $(seq 50); do
+		ip -6 -n "$1" -o addr show dev "$2" 2>/dev/null |
+			grep -F " $3/" | grep -vq tentative && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+lab_up6() {
+	LAB6=true
+	ip netns add "$NS_A" && ip netns add "$NS_B" &&
+	lab_ipv6_on "$NS_A" && lab_ipv6_on "$NS_B" &&
+	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" &&
+	lab_if6 "$NS_A" "$IF_A" && lab_if6 "$NS_B" "$IF_B" &&
+	ip -n "$NS_A" addr add "$IP6_A/64" dev "$IF_A" nodad &&
+	ip -n "$NS_B" addr add "$IP6_B/64" dev "$IF_B" nodad &&
+	ip -n "$NS_A" link set lo up && ip -n "$NS_B" link set lo up &&
+	ip -n "$NS_A" link set "$IF_A" up && ip -n "$NS_B" link set "$IF_B" up &&
+	MAC_A=$(ip -n "$NS_A" -br link show "$IF_A" | awk '{print $3}') &&
+	MAC_B=$(ip -n "$NS_B" -br link show "$IF_B" | awk '{print $3}') &&
+	LL_A=$(lab_ll6 "$NS_A" "$IF_A") && LL_B=$(lab_ll6 "$NS_B" "$IF_B") &&
+	lab_addr6_ready "$NS_A" "$IF_A" "$IP6_A" && lab_addr6_ready "$NS_B" "$IF_B" "$IP6_B" &&
+	export IP6_A IP6_B LL_A LL_B MAC_A MAC_B
+}
+
+lab_router6() {
+	LAB6=true
+	IP6_A="2001:db8:$LAB_NET:1::1"
+	IP6_RA="2001:db8:$LAB_NET:1::fe"
+	IP6_RB="2001:db8:$LAB_NET:2::fe"
+	IP6_B="2001:db8:$LAB_NET:2::2"
+	ip netns add "$NS_A" && ip netns add "$NS_R" && ip netns add "$NS_B" &&
+	lab_ipv6_on "$NS_A" && lab_ipv6_on "$NS_R" && lab_ipv6_on "$NS_B" &&
+	ip netns exec "$NS_R" sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_RA" netns "$NS_R" &&
+	ip link add "$IF_RB" netns "$NS_R" type veth peer name "$IF_B" netns "$NS_B" &&
+	lab_if6 "$NS_A" "$IF_A" && lab_if6 "$NS_R" "$IF_RA" &&
+	lab_if6 "$NS_R" "$IF_RB" && lab_if6 "$NS_B" "$IF_B" &&
+	ip -n "$NS_R" link set "$IF_RB" mtu "$LAB_MTU6" &&
+	ip -n "$NS_B" link set "$IF_B" mtu "$LAB_MTU6" &&
+	ip -n "$NS_A" addr add "$IP6_A/64" dev "$IF_A" nodad &&
+	ip -n "$NS_R" addr add "$IP6_RA/64" dev "$IF_RA" nodad &&
+	ip -n "$NS_R" addr add "$IP6_RB/64" dev "$IF_RB" nodad &&
+	ip -n "$NS_B" addr add "$IP6_B/64" dev "$IF_B" nodad &&
+	for ns in "$NS_A" "$NS_R" "$NS_B"; do ip -n "$ns" link set lo up || return 1; done &&
+	ip -n "$NS_A" link set "$IF_A" up && ip -n "$NS_R" link set "$IF_RA" up &&
+	ip -n "$NS_R" link set "$IF_RB" up && ip -n "$NS_B" link set "$IF_B" up &&
+	ip -n "$NS_A" -6 route add default via "$IP6_RA" dev "$IF_A" &&
+	ip -n "$NS_B" -6 route add default via "$IP6_RB" dev "$IF_B" &&
+	MAC_A=$(ip -n "$NS_A" -br link show "$IF_A" | awk '{print $3}') &&
+	MAC_B=$(ip -n "$NS_B" -br link show "$IF_B" | awk '{print $3}') &&
+	MAC_RA=$(ip -n "$NS_R" -br link show "$IF_RA" | awk '{print $3}') &&
+	MAC_RB=$(ip -n "$NS_R" -br link show "$IF_RB" | awk '{print $3}') &&
+	LL_A=$(lab_ll6 "$NS_A" "$IF_A") && LL_B=$(lab_ll6 "$NS_B" "$IF_B") &&
+	LL_RA=$(lab_ll6 "$NS_R" "$IF_RA") && LL_RB=$(lab_ll6 "$NS_R" "$IF_RB") &&
+	lab_addr6_ready "$NS_A" "$IF_A" "$IP6_A" && lab_addr6_ready "$NS_B" "$IF_B" "$IP6_B" &&
+	export IP6_A IP6_B IP6_RA IP6_RB LL_A LL_B LL_RA LL_RB MAC_A MAC_B MAC_RA MAC_RB
+}
+
+in_r() { ip netns exec "$NS_R" "$@"; }
+
+# lab_start6 / lab_start_router6: as lab_start, for the IPv6 labs.
+lab_start6() {
+	lab_up6 && return 0
+	echo "not ok - lab: could not create the IPv6 namespaces (needs root, iproute2 and IPv6)"
+	return 1
+}
+lab_start_router6() {
+	lab_router6 && return 0
+	echo "not ok - lab: could not create the IPv6 router lab (needs root, iproute2 and IPv6)"
 	return 1
 }
