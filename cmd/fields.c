@@ -40,6 +40,29 @@ static const char *default_text(const struct field *f, char *buf, size_t len)
 	return "";
 }
 
+/* Rows that go with some values of the layer's type only (ICMPv6's): which. */
+static void print_applies(const struct layer_def *d, size_t k)
+{
+	const struct field *type = d->demux >= 0 ? &d->fields[d->demux] : NULL;
+	if (!d->applies || !type || !type->names)
+		return;
+	char list[400];
+	size_t n = 0;
+	bool every = true;
+	for (const struct field_name *t = type->names; t->keyword || t->meaning; t++) {
+		struct layer l = { .def = d, .present = 1u << d->demux };
+		l.val[d->demux].u = t->value;
+		if (!t->keyword)
+			continue;
+		if (!d->applies(&l, k))
+			every = false;
+		else if (n < sizeof list)
+			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", t->keyword);
+	}
+	if (!every)
+		printf("; with %s %s", type->name, list);
+}
+
 static void print_layer(const struct layer_def *d)
 {
 	printf("%s - %s (%zu-byte header)\n", d->name, d->label, d->min_len);
@@ -55,8 +78,10 @@ static void print_layer(const struct layer_def *d)
 		int named = 0;
 		for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
 			if (n->keyword)
-				printf("%s%s=%llu", named++ ? ", " : "; names: ", n->keyword,
+				printf((f->flags & FF_HEX) ? "%s%s=0x%llx" : "%s%s=%llu",
+				       named++ ? ", " : "; names: ", n->keyword,
 				       (unsigned long long)n->value);
+		print_applies(d, i);
 		putchar('\n');
 	}
 }

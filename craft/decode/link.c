@@ -1,7 +1,7 @@
 /*
  * link.c - the link types the decoder reads (tcpdump.org's LINKTYPE list:
  * DLT_NULL, DLT_EN10MB, DLT_RAW, DLT_LOOP, DLT_LINUX_SLL, DLT_IPV4,
- * DLT_LINUX_SLL2).  The DLT numbers are libpcap's on Linux, as <pcap/dlt.h>
+ * DLT_IPV6, DLT_LINUX_SLL2).  The DLT numbers are libpcap's on Linux, as <pcap/dlt.h>
  * spells them; test_decode checks them against it, since only capture.c may
  * include <pcap.h>.
  */
@@ -27,6 +27,8 @@ const struct link_type link_types[LINK_COUNT] = {
 	/* IPv4 only, says the file; the version nibble still decides, so an
 	 * IPv6 packet in it is not shown as a bogus IPv4 header. */
 	[LINK_IPV4] = { .name = "raw IPv4", .dlt = 228, .dlt_also = -1,
+			.next = LN_VERSION, .key = "version", .label = "Version" },
+	[LINK_IPV6] = { .name = "raw IPv6", .dlt = 229, .dlt_also = -1,
 			.next = LN_VERSION, .key = "version", .label = "Version" },
 };
 

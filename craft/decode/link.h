@@ -23,6 +23,7 @@ enum link_kind {
 	LINK_NULL,	/* DLT_NULL: BSD loopback, a 4-byte address family */
 	LINK_LOOP,	/* DLT_LOOP: the same in network byte order */
 	LINK_IPV4,	/* DLT_IPV4: raw IP that the file says is IPv4 */
+	LINK_IPV6,	/* DLT_IPV6: raw IP that the file says is IPv6 */
 	LINK_COUNT
 };
 

@@ -329,7 +329,8 @@ int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
 	}
 }
 
-/* IPv4 total length and UDP length are 16 bits: what they cover must fit. */
+/* IPv4 total length, IPv6 payload length and UDP length are 16 bits:
+ * what they cover must fit. */
 static int check_sizes(const struct template_ctx *tc, const struct frame *f,
 		       struct diag *d)
 {
@@ -337,7 +338,10 @@ static int check_sizes(const struct template_ctx *tc, const struct frame *f,
 	for (size_t i = f->nlayers; i-- > 0;) {
 		const struct layer *l = &f->layer[i];
 		inner += layer_built_len(l);
-		if ((l->def->id != L_IPV4 && l->def->id != L_UDP) || inner <= 65535)
+		/* IPv6's payload length leaves its own 40 bytes out. */
+		size_t claim = l->def->id == L_IPV6 ? inner - 40 : inner;
+		if ((l->def->id != L_IPV4 && l->def->id != L_IPV6 && l->def->id != L_UDP) ||
+		    claim <= 65535)
 			continue;
 		const struct layer *last = &f->layer[f->nlayers - 1];
 		struct srcpos at = last->pos;
@@ -345,7 +349,7 @@ static int check_sizes(const struct template_ctx *tc, const struct frame *f,
 			if (last->given & (1u << k))
 				at = last->fpos[k];
 		diag_set(d, tc->file, at.line, at.col, "the %s length would be %zu bytes: "
-			 "it is a 16-bit field, at most 65535", l->def->name, inner);
+			 "it is a 16-bit field, at most 65535", l->def->name, claim);
 		return -1;
 	}
 	return 0;

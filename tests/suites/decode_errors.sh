@@ -164,7 +164,7 @@ bad_file "USER0 link type" "$TMP/user0-linktype.pcap" "link type 147" 0
 # The message names the link type as libpcap does (USER0 has no name in
 # some libpcap versions) and lists, from the link table, those decode reads.
 reads="is not one rawcraft decodes: it reads Ethernet, raw IP, Linux cooked v1, \
-Linux cooked v2, BSD loopback, OpenBSD loopback, raw IPv4"
+Linux cooked v2, BSD loopback, OpenBSD loopback, raw IPv4, raw IPv6"
 "$RAWCRAFT" decode "$TMP/wifi-linktype.pcap" 2>"$TMP/err" >/dev/null
 expect_eq "decode 802.11 capture: the exact message" "$(cat "$TMP/err")" \
 	"$TMP/wifi-linktype.pcap: error: link type 105 (IEEE802_11) $reads"

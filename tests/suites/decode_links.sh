@@ -48,7 +48,9 @@ put('null6', 0, [le(24) + v6, le(28) + v6, le(30) + v6, be(24) + v6])
 put('loop6', 108, [be(24) + v6, be(28) + v6, be(30) + v6])
 put('raw6', 101, [v6])
 put('ipv4-6', 228, [v6])
+put('ipv6', 229, [v6])
 put('sll6', 113, [sll(v6, 0x86dd)])
+put('sll2-6', 276, [sll2(v6, 0x86dd)])
 # DLT_LOOP is network order only: a little-endian AF_INET names no family.
 put('loop-le', 108, [le(2) + v4[0]])
 PYEOF
@@ -167,6 +169,9 @@ not_ipv4 "OpenBSD loopback, AF_INET6 24/28/30" loop6 4 family 24,28,30 \
 	"[fe80::1]:1 > [fe80::2]:2 UDP len=3"
 not_ipv4 "raw IP, version 6" raw6 0 version 6 "[fe80::1]:1 > [fe80::2]:2 UDP len=3"
 not_ipv4 "raw IPv4 (228) holding version 6" ipv4-6 0 version 6 \
+	"[fe80::1]:1 > [fe80::2]:2 UDP len=3"
+not_ipv4 "raw IPv6 (LINKTYPE_IPV6 229)" ipv6 0 version 6 "[fe80::1]:1 > [fe80::2]:2 UDP len=3"
+not_ipv4 "Linux cooked v2, EtherType 0x86dd" sll2-6 20 protocol 34525 \
 	"[fe80::1]:1 > [fe80::2]:2 UDP len=3"
 not_ipv4 "Linux cooked v1, EtherType 0x86dd" sll6 16 protocol 34525 \
 	"[fe80::1]:1 > [fe80::2]:2 UDP len=3"

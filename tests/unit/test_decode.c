@@ -594,8 +594,8 @@ static void test_link_raw(void **state)
 
 	/* IPv6, in either raw link type, by the version nibble: never a
 	 * bogus IPv4 */
-	static const enum link_kind raw[] = { LINK_RAW, LINK_IPV4 };
-	for (size_t i = 0; i < 2; i++) {
+	static const enum link_kind raw[] = { LINK_RAW, LINK_IPV4, LINK_IPV6 };
+	for (size_t i = 0; i < 3; i++) {
 		decode_frame(ipv6_udp, sizeof ipv6_udp, sizeof ipv6_udp, raw[i], &f);
 		assert_layers(&f, "ipv6,udp,payload");
 		assert_int_equal(f.layer[0].off, 0);
@@ -735,6 +735,7 @@ static void test_link_table(void **state)
 	assert_int_equal(link_types[LINK_NULL].dlt, DLT_NULL);
 	assert_int_equal(link_types[LINK_LOOP].dlt, DLT_LOOP);
 	assert_int_equal(link_types[LINK_IPV4].dlt, DLT_IPV4);
+	assert_int_equal(link_types[LINK_IPV6].dlt, DLT_IPV6);
 	char names[256];
 	link_names(names, sizeof names);
 	for (int k = 0; k < LINK_COUNT; k++) {
@@ -754,7 +755,7 @@ static void test_link_table(void **state)
 			assert_int_equal(lt->hdr_len, 4);
 	}
 	assert_string_equal(names, "Ethernet, raw IP, Linux cooked v1, Linux cooked v2, "
-			    "BSD loopback, OpenBSD loopback, raw IPv4");
+			    "BSD loopback, OpenBSD loopback, raw IPv4, raw IPv6");
 	enum link_kind k;
 	assert_true(link_by_dlt(14, &k));	/* OpenBSD's DLT_RAW */
 	assert_int_equal(k, LINK_RAW);
