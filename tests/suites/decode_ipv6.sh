@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `rawcraft decode --json` of IPv6 captures that nobody here wrote (from
+# tcpdump's tests, tests/pcap/third-party/README.md) agrees with tshark
+# field by field: IPv6 headers, extension headers, ICMPv6 with its ND
+# options, TCP and UDP over IPv6 and their checksum verdicts
+# (tests/oracle/decode6.py).  One `not ok` line per frame that differs,
+# naming every field that does; one `ok` per capture that agrees throughout.
+# Offline: any user, no network.
+#   DECODE6_PCAPS="a.pcap b.pcapng"   other captures instead
+. "$(dirname "$0")/../lib.sh"
+
+if ! command -v tshark >/dev/null; then
+	not_ok "decode IPv6 captures" "tshark is not installed (tests/deps.sh installs it)"
+	exit 0
+fi
+if ! "$PY" -c 'import scapy' 2>/dev/null; then
+	not_ok "decode IPv6 captures" "no scapy for $PY (python3-scapy): decode6.py reads the frames' bytes with it"
+	exit 0
+fi
+export PYTHONDONTWRITEBYTECODE=1
+
+# tshark with only the dissectors rawcraft has layers for (and the link
+# headers it reads), so that a port never hands a payload to some other
+# parser, with no user preferences, checksums verified, nothing reassembled.
+ws=$TMP/wireshark
+mkdir -p "$ws"
+tshark -G protocols 2>/dev/null | awk -F'\t' '{ print $3 }' |
+	grep -vxE 'frame|eth|ethertype|vlan|arp|ip|ipv6|ipv6\..*|icmpv6|tcp|udp|icmp|data|sll|null|loop|raw|_ws\..*' \
+	>"$ws/disabled_protos"
+tshark_pdml() {	# tshark_pdml IN OUT.pdml
+	WIRESHARK_CONFIG_DIR=$ws tshark -n -r "$1" -T pdml \
+		-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
+		-o ip.defragment:FALSE -o ipv6.defragment:FALSE \
+		-o tcp.analyze_sequence_numbers:FALSE -o tcp.desegment_tcp_streams:FALSE \
+		>"$2" 2>"$2.err"
+}
+
+# shellcheck disable=SC2206 # a list of paths on purpose
+pcaps=(${DECODE6_PCAPS:-"$ROOT"/tests/pcap/third-party/*.pcap "$ROOT"/tests/pcap/third-party/*.pcapng})
+for f in "${pcaps[@]}"; do
+	name="decode $(basename "$f")"
+	b=$TMP/$(basename "$f")
+	if ! tshark_pdml "$f" "$b.pdml"; then
+		not_ok "$name agrees with tshark" "tshark failed: $(head -c 300 "$b.pdml.err")"
+		continue
+	fi
+	"$RAWCRAFT" decode "$f" --json >"$b.json" 2>"$b.err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		not_ok "$name agrees with tshark" "rawcraft decode exited $rc: $(head -c 300 "$b.err" | tr '\n' ' ')"
+		continue
+	fi
+	"$PY" "$TESTS_DIR/oracle/decode6.py" "$name" "$f" "$b.pdml" "$b.json"
+done
+exit 0
