@@ -68,7 +68,7 @@ V6_PROTOS = {'ipv6', 'ipv6.hopopts', 'ipv6.dstopts', 'ipv6.routing', 'ipv6.fragh
 KNOWN = set(PROTO.values()) | {'sll', 'null', 'loop', 'raw', 'ethertype', 'data'}
 
 NA_FLAGS = {'R': 0x80, 'S': 0x40, 'O': 0x20}	# the top byte of the NA's flag word
-RA_FLAGS = {'M': 0x80, 'O': 0x40}
+RA_FLAGS = {'M': 0x80, 'O': 0x40, 'H': 0x20, 'P': 0x04}
 PREFIX_FLAGS = {'L': 0x80, 'A': 0x40, 'R': 0x20}
 EXT_OPT = {0: 'pad1', 1: 'padn', 5: 'ra', 0xc2: 'jumbo'}
 ND_OPT = {1: 'sll', 2: 'tll', 3: 'prefix', 5: 'mtu', 14: 'nonce'}
@@ -408,6 +408,46 @@ class FrameCheck:
                 self.err('%s %s: rawcraft %s, tshark %s (%s)' % (
                     name, field, f[field], fmt(want), el.get('showname')))
         self.checksum(p, name, f, CSUM_PREFIX[name])
+        if name == 'tcp':
+            self.tcp_opts(p, f)
+        self.payload_after(p, name, f)
+
+    def tcp_opts(self, p, f):
+        """opts, written back as SPEC.md's words say, are the option bytes."""
+        el = p.get('tcp.options')
+        want = bytes.fromhex((el.get('show') or '').replace(':', '')) if el is not None else b''
+        self.checked += 1
+        text = f.get('opts', 'none')
+        try:
+            got = tcp_opts_bytes(text)
+        except (Mismatch, ValueError) as e:
+            self.err('tcp opts: %s' % e)
+            return
+        if got != want and got + bytes((-len(got)) % 4) != want:
+            self.err('tcp opts: rawcraft %r (%s), tshark %s' % (text, got.hex(), want.hex()))
+
+    def payload_after(self, p, name, f):
+        """The payload after a TCP or UDP header: as long as tshark says."""
+        i = next((k for k, (n, g) in enumerate(self.layers) if g is f), None)
+        if i is None or i + 1 >= len(self.layers) or self.layers[i + 1][0] != 'payload':
+            return
+        pl = self.layers[i + 1][1]
+        if name == 'tcp':
+            el = p.get('tcp.len')
+            want = show_int(el) if el is not None else None
+        else:
+            el = p.get('udp.length')
+            want = show_int(el) - 8 if el is not None else None
+            if want is not None:
+                want = min(want, len(self.raw) - pl.get('offset', 0))
+        if want is None:
+            return
+        self.checked += 1
+        if pl.get('len') != want:
+            self.err('payload after %s: rawcraft %s bytes, tshark %d' % (name, pl.get('len'), want))
+        elif bytes.fromhex(pl.get('hex', '')) != self.raw[pl['offset']:pl['offset'] + want]:
+            self.err('payload after %s: rawcraft\'s hex is not the frame\'s bytes at %d' % (
+                name, pl['offset']))
 
     # --- the frame ----------------------------------------------------------
 
@@ -485,6 +525,47 @@ class FrameCheck:
 
 
 # --- option lists -----------------------------------------------------------
+
+TCP_KIND = {'eol': 0, 'nop': 1, 'mss': 2, 'ws': 3, 'sackok': 4, 'sack': 5, 'ts': 8,
+            'md5': 19, 'fastopen': 34}
+
+
+def tcp_opts_bytes(text):
+    """SPEC.md's TCP option words -> the bytes they stand for."""
+    out = b''
+    text = str(text).strip()
+    if text in ('', 'none'):
+        return out
+    for item in text.split(','):
+        name, _, arg = item.strip().partition(':')
+        if name in ('eol', 'nop'):
+            out += bytes([TCP_KIND[name]])
+        elif name == 'sackok':
+            out += b'\x04\x02'
+        elif name == 'mss':
+            out += b'\x02\x04' + as_int(arg).to_bytes(2, 'big')
+        elif name == 'ws':
+            out += b'\x03\x03' + bytes([as_int(arg)])
+        elif name == 'ts':
+            a, _, b = arg.partition(':')
+            out += b'\x08\x0a' + as_int(a).to_bytes(4, 'big') + as_int(b).to_bytes(4, 'big')
+        elif name == 'sack':
+            d = b''
+            for blk in arg.split('+'):
+                lo, _, hi = blk.partition('-')
+                d += as_int(lo).to_bytes(4, 'big') + as_int(hi).to_bytes(4, 'big')
+            out += bytes([5, 2 + len(d)]) + d
+        elif name in ('md5', 'fastopen'):
+            d = bytes.fromhex(arg)
+            out += bytes([TCP_KIND[name], 2 + len(d)]) + d
+        elif name == 'raw':
+            k, _, h = arg.partition(':')
+            d = bytes.fromhex(h)
+            out += bytes([as_int(k), 2 + len(d)]) + d
+        else:
+            raise Mismatch('unknown TCP option %r in %r' % (name, text))
+    return out
+
 
 def parse_ext_opts(text):
     """'pad1,padn:4,ra:0,jumbo:N,raw:TYPE:HEX' -> [(type, data bytes)]."""
