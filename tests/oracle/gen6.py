@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """gen6.py - random IPv6 `.pkt` templates for the oracle6 suite.
 
-usage: gen6.py SEED OUTDIR COUNT
+usage: gen6.py SEED OUTDIR COUNT [core|ext]
+
+core: no extension headers (only what the ipv6 and icmp6 layers build);
+ext: every template has at least one (hopopts, dstopts, routing, fragment);
+without either, both kinds drawn.
 
 Writes OUTDIR/v6-NNNN.pkt (SPEC.md's template syntax: ipv6 with its
 extension headers, then tcp, udp, icmp6 or a payload) and OUTDIR/v6.json:
@@ -34,8 +38,9 @@ NH_NUM = {'tcp': 6, 'udp': 17, 'icmp6': 58, 'hopopts': 0, 'dstopts': 60, 'routin
 
 
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, mode=None):
         self.r = random.Random(seed)
+        self.mode = mode
 
     def maybe(self, p):
         return self.r.random() < p
@@ -395,18 +400,24 @@ class Gen:
         nd = itype in ND_TYPES
         # the extension headers, in RFC 8200's order
         chain = []
-        if self.maybe(0.3):
+        p = {None: 1, 'core': 0, 'ext': 2.2}[self.mode]
+        if self.maybe(0.3 * p):
             chain.append('hopopts')
-        if self.maybe(0.2):
+        if self.maybe(0.2 * p):
             chain.append('dstopts')
-        if self.maybe(0.2) and not nd:
+        if self.maybe(0.2 * p) and not nd:
             chain.append('routing')
+        if self.mode == 'ext' and not chain:
+            chain.append(self.r.choice(['hopopts', 'dstopts', 'fragment']))
         frag = None
-        if self.maybe(0.2):
+        if self.maybe(0.2 * p) and 'fragment' not in chain:
             chain.append('fragment')
             if self.maybe(0.4):		# a later fragment: only data after it
                 frag = (self.r.randint(1, 8191), self.r.randint(0, 1))
                 upper, itype, nd = 'payload', None, False
+        if 'fragment' in chain and chain[-1] != 'fragment':	# drawn above: keep it last
+            chain.remove('fragment')
+            chain.append('fragment')
         if self.maybe(0.1) and not frag and chain:
             chain.append('dstopts')
         names = chain + [upper]
@@ -489,6 +500,8 @@ class Gen:
         for layer, f in fields:
             f = list(f)
             self.r.shuffle(f)
+            if layer == 'icmp6':	# rawcraft wants the type before the fields it decides
+                f.sort(key=lambda x: x[0] != 'type')
             line = layer
             for name, value in f:
                 line += self.r.choice([' ', ' ', '  ', '\t']) + '%s=%s' % (name, value)
@@ -498,7 +511,8 @@ class Gen:
 
 def main():
     seed, outdir, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    g = Gen(seed)
+    mode = sys.argv[4] if len(sys.argv) > 4 else None
+    g = Gen(seed, mode)
     descs = []
     for n in range(count):
         fields, desc = g.template()

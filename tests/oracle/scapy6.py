@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """scapy6.py - Scapy builds the random IPv6 templates from the same values.
 
-usage: scapy6.py V6.JSON RAWCRAFT.pcap TSHARK.pdml
+usage: scapy6.py V6.JSON RAWCRAFT.pcap TSHARK.pdml [LABEL]
        scapy6.py build V6.JSON OUT.pcap     Scapy's own frames (a self-check)
 
 V6.JSON is gen6.py's description of each template (in pcap order).  For
@@ -184,6 +184,7 @@ def main():
     if sys.argv[1] == 'build':
         return cmd_build(sys.argv[2], sys.argv[3])
     descs_path, pcap, pdml = sys.argv[1:4]
+    label = 'oracle6' + (' ' + sys.argv[4] if len(sys.argv) > 4 else '')
     with open(descs_path) as f:
         descs = json.load(f)
     r = RawPcapReader(pcap)
@@ -191,8 +192,8 @@ def main():
     r.close()
     packets = read_pdml(pdml)
     if not (len(frames) == len(descs) == len(packets)):
-        print('not ok - oracle6: %d templates, rawcraft built %d frames, tshark read %d' % (
-            len(descs), len(frames), len(packets)))
+        print('not ok - %s: %d templates, rawcraft built %d frames, tshark read %d' % (
+            label, len(descs), len(frames), len(packets)))
         return 0
     same = good = 0
     sums = 0
@@ -202,7 +203,7 @@ def main():
         try:
             want = bytes(build(desc['layers']))
         except Exception as e:	# a bug here must not pass quietly
-            print('not ok - oracle6 %s: scapy6.py cannot build it: %r' % (name, e))
+            print('not ok - %s %s: scapy6.py cannot build it: %r' % (label, name, e))
             continue
         if want == got:
             same += 1
@@ -226,12 +227,12 @@ def main():
         else:
             good += 1
         if errs:
-            print('not ok - oracle6 %s: %s' % (name, '; '.join(errs)))
+            print('not ok - %s %s: %s' % (label, name, '; '.join(errs)))
     n = len(descs)
     if same == n:
-        print('ok - oracle6: scapy builds the same bytes as rawcraft for all %d random IPv6 templates' % n)
+        print('ok - %s: scapy builds the same bytes as rawcraft for all %d random IPv6 templates' % (label, n))
     if good == n:
-        print('ok - oracle6: tshark finds all %d checksums good in the %d frames' % (sums, n))
+        print('ok - %s: tshark finds all %d checksums good in the %d frames' % (label, sums, n))
     return 0
 
 

@@ -46,59 +46,68 @@ tshark_pdml() {	# tshark_pdml IN.pcap OUT.pdml
 		>"$2" 2>"$2.err"
 }
 
-gen=$TMP/gen6
-mkdir -p "$gen"
-"$PY" "$oracle/gen6.py" "$seed" "$gen" "$count" ||
-	{ not_ok "IPv6 oracle" "gen6.py failed"; exit 0; }
+# run_set LABEL MODE: one set of templates (gen6.py's mode: core = ipv6 and
+# icmp6 only, ext = with extension headers), through every check.
+run_set() {
+	local label=$1 mode=$2 gen=$TMP/$2 f refused=0 keepd=$keep/$2
+	mkdir -p "$gen"
+	"$PY" "$oracle/gen6.py" "$seed" "$gen" "$count" "$mode" ||
+		{ not_ok "oracle6 $label" "gen6.py failed"; return; }
 
-# The checker on Scapy's own frames: a failure here is the oracle's bug.
-"$PY" "$oracle/scapy6.py" build "$gen/v6.json" "$TMP/scapy.pcap" &&
-	tshark_pdml "$TMP/scapy.pcap" "$TMP/scapy.pdml" ||
-	{ not_ok "IPv6 oracle" "scapy or tshark failed on Scapy's frames: $(head -c 300 "$TMP/scapy.pdml.err")"; exit 0; }
-"$PY" "$oracle/scapy6.py" "$gen/v6.json" "$TMP/scapy.pcap" "$TMP/scapy.pdml" >"$TMP/self.out"
-if grep -q '^not ok' "$TMP/self.out" || [ "$(grep -c '^ok' "$TMP/self.out")" != 2 ]; then
-	not_ok "IPv6 oracle checks itself on Scapy's frames" "$(grep -m3 '^not ok' "$TMP/self.out" | tr '\n' ' ')"
-	exit 0
-fi
-ok "IPv6 oracle checks itself: Scapy's own $count frames pass scapy6.py and tshark"
+	# The checker on Scapy's own frames: a failure here is the oracle's bug.
+	if ! "$PY" "$oracle/scapy6.py" build "$gen/v6.json" "$gen/scapy.pcap" ||
+		! tshark_pdml "$gen/scapy.pcap" "$gen/scapy.pdml"; then
+		not_ok "oracle6 $label" "scapy or tshark failed on Scapy's frames: $(head -c 300 "$gen/scapy.pdml.err")"
+		return
+	fi
+	"$PY" "$oracle/scapy6.py" "$gen/v6.json" "$gen/scapy.pcap" "$gen/scapy.pdml" >"$gen/self.out"
+	if grep -q '^not ok' "$gen/self.out" || [ "$(grep -c '^ok' "$gen/self.out")" != 2 ]; then
+		not_ok "oracle6 $label: the oracle checks itself on Scapy's frames" \
+			"$(grep -m3 '^not ok' "$gen/self.out" | tr '\n' ' ')"
+		return
+	fi
+	ok "oracle6 $label: the oracle checks itself - Scapy's own $count frames pass scapy6.py and tshark"
 
-# rawcraft builds them, all in one run; when it refuses one, each alone.
-files=("$gen"/v6-*.pkt)
-if ! "$RAWCRAFT" show "${files[@]}" -i lo --seed "$seed" -w "$TMP/v6.pcap" \
-	>/dev/null 2>"$TMP/show.err"; then
-	mkdir -p "$keep"
-	refused=0
-	for f in "${files[@]}"; do
-		"$RAWCRAFT" show "$f" -i lo --seed "$seed" -w "$TMP/one.pcap" >/dev/null 2>"$TMP/one.err" && continue
-		refused=$((refused + 1))
-		cp "$f" "$keep/"
-		[ $refused -le 25 ] && not_ok "oracle6 rawcraft builds $(basename "$f")" \
-			"$(head -c 300 "$TMP/one.err" | tr '\n' ' ')| $(grep -v '^#' "$f" | tr '\n' ';' | head -c 300)"
-	done
-	[ $refused -gt 25 ] && not_ok "oracle6 rawcraft builds the random IPv6 templates" \
-		"$((refused - 25)) more refused (all saved in $keep)"
-	exit 0
-fi
-if ! tshark_pdml "$TMP/v6.pcap" "$TMP/v6.pdml"; then
-	not_ok "IPv6 oracle" "tshark failed: $(head -c 300 "$TMP/v6.pdml.err")"
-	exit 0
-fi
-"$PY" "$oracle/scapy6.py" "$gen/v6.json" "$TMP/v6.pcap" "$TMP/v6.pdml" >"$TMP/check.out"
-cat "$TMP/check.out"
-if grep -q '^not ok' "$TMP/check.out"; then
-	mkdir -p "$keep"
-	grep -o '^not ok - oracle6 v6-[0-9]*\.pkt' "$TMP/check.out" | awk '{print $5}' |
-		while read -r f; do cp "$gen/$f" "$keep/"; done
-	printf '#!/bin/sh\n# reproduce.sh FILE.pkt: build it as oracle6 did, and let tshark show it.\n%q show "$1" -i lo --seed %q -w "${1%%.pkt}.pcap" -x && tshark -r "${1%%.pkt}.pcap" -V -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE\n' \
-		"$RAWCRAFT" "$seed" >"$keep/reproduce.sh"
-	chmod +x "$keep/reproduce.sh"
-	echo "# failing templates saved in $keep (reproduce one: $keep/reproduce.sh $keep/FILE.pkt)"
-fi
+	# rawcraft builds them, all in one run; when it refuses one, each alone.
+	local files=("$gen"/v6-*.pkt)
+	if ! "$RAWCRAFT" show "${files[@]}" -i lo --seed "$seed" -w "$gen/v6.pcap" \
+		>/dev/null 2>"$gen/show.err"; then
+		mkdir -p "$keepd"
+		for f in "${files[@]}"; do
+			"$RAWCRAFT" show "$f" -i lo --seed "$seed" -w "$gen/one.pcap" >/dev/null 2>"$gen/one.err" && continue
+			refused=$((refused + 1))
+			cp "$f" "$keepd/"
+			[ $refused -le 15 ] && not_ok "oracle6 $label: rawcraft builds $(basename "$f")" \
+				"$(head -c 300 "$gen/one.err" | tr '\n' ' ')| $(grep -v '^#' "$f" | tr '\n' ';' | head -c 300)"
+		done
+		[ $refused -gt 15 ] && not_ok "oracle6 $label: rawcraft builds the random IPv6 templates" \
+			"$((refused - 15)) more of $count refused (all saved in $keepd)"
+		return
+	fi
+	if ! tshark_pdml "$gen/v6.pcap" "$gen/v6.pdml"; then
+		not_ok "oracle6 $label" "tshark failed: $(head -c 300 "$gen/v6.pdml.err")"
+		return
+	fi
+	"$PY" "$oracle/scapy6.py" "$gen/v6.json" "$gen/v6.pcap" "$gen/v6.pdml" "$label" >"$gen/check.out"
+	cat "$gen/check.out"
+	if grep -q '^not ok' "$gen/check.out"; then
+		mkdir -p "$keepd"
+		grep -o 'v6-[0-9]*\.pkt' "$gen/check.out" | sort -u |
+			while read -r f; do cp "$gen/$f" "$keepd/"; done
+		printf '#!/bin/sh\n# reproduce.sh FILE.pkt: build it as oracle6 did, and let tshark show it.\n%q show "$1" -i lo --seed %q -w "${1%%.pkt}.pcap" -x && tshark -r "${1%%.pkt}.pcap" -V -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE\n' \
+			"$RAWCRAFT" "$seed" >"$keep/reproduce.sh"
+		chmod +x "$keep/reproduce.sh"
+		echo "# failing templates saved in $keepd (reproduce one: $keep/reproduce.sh $keepd/FILE.pkt)"
+	fi
 
-# rawcraft's own decoder on the same frames.
-if "$RAWCRAFT" decode "$TMP/v6.pcap" --json >"$TMP/v6.json" 2>"$TMP/decode.err"; then
-	"$PY" "$oracle/decode6.py" "oracle6 decode" "$TMP/v6.pcap" "$TMP/v6.pdml" "$TMP/v6.json"
-else
-	not_ok "oracle6 rawcraft decode reads the frames" "exit $?: $(head -c 300 "$TMP/decode.err")"
-fi
+	# rawcraft's own decoder on the same frames.
+	if "$RAWCRAFT" decode "$gen/v6.pcap" --json >"$gen/v6.jsonl" 2>"$gen/decode.err"; then
+		"$PY" "$oracle/decode6.py" "oracle6 $label: decode" "$gen/v6.pcap" "$gen/v6.pdml" "$gen/v6.jsonl"
+	else
+		not_ok "oracle6 $label: rawcraft decode reads the frames" "exit $?: $(head -c 300 "$gen/decode.err")"
+	fi
+}
+
+run_set "ipv6 + icmp6/tcp/udp" core
+run_set "with extension headers" ext
 exit 0
