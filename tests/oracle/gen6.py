@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """gen6.py - random IPv6 `.pkt` templates for the oracle6 suite.
 
-usage: gen6.py SEED OUTDIR COUNT [core|ext]
+usage: gen6.py SEED OUTDIR COUNT [core|ext|bad]
 
 core: no extension headers (only what the ipv6 and icmp6 layers build);
 ext: every template has at least one (hopopts, dstopts, routing, fragment);
+bad: as core, with an explicit checksum on the TCP, UDP or ICMPv6 header
+(a random one, or 0 for UDP: illegal over IPv6);
 without either, both kinds drawn.
 
 Writes OUTDIR/v6-NNNN.pkt (SPEC.md's template syntax: ipv6 with its
@@ -392,7 +394,7 @@ class Gen:
     def template(self):
         """[(layer, [(field, text)])] and the description scapy6.py builds from."""
         upper = self.r.choice(['tcp', 'tcp', 'udp', 'udp', 'icmp6', 'icmp6', 'icmp6',
-                               'icmp6', 'payload'])
+                               'icmp6'] + ([] if self.mode == 'bad' else ['payload']))
         itype = None
         if upper == 'icmp6':
             itype = self.r.choice(['echo-request', 'echo-reply'] * 2 + list(ND_TYPES) +
@@ -400,7 +402,7 @@ class Gen:
         nd = itype in ND_TYPES
         # the extension headers, in RFC 8200's order
         chain = []
-        p = {None: 1, 'core': 0, 'ext': 2.2}[self.mode]
+        p = {None: 1, 'core': 0, 'bad': 0, 'ext': 2.2}[self.mode]
         if self.maybe(0.3 * p):
             chain.append('hopopts')
         if self.maybe(0.2 * p):
@@ -475,6 +477,9 @@ class Gen:
         elif upper == 'icmp6':
             layer, d = self.icmp6(itype)
         if upper != 'payload':
+            if self.mode == 'bad':	# an explicit checksum, most often wrong
+                d['csum'] = 0 if upper == 'udp' and self.maybe(0.3) else self.uint(16)
+                layer[1].append(('csum', self.num(d['csum'])))
             out.append(layer)
             desc.append((upper, d))
         if itype in ERR_TYPES:		# the quoted datagram: ipv6 + udp (+ data)

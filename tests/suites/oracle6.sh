@@ -47,7 +47,8 @@ tshark_pdml() {	# tshark_pdml IN.pcap OUT.pdml
 }
 
 # run_set LABEL MODE: one set of templates (gen6.py's mode: core = ipv6 and
-# icmp6 only, ext = with extension headers), through every check.
+# icmp6 only, bad = the same with explicit checksums, ext = with extension
+# headers), through every check.
 run_set() {
 	local label=$1 mode=$2 gen=$TMP/$2 f refused=0 keepd=$keep/$2
 	mkdir -p "$gen"
@@ -109,5 +110,6 @@ run_set() {
 }
 
 run_set "ipv6 + icmp6/tcp/udp" core
+run_set "explicit checksums (wrong, or UDP zero)" bad
 run_set "with extension headers" ext
 exit 0
