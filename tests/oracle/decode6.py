@@ -345,31 +345,37 @@ class FrameCheck:
             self.nd_opts(p, f)
 
     def flags(self, p, f, tname, table, mask, shift):
+        """NA (32-bit word, letters for its top bits) and RA (a byte) flags:
+        a number must be tshark's whole field; letters its named bits, and
+        then a bit without a letter is a disagreement too."""
         el = p.get(tname)
         if el is None:
             return
-        want = (show_int(el) >> shift) & mask
+        full = show_int(el)
         self.checked += 1
         if 'flags' not in f:
             self.err('icmp6 flags: rawcraft has none, tshark %s' % el.get('showname'))
             return
+        v = f['flags']
+        if isinstance(v, int) or re.match(r'^(0[xX][0-9a-fA-F]+|[0-9]+)$', str(v)):
+            got = as_int(v)
+            if got != full:
+                self.err('icmp6 flags: rawcraft %s, tshark 0x%x (%s)' % (v, full, el.get('showname')))
+            return
         try:
-            got = letters(f['flags'], table)
+            got = letters(v, table) << shift
         except Mismatch as e:
             self.err('icmp6 flags: %s' % e)
             return
         known = 0
         for b in table.values():
-            known |= b
-        # Letters can only say the bits they have names for.
-        if not isinstance(f['flags'], int) and not re.match(r'^(0x)?[0-9a-fA-F]+$', str(f['flags'])):
-            if want & ~known:
-                self.err('icmp6 flags: rawcraft %r cannot say bits 0x%02x that tshark shows (%s)' % (
-                    f['flags'], want & ~known, el.get('showname')))
-            want &= known
-        if got != want:
-            self.err('icmp6 flags: rawcraft %r (0x%02x), tshark 0x%02x (%s)' % (
-                f['flags'], got, want, el.get('showname')))
+            known |= b << shift
+        if full & ~known & (mask << shift):
+            self.err('icmp6 flags: rawcraft %r cannot say bits 0x%x that tshark shows (%s)' % (
+                v, full & ~known & (mask << shift), el.get('showname')))
+        elif got != full & known:
+            self.err('icmp6 flags: rawcraft %r (0x%x), tshark 0x%x (%s)' % (
+                v, got, full & known, el.get('showname')))
 
     def nd_opts(self, p, f):
         want = []
