@@ -10,13 +10,13 @@
 # the checker checks itself: Scapy's own frames must pass it.
 # Offline: any user, no network.
 #   ORACLE6_SEED=N    another seed (default 20261201)
-#   ORACLE6_COUNT=N   templates (default 400)
+#   ORACLE6_COUNT=N   templates in each set (default 250)
 #   ORACLE_KEEP=DIR   where the templates of failing frames are saved
 #                     (default /tmp/rawcraft-oracle6-failures)
 . "$(dirname "$0")/../lib.sh"
 
 seed=${ORACLE6_SEED:-20261201}
-count=${ORACLE6_COUNT:-400}
+count=${ORACLE6_COUNT:-250}
 keep=${ORACLE_KEEP:-/tmp/rawcraft-oracle6-failures}
 oracle=$TESTS_DIR/oracle
 export PYTHONDONTWRITEBYTECODE=1
