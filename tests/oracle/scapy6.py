@@ -104,11 +104,7 @@ def icmp6(d):
 def build(layers):
     """Scapy's frame from gen6.py's description; and where each layer starts."""
     pkt = None
-    names = []
     first_ipv6 = None
-    nd = any(n == 'icmp6' and d['type'] in ('neighbor-solicit', 'router-solicit',
-                                             'router-advert', 'neighbor-advert')
-             for n, d in layers)
     ns = next((d for n, d in layers if n == 'icmp6' and d['type'] == 'neighbor-solicit'), None)
     for name, d in layers:
         if name == 'eth':
@@ -153,12 +149,10 @@ def build(layers):
                 p.cksum = d['csum']
         elif name == 'payload':
             p = Raw(bytes.fromhex(d['hex']))
-        names.append(name)
         pkt = p if pkt is None else pkt / p
     eth = pkt[Ether]
     if eth.dst is None or 'dst' not in layers[0][1]:
         eth.dst = mcast_mac(first_ipv6.dst)
-    del nd
     return pkt
 
 

@@ -42,7 +42,7 @@ live6_tcpdump() {
 }
 
 live6_capture() {
-	local out=$1 port=8086 closed=9 p1 p2 srv vl=100 rc=0
+	local out=$1 port=8086 closed=9 p1 p2 srv rc=0
 	local V6A="2001:db8:$LAB_NET:3::1" V6R="2001:db8:$LAB_NET:3::fe"
 	local IF_A2="${LAB_ID}A2" IF_R2="${LAB_ID}R2"
 	mkdir -p "$out" || return 1
@@ -66,7 +66,7 @@ live6_capture() {
 	in_a ping -6 -n -q -c 1 -W 1 -s 3000 "$IP6_RA" >/dev/null || { echo "live6: no fragmented echo" >&2; rc=1; }
 	# R answers for B with packet-too-big (the R - B link is 1280), and with
 	# time-exceeded for hop limit 1; ping fails both times, as it should.
-	in_a ping -6 -n -q -c 1 -W 1 -s 1400 -M do "$IP6_B" >/dev/null 2>&1
+	in_a ping -6 -n -q -c 1 -W 1 -s 1400 -M "do" "$IP6_B" >/dev/null 2>&1
 	in_a ping -6 -n -q -c 1 -W 1 -t 1 "$IP6_B" >/dev/null 2>&1
 	# TCP: a whole HTTP exchange with B, then a SYN to a closed port.
 	in_a timeout 10 /usr/bin/python3 - "$IP6_B" "$port" "$closed" <<'PYEOF' || { echo "live6: TCP/UDP to B failed" >&2; rc=1; }

@@ -12,6 +12,7 @@
 # (lab_start6, lab_start_router6, lab_start) and then BODY; TAP on stdout.
 in_lab() {
 	(
+		# shellcheck disable=SC2034 # lab.sh's lab_down removes it
 		TMP=$(mktemp -d)
 		# shellcheck source=../lab.sh
 		. "$TESTS_DIR/lab.sh"
@@ -39,7 +40,7 @@ router6() {
 	# What comes back to A for a 1400-byte echo and for hop limit 1.
 	out=$(in_a timeout 5 tcpdump -n -l -c 2 -i "$IF_A" 'icmp6 and (ip6[40] == 2 or ip6[40] == 3)' 2>/dev/null &
 		sleep 0.5
-		in_a ping -6 -n -q -c 1 -W 1 -s 1400 -M do "$IP6_B" >/dev/null 2>&1
+		in_a ping -6 -n -q -c 1 -W 1 -s 1400 -M "do" "$IP6_B" >/dev/null 2>&1
 		in_a ping -6 -n -q -c 1 -W 1 -t 1 "$IP6_B" >/dev/null 2>&1
 		wait)
 	case $out in *"$IP6_RA > $IP6_A: ICMP6, packet too big, mtu $LAB_MTU6"*) ;;
