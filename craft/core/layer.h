@@ -102,6 +102,9 @@ struct layer_net {
 	 * be such a reply (ARP: requests ask, replies answer); NULL: both. */
 	bool (*asks)(const struct layer *l);
 	bool (*answers)(const struct layer *l);
+	/* Upper layers must carry a checksum: a UDP zero is illegal (IPv6,
+	 * RFC 8200 8.1), not "none computed". */
+	bool sum_required;
 };
 
 struct layer_def {

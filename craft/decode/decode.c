@@ -40,7 +40,9 @@ void decode_checksum(struct frame *f, size_t idx)
 	if (cf < 0 || !(l->present & (1u << cf)))
 		return;
 	uint64_t have = lv(l, cf);
-	if (l->def->id == L_UDP && have == 0)
+	int net = frame_net_before(f, idx);
+	bool required = net >= 0 && f->layer[net].def->net->sum_required;
+	if (l->def->id == L_UDP && have == 0 && !required)
 		return;		/* zero: the sender computed none */
 	if (!l->def->checksum(f, idx, &want, &partial))
 		l->csum = CS_UNVERIFIED;

@@ -121,8 +121,12 @@ static void checksum_status(const struct layer *l, struct strbuf *out)
 		sb_puts(out, " [correct]");
 		break;
 	case CS_INCORRECT:
-		sb_printf(out, " [incorrect, should be 0x%04x (maybe caused by checksum offload)]",
-			  l->csum_expected);
+		if (l->def->id == L_UDP && lv(l, l->def->csum_field) == 0)
+			sb_printf(out, " [incorrect: zero, no checksum, is illegal here (RFC 8200 8.1), "
+				  "should be 0x%04x]", l->csum_expected);
+		else
+			sb_printf(out, " [incorrect, should be 0x%04x (maybe caused by checksum offload)]",
+				  l->csum_expected);
 		break;
 	case CS_PARTIAL:
 		sb_puts(out, " [partial: pseudo-header only, as a sender with checksum "

@@ -164,7 +164,7 @@ static void ipv6_summary(const struct frame *f, size_t idx, struct strbuf *out)
 
 static const struct layer_net ipv6_net = {
 	.src = IPV6_SRC, .dst = IPV6_DST, .group = ipv6_group, .link_dst = ipv6_link_dst,
-	.payload_end = ipv6_payload_end, .pseudo_sum = ipv6_pseudo_sum,
+	.payload_end = ipv6_payload_end, .pseudo_sum = ipv6_pseudo_sum, .sum_required = true,
 };
 
 const struct layer_def ipv6_layer = {

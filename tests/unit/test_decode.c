@@ -606,6 +606,14 @@ static void test_link_raw(void **state)
 		assert_string_equal(s, "[fe80::1]:1 > [fe80::2]:2 UDP len=2");
 		frame_free(&f);
 	}
+	/* over IPv6 a UDP zero is no "none computed" but illegal (RFC 8200 8.1) */
+	uint8_t zero[sizeof ipv6_udp];
+	memcpy(zero, ipv6_udp, sizeof zero);
+	zero[46] = zero[47] = 0;
+	decode_frame(zero, sizeof zero, sizeof zero, LINK_RAW, &f);
+	assert_int_equal(f.layer[1].csum, CS_INCORRECT);
+	assert_int_equal(f.layer[1].csum_expected, 0x8c9c);
+	frame_free(&f);
 	/* neither IPv4 nor IPv6: data too */
 	decode_frame((const uint8_t *)"\x50\x00\x00\x00", 4, 4, LINK_RAW, &f);
 	assert_layers(&f, "payload");
