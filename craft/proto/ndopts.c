@@ -1,27 +1,16 @@
 /* ndopts.c - neighbour discovery options (RFC 4861 4.6, RFC 3971 5.3):
  * type, length in units of 8 bytes, data. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../core/addr.h"
+#include "optlist.h"
 #include "proto.h"
 
 #define ND_OPTS_MAX 1200	/* what fits in an IPv6 minimum MTU */
 #define ND_OPT_PREFIX 3
 #define ND_OPT_MTU 5
 #define ND_OPT_NONCE 14
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /* An option of `type` holding `data`, padded with zeros to 8 bytes. */
 static int put_option(uint8_t *buf, size_t room, unsigned type, const uint8_t *data,
@@ -37,21 +26,6 @@ static int put_option(uint8_t *buf, size_t room, unsigned type, const uint8_t *d
 	buf[1] = (uint8_t)(total / 8);
 	memcpy(buf + 2, data, n);
 	return (int)total;
-}
-
-static int hex_bytes(const char *s, uint8_t *out, size_t room, size_t *n)
-{
-	size_t len = strlen(s);
-	if (len == 0 || len % 2 || len / 2 > room)
-		return -1;
-	for (size_t i = 0; i < len; i += 2) {
-		int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i / 2] = (uint8_t)(hi << 4 | lo);
-	}
-	*n = len / 2;
-	return 0;
 }
 
 /* prefix:PREFIX/LEN[:FLAGS[:VALID[:PREFERRED]]]; FLAGS the letters L and A
@@ -100,8 +74,8 @@ static int prefix_option(const char *args, uint8_t data[30], char *err, size_t e
 	memset(data, 0, 30);
 	data[0] = (uint8_t)len;
 	data[1] = (uint8_t)flags;
-	put32(data + 2, (uint32_t)valid);
-	put32(data + 6, (uint32_t)preferred);
+	optlist_put32(data + 2, (uint32_t)valid);
+	optlist_put32(data + 6, (uint32_t)preferred);
 	memcpy(data + 14, a.b, 16);
 	return 0;
 }
@@ -141,7 +115,7 @@ static int nd_option(const char *opt, uint8_t *buf, size_t room, char *err, size
 			return -1;
 		}
 		memset(data, 0, 6);
-		put32(data + 2, (uint32_t)v);
+		optlist_put32(data + 2, (uint32_t)v);
 		return put_option(buf, room, ND_OPT_MTU, data, 6, err, errlen);
 	}
 	if (strcmp(name, "prefix") == 0) {
@@ -150,19 +124,14 @@ static int nd_option(const char *opt, uint8_t *buf, size_t room, char *err, size
 		return put_option(buf, room, ND_OPT_PREFIX, data, 30, err, errlen);
 	}
 	if (strcmp(name, "nonce") == 0) {
-		if (!args || hex_bytes(args, data, 254, &n)) {
+		if (!args || optlist_hex(args, data, 254, &n)) {
 			snprintf(err, errlen, "nonce needs hex bytes: nonce:0102030405a6");
 			return -1;
 		}
 		return put_option(buf, room, ND_OPT_NONCE, data, n, err, errlen);
 	}
 	if (strcmp(name, "raw") == 0) {
-		const char *colon = args ? strchr(args, ':') : NULL;
-		char type[8] = "";
-		if (colon && (size_t)(colon - args) < sizeof type)
-			memcpy(type, args, (size_t)(colon - args));
-		if (!colon || parse_uint(type, 255, &v) ||
-		    (colon[1] && hex_bytes(colon + 1, data, 254, &n))) {
+		if (optlist_raw(args, &v, data, 254, &n)) {
 			snprintf(err, errlen, "raw needs a type and hex data: raw:TYPE:HEX");
 			return -1;
 		}
@@ -179,33 +148,8 @@ full:
 
 static int nd_parse(const char *s, struct fval *out, char *err, size_t errlen)
 {
-	uint8_t *buf = malloc(ND_OPTS_MAX);
-	size_t n = 0;
-	if (!buf)
-		abort();
-	for (const char *p = s; strcmp(s, "none") != 0;) {
-		size_t len = strcspn(p, ",");
-		char opt[160];
-		if (len == 0 || len >= sizeof opt) {
-			snprintf(err, errlen, "bad ND option list '%.40s': comma-separated, "
-				 "e.g. sll:auto,mtu:1500", s);
-			free(buf);
-			return -1;
-		}
-		snprintf(opt, sizeof opt, "%.*s", (int)len, p);
-		int w = nd_option(opt, buf + n, ND_OPTS_MAX - n, err, errlen);
-		if (w < 0) {
-			free(buf);
-			return -1;
-		}
-		n += (size_t)w;
-		if (!p[len])
-			break;
-		p += len + 1;
-	}
-	out->bytes = buf;
-	out->len = n;
-	return 0;
+	return optlist_parse(s, ND_OPTS_MAX, nd_option, "ND option", "sll:auto,mtu:1500", out,
+			     err, errlen);
 }
 
 static void nd_fill_mac(struct fval *v, uint64_t mac)
@@ -217,12 +161,6 @@ static void nd_fill_mac(struct fval *v, uint64_t mac)
 			for (int b = 0; b < 6; b++)
 				v->bytes[i + 2 + b] = (uint8_t)(mac >> (40 - 8 * b));
 		}
-}
-
-static void put_hex(struct strbuf *sb, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		sb_printf(sb, "%02x", p[i]);
 }
 
 /* One option as the tree or a template says it; false if it is malformed. */
@@ -242,15 +180,17 @@ static void describe_one(const uint8_t *o, size_t len, bool text, struct strbuf 
 		struct addr a = addr_from_ipv6(o + 16);
 		addr_format(&a, buf, sizeof buf);
 		if (text)
-			sb_printf(sb, "prefix:%s/%u:%u:%u:%u", buf, o[2], o[3], be32(o + 4), be32(o + 8));
+			sb_printf(sb, "prefix:%s/%u:%u:%u:%u", buf, o[2], o[3], optlist_be32(o + 4),
+				  optlist_be32(o + 8));
 		else
 			sb_printf(sb, "ICMPv6 Option (Prefix information : %s/%u) flags 0x%02x, "
-				  "valid %us, preferred %us", buf, o[2], o[3], be32(o + 4), be32(o + 8));
+				  "valid %us, preferred %us", buf, o[2], o[3], optlist_be32(o + 4),
+				  optlist_be32(o + 8));
 	} else if (type == ND_OPT_MTU && len == 8) {
-		sb_printf(sb, text ? "mtu:%u" : "ICMPv6 Option (MTU : %u)", be32(o + 4));
+		sb_printf(sb, text ? "mtu:%u" : "ICMPv6 Option (MTU : %u)", optlist_be32(o + 4));
 	} else if (type == ND_OPT_NONCE && len > 2) {
 		sb_puts(sb, text ? "nonce:" : "ICMPv6 Option (Nonce : ");
-		put_hex(sb, o + 2, len - 2);
+		optlist_put_hex(sb, o + 2, len - 2);
 		if (!text)
 			sb_putc(sb, ')');
 	} else {
@@ -258,7 +198,7 @@ static void describe_one(const uint8_t *o, size_t len, bool text, struct strbuf 
 			sb_printf(sb, "raw:%u:", type);
 		else
 			sb_printf(sb, "ICMPv6 Option (Type %u, length %zu) ", type, len);
-		put_hex(sb, o + 2, len - 2);
+		optlist_put_hex(sb, o + 2, len - 2);
 	}
 }
 

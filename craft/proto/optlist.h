@@ -1,0 +1,31 @@
+/* optlist.h - what the option-list codecs share (ND options, IPv6 options):
+ * a comma list read one item at a time, hex data in and out, raw:TYPE:HEX. */
+#ifndef CRAFT_OPTLIST_H
+#define CRAFT_OPTLIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/field.h"
+#include "../util/strbuf.h"
+
+/* Writes one item (`opt`, NUL-terminated) into `buf`: its byte count, or -1
+ * with the reason in `err`. */
+typedef int (*optlist_item_fn)(const char *opt, uint8_t *buf, size_t room, char *err,
+			       size_t errlen);
+
+/* `s` as a comma list of items ("none": empty) into at most `max` bytes;
+ * `what` names an item for messages ("ND option"), `example` shows a list. */
+int optlist_parse(const char *s, size_t max, optlist_item_fn item, const char *what,
+		  const char *example, struct fval *out, char *err, size_t errlen);
+
+/* An even count of hex digits, one byte to `room` bytes, into `out`. */
+int optlist_hex(const char *s, uint8_t *out, size_t room, size_t *n);
+/* `raw`'s arguments TYPE:HEX (the hex may be empty); -1 if malformed. */
+int optlist_raw(const char *args, uint64_t *type, uint8_t *data, size_t room, size_t *n);
+void optlist_put_hex(struct strbuf *sb, const uint8_t *p, size_t n);
+
+uint32_t optlist_be32(const uint8_t *p);
+void optlist_put32(uint8_t *p, uint32_t v);
+
+#endif
