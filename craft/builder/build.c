@@ -80,7 +80,7 @@ static int layout(struct frame *f, struct diag *d)
 }
 
 /* A layer libnet has no builder for (extension headers, ICMPv6): zeros
- * but for its option lists, then whatever follows; the fixed fields are
+ * but for its option lists and their padding, then whatever follows; the fixed fields are
  * laid over afterwards, as every layer's are. */
 static libnet_ptag_t build_bytes(libnet_t *l, const struct layer *ly, const uint8_t *pl,
 				 uint32_t pn)
@@ -91,12 +91,16 @@ static libnet_ptag_t build_bytes(libnet_t *l, const struct layer *ly, const uint
 		abort();
 	for (size_t k = 0; k < ly->def->nfields; k++) {
 		const struct fval *v = &ly->val[k];
-		if (ly->def->fields[k].kind != FK_OPTS || !v->len ||
+		if (ly->def->fields[k].kind != FK_OPTS ||
 		    (ly->def->applies && !ly->def->applies(ly, k)))
 			continue;
 		size_t at = layer_opts_off(ly, k);
-		if (at + v->len <= n)
+		if (at + v->len > n)
+			continue;
+		if (v->len)
 			memcpy(buf + at, v->bytes, v->len);
+		if (ly->def->fields[k].codec->pad)	/* up to the header's end */
+			ly->def->fields[k].codec->pad(buf + at + v->len, n - at - v->len);
 	}
 	if (pn)
 		memcpy(buf + n, pl, pn);

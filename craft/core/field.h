@@ -99,6 +99,9 @@ struct field_codec {
 	/* Bytes -> text; each OPT_TREE line starts with `indent`. */
 	void (*describe)(const uint8_t *p, size_t n, enum opt_style style,
 			 const char *indent, struct strbuf *sb);
+	/* Fills the `n` bytes a header has after the options (IPv6's padding
+	 * to 8 bytes) with padding options; NULL: they stay zero. */
+	void (*pad)(uint8_t *p, size_t n);
 	/* Writes the interface's MAC where the text said `auto`; NULL: none. */
 	void (*fill_mac)(struct fval *v, uint64_t mac);
 };

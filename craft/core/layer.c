@@ -10,12 +10,22 @@
 
 const struct layer_def *const craft_layers[] = {
 	[L_ETH] = &eth_layer, [L_VLAN] = &vlan_layer, [L_ARP] = &arp_layer,
-	[L_IPV4] = &ipv4_layer, [L_IPV6] = &ipv6_layer, [L_TCP] = &tcp_layer,
+	[L_IPV4] = &ipv4_layer, [L_IPV6] = &ipv6_layer, [L_HOPOPTS] = &hopopts_layer,
+	[L_DSTOPTS] = &dstopts_layer, [L_ROUTING] = &routing_layer,
+	[L_FRAGMENT] = &fragment_layer, [L_TCP] = &tcp_layer,
 	[L_UDP] = &udp_layer, [L_ICMP] = &icmp_layer, [L_ICMP6] = &icmp6_layer,
 	[L_PAYLOAD] = &payload_layer,
 };
 _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
 	       "craft_layers has an entry for each layer id");
+
+/* What may follow IPv6 and each of its extension headers: the extension
+ * headers in any order and number, as probes of RFC 7112 and 5722 chain
+ * them (template.c keeps hopopts to its place), and the upper layers. */
+#define IP6_NEXT(outer) \
+	{ outer, L_HOPOPTS, 0, false }, { outer, L_DSTOPTS, 60, false }, \
+	{ outer, L_ROUTING, 43, false }, { outer, L_FRAGMENT, 44, false }, \
+	{ outer, L_TCP, 6, false }, { outer, L_UDP, 17, false }, { outer, L_ICMP6, 58, false }
 
 /* The first row for an (outer, inner) pair is what the builder writes; later
  * rows are values the decoder also recognises. */
@@ -26,7 +36,8 @@ const struct link craft_links[] = {
 	{ L_VLAN, L_VLAN, 0x8100, false }, { L_VLAN, L_ARP, 0x0806, false },
 	{ L_VLAN, L_IPV4, 0x0800, false }, { L_VLAN, L_IPV6, 0x86dd, false },
 	{ L_IPV4, L_TCP, 6, false }, { L_IPV4, L_UDP, 17, false }, { L_IPV4, L_ICMP, 1, false },
-	{ L_IPV6, L_TCP, 6, false }, { L_IPV6, L_UDP, 17, false }, { L_IPV6, L_ICMP6, 58, false },
+	IP6_NEXT(L_IPV6), IP6_NEXT(L_HOPOPTS), IP6_NEXT(L_DSTOPTS), IP6_NEXT(L_ROUTING),
+	IP6_NEXT(L_FRAGMENT),
 	/* ICMP errors quote the IPv4 header and 8+ bytes of what caused them. */
 	{ L_ICMP, L_IPV4, 3, true }, { L_ICMP, L_IPV4, 11, true }, { L_ICMP, L_IPV4, 12, true },
 	{ L_ICMP, L_IPV4, 5, true }, { L_ICMP, L_IPV4, 4, true },
@@ -115,6 +126,14 @@ size_t layer_opts_off(const struct layer *l, size_t k)
 	if (fd->bit_off || !l->def->header_len)
 		return fd->bit_off ? fd->bit_off / 8u : l->def->min_len;
 	return l->def->header_len(l);
+}
+
+void layer_take_bytes(struct frame *f, size_t idx, size_t k, size_t from, size_t to)
+{
+	struct layer *l = &f->layer[idx];
+	layer_give_bytes(l, (int)k, f->bytes + from, to > from ? to - from : 0);
+	l->given &= ~(1u << k);
+	l->present |= 1u << k;
 }
 
 size_t layer_built_len(const struct layer *l)

@@ -23,8 +23,8 @@
 #define MAX_LAYERS 12
 
 enum layer_id {
-	L_ETH, L_VLAN, L_ARP, L_IPV4, L_IPV6, L_TCP, L_UDP, L_ICMP, L_ICMP6, L_PAYLOAD,
-	L_COUNT
+	L_ETH, L_VLAN, L_ARP, L_IPV4, L_IPV6, L_HOPOPTS, L_DSTOPTS, L_ROUTING, L_FRAGMENT,
+	L_TCP, L_UDP, L_ICMP, L_ICMP6, L_PAYLOAD, L_COUNT
 };
 
 struct srcpos {
@@ -120,6 +120,10 @@ struct layer_def {
 	/* An IPv6 extension header: part of the network layer before it, so
 	 * the layer after it has that network layer's addresses and payload. */
 	bool ext;
+	/* Why a template places it right after a network layer only (IPv6's
+	 * Hop-by-Hop header, RFC 8200 4.1), or NULL; the decoder takes it
+	 * wherever the link rows let it come. */
+	const char *net_first;
 	bool csum_header;	/* the checksum covers the header alone */
 	bool csum_pseudo;	/* it covers the network layer's pseudo-header too */
 	const struct layer_net *net;	/* NULL: not a network layer */
@@ -192,6 +196,10 @@ bool link_inner(enum layer_id outer, uint64_t value, enum layer_id *inner);
  * offset, or - a row at offset 0 - where header_len ends the fixed part
  * (ICMPv6's options, after each type's own fields). */
 size_t layer_opts_off(const struct layer *l, size_t k);
+
+/* Decoder: the frame's bytes [from, to) as variable field `k` of layer
+ * `idx`, read off the wire rather than given. */
+void layer_take_bytes(struct frame *f, size_t idx, size_t k, size_t from, size_t to);
 
 /* Bytes a layer of a template occupies when built (explicit IHL or data
  * offset change what the header claims, not what is there). */

@@ -16,11 +16,29 @@ static void list_fields(const struct layer_def *def, char *buf, size_t len)
 				      def->fields[i].name);
 }
 
+/* What a template may place after `outer`: what the link rows allow, but
+ * a layer that comes first after a network layer nowhere else. */
+static bool placeable(enum layer_id outer, enum layer_id inner)
+{
+	return layer_can_follow(outer, inner) &&
+	       (craft_layers[outer]->net || !craft_layers[inner]->net_first);
+}
+
 static void list_followers(enum layer_id outer, char *buf, size_t len)
 {
 	unsigned mask = 0;
 	for (int i = 0; i < L_COUNT; i++)
-		if (layer_can_follow(outer, (enum layer_id)i))
+		if (placeable(outer, (enum layer_id)i))
+			mask |= 1u << i;
+	layer_list(mask, buf, len);
+}
+
+/* The network layers a layer may come right after, for its message. */
+static void list_nets_before(enum layer_id inner, char *buf, size_t len)
+{
+	unsigned mask = 0;
+	for (int i = 0; i < L_COUNT; i++)
+		if (craft_layers[i]->net && layer_can_follow((enum layer_id)i, inner))
 			mask |= 1u << i;
 	layer_list(mask, buf, len);
 }
@@ -49,6 +67,13 @@ static int place_layer(const struct template_ctx *tc, struct frame *f,
 	}
 	if (f->nlayers > 0) {
 		enum layer_id prev = f->layer[f->nlayers - 1].def->id;
+		if (layer_can_follow(prev, def->id) && !placeable(prev, def->id)) {
+			list_nets_before(def->id, list, sizeof list);
+			diag_set(d, tc->file, pos.line, pos.col,
+				 "%s must come right after %s, not after %s: %s", def->name, list,
+				 craft_layers[prev]->name, def->net_first);
+			return -1;
+		}
 		if (!layer_can_follow(prev, def->id)) {
 			list_followers(prev, list, sizeof list);
 			if (list[0])

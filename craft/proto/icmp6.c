@@ -127,11 +127,8 @@ static bool icmp6_decoded(struct frame *f, size_t idx, size_t *end)
 	size_t from = l->off + l->hdr_len;
 	if (!icmp6_is_nd(l) || from > *end)
 		return true;
-	struct fval *v = &l->val[ICMP6_OPTS];
-	layer_give_bytes(l, ICMP6_OPTS, f->bytes + from, *end - from);
-	l->given &= ~(1u << ICMP6_OPTS);
-	l->present |= 1u << ICMP6_OPTS;
-	l->hdr_len += v->len;
+	layer_take_bytes(f, idx, ICMP6_OPTS, from, *end);
+	l->hdr_len += l->val[ICMP6_OPTS].len;
 	return true;
 }
 

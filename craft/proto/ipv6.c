@@ -170,7 +170,7 @@ static const struct layer_net ipv6_net = {
 const struct layer_def ipv6_layer = {
 	.id = L_IPV6, .name = "ipv6", .label = "Internet Protocol Version 6",
 	.fields = ipv6_fields, .nfields = IPV6_NFIELDS, .min_len = 40,
-	.demux = IPV6_NH, .demux_default = 59, .csum_field = -1, .net = &ipv6_net,
+	.demux = IPV6_NH, .demux_default = IP6_NH_NONE, .csum_field = -1, .net = &ipv6_net,
 	.decoded = ipv6_decoded, .context = ipv6_context, .implied = ipv6_implied,
 	.title = ipv6_title, .summary = ipv6_summary,
 };

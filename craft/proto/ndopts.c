@@ -84,9 +84,7 @@ static int prefix_option(const char *args, uint8_t data[30], char *err, size_t e
 static int nd_option(const char *opt, uint8_t *buf, size_t room, char *err, size_t errlen)
 {
 	char name[16];
-	size_t nlen = strcspn(opt, ":");
-	const char *args = opt[nlen] ? opt + nlen + 1 : NULL;
-	snprintf(name, sizeof name, "%.*s", (int)(nlen < sizeof name ? nlen : sizeof name - 1), opt);
+	const char *args = optlist_split(opt, name, sizeof name);
 	uint8_t data[256];
 	size_t n = 0;
 	uint64_t v;

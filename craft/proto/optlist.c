@@ -37,6 +37,13 @@ int optlist_parse(const char *s, size_t max, optlist_item_fn item, const char *w
 	return 0;
 }
 
+const char *optlist_split(const char *opt, char *name, size_t len)
+{
+	size_t nlen = strcspn(opt, ":");
+	snprintf(name, len, "%.*s", (int)(nlen < len ? nlen : len - 1), opt);
+	return opt[nlen] ? opt + nlen + 1 : NULL;
+}
+
 int optlist_hex(const char *s, uint8_t *out, size_t room, size_t *n)
 {
 	size_t len = strlen(s);

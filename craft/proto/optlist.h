@@ -19,6 +19,9 @@ typedef int (*optlist_item_fn)(const char *opt, uint8_t *buf, size_t room, char 
 int optlist_parse(const char *s, size_t max, optlist_item_fn item, const char *what,
 		  const char *example, struct fval *out, char *err, size_t errlen);
 
+/* An item's name (up to ':', cut to fit `name`) and its arguments after
+ * the ':', or NULL if it has none. */
+const char *optlist_split(const char *opt, char *name, size_t len);
 /* An even count of hex digits, one byte to `room` bytes, into `out`. */
 int optlist_hex(const char *s, uint8_t *out, size_t room, size_t *n);
 /* `raw`'s arguments TYPE:HEX (the hex may be empty); -1 if malformed. */

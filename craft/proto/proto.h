@@ -29,6 +29,11 @@ enum {
 	IPV6_VER, IPV6_TC, IPV6_DSCP, IPV6_ECN, IPV6_FLOW, IPV6_PLEN, IPV6_NH, IPV6_HLIM,
 	IPV6_SRC, IPV6_DST, IPV6_NFIELDS
 };
+/* The IPv6 extension headers' rows (RFC 8200 4): the next header, and but
+ * for the fragment header a length in 8-byte units past the first 8. */
+enum { OPTS_NH, OPTS_LEN, OPTS_OPTS, OPTS_NFIELDS };
+enum { RT_NH, RT_LEN, RT_TYPE, RT_SEGLEFT, RT_ADDRS, RT_NFIELDS };
+enum { FRAG_NH, FRAG_RES, FRAG_OFF, FRAG_RES2, FRAG_M, FRAG_ID, FRAG_NFIELDS };
 enum { UDP_SPORT, UDP_DPORT, UDP_LEN, UDP_CSUM, UDP_NFIELDS };
 enum { ICMP_TYPE, ICMP_CODE, ICMP_CSUM, ICMP_ID, ICMP_SEQ, ICMP_NFIELDS };
 /* ICMPv6's rows: the fixed three, then each type's own (icmp6.c says
@@ -59,6 +64,7 @@ enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 #define ICMP6_NEIGHBOR_SOLICIT 135
 #define ICMP6_NEIGHBOR_ADVERT 136
 #define ICMP6_REDIRECT 137
+#define IP6_NH_NONE 59
 #define ND_OPT_SOURCE_LL 1
 #define ND_OPT_TARGET_LL 2
 #define TCP_F_FIN 0x01
@@ -74,8 +80,15 @@ enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 
 extern const struct field_name ethertype_names[], ip6_nh_names[];
 extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer, ipv6_layer,
+	hopopts_layer, dstopts_layer, routing_layer, fragment_layer,
 	tcp_layer, udp_layer, icmp_layer, icmp6_layer, payload_layer;
-extern const struct field_codec nd_opts_codec;
+extern const struct field_codec nd_opts_codec, ip6_opts_codec, ip6_addrs_codec;
+
+/* The hopopts, dstopts and routing headers' length: (len + 1) * 8 bytes as
+ * decoded, and the `computed` value of `len` left out in a template
+ * (ext6.c). */
+size_t ext6_header_len(const struct layer *l);
+u128 ext6_computed_len(const struct frame *f, size_t idx);
 
 /* Neighbour discovery: router and neighbour solicitations and
  * advertisements, and redirects (RFC 4861). */

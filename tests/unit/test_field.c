@@ -109,7 +109,8 @@ static void test_layer_list(void **state)
 	(void)state;
 	char buf[200], small[8];
 	layer_list(LAYERS_ALL, buf, sizeof buf);
-	assert_string_equal(buf, "eth, vlan, arp, ipv4, ipv6, tcp, udp, icmp, icmp6, payload");
+	assert_string_equal(buf, "eth, vlan, arp, ipv4, ipv6, hopopts, dstopts, routing, fragment, "
+			    "tcp, udp, icmp, icmp6, payload");
 	layer_list(1u << L_TCP | 1u << L_ARP, buf, sizeof buf);
 	assert_string_equal(buf, "arp, tcp");
 	layer_list(0, buf, sizeof buf);
@@ -299,9 +300,10 @@ static void test_tables_hooks_and_links(void **state)
 			if (craft_links[j].outer == k->outer && craft_links[j].inner == k->inner)
 				assert_int_equal(craft_links[j].quotes, k->quotes);
 		}
-		/* a pseudo-header's user follows a layer that gives one */
+		/* a pseudo-header's user follows a layer that gives one, or an
+		 * extension header of one */
 		if (craft_layers[k->inner]->csum_pseudo)
-			CHECK(o->net && o->net->pseudo_sum, "%s > %s", o->name,
+			CHECK((o->net && o->net->pseudo_sum) || o->ext, "%s > %s", o->name,
 			      craft_layers[k->inner]->name);
 	}
 	uint64_t v;

@@ -573,6 +573,9 @@ static const char *const every_layer[] = {
 	"ipv6 dst=ff02::2\nicmp6 type=router-advert flags=MO curhlim=7 opts=mtu:1500\n",
 	"ipv6 dst=2001:db8::2\nicmp6 type=packet-too-big mtu=1300\nipv6 src=2001:db8::2 "
 	"dst=2001:db8::9\ntcp dport=80\n",
+	"ipv6 dst=2001:db8::2\nhopopts opts=ra:0\ndstopts opts=padn:2,jumbo:9\n"
+	"routing addrs=2001:db8::7 type=2\nfragment off=3 m=1 res=1 res2=2\nudp dport=7\n",
+	"ipv6 dst=2001:db8::2\nfragment\ndstopts\nrouting segleft=0\nicmp6\n",
 };
 
 /* The tables with every constant default changed, so that wherever libnet
