@@ -37,8 +37,21 @@ static bool steers_next_hop(const struct frame *f, size_t i, size_t k)
 	return f->layer[i].def->fields[k].flags & FF_NEXTHOP;
 }
 
+/* Whether the pseudo-header of layer `n` names network layer `net`'s own
+ * destination, not the final one a routing header gives (RFC 8200 8.1). */
+static bool own_dst_in_pseudo(const struct frame *f, size_t net, size_t n)
+{
+	const struct layer *l = &f->layer[net];
+	const uint8_t *own = f->bytes + l->off + l->def->fields[l->def->net->dst].bit_off / 8;
+	const uint8_t *dst = own;
+	for (size_t j = net + 1; j < n; j++)
+		if (f->layer[j].def->ext_final_dst)
+			dst = f->layer[j].def->ext_final_dst(f, j, dst);
+	return dst == own;
+}
+
 static int plan_sums(const struct frame *f, struct vary *v, uint32_t cover[][2],
-		     size_t pseudo[], char *why, size_t whylen)
+		     size_t pseudo[], bool pseudo_dst[], char *why, size_t whylen)
 {
 	for (size_t n = f->nlayers; n-- > 0;) {
 		const struct layer *l = &f->layer[n];
@@ -56,6 +69,7 @@ static int plan_sums(const struct frame *f, struct vary *v, uint32_t cover[][2],
 		cover[v->nsums][1] = (uint32_t)(l->off + (l->def->csum_header ? l->hdr_len : l->len));
 		int net = l->def->csum_pseudo ? frame_net_before(f, n) : -1;
 		pseudo[v->nsums] = net >= 0 ? (size_t)net : SIZE_MAX;
+		pseudo_dst[v->nsums] = net >= 0 && own_dst_in_pseudo(f, (size_t)net, n);
 		v->nsums++;
 	}
 	for (size_t a = 0; a < v->nsums; a++)
@@ -69,8 +83,9 @@ int vary_plan(const struct frame *f, struct vary *v, char *why, size_t whylen)
 {
 	uint32_t cover[VARY_MAX_SUMS][2];
 	size_t pseudo[VARY_MAX_SUMS];
+	bool pseudo_dst[VARY_MAX_SUMS];
 	*v = (struct vary){ .nslots = 0 };
-	if (plan_sums(f, v, cover, pseudo, why, whylen))
+	if (plan_sums(f, v, cover, pseudo, pseudo_dst, why, whylen))
 		return -1;
 	/* The same fields, in the same order, as frame_resolve() draws them. */
 	for (size_t i = 0; i < f->nlayers; i++) {
@@ -112,7 +127,8 @@ int vary_plan(const struct frame *f, struct vary *v, char *why, size_t whylen)
 			word_span(s.bit_off, s.bits, &from, &to);
 			for (size_t c = 0; c < v->nsums; c++) {
 				bool inside = from >= cover[c][0] && to <= cover[c][1];
-				bool in_pseudo = pseudo[c] == i && (fd->flags & FF_PSEUDO);
+				bool in_pseudo = pseudo[c] == i && (fd->flags & FF_PSEUDO) &&
+						 ((int)k != l->def->net->dst || pseudo_dst[c]);
 				if (inside || in_pseudo)
 					s.sums |= 1u << c;
 			}

@@ -146,6 +146,22 @@ static void test_icmp_error_quoting_group(void **state)
 		      10, true);
 }
 
+static void test_ipv6_extension_headers(void **state)
+{
+	(void)state;
+	/* Extension headers between IPv6 and the upper layer: the upper
+	 * checksum still has IPv6's pseudo-header; each fragment id drawn. */
+	check_patched("eth dst=02:00:00:00:00:02\nipv6 src=2001:db8::1..2001:db8::ff "
+		      "dst=2001:db8::2 hlim=random\nhopopts opts=ra:0\ndstopts\nfragment\n"
+		      "tcp sport=1000..1999 dport=80 seq=random\n", 600, true);
+	check_patched("eth dst=02:00:00:00:00:02\nipv6 dst=2001:db8::2 flow=random\n"
+		      "routing addrs=2001:db8::7\nudp sport=0..65535 dport=53\n", 66000, true);
+	/* A routing header names the final destination: the IPv6 one is not
+	 * in the pseudo-header then, and varies alone. */
+	check_patched("eth dst=02:00:00:00:00:02\nipv6 dst=2001:db8::1..2001:db8::9\n"
+		      "routing addrs=2001:db8::7+2001:db8::8\nicmp6 seq=1..5\n", 40, true);
+}
+
 static void test_arp_sweep(void **state)
 {
 	(void)state;
@@ -224,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_vlan_icmp),
 		cmocka_unit_test(test_icmp_error_quoting_tcp),
 		cmocka_unit_test(test_icmp_error_quoting_group),
+		cmocka_unit_test(test_ipv6_extension_headers),
 		cmocka_unit_test(test_arp_sweep),
 		cmocka_unit_test(test_explicit_checksum_wins),
 		cmocka_unit_test(test_refused),
