@@ -5,7 +5,7 @@ Each case is a template and the Scapy packet built from the same values.
 on, no reassembly) must call every checksum it can check Good, find nothing
 malformed and see the extension headers in order.  Prints TAP lines.
 
-    ext6.py RAWCRAFT TMPDIR
+    ext6.py RAWCRAFT TMPDIR TEMPLATES
 """
 import subprocess
 import sys
@@ -84,6 +84,22 @@ CASES = [
 ]
 
 
+def shipped(rawcraft, tmp, templates):
+    """The shipped probe: each header there in order, the echo's sum good."""
+    pcap = "%s/shipped.pcap" % tmp
+    r = subprocess.run([rawcraft, "show", "%s/icmp6-ext-probe.pkt" % templates, "-D",
+                        "DST=2001:db8::2", "--seed", "5", "-w", pcap],
+                       capture_output=True, text=True)
+    out = tshark(pcap) if r.returncode == 0 else r.stderr
+    order = [out.find(h) for h in ("IPv6 Hop-by-Hop Option\n", "Destination Options for IPv6\n",
+                                   "Fragment Header for IPv6\n", "Echo (ping) request")]
+    good = out.count("[Checksum Status: Good]") == 1 and "Malformed" not in out
+    if r.returncode == 0 and good and -1 not in order and order == sorted(order):
+        print("ok - ext6 shipped icmp6-ext-probe: tshark sees the chain in order, checksum good")
+    else:
+        print("not ok - ext6 shipped icmp6-ext-probe: %s" % out[-300:].replace("\n", " "))
+
+
 def tshark(pcap):
     return subprocess.run(
         ["tshark", "-n", "-r", pcap, "-V", "-o", "tcp.check_checksum:TRUE",
@@ -92,7 +108,8 @@ def tshark(pcap):
 
 
 def main():
-    rawcraft, tmp = sys.argv[1], sys.argv[2]
+    rawcraft, tmp, templates = sys.argv[1], sys.argv[2], sys.argv[3]
+    shipped(rawcraft, tmp, templates)
     for i, (name, text, upper, good, exts) in enumerate(CASES):
         pkt, pcap = "%s/%d.pkt" % (tmp, i), "%s/%d.pcap" % (tmp, i)
         with open(pkt, "w") as f:

@@ -2,7 +2,7 @@
 # IPv6 extension headers against two oracles (tests/oracle/ext6.py): Scapy
 # builds the same bytes from the same values, and tshark, checksum
 # validation on, calls every upper-layer checksum good through hop-by-hop,
-# destination, routing and fragment headers.
+# destination, routing and fragment headers, and the shipped icmp6-ext-probe.
 . "$(dirname "$0")/../lib.sh"
 
 if ! command -v tshark >/dev/null; then
@@ -13,5 +13,6 @@ if ! "$PY" -c 'import scapy' 2>/dev/null; then
 	not_ok "ext6 oracle" "$PY has no scapy (tests/deps.sh installs python3-scapy)"
 	exit 0
 fi
-PYTHONDONTWRITEBYTECODE=1 "$PY" "$TESTS_DIR/oracle/ext6.py" "$RAWCRAFT" "$TMP" 2>&1 |
+PYTHONDONTWRITEBYTECODE=1 "$PY" "$TESTS_DIR/oracle/ext6.py" "$RAWCRAFT" "$TMP" \
+	"${RAWCRAFT_TEMPLATES:-$ROOT/templates}" 2>&1 |
 	grep -v 'WARNING'

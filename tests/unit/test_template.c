@@ -771,9 +771,11 @@ static void test_shipped_templates(void **state)
 	(void)state;
 	static const char *const names[] = {
 		"arp-reply", "arp-request", "gratuitous-arp", "icmp-echo", "tcp-ack",
-		"tcp-fin", "tcp-rst", "tcp-syn", "tcp-synack", "udp",
+		"tcp-fin", "tcp-rst", "tcp-syn", "tcp-synack", "udp", "icmp6-ext-probe",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		/* An IPv6 template's DST is an IPv6 address. */
+		vars_set(&vs, "DST", strstr(names[i], "6") ? "2001:db8::2" : "10.0.0.2");
 		char path[256];
 		FILE *fp = NULL;
 		static const char *const dirs[] = { "templates", "../templates", "../../templates" };
