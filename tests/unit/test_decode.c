@@ -112,6 +112,54 @@ static const uint8_t icmp_unreach_8[] = {
 	0x00, 0x02, 0x14, 0xe9, 0x00, 0x35, 0x00, 0x0d, 0x92, 0xe1
 };
 
+/* IPv6 2001:db8::1 > 2001:db8::2, hop-by-hop (router alert MLD), destination
+ * options (PadN), routing to ::10 and ::20, atomic fragment id 0x1234, echo
+ * request id 7 seq 1 "hello" */
+static const uint8_t ext6_chain[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x86, 0xdd, 0x60, 0x00, 0x00, 0x00, 0x00, 0x4d, 0x00, 0x40, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x3c, 0x00, 0x05, 0x02, 0x00, 0x00,
+	0x01, 0x00, 0x2b, 0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x04,
+	0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x20, 0x3a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x12, 0x34, 0x80, 0x00,
+	0xe0, 0x4a, 0x00, 0x07, 0x00, 0x01, 0x68, 0x65, 0x6c, 0x6c, 0x6f
+};
+/* The first fragment (M set, id 77) of an echo request: its sum covers
+ * bytes elsewhere */
+static const uint8_t ext6_frag_first[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x86, 0xdd, 0x60, 0x00, 0x00, 0x00, 0x00, 0x20, 0x2c, 0x40, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x3a, 0x00, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x4d, 0x80, 0x00, 0x24, 0x32, 0x00, 0x04, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00
+};
+/* A later fragment, offset 185 (1480 bytes), M set, id 78, of a UDP datagram */
+static const uint8_t ext6_frag_later[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x86, 0xdd, 0x60, 0x00, 0x00, 0x00, 0x00, 0x10, 0x2c, 0x40, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x11, 0x00, 0x05, 0xc9, 0x00, 0x00,
+	0x00, 0x4e, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08
+};
+/* Destination options (len 1): an unknown type 0x1e, a PadN that is not
+ * zero, a Pad1, then an option whose length runs past the header */
+static const uint8_t ext6_odd_opts[] = {
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x86, 0xdd, 0x60, 0x00, 0x00, 0x00, 0x00, 0x10, 0x3c, 0x40, 0x20, 0x01,
+	0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x01, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x3b, 0x01, 0x1e, 0x02, 0x01, 0x02,
+	0x01, 0x01, 0x07, 0x00, 0x1f, 0x09, 0x00, 0x00, 0x00, 0x00
+};
+
 struct sample {
 	const char *name;
 	const uint8_t *bytes;
@@ -126,6 +174,8 @@ static const struct sample samples[] = {
 	SAMPLE(vlan_udp, LINK_ETHERNET), SAMPLE(sll_udp, LINK_SLL),
 	SAMPLE(icmp_unreach_full, LINK_ETHERNET), SAMPLE(icmp_unreach_8, LINK_ETHERNET),
 	SAMPLE(null_udp, LINK_NULL), SAMPLE(ipv6_udp, LINK_RAW),
+	SAMPLE(ext6_chain, LINK_ETHERNET), SAMPLE(ext6_frag_first, LINK_ETHERNET),
+	SAMPLE(ext6_frag_later, LINK_ETHERNET), SAMPLE(ext6_odd_opts, LINK_ETHERNET),
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 
@@ -904,6 +954,123 @@ static void check_bounds(const struct sample *sm, size_t n, const struct frame *
 	}
 }
 
+/* The tree's text of `f`, for the caller to free. */
+static char *tree_text(const struct frame *f)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	describe_tree(f, 1, NULL, &sb);
+	return sb.s;
+}
+
+#define assert_in_tree(tree, want) do { \
+	if (!strstr(tree, want)) \
+		fail_msg("'%s' not in the tree:\n%s", want, tree); \
+} while (0)
+
+/* Each extension header in order, its options in Wireshark's words, the
+ * routing addresses, the fragment's fields; the echo's checksum through
+ * the routing header's final destination. */
+static void test_ipv6_extension_chain(void **state)
+{
+	(void)state;
+	struct frame f;
+	char summary[256];
+	decode(ext6_chain, sizeof ext6_chain, &f);
+	assert_layers(&f, "eth,ipv6,hopopts,dstopts,routing,fragment,icmp6,payload");
+	const struct layer *hop = &f.layer[2], *rt = &f.layer[4], *fr = &f.layer[5];
+	assert_int_equal(lv(hop, OPTS_NH), 60);
+	assert_int_equal(hop->hdr_len, 8);
+	assert_true(has(hop, OPTS_OPTS));
+	assert_int_equal(hop->val[OPTS_OPTS].len, 6);
+	assert_int_equal(lv(rt, RT_SEGLEFT), 2);
+	assert_int_equal(rt->hdr_len, 40);
+	assert_int_equal(rt->val[RT_ADDRS].len, 32);
+	assert_int_equal(lv(fr, FRAG_ID), 0x1234);
+	assert_int_equal(lv(fr, FRAG_NH), 58);
+	assert_int_equal(f.layer[6].csum, CS_CORRECT);
+	const struct layer *next, *net = frame_network_layer(&f, &next);
+	assert_ptr_equal(net, &f.layer[1]);
+	assert_ptr_equal(next, &f.layer[6]);	/* what flow keys and filters read */
+	char *tree = tree_text(&f);
+	assert_in_tree(tree, "IPv6 Hop-by-Hop Option\n    Next Header: 60 (Destination Options for IPv6)");
+	assert_in_tree(tree, "        Router Alert: MLD (0)\n        PadN: 0 bytes\n");
+	assert_in_tree(tree, "        PadN: 4 bytes\n");
+	assert_in_tree(tree, "        Address[1]: 2001:db8::10\n        Address[2]: 2001:db8::20\n");
+	assert_in_tree(tree, "Segments Left: 2\n");
+	assert_in_tree(tree, "Identification: 0x00001234\n");
+	free(tree);
+	describe_all(&f, summary, sizeof summary);
+	assert_string_equal(summary, "2001:db8::1 > 2001:db8::2 ICMPv6 Echo (ping) request "
+			    "id=0x0007, seq=1");
+	/* The options as a template writes them read back to the same bytes. */
+	struct strbuf sb;
+	struct fval v = { 0 };
+	char err[200];
+	sb_init(&sb);
+	ip6_opts_codec.describe(hop->val[OPTS_OPTS].bytes, hop->val[OPTS_OPTS].len,
+				OPT_TEMPLATE, "", &sb);
+	assert_string_equal(sb.s, "ra:0,padn:0");
+	assert_int_equal(ip6_opts_codec.parse(sb.s, &v, err, sizeof err), 0);
+	assert_memory_equal(v.bytes, hop->val[OPTS_OPTS].bytes, 6);
+	free(v.bytes);
+	sb_reset(&sb);
+	ip6_addrs_codec.describe(rt->val[RT_ADDRS].bytes, 32, OPT_TEMPLATE, "", &sb);
+	assert_string_equal(sb.s, "2001:db8::10+2001:db8::20");
+	sb_free(&sb);
+	frame_free(&f);
+}
+
+/* A first fragment's upper layer is decoded but its sum not verifiable; a
+ * later fragment's data is data, said as IPv4's summary says a fragment. */
+static void test_ipv6_fragments(void **state)
+{
+	(void)state;
+	struct frame f;
+	char summary[256];
+	decode(ext6_frag_first, sizeof ext6_frag_first, &f);
+	assert_layers(&f, "eth,ipv6,fragment,icmp6,payload");
+	assert_int_equal(f.layer[3].csum, CS_UNVERIFIED);
+	describe_all(&f, summary, sizeof summary);
+	assert_string_equal(summary, "2001:db8::1 > 2001:db8::2 ICMPv6 Echo (ping) request "
+			    "id=0x0004, seq=2");
+	frame_free(&f);
+	decode(ext6_frag_later, sizeof ext6_frag_later, &f);
+	assert_layers(&f, "eth,ipv6,fragment,payload");
+	assert_int_equal(f.layer[3].len, 8);
+	describe_all(&f, summary, sizeof summary);
+	assert_string_equal(summary, "2001:db8::1 > 2001:db8::2 IPv6 next header 17 fragment "
+			    "offset 1480 M id 0x0000004e");
+	char *tree = tree_text(&f);
+	assert_in_tree(tree, "    Offset: 185\n");
+	assert_in_tree(tree, "    More Fragments: 1 (Yes)\n");
+	free(tree);
+	frame_free(&f);
+}
+
+/* Options read within the header's bytes: an unknown type named by its
+ * number, non-zero padding flagged, one running past the end said so. */
+static void test_ipv6_odd_options(void **state)
+{
+	(void)state;
+	struct frame f;
+	decode(ext6_odd_opts, sizeof ext6_odd_opts, &f);
+	assert_layers(&f, "eth,ipv6,dstopts");
+	assert_int_equal(f.layer[2].hdr_len, 16);
+	char *tree = tree_text(&f);
+	assert_in_tree(tree, "        Unknown (0x1e): 2 bytes 0102\n");
+	assert_in_tree(tree, "        PadN: 1 bytes [not zero, RFC 4942 2.1.9.5: 07]\n");
+	assert_in_tree(tree, "        Pad1\n        [malformed option: 6 bytes left]\n");
+	free(tree);
+	struct strbuf sb;
+	sb_init(&sb);
+	ip6_opts_codec.describe(f.layer[2].val[OPTS_OPTS].bytes, f.layer[2].val[OPTS_OPTS].len,
+				OPT_TEMPLATE, "", &sb);
+	assert_string_equal(sb.s, "raw:30:0102,raw:1:07,pad1,malformed");
+	sb_free(&sb);
+	frame_free(&f);
+}
+
 static void test_truncated_bounds(void **state)
 {
 	(void)state;
@@ -1078,6 +1245,9 @@ int main(void)
 		cmocka_unit_test(test_link_table),
 		cmocka_unit_test(test_vlan),
 		cmocka_unit_test(test_icmp_error),
+		cmocka_unit_test(test_ipv6_extension_chain),
+		cmocka_unit_test(test_ipv6_fragments),
+		cmocka_unit_test(test_ipv6_odd_options),
 		cmocka_unit_test(test_truncated_bounds),
 		cmocka_unit_test(test_truncated_has_note),
 		cmocka_unit_test(test_truncated_checksum_unverified),

@@ -274,6 +274,21 @@ static void test_layer_order(void **state)
 	assert_parse_error("arp tpa=1.1.1.1\narp tpa=1.1.1.1\n", 2, 1, "arp cannot follow arp");
 	/* the message lists what may follow */
 	assert_parse_error("ipv4 dst=1.1.1.1\narp tpa=1.1.1.1\n", 2, 1, "tcp, udp, icmp");
+	/* IPv6 and IPv4 upper layers stay apart; hop-by-hop only right after
+	 * IPv6 (RFC 8200 4.1), in a quoted datagram too, and not offered
+	 * after another extension header */
+	assert_parse_error("ipv6 dst=::1\nicmp\n", 2, 1, "icmp cannot follow ipv6");
+	assert_parse_error("ipv4 dst=1.1.1.1\nfragment\n", 2, 1, "fragment cannot follow ipv4");
+	assert_parse_error("ipv6 dst=::1\nfragment\nhopopts\n", 3, 1,
+			   "hopopts must come right after ipv6, not after fragment: routers");
+	assert_parse_error("ipv6 dst=::1\nrouting\nicmp\n", 3, 1,
+			   "after routing comes dstopts, routing, fragment, tcp, udp, icmp6, payload");
+	struct frame f;
+	struct diag d;
+	assert_int_equal(parse("ipv6 dst=::1\nicmp6 type=param-problem\nipv6 src=::1 dst=::2\n"
+			       "hopopts\ndstopts\ndstopts\nrouting\nfragment\nfragment\nudp dport=1\n",
+			       &f, &d, NULL), 0);
+	frame_free(&f);
 	/* at most MAX_LAYERS */
 	char text[512] = "";
 	for (int i = 0; i < MAX_LAYERS; i++)
@@ -415,6 +430,42 @@ static void test_build_exact(void **state)
 		      "ipv4 src=10.9.0.1 dst=10.9.0.2 id=9 dscp=46\n"
 		      "tcp sport=40000 dport=9230 seq=101 ack=5001 flags=PA win=502\n"
 		      "payload text=\"GET / HTTP/1.0\\r\\n\\r\\n\"\n", 1, pa_hex);
+}
+
+/* IPv6 extension headers as Scapy builds them from the same values:
+ * options padded to 8 bytes by Pad1 or PadN, lengths in 8-byte units,
+ * segments left counted, the echo's sum through the final destination. */
+static void test_build_ext6(void **state)
+{
+	(void)state;
+#define E6 "eth src=02:00:00:00:00:01 dst=02:00:00:00:00:02\n" \
+	   "ipv6 src=2001:db8::1 dst=2001:db8::2\n"
+#define E6_HEX "02 00 00 00 00 02 02 00 00 00 00 01 86 dd 60 00 00 00 "
+#define E6_ADDRS "20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01 " \
+		 "20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 02 "
+	assert_builds(E6 "hopopts opts=ra:0\ndstopts\nrouting addrs=2001:db8::10+2001:db8::20\n"
+		      "fragment id=0x1234\nicmp6 id=7 seq=1\npayload text=hello\n", 1,
+		      E6_HEX "00 4d 00 40 " E6_ADDRS
+		      "3c 00 05 02 00 00 01 00 2b 00 01 04 00 00 00 00 2c 04 00 02 00 00 00 00 "
+		      "20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 10 "
+		      "20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 20 "
+		      "3a 00 00 00 00 00 12 34 80 00 e0 4a 00 07 00 01 68 65 6c 6c 6f");
+	/* padn:3 leaves one byte: Pad1; two alerts leave six: PadN of 4 */
+	assert_builds(E6 "dstopts opts=padn:3\n", 1,
+		      E6_HEX "00 08 3c 40 " E6_ADDRS "3b 00 01 03 00 00 00 00");
+	assert_builds(E6 "hopopts opts=ra:0,ra:2\n", 1,
+		      E6_HEX "00 10 00 40 " E6_ADDRS
+		      "3b 01 05 02 00 00 05 02 00 02 01 04 00 00 00 00");
+	/* options that fill the header are all there is; a given len wins */
+	assert_builds(E6 "hopopts opts=jumbo:70000 len=3\n", 1,
+		      E6_HEX "00 08 00 40 " E6_ADDRS "3b 03 c2 04 00 01 11 70");
+	/* no address: an 8-byte routing header; a later fragment, all given */
+	assert_builds(E6 "routing type=4\nfragment nh=17 off=8191 res=0xff res2=3 m=1 id=1\n", 1,
+		      E6_HEX "00 10 2b 40 " E6_ADDRS
+		      "2c 00 04 00 00 00 00 00 11 ff ff ff 00 00 00 01");
+#undef E6
+#undef E6_HEX
+#undef E6_ADDRS
 }
 
 /* Decodes f's bytes and returns the checksum status of layer `idx`. */
@@ -896,6 +947,7 @@ int main(void)
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_build_classic_arp),
 		cmocka_unit_test(test_build_exact),
+		cmocka_unit_test(test_build_ext6),
 		cmocka_unit_test(test_explicit_wins),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_row_on_wire),
