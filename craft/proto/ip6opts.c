@@ -132,7 +132,7 @@ static void describe_one(const uint8_t *o, size_t len, bool text, struct strbuf 
 	const uint8_t *d = o + 2;
 	size_t dl = len - 2;
 	switch (o[0]) {
-	case OPT_PAD1:	/* a lone byte: ip6_opts_describe measures it so */
+	case OPT_PAD1:	/* a lone byte: ip6_opt_len measures it so */
 		sb_puts(sb, text ? "pad1" : "Pad1");
 		return;
 	case OPT_PADN:
@@ -174,28 +174,16 @@ static void describe_one(const uint8_t *o, size_t len, bool text, struct strbuf 
 	optlist_put_hex(sb, d, dl);
 }
 
+/* Pad1 is one byte; every other option says its data length. */
+static size_t ip6_opt_len(const uint8_t *p, size_t left)
+{
+	return p[0] == OPT_PAD1 ? 1 : left >= 2 ? 2 + (size_t)p[1] : 0;
+}
+
 static void ip6_opts_describe(const uint8_t *p, size_t n, enum opt_style style,
 			      const char *indent, struct strbuf *sb)
 {
-	bool text = style == OPT_TEMPLATE;
-	for (size_t i = 0; i < n;) {
-		size_t len = p[i] == OPT_PAD1 ? 1 : i + 1 < n ? 2 + (size_t)p[i + 1] : 0;
-		if (text && i)
-			sb_putc(sb, ',');
-		if (!text)
-			sb_puts(sb, indent);
-		if (len == 0 || i + len > n) {
-			if (text)
-				sb_puts(sb, "malformed");
-			else
-				sb_printf(sb, "[malformed option: %zu bytes left]\n", n - i);
-			return;
-		}
-		describe_one(p + i, len, text, sb);
-		if (!text)
-			sb_putc(sb, '\n');
-		i += len;
-	}
+	optlist_describe(p, n, style, indent, sb, ip6_opt_len, describe_one);
 }
 
 const struct field_codec ip6_opts_codec = {

@@ -200,28 +200,16 @@ static void describe_one(const uint8_t *o, size_t len, bool text, struct strbuf 
 	}
 }
 
+/* A length in units of 8 bytes, the head included. */
+static size_t nd_len(const uint8_t *p, size_t left)
+{
+	return left >= 2 ? (size_t)p[1] * 8 : 0;
+}
+
 static void nd_describe(const uint8_t *p, size_t n, enum opt_style style, const char *indent,
 			struct strbuf *sb)
 {
-	bool text = style == OPT_TEMPLATE;
-	for (size_t i = 0; i < n;) {
-		size_t len = i + 1 < n ? (size_t)p[i + 1] * 8 : 0;
-		if (text && i)
-			sb_putc(sb, ',');
-		if (!text)
-			sb_puts(sb, indent);
-		if (len == 0 || i + len > n) {
-			if (text)
-				sb_puts(sb, "malformed");
-			else
-				sb_printf(sb, "[malformed option: %zu bytes left]\n", n - i);
-			return;
-		}
-		describe_one(p + i, len, text, sb);
-		if (!text)
-			sb_putc(sb, '\n');
-		i += len;
-	}
+	optlist_describe(p, n, style, indent, sb, nd_len, describe_one);
 }
 
 bool nd_opt_mac(const uint8_t *opts, size_t n, unsigned type, uint64_t *mac)

@@ -44,6 +44,30 @@ const char *optlist_split(const char *opt, char *name, size_t len)
 	return opt[nlen] ? opt + nlen + 1 : NULL;
 }
 
+void optlist_describe(const uint8_t *p, size_t n, enum opt_style style, const char *indent,
+		      struct strbuf *sb, optlist_len_fn len_of, optlist_show_fn show)
+{
+	bool text = style == OPT_TEMPLATE;
+	for (size_t i = 0; i < n;) {
+		size_t len = len_of(p + i, n - i);
+		if (text && i)
+			sb_putc(sb, ',');
+		if (!text)
+			sb_puts(sb, indent);
+		if (len == 0 || len > n - i) {
+			if (text)
+				sb_puts(sb, "malformed");
+			else
+				sb_printf(sb, "[malformed option: %zu bytes left]\n", n - i);
+			return;
+		}
+		show(p + i, len, text, sb);
+		if (!text)
+			sb_putc(sb, '\n');
+		i += len;
+	}
+}
+
 int optlist_hex(const char *s, uint8_t *out, size_t room, size_t *n)
 {
 	size_t len = strlen(s);

@@ -3,6 +3,7 @@
 #ifndef CRAFT_OPTLIST_H
 #define CRAFT_OPTLIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,16 @@ typedef int (*optlist_item_fn)(const char *opt, uint8_t *buf, size_t room, char 
  * `what` names an item for messages ("ND option"), `example` shows a list. */
 int optlist_parse(const char *s, size_t max, optlist_item_fn item, const char *what,
 		  const char *example, struct fval *out, char *err, size_t errlen);
+
+/* The bytes of the option at `p` with `left` bytes left (0 if it says
+ * none), and one option shown as the tree (text false) or a template says it. */
+typedef size_t (*optlist_len_fn)(const uint8_t *p, size_t left);
+typedef void (*optlist_show_fn)(const uint8_t *o, size_t len, bool text, struct strbuf *sb);
+
+/* Every option of `n` bytes at `p`, each tree line after `indent`; the
+ * first malformed one ends the list, said so. */
+void optlist_describe(const uint8_t *p, size_t n, enum opt_style style, const char *indent,
+		      struct strbuf *sb, optlist_len_fn len_of, optlist_show_fn show);
 
 /* An item's name (up to ':', cut to fit `name`) and its arguments after
  * the ':', or NULL if it has none. */
