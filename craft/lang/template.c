@@ -354,8 +354,8 @@ int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
 	}
 }
 
-/* IPv4 total length, IPv6 payload length and UDP length are 16 bits:
- * what they cover must fit. */
+/* IPv4 total length, IPv6 payload length (the extension headers and what
+ * follows them) and UDP length are 16 bits: what they cover must fit. */
 static int check_sizes(const struct template_ctx *tc, const struct frame *f,
 		       struct diag *d)
 {
@@ -363,10 +363,9 @@ static int check_sizes(const struct template_ctx *tc, const struct frame *f,
 	for (size_t i = f->nlayers; i-- > 0;) {
 		const struct layer *l = &f->layer[i];
 		inner += layer_built_len(l);
-		/* IPv6's payload length leaves its own 40 bytes out. */
-		size_t claim = l->def->id == L_IPV6 ? inner - 40 : inner;
+		size_t covered = l->def->id == L_IPV6 ? inner - l->def->min_len : inner;
 		if ((l->def->id != L_IPV4 && l->def->id != L_IPV6 && l->def->id != L_UDP) ||
-		    claim <= 65535)
+		    covered <= 65535)
 			continue;
 		const struct layer *last = &f->layer[f->nlayers - 1];
 		struct srcpos at = last->pos;
@@ -374,7 +373,7 @@ static int check_sizes(const struct template_ctx *tc, const struct frame *f,
 			if (last->given & (1u << k))
 				at = last->fpos[k];
 		diag_set(d, tc->file, at.line, at.col, "the %s length would be %zu bytes: "
-			 "it is a 16-bit field, at most 65535", l->def->name, claim);
+			 "it is a 16-bit field, at most 65535", l->def->name, covered);
 		return -1;
 	}
 	return 0;

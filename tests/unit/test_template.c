@@ -900,6 +900,25 @@ static void test_oversized_datagram(void **state)
 	assert_int_equal(be16(f.bytes + 16), 65535);
 	assert_int_equal(status_of(&f, 2, NULL), CS_CORRECT);
 	frame_free(&f);
+	/* IPv6's payload length covers the extension headers: 127 routing
+	 * addresses make it 65538 bytes, a frame no larger than IPv4's */
+	char text[4096] = "ipv6 src=::1 dst=::2\nrouting addrs=2001:db8::1";
+	for (int i = 2; i <= 127; i++)
+		snprintf(text + strlen(text), sizeof text - strlen(text), "+2001:db8::%x", i);
+	strcat(text, "\nudp dport=9\npayload size=63490\n");
+	rc = make(text, 1, &f, &d);
+	if (rc == 0) {
+		iplen = be16(f.bytes + 18);
+		frame_free(&f);
+		fail_msg("built with IPv6 payload length %zu (wrapped)", iplen);
+	}
+	assert_non_null(strstr(d.msg, "the ipv6 length would be 65538 bytes"));
+	assert_int_equal(d.line, 4);
+	memcpy(strstr(text, "63490"), "63487", 5);	/* 65535 exactly */
+	assert_int_equal(make(text, 1, &f, &d), 0);
+	assert_int_equal(be16(f.bytes + 18), 65535);
+	assert_int_equal(status_of(&f, 3, NULL), CS_CORRECT);
+	frame_free(&f);
 }
 
 /* Parse once, resolve + build + free many times: nothing leaks or grows. */
