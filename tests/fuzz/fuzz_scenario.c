@@ -117,13 +117,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_steps(&sc);
 
-	uint32_t dst = 0;
+	struct addr dst = { .family = ADDR_NONE };
+	char dst_text[ADDR_STRLEN] = "none";
 	memset(&d, 0, sizeof d);
-	if (scenario_check(&sc, &vs, &dst, &d))
+	if (scenario_check(&sc, &vs, &dst, &d)) {
 		need_position("check", &d);
-	else if (verbose)
-		fprintf(stderr, "fuzz_scenario: ok: %zu steps, first destination %08x\n",
-			sc.nsteps, (unsigned)dst);
+	} else if (verbose) {
+		if (dst.family != ADDR_NONE)
+			addr_format(&dst, dst_text, sizeof dst_text);
+		fprintf(stderr, "fuzz_scenario: ok: %zu steps, first destination %s\n",
+			sc.nsteps, dst_text);
+	}
 
 	scenario_free(&sc);
 	free(text);
