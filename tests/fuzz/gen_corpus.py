@@ -20,7 +20,10 @@ files byte for byte.
 import os
 import struct
 
-from scapy.all import ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether, IPv6, Raw, raw
+from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether, IPv6, Raw, raw,
+                       HBHOptUnknown, ICMPv6DestUnreach, ICMPv6EchoRequest, IPv6ExtHdrDestOpt,
+                       IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, Jumbo, PadN,
+                       RouterAlert)
 from scapy.layers.inet import IPOption_RR
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -133,6 +136,27 @@ decode = {
     "cut-in-quoted-udp": bytes([0x80 | ETH]) + eth(icmp_err(3, 3, udp))[:14 + 20 + 8 + 20 + 4],
     "cut-in-vlan": bytes([0x80 | ETH]) + eth(Dot1Q(vlan=7) / arp)[:16],
     "empty-eth": bytes([ETH]),
+    # IPv6 extension headers: a chain of each with options, fragments, odd
+    # option lengths, a routing length past the end, an error quoting a chain.
+    "ipv6-ext-chain": bytes([ETH]) + eth(
+        IPv6(src="2001:db8::1", dst="2001:db8::2") /
+        IPv6ExtHdrHopByHop(options=[RouterAlert(), Jumbo(jumboplen=70000)]) /
+        IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0" * 5)]) /
+        IPv6ExtHdrRouting(addresses=["2001:db8::10", "2001:db8::20"]) /
+        IPv6ExtHdrFragment(id=9) / ICMPv6EchoRequest(id=1, seq=1, data=b"x")),
+    "ipv6-frag-later": bytes([ETH]) + eth(
+        IPv6(src="2001:db8::1", dst="2001:db8::2") /
+        IPv6ExtHdrFragment(nh=6, offset=3, m=1, id=10) / Raw(b"12345678")),
+    "ipv6-opt-past-end": bytes([RAW]) + raw(
+        IPv6(src="2001:db8::1", dst="2001:db8::2") /
+        IPv6ExtHdrDestOpt(autopad=0, options=[HBHOptUnknown(otype=0x1e, optlen=200, optdata=b"")])),
+    "ipv6-routing-len-past-end": bytes([0x80 | RAW]) + raw(
+        IPv6(src="2001:db8::1", dst="2001:db8::2") /
+        IPv6ExtHdrRouting(len=30, addresses=["2001:db8::10"]) / UDP())[:40 + 24],
+    "ipv6-error-quoting-chain": bytes([ETH]) + eth(
+        IPv6(src="2001:db8::2", dst="2001:db8::1") / ICMPv6DestUnreach(code=4) /
+        IPv6(src="2001:db8::1", dst="2001:db8::2") / IPv6ExtHdrHopByHop() /
+        IPv6ExtHdrFragment(id=3) / UDP(sport=1, dport=2)),
 }
 
 # --- capture files --------------------------------------------------------
