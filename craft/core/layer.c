@@ -25,7 +25,8 @@ _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
 #define IP6_NEXT(outer) \
 	{ outer, L_HOPOPTS, 0, false }, { outer, L_DSTOPTS, 60, false }, \
 	{ outer, L_ROUTING, 43, false }, { outer, L_FRAGMENT, 44, false }, \
-	{ outer, L_TCP, 6, false }, { outer, L_UDP, 17, false }, { outer, L_ICMP6, 58, false }
+	{ outer, L_TCP, 6, false }, { outer, L_UDP, 17, false }, { outer, L_ICMP6, 58, false }, \
+	{ outer, L_IPV6, 41, false }, { outer, L_IPV4, 4, false }	/* tunnels, RFC 2473 */
 
 /* The first row for an (outer, inner) pair is what the builder writes; later
  * rows are values the decoder also recognises. */
@@ -36,6 +37,7 @@ const struct link craft_links[] = {
 	{ L_VLAN, L_VLAN, 0x8100, false }, { L_VLAN, L_ARP, 0x0806, false },
 	{ L_VLAN, L_IPV4, 0x0800, false }, { L_VLAN, L_IPV6, 0x86dd, false },
 	{ L_IPV4, L_TCP, 6, false }, { L_IPV4, L_UDP, 17, false }, { L_IPV4, L_ICMP, 1, false },
+	{ L_IPV4, L_IPV6, 41, false }, { L_IPV4, L_IPV4, 4, false },	/* RFC 4213, RFC 2003 */
 	IP6_NEXT(L_IPV6), IP6_NEXT(L_HOPOPTS), IP6_NEXT(L_DSTOPTS), IP6_NEXT(L_ROUTING),
 	IP6_NEXT(L_FRAGMENT),
 	/* ICMP errors quote the IPv4 header and 8+ bytes of what caused them. */

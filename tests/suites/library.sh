@@ -71,5 +71,5 @@ expect_eq "IPv4 and ARP named outside craft/proto/ only where meant" "$ip_named"
 	"craft/builder/build.c craft/core/layer.c craft/core/layer.h craft/engine/ghost.c craft/engine/neighbor.c craft/engine/runner.c craft/engine/stream.c craft/lang/scenario.c craft/lang/template.c craft/match/match.c "
 generic=$(cd "$ROOT" && grep -nE '\<(L_IPV4|L_ARP|(IPV4|ARP)_[A-Z]+|ipv4_[a-z_]+)\>' \
 	craft/core/layer.c craft/proto/transport.c craft/proto/tcp.c craft/proto/udp.c |
-	grep -vE '^craft/core/layer.c:[0-9]+:	(\[L_|\{ L_)')
+	grep -vE '^craft/core/layer.c:[0-9]+:	(\[L_|\{ (L_|outer))')
 expect_eq "layer.c, transport, TCP and UDP name no IPv4 or ARP beyond the tables" "$generic" ""
