@@ -112,15 +112,16 @@ static int eth_dst(struct frame *f, struct layer *eth, const struct resolve_env 
 	return rc;
 }
 
-/* The field an alias views: the one whose bits hold the alias's bits (the
- * table tests check there is one), and the alias's shift inside it. */
+/* The field an alias views: the nearest row before it whose bits hold the
+ * alias's bits (the table tests check there is one; ICMPv6's rows of other
+ * types may cover the same bits), and the alias's shift inside it. */
 static size_t alias_base(const struct layer_def *def, size_t alias, unsigned *shift)
 {
 	const struct field *a = &def->fields[alias];
-	size_t k = 0;
+	size_t k = alias - 1;
 	while (def->fields[k].flags & FF_ALIAS || def->fields[k].bit_off > a->bit_off ||
 	       def->fields[k].bit_off + def->fields[k].bits < a->bit_off + a->bits)
-		k++;
+		k--;
 	*shift = (unsigned)(def->fields[k].bit_off + def->fields[k].bits - a->bit_off - a->bits);
 	return k;
 }

@@ -18,7 +18,7 @@
 #include "field.h"
 #include "../util/strbuf.h"
 
-#define MAX_FIELDS 16
+#define MAX_FIELDS 17	/* ICMPv6: the fixed three and every type's own rows */
 #define MAX_WIDE_FIELDS 2	/* fields over 64 bits a layer may have: an address pair */
 #define MAX_LAYERS 12
 
@@ -160,6 +160,9 @@ struct layer_def {
 	 * where its data ends (frame_cut); false if no header can follow
 	 * inside it (a later fragment).  NULL: nothing to say. */
 	bool (*decoded)(struct frame *f, size_t idx, size_t *end);
+	/* What value of field `k` means where it depends on other fields (a
+	 * code by its type), for the tree; NULL: the field's names say. */
+	const char *(*meaning)(const struct layer *self, size_t k);
 	/* Title line and one-line summary. */
 	void (*title)(const struct frame *f, size_t idx, struct strbuf *out);
 	void (*summary)(const struct frame *f, size_t idx, struct strbuf *out);

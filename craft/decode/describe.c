@@ -192,7 +192,10 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 	format_fixed(fd, wide, buf, sizeof buf);
 	sb_puts(out, buf);
 	const struct field_name *n = field_name_by_value(fd, v);
-	if (n)
+	const char *means = l->def->meaning ? l->def->meaning(l, k) : NULL;
+	if (means)
+		sb_printf(out, " (%s)", means);
+	else if (n)
 		sb_printf(out, " (%s)", n->meaning);
 	else if (fd->kind == FK_MAC && v == UINT64_C(0xffffffffffff))
 		sb_puts(out, " (broadcast)");

@@ -232,7 +232,10 @@ static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 	for (size_t k = 0; k < def->nfields; k++) {
 		const struct field *other = &def->fields[k];
 		bool both_apply = !def->applies || (def->applies(l, (size_t)fi) && def->applies(l, k));
-		bool clash = (l->given & (1u << k)) && both_apply &&
+		/* An alias inside flag letters (RA's prf) sets bits no letter names. */
+		bool letters = (fd->flags | other->flags) & FF_ALIAS &&
+			(fd->kind == FK_LETTERS || other->kind == FK_LETTERS);
+		bool clash = (l->given & (1u << k)) && both_apply && !letters &&
 			(overlaps(fd, other) ||
 			 (def->id == L_PAYLOAD && (fd->flags & other->flags & FF_VARIABLE)));
 		if (!clash)

@@ -3,11 +3,16 @@
 #include "proto.h"
 #include "transport.h"
 
+/* Wireshark's names; the ones with a keyword are built with their fields,
+ * the others are named when decoded and take their body as data. */
 static const struct field_name type_names[] = {
 	{ 1, "dest-unreach", "Destination Unreachable" },
 	{ 2, "packet-too-big", "Packet Too Big" },
 	{ 3, "time-exceeded", "Time Exceeded" },
 	{ 4, "param-problem", "Parameter Problem" },
+	{ 100, NULL, "Private experimentation" },
+	{ 101, NULL, "Private experimentation" },
+	{ 127, NULL, "Reserved for expansion of ICMPv6 error messages" },
 	{ 128, "echo-request", "Echo (ping) request" },
 	{ 129, "echo-reply", "Echo (ping) reply" },
 	{ 130, NULL, "Multicast Listener Query" },
@@ -18,7 +23,27 @@ static const struct field_name type_names[] = {
 	{ 135, "neighbor-solicit", "Neighbor Solicitation" },
 	{ 136, "neighbor-advert", "Neighbor Advertisement" },
 	{ 137, "redirect", "Redirect" },
+	{ 138, NULL, "Router Renumbering" },
+	{ 139, NULL, "Node Information Query" },
+	{ 140, NULL, "Node Information Reply" },
+	{ 141, NULL, "Inverse Neighbor Discovery Solicitation" },
+	{ 142, NULL, "Inverse Neighbor Discovery Advertisement" },
 	{ 143, NULL, "Multicast Listener Report Message v2" },
+	{ 144, NULL, "Home Agent Address Discovery Request" },
+	{ 145, NULL, "Home Agent Address Discovery Reply" },
+	{ 146, NULL, "Mobile Prefix Solicitation" },
+	{ 147, NULL, "Mobile Prefix Advertisement" },
+	{ 148, NULL, "Certification Path Solicitation" },
+	{ 149, NULL, "Certification Path Advertisement" },
+	{ 151, NULL, "Multicast Router Advertisement" },
+	{ 152, NULL, "Multicast Router Solicitation" },
+	{ 153, NULL, "Multicast Router Termination" },
+	{ 155, NULL, "RPL Control" },
+	{ 160, NULL, "Extended Echo request" },
+	{ 161, NULL, "Extended Echo reply" },
+	{ 200, NULL, "Private experimentation" },
+	{ 201, NULL, "Private experimentation" },
+	{ 255, NULL, "Reserved for expansion of ICMPv6 informational messages" },
 	{ 0, NULL, NULL },
 };
 static const struct field_name na_flag_names[] = {
@@ -28,6 +53,11 @@ static const struct field_name na_flag_names[] = {
 static const struct field_name ra_flag_names[] = {
 	{ 0x80, "M", "Managed address configuration" }, { 0x40, "O", "Other configuration" },
 	{ 0x20, "H", "Home Agent" }, { 0x04, "P", "Proxy" }, { 0, NULL, NULL },
+};
+/* RFC 4191 2.2: the two bits between H and P. */
+static const struct field_name prf_names[] = {
+	{ 0, "medium", "Medium" }, { 1, "high", "High" }, { 2, "reserved", "Reserved" },
+	{ 3, "low", "Low" }, { 0, NULL, NULL },
 };
 
 static const struct field icmp6_fields[] = {
@@ -44,6 +74,8 @@ static const struct field icmp6_fields[] = {
 	[ICMP6_DEST] = { "dest", "Destination Address", 192, 128, FK_IPV6, FD_REQUIRED, 0, 0, NULL, NULL },
 	[ICMP6_CURHLIM] = { "curhlim", "Cur hop limit", 32, 8, FK_UINT, FD_CONST, 64, 0, NULL, NULL },
 	[ICMP6_RAFLAGS] = { "flags", "Flags", 40, 8, FK_LETTERS, FD_CONST, 0, FF_HEX, ra_flag_names, NULL },
+	[ICMP6_PRF] = { "prf", "Prf (Default Router Preference)", 43, 2, FK_UINT, FD_CONST, 0, FF_ALIAS,
+			prf_names, NULL },
 	[ICMP6_LIFETIME] = { "lifetime", "Router lifetime (s)", 48, 16, FK_UINT, FD_CONST, 1800, 0, NULL, NULL },
 	[ICMP6_REACHABLE] = { "reachable", "Reachable time (ms)", 64, 32, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
 	[ICMP6_RETRANS] = { "retrans", "Retrans timer (ms)", 96, 32, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
@@ -85,6 +117,7 @@ static bool icmp6_applies(const struct layer *l, size_t k)
 		return t == ICMP6_REDIRECT;
 	case ICMP6_CURHLIM:
 	case ICMP6_RAFLAGS:
+	case ICMP6_PRF:
 	case ICMP6_LIFETIME:
 	case ICMP6_REACHABLE:
 	case ICMP6_RETRANS:
@@ -145,10 +178,12 @@ static void icmp6_title(const struct frame *f, size_t idx, struct strbuf *out)
 	sb_puts(out, "Internet Control Message Protocol v6");
 }
 
+/* Wireshark's words for the codes of the error types. */
 static const char *const unreach_codes[] = {
-	"no route to destination", "communication with destination administratively prohibited",
-	"beyond scope of source address", "address unreachable", "port unreachable",
-	"source address failed ingress/egress policy", "reject route to destination",
+	"no route to destination", "Administratively prohibited",
+	"Beyond scope of source address", "Address unreachable", "Port unreachable",
+	"Source address failed ingress/egress policy", "Reject route to destination",
+	"Error in Source Routing Header",
 };
 static const char *const exceeded_codes[] = {
 	"hop limit exceeded in transit", "fragment reassembly time exceeded",
@@ -156,88 +191,69 @@ static const char *const exceeded_codes[] = {
 static const char *const problem_codes[] = {
 	"erroneous header field encountered", "unrecognized Next Header type encountered",
 	"unrecognized IPv6 option encountered",
+	"IPv6 First Fragment has incomplete IPv6 Header Chain",
 };
 
 #define CODE_TEXT(table, code) \
-	((code) < sizeof (table) / sizeof (table)[0] ? (table)[code] : NULL)
+	((code) < sizeof (table) / sizeof (table)[0] ? (table)[code] : "Unknown")
 
-static void nd_mac(const struct layer *l, unsigned type, const char *how, struct strbuf *out)
+/* The code's meaning for the types that name their codes, else NULL. */
+static const char *code_text(const struct layer *l)
 {
-	uint64_t mac;
-	char text[24];
-	if (!(((l->present | l->given) >> ICMP6_OPTS) & 1u))
-		return;
-	if (nd_opt_mac(l->val[ICMP6_OPTS].bytes, l->val[ICMP6_OPTS].len, type, &mac)) {
-		format_mac(mac, text, sizeof text);
-		sb_printf(out, " %s %s", how, text);
+	uint64_t code = lv(l, ICMP6_CODE);
+	switch (lv(l, ICMP6_TYPE)) {
+	case ICMP6_DEST_UNREACH:
+		return CODE_TEXT(unreach_codes, code);
+	case 3:
+		return CODE_TEXT(exceeded_codes, code);
+	case 4:
+		return CODE_TEXT(problem_codes, code);
+	default:
+		return NULL;
 	}
+}
+
+static const char *icmp6_meaning(const struct layer *l, size_t k)
+{
+	return k == ICMP6_CODE ? code_text(l) : NULL;
 }
 
 /* As Wireshark's Info column says it. */
 static void icmp6_summary(const struct frame *f, size_t idx, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
-	char src[ADDR_STRLEN], dst[ADDR_STRLEN], target[ADDR_STRLEN];
-	uint64_t type = lv(l, ICMP6_TYPE), code = lv(l, ICMP6_CODE);
+	char src[ADDR_STRLEN], dst[ADDR_STRLEN], target[ADDR_STRLEN] = "";
+	uint64_t type = lv(l, ICMP6_TYPE);
 	if (frame_addrs(f, idx, src, dst, sizeof src))
 		sb_printf(out, "%s > %s ", src, dst);
 	const struct field_name *n = field_name_by_value(&icmp6_fields[ICMP6_TYPE], type);
 	sb_printf(out, "ICMPv6 %s", n ? n->meaning : "type");
 	if (!n) {
-		sb_printf(out, " %u code %u", (unsigned)type, (unsigned)code);
+		sb_printf(out, " %u code %u", (unsigned)type, (unsigned)lv(l, ICMP6_CODE));
 		return;
 	}
-	bool target_known = l->present >> ICMP6_TARGET & 1u || l->given >> ICMP6_TARGET & 1u;
-	if (target_known)
+	if ((l->present | l->given) >> ICMP6_TARGET & 1u)
 		format_ipv6(l->val[ICMP6_TARGET].u, target, sizeof target);
-	const char *why = NULL;
-	switch (type) {
-	case ICMP6_ECHO_REQUEST:
-	case ICMP6_ECHO_REPLY:
-		sb_printf(out, " id=0x%04x, seq=%u", (unsigned)lv(l, ICMP6_ID),
-			  (unsigned)lv(l, ICMP6_SEQ));
-		return;
-	case 1:
-		why = CODE_TEXT(unreach_codes, code);
-		break;
-	case ICMP6_PACKET_TOO_BIG:
-		sb_printf(out, " (MTU %u)", (unsigned)lv(l, ICMP6_MTU));
-		return;
-	case 3:
-		why = CODE_TEXT(exceeded_codes, code);
-		break;
-	case 4:
-		why = CODE_TEXT(problem_codes, code);
-		break;
-	case ICMP6_NEIGHBOR_SOLICIT:
-		if (target_known)
-			sb_printf(out, " for %s", target);
-		nd_mac(l, ND_OPT_SOURCE_LL, "from", out);
-		return;
-	case ICMP6_NEIGHBOR_ADVERT: {
-		uint64_t fl = lv(l, ICMP6_NAFLAGS);
-		if (target_known)
-			sb_printf(out, " %s", target);
-		if (fl & 0xe0000000u)
-			sb_printf(out, " (%s%s%s%s%s)", fl & 0x80000000u ? "rtr" : "",
-				  fl & 0x80000000u && fl & 0x60000000u ? ", " : "",
-				  fl & 0x40000000u ? "sol" : "",
-				  fl & 0x40000000u && fl & 0x20000000u ? ", " : "",
-				  fl & 0x20000000u ? "ovr" : "");
-		nd_mac(l, ND_OPT_TARGET_LL, "is at", out);
-		return;
-	}
-	case ICMP6_ROUTER_SOLICIT:
-	case ICMP6_ROUTER_ADVERT:
-		nd_mac(l, ND_OPT_SOURCE_LL, "from", out);
-		return;
-	default:
-		break;
-	}
+	const char *why = code_text(l);
 	if (why)
 		sb_printf(out, " (%s)", why);
-	else if (code)
-		sb_printf(out, " code %u", (unsigned)code);
+	if (type == ICMP6_ECHO_REQUEST || type == ICMP6_ECHO_REPLY)
+		sb_printf(out, " id=0x%04x, seq=%u", (unsigned)lv(l, ICMP6_ID),
+			  (unsigned)lv(l, ICMP6_SEQ));
+	if (type == ICMP6_NEIGHBOR_SOLICIT && *target)
+		sb_printf(out, " for %s", target);
+	if (type == ICMP6_NEIGHBOR_ADVERT) {
+		uint64_t fl = lv(l, ICMP6_NAFLAGS);
+		if (*target)
+			sb_printf(out, " %s", target);
+		sb_printf(out, " (%s%s%s%s%s%s)", fl & 0x80000000u ? "rtr" : "",
+			  fl & 0x80000000u && fl & 0x60000000u ? ", " : "",
+			  fl & 0x40000000u ? "sol" : "",
+			  fl & 0x40000000u && fl & 0x20000000u ? ", " : "",
+			  fl & 0x20000000u ? "ovr" : "", fl & 0xe0000000u ? "" : "none");
+	}
+	if (icmp6_is_nd(l) && (l->present | l->given) >> ICMP6_OPTS & 1u)
+		nd_opts_info(l->val[ICMP6_OPTS].bytes, l->val[ICMP6_OPTS].len, out);
 }
 
 const struct layer_def icmp6_layer = {
@@ -247,5 +263,5 @@ const struct layer_def icmp6_layer = {
 	.csum_pseudo = true,
 	.header_len = icmp6_header_len, .built_len = icmp6_built_len,
 	.applies = icmp6_applies, .checksum = icmp6_checksum, .decoded = icmp6_decoded,
-	.title = icmp6_title, .summary = icmp6_summary,
+	.meaning = icmp6_meaning, .title = icmp6_title, .summary = icmp6_summary,
 };

@@ -127,8 +127,10 @@ static bool all_zero(const uint8_t *p, size_t n)
 
 /* One option (`len` bytes, its 2-byte head included) as Wireshark's tree
  * or a template says it; a known type of another length is shown raw. */
-static void describe_one(const uint8_t *o, size_t len, bool text, struct strbuf *sb)
+static void describe_one(const uint8_t *o, size_t len, bool text, const char *indent,
+			 struct strbuf *sb)
 {
+	(void)indent;	/* one line each */
 	const uint8_t *d = o + 2;
 	size_t dl = len - 2;
 	switch (o[0]) {

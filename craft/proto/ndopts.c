@@ -9,6 +9,7 @@
 
 #define ND_OPTS_MAX 1200	/* what fits in an IPv6 minimum MTU */
 #define ND_OPT_PREFIX 3
+#define ND_OPT_REDIRECTED 4
 #define ND_OPT_MTU 5
 #define ND_OPT_NONCE 14
 
@@ -107,6 +108,16 @@ static int nd_option(const char *opt, uint8_t *buf, size_t room, char *err, size
 			data[i] = (uint8_t)(v >> (40 - 8 * i));
 		return put_option(buf, room, type, data, 6, err, errlen);
 	}
+	if (strcmp(name, "redirected") == 0) {
+		/* Six reserved bytes, then the start of the redirected packet. */
+		memset(data, 0, 6);
+		if (!args || (*args && optlist_hex(args, data + 6, 248, &n))) {
+			snprintf(err, errlen, "redirected needs the packet's hex bytes: "
+				 "redirected:6000000000083a40...");
+			return -1;
+		}
+		return put_option(buf, room, ND_OPT_REDIRECTED, data, 6 + n, err, errlen);
+	}
 	if (strcmp(name, "mtu") == 0) {
 		if (!args || parse_uint(args, 0xffffffff, &v)) {
 			snprintf(err, errlen, "mtu needs a 32-bit value: mtu:1500");
@@ -136,7 +147,8 @@ static int nd_option(const char *opt, uint8_t *buf, size_t room, char *err, size
 		return put_option(buf, room, (unsigned)v, data, n, err, errlen);
 	}
 	snprintf(err, errlen, "unknown ND option '%s': use sll:MAC, tll:MAC, "
-		 "prefix:PREFIX/LEN[:FLAGS[:VALID[:PREFERRED]]], mtu:N, nonce:HEX, raw:TYPE:HEX",
+		 "prefix:PREFIX/LEN[:FLAGS[:VALID[:PREFERRED]]], mtu:N, nonce:HEX, redirected:HEX, "
+		 "raw:TYPE:HEX",
 		 name);
 	return -1;
 full:
@@ -161,43 +173,173 @@ static void nd_fill_mac(struct fval *v, uint64_t mac)
 		}
 }
 
-/* One option as the tree or a template says it; false if it is malformed. */
-static void describe_one(const uint8_t *o, size_t len, bool text, struct strbuf *sb)
+static bool zeros(const uint8_t *p, size_t n)
 {
-	char buf[64];
+	while (n && !*p)
+		p++, n--;
+	return n == 0;
+}
+
+/* Wireshark's names of the options (RFC 4861, 4191, 8106, 3971, 8781...). */
+static const struct { uint8_t type; const char *name; } opt_names[] = {
+	{ 1, "Source link-layer address" }, { 2, "Target link-layer address" },
+	{ 3, "Prefix information" }, { 4, "Redirected header" }, { 5, "MTU" },
+	{ 7, "Advertisement Interval" }, { 8, "Home Agent Information" }, { 14, "Nonce" },
+	{ 24, "Route Information" }, { 25, "Recursive DNS Server" },
+	{ 26, "RA Flags Extension" }, { 31, "DNS Search List Option" },
+	{ 37, "DHCP Captive-Portal" }, { 38, "PREF64 Option" },
+};
+
+static const char *opt_name(unsigned type)
+{
+	for (size_t i = 0; i < sizeof opt_names / sizeof opt_names[0]; i++)
+		if (opt_names[i].type == type)
+			return opt_names[i].name;
+	return NULL;
+}
+
+/* Prefix flags as the letters a template writes, or a number when bits
+ * other than L A R are set (or none is). */
+static void prefix_flags(unsigned fl, char *out, size_t len)
+{
+	if (fl && !(fl & 0x1f))
+		snprintf(out, len, "%s%s%s", fl & 0x80 ? "L" : "", fl & 0x40 ? "A" : "",
+			 fl & 0x20 ? "R" : "");
+	else
+		snprintf(out, len, "%u", fl);
+}
+
+/* Which template word holds option `o` of `len` bytes with nothing lost:
+ * its type, or 0 for raw:TYPE:HEX. */
+static unsigned word_of(const uint8_t *o, size_t len)
+{
+	switch (o[0]) {
+	case ND_OPT_SOURCE_LL:
+	case ND_OPT_TARGET_LL:
+		return len == 8 ? o[0] : 0;
+	case ND_OPT_PREFIX:
+		return len == 32 && zeros(o + 12, 4) ? o[0] : 0;
+	case ND_OPT_REDIRECTED:
+		return zeros(o + 2, 6) ? o[0] : 0;
+	case ND_OPT_MTU:
+		return len == 8 && zeros(o + 2, 2) ? o[0] : 0;
+	case ND_OPT_NONCE:
+		return o[0];
+	default:
+		return 0;
+	}
+}
+
+/* One option as a template writes it: decoding then writing it back
+ * builds the same bytes. */
+static void option_text(const uint8_t *o, size_t len, struct strbuf *sb)
+{
+	char buf[64], fl[8];
 	uint64_t mac = 0;
-	unsigned type = o[0];
-	if ((type == ND_OPT_SOURCE_LL || type == ND_OPT_TARGET_LL) && len == 8) {
+	switch (word_of(o, len)) {
+	case ND_OPT_SOURCE_LL:
+	case ND_OPT_TARGET_LL:
 		for (int i = 0; i < 6; i++)
 			mac = mac << 8 | o[2 + i];
 		format_mac(mac, buf, sizeof buf);
-		sb_printf(sb, text ? "%s:%s" : "ICMPv6 Option (%s : %s)",
-			  text ? (type == 1 ? "sll" : "tll") :
-			  type == 1 ? "Source link-layer address" : "Target link-layer address", buf);
-	} else if (type == ND_OPT_PREFIX && len == 32) {
+		sb_printf(sb, "%s:%s", o[0] == ND_OPT_SOURCE_LL ? "sll" : "tll", buf);
+		return;
+	case ND_OPT_PREFIX: {
 		struct addr a = addr_from_ipv6(o + 16);
 		addr_format(&a, buf, sizeof buf);
-		if (text)
-			sb_printf(sb, "prefix:%s/%u:%u:%u:%u", buf, o[2], o[3], optlist_be32(o + 4),
-				  optlist_be32(o + 8));
-		else
-			sb_printf(sb, "ICMPv6 Option (Prefix information : %s/%u) flags 0x%02x, "
-				  "valid %us, preferred %us", buf, o[2], o[3], optlist_be32(o + 4),
-				  optlist_be32(o + 8));
-	} else if (type == ND_OPT_MTU && len == 8) {
-		sb_printf(sb, text ? "mtu:%u" : "ICMPv6 Option (MTU : %u)", optlist_be32(o + 4));
-	} else if (type == ND_OPT_NONCE && len > 2) {
-		sb_puts(sb, text ? "nonce:" : "ICMPv6 Option (Nonce : ");
+		prefix_flags(o[3], fl, sizeof fl);
+		sb_printf(sb, "prefix:%s/%u:%s:%u:%u", buf, o[2], fl, optlist_be32(o + 4), optlist_be32(o + 8));
+		return;
+	}
+	case ND_OPT_REDIRECTED:
+		sb_puts(sb, "redirected:");
+		optlist_put_hex(sb, o + 8, len - 8);
+		return;
+	case ND_OPT_MTU:
+		sb_printf(sb, "mtu:%u", optlist_be32(o + 4));
+		return;
+	case ND_OPT_NONCE:
+		sb_puts(sb, "nonce:");
 		optlist_put_hex(sb, o + 2, len - 2);
-		if (!text)
-			sb_putc(sb, ')');
-	} else {
-		if (text)
-			sb_printf(sb, "raw:%u:", type);
-		else
-			sb_printf(sb, "ICMPv6 Option (Type %u, length %zu) ", type, len);
+		return;
+	default:
+		sb_printf(sb, "raw:%u:", o[0]);
 		optlist_put_hex(sb, o + 2, len - 2);
 	}
+}
+
+/* The redirected packet's IPv6 header, as far as it is there. */
+static void redirected_tree(const uint8_t *p, size_t n, const char *indent, struct strbuf *sb)
+{
+	sb_printf(sb, "%s" "    Redirected packet: %zu bytes", indent, n);
+	if (n >= 40 && p[0] >> 4 == 6) {
+		char src[ADDR_STRLEN], dst[ADDR_STRLEN];
+		struct addr s = addr_from_ipv6(p + 8), d = addr_from_ipv6(p + 24);
+		addr_format(&s, src, sizeof src);
+		addr_format(&d, dst, sizeof dst);
+		sb_printf(sb, ", IPv6 %s > %s, Next Header %u", src, dst, p[6]);
+	}
+}
+
+/* One option as the tree shows it: Wireshark's head line, then the values
+ * it shows below it, each line after the first starting with `indent`. */
+static void option_tree(const uint8_t *o, size_t len, const char *indent, struct strbuf *sb)
+{
+	char buf[64];
+	const char *name = opt_name(o[0]);
+	uint64_t mac = 0;
+	if (name)
+		sb_printf(sb, "ICMPv6 Option (%s", name);
+	else
+		sb_printf(sb, "ICMPv6 Option (Unknown %u", o[0]);
+	switch (word_of(o, len)) {
+	case ND_OPT_SOURCE_LL:
+	case ND_OPT_TARGET_LL:
+		for (int i = 0; i < 6; i++)
+			mac = mac << 8 | o[2 + i];
+		format_mac(mac, buf, sizeof buf);
+		sb_printf(sb, " : %s)", buf);
+		return;
+	case ND_OPT_MTU:
+		sb_printf(sb, " : %u)", optlist_be32(o + 4));
+		return;
+	case ND_OPT_PREFIX: {
+		struct addr a = addr_from_ipv6(o + 16);
+		addr_format(&a, buf, sizeof buf);
+		unsigned fl = o[3];
+		sb_printf(sb, " : %s/%u)\n", buf, o[2]);
+		sb_printf(sb, "%s    Prefix Length: %u\n", indent, o[2]);
+		sb_printf(sb, "%s    Flag: 0x%02x (%s%s%s%s%s%s)\n", indent, fl,
+			  fl & 0x80 ? "On-link flag(L)" : "", fl & 0x80 && fl & 0x60 ? ", " : "",
+			  fl & 0x40 ? "Autonomous address-configuration flag(A)" : "",
+			  fl & 0x40 && fl & 0x20 ? ", " : "", fl & 0x20 ? "Router address flag(R)" : "",
+			  fl & 0xe0 ? "" : "none");
+		sb_printf(sb, "%s    Valid Lifetime: %u\n", indent, optlist_be32(o + 4));
+		sb_printf(sb, "%s    Preferred Lifetime: %u\n", indent, optlist_be32(o + 8));
+		sb_printf(sb, "%s    Prefix: %s", indent, buf);
+		return;
+	}
+	case ND_OPT_REDIRECTED:
+		sb_puts(sb, ")\n");
+		redirected_tree(o + 8, len - 8, indent, sb);
+		return;
+	case ND_OPT_NONCE:
+		sb_printf(sb, ")\n%s    Nonce: ", indent);
+		break;
+	default:
+		sb_printf(sb, ")\n%s    Length: %zu bytes, data: ", indent, len);
+		break;
+	}
+	optlist_put_hex(sb, o + 2, len - 2);
+}
+
+static void describe_one(const uint8_t *o, size_t len, bool text, const char *indent,
+			 struct strbuf *sb)
+{
+	if (text)
+		option_text(o, len, sb);
+	else
+		option_tree(o, len, indent, sb);
 }
 
 /* A length in units of 8 bytes, the head included. */
@@ -210,6 +352,25 @@ static void nd_describe(const uint8_t *p, size_t n, enum opt_style style, const 
 			struct strbuf *sb)
 {
 	optlist_describe(p, n, style, indent, sb, nd_len, describe_one);
+}
+
+void nd_opts_info(const uint8_t *opts, size_t n, struct strbuf *out)
+{
+	char text[24];
+	for (size_t i = 0; i + 2 <= n && opts[i + 1];) {
+		size_t len = (size_t)opts[i + 1] * 8;
+		if (i + len > n)
+			return;
+		if (word_of(opts + i, len) == ND_OPT_SOURCE_LL ||
+		    word_of(opts + i, len) == ND_OPT_TARGET_LL) {
+			uint64_t mac = 0;
+			for (int b = 0; b < 6; b++)
+				mac = mac << 8 | opts[i + 2 + b];
+			format_mac(mac, text, sizeof text);
+			sb_printf(out, " %s %s", opts[i] == ND_OPT_SOURCE_LL ? "from" : "is at", text);
+		}
+		i += len;
+	}
 }
 
 bool nd_opt_mac(const uint8_t *opts, size_t n, unsigned type, uint64_t *mac)

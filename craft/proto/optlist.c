@@ -61,7 +61,7 @@ void optlist_describe(const uint8_t *p, size_t n, enum opt_style style, const ch
 				sb_printf(sb, "[malformed option: %zu bytes left]\n", n - i);
 			return;
 		}
-		show(p + i, len, text, sb);
+		show(p + i, len, text, indent, sb);
 		if (!text)
 			sb_putc(sb, '\n');
 		i += len;

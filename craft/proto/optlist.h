@@ -23,10 +23,12 @@ int optlist_parse(const char *s, size_t max, optlist_item_fn item, const char *w
 /* The bytes of the option at `p` with `left` bytes left (0 if it says
  * none), and one option shown as the tree (text false) or a template says it. */
 typedef size_t (*optlist_len_fn)(const uint8_t *p, size_t left);
-typedef void (*optlist_show_fn)(const uint8_t *o, size_t len, bool text, struct strbuf *sb);
+typedef void (*optlist_show_fn)(const uint8_t *o, size_t len, bool text, const char *indent,
+				struct strbuf *sb);
 
-/* Every option of `n` bytes at `p`, each tree line after `indent`; the
- * first malformed one ends the list, said so. */
+/* Every option of `n` bytes at `p`, each tree line after `indent` (`show`
+ * starts any further line of its own with it); the first malformed one
+ * ends the list, said so. */
 void optlist_describe(const uint8_t *p, size_t n, enum opt_style style, const char *indent,
 		      struct strbuf *sb, optlist_len_fn len_of, optlist_show_fn show);
 

@@ -41,7 +41,7 @@ enum { ICMP_TYPE, ICMP_CODE, ICMP_CSUM, ICMP_ID, ICMP_SEQ, ICMP_NFIELDS };
 enum {
 	ICMP6_TYPE, ICMP6_CODE, ICMP6_CSUM, ICMP6_ID, ICMP6_SEQ, ICMP6_MTU, ICMP6_PTR,
 	ICMP6_NAFLAGS, ICMP6_TARGET, ICMP6_DEST, ICMP6_CURHLIM, ICMP6_RAFLAGS,
-	ICMP6_LIFETIME, ICMP6_REACHABLE, ICMP6_RETRANS, ICMP6_OPTS, ICMP6_NFIELDS
+	ICMP6_PRF, ICMP6_LIFETIME, ICMP6_REACHABLE, ICMP6_RETRANS, ICMP6_OPTS, ICMP6_NFIELDS
 };
 enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 
@@ -96,6 +96,9 @@ bool icmp6_is_nd(const struct layer *icmp6);
 /* The MAC an ND option of `type` (source or target link-layer address)
  * gives in `opts`; false if none does. */
 bool nd_opt_mac(const uint8_t *opts, size_t n, unsigned type, uint64_t *mac);
+/* What Wireshark's Info column adds for each link-layer address option:
+ * " from MAC" (source), " is at MAC" (target), in their order. */
+void nd_opts_info(const uint8_t *opts, size_t n, struct strbuf *out);
 
 /* Payload bytes after the TCP header, up to the network layer's end. */
 size_t tcp_segment_len(const struct frame *f, size_t tcp_idx);
