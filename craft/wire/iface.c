@@ -61,6 +61,10 @@ static int on_addr(const struct netlink_addr *a, void *ctx)
 		consider(&p->ip6, &a->addr, rank);
 	} else if (a->scope == RT_SCOPE_LINK) {
 		consider(&p->ll6, &a->addr, rank);
+	} else if (a->scope == RT_SCOPE_HOST) {
+		/* ::1 on lo: the source of either scope there, after any other. */
+		consider(&p->ip6, &a->addr, rank + 3);
+		consider(&p->ll6, &a->addr, rank + 3);
 	}
 	return 0;
 }
