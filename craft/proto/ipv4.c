@@ -85,6 +85,12 @@ static bool ipv4_decoded(struct frame *f, size_t idx, size_t *end)
 {
 	struct layer *l = &f->layer[idx];
 	size_t total = (size_t)lv(l, IPV4_LEN);
+	if (lv(l, IPV4_VER) != 4) {
+		/* Not IPv4 whatever the link says: its other fields mean nothing,
+		 * so nothing is decoded inside it. */
+		l->note = "bogus version: not 4, the header is not IPv4 (nothing inside decoded)";
+		return false;
+	}
 	if (l->hdr_len > ipv4_layer.min_len)
 		l->note = "IPv4 options present (shown as bytes, not decoded)";
 	if (total < l->hdr_len)

@@ -2,13 +2,16 @@
 """corpus_layers.py - which decoder layers each fuzz_decode seed reaches.
 
 Each file of tests/fuzz/corpus/decode is what fuzz_decode takes: one byte
-choosing the link type (low three bits, modulo 7: a row of the link table,
-Ethernet, raw IP, SLL, SLL2, BSD loopback, OpenBSD loopback, raw IPv4; bit 7:
+choosing the link type (low three bits, modulo 8: a row of the link table,
+Ethernet, raw IP, SLL, SLL2, BSD loopback, OpenBSD loopback, raw IPv4, raw
+IPv6; bit 7:
 the wire length is 64 bytes longer than what was captured), then the bytes.
 Each is wrapped in a pcap of that link type and run through
 `./rawcraft decode --json`; the layers it reached are printed, then whether
 every layer decoder (and the variants that matter: stacked VLAN tags, IPv4
-and TCP options, ICMP echo and errors quoting TCP and UDP) is reached by
+and TCP options, ICMP echo and errors quoting TCP and UDP, TCP and UDP over
+IPv6, every ICMPv6 type rawcraft builds, ND options, malformed ones, errors
+quoting IPv6) is reached by
 some seed.  Exit 1 when one is not.
 
     tests/fuzz/corpus_layers.py [RAWCRAFT] [CORPUS_DIR]
@@ -20,8 +23,8 @@ import subprocess
 import sys
 import tempfile
 
-DLT = [1, 101, 113, 276, 0, 108, 228]	# EN10MB, RAW, LINUX_SLL, LINUX_SLL2, NULL, LOOP, IPV4
-LINK = ["eth", "raw", "sll", "sll2", "null", "loop", "ipv4"]
+DLT = [1, 101, 113, 276, 0, 108, 228, 229]	# EN10MB, RAW, LINUX_SLL, LINUX_SLL2, NULL, LOOP, IPV4, IPV6
+LINK = ["eth", "raw", "sll", "sll2", "null", "loop", "ipv4", "ipv6"]
 
 
 def pcap(link, data, wire):
@@ -34,6 +37,7 @@ def tags(obj):
     layers = obj.get("layers", [])
     out = []
     seen_icmp = False
+    net = None
     for i, name in enumerate(layers):
         lay = obj.get(name if layers[:i].count(name) == 0 else "%s%d" % (name, layers[:i].count(name) + 1), {})
         t = name
@@ -41,11 +45,17 @@ def tags(obj):
             t += "+opts"
         if name == "tcp" and lay.get("opts"):
             t += "+opts"
-        if name == "icmp":
+        if name in ("icmp", "icmp6"):
             t += "(%s)" % lay.get("type")
             seen_icmp = True
-        elif seen_icmp and name in ("ipv4", "tcp", "udp"):
+            if name == "icmp6" and lay.get("opts"):
+                out.append("icmp6+opts" + ("(malformed)" if "malformed" in lay["opts"] else ""))
+        elif seen_icmp and name in ("ipv4", "ipv6", "tcp", "udp"):
             t = "quoted-" + t
+        if name in ("tcp", "udp") and net == "ipv6":
+            out.append("ipv6-" + name)
+        if name in ("ipv4", "ipv6"):
+            net = name
         out.append(t)
     return out
 
@@ -86,8 +96,13 @@ def main():
         "icmp error quoting ipv4+tcp": "quoted-tcp", "icmp error quoting ipv4+udp": "quoted-udp",
         "link raw ip": "link:raw", "link sll": "link:sll", "link sll2": "link:sll2",
         "link bsd loopback": "link:null", "link openbsd loopback": "link:loop",
-        "link raw ipv4": "link:ipv4",
+        "link raw ipv4": "link:ipv4", "link raw ipv6": "link:ipv6",
+        "ipv6": "ipv6", "tcp over ipv6": "ipv6-tcp", "udp over ipv6": "ipv6-udp",
+        "icmp6 error quoting ipv6": "quoted-ipv6", "icmp6 nd options": "icmp6+opts",
+        "icmp6 malformed nd options": "icmp6+opts(malformed)",
     }
+    for t in (1, 2, 3, 4, 128, 129, 130, 131, 133, 134, 135, 136, 137):
+        want["icmp6 type %d" % t] = "icmp6(%d)" % t
     missing = 0
     print()
     for what, tag in want.items():

@@ -39,6 +39,9 @@ static struct vars vs;
 static const struct iface fake_if = {
 	.name = "fuzz0", .up = true, .has_mac = true, .has_ip = true,
 	.mac = UINT64_C(0x0200000000aa), .ip = 0x0a000001,
+	.has_ip6 = true, .has_ll6 = true,	/* 2001:db8::1 and fe80::aa */
+	.ip6 = { .family = ADDR_IPV6, .len = 16, .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } },
+	.ll6 = { .family = ADDR_IPV6, .len = 16, .b = { 0xfe, 0x80, [15] = 0xaa } },
 };
 
 /* The template's folder: `payload file=` may name a small file, one too
@@ -109,6 +112,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		{ "S", "abc" }, { "E", "" }, { "iface.ip", "10.0.0.1" },
 		{ "iface.mac", "02:00:00:00:00:aa" }, { "synack.tcp.seq", "1000" },
 		{ "OPTS", "mss:1460,sackok,ts:1:0,nop,ws:7" }, { "FLAGS", "SA" },
+		{ "DST6", "2001:db8::2" }, { "TARGET6", "fe80::2" }, { "PREFIX", "2001:db8:1::/64" },
+		{ "iface.ip6", "2001:db8::1" }, { "iface.ll6", "fe80::aa" },
+		{ "ND", "sll:auto,mtu:1500,prefix:2001:db8::/64:LA:100:50,nonce:0102030405a6" },
 	};
 	for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
 		vars_set(&vs, defs[i][0], defs[i][1]);

@@ -5,7 +5,9 @@
            that the hand-made seeds did not cover: SLL2, BSD and OpenBSD
            loopback, raw IP holding IPv6, 802.1ad, triple tags, every ICMP
            error type the decoder links to IPv4, nested ICMP errors up to
-           MAX_LAYERS, bogus header lengths, odd ARP sizes.
+           MAX_LAYERS, bogus header lengths, odd ARP sizes; IPv6 on every
+           link kind (DLT_IPV6, loopback families 24/28/30), TCP/UDP over
+           IPv6, ICMPv6 of every type with ND options, malformed ones too.
   pcap/    whole capture files for fuzz_pcap: pcap (.cap: the top .gitignore
            ignores *.pcap; both byte orders, micro-
            and nanosecond) and pcapng, for each link type rawcraft decodes,
@@ -21,18 +23,25 @@ import os
 import struct
 
 from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether, IPv6, Raw, raw,
-                       HBHOptUnknown, ICMPv6DestUnreach, ICMPv6EchoRequest, IPv6ExtHdrDestOpt,
+                       HBHOptUnknown, IPv6ExtHdrDestOpt,
                        IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, Jumbo, PadN,
                        RouterAlert)
 from scapy.layers.inet import IPOption_RR
+from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest,
+                                ICMPv6MLQuery, ICMPv6MLReport, ICMPv6ND_NA, ICMPv6ND_NS,
+                                ICMPv6ND_RA, ICMPv6ND_Redirect, ICMPv6ND_RS,
+                                ICMPv6NDOptDstLLAddr, ICMPv6NDOptMTU, ICMPv6NDOptPrefixInfo,
+                                ICMPv6NDOptRDNSS, ICMPv6NDOptRedirectedHdr,
+                                ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, ICMPv6ParamProblem,
+                                ICMPv6TimeExceeded)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAC_A, MAC_B = "02:00:00:00:00:01", "02:00:00:00:00:02"
 IP_A, IP_B = "10.0.0.1", "10.0.0.2"
 
 # Rows of the link table (enum link_kind) and the link type a pcap names them by.
-ETH, RAW, SLL, SLL2, NULL, LOOP, IPV4 = range(7)
-DLT = {ETH: 1, RAW: 101, SLL: 113, SLL2: 276, NULL: 0, LOOP: 108, IPV4: 228}
+ETH, RAW, SLL, SLL2, NULL, LOOP, IPV4, IPV6 = range(8)
+DLT = {ETH: 1, RAW: 101, SLL: 113, SLL2: 276, NULL: 0, LOOP: 108, IPV4: 228, IPV6: 229}
 
 
 def sll(payload, ethertype=0x0800, pkttype=0):
@@ -76,6 +85,61 @@ udp = IP(src=IP_A, dst=IP_B, id=2) / UDP(sport=5353, dport=53) / Raw(b"\x12\x34\
 echo = IP(src=IP_A, dst=IP_B, id=3) / ICMP(type=8, id=7, seq=1) / Raw(b"ping")
 arp = ARP(op=1, hwsrc=MAC_A, psrc=IP_A, pdst=IP_B)
 v6 = IPv6(src="fe80::1", dst="fe80::2") / UDP(sport=1, dport=2) / Raw(b"six")
+
+
+LL_A, LL_B, G_A, G_B = "fe80::1", "fe80::2", "2001:db8::1", "2001:db8::2"
+syn6 = IPv6(src=G_A, dst=G_B) / TCP(sport=40000, dport=443, flags="S", seq=7,
+                                    options=[("MSS", 1440), ("SAckOK", b""), ("WScale", 7)])
+udp6 = IPv6(src=G_A, dst=G_B, fl=0x12345, tc=0xb8) / UDP(sport=5353, dport=53) / Raw(b"\x12\x34")
+echo6 = IPv6(src=LL_A, dst=LL_B) / ICMPv6EchoRequest(id=0x4d, seq=5, data=b"ping")
+sll_a, tll_b = ICMPv6NDOptSrcLLAddr(lladdr=MAC_A), ICMPv6NDOptDstLLAddr(lladdr=MAC_B)
+nd = IPv6(src=LL_A, dst="ff02::1", hlim=255)
+
+
+def icmp6_err(err, quoted):
+    return IPv6(src=G_B, dst=G_A) / err / raw(quoted)[:48 + 8]
+
+
+def nd_opts_raw(msg, opts):
+    """An ND message whose options are given as bytes, lengths and all (its
+    payload length counting them, its checksum not)."""
+    b = raw(nd / msg)
+    return b[:4] + struct.pack(">H", len(b) - 40 + len(opts)) + b[6:] + opts
+
+
+icmp6_frames = {
+    "echo-request": echo6,
+    "echo-reply": IPv6(src=LL_B, dst=LL_A) / ICMPv6EchoReply(id=0x4d, seq=5, data=b"ping"),
+    "unreach-udp": icmp6_err(ICMPv6DestUnreach(code=4), udp6),
+    "too-big-tcp": icmp6_err(ICMPv6PacketTooBig(mtu=1280), syn6),
+    "time-exceeded-echo": icmp6_err(ICMPv6TimeExceeded(code=0), echo6),
+    "param-problem-udp": icmp6_err(ICMPv6ParamProblem(code=1, ptr=40), udp6),
+    "rs-sll": nd / ICMPv6ND_RS() / sll_a,
+    "ra-all-opts": nd / ICMPv6ND_RA(M=1, O=1, H=1, prf=1, P=1, routerlifetime=1800,
+                                      reachabletime=30000, retranstimer=1000) / sll_a /
+    ICMPv6NDOptMTU(mtu=1500) / ICMPv6NDOptPrefixInfo(prefix="2001:db8::", prefixlen=64) /
+    ICMPv6NDOptRDNSS(dns=["2001:db8::53"]) / Raw(bytes([14, 1, 1, 2, 3, 4, 5, 6])),
+    "ns-sll": IPv6(src=LL_A, dst="ff02::1:ff00:2", hlim=255) / ICMPv6ND_NS(tgt=LL_B) / sll_a,
+    "ns-dad": IPv6(src="::", dst="ff02::1:ff00:2", hlim=255) / ICMPv6ND_NS(tgt=LL_B),
+    "na-tll": IPv6(src=LL_B, dst=LL_A, hlim=255) / ICMPv6ND_NA(tgt=LL_B, R=0, S=1, O=1) / tll_b,
+    "redirect-rh": nd / ICMPv6ND_Redirect(tgt="fe80::9", dst=G_B) / tll_b /
+    ICMPv6NDOptRedirectedHdr(pkt=raw(udp6)),
+    "mld-query": IPv6(src=LL_A, dst="ff02::1", hlim=1) / ICMPv6MLQuery(),
+    "mld-report": IPv6(src=LL_A, dst="ff02::16", hlim=1) / ICMPv6MLReport(mladdr="ff02::1:ff00:1"),
+}
+icmp6_frames["type-200"] = raw(IPv6(src=LL_A, dst=LL_B, nh=58, plen=8)) + bytes([200, 3, 0, 0, 1, 2, 3, 4])
+# Options the decoder must not believe: a zero length, one past the end,
+# an address option of 16 bytes, a prefix cut short, a redirected header of
+# only its reserved bytes.
+malformed_nd = {
+    "nd-opt-len-zero": nd_opts_raw(ICMPv6ND_RS(), bytes([1, 0]) + bytes(6)),
+    "nd-opt-past-end": nd_opts_raw(ICMPv6ND_RS(), bytes([3, 4]) + bytes(14)),
+    "nd-opt-sll-16": nd_opts_raw(ICMPv6ND_NS(tgt=LL_B), bytes([1, 2]) + bytes(14)),
+    "nd-opt-one-byte": nd_opts_raw(ICMPv6ND_NA(tgt=LL_B), bytes([2])),
+    "nd-opt-redirected-empty": nd_opts_raw(ICMPv6ND_Redirect(tgt=LL_B, dst=G_B),
+                                           bytes([4, 1]) + bytes(6)),
+    "nd-opt-unknown-255": nd_opts_raw(ICMPv6ND_RA(), bytes([255, 1]) + b"\xff" * 6),
+}
 
 
 def icmp_err(t, code, quoted, src=IP_B, dst=IP_A):
@@ -157,7 +221,24 @@ decode = {
         IPv6(src="2001:db8::2", dst="2001:db8::1") / ICMPv6DestUnreach(code=4) /
         IPv6(src="2001:db8::1", dst="2001:db8::2") / IPv6ExtHdrHopByHop() /
         IPv6ExtHdrFragment(id=3) / UDP(sport=1, dport=2)),
+    # IPv6 on every link kind: TCP, UDP, ICMPv6 of every type with ND options.
+    "v6-eth-tcp-syn": bytes([ETH]) + eth(syn6),
+    "v6-vlan-udp": bytes([ETH]) + eth(Dot1Q(vlan=6) / udp6),
+    "v6-raw-tcp-syn": bytes([RAW]) + raw(syn6),
+    "v6-dlt-ipv6-udp": bytes([IPV6]) + raw(udp6),
+    "v6-sll-echo": bytes([SLL]) + sll(raw(echo6), 0x86dd),
+    "v6-sll2-na": bytes([SLL2]) + sll2(raw(icmp6_frames["na-tll"]), 0x86dd),
+    "v6-null-30-udp": bytes([NULL]) + loopback(raw(udp6), 30),
+    "v6-loop-28-syn": bytes([LOOP]) + loopback(raw(syn6), 28, ">"),
+    "v6-udp-zero-csum": bytes([ETH]) + eth(raw(udp6)[:46] + b"\0\0" + raw(udp6)[48:], 0x86dd),
+    "v6-plen-past-end": bytes([0x80 | ETH]) + eth(raw(IPv6(src=G_A, dst=G_B, plen=600) / UDP()), 0x86dd),
+    "v6-cut-in-header": bytes([0x80 | RAW]) + raw(syn6)[:30],
+    "v6-cut-in-na-target": bytes([0x80 | ETH]) + eth(icmp6_frames["na-tll"])[:14 + 40 + 12],
 }
+for name, p in icmp6_frames.items():
+    decode["icmp6-" + name] = bytes([ETH]) + (eth(p) if not isinstance(p, bytes) else eth(p, 0x86dd))
+for name, p in malformed_nd.items():
+    decode[name] = bytes([ETH]) + eth(p, 0x86dd)
 
 # --- capture files --------------------------------------------------------
 
@@ -260,6 +341,10 @@ pcaps.update({
     "dlt-raw-ipv6.cap": pcap_file(RAW, [raw(v6)]),
     "null-be-ipv6.cap": pcap_file(NULL, [loopback(raw(v6), 30), loopback(raw(udp), order=">")],
                                   endian=">"),
+    "dlt-ipv6-229.cap": pcap_file(IPV6, [raw(syn6), raw(udp6), raw(echo6)]),
+    "eth-nd.pcapng": pcapng_file(ETH, [eth(p) if not isinstance(p, bytes) else eth(p, 0x86dd)
+                                       for p in icmp6_frames.values()]),
+    "sll2-ipv6.cap": pcap_file(SLL2, [sll2(raw(p), 0x86dd) for p in (syn6, udp6, echo6)]),
     # Damaged or unusual files.
     "empty-eth.cap": pcap_file(ETH, []),
     "zero-length-frame.cap": pcap_file(ETH, [b""]),

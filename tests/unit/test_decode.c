@@ -522,6 +522,22 @@ static void test_ipv4_bogus_lengths(void **state)
 	describe_all(&f, NULL, 0);
 	frame_free(&f);
 
+	/* Version 6 (or 5, or 0) behind EtherType 0x0800: a note, and no TCP
+	 * invented from bytes that are not an IPv4 payload. */
+	for (unsigned ver = 0; ver < 16; ver++) {
+		if (ver == 4)
+			continue;
+		memcpy(b, tcp_syn, sizeof b);
+		b[14] = (uint8_t)(ver << 4 | 5);
+		decode(b, sizeof b, &f);
+		assert_non_null(f.layer[1].note);
+		assert_non_null(strstr(f.layer[1].note, "bogus version"));
+		assert_layers(&f, "eth,ipv4,payload");
+		assert_int_equal(f.layer[2].off, 34);
+		describe_all(&f, NULL, 0);
+		frame_free(&f);
+	}
+
 	/* IHL 6: options present */
 	memcpy(b, tcp_syn, sizeof b);
 	b[14] = 0x46;
