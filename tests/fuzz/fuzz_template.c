@@ -152,8 +152,9 @@ static void check_built(const struct frame *f)
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
 			bool given = l->given & (1u << k);
-			if (!fd->bits || (fd->dflt_kind == FD_COMPUTED && !given))
-				continue;
+			if (!fd->bits || (fd->dflt_kind == FD_COMPUTED && !given) ||
+			    (l->def->applies && !l->def->applies(l, k)))
+				continue;	/* computed, or a row of another ICMPv6 type */
 			if (l->off + l->hdr_len > f->len || fd->bit_off + fd->bits > l->hdr_len * 8)
 				broken_field("field outside its layer", f, i, k);
 			if (bits_get(f->bytes + l->off, fd->bit_off, fd->bits) != l->val[k].u)

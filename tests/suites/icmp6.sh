@@ -121,7 +121,7 @@ for n, line in enumerate(open(sys.argv[1])):
     out, seen = [], {}
     for name in fr['layers']:
         k = seen[name] = seen.get(name, -1) + 1
-        lay = fr[name] if k == 0 else fr['%s#%d' % (name, k)] if ('%s#%d' % (name, k)) in fr else None
+        lay = fr.get(name if k == 0 else '%s%d' % (name, k + 1))
         if name == 'payload' or lay is None:
             break
         vals = ['%s=%s' % (r, lay[r]) for r in rows.get(name, []) if r in lay and lay[r] != '']
