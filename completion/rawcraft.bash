@@ -2,7 +2,7 @@
 # Install as $(PREFIX)/share/bash-completion/completions/rawcraft, or
 # source it: . completion/rawcraft.bash
 
-_rawcraft_layers='eth vlan arp ipv4 tcp udp icmp payload'
+_rawcraft_layers='eth vlan arp ipv4 ipv6 tcp udp icmp icmp6 payload'
 
 # The rawcraft being completed: the command as typed, else the one on PATH.
 _rawcraft_bin()
