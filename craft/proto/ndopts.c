@@ -230,18 +230,24 @@ static unsigned word_of(const uint8_t *o, size_t len)
 	}
 }
 
+/* The MAC of a link-layer address option at `o`, as text. */
+static void opt_mac(const uint8_t *o, char *buf, size_t len)
+{
+	uint64_t mac = 0;
+	for (int i = 0; i < 6; i++)
+		mac = mac << 8 | o[2 + i];
+	format_mac(mac, buf, len);
+}
+
 /* One option as a template writes it: decoding then writing it back
  * builds the same bytes. */
 static void option_text(const uint8_t *o, size_t len, struct strbuf *sb)
 {
 	char buf[64], fl[8];
-	uint64_t mac = 0;
 	switch (word_of(o, len)) {
 	case ND_OPT_SOURCE_LL:
 	case ND_OPT_TARGET_LL:
-		for (int i = 0; i < 6; i++)
-			mac = mac << 8 | o[2 + i];
-		format_mac(mac, buf, sizeof buf);
+		opt_mac(o, buf, sizeof buf);
 		sb_printf(sb, "%s:%s", o[0] == ND_OPT_SOURCE_LL ? "sll" : "tll", buf);
 		return;
 	case ND_OPT_PREFIX: {
@@ -287,7 +293,6 @@ static void option_tree(const uint8_t *o, size_t len, const char *indent, struct
 {
 	char buf[64];
 	const char *name = opt_name(o[0]);
-	uint64_t mac = 0;
 	if (name)
 		sb_printf(sb, "ICMPv6 Option (%s", name);
 	else
@@ -295,9 +300,7 @@ static void option_tree(const uint8_t *o, size_t len, const char *indent, struct
 	switch (word_of(o, len)) {
 	case ND_OPT_SOURCE_LL:
 	case ND_OPT_TARGET_LL:
-		for (int i = 0; i < 6; i++)
-			mac = mac << 8 | o[2 + i];
-		format_mac(mac, buf, sizeof buf);
+		opt_mac(o, buf, sizeof buf);
 		sb_printf(sb, " : %s)", buf);
 		return;
 	case ND_OPT_MTU:
@@ -363,10 +366,7 @@ void nd_opts_info(const uint8_t *opts, size_t n, struct strbuf *out)
 			return;
 		if (word_of(opts + i, len) == ND_OPT_SOURCE_LL ||
 		    word_of(opts + i, len) == ND_OPT_TARGET_LL) {
-			uint64_t mac = 0;
-			for (int b = 0; b < 6; b++)
-				mac = mac << 8 | opts[i + 2 + b];
-			format_mac(mac, text, sizeof text);
+			opt_mac(opts + i, text, sizeof text);
 			sb_printf(out, " %s %s", opts[i] == ND_OPT_SOURCE_LL ? "from" : "is at", text);
 		}
 		i += len;
