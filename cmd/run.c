@@ -110,32 +110,46 @@ static void on_kernel_rst(void *ctx, const char *summary)
 }
 
 /* --ghost IP[/MAC], checked before anything is opened; the MAC is the
- * interface's unless given. */
+ * interface's unless given.  An IPv6 address holds ':' but never '/'. */
 struct ghost {
-	uint64_t ip, mac;
+	struct addr ip;
+	uint64_t mac;
 	bool has_mac;
 };
 
 static int parse_ghost(const char *spec, struct ghost *g)
 {
-	char ip[32];
 	const char *slash = strchr(spec, '/');
 	size_t n = slash ? (size_t)(slash - spec) : strlen(spec);
-	snprintf(ip, sizeof ip, "%.*s", (int)(n < 31 ? n : 31), spec);
 	g->has_mac = slash != NULL;
-	if (parse_ipv4(ip, &g->ip) || (slash && parse_mac(slash + 1, &g->mac))) {
-		fail("--ghost takes IP or IP/MAC (10.9.0.99/02:00:00:00:00:99), got '%s'", spec);
+	if (addr_parse(spec, n, &g->ip) || addr_is_unspecified(&g->ip) ||
+	    (g->ip.family == ADDR_IPV6 && addr_is_multicast6(&g->ip)) ||
+	    (slash && parse_mac(slash + 1, &g->mac))) {
+		fail("--ghost takes IP or IP/MAC (10.9.0.99/02:00:00:00:00:99, "
+		     "2001:db8::99/02:00:00:00:00:99), got '%s'", spec);
 		return -1;
 	}
 	return 0;
 }
 
+/* The interface as the ghost: its address and MAC, and no address of the
+ * host's, so that nothing is sent from one the kernel owns (and resets). */
 static void ghost_iface(const struct ghost *g, const struct iface *real, struct iface *out)
 {
 	*out = *real;
-	out->ip = (uint32_t)g->ip;
+	out->has_ip = out->has_ip6 = out->has_ll6 = false;
+	if (g->ip.family == ADDR_IPV4) {
+		out->ip = addr_ipv4(&g->ip);
+		out->has_ip = true;
+	} else if (addr_is_link_local6(&g->ip)) {
+		out->ll6 = g->ip;
+		out->has_ll6 = true;
+	} else {
+		out->ip6 = g->ip;
+		out->has_ip6 = true;
+	}
 	out->mac = g->has_mac ? g->mac : real->mac;
-	out->has_ip = out->has_mac = true;
+	out->has_mac = true;
 }
 
 /* Every fault in the file is found before anything is sent; the first

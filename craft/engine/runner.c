@@ -17,6 +17,10 @@
 #define BACKLOG 128
 #define RECENT 256	/* our frames remembered, to tell our RSTs from the kernel's */
 #define PUMP_SLICE_US 50000	/* a kernel RST is looked for at least this often */
+/* RSTs over IPv4, or IPv6 with TCP right after its fixed header (libpcap's
+ * tcp[] reads IPv4 only); the kernel puts no extension header on a RST. */
+#define KERNEL_RST_FILTER \
+	"(tcp[tcpflags] & tcp-rst != 0) or (ip6 and ip6[6] == 6 and ip6[53] & 4 != 0)"
 
 struct held {
 	struct frame f;
@@ -24,7 +28,7 @@ struct held {
 };
 
 struct tuple {
-	uint32_t src, dst;
+	struct addr src, dst;	/* IPv4 or IPv6 */
 	uint16_t sport, dport;
 };
 
@@ -131,23 +135,27 @@ static void note_port(struct runner *r, const struct frame *f)
 		}
 }
 
-/* The frame's TCP 4-tuple, if it has one. */
+/* The frame's own TCP 4-tuple, if it has one, over IPv4 or IPv6. */
 static bool tuple_of(const struct frame *f, struct tuple *t)
 {
-	const struct layer *ip = frame_find(f, frame_own_layers(f), L_IPV4);
 	const struct layer *tcp = frame_find(f, frame_own_layers(f), L_TCP);
-	if (!ip || !tcp)
+	int net = tcp ? frame_net_before(f, (size_t)(tcp - f->layer)) : -1;
+	if (net < 0)
 		return false;
-	*t = (struct tuple){ (uint32_t)lv(ip, IPV4_SRC), (uint32_t)lv(ip, IPV4_DST),
+	const struct layer *ip = &f->layer[net];
+	*t = (struct tuple){ layer_addr(ip, ip->def->net->src), layer_addr(ip, ip->def->net->dst),
 			     (uint16_t)lv(tcp, TCP_SPORT), (uint16_t)lv(tcp, TCP_DPORT) };
 	return true;
 }
 
 static bool known_tuple(const struct runner *r, const struct tuple *t)
 {
-	for (size_t i = 0; i < r->ntuples; i++)
-		if (memcmp(&r->tuples[i], t, sizeof *t) == 0)
+	for (size_t i = 0; i < r->ntuples; i++) {
+		const struct tuple *k = &r->tuples[i];
+		if (addr_equal(&k->src, &t->src) && addr_equal(&k->dst, &t->dst) &&
+		    k->sport == t->sport && k->dport == t->dport)
 			return true;
+	}
 	return false;
 }
 
@@ -156,7 +164,6 @@ static int guard_tcp(struct runner *r, const struct frame *f)
 {
 	char err[256];
 	struct tuple t;
-	memset(&t, 0, sizeof t);
 	if (!tuple_of(f, &t) || known_tuple(r, &t))
 		return ENGINE_OK;
 	struct tuple *grown = realloc(r->tuples, (r->ntuples + 1) * sizeof *grown);
@@ -164,7 +171,7 @@ static int guard_tcp(struct runner *r, const struct frame *f)
 		abort();
 	r->tuples = grown;
 	r->tuples[r->ntuples++] = t;
-	if (r->guard.open && rstguard_add(&r->guard, t.src, t.sport, t.dst, t.dport, err,
+	if (r->guard.open && rstguard_add(&r->guard, &t.src, t.sport, &t.dst, t.dport, err,
 					  sizeof err))
 		return engine_fail(r->e, ENGINE_FAULT_SYSTEM, "--block-rst: nft: %s", err);
 	return ENGINE_OK;
@@ -215,7 +222,6 @@ static bool on_kernel_rst(void *ctx, const uint8_t *bytes, size_t caplen, size_t
 		return false;
 	struct frame f;
 	struct tuple t;
-	memset(&t, 0, sizeof t);
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
 	if (!tuple_of(&f, &t) || !known_tuple(r, &t)) {
 		frame_free(&f);		/* another connection of this host's */
@@ -468,8 +474,7 @@ static int open_all(struct runner *r)
 	unsigned flags = r->ghost && r->speaker.mac != e->ifc.mac ? CAPTURE_PROMISC : 0;
 	int rc = engine_capture(e, &r->in, "", flags, 0);
 	if (rc == ENGINE_OK && !r->ghost)
-		rc = engine_capture(e, &r->kernel_rst, "tcp[tcpflags] & tcp-rst != 0",
-				    CAPTURE_OUTGOING, 0);
+		rc = engine_capture(e, &r->kernel_rst, KERNEL_RST_FILTER, CAPTURE_OUTGOING, 0);
 	if (rc != ENGINE_OK)
 		return rc;
 	if (r->rp->block_rst && rstguard_open(&r->guard, err, sizeof err))

@@ -485,13 +485,13 @@ void scenario_bind(struct vars *vars, const char *name, const struct frame *f)
 
 /* What a later step may read of NAME before it exists: every field of
  * every layer, and of the layers a reply may hold twice (a second VLAN
- * tag, the headers an ICMP error quotes: ${r.ipv42.src}), at a value of the
+ * tag, the headers an ICMP error quotes: ${r.ipv42.src}, ${r.ipv62.src}), at a value of the
  * right kind - mid-range, so that ${r.tcp.win - 1} stays in range.  One
  * layer (or two alike) at a time: a frame holds any one, not all at once. */
 static void bind_placeholders(struct vars *vars, const char *name)
 {
 	static const bool twice[L_COUNT] = {
-		[L_VLAN] = true, [L_IPV4] = true, [L_TCP] = true, [L_UDP] = true,
+		[L_VLAN] = true, [L_IPV4] = true, [L_IPV6] = true, [L_TCP] = true, [L_UDP] = true,
 	};
 	_Static_assert(MAX_LAYERS >= 2, "a frame holds a layer twice");
 	struct frame f;

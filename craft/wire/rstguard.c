@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "../util/clock.h"
-#include "../core/field.h"
 
 /* nft() when no trusted nft binary was found: nothing was run. */
 #define NFT_MISSING (-2)
@@ -225,15 +224,21 @@ int rstguard_open(struct rstguard *g, char *err, size_t errlen)
 	return 0;
 }
 
-int rstguard_add(struct rstguard *g, uint32_t src, uint16_t sport, uint32_t dst,
-		 uint16_t dport, char *err, size_t errlen)
+int rstguard_add(struct rstguard *g, const struct addr *src, uint16_t sport,
+		 const struct addr *dst, uint16_t dport, char *err, size_t errlen)
 {
-	char a[16], b[16], script[384];
-	format_ipv4(src, a, sizeof a);
-	format_ipv4(dst, b, sizeof b);
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], script[384];
+	/* The table is inet: ip and ip6 rules alike. */
+	const char *fam = src->family == ADDR_IPV6 ? "ip6" : "ip";
+	if (src->family != dst->family || src->family == ADDR_NONE) {
+		snprintf(err, errlen, "a TCP flow needs two addresses of one family");
+		return -1;
+	}
+	addr_format(src, a, sizeof a);
+	addr_format(dst, b, sizeof b);
 	snprintf(script, sizeof script,
-		 "add rule inet %s out ip saddr %s ip daddr %s tcp sport %u tcp dport %u "
-		 "tcp flags & rst == rst drop\n", g->table, a, b, sport, dport);
+		 "add rule inet %s out %s saddr %s %s daddr %s tcp sport %u tcp dport %u "
+		 "tcp flags & rst == rst drop\n", g->table, fam, a, fam, b, sport, dport);
 	if (nft(script, err, errlen) != 0) {
 		trim(err);
 		return -1;

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/addr.h"
+
 struct rstguard {
 	char table[32];
 	bool open;
@@ -23,9 +25,10 @@ struct rstguard {
  * Every run calls it first, --block-rst or not. */
 void rstguard_sweep(void);
 int rstguard_open(struct rstguard *g, char *err, size_t errlen);
-/* Drops outgoing RSTs from src:sport to dst:dport (host byte order). */
-int rstguard_add(struct rstguard *g, uint32_t src, uint16_t sport, uint32_t dst,
-		 uint16_t dport, char *err, size_t errlen);
+/* Drops outgoing RSTs from src:sport to dst:dport, IPv4 or IPv6 (both
+ * of one family); ports in host byte order. */
+int rstguard_add(struct rstguard *g, const struct addr *src, uint16_t sport,
+		 const struct addr *dst, uint16_t dport, char *err, size_t errlen);
 void rstguard_close(struct rstguard *g);
 
 #endif
