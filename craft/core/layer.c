@@ -164,9 +164,14 @@ struct addr frame_destination(const struct frame *f)
 {
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
-		int k = l->def->net ? l->def->net->dst : -1;
-		if (k >= 0 && (l->given & (1u << k)) && !(l->random & (1u << k)))
-			return layer_addr(l, k);
+		const struct layer_net *n = l->def->net;
+		struct addr to;
+		if (!n)
+			continue;
+		if ((l->given & (1u << n->dst)) && !(l->random & (1u << n->dst)))
+			return layer_addr(l, n->dst);
+		if (!(l->given & (1u << n->dst)) && n->route_by && n->route_by(f, i, &to))
+			return to;
 	}
 	return (struct addr){ .family = ADDR_NONE };
 }

@@ -105,6 +105,10 @@ struct layer_net {
 	/* Upper layers must carry a checksum: a UDP zero is illegal (IPv6,
 	 * RFC 8200 8.1), not "none computed". */
 	bool sum_required;
+	/* Layer `idx`'s dst is left out and implied by what it carries (a
+	 * solicitation's group): the address the frame is routed by instead
+	 * (its target), true; NULL: never. */
+	bool (*route_by)(const struct frame *f, size_t idx, struct addr *to);
 };
 
 struct layer_def {
@@ -209,7 +213,8 @@ void layer_take_bytes(struct frame *f, size_t idx, size_t k, size_t from, size_t
 size_t layer_built_len(const struct layer *l);
 
 /* The address a template sends to: the first network layer's destination
- * given (and not random); ADDR_NONE if none. */
+ * given (and not random), or the one it is routed by when dst is implied;
+ * ADDR_NONE if none. */
 struct addr frame_destination(const struct frame *f);
 
 /* A network layer's address field as an address (4 or 16 bytes wide). */

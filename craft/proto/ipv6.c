@@ -162,9 +162,22 @@ static void ipv6_summary(const struct frame *f, size_t idx, struct strbuf *out)
 		  (unsigned)lv(l, IPV6_NH), (unsigned)lv(l, IPV6_PLEN));
 }
 
+/* A solicitation without dst goes to its target's group: routed by the
+ * target, as the kernel would route a packet to it. */
+static bool ipv6_route_by(const struct frame *f, size_t idx, struct addr *to)
+{
+	size_t up = upper_index(f, idx);
+	if (!ipv6_implied(f, idx, IPV6_DST) || !(f->layer[up].given >> ICMP6_TARGET & 1u) ||
+	    (f->layer[up].random >> ICMP6_TARGET & 1u))
+		return false;
+	*to = layer_addr(&f->layer[up], ICMP6_TARGET);
+	return true;
+}
+
 static const struct layer_net ipv6_net = {
 	.src = IPV6_SRC, .dst = IPV6_DST, .group = ipv6_group, .link_dst = ipv6_link_dst,
 	.payload_end = ipv6_payload_end, .pseudo_sum = ipv6_pseudo_sum, .sum_required = true,
+	.route_by = ipv6_route_by,
 };
 
 const struct layer_def ipv6_layer = {
