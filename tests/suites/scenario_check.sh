@@ -56,3 +56,45 @@ out=$("$RAWCRAFT" run "$ROOT/examples/handshake.lab" -D SERVER=10.0.0.2 -D PORT=
 case "$rc:$out" in "2:rawcraft: error: --ghost takes IP or IP/MAC"*)
 	ok "run --ghost with a bad address: exit 2 before the interface is looked up" ;;
 *) not_ok "run --ghost with a bad address" "exit $rc: $out" ;; esac
+
+# IPv6: the interface's addresses and the bindings of an IPv6 reply (and of
+# the IPv6 header an ICMPv6 error quotes) are known to the check.
+cat >"$TMP/bind6.lab" <<'LAB'
+send probe
+  ipv6 src=${iface.ip6} dst=2001:db8::2
+  tcp dport=80
+expect r any within 1s
+  tcp
+send
+  ipv6 src=${iface.ll6} dst=${r.ipv62.src} flow=${r.ipv6.flow} hlim=${r.ipv6.hlim}
+  icmp6 type=neighbor-solicit target=${r.ipv6.src}
+send
+  ipv6 dst=2001:db8::2
+  tcp dport=70000
+LAB
+out=$("$RAWCRAFT" run "$TMP/bind6.lab" -i lo 2>&1); rc=$?
+case "$rc:$out" in "2:$TMP/bind6.lab:11:13: error: tcp dport: 70000 is out of range"*)
+	ok "check: \${iface.ip6}, \${iface.ll6}, ipv6 and ipv62 bindings pass" ;;
+*) not_ok "check: \${iface.ip6}, \${iface.ll6}, ipv6 and ipv62 bindings pass" "exit $rc: $out" ;; esac
+
+# --ghost with an IPv6 address: a malformed or multicast one is input
+# (exit 2) before any interface is looked up; a good one gets that far.
+for bad in 2001:db8::1::2 ff02::1 :: 2001:db8::99/02:00:00:00:00; do
+	out=$("$RAWCRAFT" run "$ROOT/examples/handshake6.lab" -D SERVER=2001:db8::2 --ghost "$bad" -i nosuch0 2>&1); rc=$?
+	case "$rc:$out" in "2:rawcraft: error: --ghost takes IP or IP/MAC"*"got '$bad'"*)
+		ok "run --ghost $bad: exit 2 before the interface is looked up" ;;
+	*) not_ok "run --ghost $bad: exit 2 before the interface is looked up" "exit $rc: $out" ;; esac
+done
+for good in 2001:db8::99 2001:db8::99/02:00:00:00:00:99 fe80::99; do
+	out=$("$RAWCRAFT" run "$ROOT/examples/handshake6.lab" -D SERVER=2001:db8::2 --ghost "$good" -i nosuch0 2>&1); rc=$?
+	case "$rc:$out" in "3:"*nosuch0*) ok "run --ghost $good: taken, then no such interface (exit 3)" ;;
+	*) not_ok "run --ghost $good: taken, then no such interface (exit 3)" "exit $rc: $out" ;; esac
+done
+
+# The shipped IPv6 scenarios pass the check: the fault is the interface.
+for ex in "handshake6 -D SERVER=2001:db8::2" "nd-who-has -D TARGET=2001:db8::2" "nd-dad -D ADDR=2001:db8::2"; do
+	# shellcheck disable=SC2086
+	out=$("$RAWCRAFT" run $ex -i nosuch0 2>&1); rc=$?
+	case "$rc:$out" in "3:"*nosuch0*) ok "run ${ex%% *}: checked, then no such interface (exit 3)" ;;
+	*) not_ok "run ${ex%% *}: checked, then no such interface (exit 3)" "exit $rc: $out" ;; esac
+done
