@@ -109,6 +109,42 @@ wait_port() {
 	return 1
 }
 
+# lab_server PORT OUT [LINGER] [ADDR]: a real server in $NS_B for one
+# connection on ADDR (0.0.0.0; an IPv6 one such as :: for IPv6); writes
+# what it read and how it ended (eof, reset, timeout) to OUT; LINGER seconds
+# before it closes its end.  Returns once it listens.
+lab_server() {
+	in_b "$PY" - "$1" "$2" "${3:-0}" "${4:-0.0.0.0}" <<'PYEOF' &
+import socket, sys, time
+port, out, linger, addr = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), sys.argv[4]
+s = socket.socket(socket.AF_INET6 if ':' in addr else socket.AF_INET)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((addr, port)); s.listen(8); s.settimeout(10)
+try:
+    c, _ = s.accept()
+except socket.timeout:
+    open(out, 'w').write('no connection'); sys.exit(0)
+c.settimeout(20); data = b''; how = 'eof'
+try:
+    while True:
+        b = c.recv(1000)
+        if not b: break
+        data += b
+except ConnectionResetError:
+    how = 'reset'
+except socket.timeout:
+    how = 'timeout'
+time.sleep(linger)
+c.close()
+open(out, 'w').write(how + ' ' + repr(data))
+PYEOF
+	wait_port "$NS_B" "$1"
+}
+# lab_wait_file F: until F has something in it (bounded: 10 s).
+lab_wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+# lab_leftovers PORT: the peer's connections on PORT still ESTABLISHED or CLOSE_WAIT.
+lab_leftovers() { in_b ss -tanH "( sport = :$1 )" | grep -cE 'ESTAB|CLOSE-WAIT'; }
+
 # --- IPv6 labs ---------------------------------------------------------------
 
 # lab_ipv6_on NS: IPv6 on, and no duplicate address detection for the

@@ -94,7 +94,7 @@ done
 # The shipped IPv6 scenarios pass the check: the fault is the interface.
 for ex in "handshake6 -D SERVER=2001:db8::2" "nd-who-has -D TARGET=2001:db8::2" "nd-dad -D ADDR=2001:db8::2"; do
 	# shellcheck disable=SC2086
-	out=$("$RAWCRAFT" run $ex -i nosuch0 2>&1); rc=$?
+	out=$("$RAWCRAFT" run "$ROOT/examples/${ex%% *}.lab" ${ex#* } -i nosuch0 2>&1); rc=$?
 	case "$rc:$out" in "3:"*nosuch0*) ok "run ${ex%% *}: checked, then no such interface (exit 3)" ;;
 	*) not_ok "run ${ex%% *}: checked, then no such interface (exit 3)" "exit $rc: $out" ;; esac
 done

@@ -7,48 +7,17 @@ R=$RAWCRAFT
 EX=$ROOT/examples
 GHOST="10.$LAB_NET.0.99"
 
-# server PORT OUT [LINGER]: one connection; writes what it read and how it
-# ended (eof or reset) to OUT; LINGER seconds before it closes its end.
-server() {
-	in_b "$PY" - "$1" "$2" "${3:-0}" <<'PYEOF' &
-import socket, sys, time
-port, out, linger = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('0.0.0.0', port)); s.listen(8); s.settimeout(10)
-try:
-    c, _ = s.accept()
-except socket.timeout:
-    open(out, 'w').write('no connection'); sys.exit(0)
-c.settimeout(20); data = b''; how = 'eof'
-try:
-    while True:
-        b = c.recv(1000)
-        if not b: break
-        data += b
-except ConnectionResetError:
-    how = 'reset'
-except socket.timeout:
-    how = 'timeout'
-time.sleep(linger)
-c.close()
-open(out, 'w').write(how + ' ' + repr(data))
-PYEOF
-	wait_port "$NS_B" "$1"
-}
-wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
-leftovers() { in_b ss -tanH "( sport = :$1 )" | grep -cE 'ESTAB|CLOSE-WAIT'; }
-
 # 1. The classic handshake, with each remedy, from the host's own address.
 for remedy in "--ghost $GHOST" "--block-rst"; do
-	server 9230 "$TMP/got"
+	lab_server 9230 "$TMP/got"
 	# shellcheck disable=SC2086
 	out=$(in_a "$R" run "$EX/handshake.lab" -D SERVER="$IP_B" $remedy); rc=$?
-	wait_file "$TMP/got"
+	lab_wait_file "$TMP/got"
 	expect_eq "handshake ${remedy%% *}: exit 0" "$rc" 0
 	expect_eq "handshake ${remedy%% *}: the server read exactly Hello World!, then EOF" \
 		"$(cat "$TMP/got" 2>/dev/null)" "eof b'Hello World!'"
 	sleep 0.3
-	expect_eq "handshake ${remedy%% *}: nothing left ESTABLISHED or CLOSE_WAIT" "$(leftovers 9230)" 0
+	expect_eq "handshake ${remedy%% *}: nothing left ESTABLISHED or CLOSE_WAIT" "$(lab_leftovers 9230)" 0
 	case $out in *"[us TIME_WAIT, peer CLOSED]"*) ok "handshake ${remedy%% *}: the view ends in TIME_WAIT / CLOSED" ;;
 	*) not_ok "handshake ${remedy%% *}: the view ends in TIME_WAIT / CLOSED" "$out" ;; esac
 	rm -f "$TMP/got"
@@ -56,11 +25,11 @@ for remedy in "--ghost $GHOST" "--block-rst"; do
 done
 
 # 2. Without a remedy the kernel's RST kills it, and the run says what would fix it.
-server 9230 "$TMP/got"
+lab_server 9230 "$TMP/got"
 out=$(in_a "$R" run "$EX/handshake.lab" -D SERVER="$IP_B"); rc=$?
 case "$rc:$out" in "1:"*"handshake.lab:"*"expect "*"--block-rst"*"--ghost"*) ok "no remedy: fails and names both remedies" ;;
 *) not_ok "no remedy: fails and names both remedies" "exit $rc: $out" ;; esac
-wait_file "$TMP/got"; rm -f "$TMP/got"; wait
+lab_wait_file "$TMP/got"; rm -f "$TMP/got"; wait
 
 # 3. No rawcraft nftables table outlives a run: normal end, SIGINT, SIGKILL.
 tables() { in_a nft list tables 2>/dev/null | grep -c rawcraft; }
@@ -120,7 +89,7 @@ expect_eq "arp-scan: exactly the namespaces made here answer" \
 	"$(grep ' up$' <<<"$out" | awk '{print $1}' | tr '\n' ' ')" "$IP_B$(tr ' ' '\n' <<<"$hosts" | grep . | sed 's/^/ /' | tr -d '\n') "
 
 # 6. rst-inject resets a real established connection.
-server 9240 "$TMP/reset"
+lab_server 9240 "$TMP/reset"
 in_a "$PY" -c "
 import socket, time
 c = socket.create_connection(('$IP_B', 9240))
@@ -128,13 +97,13 @@ for _ in range(100):
     try: c.send(b'ping'); time.sleep(0.1)
     except OSError: break" &
 out=$(in_a "$R" run "$EX/rst-inject.lab" -D SERVER="$IP_B" -D PORT=9240); rc=$?
-wait_file "$TMP/reset"
+lab_wait_file "$TMP/reset"
 expect_eq "rst-inject: the server's reader sees a reset" "$rc:$(cut -d' ' -f1 "$TMP/reset" 2>/dev/null)" "0:reset"
 
 # 7. The remaining examples: arp-who-has and the four-way close.
 out=$(in_a "$R" run "$EX/arp-who-has.lab" -D TARGET="$IP_B"); rc=$?
 expect_eq "arp-who-has: prints the peer's MAC" "$rc:$(tail -1 <<<"$out")" "0:$IP_B is at $(ip -n "$NS_B" -br link show br0 | awk '{print $3}')"
-server 9231 "$TMP/closed" 0.3
+lab_server 9231 "$TMP/closed" 0.3
 out=$(in_a "$R" run "$EX/close-4way.lab" -D SERVER="$IP_B" -D PORT=9231 --ghost "$GHOST" -v); rc=$?
 states=$(grep -o '\[us [A-Z_0-9]*, peer [A-Z_0-9]*\]' <<<"$out" | tail -4 | tr '\n' ' ')
 expect_eq "close-4way: FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT against CLOSE_WAIT, LAST_ACK, CLOSED" "$rc:$states" \
@@ -270,7 +239,7 @@ expect_eq "send -w /nonexistent/dir/x.pcap: no echo request reaches the peer wit
 # 14. A SYN on an established connection earns a challenge ACK (RFC 5961)
 #     acking the connection's next byte, not the SYN's seq + 1: a scenario's
 #     own expect decides what it wants.
-server 9250 "$TMP/challenge"
+lab_server 9250 "$TMP/challenge"
 cat >"$TMP/challenge.lab" <<LAB
 send syn
   ipv4 dst=$IP_B
