@@ -145,6 +145,39 @@ lab_wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; do
 # lab_leftovers PORT: the peer's connections on PORT still ESTABLISHED or CLOSE_WAIT.
 lab_leftovers() { in_b ss -tanH "( sport = :$1 )" | grep -cE 'ESTAB|CLOSE-WAIT'; }
 
+# lab_rst_tables LABEL NET DST RULE: --block-rst's nftables table in $NS_A,
+# for a flow over NET (ipv4 or ipv6) to DST: while a run is under way it
+# holds a rule starting RULE ("ip saddr A ip daddr B tcp sport"); SIGINT
+# ends the run (130) and removes it; SIGKILL leaves it, and the next run,
+# --block-rst or not, removes it; a normal end removes its own.
+lab_rst_tables() {
+	local label=$1 pid rc
+	printf 'send syn\n  %s dst=%s\n  tcp dport=9 flags=S\nsleep 30s\n' "$2" "$3" >"$TMP/slow.lab"
+	printf 'send\n  %s dst=%s\n  udp dport=9\n' "$2" "$3" >"$TMP/quick.lab"
+	# `ip netns exec` execs the command, so $! is rawcraft itself (in_a is
+	# a shell function: its $! would be a subshell) and the signal goes to
+	# it alone.
+	ip netns exec "$NS_A" "$RAWCRAFT" run "$TMP/slow.lab" --block-rst >/dev/null &
+	pid=$!
+	for _ in $(seq 50); do lab_rst_rule "$pid" | grep -q . && break; sleep 0.1; done
+	case $(lab_rst_rule "$pid") in "$4 "*) ok "$label: its table holds the flow's rule while it runs" ;;
+	*) not_ok "$label: its table holds the flow's rule while it runs" \
+		"$(in_a nft list ruleset 2>&1 | head -20 | tr '\n' ' ')" ;; esac
+	kill -INT "$pid"; wait "$pid"; rc=$?
+	expect_eq "$label: SIGINT ends the run (exit 130) and removes the table" "$rc:$(lab_rst_count)" "130:0"
+	ip netns exec "$NS_A" "$RAWCRAFT" run "$TMP/slow.lab" --block-rst >/dev/null &
+	pid=$!
+	for _ in $(seq 50); do [ "$(lab_rst_count)" = 1 ] && break; sleep 0.1; done
+	kill -KILL "$pid"; wait "$pid" 2>/dev/null
+	expect_eq "$label: SIGKILL leaves the table behind" "$(lab_rst_count)" 1
+	in_a "$RAWCRAFT" run "$TMP/quick.lab" >/dev/null
+	expect_eq "$label: the next run removes a dead run's table" "$(lab_rst_count)" 0
+	in_a "$RAWCRAFT" run "$TMP/quick.lab" --block-rst >/dev/null
+	expect_eq "$label: a normal end removes the table" "$(lab_rst_count)" 0
+}
+lab_rst_count() { in_a nft list tables 2>/dev/null | grep -c rawcraft; }
+lab_rst_rule() { in_a nft list table inet "rawcraft_$1" 2>/dev/null | grep -oE 'ip6? saddr .* drop'; }
+
 # --- IPv6 labs ---------------------------------------------------------------
 
 # lab_ipv6_on NS: IPv6 on, and no duplicate address detection for the

@@ -32,35 +32,7 @@ case "$rc:$out" in "1:"*"handshake.lab:"*"expect "*"--block-rst"*"--ghost"*) ok 
 lab_wait_file "$TMP/got"; rm -f "$TMP/got"; wait
 
 # 3. No rawcraft nftables table outlives a run: normal end, SIGINT, SIGKILL.
-tables() { in_a nft list tables 2>/dev/null | grep -c rawcraft; }
-cat >"$TMP/slow.lab" <<LAB
-send syn
-  ipv4 dst=$IP_B
-  tcp dport=9 flags=S
-sleep 30s
-LAB
-# `ip netns exec` execs the command, so $! is rawcraft itself (in_a is a
-# shell function: its $! would be a subshell) and the signal goes to it alone.
-ip netns exec "$NS_A" "$R" run "$TMP/slow.lab" --block-rst >/dev/null &
-pid=$!
-for _ in $(seq 50); do [ "$(tables)" = 1 ] && break; sleep 0.1; done
-expect_eq "--block-rst: its table exists while it runs" "$(tables)" 1
-kill -INT "$pid"; wait "$pid"; rc=$?
-expect_eq "--block-rst: SIGINT ends the run (exit 130) and removes the table" "$rc:$(tables)" "130:0"
-ip netns exec "$NS_A" "$R" run "$TMP/slow.lab" --block-rst >/dev/null &
-pid=$!
-for _ in $(seq 50); do [ "$(tables)" = 1 ] && break; sleep 0.1; done
-kill -KILL "$pid"; wait "$pid" 2>/dev/null
-expect_eq "--block-rst: SIGKILL leaves the table behind" "$(tables)" 1
-cat >"$TMP/quick.lab" <<LAB
-send
-  ipv4 dst=$IP_B
-  icmp
-LAB
-in_a "$R" run "$TMP/quick.lab" >/dev/null
-expect_eq "--block-rst: the next run removes a dead run's table" "$(tables)" 0
-in_a "$R" run "$TMP/quick.lab" --block-rst >/dev/null
-expect_eq "--block-rst: a normal end removes the table" "$(tables)" 0
+lab_rst_tables --block-rst ipv4 "$IP_B" "ip saddr $IP_A ip daddr $IP_B tcp sport"
 
 # 4. syn-scan finds exactly the open ports; a filtered one is told apart.
 in_b "$PY" -c "

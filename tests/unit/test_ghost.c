@@ -126,35 +126,29 @@ static void assert_advert(const struct frame *r, uint64_t eth_dst, const char *d
 	assert_int_equal(tll, GHOST_MAC);
 }
 
-static void test_ns_to_group(void **state)
+/* To the group and from a link-local address (the group is link-scoped);
+ * unicast (a cache entry being confirmed) without a source link-layer
+ * option: to the asker's Ethernet source; a duplicate address probe. */
+static void test_ns_answered(void **state)
 {
 	(void)state;
-	struct frame r;
-	assert_true(answer(&ghost6, "ipv6\nicmp6 type=neighbor-solicit target=" GHOST6 " opts=sll:auto\n", &r));
-	/* The asker spoke from its link-local address (its group is link-scoped). */
-	assert_advert(&r, UINT64_C(0x0200000000aa), "fe80::aa", 0x60000000u);
-	frame_free(&r);
-}
-
-/* Unicast (a neighbour cache entry being confirmed), and without a source
- * link-layer option: to the asker's Ethernet source. */
-static void test_ns_unicast(void **state)
-{
-	(void)state;
-	struct frame r;
-	assert_true(answer(&ghost6, "eth dst=02:00:00:00:00:99\nipv6 dst=" GHOST6
-			   "\nicmp6 type=neighbor-solicit target=" GHOST6 "\n", &r));
-	assert_advert(&r, UINT64_C(0x0200000000aa), "2001:db8::aa", 0x60000000u);
-	frame_free(&r);
-}
-
-static void test_ns_dad(void **state)
-{
-	(void)state;
-	struct frame r;
-	assert_true(answer(&ghost6, "ipv6 src=::\nicmp6 type=neighbor-solicit target=" GHOST6 "\n", &r));
-	assert_advert(&r, UINT64_C(0x333300000001), "ff02::1", 0x20000000u);
-	frame_free(&r);
+	static const struct {
+		const char *asked, *dst;
+		uint64_t eth_dst, flags;
+	} cases[] = {
+		{ "ipv6\nicmp6 type=neighbor-solicit target=" GHOST6 " opts=sll:auto\n",
+		  "fe80::aa", UINT64_C(0x0200000000aa), 0x60000000u },
+		{ "eth dst=02:00:00:00:00:99\nipv6 dst=" GHOST6 "\nicmp6 type=neighbor-solicit target="
+		  GHOST6 "\n", "2001:db8::aa", UINT64_C(0x0200000000aa), 0x60000000u },
+		{ "ipv6 src=::\nicmp6 type=neighbor-solicit target=" GHOST6 "\n",
+		  "ff02::1", UINT64_C(0x333300000001), 0x20000000u },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct frame r;
+		assert_true(answer(&ghost6, cases[i].asked, &r));
+		assert_advert(&r, cases[i].eth_dst, cases[i].dst, cases[i].flags);
+		frame_free(&r);
+	}
 }
 
 static void test_ns_not_ours(void **state)
@@ -237,9 +231,7 @@ static void test_ns_destination(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ns_to_group),
-		cmocka_unit_test(test_ns_unicast),
-		cmocka_unit_test(test_ns_dad),
+		cmocka_unit_test(test_ns_answered),
 		cmocka_unit_test(test_ns_not_ours),
 		cmocka_unit_test(test_echo6),
 		cmocka_unit_test(test_quoted_not_answered),
