@@ -63,14 +63,13 @@ static bool ghost_owns6(const struct iface *ghost, const struct addr *a)
 	       (ghost->has_ll6 && addr_equal(a, &ghost->ll6));
 }
 
-static struct layer *ipv6_to(struct frame *out, const struct iface *ghost, uint64_t mac,
-			     const struct addr *src, const struct addr *dst)
+static void ipv6_to(struct frame *out, const struct iface *ghost, uint64_t mac,
+		    const struct addr *src, const struct addr *dst)
 {
 	eth_to(out, ghost, mac);
 	struct layer *ip6 = frame_push(out, &ipv6_layer);
 	layer_give_wide(ip6, IPV6_SRC, addr_value(src));
 	layer_give_wide(ip6, IPV6_DST, addr_value(dst));
-	return ip6;
 }
 
 /* The target is at the ghost's MAC: solicited, to the asker (its
@@ -85,7 +84,7 @@ static void neighbor_advert(const struct iface *ghost, const struct frame *f,
 	uint64_t mac;
 	const struct fval *o = &ns->val[ICMP6_OPTS];
 	if (dad)
-		mac = 0x333300000001u;
+		mac = UINT64_C(0x333300000001);	/* ff02::1's (RFC 2464 7) */
 	else if (!nd_opt_mac(o->bytes, o->len, ND_OPT_SOURCE_LL, &mac))
 		mac = lv(&f->layer[0], ETH_SRC);
 	ipv6_to(out, ghost, mac, &target, dad ? &all_nodes : &asker);
