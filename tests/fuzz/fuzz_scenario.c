@@ -52,7 +52,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		{ "NET", "10.0.0" }, { "FIRST", "1" }, { "LAST", "3" },
 		{ "N", "7" }, { "X", "0x10" }, { "S", "abc" }, { "E", "" },
 		{ "BIG", "4294967295" }, { "TEXT", "hello \"world\"\n" },
+		{ "SERVER6", "2001:db8::2" }, { "ADDR", "2001:db8::2" },
 		{ "iface.mac", "00:00:00:00:00:00" }, { "iface.ip", "0.0.0.0" },
+		{ "iface.ip6", "::" }, { "iface.ll6", "::" },
 	};
 	for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
 		vars_set(&vs, defs[i][0], defs[i][1]);
