@@ -301,7 +301,9 @@ void scope_bpf(const struct frame *sent, char *buf, size_t len)
 	char from[64] = "", to[64] = "";
 	if (!layer_to_group(net) && !field_varies(net, dst))
 		snprintf(from, sizeof from, " and src host %s", b);
-	if (!field_varies(net, src))
+	/* A question from the unspecified address (duplicate address
+	 * detection, DHCP) is answered to a group, not to it. */
+	if (!field_varies(net, src) && net->val[src].u != 0)
 		snprintf(to, sizeof to, " and dst host %s", a);
 	enum layer_id t = next ? next->def->id : L_PAYLOAD;
 	bool v6 = net->def->id == L_IPV6;

@@ -690,6 +690,32 @@ static void test_scope_bpf(void **state)
 	assert_true(bpf_passes(bpf, "eth dst=" US "\nvlan id=10\nipv4 src=10.0.0.2 dst=10.0.0.1\n"
 			       "udp sport=2 dport=1\n"));
 	assert_false(bpf_passes(bpf, FROM_PEER "udp sport=2 dport=1\n"));
+
+	/* Duplicate address detection: asked from ::, answered to all-nodes. */
+	bpf_of("ipv6 src=::\nicmp6 type=neighbor-solicit target=2001:db8::2\n", bpf, sizeof bpf);
+	assert_null(strstr(bpf, "dst host"));
+	assert_true(bpf_passes(bpf, "eth dst=33:33:00:00:00:01\nipv6 src=2001:db8::2 dst=ff02::1\n"
+			       "icmp6 type=neighbor-advert target=2001:db8::2 flags=O\n"));
+	/* from our own address: answered to it */
+	bpf_of("ipv6\nicmp6 type=neighbor-solicit target=2001:db8::2\n", bpf, sizeof bpf);
+	assert_non_null(strstr(bpf, "dst host fe80::aa"));
+}
+
+/* A solicitation without a destination is routed by its target. */
+static void test_destination_of_solicitation(void **state)
+{
+	(void)state;
+	struct template_ctx tc = { .file = "t.pkt", .vars = &vs };
+	struct frame f;
+	struct diag d;
+	char text[] = "ipv6\nicmp6 type=neighbor-solicit target=2001:db8::2\n", a[ADDR_STRLEN];
+	assert_int_equal(template_parse(&tc, text, strlen(text), &f, &d), 0);
+	struct addr to = frame_destination(&f);
+	addr_format(&to, a, sizeof a);
+	assert_string_equal(a, "2001:db8::2");
+	frame_free(&f);
+	char echo[] = "ipv6 src=2001:db8::1\nicmp6 type=echo-request\n";
+	assert_int_not_equal(template_parse(&tc, echo, strlen(echo), &f, &d), 0);	/* dst required */
 }
 
 int main(void)
@@ -712,6 +738,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_scope_arp, free_scope),
 		cmocka_unit_test_teardown(test_scope_icmp_errors, free_scope),
 		cmocka_unit_test_teardown(test_scope_bpf, free_scope),
+		cmocka_unit_test(test_destination_of_solicitation),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
