@@ -64,26 +64,30 @@ static bool nd_key(const struct layer *t, const struct layer *net, struct flow_k
 {
 	if (!t || t->def->id != L_ICMP6)
 		return false;
-	uint64_t type = lv(t, ICMP6_TYPE);
-	k->our_ip = 0;
-	k->our_port = k->their_port = 0;
-	switch (type) {
+	u128 theirs;
+	uint16_t asked;
+	switch (lv(t, ICMP6_TYPE)) {
 	case ICMP6_NEIGHBOR_SOLICIT:
 	case ICMP6_NEIGHBOR_ADVERT:
-		k->their_ip = t->val[ICMP6_TARGET].u;
-		k->our_port = ICMP6_NEIGHBOR_SOLICIT;
-		return true;
+		theirs = t->val[ICMP6_TARGET].u;
+		asked = ICMP6_NEIGHBOR_SOLICIT;
+		break;
 	case ICMP6_ROUTER_SOLICIT:
-		k->their_ip = layer_to_group(net) ? 0 : net->val[net->def->net->dst].u;
-		k->our_port = ICMP6_ROUTER_SOLICIT;
-		return true;
+		theirs = layer_to_group(net) ? 0 : net->val[net->def->net->dst].u;
+		asked = ICMP6_ROUTER_SOLICIT;
+		break;
 	case ICMP6_ROUTER_ADVERT:
-		k->their_ip = net->val[net->def->net->src].u;
-		k->our_port = ICMP6_ROUTER_SOLICIT;
-		return true;
+		theirs = net->val[net->def->net->src].u;
+		asked = ICMP6_ROUTER_SOLICIT;
+		break;
 	default:
-		return false;
+		return false;	/* an echo keeps its id and seq */
 	}
+	k->our_ip = 0;
+	k->their_ip = theirs;
+	k->our_port = asked;
+	k->their_port = 0;
+	return true;
 }
 
 bool flow_of_probe(const struct frame *probe, struct flow_key *k, struct flow_ack *ack)

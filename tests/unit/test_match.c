@@ -625,6 +625,28 @@ static void test_scope_icmp_errors(void **state)
 	scope_teardown(s);
 }
 
+/* ICMPv6 echo: its reply by id and seq; an error (packet too big from a
+ * router) by the echo it quotes. */
+static void test_scope_icmp6_echo(void **state)
+{
+	(void)state;
+	struct scope *s = &cur;
+	char why[256];
+#define FROM6(src) "eth dst=" US "\nipv6 src=" src " dst=2001:db8::aa\n"
+	scope_setup(s, "eth dst=" PEER "\nipv6 dst=2001:db8::2\nicmp6 type=echo-request id=7 seq=3\n");
+	assert_true(in_scope(s, FROM6("2001:db8::2") "icmp6 type=echo-reply id=7 seq=3\n", why, sizeof why));
+	assert_false(in_scope(s, FROM6("2001:db8::2") "icmp6 type=echo-reply id=7 seq=4\n", why, sizeof why));
+	assert_false(in_scope(s, FROM6("2001:db8::2") "icmp6 type=echo-reply id=8 seq=3\n", why, sizeof why));
+	const char *quoted = "ipv6 src=2001:db8::aa dst=2001:db8::2\nicmp6 type=echo-request id=7 seq=";
+	char ptb[400];
+	snprintf(ptb, sizeof ptb, "%sicmp6 type=packet-too-big mtu=1280\n%s3\n", FROM6("2001:db8::fe"), quoted);
+	assert_true(in_scope(s, ptb, why, sizeof why));
+	snprintf(ptb, sizeof ptb, "%sicmp6 type=time-exceeded\n%s4\n", FROM6("2001:db8::fe"), quoted);
+	assert_false(in_scope(s, ptb, why, sizeof why));
+#undef FROM6
+	scope_teardown(s);
+}
+
 /* --- the BPF pre-filter ---------------------------------------------------- */
 
 /* Compiles `filter` for Ethernet; true if `pkt` built and run through it passes. */
@@ -737,6 +759,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_scope_icmp_echo, free_scope),
 		cmocka_unit_test_teardown(test_scope_arp, free_scope),
 		cmocka_unit_test_teardown(test_scope_icmp_errors, free_scope),
+		cmocka_unit_test_teardown(test_scope_icmp6_echo, free_scope),
 		cmocka_unit_test_teardown(test_scope_bpf, free_scope),
 		cmocka_unit_test(test_destination_of_solicitation),
 	};
