@@ -213,6 +213,30 @@ int engine_neighbors(struct engine *e, const struct frame *tmpl)
 	return engine_capture_failed(e, why, err);
 }
 
+int engine_next_hops(struct engine *e, const struct frame *tmpl, uint64_t count)
+{
+	const struct layer *next, *net = frame_network_layer(tmpl, &next);
+	int k = net ? net->def->net->dst : -1;
+	if (k < 0 || !(net->ranged >> k & 1u) || !frame_may_need_next_hop(tmpl))
+		return ENGINE_OK;
+	struct addr *dst = malloc((count ? count : 1) * sizeof *dst);
+	if (!dst)
+		abort();
+	/* Groups and broadcasts have their own MAC: no lookup. */
+	struct layer one = *net;
+	size_t n = 0;
+	uint64_t mac;
+	for (uint64_t i = 0; i < count; i++) {
+		one.val[k].u = range_value(net, (size_t)k, i);
+		if (!net->def->net->link_dst || !net->def->net->link_dst(&one, &mac))
+			dst[n++] = layer_addr(&one, k);
+	}
+	char err[400];
+	int rc = neighbor_prefetch(&e->nb, dst, n, err, sizeof err);
+	free(dst);
+	return rc ? engine_fail(e, ENGINE_FAULT_SYSTEM, "%s", err) : ENGINE_OK;
+}
+
 int engine_resolve_failed(struct engine *e, const struct diag *d)
 {
 	int sig = engine_stopped(e);

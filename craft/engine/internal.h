@@ -50,6 +50,9 @@ int engine_build_frame(struct engine *e, struct frame *tmpl, const char *path,
 		       const struct rng *run, uint64_t index, struct diag *d);
 /* The next hop's ARP capture, now, if the frame may need it. */
 int engine_neighbors(struct engine *e, const struct frame *tmpl);
+/* A sweep over destinations: the next hops of its first `count` frames
+ * looked up at once (neighbor_prefetch), before the first frame leaves. */
+int engine_next_hops(struct engine *e, const struct frame *tmpl, uint64_t count);
 /* The status of a frame that failed to resolve or build: no ARP reply (1),
  * a fault on the way (3), bad input (2), or stopped (128+). */
 int engine_resolve_failed(struct engine *e, const struct diag *d);

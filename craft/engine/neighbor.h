@@ -13,23 +13,32 @@
 #include "../wire/capture.h"
 #include "../wire/iface.h"
 #include "../core/layer.h"
+#include "../match/flow.h"
 
 /* Sees each frame of the exchange (for -w and the transcript). */
 typedef void (*frame_log_fn)(void *ctx, const struct frame *f, bool sent,
 			     const struct timeval *ts);
 
-#define NEIGHBOR_SLOTS 16
+/* What a run knows of an address: its next hop, and the MAC that answered
+ * for it or that none did. */
+struct neighbor_entry {
+	struct addr hop;
+	uint64_t mac;
+	bool gateway;		/* the hop is the route's gateway */
+	bool silent;		/* the hop did not answer */
+};
 
-/* What one run has learnt: one ARP exchange per next hop. */
+/* What one run has learnt: one exchange per next hop, kept by destination
+ * and by next hop. */
 struct neighbors {
 	struct builder *b;
 	const struct iface *ifc;	/* the addresses the request speaks from */
 	long timeout_us;
 	frame_log_fn log;
 	void *ctx;
-	struct addr ip[NEIGHBOR_SLOTS];
-	uint64_t mac[NEIGHBOR_SLOTS];
-	size_t n;
+	struct flow_table known;	/* address -> its index in `entry` */
+	struct neighbor_entry *entry;
+	size_t n, cap;
 	int failed;		/* the last lookup: 1 nobody answered, -1 a fault */
 	struct capture *arp;	/* open from the first lookup to the end */
 	/* Set when `arp` is the caller's own capture (its filter lets ARP
@@ -49,9 +58,21 @@ int neighbors_open(struct neighbors *nb, enum capture_error *why, char *err, siz
 void neighbors_close(struct neighbors *nb);
 
 /* The MAC of the next hop toward `dst`: the gateway when the route says so.
- * As neighbor_resolve(), with a message in `err` that says what to do. */
+ * 0 with `mac`; 1 if the next hop did not answer within the timeout (once
+ * a run: asked again, it says so at once); -1 on a fault; `err` says what
+ * to do. */
 int neighbor_next_hop(struct neighbors *nb, const struct addr *dst, uint64_t *mac,
 		      char *err, size_t errlen);
+
+/* Looks up the next hops of `n` destinations at once: a request for each
+ * distinct next hop not known yet, all out before the answers are read on
+ * one capture, then kept for the run with those that did not answer
+ * within the timeout; -1 with `err` on a fault. */
+int neighbor_prefetch(struct neighbors *nb, const struct addr *dst, size_t n, char *err,
+		      size_t errlen);
+
+/* "ARP reply", "neighbour advertisement": what answers a lookup. */
+const char *neighbor_answer_name(int family);
 
 /* The same as a resolve_env next-hop callback; `ctx` is the neighbors. */
 struct diag;

@@ -79,6 +79,7 @@ struct stream {
 	struct timespec last_progress;
 	struct deadline pump_until;	/* of the reading under way */
 	uint64_t pumped;		/* frames it read */
+	frame_log_fn saved_log;	/* the lookups' own, while they share `cap` */
 };
 
 static bool stopping(const struct stream *s)
@@ -167,7 +168,17 @@ static uint8_t class_named(struct stream *s, const char *name, bool wanted)
 	return (uint8_t)s->ncls++;
 }
 
-/* The reply's kind as a match line: "tcp flags=SA", "icmp type=3 code=3". */
+/* The field that names a message's kind in a class, and one shown beside
+ * it when it is not 0. */
+static const struct {
+	enum layer_id id;
+	int kind, detail;
+} kinds[] = {
+	{ L_TCP, TCP_FLAGS, -1 }, { L_ICMP, ICMP_TYPE, ICMP_CODE },
+	{ L_ICMP6, ICMP6_TYPE, ICMP6_CODE }, { L_ARP, ARP_OP, -1 },
+};
+
+/* The reply's kind as a match line: "tcp flags=SA", "icmp6 type=1 code=4". */
 static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
 {
 	char name[96], v[64] = "";	/* v: field_format's minimum */
@@ -175,14 +186,19 @@ static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
 	size_t own = frame_own_layers(f);
 	const struct layer *l = own < f->nlayers ? &f->layer[own - 1] :
 				next && next->def->id != L_PAYLOAD ? next : net;
-	int k = !l ? -1 : l->def->id == L_TCP ? TCP_FLAGS : l->def->id == L_ICMP ? ICMP_TYPE :
-		l->def->id == L_ARP ? ARP_OP : -1;
+	int k = -1, detail = -1;
+	for (size_t i = 0; l && i < sizeof kinds / sizeof kinds[0]; i++)
+		if (kinds[i].id == l->def->id) {
+			k = kinds[i].kind;
+			detail = kinds[i].detail;
+		}
 	if (k >= 0)
 		field_format(&l->def->fields[k], &l->val[k], v, sizeof v);
 	if (!l)
 		snprintf(name, sizeof name, "%s", f->nlayers ? f->layer[0].def->name : "?");
-	else if (k >= 0 && l->def->id == L_ICMP && lv(l, ICMP_CODE))
-		snprintf(name, sizeof name, "icmp type=%s code=%u", v, (unsigned)lv(l, ICMP_CODE));
+	else if (k >= 0 && detail >= 0 && lv(l, detail))
+		snprintf(name, sizeof name, "%s %s=%s %s=%u", l->def->name, l->def->fields[k].name,
+			 v, l->def->fields[detail].name, (unsigned)lv(l, detail));
 	else if (k >= 0)
 		snprintf(name, sizeof name, "%s %s=%s", l->def->name, l->def->fields[k].name, v);
 	else
@@ -263,8 +279,12 @@ static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 	struct diag d;
 	if (engine_build_frame(s->e, tmpl, s->sp->path, s->sp->run, i, &d)) {
 		if (s->e->nb.failed > 0 && i < s->tracked) {
+			char why[64];
+			struct addr to = frame_destination(tmpl);
+			snprintf(why, sizeof why, "(no %s from the next hop)",
+				 neighbor_answer_name(to.family));
 			s->targets[i] = (struct target){ .first = true,
-				.cls = class_named(s, "(no ARP reply from the next hop)", false) };
+							 .cls = class_named(s, why, false) };
 			s->cls[s->targets[i].cls].n++;
 			return 1;
 		}
@@ -372,26 +392,52 @@ static void fill_buffers(struct stream *s)
 		}
 }
 
+/* A frame the next hop's lookups read from the stream's capture and did
+ * not want: the stream's. */
+static void on_stray(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		     const struct timeval *ts)
+{
+	on_frame(ctx, bytes, caplen, wire, ts);
+}
+
+/* The lookups' answers, recorded once: their requests reach -w as the
+ * capture saw them (strays). */
+static void log_answer(void *ctx, const struct frame *f, bool sent, const struct timeval *ts)
+{
+	if (!sent)
+		engine_record(ctx, f, ts);
+}
+
 static int open_capture(struct stream *s)
 {
 	const struct frame *tmpl = s->tmpl;
-	bool record = s->sp->record;
+	bool record = s->sp->record, lookups = frame_may_need_next_hop(tmpl);
 	/* The senders' frames are not remembered: their source tells them. */
 	engine_own_frames(s->e, 1, 0);
 	if (expect_empty(s->want) && !record)
 		return ENGINE_OK;
-	char bpf[600];
+	char bpf[640];
 	bool both = false;
 	if (record)
-		both = exchange_bpf(tmpl, false, bpf, sizeof bpf);
+		both = exchange_bpf(tmpl, lookups, bpf, sizeof bpf);
 	else
 		scope_bpf(tmpl, bpf, sizeof bpf);
 	if (both)
 		engine_own_frames(s->e, 1, lv(&tmpl->layer[0], ETH_SRC));
 	/* Slots as small as our frames allow: more of them in the ring. */
 	unsigned snaplen = !s->patch ? 0 : tmpl->len > 1600 ? (unsigned)tmpl->len : 1600;
-	return engine_capture(s->e, &s->cap, bpf, CAPTURE_BIG | (both ? CAPTURE_BOTH : 0),
-			      snaplen);
+	int rc = engine_capture(s->e, &s->cap, bpf, CAPTURE_BIG | (both ? CAPTURE_BOTH : 0),
+				snaplen);
+	/* Recording both ways, one capture for all: every frame once, in order. */
+	if (rc == ENGINE_OK && both && lookups) {
+		struct neighbors *nb = &s->e->nb;
+		s->saved_log = nb->log;
+		nb->arp = s->cap;
+		nb->stray = on_stray;
+		nb->stray_ctx = s;
+		nb->log = log_answer;
+	}
+	return rc;
 }
 
 /* Keys of the probes whose replies are told apart, worked out before the
@@ -600,6 +646,9 @@ static int open_all(struct stream *s)
 static int build_first(struct stream *s)
 {
 	struct diag d;
+	int rc = engine_next_hops(s->e, s->tmpl, s->tracked);
+	if (rc != ENGINE_OK)
+		return rc;
 	if (engine_build_frame(s->e, s->tmpl, s->sp->path, s->sp->run, 0, &d) == 0)
 		return ENGINE_OK;
 	/* A sweep of destinations goes on past one that is down. */
@@ -635,18 +684,9 @@ static void sum_up(struct stream *s)
 		}
 }
 
-int stream_run(struct engine *e, struct frame *tmpl, const struct expectation *want,
-	       const struct stream_params *sp, const struct stream_ops *ops, void *ctx,
-	       struct stream **out)
+static int stream_go(struct stream *s)
 {
-	struct stream *s = calloc(1, sizeof *s);
-	if (!s)
-		abort();
-	*out = s;
-	*s = (struct stream){ .e = e, .tmpl = tmpl, .want = want, .sp = sp, .ops = ops, .ctx = ctx,
-			      .rate = sp->rate };
-	s->cls = s->res.cls;
-	flow_table_init(&s->flows);
+	struct engine *e = s->e;
 	int rc = open_all(s);
 	if (rc == ENGINE_OK)
 		rc = engine_ready(e);
@@ -661,10 +701,32 @@ int stream_run(struct engine *e, struct frame *tmpl, const struct expectation *w
 		sum_up(s);
 	if (rc == ENGINE_OK && sig)
 		return ENGINE_STOPPED + sig;
-	for (uint64_t i = 0; rc == ENGINE_OK && !expect_empty(want) && i < s->tracked; i++) {
+	for (uint64_t i = 0; rc == ENGINE_OK && !expect_empty(s->want) && i < s->tracked; i++) {
 		const struct target *t = &s->targets[i];
 		if (t->first && was_sent(s, i) && (t->cls == NO_CLASS || !s->cls[t->cls].wanted))
 			rc = ENGINE_NOMATCH;
+	}
+	return rc;
+}
+
+int stream_run(struct engine *e, struct frame *tmpl, const struct expectation *want,
+	       const struct stream_params *sp, const struct stream_ops *ops, void *ctx,
+	       struct stream **out)
+{
+	struct stream *s = calloc(1, sizeof *s);
+	if (!s)
+		abort();
+	*out = s;
+	*s = (struct stream){ .e = e, .tmpl = tmpl, .want = want, .sp = sp, .ops = ops, .ctx = ctx,
+			      .rate = sp->rate };
+	s->cls = s->res.cls;
+	flow_table_init(&s->flows);
+	int rc = stream_go(s);
+	/* The lookups borrowed the capture: it is the engine's to close. */
+	if (s->cap && e->nb.arp == s->cap) {
+		e->nb.arp = NULL;
+		e->nb.stray = NULL;
+		e->nb.log = s->saved_log;
 	}
 	return rc;
 }
