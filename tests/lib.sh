@@ -25,3 +25,26 @@ caplen = struct.unpack('<I', data[24 + 8:24 + 12])[0]
 print(' '.join('%02x' % b for b in data[40:40 + caplen]))
 PYEOF
 }
+
+# json_get DIRECTION EXPR: EXPR (Python, over the object `o`) for each JSON
+# line of stdin whose direction is DIRECTION; other lines are skipped.
+json_get() { "$PY" -c "import json,sys
+for line in sys.stdin:
+    if not line.startswith('{'): continue
+    o = json.loads(line)
+    if o.get('direction') == '$1': print($2)"; }
+
+# same_frames A B: "FRAMES-IN-A FRAMES-IN-B EQUAL-PAIRS" of two pcaps.
+same_frames() {
+	"$PY" - "$1" "$2" <<'PYEOF'
+import struct, sys
+def frames(path):
+    d = open(path, 'rb').read(); i = 24; out = []
+    while i < len(d):
+        n = struct.unpack('<I', d[i + 8:i + 12])[0]
+        out.append(d[i + 16:i + 16 + n]); i += 16 + n
+    return out
+a, b = frames(sys.argv[1]), frames(sys.argv[2])
+print(len(a), len(b), sum(x == y for x, y in zip(a, b)))
+PYEOF
+}

@@ -58,18 +58,7 @@ done
 in_a "$R" show "$TMP/vary.pkt" -i "$IF_A" -c 3000 --seed 9 -w "$TMP/show.pcap" >/dev/null
 in_a timeout 30 "$R" send "$TMP/vary.pkt" --rate 100000 -c 3000 --seed 9 --no-expect \
 	-w "$TMP/flood.pcap" >/dev/null
-same=$("$PY" - "$TMP/show.pcap" "$TMP/flood.pcap" <<'PYEOF'
-import struct, sys
-def frames(path):
-    d = open(path, 'rb').read(); i = 24; out = []
-    while i < len(d):
-        n = struct.unpack('<I', d[i + 8:i + 12])[0]
-        out.append(d[i + 16:i + 16 + n]); i += 16 + n
-    return out
-a, b = frames(sys.argv[1]), frames(sys.argv[2])
-print(len(a), len(b), sum(x == y for x, y in zip(a, b)))
-PYEOF
-)
+same=$(same_frames "$TMP/show.pcap" "$TMP/flood.pcap")
 expect_eq "3000 patched frames equal 3000 whole builds with the same seed" "$same" "3000 3000 3000"
 bad=$(tshark -r "$TMP/flood.pcap" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
 	-Y 'ip.checksum.status != 1 || tcp.checksum.status != 1' 2>&1 | grep -vc '^Running as user')

@@ -4,10 +4,6 @@
 . "$TESTS_DIR/lab.sh"
 lab_start || exit 0
 R=$RAWCRAFT
-json_get() { "$PY" -c "import json,sys
-for line in sys.stdin:
-    o = json.loads(line)
-    if o.get('direction') == '$1': print($2)"; }
 
 # A real TCP server in the peer, listening on 9230; 9231 stays closed.
 in_b "$PY" -c "
