@@ -155,7 +155,7 @@ static bool on_answer(void *ctx, const uint8_t *bytes, size_t caplen, size_t wir
 static int ask_all(struct batch *bt, char *err, size_t errlen)
 {
 	struct neighbors *nb = bt->nb;
-	struct pump p = { .cap = nb->arp, .on_frame = on_answer, .ctx = bt, .stop = nb->stop,
+	struct pump p = { .on_frame = on_answer, .ctx = bt, .stop = nb->stop,
 			  .stop_ctx = nb->stop_ctx };
 	if (!nb->arp && neighbors_open(nb, &(enum capture_error){ CAP_OK }, err, errlen))
 		return -1;
