@@ -10,6 +10,18 @@ trap 'rm -rf "$TMP"' EXIT
 
 ok() { echo "ok - $1"; }
 not_ok() { echo "not ok - $1: $2"; }
+# need_oracles NAME: tshark and Scapy, the independent oracles, are there;
+# else one failing line for NAME and status 1 (tests/deps.sh installs both).
+need_oracles() {
+	if ! command -v tshark >/dev/null; then
+		not_ok "$1" "tshark is not installed (tests/deps.sh installs it)"
+		return 1
+	fi
+	if ! "$PY" -c 'import scapy' 2>/dev/null; then
+		not_ok "$1" "no scapy for $PY (tests/deps.sh installs python3-scapy)"
+		return 1
+	fi
+}
 
 # expect_eq NAME GOT WANT
 expect_eq() {

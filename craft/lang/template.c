@@ -172,20 +172,50 @@ static int field_for(const struct layer *l, const char *key, size_t klen)
 	return first;
 }
 
+/* The first other row named as row `k` that reads `text` (its value then
+ * in the row), or -1. */
+static int same_name_row(struct layer *l, size_t k, const char *text, size_t len)
+{
+	const struct layer_def *def = l->def;
+	char err[200];
+	for (size_t j = 0; j < def->nfields; j++)
+		if (j != k && strcmp(def->fields[j].name, def->fields[k].name) == 0 &&
+		    !(l->given >> j & 1u) &&
+		    field_parse(&def->fields[j], text, len, &l->val[j], err, sizeof err) == 0)
+			return (int)j;
+	return -1;
+}
+
+/* A given row that does not go with the type the line ended with moves to
+ * the row of the same name that does, if its value reads there too. */
+static bool move_to_applying(struct layer *l, size_t k)
+{
+	const struct layer_def *def = l->def;
+	char text[64];
+	if ((l->random | l->ranged) >> k & 1u)
+		return false;
+	field_format(&def->fields[k], &l->val[k], text, sizeof text);
+	int j = same_name_row(l, k, text, strlen(text));
+	if (j < 0 || !def->applies(l, (size_t)j))
+		return false;
+	l->given = (l->given & ~(1u << k)) | 1u << j;
+	l->fpos[j] = l->fpos[k];
+	return true;
+}
+
 /* Every field given belongs to the layer as its line made it (ICMPv6's
- * fields go with their type). */
-static int check_applies(const struct template_ctx *tc, const struct layer *l,
-			 struct diag *d)
+ * fields go with their type, written before or after them). */
+static int check_applies(const struct template_ctx *tc, struct layer *l, struct diag *d)
 {
 	const struct layer_def *def = l->def;
 	for (size_t k = 0; def->applies && k < def->nfields; k++) {
-		if (!(l->given >> k & 1u) || def->applies(l, k))
+		if (!(l->given >> k & 1u) || def->applies(l, k) || move_to_applying(l, k))
 			continue;
 		char type[64] = "its default";
 		if (def->demux >= 0 && (l->given >> def->demux & 1u))
 			field_format(&def->fields[def->demux], &l->val[def->demux], type, sizeof type);
 		diag_set(d, tc->file, l->fpos[k].line, l->fpos[k].col,
-			 "%s %s does not go with %s %s (%s): give the type it belongs to first",
+			 "%s %s does not go with %s %s (%s)",
 			 def->name, def->fields[k].name, def->name,
 			 def->demux >= 0 ? def->fields[def->demux].name : "kind", type);
 		return -1;
@@ -281,9 +311,17 @@ static int parse_item(const struct template_ctx *tc, struct lexer *lx,
 		payload_path(tc, &value);
 	char err[400];
 	if (field_parse(fd, value.s, value.len, &l->val[fi], err, sizeof err)) {
-		diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: %s", def->name,
-			 fd->name, err);
-		goto out;
+		/* Another type's row of the same name may read it (an RA's
+		 * flags written before its type); the line's end settles it. */
+		int other = same_name_row(l, (size_t)fi, value.s, value.len);
+		if (other < 0) {
+			diag_set(d, tc->file, vpos.line, vpos.col, "%s %s: %s", def->name,
+				 fd->name, err);
+			goto out;
+		}
+		fi = other;
+		fd = &def->fields[fi];
+		l->fpos[fi] = kpos;
 	}
 	l->given |= 1u << fi;
 	const char *why = fd->lint ? fd->lint(l->val[fi].u) : NULL;

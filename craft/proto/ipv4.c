@@ -14,7 +14,8 @@ static const struct field_name proto_names[] = {
 	{ 2, "igmp", "IGMP" }, { 47, "gre", "GRE" }, { 50, "esp", "ESP" },
 	{ 253, "experimental", "Experimental (RFC 3692)" }, { 0, NULL, NULL },
 };
-static const struct field_name ecn_names[] = {
+/* RFC 3168's codepoints, for IPv4's and IPv6's ECN bits alike. */
+const struct field_name ecn_names[] = {
 	{ 0, NULL, "Not-ECT" }, { 1, NULL, "ECT(1)" }, { 2, NULL, "ECT(0)" },
 	{ 3, NULL, "CE" }, { 0, NULL, NULL },
 };

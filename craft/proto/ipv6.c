@@ -13,10 +13,6 @@ const struct field_name ip6_nh_names[] = {
 	{ 51, "ah", "Authentication Header" }, { 4, "ipip", "IPv4" }, { 41, "ipv6", "IPv6" },
 	{ 253, "experimental", "Experimental (RFC 3692)" }, { 0, NULL, NULL },
 };
-static const struct field_name ecn_names[] = {
-	{ 0, NULL, "Not-ECT" }, { 1, NULL, "ECT(1)" }, { 2, NULL, "ECT(0)" },
-	{ 3, NULL, "CE" }, { 0, NULL, NULL },
-};
 
 static const char *lint_version(uint64_t v)
 {

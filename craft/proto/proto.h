@@ -78,7 +78,7 @@ enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 #define EPHEMERAL_LOW 32768		/* Linux's ip_local_port_range */
 #define EPHEMERAL_HIGH 60999
 
-extern const struct field_name ethertype_names[], ip6_nh_names[];
+extern const struct field_name ethertype_names[], ip6_nh_names[], ecn_names[];
 extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer, ipv6_layer,
 	hopopts_layer, dstopts_layer, routing_layer, fragment_layer,
 	tcp_layer, udp_layer, icmp_layer, icmp6_layer, payload_layer;

@@ -15,8 +15,11 @@ struct iface {
 	uint64_t mac;
 	uint32_t ip;		/* host byte order */
 	int index;
-	struct addr ip6;	/* a global IPv6 address (scope universe) */
-	struct addr ll6;	/* the link-local one (fe80::/10, scope link) */
+	/* The sources of global and of link-scoped destinations: a global
+	 * address (scope universe) and the link-local one (scope link); ::1
+	 * (scope host) stands for both on lo, where there is nothing else. */
+	struct addr ip6;
+	struct addr ll6;
 	bool has_ip6, has_ll6;
 };
 

@@ -9,14 +9,7 @@
 #   DECODE6_PCAPS="a.pcap b.pcapng"   other captures instead
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tshark >/dev/null; then
-	not_ok "decode IPv6 captures" "tshark is not installed (tests/deps.sh installs it)"
-	exit 0
-fi
-if ! "$PY" -c 'import scapy' 2>/dev/null; then
-	not_ok "decode IPv6 captures" "no scapy for $PY (python3-scapy): decode6.py reads the frames' bytes with it"
-	exit 0
-fi
+need_oracles "decode IPv6 captures" || exit 0
 export PYTHONDONTWRITEBYTECODE=1
 
 # tshark with only the dissectors rawcraft has layers for (and the link

@@ -5,14 +5,7 @@
 # destination, routing and fragment headers, and the shipped icmp6-ext-probe.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tshark >/dev/null; then
-	not_ok "ext6 oracle" "tshark is not installed (tests/deps.sh installs it)"
-	exit 0
-fi
-if ! "$PY" -c 'import scapy' 2>/dev/null; then
-	not_ok "ext6 oracle" "$PY has no scapy (tests/deps.sh installs python3-scapy)"
-	exit 0
-fi
+need_oracles "ext6 oracle" || exit 0
 PYTHONDONTWRITEBYTECODE=1 "$PY" "$TESTS_DIR/oracle/ext6.py" "$RAWCRAFT" "$TMP" \
 	"${RAWCRAFT_TEMPLATES:-$ROOT/templates}" 2>&1 |
 	grep -v 'WARNING'

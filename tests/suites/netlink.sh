@@ -117,6 +117,12 @@ if mode == "iface":
             kind = "ip6"
         elif a["scope"] == "link":
             kind = "ll6"
+        elif a["scope"] == "host":
+            # ::1 on lo: the source of either scope, after any other.
+            for kind in ("ip6", "ll6"):
+                if kind not in best or rank + 3 < best[kind][0]:
+                    best[kind] = (rank + 3, a["local"])
+            continue
         else:
             continue
         if kind not in best or rank < best[kind][0]:
@@ -167,7 +173,7 @@ case $(grep '^ll6 ' <<<"$got_a") in
 esac
 expect_eq "iface: the MAC" "$(grep '^mac ' <<<"$got_a")" "mac $MAC_A"
 same "iface: the peer's side as ip -j" "$NS_B" iface "$IF_B" -- iface "$IF_B"
-same "iface: loopback (a MAC of zeros, ::1 is neither global nor link-local)" "$NS_A" iface lo -- iface lo
+same "iface: loopback (a MAC of zeros, ::1 its IPv6 source of either scope)" "$NS_A" iface lo -- iface lo
 same "iface: a link without IPv4 (IPv6 link-local only)" "$NS_A" iface "$IF_D" -- iface "$IF_D"
 expect_eq "iface: the interface's own address before an alias's listed first" \
 	"$(got "$NS_A" iface "$IF_G" | grep '^ip ')" "ip 10.$N.7.1"

@@ -21,14 +21,7 @@ keep=${ORACLE_KEEP:-/tmp/rawcraft-oracle6-failures}
 oracle=$TESTS_DIR/oracle
 export PYTHONDONTWRITEBYTECODE=1
 
-if ! command -v tshark >/dev/null; then
-	not_ok "IPv6 oracle" "tshark is not installed (tests/deps.sh installs it)"
-	exit 0
-fi
-if ! "$PY" -c 'import scapy' 2>/dev/null; then
-	not_ok "IPv6 oracle" "no scapy for $PY (python3-scapy)"
-	exit 0
-fi
+need_oracles "IPv6 oracle" || exit 0
 
 # tshark with every dissector but these off (ipv6 and its extension
 # headers, icmpv6 added to the IPv4 oracle's list), no user preferences,

@@ -259,6 +259,37 @@ static void test_duplicates_and_overlaps(void **state)
 	frame_free(&f);
 }
 
+/* A row that goes with a type may come before the type: a name two types
+ * share (an NA's and an RA's flags) lands in the row of the type the line
+ * ends with. */
+static void test_fields_before_type(void **state)
+{
+	(void)state;
+	struct frame f;
+	struct diag d;
+	static const struct { const char *line; int row; uint64_t value; } cases[] = {
+		{ "icmp6 flags=MO type=router-advert\n", ICMP6_RAFLAGS, 0xc0 },
+		{ "icmp6 flags=O type=router-advert\n", ICMP6_RAFLAGS, 0x40 },
+		{ "icmp6 flags=O type=neighbor-advert target=::2\n", ICMP6_NAFLAGS, 0x20000000 },
+		{ "icmp6 target=::2 flags=R type=neighbor-advert\n", ICMP6_NAFLAGS, 0x80000000 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[128];
+		snprintf(text, sizeof text, "ipv6 dst=::1\n%s", cases[i].line);
+		if (parse(text, &f, &d, NULL))
+			fail_msg("%s: %u:%u %s", cases[i].line, d.line, d.col, d.msg);
+		const struct layer *l = frame_find(&f, f.nlayers, L_ICMP6);
+		assert_non_null(l);
+		assert_true(l->given >> cases[i].row & 1u);
+		assert_int_equal(lv(l, cases[i].row), cases[i].value);
+		int other = cases[i].row == ICMP6_RAFLAGS ? ICMP6_NAFLAGS : ICMP6_RAFLAGS;
+		assert_false(l->given >> other & 1u);
+		frame_free(&f);
+	}
+	assert_parse_error("ipv6 dst=::1\nicmp6 flags=M type=neighbor-advert target=::2\n", 2, 7,
+			   "icmp6 flags does not go with icmp6 type (neighbor-advert)");
+}
+
 static void test_layer_order(void **state)
 {
 	(void)state;
@@ -961,6 +992,7 @@ int main(void)
 		cmocka_unit_test(test_given_and_random),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_duplicates_and_overlaps),
+		cmocka_unit_test(test_fields_before_type),
 		cmocka_unit_test(test_layer_order),
 		cmocka_unit_test(test_error_positions),
 		cmocka_unit_test(test_warnings),
