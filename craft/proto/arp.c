@@ -16,15 +16,15 @@ static const struct field_name op_names[] = {
 };
 
 static const struct field arp_fields[] = {
-	[ARP_HTYPE] = { "htype", "Hardware type", 0, 16, FK_UINT, FD_CONST, 1, 0, htype_names, NULL },
-	[ARP_PTYPE] = { "ptype", "Protocol type", 16, 16, FK_UINT, FD_CONST, 0x0800, FF_HEX, ptype_names, NULL },
-	[ARP_HLEN] = { "hlen", "Hardware size", 32, 8, FK_UINT, FD_CONST, 6, 0, NULL, NULL },
-	[ARP_PLEN] = { "plen", "Protocol size", 40, 8, FK_UINT, FD_CONST, 4, 0, NULL, NULL },
-	[ARP_OP] = { "op", "Opcode", 48, 16, FK_UINT, FD_CONST, 1, FF_NEXTHOP, op_names, NULL },
-	[ARP_SHA] = { "sha", "Sender MAC address", 64, 48, FK_MAC, FD_IFACE_MAC, 0, 0, NULL, NULL },
-	[ARP_SPA] = { "spa", "Sender IP address", 112, 32, FK_IPV4, FD_IFACE_IP, 0, 0, NULL, NULL },
-	[ARP_THA] = { "tha", "Target MAC address", 144, 48, FK_MAC, FD_CONST, 0, FF_NEXTHOP, NULL, NULL },
-	[ARP_TPA] = { "tpa", "Target IP address", 192, 32, FK_IPV4, FD_REQUIRED, 0, 0, NULL, NULL },
+	[ARP_HTYPE] = { "htype", "Hardware type", 0, 16, FK_UINT, FD_CONST, 1, 0, htype_names, NULL, NULL },
+	[ARP_PTYPE] = { "ptype", "Protocol type", 16, 16, FK_UINT, FD_CONST, 0x0800, FF_HEX, ptype_names, NULL, NULL },
+	[ARP_HLEN] = { "hlen", "Hardware size", 32, 8, FK_UINT, FD_CONST, 6, 0, NULL, NULL, NULL },
+	[ARP_PLEN] = { "plen", "Protocol size", 40, 8, FK_UINT, FD_CONST, 4, 0, NULL, NULL, NULL },
+	[ARP_OP] = { "op", "Opcode", 48, 16, FK_UINT, FD_CONST, 1, FF_NEXTHOP, op_names, NULL, NULL },
+	[ARP_SHA] = { "sha", "Sender MAC address", 64, 48, FK_MAC, FD_IFACE_MAC, 0, 0, NULL, NULL, NULL },
+	[ARP_SPA] = { "spa", "Sender IP address", 112, 32, FK_IPV4, FD_IFACE_IP, 0, 0, NULL, NULL, NULL },
+	[ARP_THA] = { "tha", "Target MAC address", 144, 48, FK_MAC, FD_CONST, 0, FF_NEXTHOP, NULL, NULL, NULL },
+	[ARP_TPA] = { "tpa", "Target IP address", 192, 32, FK_IPV4, FD_REQUIRED, 0, 0, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(arp_fields, ARP_NFIELDS);
 

@@ -12,10 +12,10 @@ const struct field_name ethertype_names[] = {
 };
 
 static const struct field eth_fields[] = {
-	[ETH_DST] = { "dst", "Destination", 0, 48, FK_MAC, FD_RESOLVED, 0, 0, NULL, NULL },
-	[ETH_SRC] = { "src", "Source", 48, 48, FK_MAC, FD_IFACE_MAC, 0, 0, NULL, NULL },
+	[ETH_DST] = { "dst", "Destination", 0, 48, FK_MAC, FD_RESOLVED, 0, 0, NULL, NULL, NULL },
+	[ETH_SRC] = { "src", "Source", 48, 48, FK_MAC, FD_IFACE_MAC, 0, 0, NULL, NULL, NULL },
 	[ETH_TYPE] = { "type", "Type", 96, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX,
-		       ethertype_names, NULL },
+		       ethertype_names, NULL, NULL },
 };
 FIELD_TABLE_FITS(eth_fields, ETH_NFIELDS);
 

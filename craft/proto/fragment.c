@@ -7,12 +7,12 @@ static const struct field_name m_names[] = {
 };
 
 static const struct field fragment_fields[] = {
-	[FRAG_NH] = { "nh", "Next Header", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, ip6_nh_names, NULL },
-	[FRAG_RES] = { "res", "Reserved octet", 8, 8, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL },
-	[FRAG_OFF] = { "off", "Offset", 16, 13, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
-	[FRAG_RES2] = { "res2", "Reserved bits", 29, 2, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
-	[FRAG_M] = { "m", "More Fragments", 31, 1, FK_UINT, FD_CONST, 0, 0, m_names, NULL },
-	[FRAG_ID] = { "id", "Identification", 32, 32, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL },
+	[FRAG_NH] = { "nh", "Next Header", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, ip6_nh_names, NULL, NULL },
+	[FRAG_RES] = { "res", "Reserved octet", 8, 8, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
+	[FRAG_OFF] = { "off", "Offset", 16, 13, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[FRAG_RES2] = { "res2", "Reserved bits", 29, 2, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[FRAG_M] = { "m", "More Fragments", 31, 1, FK_UINT, FD_CONST, 0, 0, m_names, NULL, NULL },
+	[FRAG_ID] = { "id", "Identification", 32, 32, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(fragment_fields, FRAG_NFIELDS);
 

@@ -3,8 +3,8 @@
 #include "proto.h"
 
 static const struct field opts_fields[] = {
-	[OPTS_NH] = { "nh", "Next Header", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, ip6_nh_names, NULL },
-	[OPTS_LEN] = { "len", "Length", 8, 8, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL },
+	[OPTS_NH] = { "nh", "Next Header", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, ip6_nh_names, NULL, NULL },
+	[OPTS_LEN] = { "len", "Length", 8, 8, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL, NULL },
 	[OPTS_OPTS] = { "opts", "Options", 16, 0, FK_OPTS, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL,
 			&ip6_opts_codec },
 };

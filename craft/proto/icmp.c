@@ -17,11 +17,11 @@ static const struct field_name type_names[] = {
 
 static const struct field icmp_fields[] = {
 	/* echo-request, or dest-unreach when a quoted ipv4 follows */
-	[ICMP_TYPE] = { "type", "Type", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, type_names, NULL },
-	[ICMP_CODE] = { "code", "Code", 8, 8, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
-	[ICMP_CSUM] = { "csum", "Checksum", 16, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
-	[ICMP_ID] = { "id", "Identifier", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL },
-	[ICMP_SEQ] = { "seq", "Sequence Number", 48, 16, FK_UINT, FD_CONST, 1, 0, NULL, NULL },
+	[ICMP_TYPE] = { "type", "Type", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, type_names, NULL, NULL },
+	[ICMP_CODE] = { "code", "Code", 8, 8, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[ICMP_CSUM] = { "csum", "Checksum", 16, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL, NULL },
+	[ICMP_ID] = { "id", "Identifier", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL, NULL },
+	[ICMP_SEQ] = { "seq", "Sequence Number", 48, 16, FK_UINT, FD_CONST, 1, 0, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(icmp_fields, ICMP_NFIELDS);
 

@@ -36,20 +36,20 @@ static const char *lint_ihl(uint64_t v)
 }
 
 static const struct field ipv4_fields[] = {
-	[IPV4_VER] = { "ver", "Version", 0, 4, FK_UINT, FD_CONST, 4, 0, NULL, lint_version },
-	[IPV4_IHL] = { "ihl", "Header Length", 4, 4, FK_UINT, FD_CONST, 5, FF_WORDS, NULL, lint_ihl },
-	[IPV4_TOS] = { "tos", "Differentiated Services Field", 8, 8, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL },
-	[IPV4_DSCP] = { "dscp", "Differentiated Services Codepoint", 8, 6, FK_UINT, FD_CONST, 0, FF_ALIAS, NULL, NULL },
-	[IPV4_ECN] = { "ecn", "Explicit Congestion Notification", 14, 2, FK_UINT, FD_CONST, 0, FF_ALIAS, ecn_names, NULL },
-	[IPV4_LEN] = { "len", "Total Length", 16, 16, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL },
-	[IPV4_ID] = { "id", "Identification", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL },
-	[IPV4_FLAGS] = { "flags", "Flags", 48, 3, FK_UINT, FD_CONST, 2, FF_HEX, flag_names, NULL },
-	[IPV4_FRAG] = { "frag", "Fragment Offset", 51, 13, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
-	[IPV4_TTL] = { "ttl", "Time to Live", 64, 8, FK_UINT, FD_CONST, 64, 0, NULL, lint_ttl },
-	[IPV4_PROTO] = { "proto", "Protocol", 72, 8, FK_UINT, FD_COMPUTED, 0, 0, proto_names, NULL },
-	[IPV4_CSUM] = { "csum", "Header Checksum", 80, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
-	[IPV4_SRC] = { "src", "Source Address", 96, 32, FK_IPV4, FD_IFACE_IP, 0, FF_PSEUDO, NULL, NULL },
-	[IPV4_DST] = { "dst", "Destination Address", 128, 32, FK_IPV4, FD_REQUIRED, 0, FF_PSEUDO | FF_NEXTHOP, NULL, NULL },
+	[IPV4_VER] = { "ver", "Version", 0, 4, FK_UINT, FD_CONST, 4, 0, NULL, lint_version, NULL },
+	[IPV4_IHL] = { "ihl", "Header Length", 4, 4, FK_UINT, FD_CONST, 5, FF_WORDS, NULL, lint_ihl, NULL },
+	[IPV4_TOS] = { "tos", "Differentiated Services Field", 8, 8, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
+	[IPV4_DSCP] = { "dscp", "Differentiated Services Codepoint", 8, 6, FK_UINT, FD_CONST, 0, FF_ALIAS, NULL, NULL, NULL },
+	[IPV4_ECN] = { "ecn", "Explicit Congestion Notification", 14, 2, FK_UINT, FD_CONST, 0, FF_ALIAS, ecn_names, NULL, NULL },
+	[IPV4_LEN] = { "len", "Total Length", 16, 16, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL, NULL },
+	[IPV4_ID] = { "id", "Identification", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL, NULL },
+	[IPV4_FLAGS] = { "flags", "Flags", 48, 3, FK_UINT, FD_CONST, 2, FF_HEX, flag_names, NULL, NULL },
+	[IPV4_FRAG] = { "frag", "Fragment Offset", 51, 13, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[IPV4_TTL] = { "ttl", "Time to Live", 64, 8, FK_UINT, FD_CONST, 64, 0, NULL, lint_ttl, NULL },
+	[IPV4_PROTO] = { "proto", "Protocol", 72, 8, FK_UINT, FD_COMPUTED, 0, 0, proto_names, NULL, NULL },
+	[IPV4_CSUM] = { "csum", "Header Checksum", 80, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL, NULL },
+	[IPV4_SRC] = { "src", "Source Address", 96, 32, FK_IPV4, FD_IFACE_IP, 0, FF_PSEUDO, NULL, NULL, NULL },
+	[IPV4_DST] = { "dst", "Destination Address", 128, 32, FK_IPV4, FD_REQUIRED, 0, FF_PSEUDO | FF_NEXTHOP, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(ipv4_fields, IPV4_NFIELDS);
 

@@ -2,10 +2,10 @@
 #include "proto.h"
 
 static const struct field payload_fields[] = {
-	[PL_TEXT] = { "text", "Text", 0, 0, FK_TEXT, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL },
-	[PL_HEX] = { "hex", "Data", 0, 0, FK_HEX, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL },
-	[PL_FILE] = { "file", "File", 0, 0, FK_FILE, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL },
-	[PL_SIZE] = { "size", "Size", 0, 0, FK_SIZE, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL },
+	[PL_TEXT] = { "text", "Text", 0, 0, FK_TEXT, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL, NULL },
+	[PL_HEX] = { "hex", "Data", 0, 0, FK_HEX, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL, NULL },
+	[PL_FILE] = { "file", "File", 0, 0, FK_FILE, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL, NULL },
+	[PL_SIZE] = { "size", "Size", 0, 0, FK_SIZE, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(payload_fields, PL_NFIELDS);
 

@@ -18,10 +18,10 @@ static const struct field_name type_names[] = {
 };
 
 static const struct field routing_fields[] = {
-	[RT_NH] = { "nh", "Next Header", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, ip6_nh_names, NULL },
-	[RT_LEN] = { "len", "Length", 8, 8, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL },
-	[RT_TYPE] = { "type", "Type", 16, 8, FK_UINT, FD_CONST, 0, 0, type_names, NULL },
-	[RT_SEGLEFT] = { "segleft", "Segments Left", 24, 8, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL },
+	[RT_NH] = { "nh", "Next Header", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, ip6_nh_names, NULL, NULL },
+	[RT_LEN] = { "len", "Length", 8, 8, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL, NULL },
+	[RT_TYPE] = { "type", "Type", 16, 8, FK_UINT, FD_CONST, 0, 0, type_names, NULL, NULL },
+	[RT_SEGLEFT] = { "segleft", "Segments Left", 24, 8, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL, NULL },
 	[RT_ADDRS] = { "addrs", "Addresses", 64, 0, FK_OPTS, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL,
 		       &ip6_addrs_codec },
 };

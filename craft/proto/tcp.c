@@ -19,17 +19,17 @@ static const char *lint_port(uint64_t v)
 }
 
 static const struct field tcp_fields[] = {
-	[TCP_SPORT] = { "sport", "Source Port", 0, 16, FK_UINT, FD_EPHEMERAL, 0, 0, NULL, NULL },
-	[TCP_DPORT] = { "dport", "Destination Port", 16, 16, FK_UINT, FD_REQUIRED, 0, 0, NULL, lint_port },
-	[TCP_SEQ] = { "seq", "Sequence Number", 32, 32, FK_UINT, FD_RANDOM, 0, 0, NULL, NULL },
-	[TCP_ACK] = { "ack", "Acknowledgment Number", 64, 32, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
-	[TCP_OFF] = { "off", "Header Length", 96, 4, FK_UINT, FD_COMPUTED, 0, FF_WORDS, NULL, NULL },
-	[TCP_RES] = { "res", "Reserved", 100, 4, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
-	[TCP_FLAGS] = { "flags", "Flags", 104, 8, FK_TCPFLAGS, FD_CONST, TCP_F_SYN, FF_HEX, NULL, lint_flags },
-	[TCP_WIN] = { "win", "Window", 112, 16, FK_UINT, FD_CONST, 64240, 0, NULL, NULL },
-	[TCP_CSUM] = { "csum", "Checksum", 128, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
-	[TCP_URP] = { "urp", "Urgent Pointer", 144, 16, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
-	[TCP_OPTS] = { "opts", "Options", 160, 0, FK_TCPOPTS, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL },
+	[TCP_SPORT] = { "sport", "Source Port", 0, 16, FK_UINT, FD_EPHEMERAL, 0, 0, NULL, NULL, NULL },
+	[TCP_DPORT] = { "dport", "Destination Port", 16, 16, FK_UINT, FD_REQUIRED, 0, 0, NULL, lint_port, NULL },
+	[TCP_SEQ] = { "seq", "Sequence Number", 32, 32, FK_UINT, FD_RANDOM, 0, 0, NULL, NULL, NULL },
+	[TCP_ACK] = { "ack", "Acknowledgment Number", 64, 32, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[TCP_OFF] = { "off", "Header Length", 96, 4, FK_UINT, FD_COMPUTED, 0, FF_WORDS, NULL, NULL, NULL },
+	[TCP_RES] = { "res", "Reserved", 100, 4, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[TCP_FLAGS] = { "flags", "Flags", 104, 8, FK_TCPFLAGS, FD_CONST, TCP_F_SYN, FF_HEX, NULL, lint_flags, NULL },
+	[TCP_WIN] = { "win", "Window", 112, 16, FK_UINT, FD_CONST, 64240, 0, NULL, NULL, NULL },
+	[TCP_CSUM] = { "csum", "Checksum", 128, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL, NULL },
+	[TCP_URP] = { "urp", "Urgent Pointer", 144, 16, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[TCP_OPTS] = { "opts", "Options", 160, 0, FK_TCPOPTS, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(tcp_fields, TCP_NFIELDS);
 

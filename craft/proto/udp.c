@@ -3,10 +3,10 @@
 #include "transport.h"
 
 static const struct field udp_fields[] = {
-	[UDP_SPORT] = { "sport", "Source Port", 0, 16, FK_UINT, FD_EPHEMERAL, 0, 0, NULL, NULL },
-	[UDP_DPORT] = { "dport", "Destination Port", 16, 16, FK_UINT, FD_REQUIRED, 0, 0, NULL, NULL },
-	[UDP_LEN] = { "len", "Length", 32, 16, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL },
-	[UDP_CSUM] = { "csum", "Checksum", 48, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL },
+	[UDP_SPORT] = { "sport", "Source Port", 0, 16, FK_UINT, FD_EPHEMERAL, 0, 0, NULL, NULL, NULL },
+	[UDP_DPORT] = { "dport", "Destination Port", 16, 16, FK_UINT, FD_REQUIRED, 0, 0, NULL, NULL, NULL },
+	[UDP_LEN] = { "len", "Length", 32, 16, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL, NULL },
+	[UDP_CSUM] = { "csum", "Checksum", 48, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(udp_fields, UDP_NFIELDS);
 

@@ -17,11 +17,11 @@ static const char *lint_vid(uint64_t v)
 }
 
 static const struct field vlan_fields[] = {
-	[VLAN_PCP] = { "pcp", "Priority", 0, 3, FK_UINT, FD_CONST, 0, 0, pcp_names, NULL },
-	[VLAN_DEI] = { "dei", "DEI", 3, 1, FK_UINT, FD_CONST, 0, 0, NULL, NULL },
-	[VLAN_ID] = { "id", "ID", 4, 12, FK_UINT, FD_CONST, 1, 0, NULL, lint_vid },
+	[VLAN_PCP] = { "pcp", "Priority", 0, 3, FK_UINT, FD_CONST, 0, 0, pcp_names, NULL, NULL },
+	[VLAN_DEI] = { "dei", "DEI", 3, 1, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[VLAN_ID] = { "id", "ID", 4, 12, FK_UINT, FD_CONST, 1, 0, NULL, lint_vid, NULL },
 	[VLAN_TYPE] = { "type", "Type", 16, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX,
-			ethertype_names, NULL },
+			ethertype_names, NULL, NULL },
 };
 FIELD_TABLE_FITS(vlan_fields, VLAN_NFIELDS);
 

@@ -28,9 +28,9 @@ enum { FK_KIND, FK_TO, FK_FROM, FK_NFIELDS };
 #define FAKE_GROUP 0xffffffffu
 
 static const struct field fake_fields[] = {
-	[FK_KIND] = { "kind", "Kind", 0, 8, FK_UINT, FD_CONST, 6, 0, NULL, NULL },
-	[FK_TO] = { "to", "To", 16, 32, FK_IPV4, FD_CONST, 0, FF_PSEUDO | FF_NEXTHOP, NULL, NULL },
-	[FK_FROM] = { "from", "From", 48, 32, FK_IPV4, FD_CONST, 0, FF_PSEUDO, NULL, NULL },
+	[FK_KIND] = { "kind", "Kind", 0, 8, FK_UINT, FD_CONST, 6, 0, NULL, NULL, NULL },
+	[FK_TO] = { "to", "To", 16, 32, FK_IPV4, FD_CONST, 0, FF_PSEUDO | FF_NEXTHOP, NULL, NULL, NULL },
+	[FK_FROM] = { "from", "From", 48, 32, FK_IPV4, FD_CONST, 0, FF_PSEUDO, NULL, NULL, NULL },
 };
 
 static bool fake_group(const struct layer *l)
@@ -199,9 +199,9 @@ enum { WK_KIND, WK_ADDR, WK_NFIELDS };
 #define WIDE_LEN 18
 
 static const struct field wide_fields[] = {
-	[WK_KIND] = { "kind", "Kind", 0, 8, FK_UINT, FD_CONST, 6, 0, NULL, NULL },
+	[WK_KIND] = { "kind", "Kind", 0, 8, FK_UINT, FD_CONST, 6, 0, NULL, NULL, NULL },
 	[WK_ADDR] = { "addr", "Address", 16, 128, FK_UINT, FD_CONST, 0, FF_PSEUDO | FF_HEX,
-		      NULL, NULL },
+		      NULL, NULL, NULL },
 };
 
 static bool wide_pseudo_sum(const struct frame *f, size_t idx, uint8_t proto,
