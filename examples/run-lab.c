@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	engine_iface_vars(NULL, &vars);	/* placeholders for the check */
 	struct scenario sc;
 	struct diag d;
-	uint32_t dst = 0;
+	struct addr dst;	/* the first destination: -i routes by it in rawcraft run */
 	int rc = 2;
 	static const struct engine_ops ops = { .fault = on_fault };
 	if (scenario_parse(&sc, argv[2], text, len, &d) || scenario_check(&sc, &vars, &dst, &d)) {

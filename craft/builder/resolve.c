@@ -93,9 +93,17 @@ static int resolve_context(struct frame *f, const struct resolve_env *env, struc
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
 			bool given = l->given >> k & 1u;
-			if (fd->kind == FK_OPTS && given && fd->codec->fill_mac && env->iface &&
-			    env->iface->has_mac)
-				fd->codec->fill_mac(&l->val[k], env->iface->mac);
+			bool mac = env->iface && env->iface->has_mac;
+			/* `auto` with no MAC to put there: a zero-length option, which
+			 * receivers must discard (RFC 4861 4.6), is never sent. */
+			if (fd->kind == FK_OPTS && given && fd->codec->fill_mac &&
+			    fd->codec->fill_mac(&l->val[k], mac ? env->iface->mac : 0) && !mac) {
+				diag_set(d, env->file, l->fpos[k].line, l->fpos[k].col,
+					 "%s %s: auto needs the interface's MAC, and %s: pass -i IF "
+					 "or write the MAC", l->def->name, fd->name,
+					 env->iface ? "it has none" : "there is no interface");
+				return -1;
+			}
 			if (fd->dflt_kind == FD_IFACE_IP6 && !given && iface_ip6(l, k, env, d))
 				return -1;
 		}
@@ -153,6 +161,10 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
 			u128 *u = &l->val[k].u;
+			/* Another type's row: never built, so never drawn (vary.c's
+			 * plan skips it too, and the two draw in step). */
+			if (l->def->applies && !l->def->applies(l, k))
+				continue;
 			if (l->ranged & (1u << k)) {
 				*u = range_value(l, k, env->index);
 				continue;

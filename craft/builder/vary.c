@@ -50,6 +50,21 @@ static bool own_dst_in_pseudo(const struct frame *f, size_t net, size_t n)
 	return dst == own;
 }
 
+/* Whether a network layer before layer `i` takes its destination from
+ * the layers it carries (a solicitation's group, from its target): a
+ * field of theirs that varies changes it too. */
+static bool derives_dst(const struct frame *f, size_t i)
+{
+	for (size_t n = 0; n < i; n++) {
+		const struct layer *l = &f->layer[n];
+		int dst = l->def->net ? l->def->net->dst : -1;
+		if (dst >= 0 && !(l->given >> dst & 1u) && l->def->implied &&
+		    l->def->implied(f, n, (size_t)dst))
+			return true;
+	}
+	return false;
+}
+
 static int plan_sums(const struct frame *f, struct vary *v, uint32_t cover[][2],
 		     size_t pseudo[], bool pseudo_dst[], char *why, size_t whylen)
 {
@@ -93,6 +108,8 @@ int vary_plan(const struct frame *f, struct vary *v, char *why, size_t whylen)
 		for (size_t k = 0; k < l->def->nfields; k++) {
 			const struct field *fd = &l->def->fields[k];
 			uint32_t bit = 1u << k;
+			if (l->def->applies && !l->def->applies(l, k))
+				continue;	/* not on the wire, not drawn */
 			struct vary_slot s = { .bit_off = (uint32_t)(l->off * 8 + fd->bit_off),
 					       .bits = fd->bits };
 			if (l->ranged & bit) {
@@ -114,7 +131,7 @@ int vary_plan(const struct frame *f, struct vary *v, char *why, size_t whylen)
 			/* Lengths, header lengths (what a checksum covers) and
 			 * next-layer types reshape the frame. */
 			if ((fd->dflt_kind == FD_COMPUTED && (int)k != l->def->csum_field) ||
-			    (fd->flags & FF_WORDS) || steers_next_hop(f, i, k)) {
+			    (fd->flags & FF_WORDS) || steers_next_hop(f, i, k) || derives_dst(f, i)) {
 				snprintf(why, whylen, "%s %s varies, and with it more than its own bits",
 					 l->def->name, fd->name);
 				return -1;

@@ -603,6 +603,14 @@ void format_ipv6(u128 ip, char *buf, size_t len)
 void format_letters(const struct field *f, uint64_t v, char *buf, size_t len)
 {
 	size_t n = 0;
+	uint64_t named = 0;
+	for (const struct field_name *nm = f->names; nm && (nm->keyword || nm->meaning); nm++)
+		if (nm->keyword && !nm->keyword[1])
+			named |= nm->value;
+	if (v & ~named) {	/* a bit no letter says: the number, so nothing is lost */
+		snprintf(buf, len, "0x%llx", (unsigned long long)v);
+		return;
+	}
 	for (const struct field_name *nm = f->names; nm && (nm->keyword || nm->meaning); nm++)
 		if (nm->keyword && !nm->keyword[1] && (v & nm->value) == nm->value && nm->value &&
 		    n + 1 < len)

@@ -102,8 +102,9 @@ struct field_codec {
 	/* Fills the `n` bytes a header has after the options (IPv6's padding
 	 * to 8 bytes) with padding options; NULL: they stay zero. */
 	void (*pad)(uint8_t *p, size_t n);
-	/* Writes the interface's MAC where the text said `auto`; NULL: none. */
-	void (*fill_mac)(struct fval *v, uint64_t mac);
+	/* Writes the interface's MAC where the text said `auto`: whether there
+	 * was such a place; NULL: none. */
+	bool (*fill_mac)(struct fval *v, uint64_t mac);
 };
 
 u128 field_max(const struct field *f);

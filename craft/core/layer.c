@@ -187,13 +187,18 @@ int frame_net_before(const struct frame *f, size_t idx)
 	return -1;
 }
 
+size_t frame_past_ext(const struct frame *f, size_t idx)
+{
+	while (idx < f->nlayers && f->layer[idx].def->ext)
+		idx++;
+	return idx;
+}
+
 const struct layer *frame_network_layer(const struct frame *f, const struct layer **next)
 {
 	for (size_t i = 0; i < f->nlayers; i++)
 		if (f->layer[i].def->net) {
-			size_t j = i + 1;
-			while (j < f->nlayers && f->layer[j].def->ext)
-				j++;
+			size_t j = frame_past_ext(f, i + 1);
 			*next = j < f->nlayers ? &f->layer[j] : NULL;
 			return &f->layer[i];
 		}

@@ -224,6 +224,10 @@ struct addr layer_addr(const struct layer *l, int field);
  * any extension headers; -1 if there is none. */
 int frame_net_before(const struct frame *f, size_t idx);
 
+/* The first layer from `idx` on that is no extension header (nlayers if
+ * none). */
+size_t frame_past_ext(const struct frame *f, size_t idx);
+
 /* A frame's first network layer, and the layer after it and its extension
  * headers (or NULL). */
 const struct layer *frame_network_layer(const struct frame *f, const struct layer **next);

@@ -176,9 +176,13 @@ static int ask_all(struct batch *bt, char *err, size_t errlen)
 	}
 	struct deadline until;
 	deadline_in(&until, nb->timeout_us);
-	if (bt->left && pump_run(&p, &until, err, errlen) == PUMP_FAULT)
+	enum pump_end end = bt->left ? pump_run(&p, &until, err, errlen) : PUMP_DONE;
+	if (end == PUMP_FAULT)
 		return -1;
 	for (size_t i = 0; i < bt->n; i++) {
+		/* A wait cut short by a stop proves no silence: not learnt. */
+		if (!bt->answered[i] && end == PUMP_STOPPED)
+			continue;
 		bt->hop[i].silent = !bt->answered[i];
 		learn(nb, &bt->hop[i].hop, &bt->hop[i]);
 	}

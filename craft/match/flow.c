@@ -137,7 +137,8 @@ void flow_of_reply(const struct frame *reply, struct flow_reply *r)
 	if (own < reply->nlayers) {
 		/* An ICMP error: the quoted datagram is our probe, as sent. */
 		const struct layer *quoted = &reply->layer[own];
-		const struct layer *inner = own + 1 < reply->nlayers ? &reply->layer[own + 1] : NULL;
+		size_t up = frame_past_ext(reply, own + 1);	/* the quoted upper layer */
+		const struct layer *inner = up < reply->nlayers ? &reply->layer[up] : NULL;
 		if (!quoted->def->net || !(quoted->present >> quoted->def->net->dst & 1u)) {
 			r->n = 0;
 			return;
@@ -153,6 +154,11 @@ void flow_of_reply(const struct frame *reply, struct flow_reply *r)
 	if (next && (next->def->id == L_ICMP || next->def->id == L_ICMP6))
 		transport_ids(next, &k->our_port, &k->their_port);	/* id and seq unswapped */
 	nd_key(next, net, k);
+	if (next && next->def->id == L_ICMP6 && (lv(next, ICMP6_TYPE) == ICMP6_NEIGHBOR_SOLICIT ||
+						 lv(next, ICMP6_TYPE) == ICMP6_ROUTER_SOLICIT)) {
+		r->n = 0;	/* a question, someone else's: it answers nothing */
+		return;
+	}
 	if (next && next->def->id == L_TCP) {
 		r->direct_tcp = true;
 		r->has_ack = lv(next, TCP_FLAGS) & TCP_F_ACK;

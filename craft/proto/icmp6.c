@@ -114,7 +114,7 @@ static bool icmp6_applies(const struct layer *l, size_t k)
 	case ICMP6_MTU:
 		return t == ICMP6_PACKET_TOO_BIG;
 	case ICMP6_PTR:
-		return t == 4;
+		return t == ICMP6_PARAM_PROBLEM;
 	case ICMP6_NAFLAGS:
 		return t == ICMP6_NEIGHBOR_ADVERT;
 	case ICMP6_TARGET:
@@ -140,7 +140,8 @@ static bool icmp6_applies(const struct layer *l, size_t k)
 static size_t icmp6_header_len(const struct layer *l)
 {
 	switch (type_of(l)) {
-	case 1: case 2: case 3: case 4:
+	case ICMP6_DEST_UNREACH: case ICMP6_PACKET_TOO_BIG: case ICMP6_TIME_EXCEEDED:
+	case ICMP6_PARAM_PROBLEM:
 	case ICMP6_ECHO_REQUEST: case ICMP6_ECHO_REPLY: case ICMP6_ROUTER_SOLICIT:
 		return 8;
 	case ICMP6_ROUTER_ADVERT:
@@ -210,9 +211,9 @@ static const char *code_text(const struct layer *l)
 	switch (lv(l, ICMP6_TYPE)) {
 	case ICMP6_DEST_UNREACH:
 		return CODE_TEXT(unreach_codes, code);
-	case 3:
+	case ICMP6_TIME_EXCEEDED:
 		return CODE_TEXT(exceeded_codes, code);
-	case 4:
+	case ICMP6_PARAM_PROBLEM:
 		return CODE_TEXT(problem_codes, code);
 	default:
 		return NULL;

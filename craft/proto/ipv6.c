@@ -38,27 +38,30 @@ static const struct field ipv6_fields[] = {
 };
 FIELD_TABLE_FITS(ipv6_fields, IPV6_NFIELDS);
 
-/* The layer after the IPv6 header and its extension headers (or nrows). */
+/* The layer after the IPv6 header and its extension headers (or nlayers). */
 static size_t upper_index(const struct frame *f, size_t idx)
 {
-	size_t j = idx + 1;
-	while (j < f->nlayers && f->layer[j].def->ext)
-		j++;
-	return j;
+	return frame_past_ext(f, idx + 1);
 }
 
 /* Where the payload ends: the payload length when it was captured, else
- * the captured end.  A payload length of 0 with a jumbogram option is
- * not told apart: what was captured is the payload then. */
+ * the captured end; a jumbogram's (length 0, hop-by-hop next) is what was
+ * captured. */
 static size_t ipv6_payload_end(const struct frame *f, size_t idx, bool *whole)
 {
 	const struct layer *ip = &f->layer[idx];
 	bool dummy;
 	whole = whole ? whole : &dummy;
 	*whole = false;
-	if (ip->off + 6 > f->len)
+	if (ip->off + 7 > f->len)
 		return f->len;
-	size_t total = 40 + ((size_t)f->bytes[ip->off + 4] << 8 | f->bytes[ip->off + 5]);
+	size_t plen = (size_t)f->bytes[ip->off + 4] << 8 | f->bytes[ip->off + 5];
+	size_t total = 40 + plen;
+	if (plen == 0 && f->bytes[ip->off + 6] == 0) {
+		/* A jumbogram (RFC 2675): the hop-by-hop option has the length. */
+		*whole = f->len >= f->wire_len;
+		return f->len;
+	}
 	if (ip->off + total <= f->len) {
 		*whole = true;
 		return ip->off + total;

@@ -162,15 +162,18 @@ static int nd_parse(const char *s, struct fval *out, char *err, size_t errlen)
 			     err, errlen);
 }
 
-static void nd_fill_mac(struct fval *v, uint64_t mac)
+static bool nd_fill_mac(struct fval *v, uint64_t mac)
 {
+	bool filled = false;
 	for (size_t i = 0; i + 8 <= v->len; i += v->bytes[i + 1] ? v->bytes[i + 1] * 8u : 8u)
 		if (v->bytes[i + 1] == 0 &&
 		    (v->bytes[i] == ND_OPT_SOURCE_LL || v->bytes[i] == ND_OPT_TARGET_LL)) {
 			v->bytes[i + 1] = 1;
 			for (int b = 0; b < 6; b++)
 				v->bytes[i + 2 + b] = (uint8_t)(mac >> (40 - 8 * b));
+			filled = true;
 		}
+	return filled;
 }
 
 static bool zeros(const uint8_t *p, size_t n)

@@ -14,7 +14,7 @@ int optlist_parse(const char *s, size_t max, optlist_item_fn item, const char *w
 		abort();
 	for (const char *p = s; strcmp(s, "none") != 0;) {
 		size_t len = strcspn(p, ",");
-		char opt[160];
+		char opt[640];	/* raw:255: and 255 bytes of hex fit */
 		if (len == 0 || len >= sizeof opt) {
 			snprintf(err, errlen, "bad %s list '%.40s': comma-separated, e.g. %s",
 				 what, s, example);

@@ -680,6 +680,19 @@ static void test_link_raw(void **state)
 	assert_int_equal(f.layer[1].csum, CS_INCORRECT);
 	assert_int_equal(f.layer[1].csum_expected, 0x8c9c);
 	frame_free(&f);
+	/* a jumbogram (RFC 2675): payload length 0, the length in hop-by-hop's
+	 * option; its payload is what was captured, not a cut header */
+	static const uint8_t jumbo[] = {
+		0x60, 0, 0, 0, 0, 0, 0x00, 0x40, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0x02, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0xaa, 0x11, 0x00, 0xc2, 0x04, 0x00, 0x00, 0x00, 0x14,
+		0x00, 0x35, 0x03, 0xe8, 0x00, 0x0c, 0x00, 0x00, 0x61, 0x62, 0x63, 0x64,
+	};
+	decode_frame(jumbo, sizeof jumbo, sizeof jumbo, LINK_IPV6, &f);
+	assert_layers(&f, "ipv6,hopopts,udp,payload");
+	assert_null(f.layer[0].note);
+	assert_int_equal(f.trailer, 0);
+	frame_free(&f);
 	/* neither IPv4 nor IPv6: data too */
 	decode_frame((const uint8_t *)"\x50\x00\x00\x00", 4, 4, LINK_RAW, &f);
 	assert_layers(&f, "payload");

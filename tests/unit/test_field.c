@@ -104,6 +104,21 @@ static void test_tables_registry(void **state)
 
 /* Messages name layers from the table: a subset in table order, "" for
  * none, and cut short in a small buffer, never past it. */
+/* Flag letters say every bit or none: a bit no letter names gives the
+ * number, so a decoded value is never shown as another. */
+static void test_letters(void **state)
+{
+	(void)state;
+	char buf[64];
+	const struct field *na = &icmp6_layer.fields[ICMP6_NAFLAGS];
+	format_letters(na, 0x60000000, buf, sizeof buf);
+	assert_string_equal(buf, "SO");
+	format_letters(na, 0, buf, sizeof buf);
+	assert_string_equal(buf, "none");
+	format_letters(na, 0x60000001, buf, sizeof buf);
+	assert_string_equal(buf, "0x60000001");
+}
+
 static void test_layer_list(void **state)
 {
 	(void)state;
@@ -883,6 +898,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables_registry),
+		cmocka_unit_test(test_letters),
 		cmocka_unit_test(test_layer_list),
 		cmocka_unit_test(test_tables_fields),
 		cmocka_unit_test(test_tables_overlaps),

@@ -647,6 +647,42 @@ static void test_scope_icmp6_echo(void **state)
 	scope_teardown(s);
 }
 
+/* An error quoting a probe behind extension headers is matched by the
+ * quoted upper layer; a solicitation answers no solicitation (someone
+ * else's RS to the routers, a NUD probe for the same target). */
+static void test_scope_icmp6_ext_and_nd(void **state)
+{
+	(void)state;
+	struct scope *s = &cur;
+	char why[256], err[600];
+#define FROM6(src) "eth dst=" US "\nipv6 src=" src " dst=2001:db8::aa\n"
+	scope_setup(s, "eth dst=" PEER "\nipv6 dst=2001:db8::2\nhopopts\nfragment id=9\n"
+		    "icmp6 type=echo-request id=7 seq=1\n");
+	snprintf(err, sizeof err, "%sicmp6 type=param-problem code=1 ptr=40\n"
+		 "ipv6 src=2001:db8::aa dst=2001:db8::2\nhopopts\nfragment id=9\n"
+		 "icmp6 type=echo-request id=7 seq=%d\n", FROM6("2001:db8::2"), 1);
+	assert_true(in_scope(s, err, why, sizeof why));
+	snprintf(err, sizeof err, "%sicmp6 type=param-problem code=1 ptr=40\n"
+		 "ipv6 src=2001:db8::aa dst=2001:db8::2\nhopopts\nfragment id=9\n"
+		 "icmp6 type=echo-request id=7 seq=%d\n", FROM6("2001:db8::2"), 2);
+	assert_false(in_scope(s, err, why, sizeof why));
+	scope_teardown(s);
+
+	scope_setup(s, "eth dst=" PEER "\nipv6 dst=ff02::2\nicmp6 type=router-solicit\n");
+	assert_true(in_scope(s, FROM6("fe80::1") "icmp6 type=router-advert\n", why, sizeof why));
+	assert_false(in_scope(s, "eth dst=" US "\nipv6 src=fe80::77 dst=ff02::2\n"
+			      "icmp6 type=router-solicit\n", why, sizeof why));
+	scope_teardown(s);
+
+	scope_setup(s, "eth dst=" PEER "\nipv6\nicmp6 type=neighbor-solicit target=2001:db8::2\n");
+	assert_true(in_scope(s, FROM6("2001:db8::2") "icmp6 type=neighbor-advert target=2001:db8::2\n",
+			     why, sizeof why));
+	assert_false(in_scope(s, FROM6("2001:db8::fe") "icmp6 type=neighbor-solicit target=2001:db8::2\n",
+			      why, sizeof why));
+#undef FROM6
+	scope_teardown(s);
+}
+
 /* --- the BPF pre-filter ---------------------------------------------------- */
 
 /* Compiles `filter` for Ethernet; true if `pkt` built and run through it passes. */
@@ -760,6 +796,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_scope_arp, free_scope),
 		cmocka_unit_test_teardown(test_scope_icmp_errors, free_scope),
 		cmocka_unit_test_teardown(test_scope_icmp6_echo, free_scope),
+		cmocka_unit_test_teardown(test_scope_icmp6_ext_and_nd, free_scope),
 		cmocka_unit_test_teardown(test_scope_bpf, free_scope),
 		cmocka_unit_test(test_destination_of_solicitation),
 	};

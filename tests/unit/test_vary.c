@@ -160,6 +160,12 @@ static void test_ipv6_extension_headers(void **state)
 	 * in the pseudo-header then, and varies alone. */
 	check_patched("eth dst=02:00:00:00:00:02\nipv6 dst=2001:db8::1..2001:db8::9\n"
 		      "routing addrs=2001:db8::7+2001:db8::8\nicmp6 seq=1..5\n", 40, true);
+	/* Rows of another ICMPv6 type (echo's random id) are neither drawn nor
+	 * written: an advertisement's flags stay as given in every frame. */
+	check_patched("eth dst=02:00:00:00:00:02\nipv6 dst=ff02::1 flow=0..99\n"
+		      "icmp6 type=neighbor-advert target=2001:db8::1 flags=SO\n", 100, true);
+	check_patched("eth dst=02:00:00:00:00:02\nipv6 dst=2001:db8::2 hlim=random\n"
+		      "icmp6 type=router-advert retrans=random\n", 100, true);
 }
 
 static void test_arp_sweep(void **state)
@@ -202,6 +208,10 @@ static void test_refused(void **state)
 	/* The header length decides what the IPv4 checksum covers. */
 	expect_refused("eth dst=02:00:00:00:00:02\nipv4 dst=10.9.0.2 ihl=5..6\ntcp dport=1\n",
 		       "ipv4 ihl varies");
+	/* A solicitation's group follows its target. */
+	expect_refused("eth dst=02:00:00:00:00:02\nipv6 src=fe80::1\n"
+		       "icmp6 type=neighbor-solicit target=2001:db8::1..2001:db8::4\n",
+		       "icmp6 target varies");
 	/* The next hop's MAC follows the destination, unless eth dst is given. */
 	struct frame f;
 	memset(&f, 0, sizeof f);
