@@ -144,12 +144,15 @@ deps:
 
 # Everything that needs neither root nor the network, as any user.
 # The suites' own `make install` builds with the same flags.
+# Builds use every core (make -j N overrides it).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 test:
-	@$(MAKE) --no-print-directory WERROR=-Werror all asan fuzz examples
+	@$(MAKE) --no-print-directory -j$(JOBS) WERROR=-Werror all asan fuzz examples
 	@WERROR=-Werror tests/run.sh --offline
 
 check: deps
-	@$(MAKE) --no-print-directory WERROR=-Werror all asan fuzz examples
+	@$(MAKE) --no-print-directory -j$(JOBS) WERROR=-Werror all asan fuzz examples
 	@WERROR=-Werror tests/run.sh
 
 demo: deps
