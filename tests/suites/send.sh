@@ -97,10 +97,18 @@ case "$rc:$out" in "1:"*"closest:"*"[RST, ACK]"*"tcp.flags: got RA, wanted SA"*)
 # 8. Two runs at once against the same peer each take only their own replies:
 # every received SYN/ACK answers one of this run's probes exactly (dport is
 # the probe's sport and ack is that probe's seq + 1).  Only the two sends are
-# waited for (the peer's server above stays up for 120 s).
+# waited for (the peer's server above stays up for 120 s).  The runs' source
+# ports are apart: one port drawn by both within the peer's handshake would
+# make one SYN a duplicate of the other's, which no reply answers.
+cat >"$TMP/par-syn.pkt" <<'EOF'
+ipv4 dst=${DST}
+tcp sport=${FIRST}..${LAST} dport=${PORT} flags=S opts=mss:1460,sackok,ts:1:0,nop,ws:7
+expect tcp flags=SA|RA|R
+EOF
 parpids=""
 for n in 1 2; do
-	in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 -c 200 --interval 1ms --json >"$TMP/par$n.json" &
+	in_a "$R" send "$TMP/par-syn.pkt" -D DST="$IP_B" -D PORT=9230 -D FIRST=$((30000 + n * 1000)) \
+		-D LAST=$((30199 + n * 1000)) -c 200 --interval 1ms --json >"$TMP/par$n.json" &
 	parpids="$parpids $!"
 done
 for job in $parpids; do wait "$job" 2>/dev/null; done
