@@ -158,11 +158,8 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 			stop = true;
 		}
 		l->hdr_len = hl;
-		if (def->id == L_TCP && hl > def->min_len) {
-			l->val[TCP_OPTS].bytes = copy_bytes(out->bytes + off + 20, hl - 20);
-			l->val[TCP_OPTS].len = hl - 20;
-			l->present |= 1u << TCP_OPTS;
-		}
+		if (def->id == L_TCP && hl > def->min_len)
+			layer_take_bytes(out, idx, TCP_OPTS, off + 20, off + hl);
 		enum layer_id next = L_PAYLOAD;
 		bool known = !stop && next_layer(out, l, idx, &end, &next);
 		l->len = end - off;

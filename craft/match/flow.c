@@ -44,13 +44,11 @@ static void transport_ids(const struct layer *t, uint16_t *mine, uint16_t *their
 /* The upper protocol the network layer (or its last extension header)
  * names, and its addresses: the key's `ours` and `theirs` come from src
  * and dst as the frame has them. */
-static void net_key(const struct layer *net, const struct layer *end, bool from_us,
+static void net_key(const struct frame *f, const struct layer *net, bool from_us,
 		    struct flow_key *k)
 {
 	const struct layer_net *n = net->def->net;
-	const struct layer *last = net;
-	while (last + 1 < end && last[1].def->ext)
-		last++;
+	const struct layer *last = &f->layer[frame_past_ext(f, (size_t)(net - f->layer) + 1) - 1];
 	int demux = last->def->demux;
 	k->proto = demux >= 0 ? (uint8_t)lv(last, demux) : 0;
 	k->net = (uint8_t)net->def->id;
@@ -97,8 +95,7 @@ bool flow_of_probe(const struct frame *probe, struct flow_key *k, struct flow_ac
 	*ack = (struct flow_ack){ .check = false };
 	if (!net)
 		return false;
-	const struct layer *end = probe->layer + probe->nlayers;
-	net_key(net, end, true, k);
+	net_key(probe, net, true, k);
 	if (layer_to_group(net))
 		k->their_ip = 0;
 	transport_ids(next, &k->our_port, &k->their_port);
@@ -143,13 +140,13 @@ void flow_of_reply(const struct frame *reply, struct flow_reply *r)
 			r->n = 0;
 			return;
 		}
-		net_key(quoted, reply->layer + reply->nlayers, true, k);
+		net_key(reply, quoted, true, k);
 		transport_ids(inner, &k->our_port, &k->their_port);
 		r->key[1] = *k;
 		r->key[1].their_ip = 0;
 		return;
 	}
-	net_key(net, reply->layer + reply->nlayers, false, k);
+	net_key(reply, net, false, k);
 	transport_ids(next, &k->their_port, &k->our_port);
 	if (next && (next->def->id == L_ICMP || next->def->id == L_ICMP6))
 		transport_ids(next, &k->our_port, &k->their_port);	/* id and seq unswapped */
