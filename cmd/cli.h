@@ -41,6 +41,11 @@ struct options {
 	const char *ghost;		/* --ghost IP[/MAC] */
 	const char *user;		/* -Z: who to become once sockets are open */
 	bool block_rst;
+	bool absolute;			/* --absolute: raw TCP numbers */
+	bool ladder;			/* --ladder: a text sequence diagram */
+	const char *html;		/* --html FILE: the ladder as a page */
+	bool template_out;		/* decode --template */
+	bool no_names;			/* -n: bare MAC addresses */
 	struct vars vars;
 };
 

@@ -48,7 +48,8 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERVAL,
-	       OPT_RATE, OPT_GHOST, OPT_BLOCK_RST, OPT_FLOOD, OPT_CPUS };
+	       OPT_RATE, OPT_GHOST, OPT_BLOCK_RST, OPT_FLOOD, OPT_CPUS, OPT_ABSOLUTE,
+	       OPT_LADDER, OPT_HTML, OPT_TEMPLATE };
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -68,11 +69,15 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		{ "block-rst", no_argument, NULL, OPT_BLOCK_RST },
 		{ "flood", no_argument, NULL, OPT_FLOOD },
 		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "absolute", no_argument, NULL, OPT_ABSOLUTE },
+		{ "ladder", no_argument, NULL, OPT_LADDER },
+		{ "html", required_argument, NULL, OPT_HTML },
+		{ "template", no_argument, NULL, OPT_TEMPLATE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":D:i:w:c:t:vxhZ:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":D:i:w:c:t:vxnhZ:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'D': {
 			char *eq = strchr(optarg, '=');
@@ -110,6 +115,21 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			break;
 		case 'x':
 			opt->hex = true;
+			break;
+		case 'n':
+			opt->no_names = true;
+			break;
+		case OPT_ABSOLUTE:
+			opt->absolute = true;
+			break;
+		case OPT_LADDER:
+			opt->ladder = true;
+			break;
+		case OPT_HTML:
+			opt->html = optarg;
+			break;
+		case OPT_TEMPLATE:
+			opt->template_out = true;
 			break;
 		case OPT_SEED:
 			if (parse_uint(optarg, UINT64_MAX, &opt->seed)) {
@@ -187,6 +207,26 @@ static int parse_args(int argc, char **argv, struct options *opt)
 	return optind;
 }
 
+/* Options only some commands take: given to another, an error, never ignored. */
+static int check_taken(const struct options *opt)
+{
+	const struct { bool given; const char *name, *cmds; } only[] = {
+		{ opt->absolute, "--absolute", " decode sniff run " },
+		{ opt->ladder, "--ladder", " decode sniff run " },
+		{ opt->html != NULL, "--html", " decode sniff run " },
+		{ opt->template_out, "--template", " decode " },
+		{ opt->no_names, "-n", " show send decode sniff run " },
+	};
+	char word[64];
+	snprintf(word, sizeof word, " %s ", opt->cmd);
+	for (size_t i = 0; i < sizeof only / sizeof only[0]; i++)
+		if (only[i].given && !strstr(only[i].cmds, word)) {
+			fail("%s is not an option of '%s' (see rawcraft --help)", only[i].name, opt->cmd);
+			return -1;
+		}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt = { .timeout_us = 1000000, .interval_us = -1 };
@@ -203,7 +243,7 @@ int main(int argc, char **argv)
 	/* GNU getopt permutes: options may come before or after the files. */
 	int first = parse_args(argc - 1, argv + 1, &opt);
 	int rc = EXIT_INPUT;
-	if (first < 0)
+	if (first < 0 || check_taken(&opt))
 		goto out;
 	opt.files = argv + 1 + first;
 	opt.nfiles = argc - 1 - first;
