@@ -7,7 +7,7 @@
 #include <sys/time.h>
 
 #include "../craft/wire/recorder.h"
-#include "../craft/decode/conv.h"
+#include "../craft/analysis/analysis.h"
 #include "../craft/util/diag.h"
 #include "../craft/wire/iface.h"
 #include "../craft/core/layer.h"
@@ -50,11 +50,11 @@ struct options {
 };
 
 /* Output of frames as the options ask: summary, -v tree, -x hex, --json,
- * and -w pcap.  One printer per run so TCP numbers stay relative. */
+ * and -w pcap.  One printer per run: its analysis follows every frame. */
 struct printer {
 	const struct options *opt;
 	struct recorder rec;	/* -w */
-	struct conv conv;
+	struct analysis *an;
 	unsigned frames;
 	struct timeval first;
 };
@@ -66,15 +66,24 @@ struct frame_note {
 	const char *json;		/* extra JSON members */
 	bool brief;			/* summary only, even with -v/-x */
 	bool recorded;			/* already in the -w pcap */
+	const struct frame_analysis *fa;	/* from printer_analyse, else analysed here */
 };
 
-/* `link`: of the frames written with -w. */
-void printer_open(struct printer *p, const struct options *opt, enum link_kind link);
+/* `link`: of the frames written with -w; `analyse`: each frame in its
+ * conversation (decode, sniff), else as it is alone (show, send). */
+void printer_open(struct printer *p, const struct options *opt, enum link_kind link,
+		  bool analyse);
 /* Creates the -w file now: before anything is sent, so that a bad path
  * fails the run instead of the capture of it.  -1 after reporting. */
 int printer_prepare(struct printer *p);
+/* The analysis of the frame printer_frame prints next; NULL if the
+ * printer does not analyse. */
+const struct frame_analysis *printer_analyse(struct printer *p, const struct frame *f,
+					     const struct timeval *ts, struct frame_analysis *out);
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
 		   const struct frame_note *note);
+/* The summary of every TCP conversation seen, after the frames. */
+void printer_conversations(struct printer *p);
 /* Into the -w pcap only. */
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts);
 int printer_close(struct printer *p);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../craft/analysis/explain.h"
 #include "../craft/decode/describe.h"
 #include "../craft/engine/engine.h"
 #include "../craft/core/field.h"
@@ -138,12 +139,15 @@ char *load_source(const char *name, const char *subdir, const char *ext,
 	return text;
 }
 
-void printer_open(struct printer *p, const struct options *opt, enum link_kind link)
+void printer_open(struct printer *p, const struct options *opt, enum link_kind link,
+		  bool analyse)
 {
 	memset(p, 0, sizeof *p);
 	p->opt = opt;
 	recorder_init(&p->rec, opt->write, link);
-	conv_init(&p->conv);
+	p->an = analyse ? analysis_new() : NULL;
+	if (analyse && !p->an)
+		abort();	/* out of memory before the first frame */
 }
 
 static void cannot_write(const struct printer *p)
@@ -161,30 +165,58 @@ int printer_prepare(struct printer *p)
 	return -1;
 }
 
+const struct frame_analysis *printer_analyse(struct printer *p, const struct frame *f,
+					     const struct timeval *ts, struct frame_analysis *out)
+{
+	if (!p->an)
+		return NULL;
+	analysis_frame(p->an, f, p->frames + 1, ts, out);
+	return out;
+}
+
+static void frame_json(struct printer *p, const struct frame *f, const struct timeval *ts,
+		       const struct frame_analysis *fa, const struct frame_note *note,
+		       struct strbuf *out)
+{
+	struct strbuf extra;
+	sb_init(&extra);
+	if (note && note->json)
+		sb_puts(&extra, note->json);
+	if (fa)
+		explain_json(fa, p->opt->absolute, &extra);
+	const char *members = extra.s && extra.s[0] == ',' ? extra.s + 1 : extra.s;
+	double t = (double)ts->tv_sec + (double)ts->tv_usec / 1e6;
+	describe_json_with(f, p->frames, &t, members && *members ? members : NULL, out);
+	sb_free(&extra);
+}
+
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
 		   const struct frame_note *note)
 {
+	struct frame_analysis own;
+	const struct frame_analysis *fa = note && note->fa ? note->fa : printer_analyse(p, f, ts, &own);
 	struct strbuf out;
 	sb_init(&out);
 	p->frames++;
 	if (p->frames == 1)
 		p->first = *ts;
 	if (p->opt->json) {
-		double t = (double)ts->tv_sec + (double)ts->tv_usec / 1e6;
-		describe_json_with(f, p->frames, &t, note ? note->json : NULL, &out);
+		frame_json(p, f, ts, fa, note, &out);
 	} else {
 		if (note && note->prefix)
 			sb_puts(&out, note->prefix);
 		if (note && note->summary)
 			sb_puts(&out, note->summary);
 		else
-			describe_summary(f, &out);
+			describe_summary_analysed(f, fa, p->opt->absolute, &out);
 		if (note && note->suffix)
 			sb_puts(&out, note->suffix);
+		else if (fa)
+			explain_suffix(fa, &out);
 		sb_putc(&out, '\n');
 		bool detail = !note || !note->brief;
 		if (detail && p->opt->verbose)
-			describe_tree(f, p->frames, &p->conv, &out);
+			describe_tree(f, p->frames, fa, p->opt->absolute, &out);
 		if (detail && p->opt->hex)
 			describe_hex(f, &out);
 		if (detail && (p->opt->verbose || p->opt->hex))
@@ -194,6 +226,78 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 	sb_free(&out);
 	if (!note || !note->recorded)
 		printer_record(p, f, ts);
+}
+
+static const char *closed_how(const struct conv_summary *c)
+{
+	if (c->rst)
+		return "reset (RST)";
+	if (c->fin[0] && c->fin[1])
+		return "closed by FIN both ways";
+	if (c->fin[0] || c->fin[1])
+		return "half closed (FIN one way)";
+	return "still open";
+}
+
+static void conversation_text(const struct conv_summary *c, struct strbuf *out)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	addr_format(&c->addr[0], a, sizeof a);
+	addr_format(&c->addr[1], b, sizeof b);
+	const char *open6 = c->addr[0].family == ADDR_IPV6 ? "[" : "",
+		   *close6 = c->addr[0].family == ADDR_IPV6 ? "]" : "";
+	struct timeval d;
+	timersub(&c->last, &c->first, &d);
+	sb_printf(out, "  stream %u: %s%s%s:%u <-> %s%s%s:%u, %ld.%06ld s\n", c->stream, open6, a,
+		  close6, c->port[0], open6, b, close6, c->port[1], (long)d.tv_sec, (long)d.tv_usec);
+	sb_printf(out, "    -> %llu frames, %llu bytes; <- %llu frames, %llu bytes\n",
+		  (unsigned long long)c->frames[0], (unsigned long long)c->bytes[0],
+		  (unsigned long long)c->frames[1], (unsigned long long)c->bytes[1]);
+	sb_printf(out, "    %s; %s; %llu retransmission%s; states %s / %s\n",
+		  c->handshake_done ? "handshake complete" :
+		  c->syn_seen ? "handshake not completed" : "handshake not seen", closed_how(c),
+		  (unsigned long long)c->retransmissions, c->retransmissions == 1 ? "" : "s",
+		  tcp_state_name(c->state[0]), tcp_state_name(c->state[1]));
+}
+
+static void conversation_json(const struct conv_summary *c, struct strbuf *out)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	addr_format(&c->addr[0], a, sizeof a);
+	addr_format(&c->addr[1], b, sizeof b);
+	struct timeval d;
+	timersub(&c->last, &c->first, &d);
+	sb_printf(out, "{\"conversation\":{\"stream\":%u,\"a\":{\"addr\":\"%s\",\"port\":%u,"
+		  "\"frames\":%llu,\"bytes\":%llu,\"state\":\"%s\"},\"b\":{\"addr\":\"%s\","
+		  "\"port\":%u,\"frames\":%llu,\"bytes\":%llu,\"state\":\"%s\"},"
+		  "\"duration\":%ld.%06ld,\"handshake\":%s,\"closed\":\"%s\","
+		  "\"retransmissions\":%llu}}\n", c->stream, a, c->port[0],
+		  (unsigned long long)c->frames[0], (unsigned long long)c->bytes[0],
+		  tcp_state_name(c->state[0]), b, c->port[1], (unsigned long long)c->frames[1],
+		  (unsigned long long)c->bytes[1], tcp_state_name(c->state[1]), (long)d.tv_sec,
+		  (long)d.tv_usec, c->handshake_done ? "true" : "false",
+		  c->rst ? "rst" : c->fin[0] && c->fin[1] ? "fin" : c->fin[0] || c->fin[1] ?
+		  "half" : "open", (unsigned long long)c->retransmissions);
+}
+
+void printer_conversations(struct printer *p)
+{
+	size_t n = 0;
+	const struct conv_summary *c = p->an ? analysis_conversations(p->an, &n) : NULL;
+	if (n == 0)
+		return;
+	struct strbuf out;
+	sb_init(&out);
+	if (!p->opt->json)
+		sb_printf(&out, "TCP conversations: %zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		if (p->opt->json)
+			conversation_json(&c[i], &out);
+		else
+			conversation_text(&c[i], &out);
+	}
+	fwrite(out.s, 1, out.len, stdout);
+	sb_free(&out);
 }
 
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts)
@@ -209,6 +313,8 @@ int printer_close(struct printer *p)
 	int rc = recorder_close(&p->rec);
 	if (rc && opened)
 		fail("%s: %s", p->opt->write, p->rec.err);
+	analysis_free(p->an);
+	p->an = NULL;
 	fflush(stdout);
 	return rc;
 }

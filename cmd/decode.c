@@ -34,7 +34,7 @@ int cmd_decode(struct options *opt)
 	}
 	struct printer pr;
 	/* -w keeps the capture's own link type. */
-	printer_open(&pr, opt, reader_link(in));
+	printer_open(&pr, opt, reader_link(in), true);
 	/* Untrusted bytes are read as USER (-Z; nobody), as tcpdump -r does. */
 	int rc = printer_prepare(&pr) ? EXIT_SYSTEM : privs_drop(opt->user, false), got = 0;
 	struct frame f;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../craft/core/field.h"
+#include "../craft/analysis/explain.h"
 #include "../craft/decode/describe.h"
 #include "../craft/engine/engine.h"
 #include "../craft/engine/runner.h"
@@ -16,11 +17,18 @@ struct running {
 	struct options *opt;
 	struct printer *pr;
 	const struct scenario *sc;
-	struct conv conv;
 };
 
+/* The TCP states of our end and the peer's after a frame `sent` or not. */
+static void ends_of(const struct frame_analysis *fa, bool sent, enum tcp_state *us,
+		    enum tcp_state *peer)
+{
+	*us = sent ? fa->tcp.src_state : fa->tcp.dst_state;
+	*peer = sent ? fa->tcp.dst_state : fa->tcp.src_state;
+}
+
 static void on_frame(void *ctx, const struct step *st, const struct frame *f,
-		     const struct timeval *ts, bool sent, const struct tcp_ends *ends)
+		     const struct timeval *ts, bool sent, const struct frame_analysis *fa)
 {
 	struct running *rn = ctx;
 	struct strbuf line, json;
@@ -28,22 +36,32 @@ static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 	sb_init(&json);
 	sb_printf(&line, "%4u %s %-8s ", st ? st->pos.line : 0, sent ? ">" : "<",
 		  st && st->name ? st->name : "");
-	describe_conversation(f, &rn->conv, &line);
+	if (explain_tcp_summary(f, fa, false, &line)) {
+		sb_printf(&line, " (abs seq=%u", fa->tcp.abs_seq);
+		if (fa->tcp.ack_valid)
+			sb_printf(&line, " ack=%u", fa->tcp.abs_ack);
+		sb_putc(&line, ')');
+	} else {
+		describe_summary(f, &line);
+	}
 	char states[96] = "";
-	if (ends)
-		snprintf(states, sizeof states, "  [us %s, peer %s]",
-			 tcp_state_name(ends->us.state), tcp_state_name(ends->peer.state));
+	enum tcp_state us = TS_CLOSED, peer = TS_CLOSED;
+	if (fa->is_tcp) {
+		ends_of(fa, sent, &us, &peer);
+		snprintf(states, sizeof states, "  [us %s, peer %s]", tcp_state_name(us),
+			 tcp_state_name(peer));
+	}
 	sb_printf(&json, "\"direction\":\"%s\",\"line\":%u", sent ? "sent" : "received",
 		  st ? st->pos.line : 0);
 	if (st && st->name) {
 		sb_puts(&json, ",\"step\":");
 		sb_json_str(&json, st->name, strlen(st->name));
 	}
-	if (ends)
+	if (fa->is_tcp)
 		sb_printf(&json, ",\"state_us\":\"%s\",\"state_peer\":\"%s\"",
-			  tcp_state_name(ends->us.state), tcp_state_name(ends->peer.state));
+			  tcp_state_name(us), tcp_state_name(peer));
 	struct frame_note note = { .summary = line.s, .suffix = states, .json = json.s,
-				   .recorded = true };
+				   .recorded = true, .fa = fa };
 	printer_frame(rn->pr, f, ts, &note);
 	sb_free(&line);
 	sb_free(&json);
@@ -176,10 +194,9 @@ static int run_scenario(struct options *opt, const struct scenario *sc, struct a
 			const struct ghost *g)
 {
 	struct printer pr;
-	printer_open(&pr, opt, LINK_ETHERNET);
+	printer_open(&pr, opt, LINK_ETHERNET, false);
 	struct cli_engine c = { .opt = opt, .pr = &pr, .keep_net_admin = opt->block_rst };
 	struct running rn = { .opt = opt, .pr = &pr, .sc = sc };
-	conv_init(&rn.conv);
 	struct iface ghost;
 	struct rng rng;
 	if (opt->seeded)

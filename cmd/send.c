@@ -178,7 +178,7 @@ int cmd_send(struct options *opt)
 		.warn = warn_diag, .warn_ctx = &warnings, .expect = &from_template,
 	};
 	struct printer pr;
-	printer_open(&pr, opt, LINK_ETHERNET);
+	printer_open(&pr, opt, LINK_ETHERNET, false);
 	struct cli_engine c = { .opt = opt, .pr = &pr };
 	struct stream *stream = NULL;
 	struct frame tmpl;

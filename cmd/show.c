@@ -89,7 +89,7 @@ int cmd_show(struct options *opt)
 		return EXIT_SYSTEM;
 	}
 	struct printer pr;
-	printer_open(&pr, opt, LINK_ETHERNET);
+	printer_open(&pr, opt, LINK_ETHERNET, false);
 	int rc = EXIT_OK;
 	uint64_t frames = 0;
 	for (int i = 0; i < opt->nfiles && rc == EXIT_OK; i++)

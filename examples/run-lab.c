@@ -24,16 +24,16 @@ static void on_fault(void *ctx, enum engine_fault kind, const struct diag *d)
 }
 
 static void on_frame(void *ctx, const struct step *st, const struct frame *f,
-		     const struct timeval *ts, bool sent, const struct tcp_ends *ends)
+		     const struct timeval *ts, bool sent, const struct frame_analysis *fa)
 {
 	(void)ctx, (void)ts;
 	struct strbuf s;
 	sb_init(&s);
 	describe_summary(f, &s);
 	printf("%4u %s %s", st ? st->pos.line : 0, sent ? ">" : "<", s.s);
-	if (ends)
-		printf("  [us %s, peer %s]", tcp_state_name(ends->us.state),
-		       tcp_state_name(ends->peer.state));
+	if (fa->is_tcp)
+		printf("  [%s > %s]", tcp_state_name(fa->tcp.src_state),
+		       tcp_state_name(fa->tcp.dst_state));
 	putchar('\n');
 	sb_free(&s);
 }

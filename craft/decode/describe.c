@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "link.h"
+#include "../analysis/explain.h"
 #include "../proto/proto.h"
 #include "../proto/tcpopts.h"
 #include "../proto/transport.h"
@@ -67,14 +68,23 @@ static size_t summary_layer(const struct frame *f, size_t from, size_t to)
 
 void describe_summary(const struct frame *f, struct strbuf *out)
 {
+	describe_summary_analysed(f, NULL, false, out);
+}
+
+void describe_summary_analysed(const struct frame *f, const struct frame_analysis *fa,
+			       bool absolute, struct strbuf *out)
+{
 	/* An ICMP error speaks for itself; what it quotes comes after "for". */
 	size_t end = frame_own_layers(f);
 	size_t at = summary_layer(f, 0, end);
-	if (at < end)
+	/* A TCP segment's own line, with the analysed numbers when there are. */
+	bool analysed = at < end && f->layer[at].def->id == L_TCP &&
+			explain_tcp_summary(f, fa, absolute, out);
+	if (!analysed && at < end)
 		f->layer[at].def->summary(f, at, out);
-	else if (link_header(f) && f->has_link_value)
+	else if (!analysed && link_header(f) && f->has_link_value)
 		link_summary(f, out);
-	else
+	else if (!analysed)
 		sb_printf(out, "%zu bytes, no complete header", f->len);
 	size_t quoted = summary_layer(f, end, f->nlayers);
 	if (quoted < f->nlayers) {
@@ -145,8 +155,30 @@ static void checksum_status(const struct layer *l, struct strbuf *out)
 	}
 }
 
+/* An analysed TCP layer's numbers, as Wireshark shows them beside the raw. */
+static bool tree_tcp_number(size_t k, const struct tcp_verdict *v, bool absolute, uint64_t raw,
+			    struct strbuf *out)
+{
+	if (k == TCP_SEQ && !absolute) {
+		sb_printf(out, "%u (relative sequence number), raw %llu\n", v->seq,
+			  (unsigned long long)raw);
+		return true;
+	}
+	if (k == TCP_ACK && !absolute && v->ack_valid) {
+		sb_printf(out, "%u (relative ack number), raw %llu\n", v->ack,
+			  (unsigned long long)raw);
+		return true;
+	}
+	if (k == TCP_WIN && v->wscale >= 0) {
+		sb_printf(out, "%llu (scaled: %llu)\n", (unsigned long long)raw,
+			  (unsigned long long)v->window);
+		return true;
+	}
+	return false;
+}
+
 static void tree_field(const struct frame *f, size_t idx, size_t k,
-		       const struct tcp_rel *rel, struct strbuf *out)
+		       const struct tcp_verdict *tcp, bool absolute, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
 	const struct field *fd = &l->def->fields[k];
@@ -184,11 +216,8 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 		sb_printf(out, "0x%03llx (%s)\n", (unsigned long long)v, buf);
 		return;
 	}
-	if (rel && (k == TCP_SEQ || (k == TCP_ACK && rel->has_ack))) {
-		sb_printf(out, "%u (relative), raw %llu\n", k == TCP_SEQ ? rel->seq : rel->ack,
-			  (unsigned long long)v);
+	if (tcp && tree_tcp_number(k, tcp, absolute, v, out))
 		return;
-	}
 	format_fixed(fd, wide, buf, sizeof buf);
 	sb_puts(out, buf);
 	const struct field_name *n = field_name_by_value(fd, v);
@@ -254,9 +283,10 @@ static void tree_link(const struct frame *f, struct strbuf *out)
 	}
 }
 
-void describe_tree(const struct frame *f, unsigned frame_no, struct conv *conv,
-		   struct strbuf *out)
+void describe_tree(const struct frame *f, unsigned frame_no, const struct frame_analysis *fa,
+		   bool absolute, struct strbuf *out)
 {
+	size_t own = frame_own_layers(f);
 	sb_printf(out, "Frame %u: %zu bytes on wire, %zu bytes captured\n", frame_no,
 		  f->wire_len, f->len);
 	tree_link(f, out);
@@ -267,15 +297,15 @@ void describe_tree(const struct frame *f, unsigned frame_no, struct conv *conv,
 		else
 			sb_puts(out, l->def->label);
 		sb_putc(out, '\n');
-		struct tcp_rel rel;
-		bool use_rel = conv && l->def->id == L_TCP && has(l, TCP_ACK);
-		if (use_rel)
-			rel = conv_track(conv, f, i);
+		/* The analysis speaks of the frame's own TCP layer, not a quoted one. */
+		bool analysed = fa && fa->is_tcp && l->def->id == L_TCP && i < own;
 		if (l->def->id == L_PAYLOAD)
 			tree_payload(l, out);
 		for (size_t k = 0; k < l->def->nfields && l->def->id != L_PAYLOAD; k++)
 			if (has(l, k))
-				tree_field(f, i, k, use_rel ? &rel : NULL, out);
+				tree_field(f, i, k, analysed ? &fa->tcp : NULL, absolute, out);
+		if (analysed)
+			explain_tree(fa, absolute, INDENT, out);
 		if (l->note)
 			sb_printf(out, INDENT "[%s]\n", l->note);
 		if (l->def->id == L_ETH && f->eth_dst_unresolved)
@@ -285,6 +315,8 @@ void describe_tree(const struct frame *f, unsigned frame_no, struct conv *conv,
 	if (f->trailer)
 		sb_printf(out, "Trailer: %zu bytes after the last header "
 			  "(Ethernet padding to the 60-byte minimum, or junk)\n", f->trailer);
+	if (fa && !fa->is_tcp)
+		explain_tree(fa, absolute, "", out);
 }
 
 void describe_hex(const struct frame *f, struct strbuf *out)
@@ -443,29 +475,4 @@ void describe_json_with(const struct frame *f, unsigned frame_no, const double *
 	if (f->trailer)
 		sb_printf(out, ",\"trailer\":%zu", f->trailer);
 	sb_puts(out, "}\n");
-}
-
-void describe_conversation(const struct frame *f, struct conv *conv, struct strbuf *out)
-{
-	size_t t = f->nlayers;
-	for (size_t i = 0; i < frame_own_layers(f); i++)
-		if (f->layer[i].def->id == L_TCP && complete(&f->layer[i]))
-			t = i;
-	if (t == f->nlayers) {
-		describe_summary(f, out);
-		return;
-	}
-	const struct layer *l = &f->layer[t];
-	struct tcp_rel rel = conv_track(conv, f, t);
-	char flags[64];
-	format_tcpflags_names(lv(l, TCP_FLAGS), flags, sizeof flags);
-	transport_endpoints(f, t, lv(l, TCP_SPORT), lv(l, TCP_DPORT), out);
-	bool ack = lv(l, TCP_FLAGS) & TCP_F_ACK;
-	sb_printf(out, " TCP [%s] seq=%u", flags, rel.seq);
-	if (ack)
-		sb_printf(out, " ack=%u", rel.has_ack ? rel.ack : (uint32_t)lv(l, TCP_ACK));
-	sb_printf(out, " len=%zu (abs seq=%u", tcp_segment_len(f, t), (unsigned)lv(l, TCP_SEQ));
-	if (ack)
-		sb_printf(out, " ack=%u", (unsigned)lv(l, TCP_ACK));
-	sb_putc(out, ')');
 }

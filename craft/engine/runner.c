@@ -54,7 +54,8 @@ struct runner {
 	bool kernel_rst_seen;
 	struct tuple *tuples;
 	size_t ntuples;		/* the TCP 4-tuples the scenario sent from */
-	struct tcp_ends ends;
+	struct analysis *an;	/* of the frames shown */
+	uint32_t shown;
 };
 
 static int pump(struct runner *r, const struct deadline *deadline, bool one);
@@ -63,16 +64,10 @@ static int pump(struct runner *r, const struct deadline *deadline, bool one);
 static void show_frame(struct runner *r, const struct step *st, const struct frame *f,
 		       const struct timeval *ts, bool sent)
 {
-	const struct layer *tcp = NULL;
-	for (size_t i = 0; i < frame_own_layers(f); i++)
-		if (f->layer[i].def->id == L_TCP)
-			tcp = &f->layer[i];
-	if (tcp)
-		tcp_ends_segment(&r->ends, sent, (uint8_t)lv(tcp, TCP_FLAGS),
-				 (uint32_t)lv(tcp, TCP_SEQ), (uint32_t)lv(tcp, TCP_ACK),
-				 tcp_segment_len(f, (size_t)(tcp - f->layer)));
+	struct frame_analysis fa;
+	analysis_frame(r->an, f, ++r->shown, ts, &fa);
 	if (r->ops->frame)
-		r->ops->frame(r->ctx, st, f, ts, sent, tcp ? &r->ends : NULL);
+		r->ops->frame(r->ctx, st, f, ts, sent, &fa);
 }
 
 /* --- sending ---------------------------------------------------------- */
@@ -515,7 +510,9 @@ int runner_run(struct engine *e, const struct runner_params *rp, const struct ru
 	for (size_t i = 0; rp->given && i < rp->given->n; i++)
 		vars_set(&r->vars, rp->given->v[i].name, rp->given->v[i].value);
 	engine_iface_vars(&r->speaker, &r->vars);
-	tcp_ends_init(&r->ends);
+	r->an = analysis_new();
+	if (!r->an)
+		abort();
 	/* A run that died (SIGKILL) left its table: gone before ours exists. */
 	rstguard_sweep();
 	/* The kernel's RSTs are captured going out: all from this host. */
@@ -531,6 +528,7 @@ int runner_run(struct engine *e, const struct runner_params *rp, const struct ru
 	e->nb.timeout_us = own.timeout_us;
 	e->nb.log = own.log;
 	e->nb.ctx = own.ctx;
+	analysis_free(r->an);
 	free(r);
 	return rc;
 }

@@ -18,17 +18,17 @@
 #include <stddef.h>
 #include <sys/time.h>
 
-#include "../decode/tcpstate.h"
+#include "../analysis/analysis.h"
 #include "../lang/scenario.h"
 #include "../util/rng.h"
 #include "engine.h"
 
 struct runner_ops {
 	/* A frame of the conversation: sent by step `st`, or received and
-	 * taken by expect step `st`; `ends` holds the TCP states after it
-	 * (NULL for a frame without TCP). */
+	 * taken by expect step `st`; `fa` is its analysis, the TCP states
+	 * of both ends after it among it, frames numbered from 1 as shown. */
 	void (*frame)(void *ctx, const struct step *st, const struct frame *f,
-		      const struct timeval *ts, bool sent, const struct tcp_ends *ends);
+		      const struct timeval *ts, bool sent, const struct frame_analysis *fa);
 	/* A print step's text, substituted. */
 	void (*print)(void *ctx, const struct step *st, const char *text);
 	/* Expect step `st` timed out: what it wanted, the frames closest to

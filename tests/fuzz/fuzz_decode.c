@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../craft/decode/conv.h"
+#include "../../craft/analysis/analysis.h"
+#include "../../craft/analysis/explain.h"
 #include "../../craft/decode/decode.h"
 #include "../../craft/decode/describe.h"
 #include "../../craft/util/strbuf.h"
@@ -36,17 +37,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	decode_frame(size ? data : NULL, size, cut ? size + 64 : size, link, &f);
 	check_frame(&f);
 
-	static struct conv cv;
-	conv_init(&cv);
+	/* The frame twice, as each direction's first: both paths of the analysis. */
+	struct analysis *an = analysis_new();
+	struct frame_analysis fa[2];
+	struct timeval ts = { 1700000000, 0 };
+	analysis_frame(an, &f, 1, &ts, &fa[0]);
+	ts.tv_usec = 1;
+	analysis_frame(an, &f, 2, &ts, &fa[1]);
 	struct strbuf sb;
 	sb_init(&sb);
 	describe_summary(&f, &sb);
 	if (memchr(sb.s, '\n', sb.len))
 		broken("summary spans lines", &f, 0);
 	sb_reset(&sb);
-	describe_tree(&f, 1, &cv, &sb);
-	describe_tree(&f, 2, &cv, &sb);	/* the same frame again: the reverse path */
-	describe_tree(&f, 3, NULL, &sb);
+	describe_tree(&f, 1, &fa[0], false, &sb);
+	describe_tree(&f, 2, &fa[1], true, &sb);
+	describe_tree(&f, 3, NULL, false, &sb);
+	explain_suffix(&fa[1], &sb);
+	explain_tcp_summary(&f, &fa[1], false, &sb);
+	analysis_free(an);
 	sb_reset(&sb);
 	describe_hex(&f, &sb);
 	sb_reset(&sb);

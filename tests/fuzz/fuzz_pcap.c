@@ -23,7 +23,8 @@
 #include <unistd.h>
 
 #include "../../craft/wire/capture.h"
-#include "../../craft/decode/conv.h"
+#include "../../craft/analysis/analysis.h"
+#include "../../craft/analysis/explain.h"
 #include "../../craft/decode/decode.h"
 #include "../../craft/decode/describe.h"
 #include "../../craft/util/strbuf.h"
@@ -90,9 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 
-	static struct conv cv;
-	conv_init(&cv);
-	struct strbuf sb;
+	struct analysis *an = analysis_new();
+	struct strbuf sb, extra;
+	sb_init(&extra);
 	sb_init(&sb);
 	const uint8_t *bytes;
 	size_t caplen, wire_len;
@@ -115,10 +116,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		describe_summary(&f, &sb);
 		if (memchr(sb.s, '\n', sb.len))
 			broken("summary spans lines", &f, 0);
+		struct frame_analysis fa;
+		analysis_frame(an, &f, frames, &ts, &fa);
 		sb_reset(&sb);
-		describe_conversation(&f, &cv, &sb);
+		if (!explain_tcp_summary(&f, &fa, frames & 1, &sb))
+			describe_summary(&f, &sb);
+		explain_suffix(&fa, &sb);
+		if (memchr(sb.s, '\n', sb.len))
+			broken("analysed summary spans lines", &f, 0);
 		sb_reset(&sb);
-		describe_tree(&f, frames, &cv, &sb);
+		describe_tree(&f, frames, &fa, frames & 2, &sb);
 		sb_reset(&sb);
 		describe_hex(&f, &sb);
 		sb_reset(&sb);
@@ -128,8 +135,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "fuzz_pcap: invalid JSON: %s", sb.s);
 			abort();
 		}
+		sb_reset(&extra);
+		sb_puts(&extra, "\"rtt_us\":84");
+		explain_json(&fa, frames & 1, &extra);
 		sb_reset(&sb);
-		describe_json_with(&f, frames, NULL, "\"rtt_us\":84", &sb);
+		describe_json_with(&f, frames, NULL, extra.s, &sb);
 		if (!json_ok(sb.s)) {
 			fprintf(stderr, "fuzz_pcap: invalid JSON: %s", sb.s);
 			abort();
@@ -143,6 +153,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	sb_free(&sb);
+	sb_free(&extra);
+	analysis_free(an);
 	pcap_in_close(in);
 	return 0;
 }

@@ -243,7 +243,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sb_init(&sb);
 		describe_summary(&g, &sb);
 		sb_reset(&sb);
-		describe_tree(&g, 1, NULL, &sb);
+		describe_tree(&g, 1, NULL, false, &sb);
 		sb_reset(&sb);
 		describe_json(&g, 1, NULL, &sb);
 		if (!json_ok(sb.s)) {

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "../../craft/util/checksum.h"
-#include "../../craft/decode/conv.h"
+#include "../../craft/analysis/analysis.h"
 #include "../../craft/decode/decode.h"
 #include "../../craft/decode/describe.h"
 #include "../../craft/decode/link.h"
@@ -204,17 +204,19 @@ static void test_json_validator(void **state)
 static void describe_all(const struct frame *f, char *summary, size_t len)
 {
 	struct strbuf sb;
-	struct conv *cv = malloc(sizeof *cv);
-	assert_non_null(cv);
-	conv_init(cv);
+	struct analysis *an = analysis_new();
+	assert_non_null(an);
+	struct frame_analysis fa;
+	struct timeval ts = { 1700000000, 250000 };
+	analysis_frame(an, f, 1, &ts, &fa);
 	sb_init(&sb);
 	describe_summary(f, &sb);
 	if (summary)
 		snprintf(summary, len, "%s", sb.s);
 	bool nl = strchr(sb.s, '\n') != NULL;
 	sb_reset(&sb);
-	describe_tree(f, 1, cv, &sb);
-	describe_tree(f, 2, NULL, &sb);
+	describe_tree(f, 1, &fa, false, &sb);
+	describe_tree(f, 2, NULL, false, &sb);
 	sb_reset(&sb);
 	describe_hex(f, &sb);
 	sb_reset(&sb);
@@ -227,7 +229,7 @@ static void describe_all(const struct frame *f, char *summary, size_t len)
 	describe_json(f, 4, NULL, &sb);
 	ok = ok && json_ok(sb.s);
 	sb_free(&sb);
-	free(cv);
+	analysis_free(an);
 	assert_false(nl);
 	assert_true(ok);
 }
@@ -339,7 +341,7 @@ static void test_tcp_options(void **state)
 	assert_string_equal(s, "10.0.0.1:40000 > 10.0.0.2:80 TCP [SYN] seq=1000 win=64240 len=0");
 	struct strbuf sb;
 	sb_init(&sb);
-	describe_tree(&f, 1, NULL, &sb);
+	describe_tree(&f, 1, NULL, false, &sb);
 	assert_non_null(strstr(sb.s, "Maximum segment size: 1460 bytes"));
 	assert_non_null(strstr(sb.s, "SACK permitted"));
 	assert_non_null(strstr(sb.s, "Timestamps: TSval 1, TSecr 0"));
@@ -374,7 +376,7 @@ static void test_checksum_status(void **state)
 	assert_non_null(strstr(s, "[bad tcp checksum]"));
 	struct strbuf sb;
 	sb_init(&sb);
-	describe_tree(&f, 1, NULL, &sb);
+	describe_tree(&f, 1, NULL, false, &sb);
 	assert_non_null(strstr(sb.s, "Checksum: 0xdead [incorrect, should be 0x9893"));
 	sb_reset(&sb);
 	describe_json(&f, 1, NULL, &sb);
@@ -617,7 +619,7 @@ static void test_tcp_bogus(void **state)
 	decode(b, sizeof b, &f);
 	struct strbuf sb;
 	sb_init(&sb);
-	describe_tree(&f, 1, NULL, &sb);
+	describe_tree(&f, 1, NULL, false, &sb);
 	assert_non_null(strstr(sb.s, "malformed"));
 	sb_reset(&sb);
 	describe_json(&f, 1, NULL, &sb);
@@ -707,7 +709,7 @@ static void assert_link_text(const struct frame *f, const char *tree, const char
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	describe_tree(f, 1, NULL, &sb);
+	describe_tree(f, 1, NULL, false, &sb);
 	if (!strstr(sb.s, tree))
 		fail_msg("tree lacks \"%s\":\n%s", tree, sb.s);
 	sb_reset(&sb);
@@ -988,7 +990,7 @@ static char *tree_text(const struct frame *f)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	describe_tree(f, 1, NULL, &sb);
+	describe_tree(f, 1, NULL, false, &sb);
 	return sb.s;
 }
 
@@ -1228,15 +1230,17 @@ static void test_json_escapes(void **state)
 static void test_relative_seq(void **state)
 {
 	(void)state;
-	struct conv *cv = malloc(sizeof *cv);
-	assert_non_null(cv);
-	conv_init(cv);
+	struct analysis *an = analysis_new();
+	assert_non_null(an);
+	struct frame_analysis fa;
+	struct timeval ts = { 1700000000, 0 };
 	struct frame f;
 	struct strbuf sb;
 	sb_init(&sb);
 	decode(tcp_syn, sizeof tcp_syn, &f);
-	describe_tree(&f, 1, cv, &sb);
-	assert_non_null(strstr(sb.s, "Sequence Number: 0 (relative), raw 1000"));
+	analysis_frame(an, &f, 1, &ts, &fa);
+	describe_tree(&f, 1, &fa, false, &sb);
+	assert_non_null(strstr(sb.s, "Sequence Number: 0 (relative sequence number), raw 1000"));
 	frame_free(&f);
 	/* the SYN/ACK back: seq 5000, ack 1001 */
 	uint8_t b[sizeof tcp_syn];
@@ -1249,12 +1253,19 @@ static void test_relative_seq(void **state)
 	b[47] = 0x12;
 	sb_reset(&sb);
 	decode(b, sizeof b, &f);
-	describe_tree(&f, 2, cv, &sb);
-	assert_non_null(strstr(sb.s, "Sequence Number: 0 (relative), raw 5000"));
-	assert_non_null(strstr(sb.s, "Acknowledgment Number: 1 (relative), raw 1001"));
+	ts.tv_usec = 250;
+	analysis_frame(an, &f, 2, &ts, &fa);
+	describe_tree(&f, 2, &fa, false, &sb);
+	assert_non_null(strstr(sb.s, "Sequence Number: 0 (relative sequence number), raw 5000"));
+	assert_non_null(strstr(sb.s, "Acknowledgment Number: 1 (relative ack number), raw 1001"));
+	assert_non_null(strstr(sb.s, "[This is an ACK to the segment in frame: 1]"));
+	assert_non_null(strstr(sb.s, "[The RTT to ACK the segment was: 0.000250000 seconds]"));
+	assert_int_equal(fa.tcp.acks_frame, 1);
+	assert_int_equal(fa.tcp.src_state, TS_SYN_RECEIVED);
+	assert_int_equal(fa.tcp.dst_state, TS_ESTABLISHED);
 	frame_free(&f);
 	sb_free(&sb);
-	free(cv);
+	analysis_free(an);
 }
 
 int main(void)

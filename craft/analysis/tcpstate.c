@@ -15,8 +15,25 @@ const char *tcp_state_name(enum tcp_state s)
 
 void tcp_ends_init(struct tcp_ends *e)
 {
-	e->us = (struct tcp_end){ TS_CLOSED, false, 0 };
-	e->peer = (struct tcp_end){ TS_LISTEN, false, 0 };
+	e->us = (struct tcp_end){ .state = TS_CLOSED };
+	e->peer = (struct tcp_end){ .state = TS_LISTEN };
+}
+
+void tcp_ends_start(struct tcp_ends *e, uint8_t flags)
+{
+	tcp_ends_init(e);
+	if ((flags & (TCP_F_SYN | TCP_F_ACK)) == (TCP_F_SYN | TCP_F_ACK)) {
+		e->us.state = TS_LISTEN;
+		e->peer.state = TS_SYN_SENT;
+	} else if (!(flags & TCP_F_SYN)) {
+		e->us.state = e->peer.state = TS_ESTABLISHED;
+	}
+}
+
+/* Whether `ack` acknowledges the SYN end `r` sent (any, if it was not seen). */
+static bool acks_syn(const struct tcp_end *r, uint32_t ack)
+{
+	return !r->syn_sent || ack == r->syn_seq + 1;
 }
 
 /* The receiver learns that its FIN was acknowledged. */
@@ -41,21 +58,26 @@ void tcp_ends_segment(struct tcp_ends *e, bool from_us, uint8_t flags, uint32_t 
 		s->fin_sent = r->fin_sent = false;
 		return;
 	}
+	if (syn) {
+		s->syn_sent = true;
+		s->syn_seq = seq;
+	}
 	if (syn && !has_ack) {
 		s->state = TS_SYN_SENT;
 		s->fin_sent = r->fin_sent = false;
+		r->syn_sent = false;
 		if (r->state == TS_LISTEN || r->state == TS_CLOSED || r->state == TS_TIME_WAIT)
 			r->state = TS_SYN_RECEIVED;
 		return;
 	}
-	if (syn) {		/* SYN/ACK */
+	if (syn) {		/* SYN/ACK: an ack of another SYN is refused */
 		s->state = TS_SYN_RECEIVED;
-		if (r->state == TS_SYN_SENT)
+		if (r->state == TS_SYN_SENT && acks_syn(r, ack))
 			r->state = TS_ESTABLISHED;
 		return;
 	}
 	if (has_ack) {
-		if (r->state == TS_SYN_RECEIVED)
+		if (r->state == TS_SYN_RECEIVED && acks_syn(r, ack))
 			r->state = TS_ESTABLISHED;
 		if (r->fin_sent && (int32_t)(ack - (r->fin_seq + 1)) >= 0)
 			fin_acked(r);

@@ -1,7 +1,7 @@
 /*
  * tcpstate.h - the TCP state of both ends of a connection (RFC 9293 3.3.2),
  * as the segments seen so far imply it: what a student draws beside each
- * arrow of the handshake and the close.
+ * arrow of the handshake and the close, and what ss shows on each host.
  */
 #ifndef CRAFT_TCPSTATE_H
 #define CRAFT_TCPSTATE_H
@@ -18,16 +18,22 @@ enum tcp_state {
 
 struct tcp_end {
 	enum tcp_state state;
-	bool fin_sent;
+	bool syn_sent, fin_sent;
+	uint32_t syn_seq;	/* what the other end's ACK must exceed by one */
 	uint32_t fin_seq;	/* the sequence number the FIN occupies */
 };
 
-/* `us` opens actively (CLOSED), `peer` listens (LISTEN). */
+/* `us` is the end seen first, `peer` the other. */
 struct tcp_ends {
 	struct tcp_end us, peer;
 };
 
+/* Before anything was seen: `us` opens actively (CLOSED), `peer` listens. */
 void tcp_ends_init(struct tcp_ends *e);
+/* From the first segment seen of a connection, from `us`: a SYN starts as
+ * tcp_ends_init does, a SYN/ACK answers a SYN not seen, anything else
+ * joins a connection already ESTABLISHED. */
+void tcp_ends_start(struct tcp_ends *e, uint8_t flags);
 /* A segment `from_us` (or from the peer) that the other end receives. */
 void tcp_ends_segment(struct tcp_ends *e, bool from_us, uint8_t flags, uint32_t seq,
 		      uint32_t ack, size_t len);

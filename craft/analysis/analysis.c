@@ -1,0 +1,381 @@
+/*
+ * analysis.c - TCP streams by their 4-tuple, each with both directions'
+ * SEQ/ACK state and both ends' TCP states; the summaries for the end.
+ */
+#include "analysis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "answers.h"
+#include "seqack.h"
+#include "../proto/proto.h"
+#include "../proto/tcpopts.h"
+
+#define CLOSED_LINGER 60	/* seconds a closed stream still takes late segments */
+
+struct stream_key {
+	u128 addr[2];
+	uint16_t port[2];
+	uint8_t net;
+};
+
+struct stream {
+	struct stream *next;		/* in its hash bucket */
+	struct stream *next_closed;	/* in the linger queue */
+	struct stream_key key;		/* [0]: the end seen first */
+	uint32_t index;
+	struct tcp_flow flow[2];
+	struct tcp_ends ends;
+	bool syn_time_set, closed;
+	struct timeval syn_time, closed_at;
+	double irtt;			/* 0 until the handshake's ACK */
+};
+
+struct analysis {
+	struct stream **bucket;
+	size_t nbuckets, nstreams;	/* live ones */
+	struct stream *closed_head, *closed_tail;
+	struct conv_summary *conv;
+	size_t nconv, capconv;
+	struct answers *answers;
+};
+
+static const char *const expert_keys[TE_COUNT] = {
+	"retransmission", "fast_retransmission", "spurious_retransmission", "out_of_order",
+	"lost_segment", "ack_lost_segment", "duplicate_ack", "zero_window", "window_full",
+	"window_update", "keep_alive", "keep_alive_ack", "zero_window_probe",
+	"zero_window_probe_ack",
+};
+
+static const char *const expert_labels[TE_COUNT] = {
+	"TCP Retransmission", "TCP Fast Retransmission", "TCP Spurious Retransmission",
+	"TCP Out-Of-Order", "TCP Previous segment not captured", "TCP ACKed unseen segment",
+	"TCP Dup ACK", "TCP ZeroWindow", "TCP Window Full", "TCP Window Update",
+	"TCP Keep-Alive", "TCP Keep-Alive ACK", "TCP ZeroWindowProbe", "TCP ZeroWindowProbeAck",
+};
+
+const char *tcp_expert_key(unsigned i)
+{
+	return i < TE_COUNT ? expert_keys[i] : NULL;
+}
+
+const char *tcp_expert_label(unsigned i)
+{
+	return i < TE_COUNT ? expert_labels[i] : NULL;
+}
+
+struct analysis *analysis_new(void)
+{
+	struct analysis *a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
+	a->nbuckets = 256;
+	a->bucket = calloc(a->nbuckets, sizeof *a->bucket);
+	a->answers = answers_new();
+	if (!a->bucket || !a->answers) {
+		analysis_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static void stream_free(struct stream *s)
+{
+	tcp_flow_free(&s->flow[0]);
+	tcp_flow_free(&s->flow[1]);
+	free(s);
+}
+
+void analysis_free(struct analysis *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; a->bucket && i < a->nbuckets; i++)
+		for (struct stream *s = a->bucket[i], *next; s; s = next) {
+			next = s->next;
+			stream_free(s);
+		}
+	free(a->bucket);
+	free(a->conv);
+	answers_free(a->answers);
+	free(a);
+}
+
+const struct conv_summary *analysis_conversations(const struct analysis *a, size_t *n)
+{
+	*n = a->nconv;
+	return a->conv;
+}
+
+/* The same for both directions: the lower (address, port) first. */
+static struct stream_key canonical(const struct stream_key *k)
+{
+	bool swap = k->addr[0] > k->addr[1] ||
+		    (k->addr[0] == k->addr[1] && k->port[0] > k->port[1]);
+	if (!swap)
+		return *k;
+	return (struct stream_key){ { k->addr[1], k->addr[0] }, { k->port[1], k->port[0] },
+				    k->net };
+}
+
+static size_t bucket_of(const struct analysis *a, const struct stream_key *k)
+{
+	struct stream_key c = canonical(k);
+	uint64_t h = 1469598103934665603ull;
+	const uint64_t words[] = { (uint64_t)c.addr[0], (uint64_t)(c.addr[0] >> 64),
+				   (uint64_t)c.addr[1], (uint64_t)(c.addr[1] >> 64),
+				   (uint64_t)c.port[0] << 16 | c.port[1] | (uint64_t)c.net << 32 };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		h = (h ^ words[i]) * 1099511628211ull;
+	return (size_t)(h ^ h >> 29) & (a->nbuckets - 1);
+}
+
+/* Whether `s` is the stream of `k`, and if so from which end (0: first). */
+static bool same_stream(const struct stream *s, const struct stream_key *k, int *dir)
+{
+	const struct stream_key *o = &s->key;
+	if (o->net != k->net)
+		return false;
+	for (int d = 0; d < 2; d++)
+		if (o->addr[d] == k->addr[0] && o->port[d] == k->port[0] &&
+		    o->addr[!d] == k->addr[1] && o->port[!d] == k->port[1]) {
+			*dir = d;
+			return true;
+		}
+	return false;
+}
+
+static struct stream *lookup(struct analysis *a, const struct stream_key *k, int *dir)
+{
+	for (struct stream *s = a->bucket[bucket_of(a, k)]; s; s = s->next)
+		if (same_stream(s, k, dir))
+			return s;
+	return NULL;
+}
+
+static void unlink_stream(struct analysis *a, struct stream *gone)
+{
+	for (struct stream **p = &a->bucket[bucket_of(a, &gone->key)]; *p; p = &(*p)->next)
+		if (*p == gone) {
+			*p = gone->next;
+			a->nstreams--;
+			return;
+		}
+}
+
+static void grow(struct analysis *a)
+{
+	size_t n = a->nbuckets * 2;
+	struct stream **b = calloc(n, sizeof *b);
+	if (!b)
+		return;		/* longer chains, still correct */
+	struct stream **old = a->bucket;
+	size_t oldn = a->nbuckets;
+	a->bucket = b;
+	a->nbuckets = n;
+	for (size_t i = 0; i < oldn; i++)
+		for (struct stream *s = old[i], *next; s; s = next) {
+			next = s->next;
+			size_t at = bucket_of(a, &s->key);
+			s->next = b[at];
+			b[at] = s;
+		}
+	free(old);
+}
+
+/* Streams closed for CLOSED_LINGER seconds of capture time give their
+ * state back; the linger queue is in order of closing. */
+static void expire(struct analysis *a, const struct timeval *now)
+{
+	while (a->closed_head && now->tv_sec - a->closed_head->closed_at.tv_sec > CLOSED_LINGER) {
+		struct stream *s = a->closed_head;
+		a->closed_head = s->next_closed;
+		if (!a->closed_head)
+			a->closed_tail = NULL;
+		unlink_stream(a, s);
+		stream_free(s);
+	}
+}
+
+static void forget_closed(struct analysis *a, struct stream *s)
+{
+	struct stream **p = &a->closed_head, *prev = NULL;
+	for (; *p && *p != s; p = &(*p)->next_closed)
+		prev = *p;
+	if (!*p)
+		return;
+	*p = s->next_closed;
+	if (a->closed_tail == s)
+		a->closed_tail = prev;
+}
+
+static struct stream *open_stream(struct analysis *a, const struct stream_key *k,
+				  const struct timeval *ts, uint8_t flags)
+{
+	if (a->nconv == a->capconv) {
+		size_t cap = a->capconv ? a->capconv * 2 : 16;
+		struct conv_summary *c = realloc(a->conv, cap * sizeof *c);
+		if (!c)
+			return NULL;
+		a->conv = c;
+		a->capconv = cap;
+	}
+	struct stream *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	if (a->nstreams >= a->nbuckets)
+		grow(a);
+	s->key = *k;
+	s->index = (uint32_t)a->nconv;
+	tcp_flow_init(&s->flow[0]);
+	tcp_flow_init(&s->flow[1]);
+	tcp_ends_start(&s->ends, flags);
+	size_t at = bucket_of(a, k);
+	s->next = a->bucket[at];
+	a->bucket[at] = s;
+	a->nstreams++;
+	struct conv_summary *c = &a->conv[a->nconv++];
+	memset(c, 0, sizeof *c);
+	c->stream = s->index;
+	for (int d = 0; d < 2; d++) {
+		c->addr[d] = addr_from_value(k->addr[d], k->net == L_IPV6 ? 16 : 4);
+		c->port[d] = k->port[d];
+	}
+	c->first = *ts;
+	return s;
+}
+
+static void wscale_of(const struct tcpopt *o, void *ctx)
+{
+	if (o->kind == 3 && o->len == 3)
+		*(int *)ctx = o->data[0];
+}
+
+/* The segment, its stream's key (from the sender) and the TCP layer's index. */
+static bool segment_of(const struct frame *f, uint32_t frame_no, const struct timeval *ts,
+		       struct segment *s, struct stream_key *k)
+{
+	size_t own = frame_own_layers(f), t = own;
+	for (size_t i = 0; i < own; i++)
+		if (f->layer[i].def->id == L_TCP)
+			t = i;
+	if (t == own)
+		return false;
+	const struct layer *tcp = &f->layer[t];
+	if ((tcp->present & (1u << TCP_WIN)) == 0 || (tcp->present & (1u << TCP_FLAGS)) == 0)
+		return false;	/* too short to analyse */
+	int net = frame_net_before(f, t);
+	if (net < 0)
+		return false;
+	const struct layer *ip = &f->layer[net];
+	const struct layer_net *n = ip->def->net;
+	*k = (struct stream_key){ { ip->val[n->src].u, ip->val[n->dst].u },
+				  { (uint16_t)lv(tcp, TCP_SPORT), (uint16_t)lv(tcp, TCP_DPORT) },
+				  (uint8_t)ip->def->id };
+	*s = (struct segment){ .frame = frame_no, .ts = *ts, .seq = (uint32_t)lv(tcp, TCP_SEQ),
+			       .ack = (uint32_t)lv(tcp, TCP_ACK),
+			       .len = (uint32_t)tcp_segment_len(f, t),
+			       .window = (uint32_t)lv(tcp, TCP_WIN),
+			       .flags = (uint8_t)lv(tcp, TCP_FLAGS), .wscale_opt = -1 };
+	const struct fval *opts = &tcp->val[TCP_OPTS];
+	if (s->flags & TCP_F_SYN)
+		tcpopts_walk(opts->bytes, opts->len, wscale_of, &s->wscale_opt);
+	return true;
+}
+
+static void note_summary(struct analysis *a, struct stream *st, int dir, const struct segment *s,
+			 const struct tcp_verdict *v)
+{
+	struct conv_summary *c = &a->conv[st->index];
+	c->frames[dir]++;
+	c->bytes[dir] += s->len;
+	c->last = s->ts;
+	if ((s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN)
+		c->syn_seen = true;
+	if (c->syn_seen && st->ends.us.state == TS_ESTABLISHED &&
+	    st->ends.peer.state == TS_ESTABLISHED)
+		c->handshake_done = true;
+	if (s->flags & TCP_F_FIN)
+		c->fin[dir] = true;
+	if (s->flags & TCP_F_RST)
+		c->rst = true;
+	if (v->expert & (TE_RETRANSMISSION | TE_FAST_RETRANSMISSION | TE_SPURIOUS_RETRANSMISSION))
+		c->retransmissions++;
+	c->state[0] = st->ends.us.state;
+	c->state[1] = st->ends.peer.state;
+}
+
+/* Closed: both ends are, or one is after a RST; it lingers for late frames. */
+static void maybe_closed(struct analysis *a, struct stream *st, const struct timeval *ts)
+{
+	enum tcp_state x = st->ends.us.state, y = st->ends.peer.state;
+	bool gone = (x == TS_CLOSED || x == TS_TIME_WAIT || x == TS_LISTEN) &&
+		    (y == TS_CLOSED || y == TS_TIME_WAIT || y == TS_LISTEN);
+	if (!gone || st->closed)
+		return;
+	st->closed = true;
+	st->closed_at = *ts;
+	st->next_closed = NULL;
+	if (a->closed_tail)
+		a->closed_tail->next_closed = st;
+	else
+		a->closed_head = st;
+	a->closed_tail = st;
+}
+
+static void analyse_tcp(struct analysis *a, const struct segment *s, const struct stream_key *k,
+			struct tcp_verdict *v)
+{
+	int dir = 0;
+	struct stream *st = lookup(a, k, &dir);
+	/* A new SYN on the same ports, not a retransmitted one: a new stream. */
+	if (st && (s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN &&
+	    st->flow[dir].base_set && s->seq != st->flow[dir].base_seq) {
+		if (st->closed)
+			forget_closed(a, st);
+		unlink_stream(a, st);
+		stream_free(st);
+		st = NULL;
+	}
+	if (!st) {
+		dir = 0;
+		st = open_stream(a, k, &s->ts, s->flags);
+		if (!st)
+			return;
+	}
+	if ((s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN) {
+		st->syn_time = s->ts;
+		st->syn_time_set = true;
+	} else if ((s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_ACK && st->syn_time_set &&
+		   st->irtt == 0) {
+		struct timeval d;
+		timersub(&s->ts, &st->syn_time, &d);
+		st->irtt = (double)d.tv_sec + (double)d.tv_usec / 1e6;
+	}
+	seqack_segment(&st->flow[dir], &st->flow[!dir], s, st->irtt, v);
+	tcp_ends_segment(&st->ends, dir == 0, s->flags, s->seq, s->ack, s->len);
+	v->stream = st->index;
+	v->has_irtt = st->irtt > 0;
+	v->irtt = st->irtt;
+	v->from_first = dir == 0;
+	v->src_state = dir == 0 ? st->ends.us.state : st->ends.peer.state;
+	v->dst_state = dir == 0 ? st->ends.peer.state : st->ends.us.state;
+	note_summary(a, st, dir, s, v);
+	maybe_closed(a, st, &s->ts);
+}
+
+void analysis_frame(struct analysis *a, const struct frame *f, uint32_t frame_no,
+		    const struct timeval *ts, struct frame_analysis *out)
+{
+	memset(out, 0, sizeof *out);
+	expire(a, ts);
+	struct segment s;
+	struct stream_key k;
+	if (segment_of(f, frame_no, ts, &s, &k)) {
+		out->is_tcp = true;
+		analyse_tcp(a, &s, &k, &out->tcp);
+		return;
+	}
+	answers_frame(a->answers, f, frame_no, ts, &out->answers, &out->answer_time);
+}

@@ -1,0 +1,173 @@
+/* explain.c - analysis results in the words of Wireshark's SEQ/ACK analysis. */
+#include "explain.h"
+
+#include <string.h>
+
+#include "../proto/proto.h"
+#include "../proto/transport.h"
+
+static size_t own_tcp(const struct frame *f)
+{
+	size_t own = frame_own_layers(f), t = own;
+	for (size_t i = 0; i < own; i++)
+		if (f->layer[i].def->id == L_TCP)
+			t = i;
+	return t;
+}
+
+bool explain_tcp_summary(const struct frame *f, const struct frame_analysis *fa,
+			 bool absolute, struct strbuf *out)
+{
+	size_t t = own_tcp(f);
+	if (!fa || !fa->is_tcp || t == frame_own_layers(f))
+		return false;
+	const struct layer *l = &f->layer[t];
+	const struct tcp_verdict *v = &fa->tcp;
+	char flags[64];
+	format_tcpflags_names(lv(l, TCP_FLAGS), flags, sizeof flags);
+	transport_endpoints(f, t, lv(l, TCP_SPORT), lv(l, TCP_DPORT), out);
+	sb_printf(out, " TCP [%s] seq=%u", flags, absolute ? v->abs_seq : v->seq);
+	if (v->ack_valid)
+		sb_printf(out, " ack=%u", absolute ? v->abs_ack : v->ack);
+	sb_printf(out, " win=%llu len=%u", (unsigned long long)v->window, v->len);
+	return true;
+}
+
+void explain_duration(double s, struct strbuf *out)
+{
+	if (s < 0.001)
+		sb_printf(out, "%.0fµs", s * 1e6);
+	else if (s < 1)
+		sb_printf(out, "%.2fms", s * 1e3);
+	else
+		sb_printf(out, "%.3fs", s);
+}
+
+void explain_suffix(const struct frame_analysis *fa, struct strbuf *out)
+{
+	if (!fa->is_tcp) {
+		if (fa->answers) {
+			sb_printf(out, " [reply to #%u, ", fa->answers);
+			explain_duration(fa->answer_time, out);
+			sb_putc(out, ']');
+		}
+		return;
+	}
+	const struct tcp_verdict *v = &fa->tcp;
+	if (v->acks_frame) {
+		sb_printf(out, " [ACK of #%u, ", v->acks_frame);
+		explain_duration(v->ack_rtt, out);
+		sb_putc(out, ']');
+	}
+	for (unsigned i = 0; i < TE_COUNT; i++) {
+		if (!(v->expert & (1u << i)))
+			continue;
+		if (1u << i == TE_DUPLICATE_ACK)
+			sb_printf(out, " [dup ACK #%u of #%u]", v->dupack_num, v->dupack_frame);
+		else
+			sb_printf(out, " [%s]", tcp_expert_label(i) + 4);	/* past "TCP " */
+	}
+	sb_printf(out, " [%s > %s]", tcp_state_name(v->src_state), tcp_state_name(v->dst_state));
+}
+
+static void seconds_line(const char *indent, const char *what, double s, struct strbuf *out)
+{
+	sb_printf(out, "%s    [%s: %.9f seconds]\n", indent, what, s);
+}
+
+void explain_tree(const struct frame_analysis *fa, bool absolute, const char *indent,
+		  struct strbuf *out)
+{
+	if (!fa->is_tcp) {
+		if (fa->answers)
+			sb_printf(out, "%s[This is a reply to frame %u, %.9f seconds after it]\n",
+				  indent, fa->answers, fa->answer_time);
+		return;
+	}
+	const struct tcp_verdict *v = &fa->tcp;
+	sb_printf(out, "%s[Stream index: %u]\n", indent, v->stream);
+	sb_printf(out, "%s[TCP Segment Len: %u]\n", indent, v->len);
+	sb_printf(out, "%s[Next Sequence Number: %u%s]\n", indent,
+		  absolute ? v->next_seq + (v->abs_seq - v->seq) : v->next_seq,
+		  absolute ? "" : " (relative sequence number)");
+	if (v->wscale >= 0)
+		sb_printf(out, "%s[Calculated window size: %llu]\n%s[Window size scaling factor: %d]\n",
+			  indent, (unsigned long long)v->window, indent, 1 << v->wscale);
+	else if (v->wscale != WSCALE_SYN)
+		sb_printf(out, "%s[Window size scaling factor: %d (%s)]\n", indent, v->wscale,
+			  v->wscale == WSCALE_UNKNOWN ? "unknown" : "no window scaling used");
+	sb_printf(out, "%s[States after this frame: sender %s, receiver %s]\n", indent,
+		  tcp_state_name(v->src_state), tcp_state_name(v->dst_state));
+	if (!v->acks_frame && !v->has_irtt && !v->expert)
+		return;
+	sb_printf(out, "%s[SEQ/ACK analysis]\n", indent);
+	if (v->acks_frame) {
+		sb_printf(out, "%s    [This is an ACK to the segment in frame: %u]\n", indent,
+			  v->acks_frame);
+		seconds_line(indent, "The RTT to ACK the segment was", v->ack_rtt, out);
+	}
+	if (v->has_irtt)
+		seconds_line(indent, "iRTT", v->irtt, out);
+	if (v->expert & TE_RETRANSMISSION && v->rto_frame) {
+		seconds_line(indent, "The RTO for this segment was", v->rto, out);
+		sb_printf(out, "%s    [RTO based on delta from frame: %u]\n", indent, v->rto_frame);
+	}
+	if (v->expert & TE_DUPLICATE_ACK)
+		sb_printf(out, "%s    [Duplicate ACK #: %u]\n%s    [Duplicate to the ACK in frame: %u]\n",
+			  indent, v->dupack_num, indent, v->dupack_frame);
+	if (!v->expert)
+		return;
+	sb_printf(out, "%s    [TCP Analysis Flags]\n", indent);
+	for (unsigned i = 0; i < TE_COUNT; i++)
+		if (v->expert & (1u << i))
+			sb_printf(out, "%s        [Expert Info: %s]\n", indent, tcp_expert_label(i));
+}
+
+static void json_seconds(const char *key, bool known, double s, struct strbuf *out)
+{
+	if (known)
+		sb_printf(out, ",\"%s\":%.9f", key, s);
+	else
+		sb_printf(out, ",\"%s\":null", key);
+}
+
+void explain_json(const struct frame_analysis *fa, bool absolute, struct strbuf *out)
+{
+	if (!fa->is_tcp) {
+		if (fa->answers)
+			sb_printf(out, ",\"answers\":%u,\"answer_time\":%.9f", fa->answers,
+				  fa->answer_time);
+		return;
+	}
+	const struct tcp_verdict *v = &fa->tcp;
+	uint32_t base = v->abs_seq - v->seq;
+	sb_printf(out, ",\"tcp_analysis\":{\"stream\":%u,\"seq\":%u,\"ack\":%u,\"len\":%u,"
+		  "\"next_seq\":%u", v->stream, absolute ? v->abs_seq : v->seq,
+		  absolute ? v->abs_ack : v->ack, v->len, absolute ? v->next_seq + base : v->next_seq);
+	if (v->acks_frame)
+		sb_printf(out, ",\"acks_frame\":%u", v->acks_frame);
+	else
+		sb_puts(out, ",\"acks_frame\":null");
+	json_seconds("ack_rtt", v->acks_frame, v->ack_rtt, out);
+	json_seconds("irtt", v->has_irtt, v->irtt, out);
+	sb_printf(out, ",\"window\":%llu", (unsigned long long)v->window);
+	if (v->wscale == WSCALE_SYN)
+		sb_puts(out, ",\"wscale\":null");
+	else
+		sb_printf(out, ",\"wscale\":%d", v->wscale);
+	sb_puts(out, ",\"expert\":[");
+	const char *sep = "";
+	for (unsigned i = 0; i < TE_COUNT; i++)
+		if (v->expert & (1u << i)) {
+			sb_printf(out, "%s\"%s\"", sep, tcp_expert_key(i));
+			sep = ",";
+		}
+	sb_putc(out, ']');
+	if (v->expert & TE_DUPLICATE_ACK)
+		sb_printf(out, ",\"dupack_num\":%u,\"dupack_frame\":%u", v->dupack_num,
+			  v->dupack_frame);
+	if (v->expert & TE_RETRANSMISSION && v->rto_frame)
+		sb_printf(out, ",\"rto_frame\":%u", v->rto_frame);
+	sb_printf(out, ",\"state\":{\"src\":\"%s\",\"dst\":\"%s\"}}",
+		  tcp_state_name(v->src_state), tcp_state_name(v->dst_state));
+}

@@ -1,0 +1,30 @@
+/*
+ * explain.h - the analysis of a frame as text: the summary line's short
+ * suffix, the -v tree's lines in Wireshark's words, the JSON members.
+ */
+#ifndef CRAFT_EXPLAIN_H
+#define CRAFT_EXPLAIN_H
+
+#include <stdbool.h>
+
+#include "analysis.h"
+#include "../core/layer.h"
+#include "../util/strbuf.h"
+
+/* The TCP summary with the analysed numbers (relative unless `absolute`,
+ * the window scaled); false if `f` has no analysed TCP layer. */
+bool explain_tcp_summary(const struct frame *f, const struct frame_analysis *fa,
+			 bool absolute, struct strbuf *out);
+/* " [ACK of #28, 63µs] [dup ACK #1 of #30] [ESTABLISHED > CLOSE_WAIT]":
+ * the findings, then the sender's and receiver's states. */
+void explain_suffix(const struct frame_analysis *fa, struct strbuf *out);
+/* The tree's lines for the TCP layer's numbers and the analysis block,
+ * each line starting with `indent`. */
+void explain_tree(const struct frame_analysis *fa, bool absolute, const char *indent,
+		  struct strbuf *out);
+/* ,"tcp_analysis":{...} or ,"answers":N,...: members to append. */
+void explain_json(const struct frame_analysis *fa, bool absolute, struct strbuf *out);
+/* "63µs", "1.25ms", "2.000s". */
+void explain_duration(double seconds, struct strbuf *out);
+
+#endif

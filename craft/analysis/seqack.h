@@ -1,0 +1,59 @@
+/*
+ * seqack.h - Wireshark's SEQ/ACK analysis of one TCP segment, given what
+ * each direction of its stream showed so far.  Internal to the analysis.
+ */
+#ifndef CRAFT_SEQACK_H
+#define CRAFT_SEQACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "analysis.h"
+
+/* A segment that occupies sequence space and is not yet acknowledged. */
+struct unacked {
+	uint32_t seq, nextseq, frame;
+	struct timeval ts;
+};
+
+/* One direction.  As in Wireshark, nextseq, lastack and maxseqtobeacked
+ * of 0 mean "none seen yet". */
+struct tcp_flow {
+	bool base_set;
+	uint32_t base_seq;
+	uint32_t nextseq, nextseq_frame;
+	struct timeval nextseq_time;
+	uint32_t maxseqtobeacked;
+	uint32_t lastack;
+	struct timeval lastack_time;
+	uint32_t lastnondupack;
+	int dupacknum;			/* -1: an ACKed unseen segment was named */
+	uint32_t window;		/* as sent, unscaled */
+	bool window_from_syn;		/* never scaled */
+	int wscale;			/* shift, or WSCALE_* */
+	unsigned last_expert;
+	struct unacked *seg;
+	size_t nseg, cap;
+};
+
+/* The segment being analysed. */
+struct segment {
+	uint32_t frame;
+	struct timeval ts;
+	uint32_t seq, ack, len, window;	/* window as sent */
+	uint8_t flags;
+	int wscale_opt;			/* the window scale option, or -1 */
+};
+
+void tcp_flow_init(struct tcp_flow *f);
+void tcp_flow_free(struct tcp_flow *f);
+/* Analyses `s`, sent on `fwd` (the reverse direction `rev`); `irtt` in
+ * seconds, or 0 before it is known.  Fills every member of `v` it owns:
+ * seq, ack, next_seq, len, acks_frame, ack_rtt, window, wscale, expert,
+ * dupack_*, rto_*; false if memory ran out (the segment is not kept). */
+bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct segment *s,
+		    double irtt, struct tcp_verdict *v);
+
+#endif
