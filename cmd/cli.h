@@ -82,8 +82,9 @@ const struct frame_analysis *printer_analyse(struct printer *p, const struct fra
 					     const struct timeval *ts, struct frame_analysis *out);
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
 		   const struct frame_note *note);
-/* The summary of every TCP conversation seen, after the frames. */
-void printer_conversations(struct printer *p);
+/* After the last frame (decode, sniff): the summary of every TCP
+ * conversation seen. */
+void printer_finish(struct printer *p);
 /* Into the -w pcap only. */
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts);
 int printer_close(struct printer *p);

@@ -250,7 +250,7 @@ static void conversation_text(const struct conv_summary *c, struct strbuf *out)
 	timersub(&c->last, &c->first, &d);
 	sb_printf(out, "  stream %u: %s%s%s:%u <-> %s%s%s:%u, %ld.%06ld s\n", c->stream, open6, a,
 		  close6, c->port[0], open6, b, close6, c->port[1], (long)d.tv_sec, (long)d.tv_usec);
-	sb_printf(out, "    -> %llu frames, %llu bytes; <- %llu frames, %llu bytes\n",
+	sb_printf(out, "    ->: frames %llu, bytes %llu; <-: frames %llu, bytes %llu\n",
 		  (unsigned long long)c->frames[0], (unsigned long long)c->bytes[0],
 		  (unsigned long long)c->frames[1], (unsigned long long)c->bytes[1]);
 	sb_printf(out, "    %s; %s; %llu retransmission%s; states %s / %s\n",
@@ -280,7 +280,7 @@ static void conversation_json(const struct conv_summary *c, struct strbuf *out)
 		  "half" : "open", (unsigned long long)c->retransmissions);
 }
 
-void printer_conversations(struct printer *p)
+void printer_finish(struct printer *p)
 {
 	size_t n = 0;
 	const struct conv_summary *c = p->an ? analysis_conversations(p->an, &n) : NULL;

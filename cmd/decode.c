@@ -43,6 +43,8 @@ int cmd_decode(struct options *opt)
 		print_captured(&pr, &f, &ts);
 		frame_free(&f);
 	}
+	if (rc == EXIT_OK)
+		printer_finish(&pr);
 	if (got < 0) {
 		fflush(stdout);
 		fprintf(stderr, "%s: error: after %u frame%s: %s\n", path, pr.frames,
