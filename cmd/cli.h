@@ -82,8 +82,10 @@ const struct frame_analysis *printer_analyse(struct printer *p, const struct fra
 					     const struct timeval *ts, struct frame_analysis *out);
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
 		   const struct frame_note *note);
-/* After the last frame (decode, sniff): the summary of every TCP
- * conversation seen. */
+/* After the last frame of a run that ended well (decode, sniff): the
+ * summary of every TCP conversation seen, for people (not in --json,
+ * which has one object per frame).  Its lines do not start with a digit
+ * as frame lines do. */
 void printer_finish(struct printer *p);
 /* Into the -w pcap only. */
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts);

@@ -260,42 +260,17 @@ static void conversation_text(const struct conv_summary *c, struct strbuf *out)
 		  tcp_state_name(c->state[0]), tcp_state_name(c->state[1]));
 }
 
-static void conversation_json(const struct conv_summary *c, struct strbuf *out)
-{
-	char a[ADDR_STRLEN], b[ADDR_STRLEN];
-	addr_format(&c->addr[0], a, sizeof a);
-	addr_format(&c->addr[1], b, sizeof b);
-	struct timeval d;
-	timersub(&c->last, &c->first, &d);
-	sb_printf(out, "{\"conversation\":{\"stream\":%u,\"a\":{\"addr\":\"%s\",\"port\":%u,"
-		  "\"frames\":%llu,\"bytes\":%llu,\"state\":\"%s\"},\"b\":{\"addr\":\"%s\","
-		  "\"port\":%u,\"frames\":%llu,\"bytes\":%llu,\"state\":\"%s\"},"
-		  "\"duration\":%ld.%06ld,\"handshake\":%s,\"closed\":\"%s\","
-		  "\"retransmissions\":%llu}}\n", c->stream, a, c->port[0],
-		  (unsigned long long)c->frames[0], (unsigned long long)c->bytes[0],
-		  tcp_state_name(c->state[0]), b, c->port[1], (unsigned long long)c->frames[1],
-		  (unsigned long long)c->bytes[1], tcp_state_name(c->state[1]), (long)d.tv_sec,
-		  (long)d.tv_usec, c->handshake_done ? "true" : "false",
-		  c->rst ? "rst" : c->fin[0] && c->fin[1] ? "fin" : c->fin[0] || c->fin[1] ?
-		  "half" : "open", (unsigned long long)c->retransmissions);
-}
-
 void printer_finish(struct printer *p)
 {
 	size_t n = 0;
 	const struct conv_summary *c = p->an ? analysis_conversations(p->an, &n) : NULL;
-	if (n == 0)
+	if (n == 0 || p->opt->json)
 		return;
 	struct strbuf out;
 	sb_init(&out);
-	if (!p->opt->json)
-		sb_printf(&out, "TCP conversations: %zu\n", n);
-	for (size_t i = 0; i < n; i++) {
-		if (p->opt->json)
-			conversation_json(&c[i], &out);
-		else
-			conversation_text(&c[i], &out);
-	}
+	sb_printf(&out, "TCP conversations: %zu\n", n);
+	for (size_t i = 0; i < n; i++)
+		conversation_text(&c[i], &out);
 	fwrite(out.s, 1, out.len, stdout);
 	sb_free(&out);
 }

@@ -43,7 +43,7 @@ int cmd_decode(struct options *opt)
 		print_captured(&pr, &f, &ts);
 		frame_free(&f);
 	}
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK && got == 0)
 		printer_finish(&pr);
 	if (got < 0) {
 		fflush(stdout);
