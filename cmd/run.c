@@ -36,7 +36,7 @@ static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 	sb_init(&json);
 	sb_printf(&line, "%4u %s %-8s ", st ? st->pos.line : 0, sent ? ">" : "<",
 		  st && st->name ? st->name : "");
-	if (explain_tcp_summary(f, fa, false, &line)) {
+	if (explain_tcp_summary(f, fa, EXPLAIN_NO_WINDOW, &line)) {
 		sb_printf(&line, " (abs seq=%u", fa->tcp.abs_seq);
 		if (fa->tcp.ack_valid)
 			sb_printf(&line, " ack=%u", fa->tcp.abs_ack);

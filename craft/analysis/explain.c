@@ -16,8 +16,9 @@ static size_t own_tcp(const struct frame *f)
 }
 
 bool explain_tcp_summary(const struct frame *f, const struct frame_analysis *fa,
-			 bool absolute, struct strbuf *out)
+			 unsigned style, struct strbuf *out)
 {
+	bool absolute = style & EXPLAIN_ABSOLUTE;
 	size_t t = own_tcp(f);
 	if (!fa || !fa->is_tcp || t == frame_own_layers(f))
 		return false;
@@ -29,7 +30,9 @@ bool explain_tcp_summary(const struct frame *f, const struct frame_analysis *fa,
 	sb_printf(out, " TCP [%s] seq=%u", flags, absolute ? v->abs_seq : v->seq);
 	if (v->ack_valid)
 		sb_printf(out, " ack=%u", absolute ? v->abs_ack : v->ack);
-	sb_printf(out, " win=%llu len=%u", (unsigned long long)v->window, v->len);
+	if (!(style & EXPLAIN_NO_WINDOW))
+		sb_printf(out, " win=%llu", (unsigned long long)v->window);
+	sb_printf(out, " len=%u", v->len);
 	return true;
 }
 

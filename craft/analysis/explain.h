@@ -11,10 +11,16 @@
 #include "../core/layer.h"
 #include "../util/strbuf.h"
 
-/* The TCP summary with the analysed numbers (relative unless `absolute`,
- * the window scaled); false if `f` has no analysed TCP layer. */
+/* How explain_tcp_summary writes the numbers. */
+enum {
+	EXPLAIN_ABSOLUTE = 1,	/* raw seq/ack, not relative */
+	EXPLAIN_NO_WINDOW = 2,	/* a conversation view's line: no win= */
+};
+/* The TCP summary with the analysed numbers (relative unless
+ * EXPLAIN_ABSOLUTE in `style`, the window scaled); false if `f` has no
+ * analysed TCP layer. */
 bool explain_tcp_summary(const struct frame *f, const struct frame_analysis *fa,
-			 bool absolute, struct strbuf *out);
+			 unsigned style, struct strbuf *out);
 /* " [ACK of #28, 63µs] [dup ACK #1 of #30] [ESTABLISHED > CLOSE_WAIT]":
  * the findings, then the sender's and receiver's states. */
 void explain_suffix(const struct frame_analysis *fa, struct strbuf *out);

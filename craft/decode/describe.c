@@ -79,7 +79,7 @@ void describe_summary_analysed(const struct frame *f, const struct frame_analysi
 	size_t at = summary_layer(f, 0, end);
 	/* A TCP segment's own line, with the analysed numbers when there are. */
 	bool analysed = at < end && f->layer[at].def->id == L_TCP &&
-			explain_tcp_summary(f, fa, absolute, out);
+			explain_tcp_summary(f, fa, absolute ? EXPLAIN_ABSOLUTE : 0, out);
 	if (!analysed && at < end)
 		f->layer[at].def->summary(f, at, out);
 	else if (!analysed && link_header(f) && f->has_link_value)

@@ -119,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct frame_analysis fa;
 		analysis_frame(an, &f, frames, &ts, &fa);
 		sb_reset(&sb);
-		if (!explain_tcp_summary(&f, &fa, frames & 1, &sb))
+		if (!explain_tcp_summary(&f, &fa, frames & 3, &sb))
 			describe_summary(&f, &sb);
 		explain_suffix(&fa, &sb);
 		if (memchr(sb.s, '\n', sb.len))
