@@ -1,5 +1,6 @@
 /* decode.c - `rawcraft decode`: a capture file through the same decoder. */
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "../craft/wire/reader.h"
 #include "cli.h"
@@ -19,6 +20,31 @@ static void print_captured(struct printer *pr, const struct frame *f, const stru
 	printer_frame(pr, f, ts, &note);
 }
 
+/* A first reading of a file, so that a request names the frame that
+ * answers it; a pipe is read once, and its requests do not.  Opened
+ * before root goes, as the file itself; damage is reported by the second. */
+static struct reader *open_prescan(const char *path)
+{
+	struct stat st;
+	char err[512];
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return NULL;
+	return reader_open(path, err, sizeof err);
+}
+
+static void prescan(struct reader *in, struct analysis *an)
+{
+	struct frame f;
+	struct timeval ts;
+	char err[512];
+	for (uint32_t n = 1; reader_next(in, &f, &ts, err, sizeof err) == 1; n++) {
+		analysis_prescan(an, &f, n, &ts);
+		frame_free(&f);
+	}
+	analysis_prescan_done(an);
+	reader_close(in);
+}
+
 int cmd_decode(struct options *opt)
 {
 	if (opt->nfiles != 1) {
@@ -32,11 +58,16 @@ int cmd_decode(struct options *opt)
 		fprintf(stderr, "%s: error: %s\n", path, err);
 		return EXIT_INPUT;
 	}
+	struct reader *ahead = open_prescan(path);
 	struct printer pr;
 	/* -w keeps the capture's own link type. */
 	printer_open(&pr, opt, reader_link(in), true);
 	/* Untrusted bytes are read as USER (-Z; nobody), as tcpdump -r does. */
 	int rc = printer_prepare(&pr) ? EXIT_SYSTEM : privs_drop(opt->user, false), got = 0;
+	if (ahead && rc == EXIT_OK)
+		prescan(ahead, pr.an);
+	else if (ahead)
+		reader_close(ahead);
 	struct frame f;
 	struct timeval ts;
 	while (rc == EXIT_OK && (got = reader_next(in, &f, &ts, err, sizeof err)) == 1) {

@@ -32,6 +32,12 @@ struct stream {
 	double irtt;			/* 0 until the handshake's ACK */
 };
 
+/* Found by a prescan: `request` is answered by `answer`. */
+struct answer_link {
+	uint32_t request, answer;
+	double after;
+};
+
 struct analysis {
 	struct stream **bucket;
 	size_t nbuckets, nstreams;	/* live ones */
@@ -39,6 +45,9 @@ struct analysis {
 	struct conv_summary *conv;
 	size_t nconv, capconv;
 	struct answers *answers;
+	struct answers *ahead;		/* the prescan's */
+	struct answer_link *link;	/* by request, once the prescan is done */
+	size_t nlinks, caplinks, next_link;
 };
 
 static const char *const expert_keys[TE_COUNT] = {
@@ -99,6 +108,8 @@ void analysis_free(struct analysis *a)
 	free(a->bucket);
 	free(a->conv);
 	answers_free(a->answers);
+	answers_free(a->ahead);
+	free(a->link);
 	free(a);
 }
 
@@ -365,6 +376,55 @@ static void analyse_tcp(struct analysis *a, const struct segment *s, const struc
 	maybe_closed(a, st, &s->ts);
 }
 
+void analysis_prescan(struct analysis *a, const struct frame *f, uint32_t frame_no,
+		      const struct timeval *ts)
+{
+	struct segment s;
+	struct stream_key k;
+	if (segment_of(f, frame_no, ts, &s, &k))
+		return;
+	if (!a->ahead && !(a->ahead = answers_new()))
+		return;		/* requests will not name their answers */
+	struct answer_link l = { 0, frame_no, 0 };
+	answers_frame(a->ahead, f, frame_no, ts, &l.request, &l.after);
+	if (!l.request)
+		return;
+	if (a->nlinks == a->caplinks) {
+		size_t cap = a->caplinks ? a->caplinks * 2 : 64;
+		struct answer_link *n = realloc(a->link, cap * sizeof *n);
+		if (!n)
+			return;
+		a->link = n;
+		a->caplinks = cap;
+	}
+	a->link[a->nlinks++] = l;
+}
+
+static int by_request(const void *x, const void *y)
+{
+	const struct answer_link *a = x, *b = y;
+	return (a->request > b->request) - (a->request < b->request);
+}
+
+void analysis_prescan_done(struct analysis *a)
+{
+	qsort(a->link, a->nlinks, sizeof *a->link, by_request);
+	answers_free(a->ahead);
+	a->ahead = NULL;
+	a->next_link = 0;
+}
+
+/* Frames come in order: the links are walked once. */
+static void answered_by(struct analysis *a, uint32_t frame_no, struct frame_analysis *out)
+{
+	while (a->next_link < a->nlinks && a->link[a->next_link].request < frame_no)
+		a->next_link++;
+	if (a->next_link < a->nlinks && a->link[a->next_link].request == frame_no) {
+		out->answered_by = a->link[a->next_link].answer;
+		out->answered_after = a->link[a->next_link].after;
+	}
+}
+
 void analysis_frame(struct analysis *a, const struct frame *f, uint32_t frame_no,
 		    const struct timeval *ts, struct frame_analysis *out)
 {
@@ -378,4 +438,5 @@ void analysis_frame(struct analysis *a, const struct frame *f, uint32_t frame_no
 		return;
 	}
 	answers_frame(a->answers, f, frame_no, ts, &out->answers, &out->answer_time);
+	answered_by(a, frame_no, out);
 }

@@ -75,6 +75,8 @@ struct frame_analysis {
 	struct tcp_verdict tcp;
 	uint32_t answers;		/* 0, or the request this frame answers */
 	double answer_time;		/* seconds since that request */
+	uint32_t answered_by;		/* after a prescan: the frame answering this */
+	double answered_after;		/* seconds until it */
 };
 
 /* One conversation, for the summary at the end. */
@@ -95,6 +97,12 @@ struct analysis;
 /* NULL if memory runs out. */
 struct analysis *analysis_new(void);
 void analysis_free(struct analysis *a);
+/* A first pass over a file, frame by frame in order, before the frames are
+ * analysed: it lets a request name the frame that answers it.  Then
+ * analysis_prescan_done, then analysis_frame from frame 1 again. */
+void analysis_prescan(struct analysis *a, const struct frame *f, uint32_t frame_no,
+		      const struct timeval *ts);
+void analysis_prescan_done(struct analysis *a);
 /* Analyses the next frame, `frame_no` from 1 in capture order. */
 void analysis_frame(struct analysis *a, const struct frame *f, uint32_t frame_no,
 		    const struct timeval *ts, struct frame_analysis *out);

@@ -54,6 +54,8 @@ void explain_suffix(const struct frame_analysis *fa, struct strbuf *out)
 			explain_duration(fa->answer_time, out);
 			sb_putc(out, ']');
 		}
+		if (fa->answered_by)
+			sb_printf(out, " [answered by #%u]", fa->answered_by);
 		return;
 	}
 	const struct tcp_verdict *v = &fa->tcp;
@@ -85,6 +87,9 @@ void explain_tree(const struct frame_analysis *fa, bool absolute, const char *in
 		if (fa->answers)
 			sb_printf(out, "%s[This is a reply to frame %u, %.9f seconds after it]\n",
 				  indent, fa->answers, fa->answer_time);
+		if (fa->answered_by)
+			sb_printf(out, "%s[Answered by frame %u, %.9f seconds later]\n", indent,
+				  fa->answered_by, fa->answered_after);
 		return;
 	}
 	const struct tcp_verdict *v = &fa->tcp;
@@ -140,6 +145,8 @@ void explain_json(const struct frame_analysis *fa, bool absolute, struct strbuf 
 		if (fa->answers)
 			sb_printf(out, ",\"answers\":%u,\"answer_time\":%.9f", fa->answers,
 				  fa->answer_time);
+		if (fa->answered_by)
+			sb_printf(out, ",\"answered_by\":%u", fa->answered_by);
 		return;
 	}
 	const struct tcp_verdict *v = &fa->tcp;
