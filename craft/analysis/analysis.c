@@ -408,7 +408,8 @@ static int by_request(const void *x, const void *y)
 
 void analysis_prescan_done(struct analysis *a)
 {
-	qsort(a->link, a->nlinks, sizeof *a->link, by_request);
+	if (a->nlinks)
+		qsort(a->link, a->nlinks, sizeof *a->link, by_request);
 	answers_free(a->ahead);
 	a->ahead = NULL;
 	a->next_link = 0;
