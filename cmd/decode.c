@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "../craft/lang/emit.h"
 #include "../craft/wire/reader.h"
 #include "cli.h"
 #include "privs.h"
@@ -45,10 +46,26 @@ static void prescan(struct reader *in, struct analysis *an)
 	reader_close(in);
 }
 
+/* --template: the frame as a template instead of its summary. */
+static void print_template(struct printer *pr, const struct frame *f, const struct timeval *ts)
+{
+	struct strbuf text;
+	sb_init(&text);
+	emit_template(f, pr->frames + 1, &text);
+	text.s[--text.len] = '\0';	/* the printer ends the line */
+	struct frame_note note = { .summary = text.s, .brief = true };
+	printer_frame(pr, f, ts, &note);
+	sb_free(&text);
+}
+
 int cmd_decode(struct options *opt)
 {
 	if (opt->nfiles != 1) {
 		fail("decode takes one capture file: rawcraft decode FILE.pcap");
+		return EXIT_INPUT;
+	}
+	if (opt->template_out && (opt->json || opt->verbose || opt->hex || opt->ladder)) {
+		fail("--template prints templates: it does not go with --json, -v, -x or --ladder");
 		return EXIT_INPUT;
 	}
 	const char *path = opt->files[0];
@@ -71,7 +88,10 @@ int cmd_decode(struct options *opt)
 	struct frame f;
 	struct timeval ts;
 	while (rc == EXIT_OK && (got = reader_next(in, &f, &ts, err, sizeof err)) == 1) {
-		print_captured(&pr, &f, &ts);
+		if (opt->template_out)
+			print_template(&pr, &f, &ts);
+		else
+			print_captured(&pr, &f, &ts);
 		frame_free(&f);
 	}
 	if (rc == EXIT_OK && got == 0)

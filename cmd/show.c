@@ -10,38 +10,29 @@
 #include "../craft/lang/template.h"
 #include "cli.h"
 
-/* Parses, resolves and builds one template -c times, or once per value of
- * its ranges.  `frames` counts across files: each frame draws its own. */
-static int show_file(struct options *opt, const char *name, const struct iface *ifc,
-		     const struct rng *rng, uint64_t *frames, struct builder *b,
-		     struct printer *pr)
+/* Parses, resolves and builds one frame's template -c times, or once per
+ * value of its ranges.  `frames` counts across files: each frame draws its
+ * own. */
+static int show_frame(struct options *opt, struct template_ctx *tc, const char *text,
+		      size_t len, const struct iface *ifc, const struct rng *rng,
+		      uint64_t *frames, struct builder *b, struct printer *pr)
 {
-	char *path;
-	size_t len;
-	char *text = load_source(name, "templates", ".pkt", &path, &len);
-	if (!text)
-		return EXIT_INPUT;
-	char *dircopy = strdup(path);
-	if (!dircopy)
-		abort();
 	struct strbuf warnings;
 	sb_init(&warnings);
-	struct template_ctx tc = {
-		.file = path, .dir = dirname(dircopy), .vars = &opt->vars,
-		.warn = warn_diag, .warn_ctx = &warnings,
-	};
+	tc->warn_ctx = &warnings;
 	struct frame tmpl;
 	struct diag d;
-	int rc = EXIT_OK;
-	if (template_parse(&tc, text, len, &tmpl, &d)) {
+	if (template_parse(tc, text, len, &tmpl, &d)) {
 		print_diag("error", &d);
-		rc = EXIT_INPUT;
-		goto out;
+		sb_free(&warnings);
+		return EXIT_INPUT;
 	}
 	if (warnings.len)
 		fputs(warnings.s, stderr);
+	sb_free(&warnings);
+	int rc = EXIT_OK;
 	struct rng draws;
-	struct resolve_env env = { .file = path, .iface = ifc, .rng = &draws };
+	struct resolve_env env = { .file = tc->file, .iface = ifc, .rng = &draws };
 	uint64_t count = opt->count ? opt->count : frame_cycle(&tmpl);
 	for (uint64_t i = 0; i < count && rc == EXIT_OK; i++) {
 		env.index = i;
@@ -59,8 +50,31 @@ static int show_file(struct options *opt, const char *name, const struct iface *
 		frame_free(&shown);
 	}
 	frame_free(&tmpl);
-out:
-	sb_free(&warnings);
+	return rc;
+}
+
+/* Every frame of one file: one template, or several ended by `---` lines. */
+static int show_file(struct options *opt, const char *name, const struct iface *ifc,
+		     const struct rng *rng, uint64_t *frames, struct builder *b,
+		     struct printer *pr)
+{
+	char *path;
+	size_t len;
+	char *text = load_source(name, "templates", ".pkt", &path, &len);
+	if (!text)
+		return EXIT_INPUT;
+	char *dircopy = strdup(path);
+	if (!dircopy)
+		abort();
+	struct template_ctx tc = {
+		.file = path, .dir = dirname(dircopy), .vars = &opt->vars, .warn = warn_diag,
+	};
+	struct template_parts parts = { .text = text, .len = len };
+	const char *part;
+	size_t plen;
+	int rc = EXIT_OK;
+	while (rc == EXIT_OK && template_next_part(&parts, &part, &plen, &tc.line))
+		rc = show_frame(opt, &tc, part, plen, ifc, rng, frames, b, pr);
 	free(dircopy);
 	free(path);
 	free(text);

@@ -69,7 +69,7 @@ static int layout(struct frame *f, struct diag *d)
 		f->layer[i].hdr_len = layer_built_len(&f->layer[i]);
 		total += f->layer[i].hdr_len;
 	}
-	if (total > 65535 + 14 + 4 * MAX_LAYERS) {
+	if (total > FRAME_MAX_BYTES) {
 		diag_set(d, NULL, 0, 0, "frame of %zu bytes is larger than any link carries", total);
 		return -1;
 	}
@@ -89,19 +89,7 @@ static libnet_ptag_t build_bytes(libnet_t *l, const struct layer *ly, const uint
 	uint8_t *buf = calloc(1, n + pn + 1);
 	if (!buf)
 		abort();
-	for (size_t k = 0; k < ly->def->nfields; k++) {
-		const struct fval *v = &ly->val[k];
-		if (ly->def->fields[k].kind != FK_OPTS ||
-		    (ly->def->applies && !ly->def->applies(ly, k)))
-			continue;
-		size_t at = layer_opts_off(ly, k);
-		if (at + v->len > n)
-			continue;
-		if (v->len)
-			memcpy(buf + at, v->bytes, v->len);
-		if (ly->def->fields[k].codec->pad)	/* up to the header's end */
-			ly->def->fields[k].codec->pad(buf + at + v->len, n - at - v->len);
-	}
+	layer_put_opts(ly, buf, n);
 	if (pn)
 		memcpy(buf + n, pl, pn);
 	libnet_ptag_t t = libnet_build_data(buf, (uint32_t)(n + pn), l, 0);

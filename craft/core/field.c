@@ -11,7 +11,6 @@
 #include <string.h>
 
 #define TCP_OPTS_MAX 40		/* data offset 15 * 4 - 20 */
-#define PAYLOAD_MAX 65507	/* the most an IPv4 datagram can carry */
 
 /* Flag letters, most significant bit first; printed in the order people say
  * them (SA, RA, PA, FA), which is not the bit order. */

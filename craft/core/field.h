@@ -15,6 +15,8 @@
 
 #include "../util/wide.h"
 
+#define PAYLOAD_MAX 65507	/* payload text, file or size: what an IPv4 datagram carries */
+
 enum field_kind {
 	FK_UINT,	/* unsigned integer, `bits` wide, big-endian on the wire */
 	FK_MAC,		/* 48-bit hardware address */

@@ -130,6 +130,24 @@ size_t layer_opts_off(const struct layer *l, size_t k)
 	return l->def->header_len(l);
 }
 
+void layer_put_opts(const struct layer *l, uint8_t *hdr, size_t n)
+{
+	for (size_t k = 0; k < l->def->nfields; k++) {
+		const struct field *fd = &l->def->fields[k];
+		const struct fval *v = &l->val[k];
+		if ((fd->kind != FK_OPTS && fd->kind != FK_TCPOPTS) ||
+		    (l->def->applies && !l->def->applies(l, k)))
+			continue;
+		size_t at = layer_opts_off(l, k);
+		if (at > n || v->len > n - at)
+			continue;
+		if (v->len)
+			memcpy(hdr + at, v->bytes, v->len);
+		if (fd->codec && fd->codec->pad)	/* up to the header's end */
+			fd->codec->pad(hdr + at + v->len, n - at - v->len);
+	}
+}
+
 void layer_take_bytes(struct frame *f, size_t idx, size_t k, size_t from, size_t to)
 {
 	struct layer *l = &f->layer[idx];

@@ -21,6 +21,8 @@
 #define MAX_FIELDS 17	/* ICMPv6: the fixed three and every type's own rows */
 #define MAX_WIDE_FIELDS 2	/* fields over 64 bits a layer may have: an address pair */
 #define MAX_LAYERS 12
+/* The most a built frame holds: an IP datagram, Ethernet and tags. */
+#define FRAME_MAX_BYTES (65535 + 14 + 4 * MAX_LAYERS)
 
 enum layer_id {
 	L_ETH, L_VLAN, L_ARP, L_IPV4, L_IPV6, L_HOPOPTS, L_DSTOPTS, L_ROUTING, L_FRAGMENT,
@@ -203,6 +205,11 @@ bool link_inner(enum layer_id outer, uint64_t value, enum layer_id *inner);
  * offset, or - a row at offset 0 - where header_len ends the fixed part
  * (ICMPv6's options, after each type's own fields). */
 size_t layer_opts_off(const struct layer *l, size_t k);
+
+/* Lays the option lists of a layer (FK_OPTS, FK_TCPOPTS) into its `n`
+ * header bytes at `hdr`, zeros but for them and their codecs' padding:
+ * what a built header holds past its fixed fields. */
+void layer_put_opts(const struct layer *l, uint8_t *hdr, size_t n);
 
 /* Decoder: the frame's bytes [from, to) as variable field `k` of layer
  * `idx`, read off the wire rather than given. */

@@ -29,6 +29,11 @@ static bool has_comment(const char *text, size_t b, size_t e, bool *quoted)
 
 void src_split(struct src *src, const char *text, size_t len)
 {
+	src_split_at(src, text, len, 1);
+}
+
+void src_split_at(struct src *src, const char *text, size_t len, unsigned first_line)
+{
 	memset(src, 0, sizeof *src);
 	src->text = malloc(len + 1);
 	src->pos = malloc((len + 1) * sizeof *src->pos);
@@ -41,7 +46,7 @@ void src_split(struct src *src, const char *text, size_t len)
 		abort();
 
 	size_t out = 0, i = 0;
-	unsigned line = 1;
+	unsigned line = first_line;
 	while (i < len) {
 		size_t start = out;
 		bool quoted = false;
@@ -79,12 +84,18 @@ void src_split(struct src *src, const char *text, size_t len)
 
 int src_check_size(const char *file, const char *text, size_t len, struct diag *d)
 {
+	return src_check_size_at(file, text, len, 1, d);
+}
+
+int src_check_size_at(const char *file, const char *text, size_t len, unsigned first_line,
+		      struct diag *d)
+{
 	if (len > SRC_MAX_BYTES) {
-		diag_set(d, file, 1, 1, "%zu bytes: a template or scenario is at most 1 MiB "
-			 "(is this the file you meant?)", len);
+		diag_set(d, file, first_line, 1, "%zu bytes: a template or scenario is at most "
+			 "1 MiB (is this the file you meant?)", len);
 		return -1;
 	}
-	unsigned line = 1;
+	unsigned line = first_line;
 	for (size_t start = 0, i = 0; i <= len; i++) {
 		if (i < len && text[i] != '\n')
 			continue;

@@ -29,6 +29,9 @@ struct src {
 
 /* Splits `text` into logical lines.  Never fails; NUL bytes are kept. */
 void src_split(struct src *src, const char *text, size_t len);
+/* The same for a text that starts on line `first_line` of its file (a
+ * frame of a file of several), so that positions name the file's lines. */
+void src_split_at(struct src *src, const char *text, size_t len, unsigned first_line);
 void src_free(struct src *src);
 #define SRC_MAX_BYTES (1u << 20)	/* a template or scenario */
 #define SRC_MAX_LINE (1u << 16)
@@ -37,6 +40,9 @@ void src_free(struct src *src);
  * a template is a few lines, and such input is a mistake (a capture given
  * as a template, say), not something to parse slowly. */
 int src_check_size(const char *file, const char *text, size_t len, struct diag *d);
+/* The same for a text from line `first_line` of its file on. */
+int src_check_size_at(const char *file, const char *text, size_t len, unsigned first_line,
+		      struct diag *d);
 
 /* A whole text file (up to 16 MiB), NUL-terminated; NULL with errno set. */
 char *src_read_file(const char *path, size_t *len);

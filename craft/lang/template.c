@@ -365,6 +365,11 @@ int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
 	size_t nlen = lex_word(&lx, &name);
 	if (nlen == 6 && memcmp(name, "expect", 6) == 0)
 		return add_expect(tc, &lx, d);
+	if (nlen == 3 && memcmp(name, "---", 3) == 0) {
+		diag_set(d, tc->file, pos.line, pos.col, "'---' separates the frames of a file "
+			 "of several, which rawcraft show builds: here one frame is wanted");
+		return -1;
+	}
 	const struct layer_def *def = nlen ? layer_by_name(name, nlen) : NULL;
 	if (!def) {
 		char list[200];
@@ -424,7 +429,7 @@ int template_finish(const struct template_ctx *tc, struct frame *f,
 		    struct diag *d)
 {
 	if (f->nlayers == 0) {
-		diag_set(d, tc->file, 1, 1,
+		diag_set(d, tc->file, tc->line ? tc->line : 1, 1,
 			 "empty template: write at least one layer line, e.g. 'arp tpa=10.0.0.2'");
 		return -1;
 	}
@@ -455,10 +460,11 @@ int template_parse(const struct template_ctx *tc, const char *text, size_t len,
 		   struct frame *f, struct diag *d)
 {
 	struct src src;
+	unsigned line = tc->line ? tc->line : 1;
 	memset(f, 0, sizeof *f);
-	if (src_check_size(tc->file, text, len, d))
+	if (src_check_size_at(tc->file, text, len, line, d))
 		return -1;
-	src_split(&src, text, len);
+	src_split_at(&src, text, len, line);
 	int rc = 0;
 	for (size_t i = 0; i < src.nlines && rc == 0; i++)
 		rc = template_add_line(tc, &src.lines[i], f, d);
@@ -468,4 +474,43 @@ int template_parse(const struct template_ctx *tc, const char *text, size_t len,
 	if (rc)
 		frame_free(f);
 	return rc;
+}
+
+/* Whether the line at text[i] is `---`, trailing blanks let be. */
+static bool ends_frame(const char *text, size_t len, size_t i, size_t *next)
+{
+	if (len - i < 3 || memcmp(text + i, "---", 3) != 0)
+		return false;
+	for (i += 3; i < len && text[i] != '\n'; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
+			return false;
+	*next = i < len ? i + 1 : i;
+	return true;
+}
+
+bool template_next_part(struct template_parts *p, const char **text, size_t *len,
+			unsigned *line)
+{
+	if (p->line > 0 && p->at >= p->len)
+		return false;	/* an empty file is one (empty) frame */
+	size_t start = p->at, i = start;
+	*text = p->text + start;
+	*line = ++p->line;
+	while (i < p->len) {
+		size_t next;
+		if (ends_frame(p->text, p->len, i, &next)) {
+			*len = i - start;
+			p->at = next;
+			for (size_t k = start; k < i; k++)	/* to the `---` line */
+				p->line += p->text[k] == '\n';
+			return true;
+		}
+		while (i < p->len && p->text[i] != '\n')
+			i++;
+		if (i < p->len)
+			i++;
+	}
+	*len = p->len - start;
+	p->at = p->len;
+	return true;
 }

@@ -16,6 +16,8 @@
 
 struct template_ctx {
 	const char *file;	/* for diagnostics */
+	unsigned line;		/* the text's first line in `file` (0: 1): a frame
+				 * of a file of several, see template_next_part */
 	const char *dir;	/* payload file= paths are relative to it */
 	const struct vars *vars;
 	warn_fn warn;
@@ -29,6 +31,22 @@ struct template_ctx {
  * returns -1. */
 int template_parse(const struct template_ctx *tc, const char *text, size_t len,
 		   struct frame *f, struct diag *d);
+
+/* A file may hold several frames, each but the last ended by a line `---`
+ * (what `decode --template` writes for a capture): `show` builds them in
+ * turn; one frame is parsed at a time, so a file's size is not bounded by
+ * a template's.  Set text and len, the rest zero. */
+struct template_parts {
+	const char *text;
+	size_t len;
+	size_t at;		/* where the next frame starts */
+	unsigned line;		/* and its line, less one */
+};
+
+/* The next frame's text and its first line (template_ctx.line); false when
+ * none is left - at the end, or after a `---` that ends the file. */
+bool template_next_part(struct template_parts *p, const char **text, size_t *len,
+			unsigned *line);
 
 /* The pieces, for scenarios whose steps embed layer lines. */
 int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
