@@ -31,10 +31,27 @@ static void line_free(struct layer *t)
 		free(t->val[k].bytes);
 }
 
-/* Layer `l` as a line gives it, in `t`: every fixed field that applies (an
- * alias aside: the field it views holds its bits) and, with `opts`, the
- * option lists as their words read back.  False if a fixed field was not
- * captured or the words do not read back; line_free(t) either way. */
+/* An alias of bits inside flag letters that no letter names (an RA's
+ * preference): written by itself, and taken out of the letters' value. */
+static bool letters_alias(const struct layer *l, size_t k, size_t *letters)
+{
+	const struct field *a = &l->def->fields[k];
+	for (size_t j = 0; j < l->def->nfields; j++) {
+		const struct field *fd = &l->def->fields[j];
+		if (fd->kind == FK_LETTERS && (!l->def->applies || l->def->applies(l, j)) &&
+		    a->bit_off >= fd->bit_off && a->bit_off + a->bits <= fd->bit_off + fd->bits) {
+			*letters = j;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Layer `l` as a line gives it, in `t`: every fixed field that applies
+ * (aliases aside - the field they view holds their bits - but those inside
+ * flag letters) and, with `opts`, the option lists as their words read
+ * back.  False if a fixed field was not captured or the words do not read
+ * back; line_free(t) either way. */
 static bool as_line(const struct layer *l, bool opts, struct layer *t)
 {
 	const struct layer_def *def = l->def;
@@ -42,13 +59,24 @@ static bool as_line(const struct layer *l, bool opts, struct layer *t)
 	t->def = def;
 	for (size_t k = 0; k < def->nfields; k++) {
 		const struct field *fd = &def->fields[k];
-		if ((def->applies && !def->applies(l, k)) || (fd->flags & FF_ALIAS))
+		size_t j;
+		if (def->applies && !def->applies(l, k))
 			continue;
 		if (fd->bits) {
 			if (!(l->present >> k & 1u))
 				return false;
 			t->val[k].u = l->val[k].u;
 			t->given |= 1u << k;
+			if (!(fd->flags & FF_ALIAS))
+				continue;
+			if (!letters_alias(l, k, &j)) {
+				t->given &= ~(1u << k);
+				continue;
+			}
+			/* Inside letters of at most 64 bits: the shifts are in range. */
+			unsigned below = def->fields[j].bit_off + def->fields[j].bits -
+					 fd->bit_off - fd->bits;
+			t->val[j].u &= ~((((u128)1 << fd->bits) - 1) << below);
 			continue;
 		}
 		if (!opts || !l->val[k].len)
@@ -206,16 +234,19 @@ static void put_hex(const uint8_t *p, size_t n, struct strbuf *out)
 }
 
 /* The Ethernet line of a frame that has none of its own (another link
- * type) or too few bytes for one: its captured fields, the rest zero. */
+ * type: zero addresses) or too few bytes for one (the missing ones zero). */
 static void put_eth(const struct frame *f, bool own, struct strbuf *out)
 {
 	struct layer t = { .def = &eth_layer, .given = 1u << ETH_DST | 1u << ETH_SRC | 1u << ETH_TYPE };
+	uint8_t hdr[ETH_LEN] = { 0 };
 	uint16_t type;
-	if (own)
+	if (own) {
+		memcpy(hdr, f->bytes, f->len < ETH_LEN ? f->len : ETH_LEN);
 		for (size_t k = 0; k < ETH_NFIELDS; k++)
-			t.val[k].u = f->nlayers ? f->layer[0].val[k].u : 0;
-	else if (f->has_link_value && link_ethertype(f->link, f->link_value, &type))
+			t.val[k].u = bits_get(hdr, eth_layer.fields[k].bit_off, eth_layer.fields[k].bits);
+	} else if (f->has_link_value && link_ethertype(f->link, f->link_value, &type)) {
 		t.val[ETH_TYPE].u = type;
+	}
 	put_line(&t, &t, out);
 }
 
@@ -232,16 +263,20 @@ static bool compose(const struct frame *f, unsigned frame_no, const char *refuse
 	unsigned lines = 0;
 	bool exact = true;
 	if (frame_no == 1)
-		sb_puts(out, "# decoded frames as templates, each ended by a line ---: "
+		sb_puts(out, "# a capture as templates, a frame each, between --- lines: "
 			"rawcraft show builds them in turn\n");
 	sb_printf(out, "# frame %u: %zu bytes", frame_no, f->len);
 	if (f->wire_len > f->len)
 		sb_printf(out, " of the %zu on the wire (the capture kept no more)", f->wire_len);
 	sb_putc(out, '\n');
 	if (!eth) {
-		sb_printf(out, "# not rebuilt byte for byte: show builds Ethernet frames; an "
-			  "Ethernet header of zero addresses stands for the %zu-byte %s header\n",
-			  f->link->hdr_len, f->link->name);
+		sb_puts(out, "# not rebuilt byte for byte: show builds Ethernet frames: an Ethernet "
+			"header of zero addresses ");
+		if (f->link->hdr_len)
+			sb_printf(out, "stands in for the %zu-byte %s header\n", f->link->hdr_len,
+				  f->link->name);
+		else
+			sb_printf(out, "comes before the %s packet\n", f->link->name);
 		put_eth(f, false, out);
 		exact = false;
 		lines = 1;

@@ -6,7 +6,9 @@
  * SLL, SLL2, BSD loopback, OpenBSD loopback, raw IPv4; bit 7: the wire
  * length is longer than what was captured), then the captured bytes.  Besides memory errors it traps on broken
  * promises: a field marked present past the captured end, a layer past the
- * end, a summary with a newline, JSON that does not parse.
+ * end, a summary with a newline, JSON that does not parse, and a frame's
+ * template (decode --template) that does not parse or build, or builds
+ * other bytes than those it says it rebuilds.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,12 +18,66 @@
 
 #include "../../craft/analysis/analysis.h"
 #include "../../craft/analysis/explain.h"
+#include "../../craft/builder/build.h"
+#include "../../craft/builder/resolve.h"
 #include "../../craft/decode/decode.h"
 #include "../../craft/decode/describe.h"
+#include "../../craft/lang/emit.h"
+#include "../../craft/lang/template.h"
 #include "../../craft/util/strbuf.h"
 
 #include "fuzz_common.h"
 #include "json_check.h"
+
+static struct builder *bld;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	char err[256];
+	bld = builder_open(NULL, err, sizeof err);
+	if (!bld) {
+		fprintf(stderr, "fuzz_decode: builder_open: %s\n", err);
+		abort();
+	}
+	return 0;
+}
+
+/* The frame's template parses and builds: into the captured bytes when
+ * emit_template says so, else (another link type) into an Ethernet header
+ * and the bytes after the capture's link header, as far as a frame holds. */
+static void check_template(const struct frame *f)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	bool exact = emit_template(f, 1, &sb);
+	struct template_ctx tc = { .file = "emit.pkt" };
+	struct frame t;
+	struct diag d;
+	if (template_parse(&tc, sb.s, sb.len, &t, &d)) {
+		fprintf(stderr, "fuzz_decode: the template does not parse: %s:%u:%u: %s\n%s",
+			d.file, d.line, d.col, d.msg, sb.s);
+		abort();
+	}
+	struct rng rng;
+	rng_seed(&rng, 1);
+	struct resolve_env env = { .file = "emit.pkt", .rng = &rng };
+	if (frame_resolve(&t, &env, &d) || build_frame(bld, &t, &d)) {
+		fprintf(stderr, "fuzz_decode: the template does not build: %s\n%s", d.msg, sb.s);
+		abort();
+	}
+	size_t base = f->nlayers ? f->layer[0].off : 0, from = exact ? 0 : 14;
+	bool other_link = f->link != &link_types[LINK_ETHERNET];
+	size_t n = f->len - base < t.len - from ? f->len - base : t.len - from;
+	if (((exact || other_link) && memcmp(t.bytes + from, f->bytes + base, n) != 0) ||
+	    (exact && t.len != f->len)) {
+		fprintf(stderr, "fuzz_decode: the template builds other bytes\n%s", sb.s);
+		abort();
+	}
+	frame_free(&t);
+	sb_free(&sb);
+}
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -66,6 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	sb_free(&sb);
+
+	check_template(&f);
 
 	/* Recomputing checksums on the copy must not disturb anything. */
 	for (size_t i = 0; i < f.nlayers; i++)

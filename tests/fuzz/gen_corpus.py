@@ -234,6 +234,19 @@ decode = {
     "v6-plen-past-end": bytes([0x80 | ETH]) + eth(raw(IPv6(src=G_A, dst=G_B, plen=600) / UDP()), 0x86dd),
     "v6-cut-in-header": bytes([0x80 | RAW]) + raw(syn6)[:30],
     "v6-cut-in-na-target": bytes([0x80 | ETH]) + eth(icmp6_frames["na-tll"])[:14 + 40 + 12],
+    # What decode --template cannot write as lines: hop-by-hop options after
+    # another header, SACK blocks, reserved bytes set; and bits a template
+    # writes apart (an RA's preference inside its flags).
+    "tmpl-hopopts-after-dstopts": bytes([ETH]) + eth(
+        IPv6(src="2001:db8::1", dst="2001:db8::2") / IPv6ExtHdrDestOpt() /
+        IPv6ExtHdrHopByHop() / UDP(sport=1, dport=2)),
+    "tmpl-tcp-sack": bytes([ETH]) + eth(
+        IP(src=IP_A, dst=IP_B) / TCP(sport=1, dport=2, flags="A",
+                                     options=[("NOP", None), ("NOP", None), ("SAck", (100, 200))])),
+    "tmpl-ns-reserved-set": bytes([ETH]) + eth(
+        IPv6(src="2001:db8::1", dst="2001:db8::2") / ICMPv6ND_NS(res=7, tgt="2001:db8::2")),
+    "tmpl-ra-prf-high": bytes([ETH]) + eth(
+        IPv6(src="fe80::1", dst="ff02::1") / ICMPv6ND_RA(O=1, prf=1)),
 }
 for name, p in icmp6_frames.items():
     decode["icmp6-" + name] = bytes([ETH]) + (eth(p) if not isinstance(p, bytes) else eth(p, 0x86dd))

@@ -985,6 +985,39 @@ static void test_quote_continued_over_lines(void **state)
 	frame_free(&f);
 }
 
+/* A file of frames: `---` lines end each but the last; each part knows
+ * its first line, so faults name the file's lines. */
+static void test_parts(void **state)
+{
+	(void)state;
+	const char *text = "arp tpa=1.1.1.1\n---\n# two\n\narp tpa=2.2.2.2\n--- \r\n"
+			   "----\narp tpa=3.3.3.3\n---\n";
+	struct template_parts p = { .text = text, .len = strlen(text) };
+	const char *part;
+	size_t len;
+	unsigned line;
+	assert_true(template_next_part(&p, &part, &len, &line));
+	assert_int_equal(line, 1);
+	assert_int_equal(len, strlen("arp tpa=1.1.1.1\n"));
+	assert_true(template_next_part(&p, &part, &len, &line));
+	assert_int_equal(line, 3);
+	assert_memory_equal(part, "# two\n\narp tpa=2.2.2.2\n", len);
+	assert_true(template_next_part(&p, &part, &len, &line));
+	assert_int_equal(line, 7);	/* `----` is no separator: an error in the frame */
+	assert_memory_equal(part, "----\narp tpa=3.3.3.3\n", len);
+	struct template_ctx tc = { .file = "t.pkt", .line = line };
+	struct frame f;
+	struct diag d;
+	assert_int_not_equal(template_parse(&tc, part, len, &f, &d), 0);
+	assert_int_equal(d.line, 7);
+	assert_false(template_next_part(&p, &part, &len, &line));	/* a last --- ends it */
+
+	struct template_parts empty = { .text = "", .len = 0 };
+	assert_true(template_next_part(&empty, &part, &len, &line));	/* one empty frame */
+	assert_int_equal(len, 0);
+	assert_false(template_next_part(&empty, &part, &len, &line));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1009,6 +1042,7 @@ int main(void)
 		cmocka_unit_test(test_oversized_datagram),
 		cmocka_unit_test(test_rebuild_many),
 		cmocka_unit_test(test_quote_continued_over_lines),
+		cmocka_unit_test(test_parts),
 	};
 	return cmocka_run_group_tests_name("template", tests, group_setup, group_teardown);
 }
