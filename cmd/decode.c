@@ -77,8 +77,8 @@ int cmd_decode(struct options *opt)
 	}
 	struct reader *ahead = open_prescan(path);
 	struct printer pr;
-	/* -w keeps the capture's own link type. */
-	printer_open(&pr, opt, reader_link(in), true);
+	/* -w keeps the capture's own link type; templates carry no analysis. */
+	printer_open(&pr, opt, reader_link(in), !opt->template_out);
 	/* Untrusted bytes are read as USER (-Z; nobody), as tcpdump -r does. */
 	int rc = printer_prepare(&pr) ? EXIT_SYSTEM : privs_drop(opt->user, false), got = 0;
 	if (ahead && rc == EXIT_OK)
