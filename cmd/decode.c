@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "../craft/lang/emit.h"
+#include "../craft/decode/emit.h"
 #include "../craft/wire/reader.h"
 #include "cli.h"
 #include "privs.h"

@@ -22,7 +22,7 @@
 #include "../../craft/builder/resolve.h"
 #include "../../craft/decode/decode.h"
 #include "../../craft/decode/describe.h"
-#include "../../craft/lang/emit.h"
+#include "../../craft/decode/emit.h"
 #include "../../craft/lang/template.h"
 #include "../../craft/util/strbuf.h"
 

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../decode/link.h"
+#include "link.h"
 #include "../proto/proto.h"
 #include "../proto/tcpopts.h"
-#include "template.h"
+#include "../lang/template.h"
 
 #define HEX_ROW 16	/* payload bytes a line, as in a hex dump */
 #define TEXT_ROW 72	/* where a text line without a newline breaks */
@@ -59,7 +59,6 @@ static bool as_line(const struct layer *l, bool opts, struct layer *t)
 	t->def = def;
 	for (size_t k = 0; k < def->nfields; k++) {
 		const struct field *fd = &def->fields[k];
-		size_t j;
 		if (def->applies && !def->applies(l, k))
 			continue;
 		if (fd->bits) {
@@ -67,16 +66,6 @@ static bool as_line(const struct layer *l, bool opts, struct layer *t)
 				return false;
 			t->val[k].u = l->val[k].u;
 			t->given |= 1u << k;
-			if (!(fd->flags & FF_ALIAS))
-				continue;
-			if (!letters_alias(l, k, &j)) {
-				t->given &= ~(1u << k);
-				continue;
-			}
-			/* Inside letters of at most 64 bits: the shifts are in range. */
-			unsigned below = def->fields[j].bit_off + def->fields[j].bits -
-					 fd->bit_off - fd->bits;
-			t->val[j].u &= ~((((u128)1 << fd->bits) - 1) << below);
 			continue;
 		}
 		if (!opts || !l->val[k].len)
@@ -92,6 +81,18 @@ static bool as_line(const struct layer *l, bool opts, struct layer *t)
 		if (!ok)
 			return false;
 		t->given |= 1u << k;
+	}
+	for (size_t k = 0, j; k < def->nfields; k++) {
+		const struct field *fd = &def->fields[k];
+		if (!(fd->flags & FF_ALIAS) || !(t->given >> k & 1u))
+			continue;
+		if (!letters_alias(l, k, &j)) {
+			t->given &= ~(1u << k);
+			continue;
+		}
+		/* Inside letters of at most 64 bits: the shifts are in range. */
+		unsigned below = def->fields[j].bit_off + def->fields[j].bits - fd->bit_off - fd->bits;
+		t->val[j].u &= ~((((u128)1 << fd->bits) - 1) << below);
 	}
 	return true;
 }
@@ -192,9 +193,9 @@ static bool reads_as_text(const uint8_t *p, size_t n)
 static void put_text(const uint8_t *p, size_t n, struct strbuf *out)
 {
 	sb_puts(out, "payload text=\"");
-	size_t col = 14, before;
+	size_t col = strlen("payload text=\"");
 	for (size_t i = 0; i < n; i++) {
-		before = out->len;
+		size_t before = out->len;
 		switch (p[i]) {
 		case '\n': sb_puts(out, "\\n"); break;
 		case '\r': sb_puts(out, "\\r"); break;
@@ -321,7 +322,7 @@ static bool compose(const struct frame *f, unsigned frame_no, const char *refuse
 	const struct layer *last = f->nlayers ? &f->layer[f->nlayers - 1] : NULL;
 	if (last && last->off + last->len < end && pos < end)
 		sb_printf(out, "# the payload's last %zu bytes come after the end its headers "
-			  "give: the frame's trailer (Ethernet padding)\n",
+			  "give: the frame's trailer (Ethernet's padding, say)\n",
 			  end - (last->off + last->len));
 	if (pos < end && reads_as_text(f->bytes + pos, end - pos))
 		put_text(f->bytes + pos, end - pos, out);
