@@ -75,7 +75,7 @@ int cmd_decode(struct options *opt)
 		fprintf(stderr, "%s: error: %s\n", path, err);
 		return EXIT_INPUT;
 	}
-	struct reader *ahead = open_prescan(path);
+	struct reader *ahead = opt->template_out ? NULL : open_prescan(path);
 	struct printer pr;
 	/* -w keeps the capture's own link type; templates carry no analysis. */
 	printer_open(&pr, opt, reader_link(in), !opt->template_out);
