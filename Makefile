@@ -43,9 +43,9 @@ ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
 ASAN_CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/asan/%.o)
 LIBCRAFT := $(BUILD)/libcraft.a
 ASAN_LIBCRAFT := $(BUILD)/asan/libcraft.a
-# The engine modules' own headers are not the library's.
+# Headers a module keeps to itself are not the library's.
 PRIVATE_HDR := craft/engine/internal.h craft/engine/pump.h craft/engine/neighbor.h \
-	       craft/engine/ghost.h
+	       craft/engine/ghost.h craft/util/ouicsv.h
 PUB_HDR := $(patsubst craft/%,$(BUILD)/include/craft/%,$(filter-out $(PRIVATE_HDR),$(LIB_HDR)))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -2,6 +2,7 @@
 #include "field.h"
 
 #include "addr.h"
+#include "../util/manuf.h"
 #include "../util/strbuf.h"
 
 #include <ctype.h>
@@ -584,6 +585,18 @@ void format_mac(uint64_t mac, char *buf, size_t len)
 		 (unsigned)(mac >> 40) & 0xff, (unsigned)(mac >> 32) & 0xff,
 		 (unsigned)(mac >> 24) & 0xff, (unsigned)(mac >> 16) & 0xff,
 		 (unsigned)(mac >> 8) & 0xff, (unsigned)mac & 0xff);
+}
+
+bool format_mac_named(uint64_t mac, char *buf, size_t len)
+{
+	char name[64], bare[24];
+	format_mac(mac, bare, sizeof bare);
+	bool named = manuf_name(mac, name, sizeof name);
+	if (named)
+		snprintf(buf, len, "%s (%s)", name, bare);
+	else
+		snprintf(buf, len, "%s", bare);
+	return named;
 }
 
 void format_ipv4(uint64_t ip, char *buf, size_t len)

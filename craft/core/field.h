@@ -133,6 +133,11 @@ int hex_digit(int c);
 
 /* Formatting for output; `buf` gets at least 64 bytes for fixed kinds. */
 void format_mac(uint64_t mac, char *buf, size_t len);
+/* As Wireshark's tree shows a MAC, "PcsCompu_17:da:ff (08:00:27:17:da:ff)",
+ * when manuf.h names it (true); else the bare address.  `buf` gets at
+ * least MAC_NAMED_LEN bytes. */
+#define MAC_NAMED_LEN 96
+bool format_mac_named(uint64_t mac, char *buf, size_t len);
 void format_ipv4(uint64_t ip, char *buf, size_t len);
 void format_ipv6(u128 ip, char *buf, size_t len);
 /* FK_LETTERS: the letters of the bits set, in table order, or "none". */

@@ -218,6 +218,11 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 	}
 	if (tcp && tree_tcp_number(k, tcp, absolute, v, out))
 		return;
+	char named[MAC_NAMED_LEN];
+	if (fd->kind == FK_MAC && format_mac_named(v, named, sizeof named)) {
+		sb_printf(out, "%s\n", named);
+		return;
+	}
 	format_fixed(fd, wide, buf, sizeof buf);
 	sb_puts(out, buf);
 	const struct field_name *n = field_name_by_value(fd, v);

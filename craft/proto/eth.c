@@ -22,9 +22,9 @@ FIELD_TABLE_FITS(eth_fields, ETH_NFIELDS);
 static void eth_title(const struct frame *f, size_t idx, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
-	char src[24], dst[24];
-	format_mac(lv(l, ETH_SRC), src, sizeof src);
-	format_mac(lv(l, ETH_DST), dst, sizeof dst);
+	char src[MAC_NAMED_LEN], dst[MAC_NAMED_LEN];
+	format_mac_named(lv(l, ETH_SRC), src, sizeof src);
+	format_mac_named(lv(l, ETH_DST), dst, sizeof dst);
 	sb_printf(out, "Ethernet II, Src: %s, Dst: %s", src, dst);
 }
 

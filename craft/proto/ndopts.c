@@ -233,13 +233,18 @@ static unsigned word_of(const uint8_t *o, size_t len)
 	}
 }
 
-/* The MAC of a link-layer address option at `o`, as text. */
-static void opt_mac(const uint8_t *o, char *buf, size_t len)
+/* The MAC of a link-layer address option at `o`. */
+static uint64_t opt_mac_value(const uint8_t *o)
 {
 	uint64_t mac = 0;
 	for (int i = 0; i < 6; i++)
 		mac = mac << 8 | o[2 + i];
-	format_mac(mac, buf, len);
+	return mac;
+}
+
+static void opt_mac(const uint8_t *o, char *buf, size_t len)
+{
+	format_mac(opt_mac_value(o), buf, len);
 }
 
 /* One option as a template writes it: decoding then writing it back
@@ -302,10 +307,13 @@ static void option_tree(const uint8_t *o, size_t len, const char *indent, struct
 		sb_printf(sb, "ICMPv6 Option (Unknown %u", o[0]);
 	switch (word_of(o, len)) {
 	case ND_OPT_SOURCE_LL:
-	case ND_OPT_TARGET_LL:
+	case ND_OPT_TARGET_LL: {
+		char named[MAC_NAMED_LEN];
 		opt_mac(o, buf, sizeof buf);
-		sb_printf(sb, " : %s)", buf);
+		format_mac_named(opt_mac_value(o), named, sizeof named);
+		sb_printf(sb, " : %s)\n%s    Link-layer address: %s", buf, indent, named);
 		return;
+	}
 	case ND_OPT_MTU:
 		sb_printf(sb, " : %u)", optlist_be32(o + 4));
 		return;
@@ -383,9 +391,7 @@ bool nd_opt_mac(const uint8_t *opts, size_t n, unsigned type, uint64_t *mac)
 		if (i + len > n)
 			return false;
 		if (opts[i] == type && len == 8) {
-			*mac = 0;
-			for (int b = 0; b < 6; b++)
-				*mac = *mac << 8 | opts[i + 2 + b];
+			*mac = opt_mac_value(opts + i);
 			return true;
 		}
 		i += len;
