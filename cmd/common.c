@@ -140,26 +140,12 @@ char *load_source(const char *name, const char *subdir, const char *ext,
 	return text;
 }
 
-#define WIRESHARK_DATA "/usr/share/wireshark/"
-#define IEEE_DATA "/usr/share/ieee-data/"
-
-/* Where trees find makers' names: $RAWCRAFT_MANUF (files joined by ':'),
- * else Wireshark's (Debian's libwireshark-data, which tshark brings), else
- * IEEE's registry (ieee-data).  Nothing is read until a tree names a MAC. */
-static const char *manuf_files(void)
-{
-	const char *env = getenv("RAWCRAFT_MANUF");
-	if (env)
-		return env;
-	if (access(WIRESHARK_DATA "manuf", R_OK) == 0)
-		return WIRESHARK_DATA "manuf:" WIRESHARK_DATA "wka";
-	return IEEE_DATA "oui.csv:" IEEE_DATA "mam.csv:" IEEE_DATA "oui36.csv:" IEEE_DATA "iab.csv";
-}
-
 void printer_open(struct printer *p, const struct options *opt, enum link_kind link,
 		  bool analyse)
 {
-	manuf_use(opt->no_names ? NULL : manuf_files());
+	/* Makers' names for trees: $RAWCRAFT_MANUF (files joined by ':'), else Debian's. */
+	const char *names = getenv("RAWCRAFT_MANUF");
+	manuf_use((opt->verbose || opt->html) && !opt->no_names ? names ? names : MANUF_DEBIAN : NULL);
 	memset(p, 0, sizeof *p);
 	p->opt = opt;
 	recorder_init(&p->rec, opt->write, link);

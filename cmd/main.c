@@ -26,6 +26,7 @@ static void usage(FILE *out)
 	      "  -c N        build N frames (random fields drawn anew for each; default: one\n"
 	      "              pass over the template's ranges LO..HI, else 1)\n"
 	      "  -v          the field tree, as Wireshark shows it\n"
+	      "  -n          bare MAC addresses in the tree, without their makers' names\n"
 	      "  -x          a hex dump with offsets and an ASCII column\n"
 	      "  --json      one JSON object per frame\n"
 	      "  -w FILE     also write the frames to a pcap file\n"

@@ -104,7 +104,7 @@ _rawcraft()
         return ;;
     esac
 
-    opts='-v --verbose -x --hex --json -w --write'
+    opts='-v --verbose -n -x --hex --json -w --write'
     case $cmd in
     show)   opts+=' -D --seed -c --count -i --interface' files=templates ;;
     send)   opts+=' -D --seed -c --count -i --interface --interval --rate --flood

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rawcraft builds and tests with, if missing.
 set -eu
+# tshark brings libwireshark-data, whose manuf and wka name the makers of
+# MACs in -v trees (tests/suites/manuf.sh checks them against tshark's).
 pkgs="make gcc clang libclang-rt-dev pkg-config libnet1-dev libpcap-dev
-      libcmocka-dev tshark python3 python3-scapy iproute2 tcpdump nftables
-      iputils-ping man-db groff-base libcap2-bin"
+      libcmocka-dev tshark libwireshark-data python3 python3-scapy iproute2
+      tcpdump nftables iputils-ping man-db groff-base libcap2-bin"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

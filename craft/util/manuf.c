@@ -35,7 +35,7 @@ struct mapped {
 };
 
 static struct {
-	char *files;		/* manuf_use's list; NULL: no names */
+	char *files;		/* manuf_use's list, to know it again */
 	bool loaded;
 	struct mapped *maps;
 	size_t nmaps;
@@ -188,7 +188,8 @@ static void index_entries(void)
 			table.lens[table.nlens++] = (uint8_t)b;
 }
 
-static void read_file(const char *path)
+/* Maps the file: its bytes are read at the first lookup. */
+static void map_file(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -201,40 +202,27 @@ static void read_file(const char *path)
 	close(fd);
 	if (p == MAP_FAILED)
 		return;
-	size_t size = (size_t)st.st_size, from = table.n;
-	/* Room for a line of 16 bytes or more, once: growing the array as it
-	 * fills would touch (fault in) three times its pages. */
-	if (table.cap - table.n < size / 16) {
-		table.cap = table.n + size / 16 + 64;
-		table.e = grow(table.e, table.cap * sizeof *table.e);
-	}
-	struct mapped *m;
 	table.maps = grow(table.maps, (table.nmaps + 1) * sizeof *table.maps);
-	m = &table.maps[table.nmaps++];
-	*m = (struct mapped){ p, size, grow(NULL, size) };
-	if (!oui_csv(p, p + size, m->names, add_block)) {
-		free(m->names);
-		m->names = NULL;
-		for (const char *at = p; at < p + size;)
-			at = manuf_line(at, p + size);
-	}
-	sort_run(from);
+	table.maps[table.nmaps++] = (struct mapped){ p, (size_t)st.st_size, NULL };
 }
 
-static void load(void)
+static void read_map(struct mapped *m)
 {
-	table.loaded = true;
-	for (const char *p = table.files; *p;) {
-		size_t n = strcspn(p, ":");
-		char path[PATH_MAX];
-		if (n && n < sizeof path) {
-			memcpy(path, p, n);
-			path[n] = '\0';
-			read_file(path);
-		}
-		p += n + (p[n] == ':');
+	size_t from = table.n;
+	/* Room for a line of 16 bytes or more, once: growing the array as it
+	 * fills would touch (fault in) three times its pages. */
+	if (table.cap - table.n < m->size / 16) {
+		table.cap = table.n + m->size / 16 + 64;
+		table.e = grow(table.e, table.cap * sizeof *table.e);
 	}
-	index_entries();
+	m->names = grow(NULL, m->size);
+	if (!oui_csv(m->p, m->p + m->size, m->names, add_block)) {
+		free(m->names);
+		m->names = NULL;
+		for (const char *at = m->p; at < m->p + m->size;)
+			at = manuf_line(at, m->p + m->size);
+	}
+	sort_run(from);
 }
 
 void manuf_use(const char *files)
@@ -249,8 +237,23 @@ void manuf_use(const char *files)
 	free(table.e);
 	free(table.files);
 	memset(&table, 0, sizeof table);
-	if (files && !(table.files = strdup(files)))
+	if (!files)
+		return;
+	if (!(table.files = strdup(files)))
 		abort();
+	for (const char *p = files; *p;) {
+		size_t n = strcspn(p, ":;");
+		char path[PATH_MAX];
+		if (n && n < sizeof path) {
+			memcpy(path, p, n);
+			path[n] = '\0';
+			map_file(path);
+		}
+		p += n;
+		if (*p == ';' && table.nmaps)
+			break;		/* this alternative has files: the next is not needed */
+		p += *p != '\0';
+	}
 }
 
 static const struct entry *find(uint64_t key, unsigned bits)
@@ -270,10 +273,12 @@ static const struct entry *find(uint64_t key, unsigned bits)
 
 bool manuf_name(uint64_t mac, char *buf, size_t len)
 {
-	if (!table.files)
-		return false;
-	if (!table.loaded)
-		load();
+	if (!table.loaded) {
+		table.loaded = true;
+		for (size_t i = 0; i < table.nmaps; i++)
+			read_map(&table.maps[i]);
+		index_entries();
+	}
 	for (size_t i = 0; i < table.nlens; i++) {
 		unsigned bits = table.lens[i];
 		const struct entry *e = find(mac & prefix_mask(bits), bits);
