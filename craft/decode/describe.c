@@ -131,16 +131,21 @@ static void checksum_status(const struct layer *l, struct strbuf *out)
 		sb_puts(out, " [correct]");
 		break;
 	case CS_INCORRECT:
+		/* Only a sum over a pseudo-header is one a NIC completes: the
+		 * IPv4 header's and ICMP's are the kernel's own. */
 		if (l->def->id == L_UDP && lv(l, l->def->csum_field) == 0)
 			sb_printf(out, " [incorrect: zero, no checksum, is illegal here (RFC 8200 8.1), "
 				  "should be 0x%04x]", l->csum_expected);
-		else
+		else if (l->def->csum_pseudo)
 			sb_printf(out, " [incorrect, should be 0x%04x (maybe caused by checksum offload)]",
 				  l->csum_expected);
+		else
+			sb_printf(out, " [incorrect, should be 0x%04x]", l->csum_expected);
 		break;
 	case CS_PARTIAL:
-		sb_puts(out, " [partial: pseudo-header only, as a sender with checksum "
-			"offload hands it to the NIC; not an error]");
+		sb_printf(out, " [partial: pseudo-header only, as a sender with checksum "
+			  "offload hands it to the NIC; not an error; complete: 0x%04x]",
+			  l->csum_expected);
 		break;
 	case CS_UNVERIFIED:
 		sb_puts(out, " [unverified: not all covered bytes were captured]");
@@ -404,7 +409,7 @@ static void json_field(const struct layer *l, size_t k, struct strbuf *out)
 	}
 	if ((int)k == l->def->csum_field) {
 		sb_printf(out, ",\"%s_status\":\"%s\"", fd->name, csum_words[l->csum]);
-		if (l->csum == CS_INCORRECT)
+		if (l->csum == CS_INCORRECT || l->csum == CS_PARTIAL)
 			sb_printf(out, ",\"%s_expected\":%u", fd->name, l->csum_expected);
 	}
 }

@@ -393,6 +393,11 @@ static void test_checksum_status(void **state)
 	assert_int_equal(f.layer[2].csum, CS_CORRECT);
 	describe_all(&f, s, sizeof s);
 	assert_non_null(strstr(s, "[bad ipv4 checksum]"));
+	sb_init(&sb);
+	describe_tree(&f, 1, NULL, false, &sb);	/* no NIC computes the IPv4 header's sum */
+	assert_non_null(strstr(sb.s, "Header Checksum: 0x0000 [incorrect, should be 0x"));
+	assert_null(strstr(sb.s, "offload"));
+	sb_free(&sb);
 	frame_free(&f);
 
 	/* outbound capture with checksum offload: only the pseudo-header sum */
@@ -400,8 +405,16 @@ static void test_checksum_status(void **state)
 	b[50] = SYN_PARTIAL >> 8, b[51] = SYN_PARTIAL & 0xff;
 	decode(b, sizeof b, &f);
 	assert_int_equal(f.layer[2].csum, CS_PARTIAL);
+	assert_int_equal(f.layer[2].csum_expected, SYN_TCP_CSUM);
 	describe_all(&f, s, sizeof s);
 	assert_null(strstr(s, "bad"));
+	sb_init(&sb);
+	describe_tree(&f, 1, NULL, false, &sb);	/* and what the NIC would have written */
+	assert_non_null(strstr(sb.s, "not an error; complete: 0x9893]"));
+	sb_reset(&sb);
+	describe_json(&f, 1, NULL, &sb);
+	assert_non_null(strstr(sb.s, "\"csum_status\":\"partial\",\"csum_expected\":39059"));
+	sb_free(&sb);
 	frame_free(&f);
 	/* and the partial value is what csum_pseudo4 folds to */
 	uint8_t src[4] = { 10, 0, 0, 1 }, dst[4] = { 10, 0, 0, 2 };
