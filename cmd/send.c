@@ -24,8 +24,9 @@ static void on_sent(void *ctx, size_t idx, const struct frame *f, const struct t
 	struct sending *s = ctx;
 	char json[64];
 	snprintf(json, sizeof json, "\"direction\":\"sent\",\"probe\":%zu", idx + 1);
-	struct frame_note note = { .prefix = "> ", .json = json, .brief = true, .recorded = true };
-	if (s->count == 1 || expect_empty(s->want) || s->opt->json)
+	struct frame_note note = { .prefix = "> ", .json = json, .recorded = true };
+	/* Answered probes print their answers alone, as ping; -v and -x show what left too. */
+	if (s->count == 1 || expect_empty(s->want) || s->opt->json || s->opt->verbose || s->opt->hex)
 		printer_frame(s->pr, f, ts, &note);
 }
 

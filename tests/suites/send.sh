@@ -142,6 +142,34 @@ PYEOF
 	expect_eq "parallel run $n: 200 replies, each to its own probe (dport = sport, ack = seq + 1)" "$mine" "200 0 200"
 done
 
+# 8b. -v and -x: the tree and bytes of the SYN sent, then of the reply, each
+# as decode --absolute -v -x shows that frame of the -w file (the frame line
+# and decode's [analysis] lines aside); --json the same keys for both.
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 --expect 'tcp flags=SA' -t 500ms \
+	-v -x -w "$TMP/v.pcap"); rc=$?
+blocks() { awk '/^Frame [0-9]+:/ { on = 1; n++; next } on && /^$/ { on = 0 }
+		on && !/^ +\[/ { print n ": " $0 }'; }
+heads=$(grep -E '^(<|>) ' <<<"$out" | cut -c1-2 | tr -d '\n')
+mine=$(blocks <<<"$out")
+theirs=$("$R" decode "$TMP/v.pcap" --absolute -v -x | blocks | sed -nE 's/^3: /1: /p; s/^4: /2: /p')
+case $mine in *"1:     Flags: 0x002 (SYN)"*"1: 0000  "*"2:     Flags: 0x012 (SYN, ACK)"*"2: 0000  "*) flags=ok ;; *) flags=no ;; esac
+if [ "$rc:$heads:$flags" = "0:> < :ok" ] && [ "$mine" = "$theirs" ]; then
+	ok "send -v -x: the SYN's tree and bytes, then the SYN/ACK's, as decode shows them"
+else
+	not_ok "send -v -x: the SYN's tree and bytes, then the SYN/ACK's" \
+		"exit $rc, heads '$heads', flags $flags: $(diff <(echo "$theirs") <(echo "$mine") | head -8)"
+fi
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 --expect 'tcp flags=SA' -t 500ms -v --json)
+keys=$("$PY" -c 'import json, sys
+for l in sys.stdin:
+    o = json.loads(l); print(o["direction"], " ".join(sorted(o)))' <<<"$out")
+expect_eq "send -v --json: the sent frame's keys and the reply's" "$keys" \
+	"sent caplen direction eth frame ipv4 layers len probe summary tcp time
+received caplen direction eth frame ipv4 layers len probe rtt_us summary tcp time"
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 -c 2 --interval 10ms -v | grep -E '^(<|>|Frame) ' |
+	cut -d' ' -f1 | tr '\n' ' ')
+expect_eq "send -c 2 -v: each probe's tree before its reply's" "$out" "> Frame < Frame > Frame < Frame "
+
 # 9. System faults: one line that says what to do, exit 3 (1 for silence).
 out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9230 -i nosuch0 2>&1); rc=$?
 case "$rc:$out" in "3:rawcraft: error: no such interface 'nosuch0'"*) ok "unknown interface: exit 3" ;;
