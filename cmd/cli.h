@@ -55,8 +55,9 @@ struct printer {
 	const struct options *opt;
 	struct recorder rec;	/* -w */
 	struct analysis *an;
-	unsigned frames;
-	struct timeval first;
+	unsigned frames;	/* printed */
+	unsigned seen;		/* of the input, printed or skipped: their numbers */
+	struct timeval first;	/* of the input's first frame */
 };
 
 /* Decorations of one printed frame; every member may be NULL/false. */
@@ -82,6 +83,9 @@ const struct frame_analysis *printer_analyse(struct printer *p, const struct fra
 					     const struct timeval *ts, struct frame_analysis *out);
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
 		   const struct frame_note *note);
+/* decode, sniff: a frame after its number and time, or (!shown) only analysed and numbered. */
+void printer_captured(struct printer *p, const struct frame *f, const struct timeval *ts,
+		      bool shown);
 /* After the last frame of a run that ended well (decode, sniff): the
  * summary of every TCP conversation seen, for people (not in --json,
  * which has one object per frame).  Its lines do not start with a digit
@@ -131,9 +135,10 @@ struct cli_engine {
 	struct options *opt;
 	struct printer *pr;
 	bool keep_net_admin;	/* for nft, to remove --block-rst's table */
+	bool sniff;		/* listen only, every frame printed as captured */
 	struct engine *e;
 };
-/* Opens c->e on -i or the interface routing `dst`: an exit code. */
+/* Opens c->e on -i or the interface routing `dst` (sniff: the default route): an exit code. */
 int cli_engine_open(struct cli_engine *c, struct addr dst, long neighbor_timeout_us);
 
 /* `send --rate`/`--flood`: the stream, its summary; an exit code.
@@ -145,6 +150,7 @@ int send_stream(struct cli_engine *c, struct frame *tmpl, const struct expectati
 
 int cmd_show(struct options *opt);
 int cmd_decode(struct options *opt);
+int cmd_sniff(struct options *opt);
 int cmd_fields(struct options *opt);
 int cmd_send(struct options *opt);
 int cmd_run(struct options *opt);

@@ -174,7 +174,7 @@ const struct frame_analysis *printer_analyse(struct printer *p, const struct fra
 {
 	if (!p->an)
 		return NULL;
-	analysis_frame(p->an, f, p->frames + 1, ts, out);
+	analysis_frame(p->an, f, p->seen + 1, ts, out);
 	return out;
 }
 
@@ -190,7 +190,7 @@ static void frame_json(struct printer *p, const struct frame *f, const struct ti
 		explain_json(fa, p->opt->absolute, &extra);
 	const char *members = extra.s && extra.s[0] == ',' ? extra.s + 1 : extra.s;
 	double t = (double)ts->tv_sec + (double)ts->tv_usec / 1e6;
-	describe_json_with(f, p->frames, &t, members && *members ? members : NULL, out);
+	describe_json_with(f, p->seen, &t, members && *members ? members : NULL, out);
 	sb_free(&extra);
 }
 
@@ -202,7 +202,7 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 	struct strbuf out;
 	sb_init(&out);
 	p->frames++;
-	if (p->frames == 1)
+	if (p->seen++ == 0)
 		p->first = *ts;
 	if (p->opt->json) {
 		frame_json(p, f, ts, fa, note, &out);
@@ -220,7 +220,7 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 		sb_putc(&out, '\n');
 		bool detail = !note || !note->brief;
 		if (detail && p->opt->verbose)
-			describe_tree(f, p->frames, fa, p->opt->absolute, &out);
+			describe_tree(f, p->seen, fa, p->opt->absolute, &out);
 		if (detail && p->opt->hex)
 			describe_hex(f, &out);
 		if (detail && (p->opt->verbose || p->opt->hex))
@@ -232,36 +232,23 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 		printer_record(p, f, ts);
 }
 
-static const char *closed_how(const struct conv_summary *c)
+void printer_captured(struct printer *p, const struct frame *f, const struct timeval *ts,
+		      bool shown)
 {
-	if (c->rst)
-		return "reset (RST)";
-	if (c->fin[0] && c->fin[1])
-		return "closed by FIN both ways";
-	if (c->fin[0] || c->fin[1])
-		return "half closed (FIN one way)";
-	return "still open";
-}
-
-static void conversation_text(const struct conv_summary *c, struct strbuf *out)
-{
-	char a[ADDR_STRLEN], b[ADDR_STRLEN];
-	addr_format(&c->addr[0], a, sizeof a);
-	addr_format(&c->addr[1], b, sizeof b);
-	const char *open6 = c->addr[0].family == ADDR_IPV6 ? "[" : "",
-		   *close6 = c->addr[0].family == ADDR_IPV6 ? "]" : "";
-	struct timeval d;
-	timersub(&c->last, &c->first, &d);
-	sb_printf(out, "  stream %u: %s%s%s:%u <-> %s%s%s:%u, %ld.%06ld s\n", c->stream, open6, a,
-		  close6, c->port[0], open6, b, close6, c->port[1], (long)d.tv_sec, (long)d.tv_usec);
-	sb_printf(out, "    ->: frames %llu, bytes %llu; <-: frames %llu, bytes %llu\n",
-		  (unsigned long long)c->frames[0], (unsigned long long)c->bytes[0],
-		  (unsigned long long)c->frames[1], (unsigned long long)c->bytes[1]);
-	sb_printf(out, "    %s; %s; %llu retransmission%s; states %s / %s\n",
-		  c->handshake_done ? "handshake complete" :
-		  c->syn_seen ? "handshake not completed" : "handshake not seen", closed_how(c),
-		  (unsigned long long)c->retransmissions, c->retransmissions == 1 ? "" : "s",
-		  tcp_state_name(c->state[0]), tcp_state_name(c->state[1]));
+	struct frame_analysis fa;
+	if (p->seen == 0)
+		p->first = *ts;
+	if (!shown) {
+		printer_analyse(p, f, ts, &fa);
+		p->seen++;
+		return;
+	}
+	char prefix[64];
+	struct timeval rel;
+	timersub(ts, &p->first, &rel);
+	snprintf(prefix, sizeof prefix, "%u %ld.%06ld ", p->seen + 1, (long)rel.tv_sec,
+		 (long)rel.tv_usec);
+	printer_frame(p, f, ts, &(struct frame_note){ .prefix = prefix });
 }
 
 void printer_finish(struct printer *p)
@@ -274,7 +261,7 @@ void printer_finish(struct printer *p)
 	sb_init(&out);
 	sb_printf(&out, "TCP conversations: %zu\n", n);
 	for (size_t i = 0; i < n; i++)
-		conversation_text(&c[i], &out);
+		explain_conversation(&c[i], &out);
 	fwrite(out.s, 1, out.len, stdout);
 	sb_free(&out);
 }
@@ -301,7 +288,10 @@ int printer_close(struct printer *p)
 static void on_record(void *ctx, const struct frame *f, const struct timeval *ts)
 {
 	struct cli_engine *c = ctx;
-	printer_record(c->pr, f, ts);
+	if (c->sniff)
+		printer_captured(c->pr, f, ts, true);
+	else
+		printer_record(c->pr, f, ts);
 }
 
 static void on_fault(void *ctx, enum engine_fault kind, const struct diag *d)
@@ -315,8 +305,10 @@ static void on_fault(void *ctx, enum engine_fault kind, const struct diag *d)
 
 static int on_stop(void *ctx)
 {
-	(void)ctx;
-	return stop_requested();
+	const struct cli_engine *c = ctx;
+	int sig = stop_requested();
+	/* Its reader gone (| head): 141 as tcpdump, yet alive to finish -w. */
+	return !sig && c->sniff && ferror(stdout) ? SIGPIPE : sig;
 }
 
 /* Every socket and capture is open: the -w file now (a fault on the way
@@ -336,7 +328,8 @@ const struct engine_ops cli_engine_ops = {
 int cli_engine_open(struct cli_engine *c, struct addr dst, long neighbor_timeout_us)
 {
 	struct engine_config cfg = { .ifname = c->opt->iface, .dst = dst,
-				     .neighbor_timeout_us = neighbor_timeout_us };
+				     .neighbor_timeout_us = neighbor_timeout_us,
+				     .listen_only = c->sniff };
 	return engine_open(&c->e, &cfg, &cli_engine_ops, c);
 }
 

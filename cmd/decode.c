@@ -1,57 +1,20 @@
-/* decode.c - `rawcraft decode`: a capture file through the same decoder. */
+/* decode.c - `rawcraft decode` and `sniff`: a file or a live capture through the decoder. */
 #include <stdio.h>
-#include <sys/stat.h>
+#include <string.h>
 
 #include "../craft/decode/emit.h"
+#include "../craft/engine/sniff.h"
 #include "../craft/wire/reader.h"
 #include "cli.h"
 #include "privs.h"
-
-/* "N SECONDS " before each summary: the frame's number and its time since
- * the first, as Wireshark's first columns. */
-static void print_captured(struct printer *pr, const struct frame *f, const struct timeval *ts)
-{
-	char prefix[64];
-	struct timeval rel = { 0, 0 };
-	if (pr->frames > 0)
-		timersub(ts, &pr->first, &rel);
-	snprintf(prefix, sizeof prefix, "%u %ld.%06ld ", pr->frames + 1, (long)rel.tv_sec,
-		 (long)rel.tv_usec);
-	struct frame_note note = { .prefix = prefix };
-	printer_frame(pr, f, ts, &note);
-}
-
-/* A first reading of a file, so that a request names the frame that
- * answers it; a pipe is read once, and its requests do not.  Opened
- * before root goes, as the file itself; damage is reported by the second. */
-static struct reader *open_prescan(const char *path)
-{
-	struct stat st;
-	char err[512];
-	if (stat(path, &st) || !S_ISREG(st.st_mode))
-		return NULL;
-	return reader_open(path, err, sizeof err);
-}
-
-static void prescan(struct reader *in, struct analysis *an)
-{
-	struct frame f;
-	struct timeval ts;
-	char err[512];
-	for (uint32_t n = 1; reader_next(in, &f, &ts, err, sizeof err) == 1; n++) {
-		analysis_prescan(an, &f, n, &ts);
-		frame_free(&f);
-	}
-	analysis_prescan_done(an);
-	reader_close(in);
-}
+#include "stop.h"
 
 /* --template: the frame as a template instead of its summary. */
 static void print_template(struct printer *pr, const struct frame *f, const struct timeval *ts)
 {
 	struct strbuf text;
 	sb_init(&text);
-	emit_template(f, pr->frames + 1, &text);
+	emit_template(f, pr->seen + 1, pr->frames == 0, &text);
 	text.s[--text.len] = '\0';	/* the printer ends the line */
 	struct frame_note note = { .summary = text.s, .brief = true };
 	printer_frame(pr, f, ts, &note);
@@ -60,8 +23,8 @@ static void print_template(struct printer *pr, const struct frame *f, const stru
 
 int cmd_decode(struct options *opt)
 {
-	if (opt->nfiles != 1) {
-		fail("decode takes one capture file: rawcraft decode FILE.pcap");
+	if (opt->nfiles < 1) {
+		fail("decode takes one capture file: rawcraft decode FILE.pcap|- [FILTER...]");
 		return EXIT_INPUT;
 	}
 	if (opt->template_out && (opt->json || opt->verbose || opt->hex || opt->ladder)) {
@@ -75,35 +38,72 @@ int cmd_decode(struct options *opt)
 		fprintf(stderr, "%s: error: %s\n", path, err);
 		return EXIT_INPUT;
 	}
-	struct reader *ahead = opt->template_out ? NULL : open_prescan(path);
+	if (reader_filter(in, opt->files + 1, (size_t)opt->nfiles - 1, err, sizeof err)) {
+		fail("%s", err);
+		reader_close(in);
+		return EXIT_INPUT;
+	}
+	if (strcmp(path, "-") == 0)	/* tcpdump -w - | rawcraft decode - | grep: live */
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	struct reader *ahead = opt->template_out ? NULL : reader_ahead(path);
 	struct printer pr;
 	/* -w keeps the capture's own link type; templates carry no analysis. */
 	printer_open(&pr, opt, reader_link(in), !opt->template_out);
 	/* Untrusted bytes are read as USER (-Z; nobody), as tcpdump -r does. */
 	int rc = printer_prepare(&pr) ? EXIT_SYSTEM : privs_drop(opt->user, false), got = 0;
 	if (ahead && rc == EXIT_OK)
-		prescan(ahead, pr.an);
+		reader_prescan(ahead, pr.an);
 	else if (ahead)
 		reader_close(ahead);
 	struct frame f;
 	struct timeval ts;
-	while (rc == EXIT_OK && (got = reader_next(in, &f, &ts, err, sizeof err)) == 1) {
-		if (opt->template_out)
+	while (rc == EXIT_OK && (!opt->count || pr.frames < opt->count) &&
+	       (got = reader_next(in, &f, &ts, err, sizeof err)) == 1) {
+		bool shown = reader_matches(in, &f);
+		if (opt->template_out && shown)
 			print_template(&pr, &f, &ts);
 		else
-			print_captured(&pr, &f, &ts);
+			printer_captured(&pr, &f, &ts, shown);
 		frame_free(&f);
 	}
-	if (rc == EXIT_OK && got == 0)
+	if (rc == EXIT_OK && got >= 0)
 		printer_finish(&pr);
 	if (got < 0) {
 		fflush(stdout);
-		fprintf(stderr, "%s: error: after %u frame%s: %s\n", path, pr.frames,
-			pr.frames == 1 ? "" : "s", err);
+		fprintf(stderr, "%s: error: after %u frame%s: %s\n", path, pr.seen,
+			pr.seen == 1 ? "" : "s", err);
 		rc = EXIT_INPUT;
 	}
 	if (printer_close(&pr) && rc == EXIT_OK)
 		rc = EXIT_SYSTEM;
 	reader_close(in);
+	return rc;
+}
+
+int cmd_sniff(struct options *opt)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	stop_catch();
+	struct printer pr;
+	struct cli_engine c = { .opt = opt, .pr = &pr, .sniff = true };
+	struct sniff *s = NULL;
+	int rc = cli_engine_open(&c, (struct addr){ .family = ADDR_NONE }, 0);
+	if (rc == EXIT_OK)
+		rc = sniff_open(c.e, opt->files, (size_t)opt->nfiles, &s);
+	if (rc == EXIT_OK) {
+		printer_open(&pr, opt, sniff_link(s), true);
+		rc = sniff_run(s, opt->count);
+		if (rc == EXIT_OK || rc > 128)
+			printer_finish(&pr);
+		if (engine_dropped(c.e))
+			fprintf(stderr, "rawcraft: warning: the kernel dropped %u frames, read too slowly: "
+				"the analysis lacks them (a narrower FILTER helps)\n", engine_dropped(c.e));
+		if (printer_close(&pr) && rc == EXIT_OK)
+			rc = EXIT_SYSTEM;
+	}
+	sniff_free(s);
+	exit_before_teardown(rc);
+	stop_release();
+	engine_close(c.e);
 	return rc;
 }

@@ -17,14 +17,16 @@ static void usage(FILE *out)
 	      "                     [-v] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
 	      "                     [--seed N] [-Z USER] [-v] [-x] [--json] [-w out.pcap]\n"
-	      "       rawcraft decode FILE.pcap [-Z USER] [-v] [-x] [--json] [-w out.pcap]\n"
+	      "       rawcraft decode FILE.pcap|- [FILTER...] [-c N] [-Z USER] [-v] [-x] [--json] [-w out.pcap]\n"
+	      "       rawcraft sniff [-i IF] [FILTER...] [-c N] [-Z USER] [-v] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft fields [LAYER]...    every layer's fields, widths and defaults\n"
 	      "\n"
 	      "FILE is a .pkt template or the name of a shipped one (arp-request, tcp-syn, ...).\n"
 	      "  -D K=V      set ${K} in the template\n"
 	      "  --seed N    fix every random value, for the same bytes on every run\n"
-	      "  -c N        build N frames (random fields drawn anew for each; default: one\n"
-	      "              pass over the template's ranges LO..HI, else 1)\n"
+	      "  -c N        build N frames (random fields drawn anew for each; default: one pass\n"
+	      "              over the template's ranges LO..HI, else 1); decode, sniff: show N\n"
+	      "  FILTER      decode, sniff: the frames a tcpdump expression selects (tcp port 80)\n"
 	      "  -v          the field tree, as Wireshark shows it\n"
 	      "  -n          bare MAC addresses in the tree, without their makers' names\n"
 	      "  -x          a hex dump with offsets and an ASCII column\n"
@@ -252,6 +254,8 @@ int main(int argc, char **argv)
 		rc = cmd_show(&opt);
 	} else if (strcmp(opt.cmd, "decode") == 0) {
 		rc = cmd_decode(&opt);
+	} else if (strcmp(opt.cmd, "sniff") == 0) {
+		rc = cmd_sniff(&opt);
 	} else if (strcmp(opt.cmd, "send") == 0) {
 		rc = cmd_send(&opt);
 	} else if (strcmp(opt.cmd, "run") == 0) {
@@ -259,7 +263,7 @@ int main(int argc, char **argv)
 	} else if (strcmp(opt.cmd, "fields") == 0) {
 		rc = cmd_fields(&opt);
 	} else {
-		fail("unknown command '%s': use show, send, run, decode or fields (see rawcraft --help)", opt.cmd);
+		fail("unknown command '%s': use show, send, run, decode, sniff or fields (see rawcraft --help)", opt.cmd);
 	}
 out:
 	vars_free(&opt.vars);

@@ -181,3 +181,35 @@ void explain_json(const struct frame_analysis *fa, bool absolute, struct strbuf 
 	sb_printf(out, ",\"state\":{\"src\":\"%s\",\"dst\":\"%s\"}}",
 		  tcp_state_name(v->src_state), tcp_state_name(v->dst_state));
 }
+
+static const char *closed_how(const struct conv_summary *c)
+{
+	if (c->rst)
+		return "reset (RST)";
+	if (c->fin[0] && c->fin[1])
+		return "closed by FIN both ways";
+	if (c->fin[0] || c->fin[1])
+		return "half closed (FIN one way)";
+	return "still open";
+}
+
+void explain_conversation(const struct conv_summary *c, struct strbuf *out)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	addr_format(&c->addr[0], a, sizeof a);
+	addr_format(&c->addr[1], b, sizeof b);
+	const char *open6 = c->addr[0].family == ADDR_IPV6 ? "[" : "",
+		   *close6 = c->addr[0].family == ADDR_IPV6 ? "]" : "";
+	struct timeval d;
+	timersub(&c->last, &c->first, &d);
+	sb_printf(out, "  stream %u: %s%s%s:%u <-> %s%s%s:%u, %ld.%06ld s\n", c->stream, open6, a,
+		  close6, c->port[0], open6, b, close6, c->port[1], (long)d.tv_sec, (long)d.tv_usec);
+	sb_printf(out, "    ->: frames %llu, bytes %llu; <-: frames %llu, bytes %llu\n",
+		  (unsigned long long)c->frames[0], (unsigned long long)c->bytes[0],
+		  (unsigned long long)c->frames[1], (unsigned long long)c->bytes[1]);
+	sb_printf(out, "    %s; %s; %llu retransmission%s; states %s / %s\n",
+		  c->handshake_done ? "handshake complete" :
+		  c->syn_seen ? "handshake not completed" : "handshake not seen", closed_how(c),
+		  (unsigned long long)c->retransmissions, c->retransmissions == 1 ? "" : "s",
+		  tcp_state_name(c->state[0]), tcp_state_name(c->state[1]));
+}

@@ -1,6 +1,7 @@
 /*
  * explain.h - the analysis of a frame as text: the summary line's short
- * suffix, the -v tree's lines in Wireshark's words, the JSON members.
+ * suffix, the -v tree's lines in Wireshark's words, the JSON members; and
+ * each conversation of the summary at the end.
  */
 #ifndef CRAFT_EXPLAIN_H
 #define CRAFT_EXPLAIN_H
@@ -30,6 +31,10 @@ void explain_tree(const struct frame_analysis *fa, bool absolute, const char *in
 		  struct strbuf *out);
 /* ,"tcp_analysis":{...} or ,"answers":N,...: members to append. */
 void explain_json(const struct frame_analysis *fa, bool absolute, struct strbuf *out);
+/* One conversation of the summary at the end, for people: its endpoints
+ * and duration, frames and bytes each way, the handshake, how it closed,
+ * retransmissions and both ends' last states, on three lines. */
+void explain_conversation(const struct conv_summary *c, struct strbuf *out);
 /* "63µs", "1.25ms", "2.000s". */
 void explain_duration(double seconds, struct strbuf *out);
 

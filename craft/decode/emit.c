@@ -254,7 +254,7 @@ static void put_eth(const struct frame *f, bool own, struct strbuf *out)
 /* One frame's text; `refused` (or NULL) is why its layers as lines did not
  * parse, and only the Ethernet line is written.  Returns whether show
  * builds the captured bytes. */
-static bool compose(const struct frame *f, unsigned frame_no, const char *refused,
+static bool compose(const struct frame *f, unsigned frame_no, bool first, const char *refused,
 		    struct strbuf *out)
 {
 	bool eth = f->link == &link_types[LINK_ETHERNET];
@@ -263,7 +263,7 @@ static bool compose(const struct frame *f, unsigned frame_no, const char *refuse
 	size_t pos = base, tried = refused ? eth : f->nlayers;
 	unsigned lines = 0;
 	bool exact = true;
-	if (frame_no == 1)
+	if (first)
 		sb_puts(out, "# a capture as templates, a frame each, between --- lines: "
 			"rawcraft show builds them in turn\n");
 	sb_printf(out, "# frame %u: %zu bytes", frame_no, f->len);
@@ -331,11 +331,11 @@ static bool compose(const struct frame *f, unsigned frame_no, const char *refuse
 	return exact;
 }
 
-bool emit_template(const struct frame *f, unsigned frame_no, struct strbuf *out)
+bool emit_template(const struct frame *f, unsigned frame_no, bool first, struct strbuf *out)
 {
 	struct strbuf text;
 	sb_init(&text);
-	bool exact = compose(f, frame_no, NULL, &text);
+	bool exact = compose(f, frame_no, first, NULL, &text);
 	struct template_ctx tc = { .file = "frame" };
 	struct frame back;
 	struct diag d;
@@ -345,9 +345,9 @@ bool emit_template(const struct frame *f, unsigned frame_no, struct strbuf *out)
 		/* A layer the decoder takes where a template may not place it:
 		 * the Ethernet line and the bytes after it say the same. */
 		sb_reset(&text);
-		exact = compose(f, frame_no, d.msg, &text);
+		exact = compose(f, frame_no, first, d.msg, &text);
 	}
-	if (frame_no > 1)
+	if (!first)
 		sb_puts(out, "---\n");
 	sb_add(out, text.s, text.len);
 	sb_free(&text);

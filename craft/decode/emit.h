@@ -14,11 +14,12 @@
 #include "../util/strbuf.h"
 
 /* Appends frame `frame_no` (from 1) of a capture as one frame of a file of
- * several: a `---` line before every frame but the first.  Returns whether
+ * several: a heading before the `first` one written (a filter may leave
+ * out frame 1), a `---` line before every other.  Returns whether
  * show builds its bytes exactly; if not, a comment line
  * "# not rebuilt byte for byte: REASON" says why (a link type other than
  * Ethernet, fewer bytes than an Ethernet header, more than a frame holds)
  * and the template is the nearest frame show builds. */
-bool emit_template(const struct frame *f, unsigned frame_no, struct strbuf *out);
+bool emit_template(const struct frame *f, unsigned frame_no, bool first, struct strbuf *out);
 
 #endif

@@ -38,19 +38,23 @@ static int stop_test(void *ctx)
 	return engine_stopped(ctx);
 }
 
-/* The interface given, else the one the kernel routes `dst` through; it
- * must exist and be up. */
-static int choose_iface(struct engine *e, const char *given, const struct addr *dst)
+/* The interface given, else the one the kernel routes `dst` through (a
+ * listener: the default route's); it must exist and be up. */
+static int choose_iface(struct engine *e, const struct engine_config *cfg)
 {
 	char err[256], name[32], addr[ADDR_STRLEN];
-	const char *dev = given;
+	const char *dev = cfg->ifname;
+	struct addr dst = cfg->listen_only ? addr_from_value(0, 4) : cfg->dst;
 	if (!dev) {
 		struct addr gw;
-		if (dst->family == ADDR_NONE || addr_is_unspecified(dst))
+		if (dst.family == ADDR_NONE || (addr_is_unspecified(&dst) && !cfg->listen_only))
 			return engine_fail(e, ENGINE_FAULT_INPUT,
 					   "no destination to route by: pass -i IF");
-		if (iface_route_addr(dst, name, sizeof name, &gw) != 0) {
-			addr_format(dst, addr, sizeof addr);
+		if (iface_route_addr(&dst, name, sizeof name, &gw) != 0) {
+			if (cfg->listen_only)
+				return engine_fail(e, ENGINE_FAULT_SYSTEM, "no default route to "
+						   "pick an interface by: add one (ip route) or pass -i IF");
+			addr_format(&dst, addr, sizeof addr);
 			return engine_fail(e, ENGINE_FAULT_SYSTEM,
 					   "no route to %s: add one (ip route) or pass -i IF", addr);
 		}
@@ -83,9 +87,11 @@ int engine_open(struct engine **out, const struct engine_config *cfg,
 	e->ops = ops;
 	e->ctx = ctx;
 	outbox_init(&e->sent, 0, 0);
-	int rc = choose_iface(e, cfg->ifname, &cfg->dst);
+	int rc = choose_iface(e, cfg);
 	if (rc != ENGINE_OK)
 		return rc;
+	if (cfg->listen_only)
+		return ENGINE_OK;
 	char err[256];
 	e->b = builder_open(e->ifc.name, err, sizeof err);
 	if (!e->b) {
@@ -144,6 +150,8 @@ int engine_capture_failed(struct engine *e, enum capture_error why, const char *
 	const char *dev = e->ifc.name;
 	if (why == CAP_PERMISSION)
 		return engine_fail(e, ENGINE_FAULT_PERMISSION, "%s", err);
+	if (why == CAP_FILTER)
+		return engine_fail(e, ENGINE_FAULT_INPUT, "%s", err);
 	if (why == CAP_DOWN)
 		return engine_fail(e, ENGINE_FAULT_SYSTEM, "interface %s is down: ip link set %s up",
 				   dev, dev);

@@ -64,6 +64,7 @@ struct engine_config {
 	const char *ifname;	/* NULL: the interface that routes `dst` */
 	struct addr dst;	/* none with no ifname: bad input */
 	long neighbor_timeout_us;	/* how long the next hop may take to answer ARP */
+	bool listen_only;	/* no injector: captures only (sniff.h) */
 };
 
 struct engine;

@@ -97,3 +97,12 @@ void sb_json_str(struct strbuf *sb, const char *s, size_t n)
 	}
 	sb_putc(sb, '"');
 }
+
+void sb_join(struct strbuf *sb, char *const *words, size_t n, const char *sep)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_puts(sb, sep);
+		sb_puts(sb, words[i]);
+	}
+}

@@ -20,6 +20,8 @@ void sb_puts(struct strbuf *sb, const char *s);
 void sb_putc(struct strbuf *sb, char c);
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Appends `n` words with `sep` between them, as a shell's "$*". */
+void sb_join(struct strbuf *sb, char *const *words, size_t n, const char *sep);
 /* Appends `s` as a JSON string literal, quotes included. */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
 

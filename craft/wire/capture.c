@@ -135,6 +135,43 @@ void pcap_in_close(struct pcap_in *r)
 	free(r);
 }
 
+struct capture_filter {
+	struct bpf_program prog;
+};
+
+static void bad_filter(const char *expr, pcap_t *p, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "bad filter '%s': %s", expr, pcap_geterr(p));
+}
+
+struct capture_filter *pcap_in_filter(struct pcap_in *r, const char *expr, char *err,
+				      size_t errlen)
+{
+	struct capture_filter *flt = malloc(sizeof *flt);
+	if (!flt)
+		abort();
+	if (pcap_compile(r->p, &flt->prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0)
+		return flt;
+	bad_filter(expr, r->p, err, errlen);
+	free(flt);
+	return NULL;
+}
+
+bool capture_filter_match(const struct capture_filter *flt, const uint8_t *bytes, size_t caplen,
+			  size_t wire_len)
+{
+	struct pcap_pkthdr h = { .caplen = (bpf_u_int32)caplen, .len = (bpf_u_int32)wire_len };
+	return pcap_offline_filter(&flt->prog, &h, bytes) != 0;
+}
+
+void capture_filter_free(struct capture_filter *flt)
+{
+	if (!flt)
+		return;
+	pcap_freecode(&flt->prog);
+	free(flt);
+}
+
 struct capture {
 	pcap_t *p;
 	int fd;
@@ -185,10 +222,14 @@ struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 	struct bpf_program prog;
 	pcap_direction_t dir = (flags & CAPTURE_BOTH) ? PCAP_D_INOUT :
 			       (flags & CAPTURE_OUTGOING) ? PCAP_D_OUT : PCAP_D_IN;
-	if (pcap_setdirection(p, dir) != 0 ||
-	    pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		*why = CAP_FILTER;
-		snprintf(err, errlen, "filter '%s': %s", bpf, pcap_geterr(p));
+	bool turned = pcap_setdirection(p, dir) == 0;
+	if (!turned || pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		if (turned) {
+			*why = CAP_FILTER;
+			bad_filter(bpf, p, err, errlen);
+		} else {
+			snprintf(err, errlen, "%s", pcap_geterr(p));
+		}
 		pcap_close(p);
 		return NULL;
 	}
@@ -241,6 +282,14 @@ int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
 			return -1;
 		}
 	}
+}
+
+int capture_link(const struct capture *c, enum link_kind *link, char *err, size_t errlen)
+{
+	if (link_by_dlt(pcap_datalink(c->p), link))
+		return 0;
+	unknown_link(pcap_datalink(c->p), err, errlen);
+	return -1;
 }
 
 unsigned capture_dropped(struct capture *c)

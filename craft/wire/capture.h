@@ -32,6 +32,17 @@ int pcap_in_next(struct pcap_in *r, const uint8_t **bytes, size_t *caplen,
 		 size_t *wire_len, struct timeval *ts, char *err, size_t errlen);
 void pcap_in_close(struct pcap_in *r);
 
+/* A tcpdump expression compiled for the file `r`, as `tcpdump -r FILE EXPR`
+ * compiles it (its link type, and for BSD loopback its byte order), to
+ * test frames one at a time: for a reader that must see every frame (an
+ * analysis) and show only some.  NULL with "bad filter 'EXPR': why" in
+ * `err`. */
+struct capture_filter;
+struct capture_filter *pcap_in_filter(struct pcap_in *r, const char *expr, char *err,
+				      size_t errlen);
+bool capture_filter_match(const struct capture_filter *flt, const uint8_t *bytes, size_t caplen,
+			  size_t wire_len);
+void capture_filter_free(struct capture_filter *flt);
 
 /* Live capture on an interface: opened (and filtered) before anything is
  * sent, in immediate mode, incoming frames only - so nothing rawcraft sends
@@ -43,7 +54,7 @@ enum capture_error {
 	CAP_NO_DEVICE,
 	CAP_PERMISSION,
 	CAP_DOWN,
-	CAP_FILTER,	/* the BPF text did not compile: a bug, not the user's */
+	CAP_FILTER,	/* the BPF text did not compile: "bad filter '...': why" */
 	CAP_OTHER,
 };
 
@@ -61,6 +72,9 @@ struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 int capture_next(struct capture *c, long timeout_us, const uint8_t **bytes,
 		 size_t *caplen, size_t *wire_len, struct timeval *ts,
 		 char *err, size_t errlen);
+/* The link type of its frames; -1 with `err` for one the decoder does
+ * not read. */
+int capture_link(const struct capture *c, enum link_kind *link, char *err, size_t errlen);
 /* Frames the kernel dropped because we read too slowly. */
 unsigned capture_dropped(struct capture *c);
 void capture_close(struct capture *c);

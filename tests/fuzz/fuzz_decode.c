@@ -51,7 +51,7 @@ static void check_template(const struct frame *f)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	bool exact = emit_template(f, 1, &sb);
+	bool exact = emit_template(f, 1, true, &sb);
 	struct template_ctx tc = { .file = "emit.pkt" };
 	struct frame t;
 	struct diag d;
