@@ -199,6 +199,8 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 {
 	struct frame_analysis own;
 	const struct frame_analysis *fa = note && note->fa ? note->fa : printer_analyse(p, f, ts, &own);
+	if (p->an && fa->is_tcp)
+		analysis_shown(p->an, fa->tcp.stream);
 	struct strbuf out;
 	sb_init(&out);
 	p->frames++;
@@ -253,15 +255,11 @@ void printer_captured(struct printer *p, const struct frame *f, const struct tim
 
 void printer_finish(struct printer *p)
 {
-	size_t n = 0;
-	const struct conv_summary *c = p->an ? analysis_conversations(p->an, &n) : NULL;
-	if (n == 0 || p->opt->json)
+	if (!p->an || p->opt->json)
 		return;
 	struct strbuf out;
 	sb_init(&out);
-	sb_printf(&out, "TCP conversations: %zu\n", n);
-	for (size_t i = 0; i < n; i++)
-		explain_conversation(&c[i], &out);
+	explain_conversations(p->an, &out);
 	fwrite(out.s, 1, out.len, stdout);
 	sb_free(&out);
 }

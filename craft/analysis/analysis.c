@@ -113,6 +113,12 @@ void analysis_free(struct analysis *a)
 	free(a);
 }
 
+void analysis_shown(struct analysis *a, uint32_t stream)
+{
+	if (stream < a->nconv)
+		a->conv[stream].shown = true;
+}
+
 const struct conv_summary *analysis_conversations(const struct analysis *a, size_t *n)
 {
 	*n = a->nconv;

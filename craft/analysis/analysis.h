@@ -90,6 +90,7 @@ struct conv_summary {
 	bool fin[2], rst;
 	uint64_t retransmissions;
 	enum tcp_state state[2];
+	bool shown;			/* a frame of it was shown (analysis_shown) */
 };
 
 struct analysis;
@@ -106,6 +107,8 @@ void analysis_prescan_done(struct analysis *a);
 /* Analyses the next frame, `frame_no` from 1 in capture order. */
 void analysis_frame(struct analysis *a, const struct frame *f, uint32_t frame_no,
 		    const struct timeval *ts, struct frame_analysis *out);
+/* A frame of `stream` was shown: a summary of what was shown keeps it. */
+void analysis_shown(struct analysis *a, uint32_t stream);
 /* Every conversation seen, in stream order; valid until the next call. */
 const struct conv_summary *analysis_conversations(const struct analysis *a, size_t *n);
 

@@ -193,7 +193,7 @@ static const char *closed_how(const struct conv_summary *c)
 	return "still open";
 }
 
-void explain_conversation(const struct conv_summary *c, struct strbuf *out)
+static void explain_conversation(const struct conv_summary *c, struct strbuf *out)
 {
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
 	addr_format(&c->addr[0], a, sizeof a);
@@ -212,4 +212,17 @@ void explain_conversation(const struct conv_summary *c, struct strbuf *out)
 		  c->syn_seen ? "handshake not completed" : "handshake not seen", closed_how(c),
 		  (unsigned long long)c->retransmissions, c->retransmissions == 1 ? "" : "s",
 		  tcp_state_name(c->state[0]), tcp_state_name(c->state[1]));
+}
+
+void explain_conversations(const struct analysis *a, struct strbuf *out)
+{
+	size_t n, shown = 0;
+	const struct conv_summary *c = analysis_conversations(a, &n);
+	for (size_t i = 0; i < n; i++)
+		shown += c[i].shown;
+	if (shown)
+		sb_printf(out, "TCP conversations: %zu\n", shown);
+	for (size_t i = 0; i < n; i++)
+		if (c[i].shown)
+			explain_conversation(&c[i], out);
 }

@@ -31,10 +31,11 @@ void explain_tree(const struct frame_analysis *fa, bool absolute, const char *in
 		  struct strbuf *out);
 /* ,"tcp_analysis":{...} or ,"answers":N,...: members to append. */
 void explain_json(const struct frame_analysis *fa, bool absolute, struct strbuf *out);
-/* One conversation of the summary at the end, for people: its endpoints
- * and duration, frames and bytes each way, the handshake, how it closed,
- * retransmissions and both ends' last states, on three lines. */
-void explain_conversation(const struct conv_summary *c, struct strbuf *out);
+/* The summary at the end, for people: "TCP conversations: N", then each
+ * conversation a frame was shown of on three lines (endpoints, duration,
+ * frames and bytes each way, the handshake, how it closed,
+ * retransmissions, both ends' last states); nothing when there is none. */
+void explain_conversations(const struct analysis *a, struct strbuf *out);
 /* "63µs", "1.25ms", "2.000s". */
 void explain_duration(double seconds, struct strbuf *out);
 
