@@ -90,3 +90,12 @@ case "$file|$pipe" in
 	ok "a request names its answer in a file; from a pipe only the answer names its request" ;;
 *) not_ok "a request names its answer in a file, not from a pipe" "file: $file; pipe: $pipe" ;;
 esac
+
+# 5. The summary at the end holds the conversations a frame was shown of.
+udp=$("$RAWCRAFT" decode "$pcap" udp | grep -c '^TCP conversations')
+one=$("$RAWCRAFT" decode "$pcap" tcp port 81 | sed -n '/^TCP conversations/,$p')
+case "$udp|$one" in
+"0|TCP conversations: 1"$'\n'"  stream 1: 10.191.0.1:37008 <-> 10.191.0.2:81, "*"reset (RST)"*)
+	ok "the conversation summary holds only the streams shown (none for 'udp', stream 1 for 'tcp port 81')" ;;
+*) not_ok "the conversation summary holds only the streams shown" "udp: $udp; tcp port 81: $one" ;;
+esac
