@@ -27,15 +27,40 @@ static void ends_of(const struct frame_analysis *fa, bool sent, enum tcp_state *
 	*peer = sent ? fa->tcp.dst_state : fa->tcp.src_state;
 }
 
+/* Who sent a frame no step sent. */
+static const char *const senders[] = {
+	[RUN_LOOKUP] = "lookup", [RUN_GHOST] = "ghost", [RUN_KERNEL] = "kernel",
+};
+
+/* "#4     14 > synack   ": the frame's number, the step's line and name
+ * (or who sent it), the direction. */
+static void view_columns(uint32_t no, const struct step *st, bool sent, const char *who,
+			 struct strbuf *out)
+{
+	char num[16], line[16] = "", name[16];
+	if (no)
+		snprintf(num, sizeof num, "#%u", no);
+	else
+		num[0] = '\0';
+	if (st)
+		snprintf(line, sizeof line, "%u", st->pos.line);
+	if (who)
+		snprintf(name, sizeof name, "(%s)", who);
+	sb_printf(out, "%-5s%4s %s %-8s ", num, line, sent ? ">" : "<",
+		  who ? name : st && st->name ? st->name : "");
+}
+
 static void on_frame(void *ctx, const struct step *st, const struct frame *f,
-		     const struct timeval *ts, bool sent, const struct frame_analysis *fa)
+		     const struct timeval *ts, enum run_from from, const struct frame_analysis *fa)
 {
 	struct running *rn = ctx;
-	struct strbuf line, json;
+	bool sent = from != RUN_PEER;
+	const char *who = from == RUN_STEP || from == RUN_PEER ? NULL : senders[from];
+	struct strbuf line, suffix, json;
 	sb_init(&line);
+	sb_init(&suffix);
 	sb_init(&json);
-	sb_printf(&line, "%4u %s %-8s ", st ? st->pos.line : 0, sent ? ">" : "<",
-		  st && st->name ? st->name : "");
+	view_columns(rn->pr->frames + 1, st, sent, who, &line);
 	if (explain_tcp_summary(f, fa, EXPLAIN_NO_WINDOW, &line)) {
 		sb_printf(&line, " (abs seq=%u", fa->tcp.abs_seq);
 		if (fa->tcp.ack_valid)
@@ -44,12 +69,11 @@ static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 	} else {
 		describe_summary(f, &line);
 	}
-	char states[96] = "";
+	explain_findings(fa, &suffix);
 	enum tcp_state us = TS_CLOSED, peer = TS_CLOSED;
 	if (fa->is_tcp) {
 		ends_of(fa, sent, &us, &peer);
-		snprintf(states, sizeof states, "  [us %s, peer %s]", tcp_state_name(us),
-			 tcp_state_name(peer));
+		sb_printf(&suffix, "  [us %s, peer %s]", tcp_state_name(us), tcp_state_name(peer));
 	}
 	sb_printf(&json, "\"direction\":\"%s\",\"line\":%u", sent ? "sent" : "received",
 		  st ? st->pos.line : 0);
@@ -57,14 +81,36 @@ static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 		sb_puts(&json, ",\"step\":");
 		sb_json_str(&json, st->name, strlen(st->name));
 	}
+	if (who)
+		sb_printf(&json, ",\"by\":\"%s\"", who);
 	if (fa->is_tcp)
 		sb_printf(&json, ",\"state_us\":\"%s\",\"state_peer\":\"%s\"",
 			  tcp_state_name(us), tcp_state_name(peer));
-	struct frame_note note = { .summary = line.s, .suffix = states, .json = json.s,
-				   .recorded = true, .fa = fa };
+	struct frame_note note = { .summary = line.s, .suffix = suffix.s,
+				   .json = json.s, .recorded = true, .fa = fa };
 	printer_frame(rn->pr, f, ts, &note);
 	sb_free(&line);
+	sb_free(&suffix);
 	sb_free(&json);
+}
+
+/* An expect took a frame shown before it began to wait: named by its number. */
+static void on_took(void *ctx, const struct step *st, uint32_t no)
+{
+	struct running *rn = ctx;
+	struct strbuf s;
+	sb_init(&s);
+	if (rn->opt->json) {
+		sb_printf(&s, "{\"took\":%u,\"line\":%u,\"step\":", no, st->pos.line);
+		sb_json_str(&s, st->name, strlen(st->name));
+		sb_puts(&s, "}\n");
+	} else {
+		view_columns(0, st, false, NULL, &s);
+		sb_printf(&s, "took #%u\n", no);
+	}
+	fputs(s.s, stdout);
+	fflush(stdout);
+	sb_free(&s);
 }
 
 static void on_print(void *ctx, const struct step *st, const char *text)
@@ -205,8 +251,9 @@ static int run_scenario(struct options *opt, const struct scenario *sc, struct a
 		rng_seed_random(&rng);
 	struct runner_params rp = { .sc = sc, .given = &opt->vars, .block_rst = opt->block_rst,
 				    .rng = &rng };
-	static const struct runner_ops ops = { .frame = on_frame, .print = on_print,
-					       .missed = on_missed, .kernel_rst = on_kernel_rst };
+	static const struct runner_ops ops = { .frame = on_frame, .took = on_took,
+					       .print = on_print, .missed = on_missed,
+					       .kernel_rst = on_kernel_rst };
 	int rc = cli_engine_open(&c, dst, 1000000);
 	if (rc == EXIT_OK && g) {
 		ghost_iface(g, engine_iface(c.e), &ghost);

@@ -1,6 +1,6 @@
 /*
- * run-lab.c - a shipped scenario through the engine, each step's frames
- * and prints reported by callbacks.
+ * run-lab.c - a shipped scenario through the engine, every frame of the
+ * run and each print reported by callbacks.
  *   build/examples/run-lab IF FILE.lab [NAME=VALUE]...   (needs CAP_NET_RAW)
  * Exit: as `rawcraft run` (0 every expect met, 1 one missed, 2, 3).
  */
@@ -23,19 +23,29 @@ static void on_fault(void *ctx, enum engine_fault kind, const struct diag *d)
 		fprintf(stderr, "run-lab: %s\n", d->msg);
 }
 
+/* Every frame of the run, numbered as the -w file would number them. */
 static void on_frame(void *ctx, const struct step *st, const struct frame *f,
-		     const struct timeval *ts, bool sent, const struct frame_analysis *fa)
+		     const struct timeval *ts, enum run_from from, const struct frame_analysis *fa)
 {
-	(void)ctx, (void)ts;
+	unsigned *frames = ctx;
+	(void)ts;
 	struct strbuf s;
 	sb_init(&s);
 	describe_summary(f, &s);
-	printf("%4u %s %s", st ? st->pos.line : 0, sent ? ">" : "<", s.s);
+	printf("#%u %4u %s %s", ++*frames, st ? st->pos.line : 0, from == RUN_PEER ? "<" : ">",
+	       s.s);
 	if (fa->is_tcp)
 		printf("  [%s > %s]", tcp_state_name(fa->tcp.src_state),
 		       tcp_state_name(fa->tcp.dst_state));
 	putchar('\n');
 	sb_free(&s);
+}
+
+/* An expect took a frame that arrived before it waited. */
+static void on_took(void *ctx, const struct step *st, uint32_t no)
+{
+	(void)ctx;
+	printf("line %u: expect %s took #%u\n", st->pos.line, st->name, no);
 }
 
 static void on_print(void *ctx, const struct step *st, const char *text)
@@ -88,10 +98,11 @@ int main(int argc, char **argv)
 		struct rng rng;
 		rng_seed_random(&rng);
 		struct runner_params rp = { .sc = &sc, .given = &vars, .rng = &rng };
-		static const struct runner_ops rops = { .frame = on_frame, .print = on_print,
-							.missed = on_missed };
+		static const struct runner_ops rops = { .frame = on_frame, .took = on_took,
+							.print = on_print, .missed = on_missed };
+		unsigned frames = 0;
 		if (rc == ENGINE_OK)
-			rc = runner_run(e, &rp, &rops, NULL);
+			rc = runner_run(e, &rp, &rops, &frames);
 		engine_close(e);
 	}
 	scenario_free(&sc);

@@ -46,7 +46,7 @@ void explain_duration(double s, struct strbuf *out)
 		sb_printf(out, "%.3fs", s);
 }
 
-void explain_suffix(const struct frame_analysis *fa, struct strbuf *out)
+void explain_findings(const struct frame_analysis *fa, struct strbuf *out)
 {
 	if (!fa->is_tcp) {
 		if (fa->answers) {
@@ -72,7 +72,14 @@ void explain_suffix(const struct frame_analysis *fa, struct strbuf *out)
 		else
 			sb_printf(out, " [%s]", tcp_expert_label(i) + 4);	/* past "TCP " */
 	}
-	sb_printf(out, " [%s > %s]", tcp_state_name(v->src_state), tcp_state_name(v->dst_state));
+}
+
+void explain_suffix(const struct frame_analysis *fa, struct strbuf *out)
+{
+	explain_findings(fa, out);
+	if (fa->is_tcp)
+		sb_printf(out, " [%s > %s]", tcp_state_name(fa->tcp.src_state),
+			  tcp_state_name(fa->tcp.dst_state));
 }
 
 static void seconds_line(const char *indent, const char *what, double s, struct strbuf *out)

@@ -22,8 +22,11 @@ enum {
  * analysed TCP layer. */
 bool explain_tcp_summary(const struct frame *f, const struct frame_analysis *fa,
 			 unsigned style, struct strbuf *out);
-/* " [ACK of #28, 63µs] [dup ACK #1 of #30] [ESTABLISHED > CLOSE_WAIT]":
- * the findings, then the sender's and receiver's states. */
+/* " [ACK of #28, 63µs] [dup ACK #1 of #30]": the findings (for a UDP,
+ * ICMP or ARP answer " [reply to #3, 27µs]"). */
+void explain_findings(const struct frame_analysis *fa, struct strbuf *out);
+/* The findings, then the sender's and receiver's states:
+ * " [ACK of #28, 63µs] [ESTABLISHED > CLOSE_WAIT]". */
 void explain_suffix(const struct frame_analysis *fa, struct strbuf *out);
 /* The tree's lines for the TCP layer's numbers and the analysis block,
  * each line starting with `indent`. */

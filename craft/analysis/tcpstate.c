@@ -53,10 +53,18 @@ void tcp_ends_segment(struct tcp_ends *e, bool from_us, uint8_t flags, uint32_t 
 	struct tcp_end *s = from_us ? &e->us : &e->peer, *r = from_us ? &e->peer : &e->us;
 	bool syn = flags & TCP_F_SYN, has_ack = flags & TCP_F_ACK, fin = flags & TCP_F_FIN;
 	if (flags & TCP_F_RST) {
-		s->state = TS_CLOSED;
+		if (s->next_known && seq != s->next)
+			return;
+		/* A listener's RST to a stray segment leaves it listening. */
+		s->state = s->state == TS_LISTEN ? TS_LISTEN : TS_CLOSED;
 		r->state = r == &e->peer && r->state == TS_SYN_RECEIVED ? TS_LISTEN : TS_CLOSED;
 		s->fin_sent = r->fin_sent = false;
 		return;
+	}
+	uint32_t end = seq + (uint32_t)len + (syn ? 1u : 0u) + (fin ? 1u : 0u);
+	if (!s->next_known || (int32_t)(end - s->next) > 0 || (syn && !has_ack)) {
+		s->next = end;
+		s->next_known = true;
 	}
 	if (syn) {
 		s->syn_sent = true;

@@ -18,9 +18,10 @@ enum tcp_state {
 
 struct tcp_end {
 	enum tcp_state state;
-	bool syn_sent, fin_sent;
+	bool syn_sent, fin_sent, next_known;
 	uint32_t syn_seq;	/* what the other end's ACK must exceed by one */
 	uint32_t fin_seq;	/* the sequence number the FIN occupies */
+	uint32_t next;		/* past the highest sequence number it sent */
 };
 
 /* `us` is the end seen first, `peer` the other. */
@@ -34,7 +35,10 @@ void tcp_ends_init(struct tcp_ends *e);
  * tcp_ends_init does, a SYN/ACK answers a SYN not seen, anything else
  * joins a connection already ESTABLISHED. */
 void tcp_ends_start(struct tcp_ends *e, uint8_t flags);
-/* A segment `from_us` (or from the peer) that the other end receives. */
+/* A segment `from_us` (or from the peer) that the other end receives.  A
+ * RST resets at its sender's next sequence number only (RFC 5961 3.2); at
+ * another it answers a segment its sender did not accept (an ACK of no
+ * SYN of its: the RST carries that ACK's number) and changes no state. */
 void tcp_ends_segment(struct tcp_ends *e, bool from_us, uint8_t flags, uint32_t seq,
 		      uint32_t ack, size_t len);
 const char *tcp_state_name(enum tcp_state s);

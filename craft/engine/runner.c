@@ -16,15 +16,19 @@
 
 #define BACKLOG 128
 #define RECENT 256	/* our frames remembered, to tell our RSTs from the kernel's */
-#define PUMP_SLICE_US 50000	/* a kernel RST is looked for at least this often */
-/* RSTs over IPv4, or IPv6 with TCP right after its fixed header (libpcap's
- * tcp[] reads IPv4 only); the kernel puts no extension header on a RST. */
-#define KERNEL_RST_FILTER \
-	"(tcp[tcpflags] & tcp-rst != 0) or (ip6 and ip6[6] == 6 and ip6[53] & 4 != 0)"
-
 struct held {
 	struct frame f;
 	struct timeval ts;
+	uint32_t no;		/* as shown */
+};
+
+/* The expect waiting for a frame, for those that arrive while it does. */
+struct waiting {
+	const struct step *st;
+	const struct alternative *alts;
+	size_t nalts;
+	struct near_miss *misses;
+	bool took;
 };
 
 struct tuple {
@@ -38,7 +42,7 @@ struct runner {
 	const struct scenario *sc;
 	const struct runner_ops *ops;
 	void *ctx;
-	struct capture *in, *kernel_rst;
+	struct capture *in;
 	struct iface speaker;	/* the addresses the scenario speaks from */
 	bool ghost;
 	struct rstguard guard;
@@ -50,29 +54,33 @@ struct runner {
 	uint16_t last_sport;
 	struct held backlog[BACKLOG];	/* received, not yet taken by an expect */
 	size_t nheld;
-	size_t evicted;			/* dropped from the front when full */
+	struct waiting *wait;	/* NULL between expects */
 	bool kernel_rst_seen;
 	struct tuple *tuples;
 	size_t ntuples;		/* the TCP 4-tuples the scenario sent from */
-	struct analysis *an;	/* of the frames shown */
-	uint32_t shown;
+	struct analysis *an;	/* of every frame of the run */
+	uint32_t frames;
 };
 
-static int pump(struct runner *r, const struct deadline *deadline, bool one);
+static int pump(struct runner *r, const struct deadline *deadline);
 
-/* A frame of the conversation: the states follow it, then the callback. */
-static void show_frame(struct runner *r, const struct step *st, const struct frame *f,
-		       const struct timeval *ts, bool sent)
+/* A frame of the run: into -w, the analysis and the view, in one order,
+ * so that the view numbers its frames as the file does. */
+static uint32_t see(struct runner *r, const struct step *st, const struct frame *f,
+		    const struct timeval *ts, enum run_from from)
 {
 	struct frame_analysis fa;
-	analysis_frame(r->an, f, ++r->shown, ts, &fa);
+	engine_record(r->e, f, ts);
+	analysis_frame(r->an, f, ++r->frames, ts, &fa);
 	if (r->ops->frame)
-		r->ops->frame(r->ctx, st, f, ts, sent, &fa);
+		r->ops->frame(r->ctx, st, f, ts, from, &fa);
+	return r->frames;
 }
 
 /* --- sending ---------------------------------------------------------- */
 
-static int inject(struct runner *r, struct frame *built, const struct step *st)
+static int inject(struct runner *r, struct frame *built, const struct step *st,
+		  enum run_from from)
 {
 	struct timeval ts;
 	gettimeofday(&ts, NULL);
@@ -81,9 +89,7 @@ static int inject(struct runner *r, struct frame *built, const struct step *st)
 		return rc;
 	struct frame shown;
 	decode_built(built, &shown);
-	engine_record(r->e, &shown, &ts);
-	if (st)
-		show_frame(r, st, &shown, &ts, true);
+	see(r, st, &shown, &ts, from);
 	if (st) {
 		frame_free(&r->last_sent);
 		r->last_sent = shown;
@@ -97,14 +103,17 @@ static int inject(struct runner *r, struct frame *built, const struct step *st)
 }
 
 /* The ARP exchange of a next-hop lookup: the reply also reaches r->in,
- * which records it, so only what we sent is recorded here. */
+ * which shows it, so only what we sent is shown here. */
 static void log_exchange(void *ctx, const struct frame *f, bool sent, const struct timeval *ts)
 {
 	struct runner *r = ctx;
 	if (!sent)
 		return;
 	outbox_put(&r->e->sent, f->bytes, f->len, ENGINE_NO_TAG);
-	engine_record(r->e, f, ts);
+	struct frame shown;
+	decode_built(f, &shown);
+	see(r, NULL, &shown, ts, RUN_LOOKUP);
+	frame_free(&shown);
 }
 
 /* A TCP send without sport keeps the conversation's port. */
@@ -186,9 +195,9 @@ static int step_send(struct runner *r, const struct step *st)
 	else if ((rc = guard_tcp(r, &f)) != ENGINE_OK)
 		;
 	/* What arrived so far goes first in -w. */
-	else if ((rc = pump(r, &(struct deadline){ { 0, 0 } }, false)) == ENGINE_OK) {
+	else if ((rc = pump(r, &(struct deadline){ { 0, 0 } })) == ENGINE_OK) {
 		note_port(r, &f);
-		rc = inject(r, &f, st);
+		rc = inject(r, &f, st, RUN_STEP);
 	}
 	frame_free(&f);
 	return rc;
@@ -204,84 +213,8 @@ static void answer_for_ghost(struct runner *r, const struct frame *f)
 		return;
 	struct resolve_env env = { .file = "(ghost)", .iface = &r->speaker, .rng = &r->rng };
 	if (frame_resolve(&reply, &env, &d) == 0 && build_frame(r->e->b, &reply, &d) == 0)
-		inject(r, &reply, NULL);
+		inject(r, &reply, NULL, RUN_GHOST);
 	frame_free(&reply);
-}
-
-static bool on_kernel_rst(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
-			  const struct timeval *ts)
-{
-	struct runner *r = ctx;
-	uint64_t tag;
-	if (outbox_origin(&r->e->sent, bytes, caplen, &tag) == FROM_US)
-		return false;
-	struct frame f;
-	struct tuple t;
-	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
-	if (!tuple_of(&f, &t) || !known_tuple(r, &t)) {
-		frame_free(&f);		/* another connection of this host's */
-		return false;
-	}
-	engine_record(r->e, &f, ts);
-	if (!r->kernel_rst_seen) {
-		r->kernel_rst_seen = true;
-		struct strbuf s;
-		sb_init(&s);
-		describe_summary(&f, &s);
-		if (r->ops->kernel_rst)
-			r->ops->kernel_rst(r->ctx, s.s);
-		sb_free(&s);
-	}
-	frame_free(&f);
-	return false;
-}
-
-/* Keeps a received frame for the expects to come (oldest first out). */
-static bool hold(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
-		 const struct timeval *ts)
-{
-	struct runner *r = ctx;
-	if (r->nheld == BACKLOG) {
-		frame_free(&r->backlog[0].f);
-		memmove(&r->backlog[0], &r->backlog[1], (BACKLOG - 1) * sizeof r->backlog[0]);
-		r->nheld--;
-		r->evicted++;
-	}
-	struct held *h = &r->backlog[r->nheld++];
-	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &h->f);
-	h->ts = *ts;
-	engine_record(r->e, &h->f, ts);
-	if (r->ghost)
-		answer_for_ghost(r, &h->f);
-	return true;	/* the kernel's RSTs are looked at between frames */
-}
-
-/* Reads what arrived until `deadline` (or one frame, with `one`). */
-static int pump(struct runner *r, const struct deadline *deadline, bool one)
-{
-	char err[256];
-	struct pump rst = engine_pump(r->e, r->kernel_rst, on_kernel_rst, r);
-	struct pump in = engine_pump(r->e, r->in, hold, r);
-	for (;;) {
-		/* The kernel's RSTs first: what it did comes before what came back. */
-		if (r->kernel_rst && pump_run(&rst, NULL, err, sizeof err) == PUMP_FAULT)
-			return engine_capture_fault(r->e, err);
-		struct deadline slice;
-		deadline_in(&slice, deadline_left(deadline) < PUMP_SLICE_US ?
-			    deadline_left(deadline) : PUMP_SLICE_US);
-		enum pump_end end = pump_run(&in, &slice, err, sizeof err);
-		if (end == PUMP_FAULT)
-			return engine_capture_fault(r->e, err);
-		if (end == PUMP_STOPPED || (end == PUMP_DONE && one) ||
-		    (end == PUMP_TIMEOUT && deadline_left(deadline) <= 0))
-			return ENGINE_OK;
-	}
-}
-
-static void take(struct runner *r, size_t i)
-{
-	memmove(&r->backlog[i], &r->backlog[i + 1], (r->nheld - i - 1) * sizeof r->backlog[0]);
-	r->nheld--;
 }
 
 static void set_label(struct runner *r, const struct step *st, const char *label)
@@ -291,12 +224,11 @@ static void set_label(struct runner *r, const struct step *st, const char *label
 	vars_set(&r->vars, key, label);
 }
 
-/* The held frame `i` if it answers the last send (or the step takes any)
- * and matches an alternative: taken, bound and shown. */
-static bool try_take(struct runner *r, const struct step *st, size_t i,
+/* Whether `f` answers the last send (or the step takes any) and matches an
+ * alternative: then bound, and its label set. */
+static bool try_take(struct runner *r, const struct step *st, const struct frame *f,
 		     const struct alternative *alts, size_t nalts, struct near_miss *misses)
 {
-	const struct frame *f = &r->backlog[i].f;
 	char why[256];
 	/* The scenario's own expect says which ack it wants: a challenge ACK
 	 * answers a SYN with another. */
@@ -310,12 +242,84 @@ static bool try_take(struct runner *r, const struct step *st, size_t i,
 		}
 		scenario_bind(&r->vars, st->name, f);
 		set_label(r, st, alts[a].label);
-		show_frame(r, st, f, &r->backlog[i].ts, false);
-		frame_free(&r->backlog[i].f);
-		take(r, i);
 		return true;
 	}
 	return false;
+}
+
+/* A frame the host's kernel sent: shown; the first RST of one of the
+ * scenario's connections is reported. */
+static void host_frame(struct runner *r, const struct frame *f, const struct timeval *ts)
+{
+	see(r, NULL, f, ts, RUN_KERNEL);
+	const struct layer *tcp = frame_find(f, frame_own_layers(f), L_TCP);
+	struct tuple t;
+	if (r->kernel_rst_seen || !tcp || !(lv(tcp, TCP_FLAGS) & TCP_F_RST) ||
+	    !tuple_of(f, &t) || !known_tuple(r, &t))
+		return;
+	r->kernel_rst_seen = true;
+	struct strbuf s;
+	sb_init(&s);
+	describe_summary(f, &s);
+	if (r->ops->kernel_rst)
+		r->ops->kernel_rst(r->ctx, s.s);
+	sb_free(&s);
+}
+
+/* A captured frame: our own on its way out (shown when sent), the host's
+ * kernel's, or a received one - taken by the waiting expect, or kept for
+ * the expects to come (oldest first out).  True once the expect took it. */
+static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
+		     const struct timeval *ts)
+{
+	struct runner *r = ctx;
+	uint64_t tag;
+	enum frame_origin from = outbox_origin(&r->e->sent, bytes, caplen, &tag);
+	if (from == FROM_US)
+		return false;
+	struct frame f;
+	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
+	if (from == FROM_HOST) {
+		host_frame(r, &f, ts);
+		frame_free(&f);
+		return false;
+	}
+	struct waiting *w = r->wait;
+	if (w && try_take(r, w->st, &f, w->alts, w->nalts, w->misses)) {
+		w->took = true;
+		see(r, w->st, &f, ts, RUN_PEER);
+	} else {
+		if (r->nheld == BACKLOG) {
+			frame_free(&r->backlog[0].f);
+			memmove(&r->backlog[0], &r->backlog[1], (BACKLOG - 1) * sizeof r->backlog[0]);
+			r->nheld--;
+		}
+		uint32_t no = see(r, NULL, &f, ts, RUN_PEER);
+		r->backlog[r->nheld++] = (struct held){ f, *ts, no };
+	}
+	if (r->ghost)
+		answer_for_ghost(r, &f);
+	if (w && w->took)
+		frame_free(&f);
+	return w && w->took;
+}
+
+/* Reads what arrived until `deadline`, or until the waiting expect took a
+ * frame. */
+static int pump(struct runner *r, const struct deadline *deadline)
+{
+	char err[256];
+	struct pump in = engine_pump(r->e, r->in, on_frame, r);
+	if (pump_run(&in, deadline, err, sizeof err) == PUMP_FAULT)
+		return engine_capture_fault(r->e, err);
+	return ENGINE_OK;
+}
+
+static void take(struct runner *r, size_t i)
+{
+	frame_free(&r->backlog[i].f);
+	memmove(&r->backlog[i], &r->backlog[i + 1], (r->nheld - i - 1) * sizeof r->backlog[0]);
+	r->nheld--;
 }
 
 static int step_expect(struct runner *r, const struct step *st)
@@ -328,26 +332,23 @@ static int step_expect(struct runner *r, const struct step *st)
 		return engine_bad_input(r->e, &d);
 	struct near_miss misses[NEAR_MISSES + 1];
 	memset(misses, 0, sizeof misses);
+	int rc = ENGINE_OK;
+	for (size_t i = 0; i < r->nheld; i++)
+		if (try_take(r, st, &r->backlog[i].f, alts, nalts, misses)) {
+			if (r->ops->took)
+				r->ops->took(r->ctx, st, r->backlog[i].no);
+			take(r, i);
+			goto done;
+		}
+	struct waiting w = { st, alts, nalts, misses, false };
 	struct deadline deadline;
 	deadline_in(&deadline, st->usec);
-	int rc = ENGINE_NOMATCH;
-	size_t checked = 0;
-	for (;;) {
-		for (; checked < r->nheld; checked++)
-			if (try_take(r, st, checked, alts, nalts, misses)) {
-				rc = ENGINE_OK;
-				goto done;
-			}
-		if (engine_stopped(r->e) || deadline_left(&deadline) <= 0)
-			break;
-		size_t evicted = r->evicted;
-		if ((rc = pump(r, &deadline, true)) != ENGINE_OK)
-			goto done;
-		rc = ENGINE_NOMATCH;
-		/* The oldest frames made room: what we checked moved forward. */
-		evicted = r->evicted - evicted;
-		checked = checked > evicted ? checked - evicted : 0;
-	}
+	r->wait = &w;
+	rc = pump(r, &deadline);
+	r->wait = NULL;
+	if (rc != ENGINE_OK || w.took)
+		goto done;
+	rc = ENGINE_NOMATCH;
 	if (engine_stopped(r->e)) {
 		rc = ENGINE_STOPPED + engine_stopped(r->e);
 	} else if (otherwise[0]) {
@@ -420,7 +421,7 @@ static int execute(struct runner *r)
 			break;
 		case STEP_SLEEP:
 			deadline_in(&until, st->usec);
-			rc = pump(r, &until, false);
+			rc = pump(r, &until);
 			break;
 		case STEP_FOR: {
 			struct loop *l = &loops[depth++];
@@ -466,10 +467,12 @@ static int open_all(struct runner *r)
 {
 	struct engine *e = r->e;
 	char err[512];
-	unsigned flags = r->ghost && r->speaker.mac != e->ifc.mac ? CAPTURE_PROMISC : 0;
-	int rc = engine_capture(e, &r->in, "", flags, 0);
-	if (rc == ENGINE_OK && !r->ghost)
-		rc = engine_capture(e, &r->kernel_rst, KERNEL_RST_FILTER, CAPTURE_OUTGOING, 0);
+	/* From the host's own addresses, both ways on one capture: the host's
+	 * kernel's frames (its RSTs) are seen in the order they passed.  A
+	 * ghost's connections are no kernel's to reset. */
+	int rc = r->ghost ? engine_capture(e, &r->in, "", r->speaker.mac != e->ifc.mac ?
+					   CAPTURE_PROMISC : 0, 0) :
+		 engine_capture(e, &r->in, "", CAPTURE_BOTH, 0);
 	if (rc != ENGINE_OK)
 		return rc;
 	if (r->rp->block_rst && rstguard_open(&r->guard, err, sizeof err))
@@ -515,8 +518,8 @@ int runner_run(struct engine *e, const struct runner_params *rp, const struct ru
 		abort();
 	/* A run that died (SIGKILL) left its table: gone before ours exists. */
 	rstguard_sweep();
-	/* The kernel's RSTs are captured going out: all from this host. */
-	engine_own_frames(e, RECENT, 0);
+	/* What goes out is ours, or the host's kernel's: told by the MAC. */
+	engine_own_frames(e, RECENT, r->ghost ? 0 : e->ifc.mac);
 	int rc = open_all(r);
 	/* Root goes once everything is open, before any reply is read. */
 	if (rc == ENGINE_OK)

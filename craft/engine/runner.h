@@ -1,9 +1,10 @@
 /*
  * runner.h - a scenario (`.lab`) run step by step on an engine: sends
  * built from layer lines and the bindings of earlier replies, expects
- * waiting for a frame in the scope of the last send, the TCP state of both
- * ends followed frame by frame.  What a run shows is reported through the
- * callbacks; the runner prints nothing.
+ * waiting for a frame in the scope of the last send, every frame sent and
+ * received analysed in order (the TCP state of both ends after each).
+ * What a run shows is reported through the callbacks; the runner prints
+ * nothing.
  *
  * When the scenario speaks TCP from an address this host owns, the host's
  * kernel answers the peer's SYN/ACK with a RST; the runner watches for it
@@ -16,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/time.h>
 
 #include "../analysis/analysis.h"
@@ -23,12 +25,27 @@
 #include "../util/rng.h"
 #include "engine.h"
 
+/* Who put a frame of the run on the wire. */
+enum run_from {
+	RUN_STEP,	/* a send step */
+	RUN_LOOKUP,	/* the runner: the next hop's ARP request or solicitation */
+	RUN_GHOST,	/* the runner, answering for the ghost address */
+	RUN_KERNEL,	/* the host's kernel: its RST to a scenario's connection */
+	RUN_PEER,	/* received */
+};
+
 struct runner_ops {
-	/* A frame of the conversation: sent by step `st`, or received and
-	 * taken by expect step `st`; `fa` is its analysis, the TCP states
-	 * of both ends after it among it, frames numbered from 1 as shown. */
+	/* Every frame of the run, as -w records it and in that order (the
+	 * frames numbered from 1 as the file numbers them): sent (`from`
+	 * says by whom; `st` the send step), or received and taken on arrival
+	 * by the expect step `st` (NULL: by none yet).  `fa` is its analysis
+	 * among all of them: the TCP states of both ends after it. */
 	void (*frame)(void *ctx, const struct step *st, const struct frame *f,
-		      const struct timeval *ts, bool sent, const struct frame_analysis *fa);
+		      const struct timeval *ts, enum run_from from,
+		      const struct frame_analysis *fa);
+	/* Expect step `st` took frame `no`, received (and shown) before the
+	 * expect began to wait. */
+	void (*took)(void *ctx, const struct step *st, uint32_t no);
 	/* A print step's text, substituted. */
 	void (*print)(void *ctx, const struct step *st, const char *text);
 	/* Expect step `st` timed out: what it wanted, the frames closest to
@@ -36,7 +53,7 @@ struct runner_ops {
 	void (*missed)(void *ctx, const struct step *st, const struct alternative *alts,
 		       size_t nalts, const struct near_miss *closest, const char *remedy);
 	/* The host's kernel reset one of the scenario's connections: once,
-	 * with its summary line. */
+	 * after that RST's frame, with its summary line. */
 	void (*kernel_rst)(void *ctx, const char *summary);
 };
 
