@@ -46,6 +46,13 @@ for line in sys.stdin:
     o = json.loads(line)
     if o.get('direction') == '$1': print($2)"; }
 
+# view_count OUT PCAP: "N M": the frames of `run`'s view OUT (its lines
+# "#N ...") and of the -w file it wrote, as tshark reads it.
+view_count() { echo "$(grep -c '^#[0-9]' <<<"$1") $(tshark -r "$2" 2>/dev/null | wc -l)"; }
+# established_after_rst OUT: the frames of `run`'s view OUT that show an end
+# ESTABLISHED after the host kernel's first RST.
+established_after_rst() { sed -n '/(kernel).* TCP \[RST\]/,$p' <<<"$1" | grep -c ESTABLISHED; }
+
 # same_frames A B: "FRAMES-IN-A FRAMES-IN-B EQUAL-PAIRS" of two pcaps.
 same_frames() {
 	"$PY" - "$1" "$2" <<'PYEOF'

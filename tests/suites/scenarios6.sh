@@ -2,8 +2,9 @@
 # rawcraft run over IPv6: the handshake, "Hello World!" and the close read
 # by a real server, with --ghost (an IPv6 address, resolved by the peer's
 # neighbour solicitation) and with --block-rst (ip6 rules); the kernel's
-# RST without either; no nftables table left; the ghost answering NS, DAD
-# and ping; the ND examples; the outputs docs/scenarios.md shows.
+# RST without either; each run's view as many frames as its -w file; no
+# nftables table left; the ghost answering NS, DAD and ping; the ND
+# examples; the outputs docs/scenarios.md shows.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab.sh"
 lab_start6 || exit 0
@@ -14,43 +15,13 @@ DOC=$ROOT/docs/scenarios.md
 # sanitized binary's folder has none).
 export RAWCRAFT_EXAMPLES=$ROOT/examples
 
+. "$TESTS_DIR/docs.sh"
 # The docs' lab: 2001:db8:9::/64, A ::1 at 02:00:00:00:00:01, B ::2 at
-# ...:02.  doc_norm turns this lab's addresses (and any "FROM TO" pairs
-# given) into those; doc_block NAME is the fenced block after the line
-# "<!-- scenarios6.sh: NAME -->" in docs/scenarios.md.
+# ...:02.  doc_norm turns this lab's addresses into those.
 doc_norm() {
-	local args=(-e "s/2001:db8:$LAB_NET::/2001:db8:9::/g" -e "s/$LL_A/fe80::ff:fe00:1/g"
-		    -e "s/$LL_B/fe80::ff:fe00:2/g" -e "s/$MAC_A/02:00:00:00:00:01/g"
-		    -e "s/$MAC_B/02:00:00:00:00:02/g")
-	while [ $# -ge 2 ]; do args+=(-e "s/\\b$1\\b/$2/g"); shift 2; done
-	sed "${args[@]}"
-}
-doc_block() {
-	awk -v m="<!-- scenarios6.sh: $1 -->" '$0 == m { f = 1; next }
-		f && /^```/ { if (n++) exit; next } f' "$DOC"
-}
-# doc_check NAME CMD OUT [FROM TO]...: "$ CMD" and OUT, normalized, are
-# the block NAME; on a difference the run's text is shown for the docs.
-doc_check() {
-	local name=$1 cmd=$2 out=$3 got
-	shift 3
-	got=$(printf '$ %s\n%s\n' "$cmd" "$out" | doc_norm "$@")
-	if [ "$got" = "$(doc_block "$name")" ]; then
-		ok "docs/scenarios.md $name: the command and output shown are the run's"
-	else
-		not_ok "docs/scenarios.md $name: the command and output shown are the run's" \
-			"the docs differ; this run printed:"
-		sed 's/^/# /' <<<"$got"
-	fi
-}
-# The peer's ISN and our port in a handshake's view, as the docs show them.
-handshake_pairs() {
-	local sport isn
-	sport=$(head -1 <<<"$1" | grep -o ']:[0-9]* >' | tr -dc 0-9)
-	isn=$(grep ' synack ' <<<"$1" | grep -o 'abs seq=[0-9]*' | tr -dc 0-9)
-	[ -n "$sport" ] && [ -n "$isn" ] || return
-	echo "$sport 50862 $(( (isn + 2) % 4294967296 )) 458180813" \
-		"$(( (isn + 1) % 4294967296 )) 458180812 $isn 458180811"
+	sed -e "s/2001:db8:$LAB_NET::/2001:db8:9::/g" -e "s/$LL_A/fe80::ff:fe00:1/g" \
+	    -e "s/$LL_B/fe80::ff:fe00:2/g" -e "s/$MAC_A/02:00:00:00:00:01/g" \
+	    -e "s/$MAC_B/02:00:00:00:00:02/g"
 }
 out_rsts() { in_a nstat -az TcpOutRsts | awk '$1 == "TcpOutRsts" { print $2 }'; }
 
@@ -62,10 +33,12 @@ for remedy in "--ghost $GHOST6" "--block-rst"; do
 	rsts=$(out_rsts)
 	lab_server 9230 "$TMP/got" 0 ::
 	# shellcheck disable=SC2086
-	out=$(in_a "$R" run handshake6 -D SERVER="$IP6_B" $remedy); rc=$?
+	out=$(in_a "$R" run handshake6 -D SERVER="$IP6_B" $remedy -w "$TMP/h6.pcap"); rc=$?
 	lab_wait_file "$TMP/got"
 	expect_eq "handshake6 $r: exit 0" "$rc" 0
 	[ $rc -eq 0 ] || sed 's/^/# /' <<<"$out" | head -20
+	n=$(view_count "$out" "$TMP/h6.pcap")
+	expect_eq "handshake6 $r: the view holds every frame of its -w file ($n)" "${n% *}" "${n#* }"
 	expect_eq "handshake6 $r: the server read exactly Hello World!, then EOF" \
 		"$(cat "$TMP/got" 2>/dev/null)" "eof b'Hello World!'"
 	sleep 0.3
@@ -73,16 +46,16 @@ for remedy in "--ghost $GHOST6" "--block-rst"; do
 	case $out in *"[us TIME_WAIT, peer CLOSED]") ok "handshake6 $r: the view ends in TIME_WAIT / CLOSED" ;;
 	*) not_ok "handshake6 $r: the view ends in TIME_WAIT / CLOSED" "$(tail -1 <<<"$out")" ;; esac
 	if [ "$r" = --ghost ]; then
-		case $out in "  "*"> syn      [$GHOST6]:"*) ok "handshake6 --ghost: spoken from the ghost's address" ;;
-		*) not_ok "handshake6 --ghost: spoken from the ghost's address" "$(head -1 <<<"$out")" ;; esac
+		case $out in *"> syn      [$GHOST6]:"*) ok "handshake6 --ghost: spoken from the ghost's address" ;;
+		*) not_ok "handshake6 --ghost: spoken from the ghost's address" "$(grep ' syn ' <<<"$out")" ;; esac
 		expect_eq "handshake6 --ghost: the peer resolved the ghost by NS: at A's MAC" \
 			"$(ip -n "$NS_B" neigh show "$GHOST6" | grep -o 'lladdr [0-9a-f:]*')" "lladdr $MAC_A"
 		# shellcheck disable=SC2046
 		doc_check handshake6-ghost "rawcraft run handshake6 -D SERVER=$IP6_B $remedy" "$out" \
 			$(handshake_pairs "$out")
 	else
-		case $out in "  "*"> syn      [$IP6_A]:"*) ok "handshake6 --block-rst: spoken from the host's own address" ;;
-		*) not_ok "handshake6 --block-rst: spoken from the host's own address" "$(head -1 <<<"$out")" ;; esac
+		case $out in *"> syn      [$IP6_A]:"*) ok "handshake6 --block-rst: spoken from the host's own address" ;;
+		*) not_ok "handshake6 --block-rst: spoken from the host's own address" "$(grep ' syn ' <<<"$out")" ;; esac
 		# The kernel did answer the SYN/ACK with RSTs: the rule dropped them.
 		if [ "$(out_rsts)" -gt "$rsts" ]; then ok "handshake6 --block-rst: the kernel's RSTs were sent, and dropped"
 		else not_ok "handshake6 --block-rst: the kernel's RSTs were sent, and dropped" "TcpOutRsts $rsts -> $(out_rsts)"; fi
@@ -94,10 +67,13 @@ done
 # 2. Without a remedy the kernel's RST kills it: seen at once, and the run
 #    fails (exit 1) naming both remedies.
 lab_server 9230 "$TMP/got" 0 ::
-out=$(in_a "$R" run handshake6 -D SERVER="$IP6_B"); rc=$?
+out=$(in_a "$R" run handshake6 -D SERVER="$IP6_B" -w "$TMP/h6.pcap"); rc=$?
 case "$rc:$out" in "1:"*"! the host kernel sent [$IP6_A]:"*"TCP [RST]"*"handshake6.lab:"*"expect dataack"*"--block-rst"*"--ghost"*)
 	ok "handshake6, no remedy: the kernel's RST seen, exit 1, both remedies named" ;;
 *) not_ok "handshake6, no remedy: the kernel's RST seen, exit 1, both remedies named" "exit $rc: $out" ;; esac
+n=$(view_count "$out" "$TMP/h6.pcap")
+expect_eq "handshake6, no remedy: the view holds every frame of its -w file ($n)" "${n% *}" "${n#* }"
+expect_eq "handshake6, no remedy: no end ESTABLISHED after the kernel's RST" "$(established_after_rst "$out")" 0
 lab_wait_file "$TMP/got"
 case $(cat "$TMP/got" 2>/dev/null) in "eof b'Hello World!'") not_ok "handshake6, no remedy: the server never reads the data" "it did" ;;
 *) ok "handshake6, no remedy: the server never reads the data" ;; esac
