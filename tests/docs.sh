@@ -17,6 +17,9 @@
 #                      and the server's ISN as the docs show them (50862,
 #                      458180811)
 DOC_SUITE=$(basename "$0")
+# The shipped examples by their bare names, as the docs run them (the
+# sanitized binary's folder has none).
+export RAWCRAFT_EXAMPLES=$ROOT/examples
 
 doc_block() {
 	awk -v m="<!-- $DOC_SUITE: $1 -->" '$0 == m { f = 1; next }

@@ -15,7 +15,8 @@
 #include "internal.h"
 
 #define BACKLOG 128
-#define RECENT 256	/* our frames remembered, to tell our RSTs from the kernel's */
+#define RECENT 256	/* our frames remembered, to tell ours from the kernel's */
+
 struct held {
 	struct frame f;
 	struct timeval ts;

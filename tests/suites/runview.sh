@@ -16,8 +16,6 @@ fi
 R=$RAWCRAFT
 GHOST="10.$LAB_NET.0.99"
 DOC=$ROOT/docs/scenarios.md
-# The shipped examples by their bare names, as the docs run them.
-export RAWCRAFT_EXAMPLES=$ROOT/examples
 . "$TESTS_DIR/docs.sh"
 # The docs' lab: 10.9.0.0/24, A .1 at 02:00:00:00:00:01, B .2 at ...:02,
 # .99 nobody's; the shipped examples where `make install` puts them.

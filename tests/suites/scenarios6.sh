@@ -11,10 +11,6 @@ lab_start6 || exit 0
 R=$RAWCRAFT
 GHOST6="2001:db8:$LAB_NET::99"
 DOC=$ROOT/docs/scenarios.md
-# The shipped examples by their bare names, as the docs run them (the
-# sanitized binary's folder has none).
-export RAWCRAFT_EXAMPLES=$ROOT/examples
-
 . "$TESTS_DIR/docs.sh"
 # The docs' lab: 2001:db8:9::/64, A ::1 at 02:00:00:00:00:01, B ::2 at
 # ...:02.  doc_norm turns this lab's addresses into those.
