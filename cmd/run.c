@@ -27,27 +27,20 @@ static void ends_of(const struct frame_analysis *fa, bool sent, enum tcp_state *
 	*peer = sent ? fa->tcp.dst_state : fa->tcp.src_state;
 }
 
-/* Who sent a frame no step sent. */
-static const char *const senders[] = {
-	[RUN_LOOKUP] = "lookup", [RUN_GHOST] = "ghost", [RUN_KERNEL] = "kernel",
-};
-
 /* "#4     14 > synack   ": the frame's number, the step's line and name
  * (or who sent it), the direction. */
 static void view_columns(uint32_t no, const struct step *st, bool sent, const char *who,
 			 struct strbuf *out)
 {
-	char num[16], line[16] = "", name[16];
+	char num[16] = "", line[16] = "", by[16] = "";
 	if (no)
 		snprintf(num, sizeof num, "#%u", no);
-	else
-		num[0] = '\0';
 	if (st)
 		snprintf(line, sizeof line, "%u", st->pos.line);
 	if (who)
-		snprintf(name, sizeof name, "(%s)", who);
+		snprintf(by, sizeof by, "(%s)", who);
 	sb_printf(out, "%-5s%4s %s %-8s ", num, line, sent ? ">" : "<",
-		  who ? name : st && st->name ? st->name : "");
+		  who ? by : st && st->name ? st->name : "");
 }
 
 static void on_frame(void *ctx, const struct step *st, const struct frame *f,
@@ -55,10 +48,9 @@ static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 {
 	struct running *rn = ctx;
 	bool sent = from != RUN_PEER;
-	const char *who = from == RUN_STEP || from == RUN_PEER ? NULL : senders[from];
-	struct strbuf line, suffix, json;
+	const char *who = run_from_name(from);
+	struct strbuf line, json;
 	sb_init(&line);
-	sb_init(&suffix);
 	sb_init(&json);
 	view_columns(rn->pr->frames + 1, st, sent, who, &line);
 	if (explain_tcp_summary(f, fa, EXPLAIN_NO_WINDOW, &line)) {
@@ -69,11 +61,11 @@ static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 	} else {
 		describe_summary(f, &line);
 	}
-	explain_findings(fa, &suffix);
+	explain_findings(fa, &line);
 	enum tcp_state us = TS_CLOSED, peer = TS_CLOSED;
 	if (fa->is_tcp) {
 		ends_of(fa, sent, &us, &peer);
-		sb_printf(&suffix, "  [us %s, peer %s]", tcp_state_name(us), tcp_state_name(peer));
+		sb_printf(&line, "  [us %s, peer %s]", tcp_state_name(us), tcp_state_name(peer));
 	}
 	sb_printf(&json, "\"direction\":\"%s\",\"line\":%u", sent ? "sent" : "received",
 		  st ? st->pos.line : 0);
@@ -86,11 +78,10 @@ static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 	if (fa->is_tcp)
 		sb_printf(&json, ",\"state_us\":\"%s\",\"state_peer\":\"%s\"",
 			  tcp_state_name(us), tcp_state_name(peer));
-	struct frame_note note = { .summary = line.s, .suffix = suffix.s,
-				   .json = json.s, .recorded = true, .fa = fa };
+	struct frame_note note = { .summary = line.s, .suffix = "", .json = json.s,
+				   .recorded = true, .fa = fa };
 	printer_frame(rn->pr, f, ts, &note);
 	sb_free(&line);
-	sb_free(&suffix);
 	sb_free(&json);
 }
 
