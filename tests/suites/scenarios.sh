@@ -46,7 +46,9 @@ wait_port "$NS_B" 9304
 in_b nft add table inet scantest
 in_b nft add chain inet scantest in '{ type filter hook input priority 0; }'
 in_b nft add rule inet scantest in tcp dport 9306 drop
-out=$(in_a "$R" run "$EX/syn-scan.lab" -D TARGET="$IP_B" -D FIRST=9300 -D LAST=9306); rc=$?
+out=$(in_a "$R" run "$EX/syn-scan.lab" -D TARGET="$IP_B" -D FIRST=9300 -D LAST=9306 -w "$TMP/v.pcap"); rc=$?
+n=$(view_count "$out" "$TMP/v.pcap")
+expect_eq "syn-scan: the view holds every frame of its -w file, the kernel's RSTs included ($n)" "${n% *}" "${n#* }"
 expect_eq "syn-scan: open ports are exactly the listening ones" \
 	"$(grep ' open$' <<<"$out" | cut -d/ -f1 | tr '\n' ' ')" "9301 9304 "
 expect_eq "syn-scan: the dropped port is filtered, the rest closed" \
@@ -56,7 +58,9 @@ expect_eq "syn-scan: the dropped port is filtered, the rest closed" \
 lab_bridge
 hosts=""
 for h in 11 13 17; do lab_host "x$h" "10.$LAB_NET.0.$h" && hosts="$hosts 10.$LAB_NET.0.$h"; done
-out=$(in_a "$R" run "$EX/arp-scan.lab" -D NET="10.$LAB_NET.0" -D FIRST=2 -D LAST=20); rc=$?
+out=$(in_a "$R" run "$EX/arp-scan.lab" -D NET="10.$LAB_NET.0" -D FIRST=2 -D LAST=20 -w "$TMP/v.pcap"); rc=$?
+n=$(view_count "$out" "$TMP/v.pcap")
+expect_eq "arp-scan: the view holds every frame of its -w file ($n)" "${n% *}" "${n#* }"
 expect_eq "arp-scan: exactly the namespaces made here answer" \
 	"$(grep ' up$' <<<"$out" | awk '{print $1}' | tr '\n' ' ')" "$IP_B$(tr ' ' '\n' <<<"$hosts" | grep . | sed 's/^/ /' | tr -d '\n') "
 
@@ -68,7 +72,9 @@ c = socket.create_connection(('$IP_B', 9240))
 for _ in range(100):
     try: c.send(b'ping'); time.sleep(0.1)
     except OSError: break" &
-out=$(in_a "$R" run "$EX/rst-inject.lab" -D SERVER="$IP_B" -D PORT=9240); rc=$?
+out=$(in_a "$R" run "$EX/rst-inject.lab" -D SERVER="$IP_B" -D PORT=9240 -w "$TMP/v.pcap"); rc=$?
+n=$(view_count "$out" "$TMP/v.pcap")
+expect_eq "rst-inject: the view holds every frame of its -w file ($n)" "${n% *}" "${n#* }"
 lab_wait_file "$TMP/reset"
 expect_eq "rst-inject: the server's reader sees a reset" "$rc:$(cut -d' ' -f1 "$TMP/reset" 2>/dev/null)" "0:reset"
 
@@ -76,7 +82,9 @@ expect_eq "rst-inject: the server's reader sees a reset" "$rc:$(cut -d' ' -f1 "$
 out=$(in_a "$R" run "$EX/arp-who-has.lab" -D TARGET="$IP_B"); rc=$?
 expect_eq "arp-who-has: prints the peer's MAC" "$rc:$(tail -1 <<<"$out")" "0:$IP_B is at $(ip -n "$NS_B" -br link show br0 | awk '{print $3}')"
 lab_server 9231 "$TMP/closed" 0.3
-out=$(in_a "$R" run "$EX/close-4way.lab" -D SERVER="$IP_B" -D PORT=9231 --ghost "$GHOST" -v); rc=$?
+out=$(in_a "$R" run "$EX/close-4way.lab" -D SERVER="$IP_B" -D PORT=9231 --ghost "$GHOST" -v -w "$TMP/v.pcap"); rc=$?
+n=$(view_count "$out" "$TMP/v.pcap")
+expect_eq "close-4way: the view holds every frame of its -w file ($n)" "${n% *}" "${n#* }"
 states=$(grep -o '\[us [A-Z_0-9]*, peer [A-Z_0-9]*\]' <<<"$out" | tail -4 | tr '\n' ' ')
 expect_eq "close-4way: FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT against CLOSE_WAIT, LAST_ACK, CLOSED" "$rc:$states" \
 	"0:[us FIN_WAIT_1, peer CLOSE_WAIT] [us FIN_WAIT_2, peer CLOSE_WAIT] [us TIME_WAIT, peer LAST_ACK] [us TIME_WAIT, peer CLOSED] "
