@@ -5,10 +5,9 @@
 #include <string.h>
 
 #include "../craft/core/field.h"
-#include "../craft/analysis/explain.h"
-#include "../craft/decode/describe.h"
 #include "../craft/engine/engine.h"
 #include "../craft/engine/runner.h"
+#include "../craft/engine/runview.h"
 #include "cli.h"
 #include "privs.h"
 #include "stop.h"
@@ -19,65 +18,15 @@ struct running {
 	const struct scenario *sc;
 };
 
-/* The TCP states of our end and the peer's after a frame `sent` or not. */
-static void ends_of(const struct frame_analysis *fa, bool sent, enum tcp_state *us,
-		    enum tcp_state *peer)
-{
-	*us = sent ? fa->tcp.src_state : fa->tcp.dst_state;
-	*peer = sent ? fa->tcp.dst_state : fa->tcp.src_state;
-}
-
-/* "#4     14 > synack   ": the frame's number, the step's line and name
- * (or who sent it), the direction. */
-static void view_columns(uint32_t no, const struct step *st, bool sent, const char *who,
-			 struct strbuf *out)
-{
-	char num[16] = "", line[16] = "", by[16] = "";
-	if (no)
-		snprintf(num, sizeof num, "#%u", no);
-	if (st)
-		snprintf(line, sizeof line, "%u", st->pos.line);
-	if (who)
-		snprintf(by, sizeof by, "(%s)", who);
-	sb_printf(out, "%-5s%4s %s %-8s ", num, line, sent ? ">" : "<",
-		  who ? by : st && st->name ? st->name : "");
-}
-
 static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 		     const struct timeval *ts, enum run_from from, const struct frame_analysis *fa)
 {
 	struct running *rn = ctx;
-	bool sent = from != RUN_PEER;
-	const char *who = run_from_name(from);
 	struct strbuf line, json;
 	sb_init(&line);
 	sb_init(&json);
-	view_columns(rn->pr->frames + 1, st, sent, who, &line);
-	if (explain_tcp_summary(f, fa, EXPLAIN_NO_WINDOW, &line)) {
-		sb_printf(&line, " (abs seq=%u", fa->tcp.abs_seq);
-		if (fa->tcp.ack_valid)
-			sb_printf(&line, " ack=%u", fa->tcp.abs_ack);
-		sb_putc(&line, ')');
-	} else {
-		describe_summary(f, &line);
-	}
-	explain_findings(fa, &line);
-	enum tcp_state us = TS_CLOSED, peer = TS_CLOSED;
-	if (fa->is_tcp) {
-		ends_of(fa, sent, &us, &peer);
-		sb_printf(&line, "  [us %s, peer %s]", tcp_state_name(us), tcp_state_name(peer));
-	}
-	sb_printf(&json, "\"direction\":\"%s\",\"line\":%u", sent ? "sent" : "received",
-		  st ? st->pos.line : 0);
-	if (st && st->name) {
-		sb_puts(&json, ",\"step\":");
-		sb_json_str(&json, st->name, strlen(st->name));
-	}
-	if (who)
-		sb_printf(&json, ",\"by\":\"%s\"", who);
-	if (fa->is_tcp)
-		sb_printf(&json, ",\"state_us\":\"%s\",\"state_peer\":\"%s\"",
-			  tcp_state_name(us), tcp_state_name(peer));
+	runview_line(rn->pr->frames + 1, st, f, from, fa, &line);
+	runview_json(st, from, fa, &json);
 	struct frame_note note = { .summary = line.s, .suffix = "", .json = json.s,
 				   .recorded = true, .fa = fa };
 	printer_frame(rn->pr, f, ts, &note);
@@ -85,20 +34,13 @@ static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 	sb_free(&json);
 }
 
-/* An expect took a frame shown before it began to wait: named by its number. */
+/* An expect took a frame shown before it began to wait. */
 static void on_took(void *ctx, const struct step *st, uint32_t no)
 {
 	struct running *rn = ctx;
 	struct strbuf s;
 	sb_init(&s);
-	if (rn->opt->json) {
-		sb_printf(&s, "{\"took\":%u,\"line\":%u,\"step\":", no, st->pos.line);
-		sb_json_str(&s, st->name, strlen(st->name));
-		sb_puts(&s, "}\n");
-	} else {
-		view_columns(0, st, false, NULL, &s);
-		sb_printf(&s, "took #%u\n", no);
-	}
+	runview_took(st, no, rn->opt->json, &s);
 	fputs(s.s, stdout);
 	fflush(stdout);
 	sb_free(&s);

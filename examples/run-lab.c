@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <craft/decode/describe.h>
 #include <craft/engine/engine.h>
 #include <craft/engine/runner.h>
+#include <craft/engine/runview.h>
 #include <craft/lang/lex.h>
 
 static void on_fault(void *ctx, enum engine_fault kind, const struct diag *d)
@@ -23,7 +23,8 @@ static void on_fault(void *ctx, enum engine_fault kind, const struct diag *d)
 		fprintf(stderr, "run-lab: %s\n", d->msg);
 }
 
-/* Every frame of the run, numbered as the -w file would number them. */
+/* Every frame of the run, numbered as the -w file would number them, in
+ * the words of rawcraft run's view. */
 static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 		     const struct timeval *ts, enum run_from from, const struct frame_analysis *fa)
 {
@@ -31,13 +32,8 @@ static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 	(void)ts;
 	struct strbuf s;
 	sb_init(&s);
-	describe_summary(f, &s);
-	printf("#%u %4u %s %s", ++*frames, st ? st->pos.line : 0, from == RUN_PEER ? "<" : ">",
-	       s.s);
-	if (fa->is_tcp)
-		printf("  [%s > %s]", tcp_state_name(fa->tcp.src_state),
-		       tcp_state_name(fa->tcp.dst_state));
-	putchar('\n');
+	runview_line(++*frames, st, f, from, fa, &s);
+	printf("%s\n", s.s);
 	sb_free(&s);
 }
 
@@ -45,7 +41,11 @@ static void on_frame(void *ctx, const struct step *st, const struct frame *f,
 static void on_took(void *ctx, const struct step *st, uint32_t no)
 {
 	(void)ctx;
-	printf("line %u: expect %s took #%u\n", st->pos.line, st->name, no);
+	struct strbuf s;
+	sb_init(&s);
+	runview_took(st, no, false, &s);
+	fputs(s.s, stdout);
+	sb_free(&s);
 }
 
 static void on_print(void *ctx, const struct step *st, const char *text)

@@ -65,14 +65,6 @@ struct runner {
 
 static int pump(struct runner *r, const struct deadline *deadline);
 
-const char *run_from_name(enum run_from from)
-{
-	static const char *const names[] = {
-		[RUN_LOOKUP] = "lookup", [RUN_GHOST] = "ghost", [RUN_KERNEL] = "kernel",
-	};
-	return from == RUN_STEP || from == RUN_PEER ? NULL : names[from];
-}
-
 /* A frame of the run: into -w, the analysis and the view, in one order,
  * so that the view numbers its frames as the file does. */
 static uint32_t see(struct runner *r, const struct step *st, const struct frame *f,

@@ -34,10 +34,6 @@ enum run_from {
 	RUN_PEER,	/* received */
 };
 
-/* "lookup", "ghost", "kernel": who sent a frame no step sent; NULL for a
- * step's frame and a received one. */
-const char *run_from_name(enum run_from from);
-
 struct runner_ops {
 	/* Every frame of the run, as -w records it and in that order (the
 	 * frames numbered from 1 as the file numbers them): sent (`from`

@@ -1,0 +1,94 @@
+/* runview.c - the conversation view's line, JSON members and "took #N". */
+#include "runview.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../analysis/explain.h"
+#include "../decode/describe.h"
+
+/* Who sent a frame no step sent; NULL for a step's and a received one. */
+static const char *sender(enum run_from from)
+{
+	static const char *const names[] = {
+		[RUN_LOOKUP] = "lookup", [RUN_GHOST] = "ghost", [RUN_KERNEL] = "kernel",
+	};
+	return from == RUN_STEP || from == RUN_PEER ? NULL : names[from];
+}
+
+/* The TCP states of our end and the peer's after a frame `sent` or not. */
+static void ends_of(const struct frame_analysis *fa, bool sent, enum tcp_state *us,
+		    enum tcp_state *peer)
+{
+	*us = sent ? fa->tcp.src_state : fa->tcp.dst_state;
+	*peer = sent ? fa->tcp.dst_state : fa->tcp.src_state;
+}
+
+/* "#4     14 > synack   ": the number, the step's line and name (or who
+ * sent it), the direction. */
+static void columns(uint32_t no, const struct step *st, bool sent, const char *who,
+		    struct strbuf *out)
+{
+	char num[16] = "", line[16] = "", by[16] = "";
+	if (no)
+		snprintf(num, sizeof num, "#%u", no);
+	if (st)
+		snprintf(line, sizeof line, "%u", st->pos.line);
+	if (who)
+		snprintf(by, sizeof by, "(%s)", who);
+	sb_printf(out, "%-5s%4s %s %-8s ", num, line, sent ? ">" : "<",
+		  who ? by : st && st->name ? st->name : "");
+}
+
+void runview_line(uint32_t no, const struct step *st, const struct frame *f,
+		  enum run_from from, const struct frame_analysis *fa, struct strbuf *out)
+{
+	bool sent = from != RUN_PEER;
+	columns(no, st, sent, sender(from), out);
+	if (explain_tcp_summary(f, fa, EXPLAIN_NO_WINDOW, out)) {
+		sb_printf(out, " (abs seq=%u", fa->tcp.abs_seq);
+		if (fa->tcp.ack_valid)
+			sb_printf(out, " ack=%u", fa->tcp.abs_ack);
+		sb_putc(out, ')');
+	} else {
+		describe_summary(f, out);
+	}
+	explain_findings(fa, out);
+	if (fa->is_tcp) {
+		enum tcp_state us, peer;
+		ends_of(fa, sent, &us, &peer);
+		sb_printf(out, "  [us %s, peer %s]", tcp_state_name(us), tcp_state_name(peer));
+	}
+}
+
+void runview_json(const struct step *st, enum run_from from, const struct frame_analysis *fa,
+		  struct strbuf *out)
+{
+	bool sent = from != RUN_PEER;
+	sb_printf(out, "\"direction\":\"%s\",\"line\":%u", sent ? "sent" : "received",
+		  st ? st->pos.line : 0);
+	if (st && st->name) {
+		sb_puts(out, ",\"step\":");
+		sb_json_str(out, st->name, strlen(st->name));
+	}
+	if (sender(from))
+		sb_printf(out, ",\"by\":\"%s\"", sender(from));
+	if (fa->is_tcp) {
+		enum tcp_state us, peer;
+		ends_of(fa, sent, &us, &peer);
+		sb_printf(out, ",\"state_us\":\"%s\",\"state_peer\":\"%s\"", tcp_state_name(us),
+			  tcp_state_name(peer));
+	}
+}
+
+void runview_took(const struct step *st, uint32_t no, bool json, struct strbuf *out)
+{
+	if (json) {
+		sb_printf(out, "{\"took\":%u,\"line\":%u,\"step\":", no, st->pos.line);
+		sb_json_str(out, st->name, strlen(st->name));
+		sb_puts(out, "}\n");
+	} else {
+		columns(0, st, false, NULL, out);
+		sb_printf(out, "took #%u\n", no);
+	}
+}
