@@ -7,6 +7,7 @@
 #include <sys/time.h>
 
 #include "../craft/wire/recorder.h"
+#include "../craft/decode/picture.h"
 #include "../craft/analysis/analysis.h"
 #include "../craft/util/diag.h"
 #include "../craft/wire/iface.h"
@@ -50,11 +51,12 @@ struct options {
 };
 
 /* Output of frames as the options ask: summary, -v tree, -x hex, --json,
- * and -w pcap.  One printer per run: its analysis follows every frame. */
+ * -w, --ladder, --html.  One printer per run: its analysis follows every frame. */
 struct printer {
 	const struct options *opt;
 	struct recorder rec;	/* -w */
 	struct analysis *an;
+	struct picture pic;	/* --ladder, --html */
 	unsigned frames;	/* printed */
 	unsigned seen;		/* of the input, printed or skipped: their numbers */
 	struct timeval first;	/* of the input's first frame */
@@ -86,10 +88,10 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 /* decode, sniff: a frame after its number and time, or (!shown) only analysed and numbered. */
 void printer_captured(struct printer *p, const struct frame *f, const struct timeval *ts,
 		      bool shown);
-/* After the last frame of a run that ended well (decode, sniff): the
- * summary of every TCP conversation seen, for people (not in --json,
- * which has one object per frame).  Its lines do not start with a digit
- * as frame lines do. */
+/* After the last frame of a run that ended well (decode, sniff) or was
+ * played (run): --ladder's drawing, then the summary of every TCP
+ * conversation seen, for people (not in --json, which has one object per
+ * frame).  The summary's lines do not start with a digit as frame lines do. */
 void printer_finish(struct printer *p);
 /* Into the -w pcap only. */
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts);
@@ -105,10 +107,6 @@ void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The interface from -i (exit 3 if it is missing) or the default route's
  * (NULL if there is none).  Fills ${iface.mac} and ${iface.ip}. */
 int pick_iface(struct options *opt, struct iface *out, bool *have);
-/* The closest frames after a timeout: text lines, or the JSON member
- * "closest":[...]. */
-struct near_miss;
-void print_near_misses(const struct near_miss *m, bool json, struct strbuf *out);
 
 #define PERMISSION_HINT "needs CAP_NET_RAW: run as root or " \
 	"setcap cap_net_raw,cap_net_admin+ep ./rawcraft"

@@ -65,27 +65,6 @@ int pick_iface(struct options *opt, struct iface *out, bool *have)
 	return 0;
 }
 
-void print_near_misses(const struct near_miss *m, bool json, struct strbuf *out)
-{
-	if (json) {
-		sb_puts(out, "\"closest\":[");
-		for (int i = 0; i < NEAR_MISSES && m[i].diffs; i++) {
-			sb_puts(out, i ? ",{\"summary\":" : "{\"summary\":");
-			sb_json_str(out, m[i].summary, strlen(m[i].summary));
-			sb_puts(out, ",\"differs\":");
-			sb_json_str(out, m[i].why, strlen(m[i].why));
-			sb_putc(out, '}');
-		}
-		sb_putc(out, ']');
-		return;
-	}
-	if (!m[0].diffs)
-		sb_puts(out, "  nothing that came back was close: no frame answered what was sent\n");
-	for (int i = 0; i < NEAR_MISSES && m[i].diffs; i++)
-		sb_printf(out, "  %s %s\n           %s\n", i ? "        " : "closest:", m[i].summary,
-			  m[i].why);
-}
-
 /* Shipped files live beside the binary (a checkout), in PREFIX/share/
  * for a binary installed in PREFIX/bin, or in the usual share/ folders. */
 static char *find_shipped(const char *name, const char *subdir, const char *ext)
@@ -152,6 +131,7 @@ void printer_open(struct printer *p, const struct options *opt, enum link_kind l
 	p->an = analyse ? analysis_new() : NULL;
 	if (analyse && !p->an)
 		abort();	/* out of memory before the first frame */
+	picture_init(&p->pic, opt->ladder, opt->absolute, opt->html);
 }
 
 static void cannot_write(const struct printer *p)
@@ -162,9 +142,12 @@ static void cannot_write(const struct printer *p)
 int printer_prepare(struct printer *p)
 {
 	bool failed = p->rec.failed;
-	if (recorder_prepare(&p->rec) == 0)
+	if (recorder_prepare(&p->rec) == 0 &&
+	    picture_prepare(&p->pic, p->opt->cmd, p->opt->files, (size_t)p->opt->nfiles) == 0)
 		return 0;
-	if (!failed)
+	if (p->pic.err)
+		fail("cannot write '%s': %s", p->opt->html, strerror(p->pic.err));
+	else if (!failed)
 		cannot_write(p);
 	return -1;
 }
@@ -208,6 +191,7 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 		p->first = *ts;
 	if (p->opt->json) {
 		frame_json(p, f, ts, fa, note, &out);
+		picture_frame(&p->pic, f, p->seen, ts, &p->first, fa, NULL);
 	} else {
 		if (note && note->prefix)
 			sb_puts(&out, note->prefix);
@@ -219,7 +203,11 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 			sb_puts(&out, note->suffix);
 		else if (fa)
 			explain_suffix(fa, &out);
-		sb_putc(&out, '\n');
+		picture_frame(&p->pic, f, p->seen, ts, &p->first, fa, out.s);
+		if (p->opt->ladder && !p->opt->verbose && !p->opt->hex)
+			sb_reset(&out);	/* drawn instead of listed, unless -v or -x asks */
+		else
+			sb_putc(&out, '\n');
 		bool detail = !note || !note->brief;
 		if (detail && p->opt->verbose)
 			describe_tree(f, p->seen, fa, p->opt->absolute, &out);
@@ -255,11 +243,14 @@ void printer_captured(struct printer *p, const struct frame *f, const struct tim
 
 void printer_finish(struct printer *p)
 {
+	picture_text(&p->pic, stdout);
 	if (!p->an || p->opt->json)
 		return;
 	struct strbuf out;
 	sb_init(&out);
 	explain_conversations(p->an, &out);
+	if (p->opt->ladder && out.len)
+		putchar('\n');
 	fwrite(out.s, 1, out.len, stdout);
 	sb_free(&out);
 }
@@ -277,6 +268,10 @@ int printer_close(struct printer *p)
 	int rc = recorder_close(&p->rec);
 	if (rc && opened)
 		fail("%s: %s", p->opt->write, p->rec.err);
+	if (picture_close(&p->pic)) {
+		fail("cannot write '%s': %s", p->opt->html, strerror(p->pic.err));
+		rc = -1;
+	}
 	analysis_free(p->an);
 	p->an = NULL;
 	fflush(stdout);

@@ -32,6 +32,8 @@ static void usage(FILE *out)
 	      "  -x          a hex dump with offsets and an ASCII column\n"
 	      "  --json      one JSON object per frame\n"
 	      "  -w FILE     also write the frames to a pcap file\n"
+	      "  --ladder    the frames as a sequence diagram, a column per host (-v, -x: after them)\n"
+	      "  --html FILE also one page with the ladder: click an arrow for its frame's tree\n"
 	      "  -i IF       the interface (default: the one the kernel routes the destination through)\n"
 	      "  --expect M  wait for a reply matching M ('tcp flags=SA|RA'; ';' between layers)\n"
 	      "  --no-expect send without waiting, even if the template names a reply\n"
@@ -216,6 +218,7 @@ static int check_taken(const struct options *opt)
 	const struct { bool given; const char *name, *cmds; } only[] = {
 		{ opt->absolute, "--absolute", " decode sniff run " },
 		{ opt->ladder, "--ladder", " decode sniff run " },
+		{ opt->ladder && opt->json, "--ladder with --json", "" },	/* text in JSON */
 		{ opt->html != NULL, "--html", " decode sniff run " },
 		{ opt->template_out, "--template", " decode " },
 		{ opt->no_names, "-n", " show send decode sniff run " },

@@ -79,7 +79,7 @@ static void on_missed(void *ctx, const struct step *st, const struct alternative
 		sb_puts(&s, ",\"expect\":");
 		sb_json_str(&s, want.s, want.len);
 		sb_printf(&s, ",\"within_us\":%ld,", st->usec);
-		print_near_misses(misses, true, &s);
+		near_miss_text(misses, true, &s);
 		if (remedy) {
 			sb_puts(&s, ",\"remedy\":");
 			sb_json_str(&s, remedy, strlen(remedy));
@@ -89,7 +89,7 @@ static void on_missed(void *ctx, const struct step *st, const struct alternative
 		sb_printf(&s, "%s:%u:%u: expect %s: nothing matched '%s' within %gs\n",
 			  st->file ? st->file : rn->sc->file, st->pos.line, st->pos.col, st->name,
 			  want.s, (double)st->usec / 1e6);
-		print_near_misses(misses, false, &s);
+		near_miss_text(misses, false, &s);
 		if (remedy)
 			sb_printf(&s, "  %s\n", remedy);
 	}
@@ -194,6 +194,7 @@ static int run_scenario(struct options *opt, const struct scenario *sc, struct a
 	}
 	if (rc == EXIT_OK)
 		rc = runner_run(c.e, &rp, &ops, &rn);
+	printer_finish(&pr);	/* whatever the end: a failed exchange is worth a look */
 	if (printer_close(&pr) && rc == EXIT_OK)
 		rc = EXIT_SYSTEM;
 	engine_close(c.e);

@@ -54,7 +54,7 @@ static void report_timeout(const struct sending *s, const struct probe_result *r
 		sb_puts(&out, "{\"timeout\":{\"expect\":");
 		sb_json_str(&out, s->want->text, strlen(s->want->text));
 		sb_printf(&out, ",\"within_us\":%ld,", s->opt->timeout_us);
-		print_near_misses(r->closest, true, &out);
+		near_miss_text(r->closest, true, &out);
 		sb_puts(&out, "}}\n");
 		fputs(out.s, stdout);
 		sb_free(&out);
@@ -97,7 +97,7 @@ static void report_end(const struct sending *s, const struct probe_result *r)
 		return;
 	struct strbuf out;
 	sb_init(&out);
-	print_near_misses(r->closest, false, &out);
+	near_miss_text(r->closest, false, &out);
 	fputs(out.s, stdout);
 	sb_free(&out);
 }

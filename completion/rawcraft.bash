@@ -89,9 +89,11 @@ _rawcraft()
         local ifs=(/sys/class/net/*)
         mapfile -t COMPREPLY < <(compgen -W "${ifs[*]##*/}" -- "$cur")
         return ;;
-    -w | --write)
+    -w | --write | --html)
+        local ext=pcap
+        [[ $prev == --html ]] && ext=html
         compopt -o filenames 2>/dev/null
-        mapfile -t COMPREPLY < <(compgen -f -X '!*.pcap' -- "$cur"; compgen -d -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -f -X "!*.$ext" -- "$cur"; compgen -d -- "$cur")
         return ;;
     -Z)
         mapfile -t COMPREPLY < <(compgen -u -- "$cur")
@@ -109,8 +111,9 @@ _rawcraft()
     show)   opts+=' -D --seed -c --count -i --interface' files=templates ;;
     send)   opts+=' -D --seed -c --count -i --interface --interval --rate --flood
                     --cpus --expect --no-expect -t --timeout -Z' files=templates ;;
-    run)    opts+=' -D --seed -i --interface --ghost --block-rst -Z' files=examples ;;
-    decode) files=captures ;;
+    run)    opts+=' -D --seed -i --interface --ghost --block-rst -Z --ladder --html'
+            files=examples ;;
+    decode) opts+=' --ladder --html' files=captures ;;
     fields)
         mapfile -t COMPREPLY < <(compgen -W "$_rawcraft_layers" -- "$cur")
         return ;;

@@ -46,6 +46,19 @@ void explain_duration(double s, struct strbuf *out)
 		sb_printf(out, "%.3fs", s);
 }
 
+void explain_expert(unsigned expert, uint32_t dupack_num, uint32_t dupack_frame,
+		    struct strbuf *out)
+{
+	for (unsigned i = 0; i < TE_COUNT; i++) {
+		if (!(expert & (1u << i)))
+			continue;
+		if (1u << i == TE_DUPLICATE_ACK)
+			sb_printf(out, " [dup ACK #%u of #%u]", dupack_num, dupack_frame);
+		else
+			sb_printf(out, " [%s]", tcp_expert_label(i) + 4);	/* past "TCP " */
+	}
+}
+
 void explain_findings(const struct frame_analysis *fa, struct strbuf *out)
 {
 	if (!fa->is_tcp) {
@@ -64,14 +77,7 @@ void explain_findings(const struct frame_analysis *fa, struct strbuf *out)
 		explain_duration(v->ack_rtt, out);
 		sb_putc(out, ']');
 	}
-	for (unsigned i = 0; i < TE_COUNT; i++) {
-		if (!(v->expert & (1u << i)))
-			continue;
-		if (1u << i == TE_DUPLICATE_ACK)
-			sb_printf(out, " [dup ACK #%u of #%u]", v->dupack_num, v->dupack_frame);
-		else
-			sb_printf(out, " [%s]", tcp_expert_label(i) + 4);	/* past "TCP " */
-	}
+	explain_expert(v->expert, v->dupack_num, v->dupack_frame, out);
 }
 
 void explain_suffix(const struct frame_analysis *fa, struct strbuf *out)

@@ -7,6 +7,7 @@
 #define CRAFT_EXPLAIN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "analysis.h"
 #include "../core/layer.h"
@@ -28,6 +29,10 @@ void explain_findings(const struct frame_analysis *fa, struct strbuf *out);
 /* The findings, then the sender's and receiver's states:
  * " [ACK of #28, 63µs] [ESTABLISHED > CLOSE_WAIT]". */
 void explain_suffix(const struct frame_analysis *fa, struct strbuf *out);
+/* " [Retransmission] [dup ACK #1 of #30]": the findings of enum
+ * tcp_expert bits `expert`, each after a space. */
+void explain_expert(unsigned expert, uint32_t dupack_num, uint32_t dupack_frame,
+		    struct strbuf *out);
 /* The tree's lines for the TCP layer's numbers and the analysis block,
  * each line starting with `indent`. */
 void explain_tree(const struct frame_analysis *fa, bool absolute, const char *indent,

@@ -172,6 +172,9 @@ struct layer_def {
 	/* Title line and one-line summary. */
 	void (*title)(const struct frame *f, size_t idx, struct strbuf *out);
 	void (*summary)(const struct frame *f, size_t idx, struct strbuf *out);
+	/* A few words for the ladder's arrow, without the addresses its
+	 * columns name ("ARP who-has"); NULL: the layer's name. */
+	void (*brief)(const struct frame *f, size_t idx, struct strbuf *out);
 };
 
 struct link {

@@ -334,3 +334,24 @@ bool exchange_bpf(const struct frame *sent, bool arp_replies, char *buf, size_t 
 	free(scope);
 	return true;
 }
+
+void near_miss_text(const struct near_miss *m, bool json, struct strbuf *out)
+{
+	if (json) {
+		sb_puts(out, "\"closest\":[");
+		for (int i = 0; i < NEAR_MISSES && m[i].diffs; i++) {
+			sb_puts(out, i ? ",{\"summary\":" : "{\"summary\":");
+			sb_json_str(out, m[i].summary, strlen(m[i].summary));
+			sb_puts(out, ",\"differs\":");
+			sb_json_str(out, m[i].why, strlen(m[i].why));
+			sb_putc(out, '}');
+		}
+		sb_putc(out, ']');
+		return;
+	}
+	if (!m[0].diffs)
+		sb_puts(out, "  nothing that came back was close: no frame answered what was sent\n");
+	for (int i = 0; i < NEAR_MISSES && m[i].diffs; i++)
+		sb_printf(out, "  %s %s\n           %s\n", i ? "        " : "closest:", m[i].summary,
+			  m[i].why);
+}

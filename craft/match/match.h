@@ -70,6 +70,9 @@ struct near_miss {
  * is scratch). */
 void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,
 		    const char *why);
+/* The closest frames after a timeout: text lines, or the JSON member
+ * "closest":[...]. */
+void near_miss_text(const struct near_miss *m, bool json, struct strbuf *out);
 
 /* A BPF filter that passes every frame either scope could accept. */
 void scope_bpf(const struct frame *sent, char *buf, size_t len);

@@ -53,6 +53,20 @@ static void arp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 		sb_printf(out, "ARP opcode %u, %s > %s", (unsigned)op, spa, tpa);
 }
 
+static void arp_brief(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	char sha[24];
+	format_mac(lv(l, ARP_SHA), sha, sizeof sha);
+	uint64_t op = lv(l, ARP_OP);
+	if (op == ARP_OP_REQUEST)
+		sb_puts(out, lv(l, ARP_SPA) == lv(l, ARP_TPA) ? "ARP announce" : "ARP who-has");
+	else if (op == ARP_OP_REPLY)
+		sb_printf(out, "ARP is-at %s", sha);
+	else
+		sb_printf(out, "ARP opcode %u", (unsigned)op);
+}
+
 /* Only the 6/4 sizes put the addresses where the table does; the bytes
  * after the message are Ethernet padding. */
 static bool arp_decoded(struct frame *f, size_t idx, size_t *end)
@@ -95,5 +109,5 @@ const struct layer_def arp_layer = {
 	.id = L_ARP, .name = "arp", .label = "Address Resolution Protocol",
 	.fields = arp_fields, .nfields = ARP_NFIELDS, .min_len = 28,
 	.demux = -1, .csum_field = -1, .net = &arp_net, .decoded = arp_decoded,
-	.title = arp_title, .summary = arp_summary,
+	.title = arp_title, .summary = arp_summary, .brief = arp_brief,
 };

@@ -78,10 +78,26 @@ static void icmp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 		sb_printf(out, " code %u", (unsigned)code);
 }
 
+/* An unreachable by its reason, the rest by type; an echo's number. */
+static void icmp_brief(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	uint64_t type = lv(l, ICMP_TYPE), code = lv(l, ICMP_CODE);
+	const struct field_name *n = field_name_by_value(&icmp_fields[ICMP_TYPE], type);
+	if (type == 3 && code < sizeof unreach_codes / sizeof unreach_codes[0])
+		sb_printf(out, "ICMP %s", unreach_codes[code]);
+	else if (n)
+		sb_printf(out, "ICMP %s", n->meaning);
+	else
+		sb_printf(out, "ICMP type %u", (unsigned)type);
+	if (type == ICMP_ECHO_REQUEST || type == ICMP_ECHO_REPLY)
+		sb_printf(out, " seq=%u", (unsigned)lv(l, ICMP_SEQ));
+}
+
 const struct layer_def icmp_layer = {
 	.id = L_ICMP, .name = "icmp", .label = "Internet Control Message Protocol",
 	.fields = icmp_fields, .nfields = ICMP_NFIELDS, .min_len = 8,
 	.demux = ICMP_TYPE, .demux_default = ICMP_ECHO_REQUEST, .csum_field = ICMP_CSUM,
 	.checksum = icmp_checksum,
-	.title = icmp_title, .summary = icmp_summary,
+	.title = icmp_title, .summary = icmp_summary, .brief = icmp_brief,
 };

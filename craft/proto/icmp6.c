@@ -263,6 +263,21 @@ static void icmp6_summary(const struct frame *f, size_t idx, struct strbuf *out)
 		nd_opts_info(l->val[ICMP6_OPTS].bytes, l->val[ICMP6_OPTS].len, out);
 }
 
+/* An error by its reason, the rest by type; an echo's number. */
+static void icmp6_brief(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	uint64_t type = lv(l, ICMP6_TYPE);
+	const struct field_name *n = field_name_by_value(&icmp6_fields[ICMP6_TYPE], type);
+	const char *why = code_text(l);
+	if (why || n)
+		sb_printf(out, "ICMPv6 %s", why ? why : n->meaning);
+	else
+		sb_printf(out, "ICMPv6 type %u", (unsigned)type);
+	if (type == ICMP6_ECHO_REQUEST || type == ICMP6_ECHO_REPLY)
+		sb_printf(out, " seq=%u", (unsigned)lv(l, ICMP6_SEQ));
+}
+
 const struct layer_def icmp6_layer = {
 	.id = L_ICMP6, .name = "icmp6", .label = "Internet Control Message Protocol v6",
 	.fields = icmp6_fields, .nfields = ICMP6_NFIELDS, .min_len = 4,
@@ -271,4 +286,5 @@ const struct layer_def icmp6_layer = {
 	.header_len = icmp6_header_len, .built_len = icmp6_built_len,
 	.applies = icmp6_applies, .checksum = icmp6_checksum, .decoded = icmp6_decoded,
 	.meaning = icmp6_meaning, .title = icmp6_title, .summary = icmp6_summary,
+	.brief = icmp6_brief,
 };

@@ -41,12 +41,18 @@ static void udp_title(const struct frame *f, size_t idx, struct strbuf *out)
 		  (unsigned)lv(l, UDP_SPORT), (unsigned)lv(l, UDP_DPORT));
 }
 
+static void udp_brief(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	uint64_t len = lv(&f->layer[idx], UDP_LEN);
+	sb_printf(out, "UDP len=%u", len >= 8 ? (unsigned)(len - 8) : 0u);
+}
+
 static void udp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
 	transport_endpoints(f, idx, lv(l, UDP_SPORT), lv(l, UDP_DPORT), out);
-	uint64_t len = lv(l, UDP_LEN);
-	sb_printf(out, " UDP len=%u", len >= 8 ? (unsigned)(len - 8) : 0u);
+	sb_putc(out, ' ');
+	udp_brief(f, idx, out);
 }
 
 const struct layer_def udp_layer = {
@@ -54,5 +60,5 @@ const struct layer_def udp_layer = {
 	.fields = udp_fields, .nfields = UDP_NFIELDS, .min_len = 8,
 	.demux = -1, .csum_field = UDP_CSUM, .csum_pseudo = true, .checksum = udp_checksum,
 	.decoded = udp_decoded,
-	.title = udp_title, .summary = udp_summary,
+	.title = udp_title, .summary = udp_summary, .brief = udp_brief,
 };

@@ -106,3 +106,18 @@ void sb_join(struct strbuf *sb, char *const *words, size_t n, const char *sep)
 		sb_puts(sb, words[i]);
 	}
 }
+
+void sb_html_str(struct strbuf *sb, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *ref = c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" :
+				  c == '"' ? "&quot;" : c == '\'' ? "&#39;" :
+				  (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? "\xef\xbf\xbd" :
+				  NULL;
+		if (ref)
+			sb_puts(sb, ref);
+		else
+			sb_putc(sb, (char)c);
+	}
+}

@@ -24,5 +24,9 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 void sb_join(struct strbuf *sb, char *const *words, size_t n, const char *sep);
 /* Appends `s` as a JSON string literal, quotes included. */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
+/* Appends `s` as HTML text, safe in an element or a quoted attribute:
+ * <>&"' as character references, control characters (but tab and newline)
+ * as U+FFFD.  Captured bytes reach pages through it. */
+void sb_html_str(struct strbuf *sb, const char *s, size_t n);
 
 #endif

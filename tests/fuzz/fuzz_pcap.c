@@ -3,7 +3,8 @@
  * bytes -> pcap_in_open / pcap_in_next (libpcap: pcap and pcapng, either
  * byte order, micro- or nanosecond) -> decode_frame for the link type the
  * file names (a row of the link table) -> every describer, with
- * one conversation across the frames of the file.
+ * one conversation across the frames of the file, and its ladder drawn as
+ * text and as SVG.
  *
  * The input is the whole file.  pcap_in_open takes a path: the input is
  * written to a memfd, opened again through /proc/self/fd/N (a fresh file
@@ -11,7 +12,8 @@
  *
  * Besides memory errors it traps on broken promises: a failure without a
  * message, a field marked present past the captured end, a layer past the
- * end, a summary with a newline, JSON that does not parse.
+ * end, a summary with a newline, JSON that does not parse, a ladder row
+ * that is not one line.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -25,6 +27,8 @@
 #include "../../craft/wire/capture.h"
 #include "../../craft/analysis/analysis.h"
 #include "../../craft/analysis/explain.h"
+#include "../../craft/analysis/html.h"
+#include "../../craft/analysis/ladder.h"
 #include "../../craft/decode/decode.h"
 #include "../../craft/decode/describe.h"
 #include "../../craft/util/strbuf.h"
@@ -54,6 +58,29 @@ static void check_captured(const struct frame *f, size_t caplen, size_t wire_len
 	if (f->len != caplen || f->wire_len < f->len || (wire_len >= caplen && f->wire_len != wire_len))
 		broken("lengths not as captured", f, 0);
 	check_frame(f);
+}
+
+/* The whole ladder drawn, each text row one line. */
+static void draw(const struct ladder *l)
+{
+	struct ladder_grid g;
+	ladder_grid(l, &g);
+	struct strbuf sb;
+	sb_init(&sb);
+	for (size_t i = 0; i < ladder_rows(l); i++) {
+		sb_reset(&sb);
+		ladder_text_row(l, &g, i, &sb);
+		if (!sb.len || memchr(sb.s, '\n', sb.len) != sb.s + sb.len - 1) {
+			fprintf(stderr, "fuzz_pcap: ladder row %zu is not one line: %s", i, sb.s);
+			abort();
+		}
+		sb_reset(&sb);
+		html_ladder_row(l, &g, i, &sb);
+	}
+	sb_reset(&sb);
+	ladder_text_head(l, &g, &sb);
+	html_ladder_head(l, &g, &sb);
+	sb_free(&sb);
 }
 
 static bool write_input(const uint8_t *data, size_t size)
@@ -92,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	struct analysis *an = analysis_new();
+	struct ladder *lad = ladder_new(size & 1);
 	struct strbuf sb, extra;
 	sb_init(&extra);
 	sb_init(&sb);
@@ -146,14 +174,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		for (size_t i = 0; i < f.nlayers; i++)
 			decode_checksum(&f, i);
+		struct timeval since;
+		timersub(&ts, &first, &since);
+		ladder_frame(lad, &f, frames, &since, frames & 4 ? NULL : &fa);
 		frame_free(&f);
 	}
+	draw(lad);
 	if (got < 0 && !err[0]) {
 		fprintf(stderr, "fuzz_pcap: pcap_in_next failed without a message\n");
 		abort();
 	}
 	sb_free(&sb);
 	sb_free(&extra);
+	ladder_free(lad);
 	analysis_free(an);
 	pcap_in_close(in);
 	return 0;
