@@ -99,3 +99,17 @@ case "$udp|$one" in
 	ok "the conversation summary holds only the streams shown (none for 'udp', stream 1 for 'tcp port 81')" ;;
 *) not_ok "the conversation summary holds only the streams shown" "udp: $udp; tcp port 81: $one" ;;
 esac
+
+# 6. README's decode lines are decode's.
+shown=$(awk '/analysis.sh wants these lines/ { on = 1; next }
+	on && /^  ```$/ { if (++fence == 2) exit; next }
+	on && /^  [0-9]/ { sub(/^  /, ""); print }' "$ROOT/README.md")
+missing=""
+while IFS= read -r line; do
+	grep -qxF -- "$line" <<<"$out" || missing+="'$line' "
+done <<<"$shown"
+if [ -n "$shown" ] && [ -z "$missing" ]; then
+	ok "README: its $(wc -l <<<"$shown") analysed decode lines are decode's"
+else
+	not_ok "README: its analysed decode lines are decode's" "not printed: $missing (shown: $shown)"
+fi
