@@ -89,9 +89,10 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 void printer_captured(struct printer *p, const struct frame *f, const struct timeval *ts,
 		      bool shown);
 /* After the last frame of a run that ended well (decode, sniff) or was
- * played (run): --ladder's drawing, then the summary of every TCP
- * conversation seen, for people (not in --json, which has one object per
- * frame).  The summary's lines do not start with a digit as frame lines do. */
+ * played (run): --ladder's drawing, then (decode, sniff: the printer's
+ * own analysis) the summary of each TCP conversation shown, for people
+ * (not in --json, which has one object per frame).  The summary's lines
+ * do not start with a digit as frame lines do. */
 void printer_finish(struct printer *p);
 /* Into the -w pcap only. */
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts);

@@ -243,16 +243,18 @@ void printer_captured(struct printer *p, const struct frame *f, const struct tim
 
 void printer_finish(struct printer *p)
 {
-	picture_text(&p->pic, stdout);
-	if (!p->an || p->opt->json)
-		return;
-	struct strbuf out;
+	struct strbuf out, convs;
 	sb_init(&out);
-	explain_conversations(p->an, &out);
-	if (p->opt->ladder && out.len)
-		putchar('\n');
+	sb_init(&convs);
+	picture_text(&p->pic, &out);
+	if (p->an && !p->opt->json)
+		explain_conversations(p->an, &convs);
+	if (p->opt->ladder && convs.len)
+		sb_putc(&out, '\n');
+	sb_add(&out, convs.s, convs.len);
 	fwrite(out.s, 1, out.len, stdout);
 	sb_free(&out);
+	sb_free(&convs);
 }
 
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts)

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "../proto/proto.h"
-#include "../proto/transport.h"
 
 static size_t own_tcp(const struct frame *f)
 {
@@ -22,17 +21,9 @@ bool explain_tcp_summary(const struct frame *f, const struct frame_analysis *fa,
 	size_t t = own_tcp(f);
 	if (!fa || !fa->is_tcp || t == frame_own_layers(f))
 		return false;
-	const struct layer *l = &f->layer[t];
 	const struct tcp_verdict *v = &fa->tcp;
-	char flags[64];
-	format_tcpflags_names(lv(l, TCP_FLAGS), flags, sizeof flags);
-	transport_endpoints(f, t, lv(l, TCP_SPORT), lv(l, TCP_DPORT), out);
-	sb_printf(out, " TCP [%s] seq=%u", flags, absolute ? v->abs_seq : v->seq);
-	if (v->ack_valid)
-		sb_printf(out, " ack=%u", absolute ? v->abs_ack : v->ack);
-	if (!(style & EXPLAIN_NO_WINDOW))
-		sb_printf(out, " win=%llu", (unsigned long long)v->window);
-	sb_printf(out, " len=%u", v->len);
+	tcp_summary_numbers(f, t, absolute ? v->abs_seq : v->seq, absolute ? v->abs_ack : v->ack,
+			    style & EXPLAIN_NO_WINDOW ? NULL : &v->window, v->len, out);
 	return true;
 }
 

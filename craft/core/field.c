@@ -589,7 +589,7 @@ void format_mac(uint64_t mac, char *buf, size_t len)
 
 bool format_mac_named(uint64_t mac, char *buf, size_t len)
 {
-	char name[64], bare[24];
+	char name[MANUF_NAME_MAX + 1], bare[24];
 	format_mac(mac, bare, sizeof bare);
 	bool named = manuf_name(mac, name, sizeof name);
 	if (named)

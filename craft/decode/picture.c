@@ -72,26 +72,18 @@ void picture_frame(struct picture *p, const struct frame *f, uint32_t no,
 	sb_free(&s);
 }
 
-void picture_text(const struct picture *p, FILE *out)
+void picture_text(const struct picture *p, struct strbuf *out)
 {
 	if (!p->text)
 		return;
 	struct ladder_grid g;
 	ladder_grid(p->ladder, &g);
-	struct strbuf s;
-	sb_init(&s);
-	int err = 0;	/* the caller's stream: its faults are the caller's */
 	size_t rows = ladder_rows(p->ladder);
 	if (rows)
-		ladder_text_head(p->ladder, &g, &s);
-	for (size_t i = 0; i < rows; i++) {
-		ladder_text_row(p->ladder, &g, i, &s);
-		if (s.len >= PIECE)
-			drain(out, &err, &s);
-	}
-	ladder_gaps(p->ladder, "(", ")\n", &s);
-	drain(out, &err, &s);
-	sb_free(&s);
+		ladder_text_head(p->ladder, &g, out);
+	for (size_t i = 0; i < rows; i++)
+		ladder_text_row(p->ladder, &g, i, out);
+	ladder_gaps(p->ladder, "(", ")\n", out);
 }
 
 int picture_close(struct picture *p)

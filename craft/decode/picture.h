@@ -34,9 +34,9 @@ int picture_prepare(struct picture *p, const char *cmd, char *const *words, size
 void picture_frame(struct picture *p, const struct frame *f, uint32_t no,
 		   const struct timeval *ts, const struct timeval *first,
 		   const struct frame_analysis *fa, const char *summary);
-/* The text ladder onto `out` (the caller's stream, stdout), with the
- * lines saying what it left out; nothing if `text` was not asked for. */
-void picture_text(const struct picture *p, FILE *out);
+/* The text ladder appended to `out`, with the lines saying what it left
+ * out; nothing if `text` was not asked for. */
+void picture_text(const struct picture *p, struct strbuf *out);
 /* Ends the page with the ladder, closes it and frees the rest; -1 with
  * p->err if the page it created is not whole. */
 int picture_close(struct picture *p);

@@ -104,5 +104,9 @@ void nd_opts_info(const uint8_t *opts, size_t n, struct strbuf *out);
 
 /* Payload bytes after the TCP header, up to the network layer's end. */
 size_t tcp_segment_len(const struct frame *f, size_t tcp_idx);
+/* The summary of TCP layer `idx` with the numbers given (relative ones
+ * from an analysis, or the header's own); `win` NULL leaves it out. */
+void tcp_summary_numbers(const struct frame *f, size_t idx, uint32_t seq, uint32_t ack,
+			 const uint64_t *win, size_t len, struct strbuf *out);
 
 #endif

@@ -63,16 +63,27 @@ size_t tcp_segment_len(const struct frame *f, size_t idx)
 	return end > start ? end - start : 0;
 }
 
-static void tcp_summary(const struct frame *f, size_t idx, struct strbuf *out)
+void tcp_summary_numbers(const struct frame *f, size_t idx, uint32_t seq, uint32_t ack,
+			 const uint64_t *win, size_t len, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
 	char flags[64];
 	format_tcpflags_names(lv(l, TCP_FLAGS), flags, sizeof flags);
 	transport_endpoints(f, idx, lv(l, TCP_SPORT), lv(l, TCP_DPORT), out);
-	sb_printf(out, " TCP [%s] seq=%u", flags, (unsigned)lv(l, TCP_SEQ));
+	sb_printf(out, " TCP [%s] seq=%u", flags, seq);
 	if (lv(l, TCP_FLAGS) & TCP_F_ACK)
-		sb_printf(out, " ack=%u", (unsigned)lv(l, TCP_ACK));
-	sb_printf(out, " win=%u len=%zu", (unsigned)lv(l, TCP_WIN), tcp_segment_len(f, idx));
+		sb_printf(out, " ack=%u", ack);
+	if (win)
+		sb_printf(out, " win=%llu", (unsigned long long)*win);
+	sb_printf(out, " len=%zu", len);
+}
+
+static void tcp_summary(const struct frame *f, size_t idx, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[idx];
+	uint64_t win = lv(l, TCP_WIN);
+	tcp_summary_numbers(f, idx, (uint32_t)lv(l, TCP_SEQ), (uint32_t)lv(l, TCP_ACK), &win,
+			    tcp_segment_len(f, idx), out);
 }
 
 const struct layer_def tcp_layer = {

@@ -68,7 +68,7 @@ static void add(uint64_t key, unsigned bits, enum style style, const char *name,
 		table.e = grow(table.e, table.cap * sizeof *table.e);
 	}
 	table.e[table.n++] = (struct entry){ name, key & prefix_mask(bits), bits, style,
-					     len < UINT8_MAX ? len : UINT8_MAX };
+					     len < MANUF_NAME_MAX ? len : MANUF_NAME_MAX };
 }
 
 /* IEEE's blocks: MA-L is a maker's OUI, MA-M, MA-S and IAB are ranges. */
@@ -124,7 +124,8 @@ static const char *manuf_line(const char *p, const char *end)
 	while (p < end && blank(*p))
 		p++;
 	const char *name = p;
-	while (p < end && !blank(*p) && *p != '\n' && *p != '#')
+	/* A name is printable ASCII: a control byte in the file ends it. */
+	while (p < end && (unsigned char)*p > ' ' && *p != 0x7f && *p != '#')
 		p++;
 	if (p > name)
 		add(key, bits, style, name, (size_t)(p - name));

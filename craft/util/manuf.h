@@ -22,6 +22,9 @@
  * the thread that draws them; another list drops the last one's. */
 void manuf_use(const char *files);
 
+/* Names longer than this are cut: with the address they fit MAC_NAMED_LEN. */
+#define MANUF_NAME_MAX 64
+
 /* Wireshark's name for `mac`: the name of the longest prefix any file
  * names, then the bytes of the address past that prefix; false if no
  * prefix is named (or no file could be read). */
