@@ -361,6 +361,9 @@ static void analyse_tcp(struct analysis *a, const struct segment *s, const struc
 		if (!st)
 			return;
 	}
+	bool recorded = seqack_segment(&st->flow[dir], &st->flow[!dir], s, st->irtt, v);
+	/* The iRTT: from the latest SYN to the first ACK without SYN, either
+	 * way, known from that ACK on (after its own analysis, as Wireshark). */
 	if ((s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN) {
 		st->syn_time = s->ts;
 		st->syn_time_set = true;
@@ -370,10 +373,9 @@ static void analyse_tcp(struct analysis *a, const struct segment *s, const struc
 		timersub(&s->ts, &st->syn_time, &d);
 		st->irtt = (double)d.tv_sec + (double)d.tv_usec / 1e6;
 	}
-	seqack_segment(&st->flow[dir], &st->flow[!dir], s, st->irtt, v);
 	tcp_ends_segment(&st->ends, dir == 0, s->flags, s->seq, s->ack, s->len);
 	v->stream = st->index;
-	v->has_irtt = st->irtt > 0;
+	v->has_irtt = st->irtt != 0 && recorded;
 	v->irtt = st->irtt;
 	v->from_first = dir == 0;
 	v->src_state = dir == 0 ? st->ends.us.state : st->ends.peer.state;

@@ -40,6 +40,10 @@ void explain_duration(double s, struct strbuf *out)
 void explain_expert(unsigned expert, uint32_t dupack_num, uint32_t dupack_frame,
 		    struct strbuf *out)
 {
+	/* As Wireshark's Info column: a fast or spurious retransmission is not
+	 * called a retransmission besides. */
+	if (expert & (TE_FAST_RETRANSMISSION | TE_SPURIOUS_RETRANSMISSION))
+		expert &= ~TE_RETRANSMISSION;
 	for (unsigned i = 0; i < TE_COUNT; i++) {
 		if (!(expert & (1u << i)))
 			continue;
@@ -162,7 +166,8 @@ void explain_json(const struct frame_analysis *fa, bool absolute, struct strbuf 
 		sb_printf(out, ",\"acks_frame\":%u", v->acks_frame);
 	else
 		sb_puts(out, ",\"acks_frame\":null");
-	json_seconds("ack_rtt", v->acks_frame, v->ack_rtt, out);
+	/* Wireshark shows no RTT of 0 (an ACK with its segment's timestamp). */
+	json_seconds("ack_rtt", v->acks_frame && v->ack_rtt != 0, v->ack_rtt, out);
 	json_seconds("irtt", v->has_irtt, v->irtt, out);
 	sb_printf(out, ",\"window\":%llu", (unsigned long long)v->window);
 	if (v->wscale == WSCALE_SYN)

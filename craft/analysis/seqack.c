@@ -29,6 +29,7 @@ void tcp_flow_init(struct tcp_flow *f)
 	memset(f, 0, sizeof *f);
 	f->window = UINT32_MAX;		/* no window was seen: any first one is new */
 	f->wscale = WSCALE_UNKNOWN;
+	f->in_flight_known = true;
 }
 
 void tcp_flow_free(struct tcp_flow *f)
@@ -75,7 +76,7 @@ static unsigned window_findings(const struct tcp_flow *fwd, const struct tcp_flo
 	if (s->len == 0 && s->window && s->window != fwd->window && same_ack && plain(s->flags))
 		e |= TE_WINDOW_UPDATE;
 	if (s->len > 0 && rev->wscale != WSCALE_UNKNOWN && plain(s->flags)) {
-		int shift = rev->window_from_syn || rev->wscale < 0 ? 0 : rev->wscale;
+		int shift = rev->first_ack || rev->wscale < 0 ? 0 : rev->wscale;
 		if (s->seq + s->len == rev->lastack + (rev->window << shift))
 			e |= TE_WINDOW_FULL;
 	}
@@ -91,7 +92,8 @@ static unsigned window_findings(const struct tcp_flow *fwd, const struct tcp_flo
 }
 
 /* Retransmission, fast or spurious, or out of order: a segment with data,
- * SYN or FIN that does not advance the sequence. */
+ * SYN or FIN that does not advance the sequence.  Wireshark reports a fast
+ * or spurious retransmission as a retransmission too. */
 static unsigned resent_findings(const struct tcp_flow *fwd, const struct tcp_flow *rev,
 				const struct segment *s, unsigned found, double irtt,
 				struct tcp_verdict *v)
@@ -103,10 +105,10 @@ static unsigned resent_findings(const struct tcp_flow *fwd, const struct tcp_flo
 	if (s->len > 1 && fwd->nextseq - 1 == s->seq)
 		behind = false;
 	if (s->len > 0 && rev->lastack && !seq_gt(s->seq + s->len, rev->lastack))
-		return TE_SPURIOUS_RETRANSMISSION;
+		return TE_SPURIOUS_RETRANSMISSION | TE_RETRANSMISSION;
 	if (behind && rev->dupacknum >= 2 && rev->lastack == s->seq &&
 	    seconds(&s->ts, &rev->lastack_time) * 1e6 < FAST_RETRANSMISSION_US)
-		return TE_FAST_RETRANSMISSION;
+		return TE_FAST_RETRANSMISSION | TE_RETRANSMISSION;
 	double ooo_limit = irtt > 0 ? irtt : OUT_OF_ORDER_US / 1e6;
 	uint32_t end = s->seq + s->len + ((s->flags & (TCP_F_SYN | TCP_F_FIN)) ? 1 : 0);
 	if (behind && seconds(&s->ts, &fwd->nextseq_time) < ooo_limit && fwd->nextseq != end)
@@ -159,7 +161,8 @@ static void take_acked(struct tcp_flow *rev, const struct segment *s, struct tcp
 bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct segment *s,
 		    double irtt, struct tcp_verdict *v)
 {
-	bool ok = true, syn = s->flags & TCP_F_SYN, has_ack = s->flags & TCP_F_ACK;
+	bool syn = s->flags & TCP_F_SYN, has_ack = s->flags & TCP_F_ACK;
+	bool syn_fin = s->flags & (TCP_F_SYN | TCP_F_FIN);
 	if (syn)
 		settle_wscale(fwd, rev, s);
 	/* Relative numbers start at 1 when the SYN was not seen; the other
@@ -172,8 +175,12 @@ bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct seg
 		rev->base_seq = s->ack - 1;
 		rev->base_set = true;
 	}
+	if (has_ack)
+		rev->in_flight_known = true;
 
 	unsigned e = window_findings(fwd, rev, s);
+	if (e & TE_LOST_SEGMENT)
+		fwd->in_flight_known = false;
 	if (e & TE_DUPLICATE_ACK) {
 		fwd->dupacknum = fwd->dupacknum < 0 ? 1 : fwd->dupacknum + 1;
 		v->dupack_num = (uint32_t)fwd->dupacknum;
@@ -196,9 +203,12 @@ bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct seg
 	}
 	e |= resent_findings(fwd, rev, s, e, irtt, v);
 
-	uint32_t nextseq = s->seq + s->len + ((s->flags & (TCP_F_SYN | TCP_F_FIN)) ? 1 : 0);
-	if ((s->len || (s->flags & (TCP_F_SYN | TCP_F_FIN))) && fwd->nseg < MAX_UNACKED)
-		ok = keep_unacked(fwd, s, nextseq);
+	/* As in Wireshark, a SYN or FIN counts in the next sequence number
+	 * only when the segment is kept. */
+	uint32_t nextseq = s->seq + s->len;
+	if ((s->len || syn_fin) && fwd->nseg < MAX_UNACKED &&
+	    keep_unacked(fwd, s, nextseq + syn_fin))
+		nextseq += syn_fin;
 	/* A zero window probe's byte does not advance the sequence. */
 	if (!(e & TE_ZERO_WINDOW_PROBE)) {
 		if (seq_gt(nextseq, fwd->nextseq) || !fwd->nextseq) {
@@ -210,7 +220,6 @@ bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct seg
 			fwd->maxseqtobeacked = fwd->nextseq;
 	}
 	fwd->window = s->window;
-	fwd->window_from_syn = syn;
 	fwd->lastack = s->ack;
 	fwd->lastack_time = s->ts;
 	fwd->last_expert = e;
@@ -222,9 +231,15 @@ bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct seg
 	v->ack_valid = has_ack;
 	v->seq = s->seq - fwd->base_seq;
 	v->ack = has_ack ? s->ack - rev->base_seq : 0;
-	v->next_seq = nextseq - fwd->base_seq;
+	v->next_seq = s->seq + s->len + syn_fin - fwd->base_seq;
 	v->len = s->len;
 	v->wscale = syn ? WSCALE_SYN : fwd->wscale;
 	v->window = !syn && fwd->wscale >= 0 ? (uint64_t)s->window << fwd->wscale : s->window;
-	return ok;
+	/* Until its first ACK without SYN, an end's window stays unscaled
+	 * for the window full rule. */
+	if (syn)
+		fwd->first_ack = true;
+	else if (has_ack)
+		fwd->first_ack = false;
+	return e || v->acks_frame || (s->len && fwd->in_flight_known);
 }

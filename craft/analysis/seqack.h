@@ -31,7 +31,10 @@ struct tcp_flow {
 	uint32_t lastnondupack;
 	int dupacknum;			/* -1: an ACKed unseen segment was named */
 	uint32_t window;		/* as sent, unscaled */
-	bool window_from_syn;		/* never scaled */
+	bool first_ack;			/* its SYN seen, no ACK without SYN yet:
+					 * its window is not scaled yet */
+	bool in_flight_known;		/* no segment went unseen since the
+					 * other side last acknowledged */
 	int wscale;			/* shift, or WSCALE_* */
 	unsigned last_expert;
 	struct unacked *seg;
@@ -52,7 +55,10 @@ void tcp_flow_free(struct tcp_flow *f);
 /* Analyses `s`, sent on `fwd` (the reverse direction `rev`); `irtt` in
  * seconds, or 0 before it is known.  Fills every member of `v` it owns:
  * seq, ack, next_seq, len, acks_frame, ack_rtt, window, wscale, expert,
- * dupack_*, rto_*; false if memory ran out (the segment is not kept). */
+ * dupack_*, rto_*.  True when Wireshark keeps an analysis of the segment,
+ * the only segments it shows the iRTT on: one with a finding, one that
+ * acknowledges a segment, one with data counted in flight.  When memory
+ * runs out the segment is not kept, as past MAX_UNACKED. */
 bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct segment *s,
 		    double irtt, struct tcp_verdict *v);
 
