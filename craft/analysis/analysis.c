@@ -20,16 +20,30 @@ struct stream_key {
 	uint8_t net;
 };
 
-struct stream {
-	struct stream *next;		/* in its hash bucket */
+/* A stream's state while it may take segments. */
+struct live {
 	struct stream *next_closed;	/* in the linger queue */
-	struct stream_key key;		/* [0]: the end seen first */
-	uint32_t index;
 	struct tcp_flow flow[2];
 	struct tcp_ends ends;
 	bool syn_time_set, closed;
 	struct timeval syn_time, closed_at;
+};
+
+/* A stream for as long as the capture lasts.  Closed for CLOSED_LINGER,
+ * it gives its state back and keeps what lets a late segment go on in the
+ * stream Wireshark still has: its index, each end's ISN and window scale,
+ * the iRTT. */
+struct stream {
+	struct stream *next;		/* in its hash bucket */
+	struct stream_key key;		/* [0]: the end seen first */
+	uint32_t index;
 	double irtt;			/* 0 until the handshake's ACK */
+	struct live *live;		/* NULL once given back */
+	struct {
+		uint32_t base_seq;
+		bool base_set;
+		int8_t wscale;
+	} kept[2];			/* while live: in live->flow */
 };
 
 /* Found by a prescan: `request` is answered by `answer`. */
@@ -40,7 +54,7 @@ struct answer_link {
 
 struct analysis {
 	struct stream **bucket;
-	size_t nbuckets, nstreams;	/* live ones */
+	size_t nbuckets, nstreams;
 	struct stream *closed_head, *closed_tail;
 	struct conv_summary *conv;
 	size_t nconv, capconv;
@@ -89,11 +103,48 @@ struct analysis *analysis_new(void)
 	return a;
 }
 
+static void live_free(struct live *l)
+{
+	if (!l)
+		return;
+	tcp_flow_free(&l->flow[0]);
+	tcp_flow_free(&l->flow[1]);
+	free(l);
+}
+
 static void stream_free(struct stream *s)
 {
-	tcp_flow_free(&s->flow[0]);
-	tcp_flow_free(&s->flow[1]);
+	live_free(s->live);
 	free(s);
+}
+
+/* State for a stream opened, or taken up again, by a segment with `flags`;
+ * false if memory runs out. */
+static bool revive(struct stream *s, uint8_t flags)
+{
+	struct live *l = calloc(1, sizeof *l);
+	if (!l)
+		return false;
+	for (int d = 0; d < 2; d++) {
+		tcp_flow_init(&l->flow[d]);
+		l->flow[d].base_seq = s->kept[d].base_seq;
+		l->flow[d].base_set = s->kept[d].base_set;
+		l->flow[d].wscale = s->kept[d].wscale;
+	}
+	tcp_ends_start(&l->ends, flags);
+	s->live = l;
+	return true;
+}
+
+static void retire(struct stream *s)
+{
+	for (int d = 0; d < 2; d++) {
+		s->kept[d].base_seq = s->live->flow[d].base_seq;
+		s->kept[d].base_set = s->live->flow[d].base_set;
+		s->kept[d].wscale = (int8_t)s->live->flow[d].wscale;
+	}
+	live_free(s->live);
+	s->live = NULL;
 }
 
 void analysis_free(struct analysis *a)
@@ -205,24 +256,24 @@ static void grow(struct analysis *a)
  * state back; the linger queue is in order of closing. */
 static void expire(struct analysis *a, const struct timeval *now)
 {
-	while (a->closed_head && now->tv_sec - a->closed_head->closed_at.tv_sec > CLOSED_LINGER) {
+	while (a->closed_head &&
+	       now->tv_sec - a->closed_head->live->closed_at.tv_sec > CLOSED_LINGER) {
 		struct stream *s = a->closed_head;
-		a->closed_head = s->next_closed;
+		a->closed_head = s->live->next_closed;
 		if (!a->closed_head)
 			a->closed_tail = NULL;
-		unlink_stream(a, s);
-		stream_free(s);
+		retire(s);
 	}
 }
 
 static void forget_closed(struct analysis *a, struct stream *s)
 {
 	struct stream **p = &a->closed_head, *prev = NULL;
-	for (; *p && *p != s; p = &(*p)->next_closed)
+	for (; *p && *p != s; p = &(*p)->live->next_closed)
 		prev = *p;
 	if (!*p)
 		return;
-	*p = s->next_closed;
+	*p = s->live->next_closed;
 	if (a->closed_tail == s)
 		a->closed_tail = prev;
 }
@@ -241,13 +292,15 @@ static struct stream *open_stream(struct analysis *a, const struct stream_key *k
 	struct stream *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
+	s->kept[0].wscale = s->kept[1].wscale = WSCALE_UNKNOWN;
+	if (!revive(s, flags)) {
+		free(s);
+		return NULL;
+	}
 	if (a->nstreams >= a->nbuckets)
 		grow(a);
 	s->key = *k;
 	s->index = (uint32_t)a->nconv;
-	tcp_flow_init(&s->flow[0]);
-	tcp_flow_init(&s->flow[1]);
-	tcp_ends_start(&s->ends, flags);
 	size_t at = bucket_of(a, k);
 	s->next = a->bucket[at];
 	a->bucket[at] = s;
@@ -267,6 +320,24 @@ static void wscale_of(const struct tcpopt *o, void *ctx)
 {
 	if (o->kind == 3 && o->len == 3)
 		*(int *)ctx = o->data[0];
+}
+
+/* The segment's length as its IP header gives it, within the frame on the
+ * wire: a capture's snap length cuts the bytes kept, not the segment
+ * (Wireshark's tcp.len).  A length of 0 (a jumbogram, an offloaded
+ * segment) leaves the wire's. */
+static uint32_t declared_len(const struct frame *f, int net, size_t t)
+{
+	const struct layer *ip = &f->layer[net], *tcp = &f->layer[t];
+	size_t end = f->wire_len, ip_end = 0;
+	if (ip->def->id == L_IPV4 && lv(ip, IPV4_LEN))
+		ip_end = ip->off + lv(ip, IPV4_LEN);
+	else if (ip->def->id == L_IPV6 && lv(ip, IPV6_PLEN))
+		ip_end = ip->off + 40 + lv(ip, IPV6_PLEN);
+	if (ip_end && ip_end < end)
+		end = ip_end;
+	size_t start = tcp->off + lv(tcp, TCP_OFF) * 4;	/* the header it says it has */
+	return end > start ? (uint32_t)(end - start) : 0;
 }
 
 /* The segment, its stream's key (from the sender) and the TCP layer's index. */
@@ -292,7 +363,7 @@ static bool segment_of(const struct frame *f, uint32_t frame_no, const struct ti
 				  (uint8_t)ip->def->id };
 	*s = (struct segment){ .frame = frame_no, .ts = *ts, .seq = (uint32_t)lv(tcp, TCP_SEQ),
 			       .ack = (uint32_t)lv(tcp, TCP_ACK),
-			       .len = (uint32_t)tcp_segment_len(f, t),
+			       .len = declared_len(f, net, t),
 			       .window = (uint32_t)lv(tcp, TCP_WIN),
 			       .flags = (uint8_t)lv(tcp, TCP_FLAGS), .wscale_opt = -1 };
 	const struct fval *opts = &tcp->val[TCP_OPTS];
@@ -305,13 +376,13 @@ static void note_summary(struct analysis *a, struct stream *st, int dir, const s
 			 const struct tcp_verdict *v)
 {
 	struct conv_summary *c = &a->conv[st->index];
+	const struct tcp_ends *e = &st->live->ends;
 	c->frames[dir]++;
 	c->bytes[dir] += s->len;
 	c->last = s->ts;
 	if ((s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN)
 		c->syn_seen = true;
-	if (c->syn_seen && st->ends.us.state == TS_ESTABLISHED &&
-	    st->ends.peer.state == TS_ESTABLISHED)
+	if (c->syn_seen && e->us.state == TS_ESTABLISHED && e->peer.state == TS_ESTABLISHED)
 		c->handshake_done = true;
 	if (s->flags & TCP_F_FIN)
 		c->fin[dir] = true;
@@ -319,23 +390,24 @@ static void note_summary(struct analysis *a, struct stream *st, int dir, const s
 		c->rst = true;
 	if (v->expert & (TE_RETRANSMISSION | TE_FAST_RETRANSMISSION | TE_SPURIOUS_RETRANSMISSION))
 		c->retransmissions++;
-	c->state[0] = st->ends.us.state;
-	c->state[1] = st->ends.peer.state;
+	c->state[0] = e->us.state;
+	c->state[1] = e->peer.state;
 }
 
 /* Closed: both ends are, or one is after a RST; it lingers for late frames. */
 static void maybe_closed(struct analysis *a, struct stream *st, const struct timeval *ts)
 {
-	enum tcp_state x = st->ends.us.state, y = st->ends.peer.state;
+	struct live *l = st->live;
+	enum tcp_state x = l->ends.us.state, y = l->ends.peer.state;
 	bool gone = (x == TS_CLOSED || x == TS_TIME_WAIT || x == TS_LISTEN) &&
 		    (y == TS_CLOSED || y == TS_TIME_WAIT || y == TS_LISTEN);
-	if (!gone || st->closed)
+	if (!gone || l->closed)
 		return;
-	st->closed = true;
-	st->closed_at = *ts;
-	st->next_closed = NULL;
+	l->closed = true;
+	l->closed_at = *ts;
+	l->next_closed = NULL;
 	if (a->closed_tail)
-		a->closed_tail->next_closed = st;
+		a->closed_tail->live->next_closed = st;
 	else
 		a->closed_head = st;
 	a->closed_tail = st;
@@ -347,39 +419,45 @@ static void analyse_tcp(struct analysis *a, const struct segment *s, const struc
 	int dir = 0;
 	struct stream *st = lookup(a, k, &dir);
 	/* A new SYN on the same ports, not a retransmitted one: a new stream. */
-	if (st && (s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN &&
-	    st->flow[dir].base_set && s->seq != st->flow[dir].base_seq) {
-		if (st->closed)
-			forget_closed(a, st);
-		unlink_stream(a, st);
-		stream_free(st);
-		st = NULL;
+	if (st && (s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN) {
+		uint32_t base = st->live ? st->live->flow[dir].base_seq : st->kept[dir].base_seq;
+		bool set = st->live ? st->live->flow[dir].base_set : st->kept[dir].base_set;
+		if (set && s->seq != base) {
+			if (st->live && st->live->closed)
+				forget_closed(a, st);
+			unlink_stream(a, st);
+			stream_free(st);
+			st = NULL;
+		}
 	}
 	if (!st) {
 		dir = 0;
 		st = open_stream(a, k, &s->ts, s->flags);
-		if (!st)
-			return;
+	} else if (!st->live && !revive(st, dir == 0 ? s->flags : 0)) {
+		st = NULL;
 	}
-	bool recorded = seqack_segment(&st->flow[dir], &st->flow[!dir], s, st->irtt, v);
+	if (!st)
+		return;
+	struct live *l = st->live;
+	bool recorded = seqack_segment(&l->flow[dir], &l->flow[!dir], s, st->irtt, v);
 	/* The iRTT: from the latest SYN to the first ACK without SYN, either
 	 * way, known from that ACK on (after its own analysis, as Wireshark). */
 	if ((s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN) {
-		st->syn_time = s->ts;
-		st->syn_time_set = true;
-	} else if ((s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_ACK && st->syn_time_set &&
+		l->syn_time = s->ts;
+		l->syn_time_set = true;
+	} else if ((s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_ACK && l->syn_time_set &&
 		   st->irtt == 0) {
 		struct timeval d;
-		timersub(&s->ts, &st->syn_time, &d);
+		timersub(&s->ts, &l->syn_time, &d);
 		st->irtt = (double)d.tv_sec + (double)d.tv_usec / 1e6;
 	}
-	tcp_ends_segment(&st->ends, dir == 0, s->flags, s->seq, s->ack, s->len);
+	tcp_ends_segment(&l->ends, dir == 0, s->flags, s->seq, s->ack, s->len);
 	v->stream = st->index;
 	v->has_irtt = st->irtt != 0 && recorded;
 	v->irtt = st->irtt;
 	v->from_first = dir == 0;
-	v->src_state = dir == 0 ? st->ends.us.state : st->ends.peer.state;
-	v->dst_state = dir == 0 ? st->ends.peer.state : st->ends.us.state;
+	v->src_state = dir == 0 ? l->ends.us.state : l->ends.peer.state;
+	v->dst_state = dir == 0 ? l->ends.peer.state : l->ends.us.state;
 	note_summary(a, st, dir, s, v);
 	maybe_closed(a, st, &s->ts);
 }

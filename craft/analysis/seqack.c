@@ -115,9 +115,13 @@ static unsigned resent_findings(const struct tcp_flow *fwd, const struct tcp_flo
 		return TE_OUT_OF_ORDER;
 	if (!behind)
 		return 0;
-	/* The eldest segment not yet acknowledged is likely the one resent. */
-	v->rto_frame = fwd->nseg ? fwd->seg[0].frame : fwd->nextseq_frame;
-	v->rto = seconds(&s->ts, fwd->nseg ? &fwd->seg[0].ts : &fwd->nextseq_time);
+	/* The eldest segment not yet acknowledged is likely the one resent;
+	 * Wireshark names none when no time passed since it. */
+	double rto = seconds(&s->ts, fwd->nseg ? &fwd->seg[0].ts : &fwd->nextseq_time);
+	if (rto != 0) {
+		v->rto_frame = fwd->nseg ? fwd->seg[0].frame : fwd->nextseq_frame;
+		v->rto = rto;
+	}
 	return TE_RETRANSMISSION;
 }
 
@@ -190,9 +194,12 @@ bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct seg
 		fwd->lastnondupack = s->frame;
 		fwd->dupacknum = 0;
 	}
-	/* Acknowledging past all the other side sent: a segment went unseen. */
-	if (rev->maxseqtobeacked && seq_gt(s->ack, rev->maxseqtobeacked) && has_ack) {
-		if (rev->maxseqtobeacked > rev->nextseq) {
+	/* Acknowledging past all the other side sent: a segment went unseen.
+	 * Said once for the other side stalled behind its duplicate ACKs;
+	 * analysed, for Wireshark, even when not said. */
+	bool acks_unseen = rev->maxseqtobeacked && seq_gt(s->ack, rev->maxseqtobeacked) && has_ack;
+	if (acks_unseen) {
+		if (rev->maxseqtobeacked < rev->nextseq) {
 			rev->maxseqtobeacked = rev->nextseq;
 			e |= TE_ACK_LOST_SEGMENT;
 		} else {
@@ -241,5 +248,5 @@ bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct seg
 		fwd->first_ack = true;
 	else if (has_ack)
 		fwd->first_ack = false;
-	return e || v->acks_frame || (s->len && fwd->in_flight_known);
+	return e || acks_unseen || v->acks_frame || (s->len && fwd->in_flight_known);
 }

@@ -110,15 +110,16 @@ def main():
     ts, rc = tshark_frames(pcap), rawcraft_frames(jsonl)
     numbers = sorted(set(ts) | set(rc))
     agree = dict.fromkeys(KEYS, 0)
-    wrong = []
+    wrong = {k: [] for k in KEYS}	# the first two frames that disagree, by key
     for n in numbers:
         a, b = rc.get(n), ts.get(n)
         for k in KEYS:
             if a is not None and b is not None and a[k] == b[k]:
                 agree[k] += 1
-            elif len(wrong) < 6:
-                wrong.append('#%d %s: rawcraft %s, tshark %s' % (
+            elif len(wrong[k]) < 2:
+                wrong[k].append('#%d %s: rawcraft %s, tshark %s' % (
                     n, k, show(a, k), show(b, k)))
+    wrong = [w for k in KEYS for w in wrong[k]]
     total = len(numbers)
     pct = {k: 100.0 * agree[k] / total if total else 0.0 for k in KEYS}
     count = {f: (sum(f in r['expert'] for r in rc.values()),
