@@ -186,8 +186,8 @@ bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct seg
 	if (e & TE_LOST_SEGMENT)
 		fwd->in_flight_known = false;
 	if (e & TE_DUPLICATE_ACK) {
-		fwd->dupacknum = fwd->dupacknum < 0 ? 1 : fwd->dupacknum + 1;
-		v->dupack_num = (uint32_t)fwd->dupacknum;
+		fwd->dupacknum = fwd->dupacknum == DUPACK_UNSEEN ? 1 : fwd->dupacknum + 1;
+		v->dupack_num = fwd->dupacknum;
 		v->dupack_frame = fwd->lastnondupack;
 	}
 	if (s->ack != fwd->lastack) {
@@ -205,7 +205,7 @@ bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct seg
 		} else {
 			if (rev->dupacknum == 0)
 				e |= TE_ACK_LOST_SEGMENT;
-			rev->dupacknum = -1;
+			rev->dupacknum = DUPACK_UNSEEN;
 		}
 	}
 	e |= resent_findings(fwd, rev, s, e, irtt, v);

@@ -18,6 +18,11 @@ struct unacked {
 	struct timeval ts;
 };
 
+/* The other side named an ACKed unseen segment of this direction.  As in
+ * Wireshark it is -1 in an unsigned count: 2 or more duplicate ACKs to the
+ * fast retransmission rule. */
+#define DUPACK_UNSEEN UINT32_MAX
+
 /* One direction.  As in Wireshark, nextseq, lastack and maxseqtobeacked
  * of 0 mean "none seen yet". */
 struct tcp_flow {
@@ -29,7 +34,7 @@ struct tcp_flow {
 	uint32_t lastack;
 	struct timeval lastack_time;
 	uint32_t lastnondupack;
-	int dupacknum;			/* -1: an ACKed unseen segment was named */
+	uint32_t dupacknum;		/* or DUPACK_UNSEEN */
 	uint32_t window;		/* as sent, unscaled */
 	bool first_ack;			/* its SYN seen, no ACK without SYN yet:
 					 * its window is not scaled yet */
