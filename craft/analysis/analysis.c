@@ -54,7 +54,7 @@ struct answer_link {
 
 struct analysis {
 	struct stream **bucket;
-	size_t nbuckets, nstreams;
+	size_t nbuckets, nstreams, nlive;
 	struct stream *closed_head, *closed_tail;
 	struct conv_summary *conv;
 	size_t nconv, capconv;
@@ -112,15 +112,17 @@ static void live_free(struct live *l)
 	free(l);
 }
 
-static void stream_free(struct stream *s)
+static void stream_free(struct analysis *a, struct stream *s)
 {
+	if (s->live)
+		a->nlive--;
 	live_free(s->live);
 	free(s);
 }
 
 /* State for a stream opened, or taken up again, by a segment with `flags`;
  * false if memory runs out. */
-static bool revive(struct stream *s, uint8_t flags)
+static bool revive(struct analysis *a, struct stream *s, uint8_t flags)
 {
 	struct live *l = calloc(1, sizeof *l);
 	if (!l)
@@ -133,10 +135,11 @@ static bool revive(struct stream *s, uint8_t flags)
 	}
 	tcp_ends_start(&l->ends, flags);
 	s->live = l;
+	a->nlive++;
 	return true;
 }
 
-static void retire(struct stream *s)
+static void retire(struct analysis *a, struct stream *s)
 {
 	for (int d = 0; d < 2; d++) {
 		s->kept[d].base_seq = s->live->flow[d].base_seq;
@@ -145,6 +148,7 @@ static void retire(struct stream *s)
 	}
 	live_free(s->live);
 	s->live = NULL;
+	a->nlive--;
 }
 
 void analysis_free(struct analysis *a)
@@ -154,7 +158,7 @@ void analysis_free(struct analysis *a)
 	for (size_t i = 0; a->bucket && i < a->nbuckets; i++)
 		for (struct stream *s = a->bucket[i], *next; s; s = next) {
 			next = s->next;
-			stream_free(s);
+			stream_free(a, s);
 		}
 	free(a->bucket);
 	free(a->conv);
@@ -168,6 +172,11 @@ void analysis_shown(struct analysis *a, uint32_t stream)
 {
 	if (stream < a->nconv)
 		a->conv[stream].shown = true;
+}
+
+size_t analysis_live(const struct analysis *a)
+{
+	return a->nlive;
 }
 
 const struct conv_summary *analysis_conversations(const struct analysis *a, size_t *n)
@@ -262,7 +271,7 @@ static void expire(struct analysis *a, const struct timeval *now)
 		a->closed_head = s->live->next_closed;
 		if (!a->closed_head)
 			a->closed_tail = NULL;
-		retire(s);
+		retire(a, s);
 	}
 }
 
@@ -293,7 +302,7 @@ static struct stream *open_stream(struct analysis *a, const struct stream_key *k
 	if (!s)
 		return NULL;
 	s->kept[0].wscale = s->kept[1].wscale = WSCALE_UNKNOWN;
-	if (!revive(s, flags)) {
+	if (!revive(a, s, flags)) {
 		free(s);
 		return NULL;
 	}
@@ -426,14 +435,14 @@ static void analyse_tcp(struct analysis *a, const struct segment *s, const struc
 			if (st->live && st->live->closed)
 				forget_closed(a, st);
 			unlink_stream(a, st);
-			stream_free(st);
+			stream_free(a, st);
 			st = NULL;
 		}
 	}
 	if (!st) {
 		dir = 0;
 		st = open_stream(a, k, &s->ts, s->flags);
-	} else if (!st->live && !revive(st, dir == 0 ? s->flags : 0)) {
+	} else if (!st->live && !revive(a, st, dir == 0 ? s->flags : 0)) {
 		st = NULL;
 	}
 	if (!st)

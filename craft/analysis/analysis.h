@@ -109,6 +109,9 @@ void analysis_frame(struct analysis *a, const struct frame *f, uint32_t frame_no
 		    const struct timeval *ts, struct frame_analysis *out);
 /* A frame of `stream` was shown: a summary of what was shown keeps it. */
 void analysis_shown(struct analysis *a, uint32_t stream);
+/* How many streams hold their state now: those open and those closed for
+ * less than a minute of capture time (the rest keep a few words). */
+size_t analysis_live(const struct analysis *a);
 /* Every conversation seen, in stream order; valid until the next call. */
 const struct conv_summary *analysis_conversations(const struct analysis *a, size_t *n);
 
