@@ -37,7 +37,7 @@ struct stream {
 	struct stream *next;		/* in its hash bucket */
 	struct stream_key key;		/* [0]: the end seen first */
 	uint32_t index;
-	double irtt;			/* 0 until the handshake's ACK */
+	int64_t irtt_us;		/* 0 until the handshake's ACK */
 	struct live *live;		/* NULL once given back */
 	struct {
 		uint32_t base_seq;
@@ -448,22 +448,20 @@ static void analyse_tcp(struct analysis *a, const struct segment *s, const struc
 	if (!st)
 		return;
 	struct live *l = st->live;
-	bool recorded = seqack_segment(&l->flow[dir], &l->flow[!dir], s, st->irtt, v);
+	bool recorded = seqack_segment(&l->flow[dir], &l->flow[!dir], s, st->irtt_us, v);
 	/* The iRTT: from the latest SYN to the first ACK without SYN, either
 	 * way, known from that ACK on (after its own analysis, as Wireshark). */
 	if ((s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_SYN) {
 		l->syn_time = s->ts;
 		l->syn_time_set = true;
 	} else if ((s->flags & (TCP_F_SYN | TCP_F_ACK)) == TCP_F_ACK && l->syn_time_set &&
-		   st->irtt == 0) {
-		struct timeval d;
-		timersub(&s->ts, &l->syn_time, &d);
-		st->irtt = (double)d.tv_sec + (double)d.tv_usec / 1e6;
+		   st->irtt_us == 0) {
+		st->irtt_us = seqack_usec(&s->ts, &l->syn_time);
 	}
 	tcp_ends_segment(&l->ends, dir == 0, s->flags, s->seq, s->ack, s->len);
 	v->stream = st->index;
-	v->has_irtt = st->irtt != 0 && recorded;
-	v->irtt = st->irtt;
+	v->has_irtt = st->irtt_us != 0 && recorded;
+	v->irtt = (double)st->irtt_us / 1e6;
 	v->from_first = dir == 0;
 	v->src_state = dir == 0 ? l->ends.us.state : l->ends.peer.state;
 	v->dst_state = dir == 0 ? l->ends.peer.state : l->ends.us.state;

@@ -18,10 +18,17 @@
 static bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 static bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
 
+/* Times are compared in whole microseconds, as Wireshark compares its
+ * nanoseconds: a gap exactly at a threshold is not below it. */
+int64_t seqack_usec(const struct timeval *later, const struct timeval *earlier)
+{
+	return ((int64_t)later->tv_sec - earlier->tv_sec) * 1000000 +
+	       (later->tv_usec - earlier->tv_usec);
+}
+
 static double seconds(const struct timeval *later, const struct timeval *earlier)
 {
-	return (double)(later->tv_sec - earlier->tv_sec) +
-	       (double)(later->tv_usec - earlier->tv_usec) / 1e6;
+	return (double)seqack_usec(later, earlier) / 1e6;
 }
 
 void tcp_flow_init(struct tcp_flow *f)
@@ -95,7 +102,7 @@ static unsigned window_findings(const struct tcp_flow *fwd, const struct tcp_flo
  * SYN or FIN that does not advance the sequence.  Wireshark reports a fast
  * or spurious retransmission as a retransmission too. */
 static unsigned resent_findings(const struct tcp_flow *fwd, const struct tcp_flow *rev,
-				const struct segment *s, unsigned found, double irtt,
+				const struct segment *s, unsigned found, int64_t irtt_us,
 				struct tcp_verdict *v)
 {
 	if (!(s->len > 0 || (s->flags & (TCP_F_SYN | TCP_F_FIN))) || (found & TE_KEEP_ALIVE))
@@ -107,11 +114,11 @@ static unsigned resent_findings(const struct tcp_flow *fwd, const struct tcp_flo
 	if (s->len > 0 && rev->lastack && !seq_gt(s->seq + s->len, rev->lastack))
 		return TE_SPURIOUS_RETRANSMISSION | TE_RETRANSMISSION;
 	if (behind && rev->dupacknum >= 2 && rev->lastack == s->seq &&
-	    seconds(&s->ts, &rev->lastack_time) * 1e6 < FAST_RETRANSMISSION_US)
+	    seqack_usec(&s->ts, &rev->lastack_time) < FAST_RETRANSMISSION_US)
 		return TE_FAST_RETRANSMISSION | TE_RETRANSMISSION;
-	double ooo_limit = irtt > 0 ? irtt : OUT_OF_ORDER_US / 1e6;
+	int64_t ooo_limit = irtt_us ? irtt_us : OUT_OF_ORDER_US;
 	uint32_t end = s->seq + s->len + ((s->flags & (TCP_F_SYN | TCP_F_FIN)) ? 1 : 0);
-	if (behind && seconds(&s->ts, &fwd->nextseq_time) < ooo_limit && fwd->nextseq != end)
+	if (behind && seqack_usec(&s->ts, &fwd->nextseq_time) < ooo_limit && fwd->nextseq != end)
 		return TE_OUT_OF_ORDER;
 	if (!behind)
 		return 0;
@@ -163,7 +170,7 @@ static void take_acked(struct tcp_flow *rev, const struct segment *s, struct tcp
 }
 
 bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct segment *s,
-		    double irtt, struct tcp_verdict *v)
+		    int64_t irtt_us, struct tcp_verdict *v)
 {
 	bool syn = s->flags & TCP_F_SYN, has_ack = s->flags & TCP_F_ACK;
 	bool syn_fin = s->flags & (TCP_F_SYN | TCP_F_FIN);
@@ -208,7 +215,7 @@ bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct seg
 			rev->dupacknum = DUPACK_UNSEEN;
 		}
 	}
-	e |= resent_findings(fwd, rev, s, e, irtt, v);
+	e |= resent_findings(fwd, rev, s, e, irtt_us, v);
 
 	/* As in Wireshark, a SYN or FIN counts in the next sequence number
 	 * only when the segment is kept. */

@@ -57,14 +57,16 @@ struct segment {
 
 void tcp_flow_init(struct tcp_flow *f);
 void tcp_flow_free(struct tcp_flow *f);
-/* Analyses `s`, sent on `fwd` (the reverse direction `rev`); `irtt` in
- * seconds, or 0 before it is known.  Fills every member of `v` it owns:
- * seq, ack, next_seq, len, acks_frame, ack_rtt, window, wscale, expert,
- * dupack_*, rto_*.  True when Wireshark keeps an analysis of the segment,
- * the only segments it shows the iRTT on: one with a finding, one that
- * acknowledges a segment, one with data counted in flight.  When memory
- * runs out the segment is not kept, as past MAX_UNACKED. */
+/* Analyses `s`, sent on `fwd` (the reverse direction `rev`); `irtt_us`
+ * in microseconds, or 0 before it is known.  Fills every member of `v` it
+ * owns: seq, ack, next_seq, len, acks_frame, ack_rtt, window, wscale,
+ * expert, dupack_*, rto_*.  True when Wireshark keeps an analysis of the
+ * segment, the only segments it shows the iRTT on: one with a finding, one
+ * that acknowledges a segment, one with data counted in flight.  When
+ * memory runs out the segment is not kept, as past MAX_UNACKED. */
 bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct segment *s,
-		    double irtt, struct tcp_verdict *v);
+		    int64_t irtt_us, struct tcp_verdict *v);
+/* later - earlier, in microseconds. */
+int64_t seqack_usec(const struct timeval *later, const struct timeval *earlier);
 
 #endif
