@@ -333,19 +333,15 @@ static void wscale_of(const struct tcpopt *o, void *ctx)
 
 /* The segment's length as its IP header gives it, within the frame on the
  * wire: a capture's snap length cuts the bytes kept, not the segment
- * (Wireshark's tcp.len).  A length of 0 (a jumbogram, an offloaded
- * segment) leaves the wire's. */
-static uint32_t declared_len(const struct frame *f, int net, size_t t)
+ * (Wireshark's tcp.len); so does a header length of 0 (an offloaded
+ * segment). */
+static uint32_t declared_len(const struct frame *f, size_t t)
 {
-	const struct layer *ip = &f->layer[net], *tcp = &f->layer[t];
-	size_t end = f->wire_len, ip_end = 0;
-	if (ip->def->id == L_IPV4 && lv(ip, IPV4_LEN))
-		ip_end = ip->off + lv(ip, IPV4_LEN);
-	else if (ip->def->id == L_IPV6 && lv(ip, IPV6_PLEN))
-		ip_end = ip->off + 40 + lv(ip, IPV6_PLEN);
-	if (ip_end && ip_end < end)
-		end = ip_end;
-	size_t start = tcp->off + lv(tcp, TCP_OFF) * 4;	/* the header it says it has */
+	bool whole;
+	size_t end = frame_payload_end(f, t, &whole);
+	if (!whole && f->wire_len > end)
+		end = f->wire_len;
+	size_t start = f->layer[t].off + lv(&f->layer[t], TCP_OFF) * 4;	/* as it says */
 	return end > start ? (uint32_t)(end - start) : 0;
 }
 
@@ -372,7 +368,7 @@ static bool segment_of(const struct frame *f, uint32_t frame_no, const struct ti
 				  (uint8_t)ip->def->id };
 	*s = (struct segment){ .frame = frame_no, .ts = *ts, .seq = (uint32_t)lv(tcp, TCP_SEQ),
 			       .ack = (uint32_t)lv(tcp, TCP_ACK),
-			       .len = declared_len(f, net, t),
+			       .len = declared_len(f, t),
 			       .window = (uint32_t)lv(tcp, TCP_WIN),
 			       .flags = (uint8_t)lv(tcp, TCP_FLAGS), .wscale_opt = -1 };
 	const struct fval *opts = &tcp->val[TCP_OPTS];
