@@ -2,7 +2,9 @@
  * seqack.c - the SEQ/ACK analysis Wireshark's TCP dissector performs on
  * its first pass, rule for rule, so that every finding agrees with
  * tcp.analysis.* on the same capture (the rules are in Wireshark's User's
- * Guide, "TCP Analysis"; the thresholds are its own).
+ * Guide, "TCP Analysis"; the thresholds are its own).  Where releases
+ * differ these are tshark 4.0's, held frame by frame against it by
+ * tests/suites/tcp_oracle*.sh.
  */
 #include "seqack.h"
 
@@ -201,9 +203,10 @@ bool seqack_segment(struct tcp_flow *fwd, struct tcp_flow *rev, const struct seg
 		fwd->lastnondupack = s->frame;
 		fwd->dupacknum = 0;
 	}
-	/* Acknowledging past all the other side sent: a segment went unseen.
-	 * Said once for the other side stalled behind its duplicate ACKs;
-	 * analysed, for Wireshark, even when not said. */
+	/* Acknowledging what the other side was not seen to send: a segment
+	 * went unseen.  Past a hole it is said and the hole taken as filled;
+	 * past all the other side sent, said once more until that side moves
+	 * its ACK (analysed, for Wireshark, even when not said). */
 	bool acks_unseen = rev->maxseqtobeacked && seq_gt(s->ack, rev->maxseqtobeacked) && has_ack;
 	if (acks_unseen) {
 		if (rev->maxseqtobeacked < rev->nextseq) {
