@@ -13,6 +13,7 @@
 #include "../proto/tcpopts.h"
 
 #define CLOSED_LINGER 60	/* seconds a closed stream still takes late segments */
+#define IDLE_LINGER 600		/* seconds an open stream may be silent and keep its state */
 
 struct stream_key {
 	u128 addr[2];
@@ -23,6 +24,8 @@ struct stream_key {
 /* A stream's state while it may take segments. */
 struct live {
 	struct stream *next_closed;	/* in the linger queue */
+	struct stream *older, *newer;	/* in the queue of live streams, by last segment */
+	time_t last;			/* its last segment's second */
 	struct tcp_flow flow[2];
 	struct tcp_ends ends;
 	bool syn_time_set, closed;
@@ -56,6 +59,7 @@ struct analysis {
 	struct stream **bucket;
 	size_t nbuckets, nstreams, nlive;
 	struct stream *closed_head, *closed_tail;
+	struct stream *oldest, *newest;	/* live streams by their last segment */
 	struct conv_summary *conv;
 	size_t nconv, capconv;
 	struct answers *answers;
@@ -112,10 +116,34 @@ static void live_free(struct live *l)
 	free(l);
 }
 
+static void unqueue(struct analysis *a, struct stream *s)
+{
+	struct live *l = s->live;
+	*(l->older ? &l->older->live->newer : &a->oldest) = l->newer;
+	*(l->newer ? &l->newer->live->older : &a->newest) = l->older;
+	l->older = l->newer = NULL;
+}
+
+/* A segment of live stream `s` at `now`: it becomes the newest. */
+static void touch(struct analysis *a, struct stream *s, time_t now)
+{
+	struct live *l = s->live;
+	if (a->newest != s) {
+		if (l->older || l->newer || a->oldest == s)
+			unqueue(a, s);
+		l->older = a->newest;
+		*(a->newest ? &a->newest->live->newer : &a->oldest) = s;
+		a->newest = s;
+	}
+	l->last = now;
+}
+
 static void stream_free(struct analysis *a, struct stream *s)
 {
-	if (s->live)
+	if (s->live) {
+		unqueue(a, s);
 		a->nlive--;
+	}
 	live_free(s->live);
 	free(s);
 }
@@ -146,6 +174,7 @@ static void retire(struct analysis *a, struct stream *s)
 		s->kept[d].base_set = s->live->flow[d].base_set;
 		s->kept[d].wscale = (int8_t)s->live->flow[d].wscale;
 	}
+	unqueue(a, s);
 	live_free(s->live);
 	s->live = NULL;
 	a->nlive--;
@@ -261,8 +290,12 @@ static void grow(struct analysis *a)
 	free(old);
 }
 
+static void forget_closed(struct analysis *a, struct stream *s);
+
 /* Streams closed for CLOSED_LINGER seconds of capture time give their
- * state back; the linger queue is in order of closing. */
+ * state back (the linger queue is in order of closing), then those silent
+ * for IDLE_LINGER: a SYN nobody answered, a connection the capture joined
+ * and never saw end.  Memory follows the streams alive at once. */
 static void expire(struct analysis *a, const struct timeval *now)
 {
 	while (a->closed_head &&
@@ -271,6 +304,12 @@ static void expire(struct analysis *a, const struct timeval *now)
 		a->closed_head = s->live->next_closed;
 		if (!a->closed_head)
 			a->closed_tail = NULL;
+		retire(a, s);
+	}
+	while (a->oldest && now->tv_sec - a->oldest->live->last > IDLE_LINGER) {
+		struct stream *s = a->oldest;
+		if (s->live->closed)	/* not so: closing lingers less */
+			forget_closed(a, s);
 		retire(a, s);
 	}
 }
@@ -444,6 +483,7 @@ static void analyse_tcp(struct analysis *a, const struct segment *s, const struc
 	if (!st)
 		return;
 	struct live *l = st->live;
+	touch(a, st, s->ts.tv_sec);
 	bool recorded = seqack_segment(&l->flow[dir], &l->flow[!dir], s, st->irtt_us, v);
 	/* The iRTT: from the latest SYN to the first ACK without SYN, either
 	 * way, known from that ACK on (after its own analysis, as Wireshark). */

@@ -284,6 +284,25 @@ static void test_closed_stream_given_back(void **state)
 	assert_int_equal(analysis_live(an), 2);
 }
 
+/* SYNs nobody answers, and a connection joined in the middle that never
+ * ends: silent for 10 minutes of capture time, they give their state back
+ * (a scan does not grow the memory); one that speaks again goes on in its
+ * stream with its numbers. */
+static void test_idle_streams_given_back(void **state)
+{
+	(void)state;
+	for (uint16_t i = 0; i < 1000; i++)
+		seg_on((uint16_t)(20000 + i), 0x0a000001, C, 0, 0, SYN, 0, 64240, 0);
+	seg(C, 1, 1, ACK, 100, 502, 0);			/* joined mid-stream */
+	assert_int_equal(analysis_live(an), 1001);
+	seg_on(30000, 0x0a000003, C, 0, 0, SYN, 0, 64240, 601000);
+	assert_int_equal(analysis_live(an), 1);		/* only the new SYN's */
+	struct tcp_verdict v = seg(C, 101, 1, ACK, 10, 502, 1);
+	assert_int_equal(v.stream, 1000);
+	assert_int_equal(v.seq, 101);
+	assert_int_equal(analysis_live(an), 2);
+}
+
 /* 10^5 connections open at once, each from its own address and port,
  * then a segment of data on each, in another order: each keeps its stream
  * and its relative numbers (the old fixed table forgot past 256). */
@@ -318,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_states_of_the_close, fresh, done),
 		cmocka_unit_test_setup_teardown(test_port_reuse, fresh, done),
 		cmocka_unit_test_setup_teardown(test_closed_stream_given_back, fresh, done),
+		cmocka_unit_test_setup_teardown(test_idle_streams_given_back, fresh, done),
 		cmocka_unit_test_setup_teardown(test_many_streams, fresh, done),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
