@@ -13,7 +13,7 @@
 #include "../proto/tcpopts.h"
 
 #define CLOSED_LINGER 60	/* seconds a closed stream still takes late segments */
-#define IDLE_LINGER 600		/* seconds an open stream may be silent and keep its state */
+#define LIVE_MAX 65536	/* streams with state at once; past it, the longest silent gives it back */
 
 struct stream_key {
 	u128 addr[2];
@@ -25,7 +25,6 @@ struct stream_key {
 struct live {
 	struct stream *next_closed;	/* in the linger queue */
 	struct stream *older, *newer;	/* in the queue of live streams, by last segment */
-	time_t last;			/* its last segment's second */
 	struct tcp_flow flow[2];
 	struct tcp_ends ends;
 	bool syn_time_set, closed;
@@ -124,8 +123,8 @@ static void unqueue(struct analysis *a, struct stream *s)
 	l->older = l->newer = NULL;
 }
 
-/* A segment of live stream `s` at `now`: it becomes the newest. */
-static void touch(struct analysis *a, struct stream *s, time_t now)
+/* A segment of live stream `s`: it becomes the newest. */
+static void touch(struct analysis *a, struct stream *s)
 {
 	struct live *l = s->live;
 	if (a->newest != s) {
@@ -135,7 +134,6 @@ static void touch(struct analysis *a, struct stream *s, time_t now)
 		*(a->newest ? &a->newest->live->newer : &a->oldest) = s;
 		a->newest = s;
 	}
-	l->last = now;
 }
 
 static void stream_free(struct analysis *a, struct stream *s)
@@ -293,9 +291,10 @@ static void grow(struct analysis *a)
 static void forget_closed(struct analysis *a, struct stream *s);
 
 /* Streams closed for CLOSED_LINGER seconds of capture time give their
- * state back (the linger queue is in order of closing), then those silent
- * for IDLE_LINGER: a SYN nobody answered, a connection the capture joined
- * and never saw end.  Memory follows the streams alive at once. */
+ * state back (the linger queue is in order of closing); past LIVE_MAX live
+ * streams (a scan's SYNs nobody answered, connections joined and never
+ * seen to end), so do the longest silent.  Wireshark forgets nothing, and
+ * a capture may be silent for days: time alone retires no open stream. */
 static void expire(struct analysis *a, const struct timeval *now)
 {
 	while (a->closed_head &&
@@ -306,7 +305,7 @@ static void expire(struct analysis *a, const struct timeval *now)
 			a->closed_tail = NULL;
 		retire(a, s);
 	}
-	while (a->oldest && now->tv_sec - a->oldest->live->last > IDLE_LINGER) {
+	while (a->oldest && a->nlive >= LIVE_MAX) {	/* room for a new one */
 		struct stream *s = a->oldest;
 		if (s->live->closed)	/* not so: closing lingers less */
 			forget_closed(a, s);
@@ -483,7 +482,7 @@ static void analyse_tcp(struct analysis *a, const struct segment *s, const struc
 	if (!st)
 		return;
 	struct live *l = st->live;
-	touch(a, st, s->ts.tv_sec);
+	touch(a, st);
 	bool recorded = seqack_segment(&l->flow[dir], &l->flow[!dir], s, st->irtt_us, v);
 	/* The iRTT: from the latest SYN to the first ACK without SYN, either
 	 * way, known from that ACK on (after its own analysis, as Wireshark). */
