@@ -9,19 +9,24 @@
 need_oracles "decode analysis" || exit 0
 pcap=$ROOT/tests/pcap/exchanges.pcap
 
-# 1. The man page's Analysis examples are lines decode prints.
 out=$("$RAWCRAFT" decode "$pcap" 2>&1)
-shown=$(sed -n '/^\.SS Analysis/,/^\.SS\|^\.SH/p' "$ROOT/docs/rawcraft.1" |
-	sed -n '/^\.EX/,/^\.EE/p' | grep -v '^\.E[XE]' | sed 's/\\-/-/g')
-missing=""
-while IFS= read -r line; do
-	grep -qxF -- "$line" <<<"$out" || missing+="'$line' "
-done <<<"$shown"
-if [ -n "$shown" ] && [ -z "$missing" ]; then
-	ok "docs/rawcraft.1 Analysis: its $(wc -l <<<"$shown") example lines are decode's"
-else
-	not_ok "docs/rawcraft.1 Analysis: its example lines are decode's" "not printed: $missing"
-fi
+# shown_are_printed WHERE SHOWN: every line a document shows is one of $out's.
+shown_are_printed() {
+	local line missing=""
+	while IFS= read -r line; do
+		grep -qxF -- "$line" <<<"$out" || missing+="'$line' "
+	done <<<"$2"
+	if [ -n "$2" ] && [ -z "$missing" ]; then
+		ok "$1: its $(wc -l <<<"$2") lines of exchanges.pcap's decode are decode's"
+	else
+		not_ok "$1: its lines of exchanges.pcap's decode are decode's" "not printed: $missing"
+	fi
+}
+
+# 1. The man page's Analysis examples are lines decode prints.
+shown_are_printed "docs/rawcraft.1 Analysis" \
+	"$(sed -n '/^\.SS Analysis/,/^\.SS\|^\.SH/p' "$ROOT/docs/rawcraft.1" |
+		sed -n '/^\.EX/,/^\.EE/p' | grep -v '^\.E[XE]' | sed 's/\\-/-/g')"
 
 # 2. 300 streams interleaved: SYNs, SYN/ACKs, ACKs, then data both ways, each
 #    stream's numbers as tshark numbers them.
@@ -101,15 +106,6 @@ case "$udp|$one" in
 esac
 
 # 6. README's decode lines are decode's.
-shown=$(awk '/analysis.sh wants these lines/ { on = 1; next }
+shown_are_printed "README" "$(awk '/analysis.sh wants these lines/ { on = 1; next }
 	on && /^  ```$/ { if (++fence == 2) exit; next }
-	on && /^  [0-9]/ { sub(/^  /, ""); print }' "$ROOT/README.md")
-missing=""
-while IFS= read -r line; do
-	grep -qxF -- "$line" <<<"$out" || missing+="'$line' "
-done <<<"$shown"
-if [ -n "$shown" ] && [ -z "$missing" ]; then
-	ok "README: its $(wc -l <<<"$shown") analysed decode lines are decode's"
-else
-	not_ok "README: its analysed decode lines are decode's" "not printed: $missing (shown: $shown)"
-fi
+	on && /^  [0-9]/ { sub(/^  /, ""); print }' "$ROOT/README.md")"
