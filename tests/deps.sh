@@ -4,7 +4,7 @@ set -eu
 # tshark brings libwireshark-data, whose manuf and wka name the makers of
 # MACs in -v trees (tests/suites/manuf.sh checks them against tshark's).
 pkgs="make gcc clang libclang-rt-dev pkg-config libnet1-dev libpcap-dev
-      libcmocka-dev tshark libwireshark-data python3 python3-scapy iproute2
+      libcmocka-dev tshark libwireshark-data python3 python3-scapy iproute2 procps
       tcpdump nftables iputils-ping man-db groff-base libcap2-bin chromium"
 missing=""
 for p in $pkgs; do

@@ -9,6 +9,7 @@
 
 #include "answers.h"
 #include "seqack.h"
+#include "../util/grow.h"
 #include "../proto/proto.h"
 #include "../proto/tcpopts.h"
 
@@ -328,14 +329,10 @@ static void forget_closed(struct analysis *a, struct stream *s)
 static struct stream *open_stream(struct analysis *a, const struct stream_key *k,
 				  const struct timeval *ts, uint8_t flags)
 {
-	if (a->nconv == a->capconv) {
-		size_t cap = a->capconv ? a->capconv * 2 : 16;
-		struct conv_summary *c = realloc(a->conv, cap * sizeof *c);
-		if (!c)
-			return NULL;
-		a->conv = c;
-		a->capconv = cap;
-	}
+	struct conv_summary *convs = grow_room(a->conv, a->nconv, &a->capconv, sizeof *convs, 16);
+	if (!convs)
+		return NULL;
+	a->conv = convs;
 	struct stream *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
@@ -517,14 +514,10 @@ void analysis_prescan(struct analysis *a, const struct frame *f, uint32_t frame_
 	answers_frame(a->ahead, f, frame_no, ts, &l.request, &l.after);
 	if (!l.request)
 		return;
-	if (a->nlinks == a->caplinks) {
-		size_t cap = a->caplinks ? a->caplinks * 2 : 64;
-		struct answer_link *n = realloc(a->link, cap * sizeof *n);
-		if (!n)
-			return;
-		a->link = n;
-		a->caplinks = cap;
-	}
+	struct answer_link *links = grow_room(a->link, a->nlinks, &a->caplinks, sizeof *links, 64);
+	if (!links)
+		return;
+	a->link = links;
 	a->link[a->nlinks++] = l;
 }
 

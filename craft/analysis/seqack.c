@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../proto/proto.h"
+#include "../util/grow.h"
 
 #define MAX_UNACKED 10000	/* past this, the ACKs are not being seen */
 #define FAST_RETRANSMISSION_US 20000
@@ -136,14 +137,10 @@ static unsigned resent_findings(const struct tcp_flow *fwd, const struct tcp_flo
 
 static bool keep_unacked(struct tcp_flow *fwd, const struct segment *s, uint32_t nextseq)
 {
-	if (fwd->nseg == fwd->cap) {
-		size_t cap = fwd->cap ? fwd->cap * 2 : 4;
-		struct unacked *seg = realloc(fwd->seg, cap * sizeof *seg);
-		if (!seg)
-			return false;
-		fwd->seg = seg;
-		fwd->cap = cap;
-	}
+	struct unacked *seg = grow_room(fwd->seg, fwd->nseg, &fwd->cap, sizeof *seg, 4);
+	if (!seg)
+		return false;
+	fwd->seg = seg;
 	fwd->seg[fwd->nseg++] = (struct unacked){ s->seq, nextseq, s->frame, s->ts };
 	return true;
 }
