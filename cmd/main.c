@@ -11,16 +11,16 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-x] [--json] [-w out.pcap] [-i IF]\n"
+	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-n] [-x] [--json] [-w out.pcap] [-i IF]\n"
 	      "       rawcraft send FILE [-i IF] [-D K=V]... [-c N] [--interval D | --rate PPS | --flood [--cpus N]]\n"
 	      "                     [--expect MATCH | --no-expect] [-t TIMEOUT] [--seed N] [-Z USER]\n"
-	      "                     [-v] [-x] [--json] [-w out.pcap]\n"
+	      "                     [-v] [-n] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
-	      "                     [--seed N] [-Z USER] [--absolute] [-v] [-x] [--json | --ladder]\n"
+	      "                     [--seed N] [-Z USER] [--absolute] [-v] [-n] [-x] [--json | --ladder]\n"
 	      "                     [--html OUT] [-w out.pcap]\n"
 	      "       rawcraft decode FILE.pcap|- [FILTER...] [-c N] [--absolute] [--template] [-Z USER]\n"
-	      "                     [-v] [-x] [--json | --ladder] [--html OUT] [-w out.pcap]\n"
-	      "       rawcraft sniff [-i IF] [FILTER...] [-c N] [--absolute] [-Z USER] [-v] [-x]\n"
+	      "                     [-v] [-n] [-x] [--json | --ladder] [--html OUT] [-w out.pcap]\n"
+	      "       rawcraft sniff [-i IF] [FILTER...] [-c N] [--absolute] [-Z USER] [-v] [-n] [-x]\n"
 	      "                     [--json | --ladder] [--html OUT] [-w out.pcap]\n"
 	      "       rawcraft fields [LAYER]...    every layer's fields, widths and defaults\n"
 	      "\n"
@@ -55,39 +55,60 @@ static void usage(FILE *out)
 	      "      130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (summary and -w file complete).\n", out);
 }
 
-static int parse_args(int argc, char **argv, struct options *opt)
+enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERVAL,
+       OPT_RATE, OPT_GHOST, OPT_BLOCK_RST, OPT_FLOOD, OPT_CPUS, OPT_ABSOLUTE,
+       OPT_LADDER, OPT_HTML, OPT_TEMPLATE_OUT };
+
+static const struct command {
+	const char *name;
+	int (*run)(struct options *);
+} commands[] = {	/* their bits, in order: */
+	{ "show", cmd_show }, { "send", cmd_send }, { "run", cmd_run },
+	{ "decode", cmd_decode }, { "sniff", cmd_sniff }, { "fields", cmd_fields },
+};
+enum { SHOW = 1, SEND = 2, RUN = 4, DECODE = 8, SNIFF = 16, FIELDS = 32,
+       PRINTS = SHOW | SEND | RUN | DECODE | SNIFF, VIEWS = RUN | DECODE | SNIFF, ALL = 63 };
+
+/* Every option and the commands that take it: given to another, it is an
+ * error, never ignored.  --help's synopsis lists the same (tests/suites/options.sh). */
+static const struct taken {
+	const char *name;	/* long, else NULL */
+	int has_arg, code, cmds;
+} taken[] = {
+	{ NULL, 1, 'D', SHOW | SEND | RUN }, { "seed", 1, OPT_SEED, SHOW | SEND | RUN },
+	{ "count", 1, 'c', SHOW | SEND | DECODE | SNIFF }, { "interface", 1, 'i', SHOW | SEND | RUN | SNIFF },
+	{ "verbose", 0, 'v', PRINTS }, { "hex", 0, 'x', PRINTS }, { NULL, 0, 'n', PRINTS },
+	{ "json", 0, OPT_JSON, PRINTS }, { "write", 1, 'w', PRINTS },
+	{ "user", 1, 'Z', SEND | VIEWS }, { "absolute", 0, OPT_ABSOLUTE, VIEWS },
+	{ "ladder", 0, OPT_LADDER, VIEWS }, { "html", 1, OPT_HTML, VIEWS },
+	{ "template", 0, OPT_TEMPLATE_OUT, DECODE },
+	{ "expect", 1, OPT_EXPECT, SEND }, { "no-expect", 0, OPT_NO_EXPECT, SEND },
+	{ "timeout", 1, 't', SEND }, { "interval", 1, OPT_INTERVAL, SEND },
+	{ "rate", 1, OPT_RATE, SEND }, { "flood", 0, OPT_FLOOD, SEND }, { "cpus", 1, OPT_CPUS, SEND },
+	{ "ghost", 1, OPT_GHOST, RUN }, { "block-rst", 0, OPT_BLOCK_RST, RUN },
+	{ NULL, 0, 'h', ALL }, { "help", 0, OPT_HELP, ALL },
+};
+#define NTAKEN (sizeof taken / sizeof taken[0])
+
+static int parse_args(int argc, char **argv, struct options *opt, uint64_t *given)
 {
-	enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERVAL,
-	       OPT_RATE, OPT_GHOST, OPT_BLOCK_RST, OPT_FLOOD, OPT_CPUS, OPT_ABSOLUTE,
-	       OPT_LADDER, OPT_HTML, OPT_TEMPLATE };
-	static const struct option longopts[] = {
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ "interface", required_argument, NULL, 'i' },
-		{ "user", required_argument, NULL, 'Z' },
-		{ "write", required_argument, NULL, 'w' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "hex", no_argument, NULL, 'x' },
-		{ "expect", required_argument, NULL, OPT_EXPECT },
-		{ "no-expect", no_argument, NULL, OPT_NO_EXPECT },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "rate", required_argument, NULL, OPT_RATE },
-		{ "ghost", required_argument, NULL, OPT_GHOST },
-		{ "block-rst", no_argument, NULL, OPT_BLOCK_RST },
-		{ "flood", no_argument, NULL, OPT_FLOOD },
-		{ "cpus", required_argument, NULL, OPT_CPUS },
-		{ "absolute", no_argument, NULL, OPT_ABSOLUTE },
-		{ "ladder", no_argument, NULL, OPT_LADDER },
-		{ "html", required_argument, NULL, OPT_HTML },
-		{ "template", no_argument, NULL, OPT_TEMPLATE },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option longopts[NTAKEN + 1] = { { NULL, 0, NULL, 0 } };
+	char shorts[2 * NTAKEN + 2] = ":";
+	for (size_t i = 0, l = 0, s = 1; i < NTAKEN; i++) {
+		if (taken[i].name)
+			longopts[l++] = (struct option){ taken[i].name, taken[i].has_arg, NULL, taken[i].code };
+		if (taken[i].code < 256) {
+			shorts[s++] = (char)taken[i].code;
+			if (taken[i].has_arg)
+				shorts[s++] = ':';
+		}
+	}
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":D:i:w:c:t:vxnhZ:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		for (size_t i = 0; i < NTAKEN; i++)
+			if (taken[i].code == c)
+				*given |= 1ull << i;
 		switch (c) {
 		case 'D': {
 			char *eq = strchr(optarg, '=');
@@ -138,7 +159,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		case OPT_HTML:
 			opt->html = optarg;
 			break;
-		case OPT_TEMPLATE:
+		case OPT_TEMPLATE_OUT:
 			opt->template_out = true;
 			break;
 		case OPT_SEED:
@@ -207,7 +228,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			return -1;
 		default:
 			if (optopt && optopt < 256)
-				fail("option -%c %s", optopt, strchr("DiwctZ", optopt) ?
+				fail("option -%c %s", optopt, strchr(shorts + 1, optopt) ?
 				     "needs a value" : "is not known (see rawcraft --help)");
 			else
 				fail("option '%s' is not known (see rawcraft --help)", argv[optind - 1]);
@@ -217,25 +238,21 @@ static int parse_args(int argc, char **argv, struct options *opt)
 	return optind;
 }
 
-/* Options only some commands take: given to another, an error, never ignored. */
-static int check_taken(const struct options *opt)
+/* Each option given to a command that takes it, and no two that contradict. */
+static int check_taken(const struct options *opt, int cmd, uint64_t given)
 {
-	const struct { bool given; const char *name, *cmds; } only[] = {
-		{ opt->absolute, "--absolute", " decode sniff run " },
-		{ opt->ladder, "--ladder", " decode sniff run " },
-		{ opt->ladder && opt->json, "--ladder with --json", "" },	/* text in JSON */
-		{ opt->html != NULL, "--html", " decode sniff run " },
-		{ opt->template_out, "--template", " decode " },
-		{ opt->no_names, "-n", " show send decode sniff run " },
-	};
-	char word[64];
-	snprintf(word, sizeof word, " %s ", opt->cmd);
-	for (size_t i = 0; i < sizeof only / sizeof only[0]; i++)
-		if (only[i].given && !strstr(only[i].cmds, word)) {
-			fail("%s is not an option of '%s' (see rawcraft --help)", only[i].name, opt->cmd);
+	for (size_t i = 0; i < NTAKEN; i++)
+		if ((given >> i & 1) && !(taken[i].cmds & cmd)) {
+			const struct taken *t = &taken[i];
+			fail("%s%s is not an option of '%s' (see rawcraft --help)", t->code < 256 ?
+			     "-" : "--", t->code < 256 ? (char[]){ (char)t->code, 0 } : t->name, opt->cmd);
 			return -1;
 		}
-	return 0;
+	const char *both = opt->ladder && opt->json ? "--ladder with --json" :	/* text in JSON */
+			   opt->expect && opt->no_expect ? "--expect with --no-expect" : NULL;
+	if (both)
+		fail("%s is not an option of '%s' (see rawcraft --help)", both, opt->cmd);
+	return both ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -251,28 +268,22 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	opt.cmd = argv[1];
-	/* GNU getopt permutes: options may come before or after the files. */
-	int first = parse_args(argc - 1, argv + 1, &opt);
+	size_t k = 0;
+	while (k < sizeof commands / sizeof commands[0] && strcmp(commands[k].name, opt.cmd))
+		k++;
 	int rc = EXIT_INPUT;
-	if (first < 0 || check_taken(&opt))
+	uint64_t given = 0;
+	if (k == sizeof commands / sizeof commands[0]) {
+		fail("unknown command '%s': use show, send, run, decode, sniff or fields (see rawcraft --help)", opt.cmd);
+		goto out;
+	}
+	/* GNU getopt permutes: options may come before or after the files. */
+	int first = parse_args(argc - 1, argv + 1, &opt, &given);
+	if (first < 0 || check_taken(&opt, 1 << k, given))
 		goto out;
 	opt.files = argv + 1 + first;
 	opt.nfiles = argc - 1 - first;
-	if (strcmp(opt.cmd, "show") == 0) {
-		rc = cmd_show(&opt);
-	} else if (strcmp(opt.cmd, "decode") == 0) {
-		rc = cmd_decode(&opt);
-	} else if (strcmp(opt.cmd, "sniff") == 0) {
-		rc = cmd_sniff(&opt);
-	} else if (strcmp(opt.cmd, "send") == 0) {
-		rc = cmd_send(&opt);
-	} else if (strcmp(opt.cmd, "run") == 0) {
-		rc = cmd_run(&opt);
-	} else if (strcmp(opt.cmd, "fields") == 0) {
-		rc = cmd_fields(&opt);
-	} else {
-		fail("unknown command '%s': use show, send, run, decode, sniff or fields (see rawcraft --help)", opt.cmd);
-	}
+	rc = commands[k].run(&opt);
 out:
 	vars_free(&opt.vars);
 	if (rc > 128)
