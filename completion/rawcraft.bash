@@ -80,7 +80,7 @@ _rawcraft()
     fi
 
     if ((COMP_CWORD == 1)); then
-        mapfile -t COMPREPLY < <(compgen -W 'show send run decode fields --help' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W 'show send run decode sniff fields --help' -- "$cur")
         return
     fi
 
@@ -111,9 +111,10 @@ _rawcraft()
     show)   opts+=' -D --seed -c --count -i --interface' files=templates ;;
     send)   opts+=' -D --seed -c --count -i --interface --interval --rate --flood
                     --cpus --expect --no-expect -t --timeout -Z' files=templates ;;
-    run)    opts+=' -D --seed -i --interface --ghost --block-rst -Z --ladder --html'
-            files=examples ;;
-    decode) opts+=' --ladder --html' files=captures ;;
+    run)    opts+=' -D --seed -i --interface --ghost --block-rst -Z --absolute --ladder
+                    --html' files=examples ;;
+    decode) opts+=' -c --count --absolute --template -Z --ladder --html' files=captures ;;
+    sniff)  opts+=' -i --interface -c --count --absolute -Z --ladder --html' files= ;;
     fields)
         mapfile -t COMPREPLY < <(compgen -W "$_rawcraft_layers" -- "$cur")
         return ;;
@@ -124,6 +125,7 @@ _rawcraft()
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
         return
     fi
+    [[ -n $files ]] || return                 # sniff: a FILTER's words
     compopt -o filenames 2>/dev/null
     mapfile -t COMPREPLY < <(
         case $files in

@@ -35,7 +35,7 @@ complete_words() {	# WORD... : what completing the last word offers
 		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
 		_rawcraft; printf "%s\n" "${COMPREPLY[@]}"' _ "$@" | sort | tr '\n' ' '
 }
-expect_eq "completion: subcommands" "$(complete_words rawcraft s)" "send show "
+expect_eq "completion: subcommands" "$(complete_words rawcraft s)" "send show sniff "
 expect_eq "completion: shipped templates" "$(complete_words rawcraft send tcp-sy)" "tcp-syn tcp-synack "
 case $(complete_words rawcraft send x.pkt --fl) in *--flood*) ok "completion: send options" ;;
 *) not_ok "completion: send options" "$(complete_words rawcraft send x.pkt --fl)" ;; esac
