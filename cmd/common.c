@@ -105,10 +105,11 @@ char *load_source(const char *name, const char *subdir, const char *ext,
 		path = strdup(name);
 	if (!path)
 		abort();
-	char *text = src_read_file(path, len);
-	if (!text) {
-		fail("cannot read '%s': %s%s", name, strerror(errno),
-		     errno == ENOENT && !strchr(name, '/') ?
+	char *text;
+	enum infile_fault f = src_read_file(path, &text, len);
+	if (f) {
+		fail(f == INFILE_NOT_REGULAR ? "%s: %s%s" : "cannot read '%s': %s%s", name,
+		     infile_error(f), f == INFILE_SYSTEM && errno == ENOENT && !strchr(name, '/') ?
 		     strcmp(subdir, "templates") == 0 ?
 		     " (nor is it a shipped template: see templates/)" :
 		     " (nor is it a shipped example: see examples/)" : "");

@@ -69,9 +69,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	size_t len;
-	char *text = src_read_file(argv[2], &len);
-	if (!text) {
-		fprintf(stderr, "run-lab: cannot read %s\n", argv[2]);
+	char *text;
+	enum infile_fault f = src_read_file(argv[2], &text, &len);
+	if (f) {
+		fprintf(stderr, "run-lab: cannot read %s: %s\n", argv[2], infile_error(f));
 		return 2;
 	}
 	struct vars vars;

@@ -2,6 +2,7 @@
 #include "field.h"
 
 #include "addr.h"
+#include "../util/infile.h"
 #include "../util/manuf.h"
 #include "../util/strbuf.h"
 
@@ -380,27 +381,18 @@ static int parse_hex(const char *s, size_t len, struct fval *out, char *err,
 
 static int parse_file(const char *path, struct fval *out, char *err, size_t errlen)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	uint8_t *buf = malloc(PAYLOAD_MAX + 1);
-	if (!buf)
-		abort();
-	size_t n = fread(buf, 1, PAYLOAD_MAX + 1, fp);
-	int bad = ferror(fp) ? errno : 0;
-	fclose(fp);
-	if (bad)
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(bad));
-	else if (n > PAYLOAD_MAX)
+	char *buf;
+	size_t n;
+	enum infile_fault f = infile_read(path, PAYLOAD_MAX, &buf, &n);
+	if (f == INFILE_TOO_BIG)
 		snprintf(err, errlen, "'%s' is larger than the %d bytes a frame can carry",
 			 path, PAYLOAD_MAX);
-	if (bad || n > PAYLOAD_MAX) {
-		free(buf);
+	else if (f)
+		snprintf(err, errlen, f == INFILE_NOT_REGULAR ? "%s: %s" : "cannot read '%s': %s",
+			 path, infile_error(f));
+	if (f)
 		return -1;
-	}
-	out->bytes = buf;
+	out->bytes = (uint8_t *)buf;
 	out->len = n;
 	return 0;
 }

@@ -111,41 +111,9 @@ int src_check_size_at(const char *file, const char *text, size_t len, unsigned f
 	return 0;
 }
 
-char *src_read_file(const char *path, size_t *len)
+enum infile_fault src_read_file(const char *path, char **text, size_t *len)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		abort();
-	for (;;) {
-		n += fread(buf + n, 1, cap - n - 1, fp);
-		if (n < cap - 1)
-			break;
-		if (cap > (1u << 24)) {	/* no template is 16 MiB */
-			errno = EFBIG;
-			free(buf);
-			fclose(fp);
-			return NULL;
-		}
-		cap *= 2;
-		char *bigger = realloc(buf, cap);
-		if (!bigger)
-			abort();
-		buf = bigger;
-	}
-	int bad = ferror(fp) ? errno : 0;
-	fclose(fp);
-	if (bad) {
-		free(buf);
-		errno = bad;
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+	return infile_read(path, 1u << 24, text, len);	/* no template is 16 MiB */
 }
 
 void src_free(struct src *src)

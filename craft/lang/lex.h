@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "../util/diag.h"
+#include "../util/infile.h"
 #include "../core/layer.h"
 #include "../util/strbuf.h"
 #include "../core/vars.h"
@@ -44,8 +45,8 @@ int src_check_size(const char *file, const char *text, size_t len, struct diag *
 int src_check_size_at(const char *file, const char *text, size_t len, unsigned first_line,
 		      struct diag *d);
 
-/* A whole text file (up to 16 MiB), NUL-terminated; NULL with errno set. */
-char *src_read_file(const char *path, size_t *len);
+/* A whole text file (up to 16 MiB, regular), NUL-terminated, in *text. */
+enum infile_fault src_read_file(const char *path, char **text, size_t *len);
 
 /* A cursor over one logical line. */
 struct lexer {

@@ -2,7 +2,6 @@
 #include "scenario.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,10 +82,11 @@ static int parse_send(struct scenario *sc, struct step *st, struct lexer *lx, st
 	free(rel);
 	free(dircopy);
 	size_t len;
-	char *text = src_read_file(path, &len);
-	if (!text) {
-		diag_set(d, sc->file, pos.line, pos.col, "cannot read template '%s': %s", path,
-			 strerror(errno));
+	char *text;
+	enum infile_fault f = src_read_file(path, &text, &len);
+	if (f) {
+		diag_set(d, sc->file, pos.line, pos.col, f == INFILE_NOT_REGULAR ? "%s: %s" :
+			 "cannot read template '%s': %s", path, infile_error(f));
 		free(path);
 		return -1;
 	}

@@ -192,7 +192,7 @@ static void index_entries(void)
 /* Maps the file: its bytes are read at the first lookup. */
 static void map_file(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);	/* a FIFO: refused, not waited for */
 	if (fd < 0)
 		return;
 	struct stat st;

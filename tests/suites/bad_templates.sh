@@ -136,7 +136,7 @@ usage() {
 	local name="usage: $1" sub=$2 rc why='' line
 	shift 2
 	rm -f "$TMP/x.pcap"
-	"$RAWCRAFT" "$@" >"$TMP/out" 2>"$TMP/err"
+	timeout 5 "$RAWCRAFT" "$@" >"$TMP/out" 2>"$TMP/err"	# a FIFO must not block
 	rc=$?
 	line=$(head -n 1 "$TMP/err" | tr -d '\000')
 	if [ $rc -ne 2 ]; then
@@ -168,7 +168,21 @@ usage "--seed with no value" "--seed.*needs a value" show "$TMP/ok.pkt" --seed
 usage "--json=1 (takes no value)" "--json.*(no value|not known|does not take)" show "$TMP/ok.pkt" --json=1
 usage "-c 0" "-c takes a count" show "$TMP/ok.pkt" -c 0 -w "$TMP/x.pcap"
 usage "missing template file" "cannot read.*No such file" show "$TMP/nope.pkt" -w "$TMP/x.pcap"
-usage "template is a directory" "directory" show "$TMP/adir"
+# Inputs that are not regular files: refused at open, never waited for.
+mkfifo "$TMP/fifo.pkt" "$TMP/fifo.bin" "$TMP/fifo.lab"
+printf 'eth\nipv4 dst=10.0.0.2\nudp\npayload file=fifo.bin\n' >"$TMP/pay.pkt"
+printf 'send @fifo.pkt\n' >"$TMP/inc.lab"
+usage "template is a directory" "^rawcraft: error: $TMP/adir: not a regular file$" show "$TMP/adir"
+usage "template is a FIFO" "^rawcraft: error: $TMP/fifo.pkt: not a regular file$" \
+	show "$TMP/fifo.pkt" -w "$TMP/x.pcap"
+usage "send: template is a FIFO" "^rawcraft: error: $TMP/fifo.pkt: not a regular file$" \
+	send "$TMP/fifo.pkt" -w "$TMP/x.pcap"
+usage "template is a device" "^rawcraft: error: /dev/zero: not a regular file$" show /dev/zero
+usage "payload file= is a FIFO" "^$TMP/pay.pkt:4:14: error: payload file: $TMP/fifo.bin: not a regular file$" \
+	show "$TMP/pay.pkt" -w "$TMP/x.pcap"
+usage "scenario is a FIFO" "^rawcraft: error: $TMP/fifo.lab: not a regular file$" run "$TMP/fifo.lab"
+usage "scenario's @template is a FIFO" "^$TMP/inc.lab:1:6: error: $TMP/fifo.pkt: not a regular file$" \
+	run "$TMP/inc.lab" -w "$TMP/x.pcap"
 usage "decode with no file" "decode takes one capture file" decode
 
 # Bare `rawcraft`: the usage text (several lines) on stderr, exit 2.
