@@ -138,7 +138,7 @@ struct cli_engine {
 	struct engine *e;
 };
 /* Opens c->e on -i or the interface routing `dst` (sniff: the default route): an exit code. */
-int cli_engine_open(struct cli_engine *c, struct addr dst, long neighbor_timeout_us);
+int cli_engine_open(struct cli_engine *c, struct addr dst);
 
 /* `send --rate`/`--flood`: the stream, its summary; an exit code.
  * *stream is left for stream_free after exit_before_teardown. */

@@ -321,10 +321,12 @@ const struct engine_ops cli_engine_ops = {
 	.record = on_record, .fault = on_fault, .stop = on_stop, .ready = on_ready,
 };
 
-int cli_engine_open(struct cli_engine *c, struct addr dst, long neighbor_timeout_us)
+int cli_engine_open(struct cli_engine *c, struct addr dst)
 {
+	/* The next hop gets 1 s to answer ARP or a solicitation, whatever -t
+	 * (the replies' wait, 0 for none) says. */
 	struct engine_config cfg = { .ifname = c->opt->iface, .dst = dst,
-				     .neighbor_timeout_us = neighbor_timeout_us,
+				     .neighbor_timeout_us = 1000000,
 				     .listen_only = c->sniff };
 	return engine_open(&c->e, &cfg, &cli_engine_ops, c);
 }

@@ -87,7 +87,7 @@ int cmd_sniff(struct options *opt)
 	struct printer pr;
 	struct cli_engine c = { .opt = opt, .pr = &pr, .sniff = true };
 	struct sniff *s = NULL;
-	int rc = cli_engine_open(&c, (struct addr){ .family = ADDR_NONE }, 0);
+	int rc = cli_engine_open(&c, (struct addr){ .family = ADDR_NONE });
 	if (rc == EXIT_OK)
 		rc = sniff_open(c.e, opt->files, (size_t)opt->nfiles, &s);
 	if (rc == EXIT_OK) {

@@ -187,7 +187,7 @@ static int run_scenario(struct options *opt, const struct scenario *sc, struct a
 	static const struct runner_ops ops = { .frame = on_frame, .took = on_took,
 					       .print = on_print, .missed = on_missed,
 					       .kernel_rst = on_kernel_rst };
-	int rc = cli_engine_open(&c, dst, 1000000);
+	int rc = cli_engine_open(&c, dst);
 	if (rc == EXIT_OK && g) {
 		ghost_iface(g, engine_iface(c.e), &ghost);
 		rp.ghost = &ghost;

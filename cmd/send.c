@@ -198,7 +198,7 @@ int cmd_send(struct options *opt)
 		goto out;
 	expect_free(&want);
 	expect_init(&want);
-	if ((rc = cli_engine_open(&c, frame_destination(&tmpl), opt->timeout_us)) != EXIT_OK)
+	if ((rc = cli_engine_open(&c, frame_destination(&tmpl))) != EXIT_OK)
 		goto out;
 	engine_iface_vars(engine_iface(c.e), &opt->vars);
 	frame_free(&tmpl);

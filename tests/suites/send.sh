@@ -186,6 +186,35 @@ out=$(in_a "$R" send tcp-syn -D DST="10.$LAB_NET.0.7" -D PORT=9230 2>&1); rc=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 case "$rc:$out" in "1:rawcraft: error: no ARP reply from 10.$LAB_NET.0.7 within 1s"*) ok "next hop silent: exit 1 after 1s (${ms} ms)" ;;
 *) not_ok "next hop silent: exit 1 after 1s" "exit $rc after ${ms} ms: $out" ;; esac
+# -t is the replies' wait only: with -t 0 the next hop keeps its 1 s for
+# ARP, here answered after 200 ms by a slow responder in B (its kernel's ARP
+# off), and a silent one is still named after 1 s.
+start=$(date +%s%N)
+out=$(in_a "$R" send tcp-syn -D DST="10.$LAB_NET.0.7" -D PORT=9230 -t 0 2>&1); rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+case "$rc:$out" in "1:rawcraft: error: no ARP reply from 10.$LAB_NET.0.7 within 1s"*) ok "-t 0: a silent next hop still has 1s (${ms} ms)" ;;
+*) not_ok "-t 0: a silent next hop still has 1s" "exit $rc after ${ms} ms: $out" ;; esac
+in_b ip link set "$IF_B" arp off
+in_a ip neigh flush dev "$IF_A"
+in_b timeout 20 "$PY" -c '
+import socket, sys, time
+mac, ip = bytes.fromhex(sys.argv[2].replace(":", "")), socket.inet_aton(sys.argv[3])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+s.bind((sys.argv[1], 0))
+open(sys.argv[4], "w").close()
+req = b""
+while req[20:22] != b"\0\1" or req[38:42] != ip:
+    req = s.recv(100)
+time.sleep(0.2)
+s.send(req[6:12] + mac + b"\x08\x06\0\1\x08\0\6\4\0\2" + mac + ip + req[22:32])
+' "$IF_B" "$MAC_B" "$IP_B" "$TMP/arp-ready" &
+arp_pid=$!
+for _ in $(seq 50); do [ -e "$TMP/arp-ready" ] && break; sleep 0.1; done
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9231 --no-expect -t 0 --json 2>&1); rc=$?
+expect_eq "-t 0: the next hop's ARP reply after 200 ms still resolves it" \
+	"$rc $(json_get sent "o['eth']['dst']" <<<"$out")" "0 $MAC_B"
+wait "$arp_pid"	# it answers once
+in_b ip link set "$IF_B" arp on
 if command -v setpriv >/dev/null; then
 	out=$(in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 		"$R" send icmp-echo -D DST="$IP_B" 2>&1); rc=$?
