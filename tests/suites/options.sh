@@ -18,8 +18,8 @@ synopsis() {
 described=$(sed -nE 's/^  (-[a-zA-Z]|--[a-z-]+)(, --[a-z-]+)?( [A-Z][][A-Z=/]*)?( .*|$)/\1\3/p' <<<"$help" |
 	sed -E 's/ K=V$/ A=1/; s/ (N|PPS)$/ 1/; s/ FILE$/ out.pcap/; s/ IF$/ lo/; s/ M$/ tcp/;
 		s/ D$/ 1s/; s/ IP\[\/MAC\]$/ 10.0.0.1/; s/ USER$/ nobody/')
-[ "$(wc -l <<<"$described")" -ge 20 ] && ok "--help describes $(wc -l <<<"$described") options" ||
-	not_ok "--help describes the options" "found: $described"
+if [ "$(wc -l <<<"$described")" -ge 20 ]; then ok "--help describes $(wc -l <<<"$described") options"
+else not_ok "--help describes the options" "found: $described"; fi
 
 # try CMD OPTION [VALUE]: CMD with the option where nothing can be sent or
 # read: a file that does not exist, sniff on an interface that does not.
@@ -78,6 +78,23 @@ for cmd in $commands; do
 			"$(synopsis "$cmd" | tr '\n' ' ')"
 	done
 done
+
+words() { tr ' ' '\n' | grep . | sort | tr '\n' ' '; }	# sorted, one line
+
+# The man page's OPTIONS: an option said to be for some commands only, as
+# "-n (show, send, ...)", is for those whose synopsis lists it.
+while read -r name cmds; do
+	want=""
+	for cmd in $commands; do synopsis "$cmd" | grep -qxF -- "$name" && want+=" $cmd"; done
+	expect_eq "man: $name is for $cmds" "$(words <<<"$cmds")" "$(words <<<"$want")"
+done < <(sed 's/\\-/-/g' "$ROOT/docs/rawcraft.1" | awk '
+	/^\.SH OPTIONS/ { on = 1 } /^\.SH OUTPUT/ { on = 0 }
+	on && /^\.TP/ { getline; match($0, /-[-a-zA-Z]+/); name = substr($0, RSTART, RLENGTH)
+		getline; if ($0 !~ /^\.RB \( /) next
+		list = ""
+		for (;;) { match($0, /[a-z]+ *[,)]/); list = list " " substr($0, RSTART, RLENGTH)
+			if ($0 ~ /\)/) break; getline }
+		gsub(/[,)]/, "", list); gsub(/  +/, " ", list); print name list }')
 
 # Completion: every option it offers a command is one the command takes.
 complete_words() {	# WORD... : what completing the last word offers
