@@ -177,7 +177,7 @@ bad "scenario over 1 MiB" "big.lab:1:1: error: .*at most 1 MiB" run "$TMP/big.la
 bad "line over 64 KiB" "longline.pkt:1:65537: error: .*64 KiB" send "$TMP/longline.pkt" -i "$IF_A"
 bad "10000 layers" "layers.pkt:[0-9]+:1: error: too many layers" send "$TMP/layers.pkt" -i "$IF_A"
 bad "payload file missing" "nofile.pkt:3:[0-9]+: error: .*No such file" send "$TMP/nofile.pkt" -i "$IF_A"
-bad "payload file a directory" "dirfile.pkt:3:[0-9]+: error: .*(Is a directory|directory)" send "$TMP/dirfile.pkt" -i "$IF_A"
+bad "payload file a directory" "dirfile.pkt:3:[0-9]+: error: payload file: /: not a regular file$" send "$TMP/dirfile.pkt" -i "$IF_A"
 bad "-D without =" "-D takes NAME=VALUE" send arp-request -D TARGET -i "$IF_A"
 bad "--rate 0" "--rate takes" send arp-request -D TARGET="$IP_B" --rate 0 -i "$IF_A"
 bad "negative count" "-c takes a count" send arp-request -D TARGET="$IP_B" -c -5 -i "$IF_A"
