@@ -59,15 +59,12 @@ enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERV
        OPT_RATE, OPT_GHOST, OPT_BLOCK_RST, OPT_FLOOD, OPT_CPUS, OPT_ABSOLUTE,
        OPT_LADDER, OPT_HTML, OPT_TEMPLATE_OUT };
 
-static const struct command {
-	const char *name;
-	int (*run)(struct options *);
-} commands[] = {	/* their bits, in order: */
+static const struct command { const char *name; int (*run)(struct options *); } commands[] = {
 	{ "show", cmd_show }, { "send", cmd_send }, { "run", cmd_run },
 	{ "decode", cmd_decode }, { "sniff", cmd_sniff }, { "fields", cmd_fields },
 };
-enum { SHOW = 1, SEND = 2, RUN = 4, DECODE = 8, SNIFF = 16, FIELDS = 32,
-       PRINTS = SHOW | SEND | RUN | DECODE | SNIFF, VIEWS = RUN | DECODE | SNIFF, ALL = 63 };
+enum { SHOW = 1, SEND = 2, RUN = 4, DECODE = 8, SNIFF = 16, FIELDS = 32,	/* bits, in order */
+       PRINTS = SHOW | SEND | RUN | DECODE | SNIFF, VIEWS = RUN | DECODE | SNIFF, ALL = PRINTS | FIELDS };
 
 /* Every option and the commands that take it: given to another, it is an
  * error, never ignored.  --help's synopsis lists the same (tests/suites/options.sh). */
@@ -268,12 +265,12 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	opt.cmd = argv[1];
-	size_t k = 0;
-	while (k < sizeof commands / sizeof commands[0] && strcmp(commands[k].name, opt.cmd))
+	size_t k = 0, ncommands = sizeof commands / sizeof commands[0];
+	while (k < ncommands && strcmp(commands[k].name, opt.cmd))
 		k++;
 	int rc = EXIT_INPUT;
 	uint64_t given = 0;
-	if (k == sizeof commands / sizeof commands[0]) {
+	if (k == ncommands) {
 		fail("unknown command '%s': use show, send, run, decode, sniff or fields (see rawcraft --help)", opt.cmd);
 		goto out;
 	}
