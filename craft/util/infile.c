@@ -18,16 +18,21 @@ enum infile_fault infile_read(const char *path, size_t max, char **buf, size_t *
 	enum infile_fault f = fstat(fd, &st) ? INFILE_SYSTEM :
 			      !S_ISREG(st.st_mode) ? INFILE_NOT_REGULAR :
 			      (uintmax_t)st.st_size > max ? INFILE_TOO_BIG : INFILE_OK;
-	/* Its size is a hint: the file may have grown since. */
-	size_t cap = f == INFILE_OK ? (size_t)st.st_size + 2 : 0, n = 0;
-	char *b = cap ? malloc(cap) : NULL;
-	if (cap && !b)
-		abort();
+	/* Room for its bytes, the NUL and one more, to see the end; its size
+	 * is a hint only: a file may grow, and /proc's say 0. */
+	size_t cap = 0, n = 0;
+	char *b = NULL;
 	while (f == INFILE_OK) {
-		if (n + 1 == cap) {
-			cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
-			if (!(b = realloc(b, cap)))
-				abort();
+		if (n + 1 >= cap) {
+			size_t room = cap ? cap * 2 : (size_t)st.st_size + 2;
+			room = room < max + 2 ? room : max + 2;
+			char *more = realloc(b, room);
+			if (!more) {
+				f = INFILE_SYSTEM;	/* errno: ENOMEM */
+				break;
+			}
+			b = more;
+			cap = room;
 		}
 		ssize_t got = read(fd, b + n, cap - 1 - n);
 		if (got < 0 && errno != EINTR)
