@@ -2,7 +2,6 @@
 #include "lex.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
