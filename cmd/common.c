@@ -18,6 +18,7 @@
 #include "../craft/proto/proto.h"
 #include "../craft/builder/resolve.h"
 #include "../craft/util/manuf.h"
+#include "../craft/util/xalloc.h"
 #include "cli.h"
 #include "privs.h"
 #include "stop.h"
@@ -102,9 +103,7 @@ char *load_source(const char *name, const char *subdir, const char *ext,
 	if (access(name, F_OK) != 0)
 		path = find_shipped(name, subdir, ext);
 	if (!path)
-		path = strdup(name);
-	if (!path)
-		abort();
+		path = xstrdup(name);
 	char *text;
 	enum infile_fault f = src_read_file(path, &text, len);
 	if (f) {
@@ -130,8 +129,6 @@ void printer_open(struct printer *p, const struct options *opt, enum link_kind l
 	p->opt = opt;
 	recorder_init(&p->rec, opt->write, link);
 	p->an = analyse ? analysis_new() : NULL;
-	if (analyse && !p->an)
-		abort();	/* out of memory before the first frame */
 	picture_init(&p->pic, opt->ladder, opt->absolute, opt->html);
 }
 

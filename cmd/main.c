@@ -6,6 +6,7 @@
 
 #include "../craft/util/duration.h"
 #include "../craft/core/field.h"
+#include "../craft/util/xalloc.h"
 #include "cli.h"
 #include "privs.h"
 
@@ -252,9 +253,18 @@ static int check_taken(const struct options *opt, int cmd, uint64_t given)
 	return both ? -1 : 0;
 }
 
+/* The library's allocations that fail end here: a system fault, not a
+ * crash (stderr is unbuffered, so the message needs no memory). */
+static void out_of_memory(size_t size)
+{
+	fprintf(stderr, "rawcraft: error: out of memory (%zu bytes more)\n", size);
+	exit(EXIT_SYSTEM);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt = { .timeout_us = 1000000, .interval_us = -1 };
+	xalloc_set_oom_handler(out_of_memory);
 	vars_init(&opt.vars);
 	if (argc < 2) {
 		usage(stderr);

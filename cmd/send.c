@@ -9,6 +9,7 @@
 #include "../craft/engine/probe.h"
 #include "../craft/engine/stream.h"
 #include "../craft/lang/template.h"
+#include "../craft/util/xalloc.h"
 #include "cli.h"
 #include "stop.h"
 
@@ -166,9 +167,7 @@ int cmd_send(struct options *opt)
 	char *text = load_source(opt->files[0], "templates", ".pkt", &path, &len);
 	if (!text)
 		return EXIT_INPUT;
-	char *dircopy = strdup(path);
-	if (!dircopy)
-		abort();
+	char *dircopy = xstrdup(path);
 	struct strbuf warnings;
 	sb_init(&warnings);
 	struct expectation want, from_template;

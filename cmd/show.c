@@ -8,6 +8,7 @@
 #include "../craft/decode/decode.h"
 #include "../craft/builder/resolve.h"
 #include "../craft/lang/template.h"
+#include "../craft/util/xalloc.h"
 #include "cli.h"
 
 /* Parses, resolves and builds one frame's template -c times, or once per
@@ -63,9 +64,7 @@ static int show_file(struct options *opt, const char *name, const struct iface *
 	char *text = load_source(name, "templates", ".pkt", &path, &len);
 	if (!text)
 		return EXIT_INPUT;
-	char *dircopy = strdup(path);
-	if (!dircopy)
-		abort();
+	char *dircopy = xstrdup(path);
 	struct template_ctx tc = {
 		.file = path, .dir = dirname(dircopy), .vars = &opt->vars, .warn = warn_diag,
 	};

@@ -12,6 +12,7 @@
 #include "../util/grow.h"
 #include "../proto/proto.h"
 #include "../proto/tcpopts.h"
+#include "../util/xalloc.h"
 
 #define CLOSED_LINGER 60	/* seconds a closed stream still takes late segments */
 #define LIVE_MAX 65536	/* streams with state at once; past it, the longest silent gives it back */
@@ -94,16 +95,10 @@ const char *tcp_expert_label(unsigned i)
 
 struct analysis *analysis_new(void)
 {
-	struct analysis *a = calloc(1, sizeof *a);
-	if (!a)
-		return NULL;
+	struct analysis *a = xcalloc(1, sizeof *a);
 	a->nbuckets = 256;
-	a->bucket = calloc(a->nbuckets, sizeof *a->bucket);
+	a->bucket = xcalloc(a->nbuckets, sizeof *a->bucket);
 	a->answers = answers_new();
-	if (!a->bucket || !a->answers) {
-		analysis_free(a);
-		return NULL;
-	}
 	return a;
 }
 

@@ -95,7 +95,6 @@ struct conv_summary {
 
 struct analysis;
 
-/* NULL if memory runs out. */
 struct analysis *analysis_new(void);
 void analysis_free(struct analysis *a);
 /* A first pass over a file, frame by frame in order, before the frames are

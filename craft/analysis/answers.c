@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "../match/flow.h"
+#include "../util/xalloc.h"
 
 #define TIMES 65536	/* a request's time is known this many frames on */
 
@@ -18,9 +19,8 @@ struct answers {
 
 struct answers *answers_new(void)
 {
-	struct answers *a = calloc(1, sizeof *a);
-	if (a)
-		flow_table_init(&a->asked);
+	struct answers *a = xcalloc(1, sizeof *a);
+	flow_table_init(&a->asked);
 	return a;
 }
 

@@ -7,6 +7,7 @@
 
 #include "explain.h"
 #include "../proto/proto.h"
+#include "../util/xalloc.h"
 
 /* Two hosts, the frame numbers and times fit an 80-column terminal, short
  * of its last column, where some terminals wrap. */
@@ -31,9 +32,8 @@ struct ladder {
 
 struct ladder *ladder_new(bool absolute)
 {
-	struct ladder *l = calloc(1, sizeof *l);
-	if (l)
-		l->absolute = absolute;
+	struct ladder *l = xcalloc(1, sizeof *l);
+	l->absolute = absolute;
 	return l;
 }
 
@@ -153,9 +153,7 @@ static void make_room(struct ladder *l)
 	size_t cap = l->caprows ? 2 * l->caprows : 256;
 	if (cap > LADDER_MAX_ROWS)
 		cap = LADDER_MAX_ROWS;
-	struct ladder_row *row = realloc(l->row, cap * sizeof *row);
-	if (!row)
-		abort();	/* as a strbuf does: a few MiB at most */
+	struct ladder_row *row = xrealloc(l->row, cap * sizeof *row);
 	l->row = row;
 	l->caprows = cap;
 }
@@ -307,9 +305,7 @@ static void put(struct canvas *cv, size_t at, const char *s)
 {
 	size_t n = strlen(s);
 	if (at + n > cv->w) {
-		char *c = realloc(cv->c, at + n);
-		if (!c)
-			abort();	/* as a strbuf does */
+		char *c = xrealloc(cv->c, at + n);
 		memset(c + cv->w, ' ', at + n - cv->w);
 		cv->c = c;
 		cv->w = at + n;
@@ -321,9 +317,7 @@ static void canvas_open(struct canvas *cv, const struct ladder *l, const struct 
 			bool lines)
 {
 	cv->w = g->width;
-	cv->c = malloc(cv->w ? cv->w : 1);
-	if (!cv->c)
-		abort();
+	cv->c = xmalloc(cv->w);
 	memset(cv->c, ' ', cv->w);
 	for (size_t i = 0; lines && i < l->nhosts; i++)
 		cv->c[ladder_line_at(g, i)] = '|';

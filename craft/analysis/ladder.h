@@ -51,7 +51,7 @@ struct ladder_grid {
 
 struct ladder;
 
-/* TCP numbers raw with `absolute`, else relative; NULL if memory runs out. */
+/* TCP numbers raw with `absolute`, else relative. */
 struct ladder *ladder_new(bool absolute);
 void ladder_free(struct ladder *l);
 /* Adds frame `no`, `since` the run's first frame (`fa` from the analysis,

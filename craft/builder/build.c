@@ -8,6 +8,7 @@
 
 #include "../core/field.h"
 #include "../proto/proto.h"
+#include "../util/xalloc.h"
 
 struct builder {
 	libnet_t *l;
@@ -17,9 +18,7 @@ struct builder {
 struct builder *builder_open(const char *device, char *err, size_t errlen)
 {
 	char lerr[LIBNET_ERRBUF_SIZE];
-	struct builder *b = calloc(1, sizeof *b);
-	if (!b)
-		abort();
+	struct builder *b = xcalloc(1, sizeof *b);
 	b->inject = device != NULL;
 	b->l = libnet_init(device ? LIBNET_LINK_ADV : LIBNET_NONE, device, lerr);
 	if (!b->l) {
@@ -86,9 +85,7 @@ static libnet_ptag_t build_bytes(libnet_t *l, const struct layer *ly, const uint
 				 uint32_t pn)
 {
 	size_t n = ly->hdr_len;
-	uint8_t *buf = calloc(1, n + pn + 1);
-	if (!buf)
-		abort();
+	uint8_t *buf = xcalloc(1, n + pn + 1);
 	layer_put_opts(ly, buf, n);
 	if (pn)
 		memcpy(buf + n, pl, pn);
@@ -119,9 +116,7 @@ static libnet_ptag_t build_layer(libnet_t *l, struct frame *f, size_t i,
 						   pl, pn, l, 0);
 		}
 		{		/* a stacked tag: libnet has no builder for it */
-			uint8_t *tag = malloc(4 + pn);
-			if (!tag)
-				abort();
+			uint8_t *tag = xmalloc(4 + pn);
 			uint16_t tci = (uint16_t)(lv(ly, VLAN_PCP) << 13 | lv(ly, VLAN_DEI) << 12 |
 						  lv(ly, VLAN_ID));
 			tag[0] = (uint8_t)(tci >> 8), tag[1] = (uint8_t)tci;
@@ -270,9 +265,7 @@ int build_frame(struct builder *b, struct frame *f, struct diag *d)
 		return -1;
 	}
 	free(f->bytes);
-	f->bytes = malloc(size ? size : 1);
-	if (!f->bytes)
-		abort();
+	f->bytes = xmalloc(size);
 	memcpy(f->bytes, packet, size);
 	free(start);
 	/* libnet's checksums stand for nothing we lay over, and it sends a UDP

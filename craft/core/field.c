@@ -5,6 +5,7 @@
 #include "../util/infile.h"
 #include "../util/manuf.h"
 #include "../util/strbuf.h"
+#include "../util/xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -327,9 +328,7 @@ static int parse_tcpopts(const char *s, struct fval *out, char *err, size_t errl
 		}
 	}
 	/* Padding to a 32-bit boundary is the builder's job: keep what was written. */
-	out->bytes = n ? malloc(n) : NULL;
-	if (n && !out->bytes)
-		abort();
+	out->bytes = n ? xmalloc(n) : NULL;
 	if (n)
 		memcpy(out->bytes, buf, n);
 	out->len = n;
@@ -347,11 +346,9 @@ int hex_digit(int c)
 static int parse_hex(const char *s, size_t len, struct fval *out, char *err,
 		     size_t errlen)
 {
-	uint8_t *buf = malloc(len / 2 + 1);
+	uint8_t *buf = xmalloc(len / 2 + 1);
 	size_t n = 0;
 	int hi = -1;
-	if (!buf)
-		abort();
 	for (size_t i = 0; i < len; i++) {
 		int c = (unsigned char)s[i];
 		if (c == ' ' || c == ':' || c == '\t')
@@ -504,9 +501,7 @@ int field_parse(const struct field *f, const char *text, size_t len,
 			snprintf(err, errlen, "text is longer than %d bytes", PAYLOAD_MAX);
 			return -1;
 		}
-		out->bytes = malloc(len ? len : 1);
-		if (!out->bytes)
-			abort();
+		out->bytes = xmalloc(len);
 		memcpy(out->bytes, text, len);
 		out->len = len;
 		return 0;
@@ -527,9 +522,7 @@ int field_parse(const struct field *f, const char *text, size_t len,
 				 "'%s' is not a byte count (0..%d)", text, PAYLOAD_MAX);
 			return -1;
 		}
-		out->bytes = calloc(1, n ? n : 1);
-		if (!out->bytes)
-			abort();
+		out->bytes = xcalloc(1, n);
 		out->len = n;
 		return 0;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../proto/proto.h"
+#include "../util/xalloc.h"
 
 const struct layer_def *const craft_layers[] = {
 	[L_ETH] = &eth_layer, [L_VLAN] = &vlan_layer, [L_ARP] = &arp_layer,
@@ -315,9 +316,7 @@ void layer_give_bytes(struct layer *l, int field, const uint8_t *bytes, size_t l
 {
 	struct fval *v = &l->val[field];
 	free(v->bytes);
-	v->bytes = malloc(len ? len : 1);
-	if (!v->bytes)
-		abort();
+	v->bytes = xmalloc(len);
 	if (len)
 		memcpy(v->bytes, bytes, len);
 	v->len = len;

@@ -1,5 +1,6 @@
 /* vars.c - a small ordered map; templates hold a handful of variables. */
 #include "vars.h"
+#include "../util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +21,6 @@ void vars_free(struct vars *vs)
 	vars_init(vs);
 }
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		abort();
-	return d;
-}
-
 void vars_set(struct vars *vs, const char *name, const char *value)
 {
 	for (size_t i = 0; i < vs->n; i++)
@@ -38,9 +31,7 @@ void vars_set(struct vars *vs, const char *name, const char *value)
 		}
 	if (vs->n == vs->cap) {
 		size_t cap = vs->cap ? vs->cap * 2 : 8;
-		struct var *v = realloc(vs->v, cap * sizeof *v);
-		if (!v)
-			abort();
+		struct var *v = xrealloc(vs->v, cap * sizeof *v);
 		vs->v = v;
 		vs->cap = cap;
 	}

@@ -6,12 +6,11 @@
 
 #include "link.h"
 #include "../proto/proto.h"
+#include "../util/xalloc.h"
 
 static uint8_t *copy_bytes(const uint8_t *p, size_t n)
 {
-	uint8_t *b = malloc(n ? n : 1);
-	if (!b)
-		abort();
+	uint8_t *b = xmalloc(n);
 	if (n)
 		memcpy(b, p, n);
 	return b;

@@ -11,6 +11,7 @@
 #include "../proto/proto.h"
 #include "../proto/tcpopts.h"
 #include "../lang/template.h"
+#include "../util/xalloc.h"
 
 #define HEX_ROW 16	/* payload bytes a line, as in a hex dump */
 #define TEXT_ROW 72	/* where a text line without a newline breaks */
@@ -104,9 +105,7 @@ static bool same_bytes(const struct frame *f, const struct layer *l, const struc
 {
 	if (n > l->hdr_len)
 		return false;
-	uint8_t *img = calloc(1, n ? n : 1);
-	if (!img)
-		abort();
+	uint8_t *img = xcalloc(1, n);
 	bool ok = true;
 	for (size_t k = 0; k < t->def->nfields && ok; k++) {
 		const struct field *fd = &t->def->fields[k];

@@ -17,8 +17,8 @@ void picture_init(struct picture *p, bool text, bool absolute, const char *path)
 	p->text = text;
 	p->absolute = absolute;
 	p->path = path;
-	if ((text || path) && !(p->ladder = ladder_new(absolute)))
-		abort();	/* out of memory before the first frame */
+	if (text || path)
+		p->ladder = ladder_new(absolute);
 }
 
 /* `s` onto `out`, emptied; the first fault is kept in `err`. */

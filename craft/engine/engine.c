@@ -8,6 +8,7 @@
 
 #include "../core/field.h"
 #include "../decode/decode.h"
+#include "../util/xalloc.h"
 
 int engine_fail(struct engine *e, enum engine_fault kind, const char *fmt, ...)
 {
@@ -80,9 +81,7 @@ static void log_neighbor(void *ctx, const struct frame *f, bool sent, const stru
 int engine_open(struct engine **out, const struct engine_config *cfg,
 		const struct engine_ops *ops, void *ctx)
 {
-	struct engine *e = calloc(1, sizeof *e);
-	if (!e)
-		abort();
+	struct engine *e = xcalloc(1, sizeof *e);
 	*out = e;
 	e->ops = ops;
 	e->ctx = ctx;
@@ -227,9 +226,7 @@ int engine_next_hops(struct engine *e, const struct frame *tmpl, uint64_t count)
 	int k = net ? net->def->net->dst : -1;
 	if (k < 0 || !(net->ranged >> k & 1u) || !frame_may_need_next_hop(tmpl))
 		return ENGINE_OK;
-	struct addr *dst = malloc((count ? count : 1) * sizeof *dst);
-	if (!dst)
-		abort();
+	struct addr *dst = xmalloc(count * sizeof *dst);
 	/* Groups and broadcasts have their own MAC: no lookup. */
 	struct layer one = *net;
 	size_t n = 0;

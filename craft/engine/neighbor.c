@@ -13,6 +13,7 @@
 #include "../proto/proto.h"
 #include "../util/clock.h"
 #include "../util/rng.h"
+#include "../util/xalloc.h"
 #include "../wire/capture.h"
 #include "pump.h"
 
@@ -84,9 +85,7 @@ static void learn(struct neighbors *nb, const struct addr *a, const struct neigh
 		flow_table_init(&nb->known);
 	if (nb->n == nb->cap) {
 		nb->cap = nb->cap ? nb->cap * 2 : 16;
-		nb->entry = realloc(nb->entry, nb->cap * sizeof *nb->entry);
-		if (!nb->entry)
-			abort();
+		nb->entry = xrealloc(nb->entry, nb->cap * sizeof *nb->entry);
 	}
 	struct flow_key k = key_of(a);
 	uint32_t i = flow_table_put(&nb->known, &k, (uint32_t)nb->n);
@@ -193,11 +192,9 @@ int neighbor_prefetch(struct neighbors *nb, const struct addr *dst, size_t n, ch
 		      size_t errlen)
 {
 	struct batch bt = { .nb = nb };
-	struct neighbor_entry *via = calloc(n ? n : 1, sizeof *via);
-	bt.hop = calloc(n ? n : 1, sizeof *bt.hop);
-	bt.answered = calloc(n ? n : 1, sizeof *bt.answered);
-	if (!via || !bt.hop || !bt.answered)
-		abort();
+	struct neighbor_entry *via = xcalloc(n, sizeof *via);
+	bt.hop = xcalloc(n, sizeof *bt.hop);
+	bt.answered = xcalloc(n, sizeof *bt.answered);
 	flow_table_init(&bt.asked);
 	uint32_t i;
 	for (size_t d = 0; d < n; d++) {

@@ -9,6 +9,7 @@
 #include "../decode/describe.h"
 #include "../match/flow.h"
 #include "../proto/proto.h"
+#include "../util/xalloc.h"
 #include "internal.h"
 
 /* One frame sent.  Its time is the clock's until its outgoing copy is
@@ -254,9 +255,7 @@ int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *wa
 {
 	memset(res, 0, sizeof *res);
 	struct prober r = { .e = e, .want = want, .pp = pp, .ops = ops, .ctx = ctx, .res = res };
-	r.probes = calloc(pp->count ? pp->count : 1, sizeof *r.probes);
-	if (!r.probes)
-		abort();
+	r.probes = xcalloc(pp->count, sizeof *r.probes);
 	flow_table_init(&r.flows);
 	int rc = probe_all(&r, tmpl);
 	free(r.probes);

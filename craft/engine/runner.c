@@ -10,6 +10,7 @@
 #include "../decode/describe.h"
 #include "../match/flow.h"
 #include "../proto/proto.h"
+#include "../util/xalloc.h"
 #include "../wire/rstguard.h"
 #include "ghost.h"
 #include "internal.h"
@@ -171,9 +172,7 @@ static int guard_tcp(struct runner *r, const struct frame *f)
 	struct tuple t;
 	if (!tuple_of(f, &t) || known_tuple(r, &t))
 		return ENGINE_OK;
-	struct tuple *grown = realloc(r->tuples, (r->ntuples + 1) * sizeof *grown);
-	if (!grown)
-		abort();
+	struct tuple *grown = xrealloc(r->tuples, (r->ntuples + 1) * sizeof *grown);
 	r->tuples = grown;
 	r->tuples[r->ntuples++] = t;
 	if (r->guard.open && rstguard_add(&r->guard, &t.src, t.sport, &t.dst, t.dport, err,
@@ -503,9 +502,7 @@ static void close_all(struct runner *r)
 int runner_run(struct engine *e, const struct runner_params *rp, const struct runner_ops *ops,
 	       void *ctx)
 {
-	struct runner *r = calloc(1, sizeof *r);
-	if (!r)
-		abort();
+	struct runner *r = xcalloc(1, sizeof *r);
 	*r = (struct runner){ .e = e, .rp = rp, .sc = rp->sc, .ops = ops, .ctx = ctx,
 			      .speaker = rp->ghost ? *rp->ghost : e->ifc, .ghost = rp->ghost != NULL,
 			      .rng = *rp->rng };
@@ -515,8 +512,6 @@ int runner_run(struct engine *e, const struct runner_params *rp, const struct ru
 		vars_set(&r->vars, rp->given->v[i].name, rp->given->v[i].value);
 	engine_iface_vars(&r->speaker, &r->vars);
 	r->an = analysis_new();
-	if (!r->an)
-		abort();
 	/* A run that died (SIGKILL) left its table: gone before ours exists. */
 	rstguard_sweep();
 	/* What goes out is ours, or the host's kernel's: told by the MAC. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "../util/strbuf.h"
+#include "../util/xalloc.h"
 #include "internal.h"
 
 struct sniff {
@@ -29,9 +30,7 @@ int sniff_open(struct engine *e, char *const *words, size_t n, struct sniff **ou
 	if (capture_link(cap, &link, err, sizeof err))
 		return engine_fail(e, ENGINE_FAULT_SYSTEM, "cannot capture on %s: %s",
 				   engine_iface(e)->name, err);
-	struct sniff *s = calloc(1, sizeof *s);
-	if (!s)
-		abort();
+	struct sniff *s = xcalloc(1, sizeof *s);
 	*s = (struct sniff){ .e = e, .cap = cap, .link = link };
 	*out = s;
 	return ENGINE_OK;

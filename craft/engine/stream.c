@@ -21,6 +21,7 @@
 #include "../match/flow.h"
 #include "../proto/proto.h"
 #include "../util/clock.h"
+#include "../util/xalloc.h"
 #include "../wire/linktx.h"
 #include "internal.h"
 
@@ -120,9 +121,7 @@ static void fit(struct sender *w, unsigned slot, size_t len)
 {
 	if (w->cap[slot] >= len)
 		return;
-	uint8_t *p = realloc(w->buf[slot], len);
-	if (!p)
-		abort();
+	uint8_t *p = xrealloc(w->buf[slot], len);
 	w->buf[slot] = p;
 	w->cap[slot] = len;
 }
@@ -361,9 +360,7 @@ static void *sender_main(void *arg)
 static int open_senders(struct stream *s)
 {
 	const char *dev = s->e->ifc.name;
-	s->senders = calloc(s->nsenders, sizeof *s->senders);
-	if (!s->senders)
-		abort();
+	s->senders = xcalloc(s->nsenders, sizeof *s->senders);
 	for (unsigned t = 0; t < s->nsenders; t++) {
 		struct sender *w = &s->senders[t];
 		enum linktx_error why;
@@ -445,9 +442,7 @@ static int open_capture(struct stream *s)
 static void track_patched(struct stream *s)
 {
 	size_t len = s->tmpl->len;
-	uint8_t *scratch = malloc(len);
-	if (!scratch)
-		abort();
+	uint8_t *scratch = xmalloc(len);
 	memcpy(scratch, s->tmpl->bytes, len);
 	for (uint64_t i = 0; i < s->tracked; i++) {
 		vary_apply(&s->plan, scratch, i, s->sp->run);
@@ -573,17 +568,25 @@ static void run_senders(struct stream *s)
 		sender_loop(&s->senders[0], true);
 		return;
 	}
-	for (unsigned t = 0; t < s->nsenders; t++)
-		if (pthread_create(&s->senders[t].thread, NULL, sender_main, &s->senders[t]))
-			abort();
-	while (atomic_load(&s->finished) < s->nsenders) {
+	unsigned started;
+	for (started = 0; started < s->nsenders; started++) {
+		struct sender *w = &s->senders[started];
+		int rc = pthread_create(&w->thread, NULL, sender_main, w);
+		if (rc) {	/* those started see the flag and end */
+			snprintf(w->err, sizeof w->err, "cannot start a sender: %s", strerror(rc));
+			w->failed = true;
+			atomic_store(&s->failed, true);
+			break;
+		}
+	}
+	while (atomic_load(&s->finished) < started) {
 		if (s->cap)
 			pump(s, 20000);
 		else
 			usleep(20000);
 		progress(s, false);
 	}
-	for (unsigned t = 0; t < s->nsenders; t++)
+	for (unsigned t = 0; t < started; t++)
 		pthread_join(s->senders[t].thread, NULL);
 }
 
@@ -631,9 +634,7 @@ static int open_all(struct stream *s)
 	if (s->count < s->nsenders)
 		s->nsenders = (unsigned)s->count;
 	s->tracked = s->count < TRACK_MAX ? s->count : TRACK_MAX;
-	s->targets = calloc(s->tracked, sizeof *s->targets);
-	if (!s->targets)
-		abort();
+	s->targets = xcalloc(s->tracked, sizeof *s->targets);
 	rc = open_capture(s);
 	if (rc == ENGINE_OK)
 		rc = open_senders(s);
@@ -713,9 +714,7 @@ int stream_run(struct engine *e, struct frame *tmpl, const struct expectation *w
 	       const struct stream_params *sp, const struct stream_ops *ops, void *ctx,
 	       struct stream **out)
 {
-	struct stream *s = calloc(1, sizeof *s);
-	if (!s)
-		abort();
+	struct stream *s = xcalloc(1, sizeof *s);
 	*out = s;
 	*s = (struct stream){ .e = e, .tmpl = tmpl, .want = want, .sp = sp, .ops = ops, .ctx = ctx,
 			      .rate = sp->rate };

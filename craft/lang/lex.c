@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/field.h"
+#include "../util/xalloc.h"
 
 /* Whether a comment starts in text[b, e): a # at the start of a word,
  * outside quotes.  A backslash inside a comment continues nothing.
@@ -34,15 +35,13 @@ void src_split(struct src *src, const char *text, size_t len)
 void src_split_at(struct src *src, const char *text, size_t len, unsigned first_line)
 {
 	memset(src, 0, sizeof *src);
-	src->text = malloc(len + 1);
-	src->pos = malloc((len + 1) * sizeof *src->pos);
+	src->text = xmalloc(len + 1);
+	src->pos = xmalloc((len + 1) * sizeof *src->pos);
 	/* Every physical line may start a logical one. */
 	size_t maxlines = 1;
 	for (size_t i = 0; i < len; i++)
 		maxlines += text[i] == '\n';
-	src->lines = malloc(maxlines * sizeof *src->lines);
-	if (!src->text || !src->pos || !src->lines)
-		abort();
+	src->lines = xmalloc(maxlines * sizeof *src->lines);
 
 	size_t out = 0, i = 0;
 	unsigned line = first_line;

@@ -10,15 +10,8 @@
 #include "../util/duration.h"
 #include "../core/field.h"
 #include "../proto/proto.h"
+#include "../util/xalloc.h"
 #include "template.h"
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = strndup(s, n);
-	if (!d)
-		abort();
-	return d;
-}
 
 static bool is_name(const char *s, size_t n)
 {
@@ -72,9 +65,7 @@ static int parse_send(struct scenario *sc, struct step *st, struct lexer *lx, st
 		return -1;
 	}
 	char *rel = xstrndup(w + 1, n - 1), *dircopy = xstrndup(sc->file, strlen(sc->file));
-	char *path = malloc(strlen(rel) + strlen(sc->file) + 2);
-	if (!path)
-		abort();
+	char *path = xmalloc(strlen(rel) + strlen(sc->file) + 2);
 	if (rel[0] == '/')
 		strcpy(path, rel);
 	else
@@ -95,11 +86,9 @@ static int parse_send(struct scenario *sc, struct step *st, struct lexer *lx, st
 		free(path);
 		return -1;
 	}
-	sc->included = realloc(sc->included, (sc->nincluded + 1) * sizeof *sc->included);
-	sc->included_names = realloc(sc->included_names,
-				     (sc->nincluded + 1) * sizeof *sc->included_names);
-	if (!sc->included || !sc->included_names)
-		abort();
+	sc->included = xrealloc(sc->included, (sc->nincluded + 1) * sizeof *sc->included);
+	sc->included_names = xrealloc(sc->included_names,
+				      (sc->nincluded + 1) * sizeof *sc->included_names);
 	src_split(&sc->included[sc->nincluded], text, len);
 	free(text);
 	sc->included_names[sc->nincluded] = path;
@@ -259,9 +248,7 @@ int scenario_parse(struct scenario *sc, const char *file, const char *text, size
 	if (src_check_size(file, text, len, d))
 		return -1;
 	src_split(&sc->src, text, len);
-	sc->steps = calloc(sc->src.nlines + 1, sizeof *sc->steps);
-	if (!sc->steps)
-		abort();
+	sc->steps = xcalloc(sc->src.nlines + 1, sizeof *sc->steps);
 	struct step *cur = NULL;
 	for (size_t i = 0; i < sc->src.nlines; i++) {
 		const struct src_line *ln = &sc->src.lines[i];
@@ -337,10 +324,8 @@ int scenario_alternatives(const struct step *st, const struct vars *vars,
 			  struct alternative **alts, size_t *nalts, char *otherwise,
 			  size_t otherwise_len, struct diag *d)
 {
-	struct alternative *a = calloc(st->nlines + 1, sizeof *a);
+	struct alternative *a = xcalloc(st->nlines + 1, sizeof *a);
 	size_t n = 0;
-	if (!a)
-		abort();
 	otherwise[0] = '\0';
 	for (size_t i = 0; i < st->nlines; i++) {
 		const struct src_line *ln = &st->lines[i];
@@ -439,9 +424,7 @@ int scenario_for_values(const struct step *st, const struct vars *vars,
 			sb_free(&all);
 			goto fail;
 		}
-		char **grown = realloc(*values, (*n + add) * sizeof **values);
-		if (!grown)
-			abort();
+		char **grown = xrealloc(*values, (*n + add) * sizeof **values);
 		*values = grown;
 		for (size_t k = 0; k < add; k++) {
 			char num[24];

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../proto/proto.h"
+#include "../util/xalloc.h"
 
 struct flow_slot {
 	struct flow_key k;
@@ -232,9 +233,7 @@ void flow_table_init(struct flow_table *t)
 {
 	t->mask = 63;
 	t->used = 0;
-	t->slot = calloc(t->mask + 1, sizeof *t->slot);
-	if (!t->slot)
-		abort();
+	t->slot = xcalloc(t->mask + 1, sizeof *t->slot);
 }
 
 static struct flow_slot *find(const struct flow_table *t, const struct flow_key *k)
@@ -249,9 +248,7 @@ static struct flow_slot *slot_for(struct flow_table *t, const struct flow_key *k
 	if ((t->used + 1) * 2 > t->mask + 1) {
 		/* Grow at half full, so probes stay short. */
 		struct flow_table bigger = { .mask = t->mask * 2 + 1 };
-		bigger.slot = calloc(bigger.mask + 1, sizeof *bigger.slot);
-		if (!bigger.slot)
-			abort();
+		bigger.slot = xcalloc(bigger.mask + 1, sizeof *bigger.slot);
 		for (size_t i = 0; i <= t->mask; i++)
 			if (t->slot[i].used) {
 				*find(&bigger, &t->slot[i].k) = t->slot[i];

@@ -7,6 +7,7 @@
 
 #include "../decode/describe.h"
 #include "../proto/proto.h"
+#include "../util/xalloc.h"
 
 void expect_init(struct expectation *e)
 {
@@ -91,9 +92,7 @@ static int parse_alts(struct match_field *mf, const struct layer_def *def,
 			goto fail;
 		}
 		char err[300];
-		struct fval *grown = realloc(mf->alt, (mf->nalts + 1) * sizeof *grown);
-		if (!grown)
-			abort();
+		struct fval *grown = xrealloc(mf->alt, (mf->nalts + 1) * sizeof *grown);
 		mf->alt = grown;
 		if ((one.len == 0 && fd->kind != FK_TEXT) ||
 		    field_parse(fd, one.s, one.len, &mf->alt[mf->nalts], err, sizeof err)) {
@@ -324,9 +323,7 @@ bool exchange_bpf(const struct frame *sent, bool arp_replies, char *buf, size_t 
 	if (!*buf || !eth || eth->def->id != L_ETH || field_varies(eth, ETH_SRC) ||
 	    lv(eth, ETH_SRC) == 0)
 		return false;
-	char *scope = strdup(buf);
-	if (!scope)
-		abort();
+	char *scope = xstrdup(buf);
 	format_mac(lv(eth, ETH_SRC), mac, sizeof mac);
 	/* Before the scope: its `vlan` would shift what follows it. */
 	snprintf(buf, len, "%s(ether src %s) or (%s)", arp_replies ? "(arp and arp[6:2] = 2) or (icmp6 and ip6[40] == 136) or " : "",

@@ -1,5 +1,6 @@
 /* outbox.c - sent frames by their bytes: a FIFO ring and a hash of it. */
 #include "outbox.h"
+#include "../util/xalloc.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -22,10 +23,8 @@ static uint64_t hash_bytes(const uint8_t *b, size_t len)
 void outbox_init(struct outbox *o, size_t keep, uint64_t own_mac)
 {
 	*o = (struct outbox){ .cap = 16, .keep = keep, .mask = 63, .own_mac = own_mac };
-	o->ring = calloc(o->cap, sizeof *o->ring);
-	o->slot = calloc(o->mask + 1, sizeof *o->slot);
-	if (!o->ring || !o->slot)
-		abort();
+	o->ring = xcalloc(o->cap, sizeof *o->ring);
+	o->slot = xcalloc(o->mask + 1, sizeof *o->slot);
 }
 
 void outbox_free(struct outbox *o)
@@ -54,9 +53,7 @@ static void rehash_slots(struct outbox *o)
 		live += o->slot[i].newest > o->head;
 	struct outbox bigger = *o;
 	bigger.mask = live * 4 > o->mask + 1 ? o->mask * 2 + 1 : o->mask;
-	bigger.slot = calloc(bigger.mask + 1, sizeof *bigger.slot);
-	if (!bigger.slot)
-		abort();
+	bigger.slot = xcalloc(bigger.mask + 1, sizeof *bigger.slot);
 	bigger.used = 0;
 	for (size_t i = 0; i <= o->mask; i++)
 		if (o->slot[i].newest > o->head) {
@@ -72,9 +69,7 @@ static void rehash_slots(struct outbox *o)
 static void grow_ring(struct outbox *o)
 {
 	size_t cap = o->cap * 2;
-	struct outbox_entry *ring = calloc(cap, sizeof *ring);
-	if (!ring)
-		abort();
+	struct outbox_entry *ring = xcalloc(cap, sizeof *ring);
 	for (uint64_t i = o->head; i < o->tail; i++)
 		ring[i % cap] = o->ring[i % o->cap];
 	free(o->ring);
@@ -99,9 +94,7 @@ void outbox_put(struct outbox *o, const uint8_t *bytes, size_t len, uint64_t tag
 		rehash_slots(o);
 	struct outbox_entry *e = &o->ring[o->tail % o->cap];
 	*e = (struct outbox_entry){ .len = len, .tag = tag, .hash = hash_bytes(bytes, len) };
-	e->bytes = malloc(len ? len : 1);
-	if (!e->bytes)
-		abort();
+	e->bytes = xmalloc(len);
 	memcpy(e->bytes, bytes, len);
 	struct outbox_slot *s = find(o, e->hash);
 	if (!s->newest) {

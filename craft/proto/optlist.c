@@ -1,5 +1,6 @@
 /* optlist.c - the pieces every option-list codec reads and writes alike. */
 #include "optlist.h"
+#include "../util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,10 +9,8 @@
 int optlist_parse(const char *s, size_t max, optlist_item_fn item, const char *what,
 		  const char *example, struct fval *out, char *err, size_t errlen)
 {
-	uint8_t *buf = malloc(max);
+	uint8_t *buf = xmalloc(max);
 	size_t n = 0;
-	if (!buf)
-		abort();
 	for (const char *p = s; strcmp(s, "none") != 0;) {
 		size_t len = strcspn(p, ",");
 		char opt[640];	/* raw:255: and 255 bytes of hex fit */

@@ -7,6 +7,7 @@
 
 #include "optlist.h"
 #include "proto.h"
+#include "../util/xalloc.h"
 
 #define RT_ADDRS_MAX 127	/* a length of 255 holds 127 addresses */
 #define RT_SRH 4		/* Segment Routing (RFC 8754): its list runs backwards */
@@ -30,10 +31,8 @@ FIELD_TABLE_FITS(routing_fields, RT_NFIELDS);
 /* The addresses joined by '+'. */
 static int addrs_parse(const char *s, struct fval *out, char *err, size_t errlen)
 {
-	uint8_t *buf = malloc(RT_ADDRS_MAX * 16);
+	uint8_t *buf = xmalloc(RT_ADDRS_MAX * 16);
 	size_t n = 0;
-	if (!buf)
-		abort();
 	for (const char *p = s; strcmp(s, "none") != 0; p++) {
 		size_t len = strcspn(p, "+");
 		struct addr a;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ouicsv.h"
+#include "xalloc.h"
 
 /* How Wireshark 4.0 shows a name: alone (it names one address), with the
  * last three bytes (a maker's OUI), or with the bytes past the prefix,
@@ -48,14 +49,6 @@ static struct {
 #define MAX_FILE (64u << 20)	/* far above any registry's size */
 #define MAC_MASK UINT64_C(0xffffffffffff)
 
-static void *grow(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p)
-		abort();
-	return p;
-}
-
 static uint64_t prefix_mask(unsigned bits)
 {
 	return (MAC_MASK << (48 - bits)) & MAC_MASK;
@@ -65,7 +58,7 @@ static void add(uint64_t key, unsigned bits, enum style style, const char *name,
 {
 	if (table.n == table.cap) {
 		table.cap = 2 * table.cap + 64;
-		table.e = grow(table.e, table.cap * sizeof *table.e);
+		table.e = xrealloc(table.e, table.cap * sizeof *table.e);
 	}
 	table.e[table.n++] = (struct entry){ name, key & prefix_mask(bits), bits, style,
 					     len < MANUF_NAME_MAX ? len : MANUF_NAME_MAX };
@@ -164,7 +157,7 @@ static void sort_run(size_t from)
 		return;
 	/* From the back, the new run aside: no second array of it all. */
 	size_t a = from, b = table.n - from, k = table.n;
-	struct entry *run = grow(NULL, b * sizeof *e);
+	struct entry *run = xmalloc(b * sizeof *e);
 	memcpy(run, e + from, b * sizeof *e);
 	while (b)
 		e[--k] = a && by_prefix(&e[a - 1], &run[b - 1]) > 0 ? e[--a] : run[--b];
@@ -203,7 +196,7 @@ static void map_file(const char *path)
 	close(fd);
 	if (p == MAP_FAILED)
 		return;
-	table.maps = grow(table.maps, (table.nmaps + 1) * sizeof *table.maps);
+	table.maps = xrealloc(table.maps, (table.nmaps + 1) * sizeof *table.maps);
 	table.maps[table.nmaps++] = (struct mapped){ p, (size_t)st.st_size, NULL };
 }
 
@@ -214,9 +207,9 @@ static void read_map(struct mapped *m)
 	 * fills would touch (fault in) three times its pages. */
 	if (table.cap - table.n < m->size / 16) {
 		table.cap = table.n + m->size / 16 + 64;
-		table.e = grow(table.e, table.cap * sizeof *table.e);
+		table.e = xrealloc(table.e, table.cap * sizeof *table.e);
 	}
-	m->names = grow(NULL, m->size);
+	m->names = xmalloc(m->size);
 	if (!oui_csv(m->p, m->p + m->size, m->names, add_block)) {
 		free(m->names);
 		m->names = NULL;
@@ -240,8 +233,7 @@ void manuf_use(const char *files)
 	memset(&table, 0, sizeof table);
 	if (!files)
 		return;
-	if (!(table.files = strdup(files)))
-		abort();
+	table.files = xstrdup(files);
 	for (const char *p = files; *p;) {
 		size_t n = strcspn(p, ":;");
 		char path[PATH_MAX];

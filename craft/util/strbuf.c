@@ -1,5 +1,6 @@
 /* strbuf.c - growing strings; allocation failure aborts, as in redis's sds. */
 #include "strbuf.h"
+#include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,9 +38,7 @@ static void sb_reserve(struct strbuf *sb, size_t extra)
 	size_t cap = sb->cap ? sb->cap : 64;
 	while (cap < sb->len + extra + 1)
 		cap *= 2;
-	char *s = realloc(sb->cap ? sb->s : NULL, cap);
-	if (!s)
-		abort();
+	char *s = xrealloc(sb->cap ? sb->s : NULL, cap);
 	sb->s = s;
 	sb->cap = cap;
 }

@@ -2,6 +2,7 @@
 #include "capture.h"
 
 #include "../util/clock.h"
+#include "../util/xalloc.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -22,9 +23,7 @@ struct pcap_in {
 struct pcap_out *pcap_out_open(const char *path, enum link_kind link, char *err,
 			       size_t errlen)
 {
-	struct pcap_out *w = calloc(1, sizeof *w);
-	if (!w)
-		abort();
+	struct pcap_out *w = xcalloc(1, sizeof *w);
 	w->dead = pcap_open_dead(link_types[link].dlt, 262144);
 	if (!w->dead) {
 		snprintf(err, errlen, "%s: cannot set up a pcap writer", path);
@@ -101,9 +100,7 @@ struct pcap_in *pcap_in_open(const char *path, enum link_kind *link, char *err,
 		pcap_close(p);
 		return NULL;
 	}
-	struct pcap_in *r = malloc(sizeof *r);
-	if (!r)
-		abort();
+	struct pcap_in *r = xmalloc(sizeof *r);
 	r->p = p;
 	return r;
 }
@@ -147,9 +144,7 @@ static void bad_filter(const char *expr, pcap_t *p, char *err, size_t errlen)
 struct capture_filter *pcap_in_filter(struct pcap_in *r, const char *expr, char *err,
 				      size_t errlen)
 {
-	struct capture_filter *flt = malloc(sizeof *flt);
-	if (!flt)
-		abort();
+	struct capture_filter *flt = xmalloc(sizeof *flt);
 	if (pcap_compile(r->p, &flt->prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0)
 		return flt;
 	bad_filter(expr, r->p, err, errlen);
@@ -240,9 +235,7 @@ struct capture *capture_open(const char *dev, const char *bpf, unsigned flags,
 		pcap_close(p);
 		return NULL;
 	}
-	struct capture *c = malloc(sizeof *c);
-	if (!c)
-		abort();
+	struct capture *c = xmalloc(sizeof *c);
 	c->p = p;
 	c->fd = pcap_get_selectable_fd(p);
 	*why = CAP_OK;

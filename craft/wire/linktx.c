@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../util/clock.h"
+#include "../util/xalloc.h"
 
 struct linktx {
 	int fd;
@@ -49,9 +50,7 @@ struct linktx *linktx_open(const char *ifname, bool bypass_qdisc,
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 	if (bypass_qdisc)
 		setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);
-	struct linktx *t = calloc(1, sizeof *t);
-	if (!t)
-		abort();
+	struct linktx *t = xcalloc(1, sizeof *t);
 	t->fd = fd;
 	for (unsigned i = 0; i < LINKTX_BATCH; i++) {
 		t->msg[i].msg_hdr.msg_iov = &t->iov[i];

@@ -88,6 +88,7 @@ void netlink_close(struct netlink *nl)
 struct request {
 	uint8_t b[128];
 	size_t len;
+	bool overflow;		/* an attribute did not fit: not sent */
 };
 
 static void req_start(struct request *q, uint16_t type, uint16_t flags, const void *fixed,
@@ -95,17 +96,21 @@ static void req_start(struct request *q, uint16_t type, uint16_t flags, const vo
 {
 	struct nlmsghdr h = { .nlmsg_type = type, .nlmsg_flags = NLM_F_REQUEST | flags };
 	memset(q->b, 0, sizeof q->b);
+	q->overflow = false;
 	memcpy(q->b, &h, sizeof h);
 	memcpy(q->b + NLMSG_HDRLEN, fixed, flen);
 	q->len = NLMSG_HDRLEN + NLMSG_ALIGN(flen);
 }
 
-/* Our requests are a few fixed attributes: they always fit. */
+/* Our requests are a few fixed attributes: one that does not fit is a
+ * bug here, which exchange() reports rather than sends. */
 static void req_attr(struct request *q, uint16_t type, const void *data, size_t len)
 {
 	struct rtattr rta = { .rta_len = (unsigned short)RTA_LENGTH(len), .rta_type = type };
-	if (q->len + RTA_SPACE(len) > sizeof q->b)
-		abort();	/* a bug here, not bad input */
+	if (q->overflow || q->len + RTA_SPACE(len) > sizeof q->b) {
+		q->overflow = true;
+		return;
+	}
 	memcpy(q->b + q->len, &rta, sizeof rta);
 	memcpy(q->b + q->len + RTA_LENGTH(0), data, len);
 	q->len += RTA_SPACE(len);
@@ -146,6 +151,8 @@ static int exchange(struct netlink *nl, struct request *q, const char *what,
 		    char *err, size_t errlen)
 {
 	struct nlmsghdr h;
+	if (q->overflow)
+		return nl_fail(err, errlen, -EMSGSIZE, "netlink request for %s too long", what);
 	memcpy(&h, q->b, sizeof h);
 	h.nlmsg_len = (uint32_t)q->len;
 	h.nlmsg_seq = ++nl->seq;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "../util/strbuf.h"
+#include "../util/xalloc.h"
 #include "capture.h"
 
 struct reader {
@@ -20,9 +21,7 @@ struct reader *reader_open(const char *path, char *err, size_t errlen)
 	struct pcap_in *in = pcap_in_open(path, &link, err, errlen);
 	if (!in)
 		return NULL;
-	struct reader *r = malloc(sizeof *r);
-	if (!r)
-		abort();
+	struct reader *r = xmalloc(sizeof *r);
 	*r = (struct reader){ .in = in, .link = link };
 	return r;
 }
