@@ -275,6 +275,8 @@ int engine_inject(struct engine *e, const uint8_t *bytes, size_t len, uint64_t t
 
 void engine_record(struct engine *e, const struct frame *f, const struct timeval *ts)
 {
+	if (e->before_record)
+		e->before_record(e->before_ctx, ts);
 	if (e->ops && e->ops->record)
 		e->ops->record(e->ctx, f, ts);
 }

@@ -23,6 +23,10 @@ struct engine {
 	struct capture *caps[2];	/* to report their drops */
 	unsigned ncaps;
 	struct outbox sent;	/* what we injected: "is this frame ours" */
+	/* Called before a frame stamped `ts` is recorded: frames of ours sent
+	 * earlier and not recorded yet go first, so -w stays in time order. */
+	void (*before_record)(void *ctx, const struct timeval *ts);
+	void *before_ctx;
 };
 
 #define ENGINE_NO_TAG UINT64_MAX	/* a frame of ours that is no probe */

@@ -12,13 +12,22 @@
 #include "../util/xalloc.h"
 #include "internal.h"
 
-/* One frame sent.  Its time is the clock's until its outgoing copy is
- * seen, then that copy's timestamp. */
+/* Its own copy comes back through the capture within microseconds: a
+ * probe is kept this long at least, even with -t 0, so that the copy is
+ * not taken for a peer's frame. */
+#define COPY_WAIT_US 10000
+
+/* One frame sent, kept from its send until it is answered or -t has
+ * passed.  Its time is the clock's until its outgoing copy is seen, then
+ * that copy's timestamp. */
 struct probe {
+	struct flow_key key;
 	struct flow_ack ack;
-	uint32_t older;		/* the previous probe with the same key */
+	uint32_t older;		/* the previous live probe with the same key */
+	uint64_t entry;		/* its frame's number in the engine's outbox */
 	struct timeval at;
-	bool matched;
+	bool keyed, matched;
+	bool recorded;		/* in -w: its copy seen, or written as built */
 };
 
 struct prober {
@@ -29,10 +38,88 @@ struct prober {
 	void *ctx;
 	struct probe_result *res;
 	struct capture *cap;
-	struct probe *probes;
-	struct flow_table flows;	/* probe key -> index */
+	/* Probes [head, res->sent) are live, probe i at ring[i & (cap - 1)]:
+	 * memory follows what is outstanding, not -c. */
+	struct probe *ring;
+	size_t room;
+	uint32_t head;
+	uint32_t unrecorded;		/* no live probe before it is unrecorded */
+	struct flow_table flows;	/* probe key -> the newest live probe with it */
 	bool until_done;		/* the wait ends once every probe is answered */
 };
+
+static struct probe *probe_at(const struct prober *r, uint32_t i)
+{
+	return &r->ring[i & (r->room - 1)];
+}
+
+static bool live(const struct prober *r, uint64_t i)
+{
+	return i >= r->head && i < r->res->sent;
+}
+
+/* Room for one more live probe: the ring doubles when they fill it. */
+static void make_room(struct prober *r)
+{
+	if (r->res->sent - r->head < r->room)
+		return;
+	size_t room = r->room * 2;
+	struct probe *ring = xcalloc(room, sizeof *ring);
+	for (uint32_t i = r->head; i < r->res->sent; i++)
+		ring[i & (room - 1)] = *probe_at(r, i);
+	free(r->ring);
+	r->ring = ring;
+	r->room = room;
+}
+
+/* Probe `i` into -w as it was built, at its send time. */
+static void record_built(struct prober *r, uint32_t i)
+{
+	struct probe *p = probe_at(r, i);
+	size_t len;
+	const uint8_t *bytes = outbox_unseen_bytes(&r->e->sent, p->entry, &len);
+	if (bytes)
+		engine_record_built(r->e, bytes, len, &p->at);
+	p->recorded = true;
+}
+
+/* Before a frame stamped `ts` goes into -w: the probes sent before it
+ * whose copy the capture has not shown (it may never: an unknown
+ * EtherType is captured one way only), so that -w is in time order. */
+static void before_record(void *ctx, const struct timeval *ts)
+{
+	struct prober *r = ctx;
+	if (r->unrecorded < r->head)
+		r->unrecorded = r->head;
+	for (; live(r, r->unrecorded); r->unrecorded++) {
+		struct probe *p = probe_at(r, r->unrecorded);
+		if (p->recorded)
+			continue;
+		if (timercmp(&p->at, ts, >))
+			break;
+		record_built(r, r->unrecorded);
+	}
+}
+
+/* Probes answered, or waited for long enough by `now`, give their state
+ * back, oldest first; `all` at the end.  One never recorded goes into -w
+ * now: no later frame has been recorded since (before_record). */
+static void retire(struct prober *r, const struct timeval *now, bool all)
+{
+	long keep = r->pp->timeout_us > COPY_WAIT_US ? r->pp->timeout_us : COPY_WAIT_US;
+	while (live(r, r->head)) {
+		struct probe *p = probe_at(r, r->head);
+		if (!all && !(p->recorded && p->matched) && usec_between(&p->at, now) < keep)
+			break;
+		if (!p->recorded)
+			record_built(r, r->head);
+		uint32_t newest;
+		if (p->keyed && flow_table_get(&r->flows, &p->key, &newest) && newest == r->head)
+			flow_table_del(&r->flows, &p->key);
+		outbox_forget_through(&r->e->sent, p->entry);
+		r->head++;
+	}
+}
 
 /* Both directions on one handle: our own frames on the way out (for their
  * timestamps and the -w file), the replies coming in and, when the next
@@ -69,7 +156,7 @@ static int open_capture(struct prober *r, const struct frame *first)
 static void report_match(struct prober *r, size_t idx, const struct frame *f,
 			 const struct timeval *ts)
 {
-	struct probe *p = &r->probes[idx];
+	struct probe *p = probe_at(r, (uint32_t)idx);
 	struct probe_result *res = r->res;
 	long rtt = usec_between(&p->at, ts);
 	if (rtt < 0)
@@ -96,8 +183,8 @@ static bool answered_probe(struct prober *r, const struct frame *f, size_t *idx)
 		uint32_t i;
 		if (!flow_table_get(&r->flows, &fr.key[n], &i))
 			continue;
-		for (; i != FLOW_NONE; i = r->probes[i].older)
-			if (!r->probes[i].matched && flow_ack_ok(&r->probes[i].ack, &fr)) {
+		for (; i != FLOW_NONE && live(r, i); i = probe_at(r, i)->older)
+			if (!probe_at(r, i)->matched && flow_ack_ok(&probe_at(r, i)->ack, &fr)) {
 				*idx = i;
 				return true;
 			}
@@ -116,10 +203,14 @@ static void classify(struct prober *r, const uint8_t *bytes, size_t caplen, size
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
 	size_t i;
 	char why[256];
-	/* Our own probe on its way out: its timestamp is the send time.  The
-	 * host's own frames (its RST to a SYN/ACK) are no replies either. */
-	if (from == FROM_US && tag < r->res->sent) {
-		r->probes[tag].at = *ts;
+	/* Our own probe on its way out: its timestamp is the send time (unless
+	 * a later frame came first and it went into -w as built).  The host's
+	 * own frames (its RST to a SYN/ACK) are no replies either. */
+	retire(r, ts, false);
+	if (from == FROM_US && live(r, tag) && !probe_at(r, (uint32_t)tag)->recorded) {
+		struct probe *p = probe_at(r, (uint32_t)tag);
+		p->recorded = true;
+		p->at = *ts;
 		engine_record(r->e, &f, ts);
 	}
 	if (from != FROM_PEER) {
@@ -170,10 +261,12 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx)
 {
 	struct frame shown;
 	decode_built(built, &shown);
-	struct probe *p = &r->probes[idx];
-	struct flow_key k;
-	p->older = flow_of_probe(&shown, &k, &p->ack) ?
-		flow_table_swap(&r->flows, &k, (uint32_t)idx) : FLOW_NONE;
+	make_room(r);
+	struct probe *p = probe_at(r, (uint32_t)idx);
+	*p = (struct probe){ .older = FLOW_NONE, .entry = outbox_next(&r->e->sent) };
+	p->keyed = flow_of_probe(&shown, &p->key, &p->ack);
+	if (p->keyed)
+		p->older = flow_table_swap(&r->flows, &p->key, (uint32_t)idx);
 	if (idx == 0) {
 		struct strbuf s;
 		sb_init(&s);
@@ -191,19 +284,6 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx)
 	}
 	frame_free(&shown);
 	return rc;
-}
-
-static void record_one(void *ctx, const uint8_t *bytes, size_t len, uint64_t tag)
-{
-	struct prober *r = ctx;
-	if (tag < r->res->sent)
-		engine_record_built(r->e, bytes, len, &r->probes[tag].at);
-}
-
-/* Probes whose outgoing copy the capture never showed go into -w last. */
-static void record_unseen(struct prober *r)
-{
-	outbox_unseen(&r->e->sent, record_one, r);
 }
 
 static int probe_all(struct prober *r, struct frame *tmpl)
@@ -232,6 +312,9 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 			return rc;
 		if (engine_stopped(e))
 			break;	/* the wait ended on a signal: send no more */
+		struct timeval now;
+		gettimeofday(&now, NULL);
+		retire(r, &now, false);
 		if ((rc = send_probe(r, tmpl, i)) != ENGINE_OK)
 			return rc;
 		deadline_in(&next_send, pp->interval_us);
@@ -241,7 +324,7 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 	/* Without an expectation: only our own copies, to time and record them. */
 	if ((rc = wait_replies(r, &done, waiting)) != ENGINE_OK)
 		return rc;
-	record_unseen(r);
+	retire(r, NULL, true);
 	r->res->finished = true;
 	int sig = engine_stopped(e);
 	if (sig)
@@ -254,11 +337,15 @@ int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *wa
 	      struct probe_result *res)
 {
 	memset(res, 0, sizeof *res);
-	struct prober r = { .e = e, .want = want, .pp = pp, .ops = ops, .ctx = ctx, .res = res };
-	r.probes = xcalloc(pp->count, sizeof *r.probes);
+	struct prober r = { .e = e, .want = want, .pp = pp, .ops = ops, .ctx = ctx, .res = res,
+			    .room = 64 };
+	r.ring = xcalloc(r.room, sizeof *r.ring);
 	flow_table_init(&r.flows);
+	e->before_record = before_record;
+	e->before_ctx = &r;
 	int rc = probe_all(&r, tmpl);
-	free(r.probes);
+	e->before_record = NULL;
+	free(r.ring);
 	flow_table_free(&r.flows);
 	/* The lookups borrowed the capture: it is the engine's to close. */
 	if (e->nb.arp == r.cap) {

@@ -289,6 +289,25 @@ bool flow_table_get(const struct flow_table *t, const struct flow_key *k, uint32
 	return s->used;
 }
 
+void flow_table_del(struct flow_table *t, const struct flow_key *k)
+{
+	struct flow_slot *s = find(t, k);
+	if (!s->used)
+		return;
+	/* Backward shift (linear probing has no tombstones): a later slot of
+	 * the run moves into the hole when its home is not between the two. */
+	size_t hole = (size_t)(s - t->slot);
+	for (size_t j = (hole + 1) & t->mask; t->slot[j].used; j = (j + 1) & t->mask) {
+		size_t home = hash_key(&t->slot[j].k) & t->mask;
+		if (((j - home) & t->mask) >= ((j - hole) & t->mask)) {
+			t->slot[hole] = t->slot[j];
+			hole = j;
+		}
+	}
+	t->slot[hole].used = false;
+	t->used--;
+}
+
 void flow_table_free(struct flow_table *t)
 {
 	free(t->slot);

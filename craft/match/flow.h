@@ -71,6 +71,8 @@ uint32_t flow_table_put(struct flow_table *t, const struct flow_key *k, uint32_t
 /* Stores `value`; returns the key's previous value, or FLOW_NONE. */
 uint32_t flow_table_swap(struct flow_table *t, const struct flow_key *k, uint32_t value);
 bool flow_table_get(const struct flow_table *t, const struct flow_key *k, uint32_t *value);
+/* Forgets the key, so that a table of what is outstanding stays that size. */
+void flow_table_del(struct flow_table *t, const struct flow_key *k);
 void flow_table_free(struct flow_table *t);
 
 #endif

@@ -105,6 +105,26 @@ void outbox_put(struct outbox *o, const uint8_t *bytes, size_t len, uint64_t tag
 	s->newest = ++o->tail;
 }
 
+uint64_t outbox_next(const struct outbox *o)
+{
+	return o->tail;
+}
+
+const uint8_t *outbox_unseen_bytes(const struct outbox *o, uint64_t n, size_t *len)
+{
+	if (n < o->head || n >= o->tail)
+		return NULL;
+	const struct outbox_entry *e = &o->ring[n % o->cap];
+	*len = e->len;
+	return e->bytes;
+}
+
+void outbox_forget_through(struct outbox *o, uint64_t n)
+{
+	while (o->head < o->tail && o->head <= n)
+		forget_oldest(o);
+}
+
 /* The oldest remembered entry with these bytes, or NULL. */
 static struct outbox_entry *oldest_twin(struct outbox *o, const uint8_t *bytes, size_t len)
 {
@@ -136,14 +156,4 @@ enum frame_origin outbox_origin(struct outbox *o, const uint8_t *bytes, size_t l
 	for (size_t i = 6; i < 12 && len >= 14; i++)
 		src = src << 8 | bytes[i];
 	return o->own_mac && len >= 14 && src == o->own_mac ? FROM_HOST : FROM_PEER;
-}
-
-void outbox_unseen(const struct outbox *o, void (*fn)(void *ctx, const uint8_t *bytes,
-						      size_t len, uint64_t tag), void *ctx)
-{
-	for (uint64_t i = o->head; i < o->tail; i++) {
-		const struct outbox_entry *e = &o->ring[i % o->cap];
-		if (e->bytes)
-			fn(ctx, e->bytes, e->len, e->tag);
-	}
 }

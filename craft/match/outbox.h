@@ -36,12 +36,16 @@ struct outbox {
 void outbox_init(struct outbox *o, size_t keep, uint64_t own_mac);
 void outbox_free(struct outbox *o);
 void outbox_put(struct outbox *o, const uint8_t *bytes, size_t len, uint64_t tag);
+/* The frames are numbered from 0 as they are put: the next one's number. */
+uint64_t outbox_next(const struct outbox *o);
+/* Frame `n` if it is remembered and its copy was not seen, else NULL. */
+const uint8_t *outbox_unseen_bytes(const struct outbox *o, uint64_t n, size_t *len);
+/* Forgets the frames up to number `n`, seen or not: a caller that gave up
+ * on their copies keeps the outbox the size of what is outstanding. */
+void outbox_forget_through(struct outbox *o, uint64_t n);
 /* Where a captured frame came from; FROM_US takes the oldest unseen frame
  * with these bytes and gives its tag. */
 enum frame_origin outbox_origin(struct outbox *o, const uint8_t *bytes, size_t len,
 				uint64_t *tag);
-/* The frames whose copy never came, oldest first. */
-void outbox_unseen(const struct outbox *o, void (*fn)(void *ctx, const uint8_t *bytes,
-						      size_t len, uint64_t tag), void *ctx);
 
 #endif

@@ -178,30 +178,67 @@ static void test_outbox_repeats_oldest_first(void **state)
 	outbox_free(&o);
 }
 
-static void count_unseen(void *ctx, const uint8_t *bytes, size_t len, uint64_t tag)
-{
-	(void)bytes, (void)len;
-	uint64_t *seen = ctx;
-	*seen = *seen * 100 + tag;
-}
-
-/* With `keep`, the oldest unseen frames are forgotten; the rest are listed
- * oldest first for the -w file. */
+/* With `keep`, the oldest unseen frames are forgotten; the rest are found
+ * by their number for the -w file, until the caller forgets them. */
 static void test_outbox_keep_and_unseen(void **state)
 {
 	(void)state;
 	struct outbox o;
-	uint64_t tag = 0, unseen = 0;
+	uint64_t tag = 0;
+	size_t len = 0;
 	outbox_init(&o, 3, 0);
 	static const int ours[] = { 1, 3, 5, 12, 16 };
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(outbox_next(&o), i);
 		outbox_put(&o, cap[ours[i]].bytes, cap[ours[i]].len, i + 1);
+	}
 	assert_int_equal(origin(&o, 1, &tag), FROM_PEER);	/* forgotten */
 	assert_int_equal(origin(&o, 12, &tag), FROM_US);
 	assert_int_equal(tag, 4);
-	outbox_unseen(&o, count_unseen, &unseen);
-	assert_int_equal(unseen, 305);	/* tags 3 and 5 */
+	assert_null(outbox_unseen_bytes(&o, 1, &len));		/* forgotten */
+	assert_non_null(outbox_unseen_bytes(&o, 2, &len));
+	assert_int_equal(len, cap[5].len);
+	assert_null(outbox_unseen_bytes(&o, 3, &len));		/* seen */
+	assert_non_null(outbox_unseen_bytes(&o, 4, &len));
+	outbox_forget_through(&o, 3);
+	assert_null(outbox_unseen_bytes(&o, 2, &len));
+	assert_non_null(outbox_unseen_bytes(&o, 4, &len));
+	assert_int_equal(origin(&o, 5, &tag), FROM_PEER);	/* given up on */
 	outbox_free(&o);
+}
+
+/* Keys come and go as probes are answered: the table holds what is left,
+ * every key still found after the others' deletion moved slots around. */
+static void test_flow_table_del(void **state)
+{
+	(void)state;
+	struct flow_table t;
+	flow_table_init(&t);
+	struct flow_key k = { .proto = 6, .net = 4 };
+	for (uint32_t round = 0; round < 50; round++) {
+		for (uint32_t i = 0; i < 1000; i++) {
+			k.our_port = (uint16_t)i, k.their_ip = round;
+			flow_table_swap(&t, &k, round * 1000 + i);
+		}
+		for (uint32_t i = 0; i < 1000; i += 2) {	/* the even ones answered */
+			k.our_port = (uint16_t)i, k.their_ip = round;
+			flow_table_del(&t, &k);
+		}
+		for (uint32_t i = 0; i < 1000; i++) {
+			uint32_t v = 0;
+			k.our_port = (uint16_t)i, k.their_ip = round;
+			assert_int_equal(flow_table_get(&t, &k, &v), i % 2 == 1);
+			if (i % 2)
+				assert_int_equal(v, round * 1000 + i);
+		}
+		for (uint32_t i = 1; i < 1000; i += 2) {	/* the odd ones timed out */
+			k.our_port = (uint16_t)i, k.their_ip = round;
+			flow_table_del(&t, &k);
+		}
+		assert_int_equal(t.used, 0);
+	}
+	assert_true(t.mask + 1 <= 4096);	/* 50,000 keys, 1,000 at once */
+	flow_table_free(&t);
 }
 
 /* A bounded outbox keeps a bounded table, however many frames pass. */
@@ -247,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_outbox_repeats_oldest_first),
 		cmocka_unit_test(test_outbox_keep_and_unseen),
 		cmocka_unit_test(test_outbox_bounded_by_keep),
+		cmocka_unit_test(test_flow_table_del),
 		cmocka_unit_test(test_fragment_answered_by_addresses),
 	};
 	return cmocka_run_group_tests(tests, load, unload);
