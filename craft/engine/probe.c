@@ -286,25 +286,16 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx)
 	return rc;
 }
 
-static int probe_all(struct prober *r, struct frame *tmpl)
+/* The probes, paced, with the replies read between them; a status. */
+static int send_all(struct prober *r, struct frame *tmpl)
 {
 	struct engine *e = r->e;
 	const struct probe_params *pp = r->pp;
 	struct diag d;
-	bool waiting = !expect_empty(r->want);
-	/* Everything is open before anything is read, and root is gone. */
-	int rc = engine_build_offline(e, tmpl, pp->run, pp->path);
-	if (rc == ENGINE_OK)
-		rc = open_capture(r, tmpl);
-	if (rc == ENGINE_OK)
-		rc = engine_neighbors(e, tmpl);
-	if (rc == ENGINE_OK)
-		rc = engine_ready(e);
-	if (rc != ENGINE_OK)
-		return rc;
 	struct deadline next_send;
 	deadline_in(&next_send, 0);
 	for (size_t i = 0; i < pp->count && !engine_stopped(e); i++) {
+		int rc;
 		/* Every probe draws its random fields anew (ports, seq, ids). */
 		if (engine_build_frame(e, tmpl, pp->path, pp->run, i, &d))
 			return engine_resolve_failed(e, &d);
@@ -319,13 +310,36 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 			return rc;
 		deadline_in(&next_send, pp->interval_us);
 	}
+	return ENGINE_OK;
+}
+
+static int probe_all(struct prober *r, struct frame *tmpl)
+{
+	struct engine *e = r->e;
+	const struct probe_params *pp = r->pp;
+	bool waiting = !expect_empty(r->want);
+	/* Everything is open before anything is read, and root is gone. */
+	int rc = engine_build_offline(e, tmpl, pp->run, pp->path);
+	if (rc == ENGINE_OK)
+		rc = open_capture(r, tmpl);
+	if (rc == ENGINE_OK)
+		rc = engine_neighbors(e, tmpl);
+	if (rc == ENGINE_OK)
+		rc = engine_ready(e);
+	if (rc != ENGINE_OK)
+		return rc;
+	rc = send_all(r, tmpl);
 	struct deadline done;
 	deadline_in(&done, waiting ? pp->timeout_us : 0);
 	/* Without an expectation: only our own copies, to time and record them. */
-	if ((rc = wait_replies(r, &done, waiting)) != ENGINE_OK)
-		return rc;
+	if (rc == ENGINE_OK)
+		rc = wait_replies(r, &done, waiting);
 	retire(r, NULL, true);
-	r->res->finished = true;
+	/* A fault once probes are out (the interface gone): the figures so far
+	 * still stand. */
+	r->res->finished = rc == ENGINE_OK || (rc == ENGINE_SYSTEM && r->res->sent > 0);
+	if (rc != ENGINE_OK)
+		return rc;
 	int sig = engine_stopped(e);
 	if (sig)
 		return ENGINE_STOPPED + sig;

@@ -32,7 +32,8 @@ struct probe_params {
 };
 
 struct probe_result {
-	bool finished;		/* every probe sent, the replies waited for */
+	bool finished;		/* the figures stand: every probe sent and its replies
+				 * waited for, or a stop or a fault cut it short */
 	size_t sent;
 	unsigned matched;
 	long rtt_min, rtt_max;	/* microseconds */

@@ -80,6 +80,7 @@ struct stream {
 	struct timespec last_progress;
 	struct deadline pump_until;	/* of the reading under way */
 	uint64_t pumped;		/* frames it read */
+	bool reported;		/* a capture fault was: the senders' is not */
 	frame_log_fn saved_log;	/* the lookups' own, while they share `cap` */
 };
 
@@ -261,6 +262,7 @@ static long pump(struct stream *s, long us)
 	struct pump p = engine_pump(s->e, s->cap, on_frame, s);
 	if (pump_run(&p, &s->pump_until, err, sizeof err) == PUMP_FAULT) {
 		engine_capture_fault(s->e, err);
+		s->reported = true;
 		atomic_store(&s->failed, true);
 		return -1;
 	}
@@ -601,7 +603,8 @@ static int run_stream(struct stream *s)
 	for (unsigned t = 0; t < s->nsenders; t++)
 		if (s->senders[t].done_ns > s->send_ns)
 			s->send_ns = s->senders[t].done_ns;
-	for (unsigned t = 0; t < s->nsenders; t++)
+	/* One fault, reported once: the interface gone fails every sender. */
+	for (unsigned t = 0; t < s->nsenders && !s->reported; t++)
 		if (s->senders[t].failed) {
 			progress(s, true);
 			return engine_fail(s->e, ENGINE_FAULT_SYSTEM, "sending on %s: %s",
@@ -698,8 +701,7 @@ static int stream_go(struct stream *s)
 	prctl(PR_SET_TIMERSLACK, 1UL);	/* pacing sleeps end on time */
 	rc = run_stream(s);
 	int sig = engine_stopped(e);
-	if (rc == ENGINE_OK || (sig && rc != ENGINE_SYSTEM))
-		sum_up(s);
+	sum_up(s);	/* cut short by a fault too: the figures so far stand */
 	if (rc == ENGINE_OK && sig)
 		return ENGINE_STOPPED + sig;
 	for (uint64_t i = 0; rc == ENGINE_OK && !expect_empty(s->want) && i < s->tracked; i++) {
