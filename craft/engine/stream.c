@@ -256,6 +256,8 @@ static long pump(struct stream *s, long us)
 {
 	if (!s->cap)
 		return 0;
+	if (s->reported)
+		return -1;	/* a failed capture fails again at once: said once */
 	char err[256];
 	s->pumped = 0;
 	deadline_in(&s->pump_until, us);
