@@ -38,7 +38,7 @@ struct prober {
 	void *ctx;
 	struct probe_result *res;
 	struct capture *cap;
-	/* Probes [head, res->sent) are live, probe i at ring[i & (cap - 1)]:
+	/* Probes [head, res->sent) are live, probe i at ring[i & (room - 1)]:
 	 * memory follows what is outstanding, not -c. */
 	struct probe *ring;
 	size_t room;
