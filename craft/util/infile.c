@@ -1,6 +1,8 @@
 /* infile.c - reading an input file whole, a regular one only. */
 #include "infile.h"
 
+#include "xalloc.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -26,12 +28,7 @@ enum infile_fault infile_read(const char *path, size_t max, char **buf, size_t *
 		if (n + 1 >= cap) {
 			size_t room = cap ? cap * 2 : (size_t)st.st_size + 2;
 			room = room < max + 2 ? room : max + 2;
-			char *more = realloc(b, room);
-			if (!more) {
-				f = INFILE_SYSTEM;	/* errno: ENOMEM */
-				break;
-			}
-			b = more;
+			b = xrealloc(b, room);
 			cap = room;
 		}
 		ssize_t got = read(fd, b + n, cap - 1 - n);
