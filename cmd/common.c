@@ -20,6 +20,7 @@
 #include "../craft/util/manuf.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
+#include "out.h"
 #include "privs.h"
 #include "stop.h"
 
@@ -215,6 +216,7 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 			sb_putc(&out, '\n');
 	}
 	fwrite(out.s, 1, out.len, stdout);
+	out_check();
 	sb_free(&out);
 	if (!note || !note->recorded)
 		printer_record(p, f, ts);
@@ -251,23 +253,36 @@ void printer_finish(struct printer *p)
 		sb_putc(&out, '\n');
 	sb_add(&out, convs.s, convs.len);
 	fwrite(out.s, 1, out.len, stdout);
+	out_check();
 	sb_free(&out);
 	sb_free(&convs);
+}
+
+/* One message for the record's failure, and the run stops. */
+static void record_failed(const struct printer *p)
+{
+	if (p->rec.out)
+		fail("writing %s: %s", p->opt->write, p->rec.err);
+	else
+		cannot_write(p);
+	out_fault();
 }
 
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts)
 {
 	if (recorder_write(&p->rec, f, ts))
-		cannot_write(p);
+		record_failed(p);
 }
 
 int printer_close(struct printer *p)
 {
 	/* The file first: a closed pipe on stdout must not cost it. */
-	bool opened = p->rec.out != NULL;
+	bool told = p->rec.failed;
 	int rc = recorder_close(&p->rec);
-	if (rc && opened)
-		fail("%s: %s", p->opt->write, p->rec.err);
+	if (rc && !told) {
+		fail("writing %s: %s", p->opt->write, p->rec.err);
+		out_fault();
+	}
 	if (picture_close(&p->pic)) {
 		fail("cannot write '%s': %s", p->opt->html, strerror(p->pic.err));
 		rc = -1;
@@ -275,6 +290,7 @@ int printer_close(struct printer *p)
 	analysis_free(p->an);
 	p->an = NULL;
 	fflush(stdout);
+	out_check();
 	return rc;
 }
 
@@ -298,10 +314,12 @@ static void on_fault(void *ctx, enum engine_fault kind, const struct diag *d)
 
 static int on_stop(void *ctx)
 {
-	const struct cli_engine *c = ctx;
+	(void)ctx;
 	int sig = stop_requested();
-	/* Its reader gone (| head): 141 as tcpdump, yet alive to finish -w. */
-	return !sig && c->sniff && ferror(stdout) ? SIGPIPE : sig;
+	/* Its output gone - the reader of stdout (| head), a full disk -
+	 * it stops as for SIGPIPE, yet alive to finish -w; out_finish
+	 * tells 141 from 3. */
+	return !sig && out_broken() ? SIGPIPE : sig;
 }
 
 /* Every socket and capture is open: the -w file now (a fault on the way
@@ -346,8 +364,7 @@ void exit_before_teardown(int rc)
 	/* Sanitized builds tear down in order, where their checks can see it. */
 	(void)rc;
 #else
-	fflush(stdout);
-	fflush(stderr);
+	rc = out_finish(rc);
 	pid_t parent = getpid(), pid = fork();
 	if (pid > 0)
 		exit_now(rc);

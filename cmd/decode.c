@@ -6,6 +6,7 @@
 #include "../craft/engine/sniff.h"
 #include "../craft/wire/reader.h"
 #include "cli.h"
+#include "out.h"
 #include "privs.h"
 #include "stop.h"
 
@@ -57,7 +58,7 @@ int cmd_decode(struct options *opt)
 		reader_close(ahead);
 	struct frame f;
 	struct timeval ts;
-	while (rc == EXIT_OK && (!opt->count || pr.frames < opt->count) &&
+	while (rc == EXIT_OK && !out_broken() && (!opt->count || pr.frames < opt->count) &&
 	       (got = reader_next(in, &f, &ts, err, sizeof err)) == 1) {
 		bool shown = reader_matches(in, &f);
 		if (opt->template_out && shown)

@@ -6,6 +6,7 @@
 
 #include "../craft/engine/stream.h"
 #include "cli.h"
+#include "out.h"
 #include "stop.h"
 
 struct flooding {
@@ -149,6 +150,7 @@ static void report(const struct stream *s, const struct options *opt, bool waiti
 	else
 		text_report(s, opt, replies, signame, &out);
 	fwrite(out.s, 1, out.len, stdout);
+	out_check();
 	sb_free(&out);
 }
 

@@ -8,6 +8,7 @@
 #include "../craft/core/field.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
+#include "out.h"
 #include "privs.h"
 
 static void usage(FILE *out)
@@ -220,7 +221,7 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 		case 'h':
 		case OPT_HELP:
 			usage(stdout);
-			exit(EXIT_OK);
+			exit(out_finish(EXIT_OK));
 		case ':':
 			fail("option %s needs a value", argv[optind - 1]);
 			return -1;
@@ -263,6 +264,7 @@ static void out_of_memory(size_t size)
 
 int main(int argc, char **argv)
 {
+	out_start();
 	struct options opt = { .timeout_us = 1000000, .interval_us = -1 };
 	xalloc_set_oom_handler(out_of_memory);
 	vars_init(&opt.vars);
@@ -272,7 +274,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
-		return EXIT_OK;
+		return out_finish(EXIT_OK);
 	}
 	opt.cmd = argv[1];
 	size_t k = 0, ncommands = sizeof commands / sizeof commands[0];
@@ -293,6 +295,7 @@ int main(int argc, char **argv)
 	rc = commands[k].run(&opt);
 out:
 	vars_free(&opt.vars);
+	rc = out_finish(rc);
 	if (rc > 128)
 		exit_now(rc);
 	return rc;

@@ -9,6 +9,7 @@
 #include "../craft/engine/runner.h"
 #include "../craft/engine/runview.h"
 #include "cli.h"
+#include "out.h"
 #include "privs.h"
 #include "stop.h"
 
@@ -43,6 +44,7 @@ static void on_took(void *ctx, const struct step *st, uint32_t no)
 	runview_took(st, no, rn->opt->json, &s);
 	fputs(s.s, stdout);
 	fflush(stdout);
+	out_check();
 	sb_free(&s);
 }
 
@@ -61,6 +63,7 @@ static void on_print(void *ctx, const struct step *st, const char *text)
 		printf("%s\n", text);
 	}
 	fflush(stdout);
+	out_check();
 }
 
 static void on_missed(void *ctx, const struct step *st, const struct alternative *alts,
@@ -94,6 +97,7 @@ static void on_missed(void *ctx, const struct step *st, const struct alternative
 			sb_printf(&s, "  %s\n", remedy);
 	}
 	fputs(s.s, stdout);
+	out_check();
 	sb_free(&s);
 	sb_free(&want);
 }
@@ -174,6 +178,7 @@ static int run_scenario(struct options *opt, const struct scenario *sc, struct a
 {
 	struct printer pr;
 	printer_open(&pr, opt, LINK_ETHERNET, false);
+	pr.rec.each_frame = true;	/* a few frames: a SIGKILL keeps them */
 	struct cli_engine c = { .opt = opt, .pr = &pr, .keep_net_admin = opt->block_rst };
 	struct running rn = { .opt = opt, .pr = &pr, .sc = sc };
 	struct iface ghost;

@@ -11,6 +11,7 @@
 #include "../craft/lang/template.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
+#include "out.h"
 #include "stop.h"
 
 struct sending {
@@ -94,13 +95,14 @@ static void report_end(const struct sending *s, const struct probe_result *r)
 	}
 	if (s->count > 1)
 		report_stats(s, r);
-	if (!lost || s->opt->json)
-		return;
-	struct strbuf out;
-	sb_init(&out);
-	near_miss_text(r->closest, false, &out);
-	fputs(out.s, stdout);
-	sb_free(&out);
+	if (lost && !s->opt->json) {
+		struct strbuf out;
+		sb_init(&out);
+		near_miss_text(r->closest, false, &out);
+		fputs(out.s, stdout);
+		sb_free(&out);
+	}
+	out_check();
 }
 
 static int send_probes(struct cli_engine *c, struct frame *tmpl, const struct expectation *want,
@@ -179,6 +181,8 @@ int cmd_send(struct options *opt)
 	};
 	struct printer pr;
 	printer_open(&pr, opt, LINK_ETHERNET, false);
+	/* Probes are few: each reaches the file at once, and a SIGKILL keeps it. */
+	pr.rec.each_frame = !opt->flood && !opt->rate;
 	struct cli_engine c = { .opt = opt, .pr = &pr };
 	struct stream *stream = NULL;
 	struct frame tmpl;

@@ -10,6 +10,7 @@
 #include "../craft/lang/template.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
+#include "out.h"
 
 /* Parses, resolves and builds one frame's template -c times, or once per
  * value of its ranges.  `frames` counts across files: each frame draws its
@@ -35,7 +36,7 @@ static int show_frame(struct options *opt, struct template_ctx *tc, const char *
 	struct rng draws;
 	struct resolve_env env = { .file = tc->file, .iface = ifc, .rng = &draws };
 	uint64_t count = opt->count ? opt->count : frame_cycle(&tmpl);
-	for (uint64_t i = 0; i < count && rc == EXIT_OK; i++) {
+	for (uint64_t i = 0; i < count && rc == EXIT_OK && !out_broken(); i++) {
 		env.index = i;
 		rng_for_frame(rng, (*frames)++, &draws);
 		if (frame_resolve(&tmpl, &env, &d) || build_frame(b, &tmpl, &d)) {

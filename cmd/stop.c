@@ -20,9 +20,6 @@ void stop_catch(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	/* A reader that went away (| head) must not kill the run before it
-	 * removes its nftables table and closes its -w file. */
-	signal(SIGPIPE, SIG_IGN);
 }
 
 int stop_requested(void)
@@ -35,5 +32,4 @@ void stop_release(void)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
 }

@@ -14,6 +14,7 @@
 struct pcap_out {
 	pcap_t *dead;
 	pcap_dumper_t *dump;
+	int error;	/* the first write's errno that failed, or 0 */
 };
 
 struct pcap_in {
@@ -44,27 +45,47 @@ struct pcap_out *pcap_out_open(const char *path, enum link_kind link, char *err,
 	return w;
 }
 
+/* pcap_dump reports nothing: the stream's error flag tells, and errno
+ * right after the fwrite that set it says why. */
+static int stream_check(struct pcap_out *w, int fallback, char *err, size_t errlen)
+{
+	if (!w->error && ferror(pcap_dump_file(w->dump)))
+		w->error = errno ? errno : fallback;
+	if (w->error)
+		snprintf(err, errlen, "%s", strerror(w->error));
+	return w->error ? -1 : 0;
+}
+
 int pcap_out_write(struct pcap_out *w, const uint8_t *bytes, size_t len,
-		   const struct timeval *ts)
+		   const struct timeval *ts, char *err, size_t errlen)
 {
 	struct pcap_pkthdr h;
 	memset(&h, 0, sizeof h);
 	h.ts = *ts;
 	h.caplen = h.len = (bpf_u_int32)len;
+	errno = 0;
 	pcap_dump((u_char *)w->dump, &h, bytes);
-	return 0;
+	return stream_check(w, EIO, err, errlen);
+}
+
+int pcap_out_flush(struct pcap_out *w, char *err, size_t errlen)
+{
+	errno = 0;
+	fflush(pcap_dump_file(w->dump));
+	return stream_check(w, EIO, err, errlen);
 }
 
 int pcap_out_close(struct pcap_out *w, char *err, size_t errlen)
 {
-	int rc = 0;
 	if (!w)
 		return 0;
-	if (pcap_dump_flush(w->dump) != 0) {
-		snprintf(err, errlen, "writing the pcap file failed");
+	int rc = pcap_out_flush(w, err, errlen);
+	/* pcap_dump_close is this fclose, without its result: a file system
+	 * may report a lost write only here (NFS, quotas). */
+	if (fclose(pcap_dump_file(w->dump)) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
 		rc = -1;
 	}
-	pcap_dump_close(w->dump);
 	pcap_close(w->dead);
 	free(w);
 	return rc;

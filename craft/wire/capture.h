@@ -18,8 +18,12 @@ struct pcap_in;
 /* A pcap file of `link` frames; NULL with `err` on failure. */
 struct pcap_out *pcap_out_open(const char *path, enum link_kind link, char *err,
 			       size_t errlen);
+/* Appends a frame; -1 with `err` (strerror) once the file has failed to
+ * take a write, this one or an earlier one: what is in it is not whole. */
 int pcap_out_write(struct pcap_out *w, const uint8_t *bytes, size_t len,
-		   const struct timeval *ts);
+		   const struct timeval *ts, char *err, size_t errlen);
+/* Hands what is buffered to the kernel; -1 with `err` as pcap_out_write. */
+int pcap_out_flush(struct pcap_out *w, char *err, size_t errlen);
 /* Flushes and closes; -1 with `err` if the data did not reach the file. */
 int pcap_out_close(struct pcap_out *w, char *err, size_t errlen);
 

@@ -19,12 +19,15 @@ int recorder_prepare(struct recorder *r)
 
 int recorder_write(struct recorder *r, const struct frame *f, const struct timeval *ts)
 {
-	if (!r->path || (r->failed && !r->out))
+	if (!r->path || r->failed)
 		return 0;
 	if (recorder_prepare(r))
 		return -1;
-	pcap_out_write(r->out, f->bytes, f->len, ts);
-	return 0;
+	if (pcap_out_write(r->out, f->bytes, f->len, ts, r->err, sizeof r->err) == 0 &&
+	    (!r->each_frame || pcap_out_flush(r->out, r->err, sizeof r->err) == 0))
+		return 0;
+	r->failed = true;
+	return -1;
 }
 
 int recorder_close(struct recorder *r)

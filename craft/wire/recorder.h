@@ -17,7 +17,8 @@
 struct recorder {
 	const char *path;	/* NULL: record nothing */
 	enum link_kind link;
-	struct pcap_out *out;
+	struct pcap_out *out;	/* NULL until created; kept after a failed write */
+	bool each_frame;	/* flushed frame by frame: a SIGKILL keeps them */
 	bool failed;		/* the file is not a whole record */
 	char err[512];		/* why, once failed */
 };
@@ -25,8 +26,8 @@ struct recorder {
 void recorder_init(struct recorder *r, const char *path, enum link_kind link);
 /* Creates the file now; -1 with r->err. */
 int recorder_prepare(struct recorder *r);
-/* Appends a frame; -1 with r->err only the first time the file cannot be
- * created (nothing is recorded after that). */
+/* Appends a frame; -1 with r->err the first time the file cannot be
+ * created (r->out NULL) or take a frame (nothing is recorded after that). */
 int recorder_write(struct recorder *r, const struct frame *f, const struct timeval *ts);
 /* Flushes and closes; -1 with r->err if the record is not whole. */
 int recorder_close(struct recorder *r);
