@@ -98,7 +98,8 @@ int cmd_sniff(struct options *opt)
 			printer_finish(&pr);
 		if (engine_dropped(c.e))
 			fprintf(stderr, "rawcraft: warning: the kernel dropped %u frames, read too slowly: "
-				"the analysis lacks them (a narrower FILTER helps)\n", engine_dropped(c.e));
+				"%s them (a narrower FILTER helps)\n", engine_dropped(c.e),
+				opt->write ? "the analysis and the -w file lack" : "the analysis lacks");
 		if (printer_close(&pr) && rc == EXIT_OK)
 			rc = EXIT_SYSTEM;
 	}

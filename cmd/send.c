@@ -119,9 +119,11 @@ static int send_probes(struct cli_engine *c, struct frame *tmpl, const struct ex
 	if (res.finished && !expect_empty(want))
 		report_end(&s, &res);
 	unsigned dropped = engine_dropped(c->e);
+	/* The probes reach -w whether or not the capture saw them go. */
 	if (res.finished && dropped)
 		fprintf(stderr, "rawcraft: warning: the kernel dropped %u captured frames "
-			"(replies may be missing): slow down with --interval\n", dropped);
+			"(replies may be missing%s): slow down with --interval\n", dropped,
+			opt->write ? ", from the -w file too, which has every probe" : "");
 	return rc;
 }
 

@@ -28,6 +28,7 @@
 #define TRACK_MAX (1u << 17)	/* probes whose replies are told apart */
 #define PROGRESS_NS 250000000u
 #define SLEEP_SLICE_NS 50000000u	/* a stop is seen within this */
+#define TAIL_US 2000000		/* bounds the reading of the record's tail */
 #define NO_CLASS UINT8_MAX
 
 struct target {
@@ -81,6 +82,7 @@ struct stream {
 	struct deadline pump_until;	/* of the reading under way */
 	uint64_t pumped;		/* frames it read */
 	bool reported;		/* a capture fault was: the senders' is not */
+	bool tail;		/* stopped: reading what the capture still holds */
 	frame_log_fn saved_log;	/* the lookups' own, while they share `cap` */
 };
 
@@ -262,6 +264,8 @@ static long pump(struct stream *s, long us)
 	s->pumped = 0;
 	deadline_in(&s->pump_until, us);
 	struct pump p = engine_pump(s->e, s->cap, on_frame, s);
+	if (s->tail)
+		p.stop = NULL;
 	if (pump_run(&p, &s->pump_until, err, sizeof err) == PUMP_FAULT) {
 		engine_capture_fault(s->e, err);
 		s->reported = true;
@@ -558,6 +562,15 @@ static void drain(struct stream *s)
 			break;
 		progress(s, false);
 	}
+	/* A stop ends the wait for replies, not the record: the senders are
+	 * done, and what the capture holds of their frames still reaches -w,
+	 * until it is quiet. */
+	if (!s->sp->record || !engine_stopped(s->e))
+		return;
+	s->tail = true;
+	deadline_in(&done, TAIL_US);
+	while (s->cap && deadline_left(&done) > 0 && pump(s, 20000) > 0)
+		;
 }
 
 static unsigned online_cpus(void)
