@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# -w to the last frame: a full file system is exit 3 with one message for
+# send, --flood, show and decode; a SIGINT at any moment of a flood leaves
+# a file with every frame its summary counts; a SIGKILLed run keeps the
+# frames it had sent; stdout on /dev/full is exit 3 for send.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab.sh"
+lab_start || exit 0
+R=$RAWCRAFT
+
+# Frames the peer's kernel receives and drops (not for its MAC): the files
+# hold what was sent and nothing else.
+cat >"$TMP/vary.pkt" <<EOF
+eth dst=02:00:00:00:00:99
+ipv4 src=$IP_A dst=$IP_B
+tcp sport=1000..1999 dport=80 seq=random flags=S
+EOF
+
+# on_small_fs CMD...: CMD with a 64 KiB tmpfs on $TMP/small, in a mount
+# namespace of its own (gone with it: nothing to unmount).
+mkdir "$TMP/small"
+on_small_fs() {
+	unshare -m --propagation private sh -c \
+		'mount -t tmpfs -o size=64k rctest "$0" && exec "$@"' "$TMP/small" "$@"
+}
+full_msg="rawcraft: error: writing $TMP/small/out.pcap: No space left on device"
+# full_fs NAME CMD...: exit 3 and the one line.
+full_fs() {
+	local name=$1 err rc
+	shift
+	err=$(on_small_fs "$@" 2>&1 >/dev/null); rc=$?
+	expect_eq "$name -w on a full 64 KiB file system: exit 3 with one message" "$rc:$err" "3:$full_msg"
+}
+
+# 1. A full file system, for each way of writing -w.
+"$R" show "$TMP/vary.pkt" -c 3000 --seed 1 -w "$TMP/big.pcap" >/dev/null
+full_fs "show" "$R" show "$TMP/vary.pkt" -c 3000 -w "$TMP/small/out.pcap"
+full_fs "decode" "$R" decode "$TMP/big.pcap" -w "$TMP/small/out.pcap"
+full_fs "send --flood" ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 100000 \
+	--no-expect -w "$TMP/small/out.pcap"
+full_fs "send --rate" ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --rate 20000 -c 5000 \
+	--no-expect -w "$TMP/small/out.pcap"
+full_fs "send" ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" -c 1000 --interval 0 \
+	--no-expect -w "$TMP/small/out.pcap"
+
+# 2. Six SIGINTs at random moments of a flood: each file holds exactly the
+#    frames its summary says were sent (less those it says the capture
+#    dropped), and none is cut short.  Not through in_a: a backgrounded
+#    function is a subshell that would take the signal itself.
+for run in 1 2 3 4 5 6; do
+	f="$TMP/int$run.pcap"
+	ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 100000000 --no-expect \
+		--json -w "$f" >"$TMP/int.out" 2>"$TMP/int.err" &
+	pid=$!
+	sleep "0.$(( RANDOM % 9 + 1 ))$(( RANDOM % 10 ))"
+	kill -INT "$pid"
+	wait "$pid"; rc=$?
+	read -r sent dropped < <("$PY" -c "import json,sys; o = json.load(sys.stdin)['stats']
+print(o['sent'], o['capture_dropped'])" <"$TMP/int.out" 2>/dev/null)
+	n=$(capinfos -c -M "$f" 2>/dev/null | awk '/Number of packets/ {print $NF}')
+	cut=$(tshark -r "$f" 2>&1 >/dev/null | grep -c 'cut short')
+	expect_eq "SIGINT $run during --flood -w: exit 130, the file holds the $sent frames sent ($dropped dropped), not cut" \
+		"$rc:$n:$cut" "130:$((${sent:-0} - ${dropped:-0})):0"
+done
+
+# 3. A SIGKILLed run keeps in -w every frame it sent: it flushes per frame.
+cat >"$TMP/wait.lab" <<EOF
+send one
+  ipv4 dst=$IP_B
+  udp dport=9
+send two
+  ipv4 dst=$IP_B
+  udp dport=9
+expect never within 20s
+  udp sport=9
+EOF
+ip netns exec "$NS_A" "$R" run "$TMP/wait.lab" -w "$TMP/killed.pcap" >"$TMP/killed.out" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q ' two ' "$TMP/killed.out" && break; sleep 0.1; done
+sleep 0.2
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+n=$(tshark -r "$TMP/killed.pcap" -Y 'udp.dstport == 9' 2>&1 | grep -c 'UDP')
+expect_eq "run -w killed by SIGKILL: the file holds both frames sent" "$n" 2
+
+# 4. stdout on /dev/full: exit 3 with one message, for probes and floods.
+for args in "-c 3 --interval 0" "--rate 1000 -c 20"; do
+	# shellcheck disable=SC2086
+	err=$(in_a "$R" send "$TMP/vary.pkt" $args --no-expect 2>&1 >/dev/full); rc=$?
+	expect_eq "send $args >/dev/full: exit 3 with one message" "$rc:$err" \
+		"3:rawcraft: error: writing standard output: No space left on device"
+done
+
+# 5. With stdout closed, send prints into no packet socket: what it sends
+#    is its frames only, and it exits 0.
+before=$(in_b cat "/sys/class/net/$IF_B/statistics/rx_packets")
+in_a "$R" send "$TMP/vary.pkt" -c 3 --interval 0 --no-expect >&-; rc=$?
+after=$(in_b cat "/sys/class/net/$IF_B/statistics/rx_packets")
+expect_eq "send >&-: exit 0, the peer received the 3 frames and nothing else" "$rc:$((after - before))" "0:3"
