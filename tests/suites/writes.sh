@@ -63,6 +63,48 @@ print(o['sent'], o['capture_dropped'])" <"$TMP/int.out" 2>/dev/null)
 		"$rc:$n:$cut" "130:$((${sent:-0} - ${dropped:-0})):0"
 done
 
+# stop_at SECONDS SIGNAL CMD...: CMD in $NS_A, its stdout in $TMP/stop.out,
+# stopped by SIGNAL after SECONDS; sets rc.
+stop_at() {
+	local secs=$1 sig=$2 pid
+	shift 2
+	ip netns exec "$NS_A" "$@" >"$TMP/stop.out" 2>"$TMP/stop.err" &
+	pid=$!
+	sleep "$secs"
+	kill "-$sig" "$pid"
+	wait "$pid"; rc=$?
+}
+frames_in() { capinfos -c -M "$1" 2>/dev/null | awk '/Number of packets/ {print $NF}'; }
+
+# 2b. The other signals and the other writers: --rate and SIGHUP (129),
+#     probes and SIGTERM (the summary's count of probes sent), sniff and
+#     run (every frame they printed).
+stop_at 0.7 HUP "$R" send "$TMP/vary.pkt" --rate 20000 -c 1000000 --no-expect --json -w "$TMP/hup.pcap"
+read -r sent dropped < <("$PY" -c "import json,sys; o = json.load(sys.stdin)['stats']
+print(o['sent'], o['capture_dropped'])" <"$TMP/stop.out" 2>/dev/null)
+expect_eq "SIGHUP during --rate -w: exit 129, the file holds the $sent frames sent ($dropped dropped)" \
+	"$rc:$(frames_in "$TMP/hup.pcap")" "129:$((${sent:-0} - ${dropped:-0}))"
+stop_at 0.5 TERM "$R" send "$TMP/vary.pkt" -c 100000 --interval 1ms --expect tcp -t 1s -w "$TMP/term.pcap"
+sent=$(sed -n 's/^--- \([0-9]*\) sent.*/\1/p' "$TMP/stop.out")
+expect_eq "SIGTERM during send --interval 1ms -w: exit 143, the file holds the $sent probes sent" \
+	"$rc:$(frames_in "$TMP/term.pcap")" "143:${sent:-none}"
+in_b "$PY" -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(3000):
+    s.sendto(b'x', ('$IP_A', 9)); time.sleep(0.0005)" &
+stop_at 0.6 HUP "$R" sniff -i "$IF_A" udp port 9 -w "$TMP/sniff.pcap"
+wait
+shown=$(grep -c '^[0-9]' "$TMP/stop.out")
+expect_eq "SIGHUP during sniff -w: exit 129, the file holds the $shown frames printed" \
+	"$rc:$(frames_in "$TMP/sniff.pcap")" "129:$shown"
+printf 'for p in 1..60000\nsend s\n  eth dst=02:00:00:00:00:99\n  ipv4 dst=%s\n  udp dport=${p}\nend\n' \
+	"$IP_B" >"$TMP/many.lab"
+stop_at 0.5 TERM "$R" run "$TMP/many.lab" -w "$TMP/run.pcap"
+shown=$(grep -c '^#[0-9]' "$TMP/stop.out")
+expect_eq "SIGTERM during run -w: exit 143, the file holds the $shown frames printed" \
+	"$rc:$(frames_in "$TMP/run.pcap")" "143:$shown"
+
 # 3. A SIGKILLed run keeps in -w every frame it sent: it flushes per frame.
 cat >"$TMP/wait.lab" <<EOF
 send one
