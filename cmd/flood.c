@@ -133,8 +133,8 @@ static void text_report(const struct stream *s, const struct options *opt, bool 
 		text_classes(s, out);
 	/* What the capture saw: replies, and with -w our own frames too. */
 	const char *lacking = !opt->write ? " (replies may be missing: lower --rate)" :
-			      replies ? " (the -w file lacks them, the summary replies among them: "
-					"lower --rate)" : " (the -w file lacks them: lower --rate)";
+			      replies ? " (the -w file lacks them, and the summary any replies among "
+					"them: lower --rate)" : " (the -w file lacks them: lower --rate)";
 	if (r->capturing)
 		sb_printf(out, "    capture: %u frames dropped by the kernel%s\n", r->dropped,
 			  r->dropped ? lacking : "");

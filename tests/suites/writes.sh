@@ -133,6 +133,28 @@ for args in "-c 3 --interval 0" "--rate 1000 -c 20"; do
 		"3:rawcraft: error: writing standard output: No space left on device"
 done
 
+err=$(in_a "$R" run "$TMP/many.lab" 2>&1 >/dev/full); rc=$?
+expect_eq "run >/dev/full: exit 3 with one message" "$rc:$err" \
+	"3:rawcraft: error: writing standard output: No space left on device"
+in_b "$PY" -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(40):
+    s.sendto(b'x', ('$IP_A', 9)); time.sleep(0.05)" &
+err=$(in_a timeout 10 "$R" sniff -i "$IF_A" -c 5 udp port 9 2>&1 >/dev/full); rc=$?
+wait
+expect_eq "sniff >/dev/full: exit 3 with one message" "$rc:$err" \
+	"3:rawcraft: error: writing standard output: No space left on device"
+
+# 4b. A flood too fast for the capture: what the summary says of the drops
+#     is true of the file.  (Two senders outrun one reader nearly always.)
+out=$(in_a "$R" send "$TMP/vary.pkt" --flood --cpus 2 -c 400000 --no-expect -w "$TMP/fast.pcap")
+sent=$(sed -n 's/^--- \([0-9]*\) sent.*/\1/p' <<<"$out")
+dropped=$(sed -n 's/.*capture: \([0-9]*\) frames dropped.*/\1/p' <<<"$out")
+said=$(grep -c 'dropped by the kernel (the -w file lacks them: lower --rate)' <<<"$out")
+expect_eq "flood -w, $dropped of $sent dropped: the file lacks exactly those, and the summary says so" \
+	"$(frames_in "$TMP/fast.pcap"):$said" "$((${sent:-0} - ${dropped:-0})):$(( ${dropped:-0} > 0 ))"
+
 # 5. With stdout closed, send prints into no packet socket: what it sends
 #    is its frames only, and it exits 0.
 before=$(in_b cat "/sys/class/net/$IF_B/statistics/rx_packets")
