@@ -117,6 +117,18 @@ int pick_iface(struct options *opt, struct iface *out, bool *have);
 char *load_source(const char *name, const char *subdir, const char *ext,
 		  char **path_out, size_t *len);
 
+/* The process's output: out_start first in main (fds 0-2, SIGPIPE);
+ * out_check after writing to stdout notes its first failure (out_flush:
+ * fflush, then out_check); out_broken
+ * (any thread): stdout or -w failed, the run stops as for a signal;
+ * out_finish flushes, and gives `rc`, 141 when stdout's reader went away,
+ * or 3 after one message when stdout or stderr failed. */
+void out_start(void);
+void out_check(void);
+void out_flush(void);
+bool out_broken(void);
+int out_finish(int rc);
+
 /* Flushes output and ends the process with `rc`; 130 and 143 by the
  * signal itself. */
 void exit_now(int rc) __attribute__((noreturn));

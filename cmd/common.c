@@ -4,6 +4,7 @@
 #include <libgen.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,55 @@
 #include "../craft/proto/proto.h"
 #include "../craft/builder/resolve.h"
 #include "../craft/util/manuf.h"
+#include "../craft/util/stdfd.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
-#include "out.h"
 #include "privs.h"
 #include "stop.h"
+
+static int stdout_errno;	/* why stdout first failed, or 0 */
+static atomic_bool broken;	/* stdout or -w failed: the run stops */
+
+void out_start(void)
+{
+	/* Without /dev/null for a closed 0-2 there is nowhere safe to say
+	 * so.  A reader gone (| head) is EPIPE, so that -w is closed whole. */
+	if (stdfd_sanitise())
+		_exit(EXIT_SYSTEM);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void out_check(void)
+{
+	if (stdfd_error(stdout, &stdout_errno))
+		atomic_store(&broken, true);
+}
+
+void out_flush(void)
+{
+	fflush(stdout);
+	out_check();
+}
+
+bool out_broken(void)
+{
+	return atomic_load(&broken);
+}
+
+int out_finish(int rc)
+{
+	static bool told;
+	errno = 0;
+	out_flush();
+	if (stdout_errno == EPIPE)
+		return rc < EXIT_INPUT ? 128 + SIGPIPE : rc;	/* as tcpdump | head */
+	if (stdout_errno && !told)
+		fail("writing standard output: %s", strerror(stdout_errno));
+	told = stdout_errno;
+	/* A lost warning has nowhere to be told, but is no success. */
+	return stdout_errno || ((fflush(stderr) || ferror(stderr)) && rc == EXIT_OK) ?
+	       EXIT_SYSTEM : rc;
+}
 
 void fail(const char *fmt, ...)
 {
@@ -253,7 +298,6 @@ void printer_finish(struct printer *p)
 		sb_putc(&out, '\n');
 	sb_add(&out, convs.s, convs.len);
 	fwrite(out.s, 1, out.len, stdout);
-	out_check();
 	sb_free(&out);
 	sb_free(&convs);
 }
@@ -265,7 +309,7 @@ static void record_failed(const struct printer *p)
 		fail("writing %s: %s", p->opt->write, p->rec.err);
 	else
 		cannot_write(p);
-	out_fault();
+	atomic_store(&broken, true);
 }
 
 void printer_record(struct printer *p, const struct frame *f, const struct timeval *ts)
@@ -279,18 +323,15 @@ int printer_close(struct printer *p)
 	/* The file first: a closed pipe on stdout must not cost it. */
 	bool told = p->rec.failed;
 	int rc = recorder_close(&p->rec);
-	if (rc && !told) {
+	if (rc && !told)
 		fail("writing %s: %s", p->opt->write, p->rec.err);
-		out_fault();
-	}
 	if (picture_close(&p->pic)) {
 		fail("cannot write '%s': %s", p->opt->html, strerror(p->pic.err));
 		rc = -1;
 	}
 	analysis_free(p->an);
 	p->an = NULL;
-	fflush(stdout);
-	out_check();
+	out_flush();
 	return rc;
 }
 
@@ -316,9 +357,8 @@ static int on_stop(void *ctx)
 {
 	(void)ctx;
 	int sig = stop_requested();
-	/* Its output gone - the reader of stdout (| head), a full disk -
-	 * it stops as for SIGPIPE, yet alive to finish -w; out_finish
-	 * tells 141 from 3. */
+	/* Its output gone - stdout's reader (| head), a full disk - it
+	 * stops as for SIGPIPE, yet alive to close -w whole. */
 	return !sig && out_broken() ? SIGPIPE : sig;
 }
 

@@ -6,7 +6,6 @@
 #include "../craft/engine/sniff.h"
 #include "../craft/wire/reader.h"
 #include "cli.h"
-#include "out.h"
 #include "privs.h"
 #include "stop.h"
 
@@ -70,12 +69,12 @@ int cmd_decode(struct options *opt)
 	if (rc == EXIT_OK && got >= 0)
 		printer_finish(&pr);
 	if (got < 0) {
-		fflush(stdout);
+		out_flush();
 		fprintf(stderr, "%s: error: after %u frame%s: %s\n", path, pr.seen,
 			pr.seen == 1 ? "" : "s", err);
 		rc = EXIT_INPUT;
 	}
-	if (printer_close(&pr) && rc == EXIT_OK)
+	if (printer_close(&pr))
 		rc = EXIT_SYSTEM;
 	reader_close(in);
 	return rc;
@@ -100,7 +99,7 @@ int cmd_sniff(struct options *opt)
 			fprintf(stderr, "rawcraft: warning: the kernel dropped %u frames, read too slowly: "
 				"%s them (a narrower FILTER helps)\n", engine_dropped(c.e),
 				opt->write ? "the analysis and the -w file lack" : "the analysis lacks");
-		if (printer_close(&pr) && rc == EXIT_OK)
+		if (printer_close(&pr))
 			rc = EXIT_SYSTEM;
 	}
 	sniff_free(s);

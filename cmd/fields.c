@@ -5,7 +5,6 @@
 #include "../craft/core/field.h"
 #include "../craft/core/layer.h"
 #include "cli.h"
-#include "out.h"
 
 static const char *default_text(const struct field *f, char *buf, size_t len)
 {
@@ -96,7 +95,6 @@ int cmd_fields(struct options *opt)
 			wanted |= strcmp(opt->files[k], d->name) == 0;
 		if (wanted)
 			print_layer(d);
-		out_check();
 	}
 	for (int k = 0; k < opt->nfiles; k++)
 		if (!layer_by_name(opt->files[k], strlen(opt->files[k]))) {

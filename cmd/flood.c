@@ -6,7 +6,6 @@
 
 #include "../craft/engine/stream.h"
 #include "cli.h"
-#include "out.h"
 #include "stop.h"
 
 struct flooding {
@@ -153,7 +152,6 @@ static void report(const struct stream *s, const struct options *opt, bool waiti
 	else
 		text_report(s, opt, replies, signame, &out);
 	fwrite(out.s, 1, out.len, stdout);
-	out_check();
 	sb_free(&out);
 }
 

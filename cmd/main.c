@@ -8,7 +8,6 @@
 #include "../craft/core/field.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
-#include "out.h"
 #include "privs.h"
 
 static void usage(FILE *out)

@@ -9,7 +9,6 @@
 #include "../craft/engine/runner.h"
 #include "../craft/engine/runview.h"
 #include "cli.h"
-#include "out.h"
 #include "privs.h"
 #include "stop.h"
 
@@ -43,8 +42,7 @@ static void on_took(void *ctx, const struct step *st, uint32_t no)
 	sb_init(&s);
 	runview_took(st, no, rn->opt->json, &s);
 	fputs(s.s, stdout);
-	fflush(stdout);
-	out_check();
+	out_flush();
 	sb_free(&s);
 }
 
@@ -62,8 +60,7 @@ static void on_print(void *ctx, const struct step *st, const char *text)
 	} else {
 		printf("%s\n", text);
 	}
-	fflush(stdout);
-	out_check();
+	out_flush();
 }
 
 static void on_missed(void *ctx, const struct step *st, const struct alternative *alts,
@@ -97,7 +94,6 @@ static void on_missed(void *ctx, const struct step *st, const struct alternative
 			sb_printf(&s, "  %s\n", remedy);
 	}
 	fputs(s.s, stdout);
-	out_check();
 	sb_free(&s);
 	sb_free(&want);
 }
@@ -200,7 +196,7 @@ static int run_scenario(struct options *opt, const struct scenario *sc, struct a
 	if (rc == EXIT_OK)
 		rc = runner_run(c.e, &rp, &ops, &rn);
 	printer_finish(&pr);	/* whatever the end: a failed exchange is worth a look */
-	if (printer_close(&pr) && rc == EXIT_OK)
+	if (printer_close(&pr))
 		rc = EXIT_SYSTEM;
 	engine_close(c.e);
 	return rc;

@@ -11,7 +11,6 @@
 #include "../craft/lang/template.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
-#include "out.h"
 #include "stop.h"
 
 struct sending {
@@ -95,14 +94,13 @@ static void report_end(const struct sending *s, const struct probe_result *r)
 	}
 	if (s->count > 1)
 		report_stats(s, r);
-	if (lost && !s->opt->json) {
-		struct strbuf out;
-		sb_init(&out);
-		near_miss_text(r->closest, false, &out);
-		fputs(out.s, stdout);
-		sb_free(&out);
-	}
-	out_check();
+	if (!lost || s->opt->json)
+		return;
+	struct strbuf out;
+	sb_init(&out);
+	near_miss_text(r->closest, false, &out);
+	fputs(out.s, stdout);
+	sb_free(&out);
 }
 
 static int send_probes(struct cli_engine *c, struct frame *tmpl, const struct expectation *want,
@@ -235,7 +233,7 @@ int cmd_send(struct options *opt)
 		rc = send_stream(&c, &tmpl, &want, path, &run, &stream);
 	else
 		rc = send_probes(&c, &tmpl, &want, path, &run, (size_t)count);
-	if (printer_close(&pr) && rc == EXIT_OK)
+	if (printer_close(&pr))
 		rc = EXIT_SYSTEM;
 	exit_before_teardown(rc);
 out:

@@ -10,7 +10,6 @@
 #include "../craft/lang/template.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
-#include "out.h"
 
 /* Parses, resolves and builds one frame's template -c times, or once per
  * value of its ranges.  `frames` counts across files: each frame draws its
@@ -108,7 +107,7 @@ int cmd_show(struct options *opt)
 	uint64_t frames = 0;
 	for (int i = 0; i < opt->nfiles && rc == EXIT_OK; i++)
 		rc = show_file(opt, opt->files[i], have_iface ? &ifc : NULL, &rng, &frames, b, &pr);
-	if (printer_close(&pr) && rc == EXIT_OK)
+	if (printer_close(&pr))
 		rc = EXIT_SYSTEM;
 	builder_close(b);
 	return rc;

@@ -2,6 +2,7 @@
 #include "capture.h"
 
 #include "../util/clock.h"
+#include "../util/stdfd.h"
 #include "../util/xalloc.h"
 
 #include <errno.h>
@@ -45,15 +46,13 @@ struct pcap_out *pcap_out_open(const char *path, enum link_kind link, char *err,
 	return w;
 }
 
-/* pcap_dump reports nothing: the stream's error flag tells, and errno
- * right after the fwrite that set it says why. */
-static int stream_check(struct pcap_out *w, int fallback, char *err, size_t errlen)
+/* pcap_dump reports nothing: its stream's error flag tells. */
+static int stream_check(struct pcap_out *w, char *err, size_t errlen)
 {
-	if (!w->error && ferror(pcap_dump_file(w->dump)))
-		w->error = errno ? errno : fallback;
-	if (w->error)
-		snprintf(err, errlen, "%s", strerror(w->error));
-	return w->error ? -1 : 0;
+	if (!stdfd_error(pcap_dump_file(w->dump), &w->error))
+		return 0;
+	snprintf(err, errlen, "%s", strerror(w->error));
+	return -1;
 }
 
 int pcap_out_write(struct pcap_out *w, const uint8_t *bytes, size_t len,
@@ -65,14 +64,14 @@ int pcap_out_write(struct pcap_out *w, const uint8_t *bytes, size_t len,
 	h.caplen = h.len = (bpf_u_int32)len;
 	errno = 0;
 	pcap_dump((u_char *)w->dump, &h, bytes);
-	return stream_check(w, EIO, err, errlen);
+	return stream_check(w, err, errlen);
 }
 
 int pcap_out_flush(struct pcap_out *w, char *err, size_t errlen)
 {
 	errno = 0;
 	fflush(pcap_dump_file(w->dump));
-	return stream_check(w, EIO, err, errlen);
+	return stream_check(w, err, errlen);
 }
 
 int pcap_out_close(struct pcap_out *w, char *err, size_t errlen)
