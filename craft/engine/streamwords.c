@@ -1,0 +1,108 @@
+/* streamwords.c - a stream's summary in words and as JSON: what was sent,
+ * how fast, each class of reply with its targets, what the capture lost. */
+#include "streamwords.h"
+
+#include <string.h>
+
+static void json_classes(const struct stream *s, struct strbuf *out)
+{
+	const struct stream_result *r = stream_result(s);
+	sb_puts(out, ",\"classes\":[");
+	for (unsigned c = 0; c <= r->ncls; c++) {
+		bool none = c == r->ncls;
+		sb_printf(out, "%s{\"reply\":", c ? "," : "");
+		if (none)
+			sb_puts(out, "null");
+		else
+			sb_json_str(out, r->cls[c].name, strlen(r->cls[c].name));
+		sb_printf(out, ",\"expected\":%s,\"count\":%llu,\"targets\":[",
+			  !none && r->cls[c].wanted ? "true" : "false",
+			  (unsigned long long)(none ? r->silent : r->cls[c].n));
+		stream_list_targets(s, none ? -1 : (int)c, true, out);
+		sb_puts(out, "]}");
+	}
+	sb_puts(out, "]");
+}
+
+static void json_report(const struct stream *s, const struct stream_words *w, struct strbuf *out)
+{
+	const struct stream_result *r = stream_result(s);
+	double secs = (double)r->send_ns / 1e9, pps = secs > 0 ? (double)r->sent / secs : 0;
+	sb_printf(out, "{\"stats\":{\"sent\":%llu,\"elapsed_us\":%llu,\"pps\":%.0f,"
+		  "\"senders\":%u,\"path\":\"%s\"", (unsigned long long)r->sent,
+		  (unsigned long long)(r->send_ns / 1000u), pps, r->nsenders,
+		  r->patched ? "patched" : "rebuilt");
+	if (w->rate)
+		sb_printf(out, ",\"rate\":%llu", (unsigned long long)w->rate);
+	if (w->replies)
+		sb_printf(out, ",\"targets\":%llu,\"answered\":%llu,\"unanswered\":%llu,"
+			  "\"duplicates\":%llu,\"tracked\":%llu", (unsigned long long)r->targets,
+			  (unsigned long long)r->answered, (unsigned long long)r->silent,
+			  (unsigned long long)r->duplicates, (unsigned long long)r->tracked);
+	if (r->capturing)
+		sb_printf(out, ",\"capture_dropped\":%u", r->dropped);
+	if (w->signame)
+		sb_printf(out, ",\"interrupted\":\"%s\"", w->signame);
+	sb_puts(out, "}");
+	if (w->replies)
+		json_classes(s, out);
+	sb_puts(out, "}\n");
+}
+
+static void text_classes(const struct stream *s, struct strbuf *out)
+{
+	const struct stream_result *r = stream_result(s);
+	sb_printf(out, "    %llu targets: %llu answered, %llu no answer",
+		  (unsigned long long)r->targets, (unsigned long long)(r->targets - r->silent),
+		  (unsigned long long)r->silent);
+	if (r->count > r->tracked)
+		sb_printf(out, " (replies told apart for the first %llu probes)",
+			  (unsigned long long)r->tracked);
+	if (r->duplicates)
+		sb_printf(out, ", %llu repeated replies", (unsigned long long)r->duplicates);
+	sb_putc(out, '\n');
+	for (unsigned c = 0; c <= r->ncls; c++) {
+		bool none = c == r->ncls;
+		uint64_t n = none ? r->silent : r->cls[c].n;
+		if (!n)
+			continue;
+		sb_printf(out, "    %-24s %8llu  ", none ? "no answer" : r->cls[c].name,
+			  (unsigned long long)n);
+		stream_list_targets(s, none ? -1 : (int)c, false, out);
+		if (!none && !r->cls[c].wanted)
+			sb_puts(out, "  (not what was expected)");
+		sb_putc(out, '\n');
+	}
+}
+
+static void text_report(const struct stream *s, const struct stream_words *w, struct strbuf *out)
+{
+	const struct stream_result *r = stream_result(s);
+	double secs = (double)r->send_ns / 1e9, pps = secs > 0 ? (double)r->sent / secs : 0;
+	sb_printf(out, "--- %llu sent in %.3fs (%.0f pps, %u sender%s, %s frames)",
+		  (unsigned long long)r->sent, secs, pps, r->nsenders,
+		  r->nsenders == 1 ? "" : "s", r->patched ? "patched" : "rebuilt");
+	if (w->signame)
+		sb_printf(out, ", stopped by %s", w->signame);
+	sb_putc(out, '\n');
+	if (w->rate && !w->signame && r->sent > 1 && pps < 0.98 * (double)w->rate)
+		sb_printf(out, "    the pace fell short: %llu frames/s asked, %.0f reached\n",
+			  (unsigned long long)w->rate, pps);
+	if (w->replies)
+		text_classes(s, out);
+	/* What the capture saw: replies, and with -w our own frames too. */
+	const char *lacking = !w->wrote ? " (replies may be missing: lower --rate)" :
+			      w->replies ? " (the -w file lacks them, and the summary any replies among "
+					"them: lower --rate)" : " (the -w file lacks them: lower --rate)";
+	if (r->capturing)
+		sb_printf(out, "    capture: %u frames dropped by the kernel%s\n", r->dropped,
+			  r->dropped ? lacking : "");
+}
+
+void stream_words(const struct stream *s, const struct stream_words *w, struct strbuf *out)
+{
+	if (w->json)
+		json_report(s, w, out);
+	else
+		text_report(s, w, out);
+}

@@ -1,0 +1,23 @@
+/* streamwords.h - a stream's summary (`send --rate`, `--flood`), for a
+ * front end to print. */
+#ifndef CRAFT_STREAMWORDS_H
+#define CRAFT_STREAMWORDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../util/strbuf.h"
+#include "stream.h"
+
+struct stream_words {
+	bool json;
+	uint64_t rate;		/* the pace asked (--rate), 0: none */
+	bool wrote;		/* frames go to a -w file */
+	bool replies;		/* replies were waited for: classes follow */
+	const char *signame;	/* what stopped it early, or NULL */
+};
+
+/* "--- 1000 sent in 0.010s (...)" and the classes, or one JSON line. */
+void stream_words(const struct stream *s, const struct stream_words *w, struct strbuf *out);
+
+#endif
