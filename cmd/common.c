@@ -18,6 +18,7 @@
 #include "../craft/engine/neighbor.h"
 #include "../craft/proto/proto.h"
 #include "../craft/builder/resolve.h"
+#include "../craft/util/clock.h"
 #include "../craft/util/manuf.h"
 #include "../craft/util/stdfd.h"
 #include "../craft/util/xalloc.h"
@@ -278,11 +279,9 @@ void printer_captured(struct printer *p, const struct frame *f, const struct tim
 		p->seen++;
 		return;
 	}
-	char prefix[64];
-	struct timeval rel;
-	timersub(ts, &p->first, &rel);
-	snprintf(prefix, sizeof prefix, "%u %ld.%06ld ", p->seen + 1, (long)rel.tv_sec,
-		 (long)rel.tv_usec);
+	char prefix[64], rel[USEC_TEXT_LEN];
+	format_usec(usec_between(&p->first, ts), rel, sizeof rel);
+	snprintf(prefix, sizeof prefix, "%u %s ", p->seen + 1, rel);
 	printer_frame(p, f, ts, &(struct frame_note){ .prefix = prefix });
 }
 

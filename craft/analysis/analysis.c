@@ -362,15 +362,10 @@ static void wscale_of(const struct tcpopt *o, void *ctx)
 }
 
 /* The segment's length as its IP header gives it, within the frame on the
- * wire: a capture's snap length cuts the bytes kept, not the segment
- * (Wireshark's tcp.len); so does a header length of 0 (an offloaded
- * segment). */
+ * wire, from where its data offset says (even 0: an offloaded segment). */
 static uint32_t declared_len(const struct frame *f, size_t t)
 {
-	bool whole;
-	size_t end = frame_payload_end(f, t, &whole);
-	if (!whole && f->wire_len > end)
-		end = f->wire_len;
+	size_t end = tcp_segment_end(f, t);
 	size_t start = f->layer[t].off + lv(&f->layer[t], TCP_OFF) * 4;	/* as it says */
 	return end > start ? (uint32_t)(end - start) : 0;
 }

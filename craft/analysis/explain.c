@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../proto/proto.h"
+#include "../util/clock.h"
 
 static size_t own_tcp(const struct frame *f)
 {
@@ -209,10 +210,10 @@ static void explain_conversation(const struct conv_summary *c, struct strbuf *ou
 	addr_format(&c->addr[1], b, sizeof b);
 	const char *open6 = c->addr[0].family == ADDR_IPV6 ? "[" : "",
 		   *close6 = c->addr[0].family == ADDR_IPV6 ? "]" : "";
-	struct timeval d;
-	timersub(&c->last, &c->first, &d);
-	sb_printf(out, "  stream %u: %s%s%s:%u <-> %s%s%s:%u, %ld.%06ld s\n", c->stream, open6, a,
-		  close6, c->port[0], open6, b, close6, c->port[1], (long)d.tv_sec, (long)d.tv_usec);
+	char d[USEC_TEXT_LEN];
+	format_usec(usec_between(&c->first, &c->last), d, sizeof d);
+	sb_printf(out, "  stream %u: %s%s%s:%u <-> %s%s%s:%u, %s s\n", c->stream, open6, a,
+		  close6, c->port[0], open6, b, close6, c->port[1], d);
 	sb_printf(out, "    ->: frames %llu, bytes %llu; <-: frames %llu, bytes %llu\n",
 		  (unsigned long long)c->frames[0], (unsigned long long)c->bytes[0],
 		  (unsigned long long)c->frames[1], (unsigned long long)c->bytes[1]);

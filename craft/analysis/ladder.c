@@ -7,6 +7,7 @@
 
 #include "explain.h"
 #include "../proto/proto.h"
+#include "../util/clock.h"
 #include "../util/xalloc.h"
 
 /* Two hosts, the frame numbers and times fit an 80-column terminal, short
@@ -116,7 +117,7 @@ static void tcp_label(const struct layer *tcp, const struct frame_analysis *fa, 
 		      struct strbuf *out)
 {
 	char flags[64];
-	format_tcpflags_names(lv(tcp, TCP_FLAGS), flags, sizeof flags);
+	format_tcpflags_names(tcp_flag_word(tcp), flags, sizeof flags);
 	const struct tcp_verdict *v = fa && fa->is_tcp ? &fa->tcp : NULL;
 	uint32_t seq = v ? absolute ? v->abs_seq : v->seq : (uint32_t)lv(tcp, TCP_SEQ);
 	sb_printf(out, "[%s] seq=%u", flags, seq);
@@ -183,7 +184,7 @@ bool ladder_frame(struct ladder *l, const struct frame *f, uint32_t no,
 	struct ladder_row *r = &l->row[l->nrows++];
 	memset(r, 0, sizeof *r);
 	r->frame = no;
-	r->usec = since->tv_sec < 0 ? 0 : (uint64_t)since->tv_sec * 1000000 + (uint64_t)since->tv_usec;
+	r->usec = (int64_t)since->tv_sec * 1000000 + since->tv_usec;
 	r->src = (uint16_t)src;
 	r->dst = (uint16_t)dst;
 	if (fa && fa->is_tcp) {
@@ -224,8 +225,9 @@ const char *ladder_host(const struct ladder *l, size_t i)
 
 void ladder_time(const struct ladder_row *r, struct strbuf *out)
 {
-	sb_printf(out, "%llu.%06u", (unsigned long long)(r->usec / 1000000),
-		  (unsigned)(r->usec % 1000000));
+	char t[USEC_TEXT_LEN];
+	format_usec(r->usec, t, sizeof t);
+	sb_puts(out, t);
 }
 
 static unsigned digits(uint64_t n)
@@ -247,14 +249,14 @@ void ladder_grid(const struct ladder *l, struct ladder_grid *g)
 {
 	memset(g, 0, sizeof *g);
 	unsigned label = 0, name = 0;
-	uint64_t seconds = 0;
 	struct strbuf note;
 	sb_init(&note);
 	for (size_t i = 0; i < l->nrows; i++) {
 		const struct ladder_row *r = &l->row[i];
 		g->frame_w = max_u(g->frame_w, digits(r->frame));
-		if (r->usec / 1000000 > seconds)
-			seconds = r->usec / 1000000;
+		char t[USEC_TEXT_LEN];
+		format_usec(r->usec, t, sizeof t);
+		g->time_w = max_u(g->time_w, (unsigned)strlen(t));
 		label = max_u(label, (unsigned)strlen(r->label));
 		if (r->tcp)
 			g->state_w = max_u(g->state_w,
@@ -265,7 +267,6 @@ void ladder_grid(const struct ladder *l, struct ladder_grid *g)
 		g->note_w = max_u(g->note_w, (unsigned)note.len);
 	}
 	sb_free(&note);
-	g->time_w = digits(seconds) + 7;	/* "S.UUUUUU" */
 	for (size_t i = 0; i < l->nhosts; i++)
 		name = max_u(name, (unsigned)strlen(l->host[i].name));
 	/* "N TIME  STATE |" before the first line, "| STATE" after the last;

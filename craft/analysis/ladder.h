@@ -30,7 +30,7 @@
 /* One frame's arrow. */
 struct ladder_row {
 	uint32_t frame;
-	uint64_t usec;			/* since the run's first frame */
+	int64_t usec;			/* since the run's first frame (< 0: stamped before it) */
 	uint16_t src, dst;		/* columns; equal for a frame to itself */
 	bool tcp;
 	uint8_t src_state, dst_state;	/* enum tcp_state after it, with `tcp` */

@@ -647,6 +647,11 @@ void format_tcpflags_names(uint64_t flags, char *buf, size_t len)
 			return;
 		n += (size_t)w;
 	}
+	/* Above the eight: Wireshark's names, after them. */
+	if (flags & 0x100 && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%sAE", n ? ", " : "");
+	if (flags & 0xe00 && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%sReserved", n ? ", " : "");
 	if (n == 0)
 		snprintf(buf, len, "none");
 }

@@ -143,6 +143,8 @@ void format_ipv6(u128 ip, char *buf, size_t len);
 /* FK_LETTERS: the letters of the bits set, in table order, or "none". */
 void format_letters(const struct field *f, uint64_t v, char *buf, size_t len);
 void format_tcpflags_letters(uint64_t flags, char *buf, size_t len);
+/* "SYN, ACK": the names of the bits set, Wireshark's words and order; bit 8
+ * (AE) and bits 9-11 (Reserved) of its 12-bit tcp.flags come last. */
 void format_tcpflags_names(uint64_t flags, char *buf, size_t len);
 /* As a template would write it: keyword, letters, address or number. */
 void field_format(const struct field *f, const struct fval *v, char *buf, size_t len);

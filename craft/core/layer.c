@@ -259,7 +259,7 @@ bool frame_addrs(const struct frame *f, size_t idx, char *src, char *dst, size_t
 void frame_cut(struct frame *f, size_t *end, size_t at)
 {
 	if (at < *end) {
-		f->trailer = *end - at;
+		f->trailer += *end - at;	/* an inner length may end it earlier */
 		*end = at;
 	}
 }

@@ -44,7 +44,8 @@ void decode_checksum(struct frame *f, size_t idx)
 	if (l->def->id == L_UDP && have == 0 && !required)
 		return;		/* zero: the sender computed none */
 	if (!l->def->checksum(f, idx, &want, &partial))
-		l->csum = CS_UNVERIFIED;
+		/* A length that cannot be, or bytes not all captured. */
+		l->csum = l->note && strncmp(l->note, "bogus", 5) == 0 ? CS_BOGUS : CS_UNVERIFIED;
 	else if (have == want)
 		l->csum = CS_CORRECT;
 	else if (have == partial)
@@ -143,6 +144,7 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		if (avail < def->min_len) {
 			l->hdr_len = l->len = avail;
 			l->note = "truncated: the header is cut short by the end of the capture";
+			decode_checksum(out, idx);	/* unverified, if it was captured */
 			return;
 		}
 		size_t hl = def->header_len ? def->header_len(l) : def->min_len;
@@ -163,8 +165,6 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		bool known = !stop && next_layer(out, l, idx, &end, &next);
 		l->len = end - off;
 		decode_checksum(out, idx);
-		if (stop && hl == def->min_len && l->csum == CS_UNVERIFIED)
-			l->csum = CS_BOGUS;
 		off += l->hdr_len;	/* `decoded` may have taken options in */
 		if (!known) {
 			add_payload(out, off, end);

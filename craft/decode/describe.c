@@ -151,7 +151,7 @@ static void checksum_status(const struct layer *l, struct strbuf *out)
 		sb_puts(out, " [unverified: not all covered bytes were captured]");
 		break;
 	case CS_BOGUS:
-		sb_puts(out, " [unverified: the header length is bogus]");
+		sb_puts(out, " [unverified: a length in the header is bogus]");
 		break;
 	default:
 		if (l->def->id == L_UDP)
@@ -217,6 +217,7 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 		return;
 	}
 	if (fd->kind == FK_TCPFLAGS) {
+		v = tcp_flag_word(l);	/* Wireshark's 12 bits */
 		format_tcpflags_names(v, buf, sizeof buf);
 		sb_printf(out, "0x%03llx (%s)\n", (unsigned long long)v, buf);
 		return;
@@ -302,7 +303,8 @@ void describe_tree(const struct frame *f, unsigned frame_no, const struct frame_
 	tree_link(f, out);
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
-		if (l->def->title && (l->def->id == L_PAYLOAD || has(l, 0)))
+		/* A cut header's title would name values that are not there. */
+		if (l->def->title && (l->def->id == L_PAYLOAD || complete(l)))
 			l->def->title(f, i, out);
 		else
 			sb_puts(out, l->def->label);
@@ -323,8 +325,9 @@ void describe_tree(const struct frame *f, unsigned frame_no, const struct frame_
 				"`send` resolves the next hop by ARP]\n");
 	}
 	if (f->trailer)
-		sb_printf(out, "Trailer: %zu bytes after the last header "
-			  "(Ethernet padding to the 60-byte minimum, or junk)\n", f->trailer);
+		sb_printf(out, "Trailer: %zu bytes past the end the headers' lengths give "
+			  "(Ethernet padding to the 60-byte minimum, bytes after a UDP datagram "
+			  "shorter than its IP payload, or junk)\n", f->trailer);
 	if (fa && !fa->is_tcp)
 		explain_tree(fa, absolute, "", out);
 }

@@ -22,7 +22,7 @@ enum {
 	IPV4_FRAG, IPV4_TTL, IPV4_PROTO, IPV4_CSUM, IPV4_SRC, IPV4_DST, IPV4_NFIELDS
 };
 enum {
-	TCP_SPORT, TCP_DPORT, TCP_SEQ, TCP_ACK, TCP_OFF, TCP_RES, TCP_FLAGS,
+	TCP_SPORT, TCP_DPORT, TCP_SEQ, TCP_ACK, TCP_OFF, TCP_RES, TCP_AE, TCP_FLAGS,
 	TCP_WIN, TCP_CSUM, TCP_URP, TCP_OPTS, TCP_NFIELDS
 };
 enum {
@@ -102,8 +102,14 @@ bool nd_opt_mac(const uint8_t *opts, size_t n, unsigned type, uint64_t *mac);
  * " from MAC" (source), " is at MAC" (target), in their order. */
 void nd_opts_info(const uint8_t *opts, size_t n, struct strbuf *out);
 
-/* Payload bytes after the TCP header, up to the network layer's end. */
+/* Where the segment ends within the frame on the wire: a capture's snap
+ * length cuts the bytes kept, not the segment (Wireshark's tcp.len). */
+size_t tcp_segment_end(const struct frame *f, size_t tcp_idx);
+/* Payload bytes after the TCP header, up to that end. */
 size_t tcp_segment_len(const struct frame *f, size_t tcp_idx);
+/* The 12 flag bits Wireshark shows (tcp.flags): the reserved ones and the
+ * accurate-ECN bit (RFC 9768) above the eight CEUAPRSF. */
+uint64_t tcp_flag_word(const struct layer *tcp);
 /* The summary of TCP layer `idx` with the numbers given (relative ones
  * from an analysis, or the header's own); `win` NULL leaves it out. */
 void tcp_summary_numbers(const struct frame *f, size_t idx, uint32_t seq, uint32_t ack,

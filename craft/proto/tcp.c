@@ -18,6 +18,11 @@ static const char *lint_port(uint64_t v)
 	return v == 0 ? "reserved: stacks answer with RST or drop it" : NULL;
 }
 
+/* The last reserved bit, formerly the ECN nonce (RFC 3540, historic). */
+static const struct field_name ae_names[] = {
+	{ 0, NULL, "Not set" }, { 1, NULL, "Set" }, { 0, NULL, NULL },
+};
+
 static const struct field tcp_fields[] = {
 	[TCP_SPORT] = { "sport", "Source Port", 0, 16, FK_UINT, FD_EPHEMERAL, 0, 0, NULL, NULL, NULL },
 	[TCP_DPORT] = { "dport", "Destination Port", 16, 16, FK_UINT, FD_REQUIRED, 0, 0, NULL, lint_port, NULL },
@@ -25,6 +30,7 @@ static const struct field tcp_fields[] = {
 	[TCP_ACK] = { "ack", "Acknowledgment Number", 64, 32, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
 	[TCP_OFF] = { "off", "Header Length", 96, 4, FK_UINT, FD_COMPUTED, 0, FF_WORDS, NULL, NULL, NULL },
 	[TCP_RES] = { "res", "Reserved", 100, 4, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[TCP_AE] = { "ae", "Accurate ECN", 103, 1, FK_UINT, FD_CONST, 0, FF_ALIAS, ae_names, NULL, NULL },
 	[TCP_FLAGS] = { "flags", "Flags", 104, 8, FK_TCPFLAGS, FD_CONST, TCP_F_SYN, FF_HEX, NULL, lint_flags, NULL },
 	[TCP_WIN] = { "win", "Window", 112, 16, FK_UINT, FD_CONST, 64240, 0, NULL, NULL, NULL },
 	[TCP_CSUM] = { "csum", "Checksum", 128, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL, NULL },
@@ -55,12 +61,24 @@ static void tcp_title(const struct frame *f, size_t idx, struct strbuf *out)
 	sb_printf(out, ", Len: %zu", tcp_segment_len(f, idx));
 }
 
+size_t tcp_segment_end(const struct frame *f, size_t idx)
+{
+	bool whole;
+	size_t end = frame_payload_end(f, idx, &whole);
+	return !whole && f->wire_len > end ? f->wire_len : end;
+}
+
 size_t tcp_segment_len(const struct frame *f, size_t idx)
 {
 	const struct layer *l = &f->layer[idx];
-	size_t end = frame_payload_end(f, idx, NULL);
+	size_t end = tcp_segment_end(f, idx);
 	size_t start = l->off + l->hdr_len;
 	return end > start ? end - start : 0;
+}
+
+uint64_t tcp_flag_word(const struct layer *l)
+{
+	return lv(l, TCP_RES) << 8 | lv(l, TCP_FLAGS);
 }
 
 void tcp_summary_numbers(const struct frame *f, size_t idx, uint32_t seq, uint32_t ack,
@@ -68,7 +86,7 @@ void tcp_summary_numbers(const struct frame *f, size_t idx, uint32_t seq, uint32
 {
 	const struct layer *l = &f->layer[idx];
 	char flags[64];
-	format_tcpflags_names(lv(l, TCP_FLAGS), flags, sizeof flags);
+	format_tcpflags_names(tcp_flag_word(l), flags, sizeof flags);
 	transport_endpoints(f, idx, lv(l, TCP_SPORT), lv(l, TCP_DPORT), out);
 	sb_printf(out, " TCP [%s] seq=%u", flags, seq);
 	if (lv(l, TCP_FLAGS) & TCP_F_ACK)

@@ -16,6 +16,8 @@ static bool udp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 	const struct layer *l = &f->layer[idx];
 	size_t claim = l->off + 6 <= f->len ?
 		(size_t)f->bytes[l->off + 4] << 8 | f->bytes[l->off + 5] : 0;
+	if (claim < 8)
+		return false;	/* bogus: below the header itself */
 	if (!transport_checksum(f, idx, 17, 6, claim, want, partial))
 		return false;
 	if (*want == 0)		/* zero means "no checksum": send all ones */
@@ -23,14 +25,23 @@ static bool udp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 	return true;
 }
 
+/* As Wireshark: a length shorter than the IP payload ends the datagram
+ * (what follows is no payload of it), one past it or below the header is
+ * bogus and leaves the checksum unverified. */
 static bool udp_decoded(struct frame *f, size_t idx, size_t *end)
 {
 	struct layer *l = &f->layer[idx];
 	size_t ulen = (size_t)lv(l, UDP_LEN);
+	bool whole;
+	size_t ip_end = frame_payload_end(f, idx, &whole);
 	if (ulen < 8)
 		l->note = "bogus length: smaller than the 8-byte header";
+	else if (whole && l->off + ulen > ip_end)
+		l->note = "bogus length: past the end of the IP payload";
 	else if (l->off + ulen > *end)
 		l->note = "length runs past the captured bytes";
+	else if (l->off + ulen < *end)
+		frame_cut(f, end, l->off + ulen);
 	return true;
 }
 

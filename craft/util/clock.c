@@ -1,6 +1,8 @@
 /* clock.c - monotonic deadlines and timestamp arithmetic. */
 #include "clock.h"
 
+#include <stdio.h>
+
 void deadline_in(struct deadline *d, long usec)
 {
 	clock_gettime(CLOCK_MONOTONIC, &d->at);
@@ -22,4 +24,10 @@ long deadline_left(const struct deadline *d)
 long usec_between(const struct timeval *a, const struct timeval *b)
 {
 	return (long)(b->tv_sec - a->tv_sec) * 1000000L + (long)(b->tv_usec - a->tv_usec);
+}
+
+void format_usec(long long usec, char *buf, size_t len)
+{
+	unsigned long long mag = usec < 0 ? 0ull - (unsigned long long)usec : (unsigned long long)usec;
+	snprintf(buf, len, "%s%llu.%06llu", usec < 0 ? "-" : "", mag / 1000000, mag % 1000000);
 }

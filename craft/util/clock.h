@@ -17,4 +17,10 @@ long deadline_left(const struct deadline *d);
 /* b - a in microseconds, for wall-clock timestamps (RTTs, pcap times). */
 long usec_between(const struct timeval *a, const struct timeval *b);
 
+/* "S.UUUUUU" seconds for a span of `usec` microseconds, "-0.300000" below
+ * zero (where timersub leaves -1 s and 700000 us); `buf` gets at least
+ * USEC_TEXT_LEN bytes. */
+#define USEC_TEXT_LEN 24
+void format_usec(long long usec, char *buf, size_t len);
+
 #endif

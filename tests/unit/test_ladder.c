@@ -13,6 +13,7 @@
 #include "../../craft/analysis/html.h"
 #include "../../craft/analysis/ladder.h"
 #include "../../craft/decode/decode.h"
+#include "../../craft/util/clock.h"
 
 /* An ARP request from 10.0.0.1 for 10.0.<hi>.<lo>. */
 static void arp_for(unsigned hi, unsigned lo, struct frame *f)
@@ -119,6 +120,36 @@ static void test_rows_bounded(void **state)
 	ladder_free(l);
 }
 
+/* A frame stamped before the first: -0.3 s, not timersub's -1 s and
+ * 700000 us read as "-1.700000"; the column is as wide as its sign. */
+static void test_negative_time(void **state)
+{
+	(void)state;
+	char buf[USEC_TEXT_LEN];
+	format_usec(-300000, buf, sizeof buf);
+	assert_string_equal(buf, "-0.300000");
+	format_usec(-1700001, buf, sizeof buf);
+	assert_string_equal(buf, "-1.700001");
+	format_usec(2000005, buf, sizeof buf);
+	assert_string_equal(buf, "2.000005");
+	struct timeval first = { 100, 0 }, early = { 99, 700000 }, since;
+	timersub(&early, &first, &since);
+	struct ladder *l = ladder_new(false);
+	struct frame f;
+	arp_for(0, 2, &f);
+	assert_true(ladder_frame(l, &f, 1, &since, NULL));
+	frame_free(&f);
+	struct strbuf s;
+	sb_init(&s);
+	ladder_time(ladder_row(l, 0), &s);
+	assert_string_equal(s.s, "-0.300000");
+	struct ladder_grid g;
+	ladder_grid(l, &g);
+	assert_int_equal(g.time_w, strlen("-0.300000"));
+	sb_free(&s);
+	ladder_free(l);
+}
+
 static void test_html_escapes(void **state)
 {
 	(void)state;
@@ -142,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_macs_then_nothing),
 		cmocka_unit_test(test_columns_bounded),
 		cmocka_unit_test(test_rows_bounded),
+		cmocka_unit_test(test_negative_time),
 		cmocka_unit_test(test_html_escapes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
