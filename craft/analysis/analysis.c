@@ -398,7 +398,7 @@ static bool segment_of(const struct frame *f, uint32_t frame_no, const struct ti
 			       .flags = (uint8_t)lv(tcp, TCP_FLAGS), .wscale_opt = -1 };
 	const struct fval *opts = &tcp->val[TCP_OPTS];
 	if (s->flags & TCP_F_SYN)
-		tcpopts_walk(opts->bytes, opts->len, wscale_of, &s->wscale_opt);
+		tcpopts_walk(opts->bytes, opts->len, false, wscale_of, &s->wscale_opt);
 	return true;
 }
 

@@ -193,8 +193,14 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 	const char *indent = (fd->flags & FF_ALIAS) ? INDENT INDENT : INDENT;
 
 	if (fd->kind == FK_TCPOPTS) {
-		sb_printf(out, INDENT "Options: (%zu bytes)\n", l->val[k].len);
-		tcpopts_describe(l->val[k].bytes, l->val[k].len, TCPOPT_TREE, INDENT INDENT, out);
+		bool cut = tcp_opts_cut(f, l);
+		if (cut)
+			sb_printf(out, INDENT "Options: (%llu bytes, %zu captured)\n",
+				  (unsigned long long)lv(l, TCP_OFF) * 4 - 20, l->val[k].len);
+		else
+			sb_printf(out, INDENT "Options: (%zu bytes)\n", l->val[k].len);
+		tcpopts_describe(l->val[k].bytes, l->val[k].len, cut, TCPOPT_TREE, INDENT INDENT,
+				 out);
 		return;
 	}
 	if (fd->kind == FK_OPTS) {
@@ -364,7 +370,8 @@ static const char *const csum_words[] = {
 	[CS_PARTIAL] = "partial", [CS_UNVERIFIED] = "unverified", [CS_BOGUS] = "unverified",
 };
 
-static void json_field(const struct layer *l, size_t k, struct strbuf *out)
+static void json_field(const struct frame *f, const struct layer *l, size_t k,
+		       struct strbuf *out)
 {
 	const struct field *fd = &l->def->fields[k];
 	const struct fval *v = &l->val[k];
@@ -396,7 +403,7 @@ static void json_field(const struct layer *l, size_t k, struct strbuf *out)
 	case FK_TCPOPTS: {
 		struct strbuf s;
 		sb_init(&s);
-		tcpopts_describe(v->bytes, v->len, TCPOPT_TEMPLATE, "", &s);
+		tcpopts_describe(v->bytes, v->len, tcp_opts_cut(f, l), TCPOPT_TEMPLATE, "", &s);
 		sb_json_str(out, s.s, s.len);
 		sb_free(&s);
 		break;
@@ -477,7 +484,7 @@ void describe_json_with(const struct frame *f, unsigned frame_no, const double *
 		} else {
 			for (size_t k = 0; k < l->def->nfields; k++)
 				if (has(l, k))
-					json_field(l, k, out);
+					json_field(f, l, k, out);
 		}
 		if (l->note) {
 			sb_puts(out, ",\"note\":");

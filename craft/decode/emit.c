@@ -21,7 +21,7 @@
 static void opts_text(const struct field *fd, const struct fval *v, struct strbuf *sb)
 {
 	if (fd->kind == FK_TCPOPTS)
-		tcpopts_describe(v->bytes, v->len, TCPOPT_TEMPLATE, "", sb);
+		tcpopts_describe(v->bytes, v->len, false, TCPOPT_TEMPLATE, "", sb);
 	else
 		fd->codec->describe(v->bytes, v->len, OPT_TEMPLATE, "", sb);
 }

@@ -107,6 +107,8 @@ void nd_opts_info(const uint8_t *opts, size_t n, struct strbuf *out);
 size_t tcp_segment_end(const struct frame *f, size_t tcp_idx);
 /* Payload bytes after the TCP header, up to that end. */
 size_t tcp_segment_len(const struct frame *f, size_t tcp_idx);
+/* Whether the capture ended inside TCP layer `tcp`'s options. */
+bool tcp_opts_cut(const struct frame *f, const struct layer *tcp);
 /* The 12 flag bits Wireshark shows (tcp.flags): the reserved ones and the
  * accurate-ECN bit (RFC 9768) above the eight CEUAPRSF. */
 uint64_t tcp_flag_word(const struct layer *tcp);

@@ -72,8 +72,14 @@ size_t tcp_segment_len(const struct frame *f, size_t idx)
 {
 	const struct layer *l = &f->layer[idx];
 	size_t end = tcp_segment_end(f, idx);
-	size_t start = l->off + l->hdr_len;
+	size_t hl = tcp_header_len(l);	/* as it says, if the capture cut it */
+	size_t start = l->off + (hl > l->hdr_len ? hl : l->hdr_len);
 	return end > start ? end - start : 0;
+}
+
+bool tcp_opts_cut(const struct frame *f, const struct layer *l)
+{
+	return f->len < f->wire_len && l->off + tcp_header_len(l) > f->len;
 }
 
 uint64_t tcp_flag_word(const struct layer *l)

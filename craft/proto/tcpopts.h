@@ -10,6 +10,7 @@
 
 #define TCPOPT_PADDING -2	/* zero bytes after EOL */
 #define TCPOPT_BAD_PADDING -3	/* non-zero bytes after EOL */
+#define TCPOPT_CUT -4		/* the capture ends inside it: the rest */
 
 struct tcpopt {
 	int kind;		/* -1: malformed from here on; or padding */
@@ -18,7 +19,9 @@ struct tcpopt {
 };
 
 typedef void (*tcpopt_fn)(const struct tcpopt *o, void *ctx);
-void tcpopts_walk(const uint8_t *p, size_t n, tcpopt_fn fn, void *ctx);
+/* `cut`: the header goes on past the `n` bytes, which the capture kept: an
+ * option running past them is cut short (TCPOPT_CUT), not malformed. */
+void tcpopts_walk(const uint8_t *p, size_t n, bool cut, tcpopt_fn fn, void *ctx);
 
 enum tcpopt_style {
 	TCPOPT_TREE,		/* one "TCP Option - ..." line each */
@@ -32,7 +35,7 @@ struct tcpopt_out {
 	size_t start;
 };
 
-void tcpopts_describe(const uint8_t *p, size_t n, enum tcpopt_style style,
+void tcpopts_describe(const uint8_t *p, size_t n, bool cut, enum tcpopt_style style,
 		      const char *indent, struct strbuf *sb);
 
 #endif

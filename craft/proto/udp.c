@@ -34,8 +34,10 @@ static bool udp_decoded(struct frame *f, size_t idx, size_t *end)
 	size_t ulen = (size_t)lv(l, UDP_LEN);
 	bool whole;
 	size_t ip_end = frame_payload_end(f, idx, &whole);
-	if (ulen < 8)
+	if (ulen < 8) {
 		l->note = "bogus length: smaller than the 8-byte header";
+		frame_cut(f, end, l->off + 8);	/* no datagram: no payload */
+	}
 	else if (whole && l->off + ulen > ip_end)
 		l->note = "bogus length: past the end of the IP payload";
 	else if (l->off + ulen > *end)
