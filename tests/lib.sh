@@ -23,6 +23,25 @@ need_oracles() {
 	fi
 }
 
+# decode_pdml IN OUT.pdml: tshark's decode for decode6.py, with only the
+# dissectors rawcraft has layers for (and the link headers it reads), so
+# that a port never hands a payload to some other parser, with no user
+# preferences, checksums verified, nothing reassembled.
+decode_pdml() {
+	local ws=$TMP/wireshark-decode
+	if [ ! -s "$ws/disabled_protos" ]; then
+		mkdir -p "$ws"
+		tshark -G protocols 2>/dev/null | awk -F'\t' '{ print $3 }' |
+			grep -vxE 'frame|eth|ethertype|vlan|arp|ip|ipv6|ipv6\..*|icmpv6|tcp|udp|icmp|data|sll|null|loop|raw|_ws\..*' \
+			>"$ws/disabled_protos"
+	fi
+	WIRESHARK_CONFIG_DIR=$ws tshark -n -r "$1" -T pdml \
+		-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
+		-o ip.defragment:FALSE -o ipv6.defragment:FALSE \
+		-o tcp.analyze_sequence_numbers:FALSE -o tcp.desegment_tcp_streams:FALSE \
+		>"$2" 2>"$2.err"
+}
+
 # expect_eq NAME GOT WANT
 expect_eq() {
 	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got '$2', want '$3'"; fi

@@ -22,6 +22,13 @@ static const struct field icmp_fields[] = {
 	[ICMP_CSUM] = { "csum", "Checksum", 16, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL, NULL },
 	[ICMP_ID] = { "id", "Identifier", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL, NULL },
 	[ICMP_SEQ] = { "seq", "Sequence Number", 48, 16, FK_UINT, FD_CONST, 1, 0, NULL, NULL, NULL },
+	/* The errors' own (RFC 792, RFC 1191): what tshark shows there. */
+	[ICMP_UNUSED] = { "unused", "Unused", 32, 32, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
+	[ICMP_UNUSED16] = { "unused", "Unused", 32, 16, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
+	[ICMP_MTU] = { "mtu", "MTU of next hop", 48, 16, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[ICMP_PTR] = { "ptr", "Pointer", 32, 8, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
+	[ICMP_UNUSED24] = { "unused", "Unused", 40, 24, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
+	[ICMP_GW] = { "gw", "Gateway Address", 32, 32, FK_IPV4, FD_CONST, 0, 0, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(icmp_fields, ICMP_NFIELDS);
 
@@ -34,6 +41,39 @@ static const char *const unreach_codes[] = {
 	"host administratively prohibited", "network unreachable for TOS",
 	"host unreachable for TOS", "communication administratively filtered",
 };
+
+/* Types whose bytes 4-7 are an identifier and a sequence number: echo,
+ * timestamp, information and address mask requests and replies. */
+static bool has_id_seq(uint64_t type)
+{
+	return type == 0 || type == 8 || (type >= 13 && type <= 18);
+}
+
+/* Bytes 4-7 by type, as Wireshark reads them; an id or seq a template
+ * writes for another type is written as given (and the errors' rows then
+ * are not). */
+static bool icmp_applies(const struct layer *l, size_t k)
+{
+	uint64_t t = lv(l, ICMP_TYPE), code = lv(l, ICMP_CODE);
+	bool id_seq = l->given & (1u << ICMP_ID | 1u << ICMP_SEQ);
+	switch (k) {
+	case ICMP_ID:
+	case ICMP_SEQ:
+		return has_id_seq(t) || l->given >> k & 1u;
+	case ICMP_UNUSED:
+		return !id_seq && ((t == 3 && code != 4) || t == 4 || t == 11);
+	case ICMP_UNUSED16:
+	case ICMP_MTU:
+		return !id_seq && t == 3 && code == 4;	/* fragmentation needed */
+	case ICMP_PTR:
+	case ICMP_UNUSED24:
+		return !id_seq && t == 12;
+	case ICMP_GW:
+		return !id_seq && t == 5;
+	default:
+		return true;
+	}
+}
 
 static bool icmp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 			  uint32_t *partial)
@@ -98,6 +138,6 @@ const struct layer_def icmp_layer = {
 	.id = L_ICMP, .name = "icmp", .label = "Internet Control Message Protocol",
 	.fields = icmp_fields, .nfields = ICMP_NFIELDS, .min_len = 8,
 	.demux = ICMP_TYPE, .demux_default = ICMP_ECHO_REQUEST, .csum_field = ICMP_CSUM,
-	.checksum = icmp_checksum,
+	.applies = icmp_applies, .checksum = icmp_checksum,
 	.title = icmp_title, .summary = icmp_summary, .brief = icmp_brief,
 };

@@ -35,7 +35,12 @@ enum { OPTS_NH, OPTS_LEN, OPTS_OPTS, OPTS_NFIELDS };
 enum { RT_NH, RT_LEN, RT_TYPE, RT_SEGLEFT, RT_ADDRS, RT_NFIELDS };
 enum { FRAG_NH, FRAG_RES, FRAG_OFF, FRAG_RES2, FRAG_M, FRAG_ID, FRAG_NFIELDS };
 enum { UDP_SPORT, UDP_DPORT, UDP_LEN, UDP_CSUM, UDP_NFIELDS };
-enum { ICMP_TYPE, ICMP_CODE, ICMP_CSUM, ICMP_ID, ICMP_SEQ, ICMP_NFIELDS };
+/* ICMP's rows: the fixed three, then bytes 4-7 as each type has them
+ * (icmp.c says which). */
+enum {
+	ICMP_TYPE, ICMP_CODE, ICMP_CSUM, ICMP_ID, ICMP_SEQ, ICMP_UNUSED, ICMP_UNUSED16,
+	ICMP_MTU, ICMP_PTR, ICMP_UNUSED24, ICMP_GW, ICMP_NFIELDS
+};
 /* ICMPv6's rows: the fixed three, then each type's own (icmp6.c says
  * which type has which). */
 enum {

@@ -787,14 +787,20 @@ DECODE_FIELDS = {
     'tcp': [('sport', 'tcp.srcport', 'int'), ('dport', 'tcp.dstport', 'int'),
             ('seq', 'tcp.seq_raw', 'int'), ('ack', 'tcp.ack_raw', 'int'),
             ('off', 'tcp.hdr_len', 'words'), ('res', 'tcp.flags', 'res'),
+            ('ae', 'tcp.flags.ae', 'int'),
             ('flags', 'tcp.flags', 'flags'), ('win', 'tcp.window_size_value', 'int'),
             ('csum', 'tcp.checksum', 'int'), ('urp', 'tcp.urgent_pointer', 'int')],
     'udp': [('sport', 'udp.srcport', 'int'), ('dport', 'udp.dstport', 'int'),
             ('len', 'udp.length', 'int'), ('csum', 'udp.checksum', 'int')],
     'icmp': [('type', 'icmp.type', 'int'), ('code', 'icmp.code', 'int'),
              ('csum', 'icmp.checksum', 'int'), ('id', 'icmp.ident', 'int'),
-             ('seq', 'icmp.seq', 'int')],
+             ('seq', 'icmp.seq', 'int'), ('unused', 'icmp.unused', 'bytes'),
+             ('mtu', 'icmp.mtu', 'int'), ('ptr', 'icmp.pointer', 'int'),
+             ('gw', 'icmp.redir_gw', 'ip')],
 }
+# ICMP's bytes 4-7 as the type makes them: a field rawcraft shows there
+# must be one tshark shows, and the other way round.
+ICMP_BY_TYPE = {'id', 'seq', 'unused', 'mtu', 'ptr', 'gw'}
 CSUM_PREFIX = {'ipv4': 'ip', 'tcp': 'tcp', 'udp': 'udp', 'icmp': 'icmp'}
 
 
@@ -813,6 +819,8 @@ def decoded_value(kind, v):
 def tshark_value(kind, el):
     if kind in ('mac', 'ip'):
         return raw_hex(el)
+    if kind == 'bytes':
+        return int(raw_hex(el) or '0', 16)
     v = show_int(el)
     if v is None:
         return None

@@ -39,7 +39,7 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check import (DECODE_FIELDS, CSUM_PREFIX, GOOD, BAD, STATUS, read_pdml,  # noqa: E402
+from check import (DECODE_FIELDS, ICMP_BY_TYPE, CSUM_PREFIX, GOOD, BAD, STATUS, read_pdml,  # noqa: E402
                    show_int, decoded_value, tshark_value)
 
 # What is deliberately not compared (and why): nothing else is skipped.
@@ -545,6 +545,11 @@ class FrameCheck:
         """eth, vlan, arp, ipv4, icmp: as check.py's decode compares them."""
         for field, tname, kind in DECODE_FIELDS[name]:
             el = p.get(tname)
+            if name == 'icmp' and field in ICMP_BY_TYPE and (field in f) != (el is not None):
+                self.checked += 1
+                self.err('icmp %s: rawcraft %s, tshark %s' % (
+                    field, f.get(field, 'has none'), 'has none' if el is None else el.get('show')))
+                continue
             if field not in f or el is None:
                 continue
             if name == 'eth' and field == 'type' and f[field] <= 1500:

@@ -12,28 +12,13 @@
 need_oracles "decode IPv6 captures" || exit 0
 export PYTHONDONTWRITEBYTECODE=1
 
-# tshark with only the dissectors rawcraft has layers for (and the link
-# headers it reads), so that a port never hands a payload to some other
-# parser, with no user preferences, checksums verified, nothing reassembled.
-ws=$TMP/wireshark
-mkdir -p "$ws"
-tshark -G protocols 2>/dev/null | awk -F'\t' '{ print $3 }' |
-	grep -vxE 'frame|eth|ethertype|vlan|arp|ip|ipv6|ipv6\..*|icmpv6|tcp|udp|icmp|data|sll|null|loop|raw|_ws\..*' \
-	>"$ws/disabled_protos"
-tshark_pdml() {	# tshark_pdml IN OUT.pdml
-	WIRESHARK_CONFIG_DIR=$ws tshark -n -r "$1" -T pdml \
-		-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-		-o ip.defragment:FALSE -o ipv6.defragment:FALSE \
-		-o tcp.analyze_sequence_numbers:FALSE -o tcp.desegment_tcp_streams:FALSE \
-		>"$2" 2>"$2.err"
-}
 
 # shellcheck disable=SC2206 # a list of paths on purpose
 pcaps=(${DECODE6_PCAPS:-"$ROOT"/tests/pcap/third-party/*.pcap "$ROOT"/tests/pcap/third-party/*.pcapng})
 for f in "${pcaps[@]}"; do
 	name="decode $(basename "$f")"
 	b=$TMP/$(basename "$f")
-	if ! tshark_pdml "$f" "$b.pdml"; then
+	if ! decode_pdml "$f" "$b.pdml"; then
 		not_ok "$name agrees with tshark" "tshark failed: $(head -c 300 "$b.pdml.err")"
 		continue
 	fi

@@ -45,6 +45,17 @@ ls "$DIR"/tcp/*.pcap* | wc -l | { read -r n; expect_eq "every capture in tests/p
 all=retransmission,fast_retransmission,spurious_retransmission,out_of_order,lost_segment
 all=$all,ack_lost_segment,duplicate_ack,zero_window,window_full,window_update,keep_alive
 all=$all,keep_alive_ack,zero_window_probe,zero_window_probe_ack
+# 300 connections interleaved frame by frame, random ISNs (some wrapping):
+# every frame's relative numbers as tshark's (--min 100), and the capture
+# interleaved as tcp_flows.py says (300 streams, no two frames in a row of
+# one while others are open).
+"$PY" "$TESTS_DIR/oracle/tcp_flows.py" 15 "$TMP/flows.pcap" 300
+"$RAWCRAFT" decode "$TMP/flows.pcap" --json >"$TMP/flows.jsonl" 2>"$TMP/flows.err"
+"$PY" "$TESTS_DIR/oracle/tcp_analysis.py" "300 interleaved flows keep their relative numbers" \
+	"$TMP/flows.pcap" "$TMP/flows.jsonl" --min 100
+expect_eq "300 interleaved flows: the capture interleaves them" "$("$PY" -c "import json, sys
+s = [json.loads(l)['tcp_analysis']['stream'] for l in open(sys.argv[1]) if l.startswith('{')]
+print(len(set(s)), sum(a == b for a, b in zip(s[:2700], s[1:2700])))" "$TMP/flows.jsonl")" "300 0"
 for seed in 2 4 6; do
 	"$PY" "$TESTS_DIR/oracle/tcp_random.py" "$seed" "$TMP/random-$seed.pcap" 2000
 	compare "$TMP/random-$seed.pcap" "$all"
