@@ -49,9 +49,9 @@ static bool has_id_seq(uint64_t type)
 	return type == 0 || type == 8 || (type >= 13 && type <= 18);
 }
 
-/* Bytes 4-7 by type, as Wireshark reads them; an id or seq a template
- * writes for another type is written as given (and the errors' rows then
- * are not). */
+/* Bytes 4-7 by type, as Wireshark reads them; a template that gives an id
+ * or seq for another type writes both (the other its default) instead of
+ * the errors' rows. */
 static bool icmp_applies(const struct layer *l, size_t k)
 {
 	uint64_t t = lv(l, ICMP_TYPE), code = lv(l, ICMP_CODE);
@@ -59,7 +59,7 @@ static bool icmp_applies(const struct layer *l, size_t k)
 	switch (k) {
 	case ICMP_ID:
 	case ICMP_SEQ:
-		return has_id_seq(t) || l->given >> k & 1u;
+		return has_id_seq(t) || id_seq;
 	case ICMP_UNUSED:
 		return !id_seq && ((t == 3 && code != 4) || t == 4 || t == 11);
 	case ICMP_UNUSED16:

@@ -21,9 +21,7 @@ bool transport_checksum(const struct frame *f, size_t idx, uint8_t proto,
 	if (!whole || end < l->off + csum_off + 2)
 		return false;
 	size_t seg = end - l->off;
-	if (seg_len && (seg_len < csum_off + 2 || seg_len > seg))
-		return false;	/* a length that cannot be: nothing to sum over */
-	if (seg_len)
+	if (seg_len >= csum_off + 2 && seg_len <= seg)
 		seg = seg_len;
 	uint32_t pseudo;
 	if (!n->pseudo_sum(f, (size_t)net, proto, seg, &pseudo))

@@ -11,8 +11,8 @@
 /* The checksum layer `idx` should carry; false if it cannot be computed
  * (no network layer with a pseudo-header right before it, a fragment, or
  * bytes missing).  `seg_len` is the segment's own length claim (UDP), 0 to
- * take the network layer's payload (TCP); a claim that does not fit (below
- * the checksum's end, past the payload) leaves nothing to verify.  `partial` is the
+ * take the network layer's payload (TCP); a
+ * claim that does not fit is ignored.  `partial` is the
  * value an offloading sender leaves in the field. */
 bool transport_checksum(const struct frame *f, size_t idx, uint8_t proto,
 			size_t csum_off, size_t seg_len, uint16_t *want, uint32_t *partial);
