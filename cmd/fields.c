@@ -46,7 +46,7 @@ static void print_applies(const struct layer_def *d, size_t k)
 	const struct field *type = d->demux >= 0 ? &d->fields[d->demux] : NULL;
 	if (!d->applies || !type || !type->names)
 		return;
-	char list[400];
+	char list[400] = "";
 	size_t n = 0;
 	bool every = true;
 	for (const struct field_name *t = type->names; t->keyword || t->meaning; t++) {
@@ -59,8 +59,10 @@ static void print_applies(const struct layer_def *d, size_t k)
 		else if (n < sizeof list)
 			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", t->keyword);
 	}
-	if (!every)
+	if (!every && n)
 		printf("; with %s %s", type->name, list);
+	else if (!every)	/* ICMP's next-hop MTU: one code of one type */
+		printf("; with a %s and other fields' values (rawcraft-templates(5))", type->name);
 }
 
 static void print_layer(const struct layer_def *d)

@@ -43,8 +43,10 @@ void decode_checksum(struct frame *f, size_t idx)
 	bool required = net >= 0 && f->layer[net].def->net->sum_required;
 	if (l->def->id == L_UDP && have == 0 && !required)
 		return;		/* zero: the sender computed none */
-	if (l->note && strncmp(l->note, "bogus", 5) == 0)
-		l->csum = CS_BOGUS;	/* a length that cannot be: Wireshark verifies nothing */
+	/* A length that cannot be ("bogus length", "bogus header length"):
+	 * Wireshark verifies nothing then. */
+	if (l->note && strncmp(l->note, "bogus", 5) == 0 && strstr(l->note, "length:"))
+		l->csum = CS_BOGUS;
 	else if (!l->def->checksum(f, idx, &want, &partial))
 		l->csum = CS_UNVERIFIED;
 	else if (have == want)
