@@ -45,9 +45,11 @@ void decode_checksum(struct frame *f, size_t idx)
 		return;		/* zero: the sender computed none */
 	/* A length that cannot be ("bogus length", "bogus header length"):
 	 * Wireshark verifies nothing then. */
-	if (l->note && strncmp(l->note, "bogus", 5) == 0 && strstr(l->note, "length:"))
+	if (l->note && strncmp(l->note, "bogus", 5) == 0 && strstr(l->note, "length:")) {
 		l->csum = CS_BOGUS;
-	else if (!l->def->checksum(f, idx, &want, &partial))
+		return;
+	}
+	if (!l->def->checksum(f, idx, &want, &partial))
 		l->csum = CS_UNVERIFIED;
 	else if (have == want)
 		l->csum = CS_CORRECT;
