@@ -94,7 +94,9 @@ static bool ipv4_decoded(struct frame *f, size_t idx, size_t *end)
 	}
 	if (l->hdr_len > ipv4_layer.min_len)
 		l->note = "IPv4 options present (shown as bytes, not decoded)";
-	if (total < l->hdr_len)
+	if (total == 0)		/* Wireshark presumes so too */
+		l->note = "total length 0: the frame's length taken (TCP segmentation offload)";
+	else if (total < l->hdr_len)
 		l->note = "bogus total length: smaller than the header";
 	else if (l->off + total > *end)
 		l->note = "total length runs past the captured bytes";
