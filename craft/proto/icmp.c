@@ -57,7 +57,8 @@ static bool icmp_applies(const struct layer *l, size_t k)
 	uint64_t t = lv(l, ICMP_TYPE), code = lv(l, ICMP_CODE);
 	bool id_seq = l->given & (1u << ICMP_ID | 1u << ICMP_SEQ);
 	switch (k) {
-	case ICMP_ID:
+	case ICMP_ID:	/* RFC 8335's extended echo too, whose seq is 8 bits */
+		return has_id_seq(t) || t == 42 || t == 43 || id_seq;
 	case ICMP_SEQ:
 		return has_id_seq(t) || id_seq;
 	case ICMP_UNUSED:

@@ -4,8 +4,8 @@
 # disagreed on (tests/oracle/ip4_edges.py: headers the capture cut, UDP
 # lengths shorter or longer than the IP payload, TCP options cut, the
 # accurate-ECN bit, ICMP errors' bytes 4-7, SACK, MPTCP and unknown
-# options), and of tcpdump's captures of the accurate-ECN bit and MPTCP
-# (tests/pcap/third-party/ip4/), agrees with tshark field by field
+# options), and of tcpdump's captures of the accurate-ECN bit, MPTCP and
+# ICMP's extended echo (tests/pcap/third-party/ip4/), agrees with tshark field by field
 # (tests/oracle/decode6.py); then
 # what -v, the summary and the ladder say of the same frames where no
 # field comparison reaches: no value that is not in the bytes, the words
