@@ -49,9 +49,10 @@ NOT_COMPARED = {
                                   'its own before them',
     'icmp6 fields of other types': 'SPEC.md names no fields for MLD (130-132, 143), router '
                                    'renumbering (138) and the rest: type, code, checksum only',
-    'a bogus IPv6 version': 'EtherType 0x86dd or AF_INET6 with a version nibble that is '
-                            'not 6: rawcraft may show an ipv6 layer (its ver compared) or '
-                            'data with a note; nothing under it either way',
+    'a bogus IP version': 'EtherType 0x86dd or AF_INET6 with a version nibble that is '
+                          'not 6 (0x0800, AF_INET: not 4): rawcraft may show the layer '
+                          '(its ver compared) or data with a note; nothing under it '
+                          'either way',
     'checksums quoted in ICMP errors': 'tshark leaves them Unverified ("in ICMP error '
                                        'packet"): rawcraft\'s verdict has nothing to agree with',
     'an IPv4 total length of 0': 'tshark shows the length it presumes a TCP segmentation '
@@ -70,7 +71,7 @@ NOT_COMPARED = {
 PROTO = {'eth': 'eth', 'vlan': 'vlan', 'arp': 'arp', 'ipv4': 'ip', 'tcp': 'tcp',
          'udp': 'udp', 'icmp': 'icmp', 'ipv6': 'ipv6', 'hopopts': 'ipv6.hopopts',
          'dstopts': 'ipv6.dstopts', 'routing': 'ipv6.routing', 'fragment': 'ipv6.fraghdr',
-         'icmp6': 'icmpv6'}
+         'icmp6': 'icmpv6', 'llc': 'llc', 'sll': 'sll'}
 TSHARK_TO_RAWCRAFT = {v: k for k, v in PROTO.items()}
 # tshark protocols that rawcraft must have a layer for wherever tshark has them
 V6_PROTOS = {'ipv6', 'ipv6.hopopts', 'ipv6.dstopts', 'ipv6.routing', 'ipv6.fraghdr', 'icmpv6'}
@@ -157,7 +158,12 @@ def rawcraft_layers(frame):
 
 
 class FrameCheck:
-    def __init__(self, packet, frame, raw):
+    """strict: every protocol of PROTO tshark finds outside a tunnel must be
+    rawcraft's layer at the same offset and the other way round, not only
+    the IPv6 ones (tests/tools/honesty.py, over captures of every kind)."""
+
+    def __init__(self, packet, frame, raw, strict=False):
+        self.strict = strict
         self.p = packet
         self.layers = rawcraft_layers(frame)
         self.raw = raw
@@ -505,13 +511,15 @@ class FrameCheck:
             if q.name not in TSHARK_TO_RAWCRAFT:
                 continue
             hit = by_pos.pop((q.name, q.pos), None)
-            must = q.name in V6_PROTOS or (q.name in ('tcp', 'udp') and last_net == 'ipv6')
+            must = self.strict or q.name in V6_PROTOS or \
+                (q.name in ('tcp', 'udp') and last_net == 'ipv6')
             if q.name in ('ip', 'ipv6'):
                 last_net = q.name
             if hit is None:
                 if q.size == 0:
                     must = False	# see NOT_COMPARED: a protocol of no bytes
-                if q.name == 'ipv6' and show_int(q.get('ipv6.version')) != 6:
+                if q.name == 'ipv6' and show_int(q.get('ipv6.version')) != 6 or \
+                        q.name == 'ip' and show_int(q.get('ip.version')) != 4:
                     must = False	# see NOT_COMPARED: a bogus version
                 if must and not tunnelled:
                     self.checked += 1
@@ -535,11 +543,11 @@ class FrameCheck:
             elif name in DECODE_FIELDS:
                 self.other(q, name, f)
         short = any(q.name == '_ws.short' for q in self.p['protos'])
-        if v6:
+        if v6 or self.strict:
             for (tname, off), (name, f) in sorted(by_pos.items(), key=lambda x: x[0][1]):
                 if short and re.search(r'truncated|cut short', f.get('note', '')):
                     continue	# see NOT_COMPARED: a header the capture cut short
-                if tname in V6_PROTOS or name in ('tcp', 'udp'):
+                if self.strict or tname in V6_PROTOS or name in ('tcp', 'udp'):
                     self.checked += 1
                     self.err('%s at byte %d: rawcraft decodes it, tshark has no %s there%s' % (
                         name, off, tname, ' (note: %s)' % f['note'] if 'note' in f else ''))
