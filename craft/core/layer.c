@@ -15,7 +15,7 @@ const struct layer_def *const craft_layers[] = {
 	[L_DSTOPTS] = &dstopts_layer, [L_ROUTING] = &routing_layer,
 	[L_FRAGMENT] = &fragment_layer, [L_TCP] = &tcp_layer,
 	[L_UDP] = &udp_layer, [L_ICMP] = &icmp_layer, [L_ICMP6] = &icmp6_layer,
-	[L_PAYLOAD] = &payload_layer,
+	[L_LLC] = &llc_layer, [L_PAYLOAD] = &payload_layer,
 };
 _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
 	       "craft_layers has an entry for each layer id");
@@ -34,9 +34,13 @@ _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
 const struct link craft_links[] = {
 	{ L_ETH, L_VLAN, 0x8100, false }, { L_ETH, L_ARP, 0x0806, false },
 	{ L_ETH, L_IPV4, 0x0800, false }, { L_ETH, L_IPV6, 0x86dd, false },
-	{ L_ETH, L_VLAN, 0x88a8, false },
+	{ L_ETH, L_VLAN, 0x88a8, false }, { L_ETH, L_ARP, 0x8035, false },	/* RARP */
 	{ L_VLAN, L_VLAN, 0x8100, false }, { L_VLAN, L_ARP, 0x0806, false },
 	{ L_VLAN, L_IPV4, 0x0800, false }, { L_VLAN, L_IPV6, 0x86dd, false },
+	{ L_VLAN, L_ARP, 0x8035, false },
+	/* SNAP with an EtherType for PID (llc.c); decoded, never built. */
+	{ L_LLC, L_VLAN, 0x8100, false }, { L_LLC, L_ARP, 0x0806, false },
+	{ L_LLC, L_IPV4, 0x0800, false }, { L_LLC, L_IPV6, 0x86dd, false },
 	{ L_IPV4, L_TCP, 6, false }, { L_IPV4, L_UDP, 17, false }, { L_IPV4, L_ICMP, 1, false },
 	{ L_IPV4, L_IPV6, 41, false }, { L_IPV4, L_IPV4, 4, false },	/* RFC 4213, RFC 2003 */
 	IP6_NEXT(L_IPV6), IP6_NEXT(L_HOPOPTS), IP6_NEXT(L_DSTOPTS), IP6_NEXT(L_ROUTING),
@@ -55,7 +59,7 @@ void layer_list(unsigned mask, char *buf, size_t len)
 	size_t n = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < L_COUNT && n < len; i++)
-		if (mask >> i & 1u)
+		if (mask >> i & 1u && !craft_layers[i]->decode_only)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
 					      craft_layers[i]->name);
 }
@@ -97,6 +101,11 @@ bool link_value(enum layer_id outer, enum layer_id inner, uint64_t *value)
 
 bool link_inner(enum layer_id outer, uint64_t value, enum layer_id *inner)
 {
+	/* A type/length of 1500 or less is an 802.3 length: LLC follows. */
+	if ((outer == L_ETH || outer == L_VLAN) && value <= ETH_MAX_LEN) {
+		*inner = L_LLC;
+		return true;
+	}
 	for (size_t i = 0; i < craft_nlinks; i++)
 		if (craft_links[i].outer == outer && craft_links[i].value == value) {
 			*inner = craft_links[i].inner;

@@ -26,7 +26,7 @@
 
 enum layer_id {
 	L_ETH, L_VLAN, L_ARP, L_IPV4, L_IPV6, L_HOPOPTS, L_DSTOPTS, L_ROUTING, L_FRAGMENT,
-	L_TCP, L_UDP, L_ICMP, L_ICMP6, L_PAYLOAD, L_COUNT
+	L_TCP, L_UDP, L_ICMP, L_ICMP6, L_LLC, L_PAYLOAD, L_COUNT
 };
 
 struct srcpos {
@@ -120,6 +120,8 @@ struct layer_def {
 	const struct field *fields;
 	size_t nfields;
 	size_t min_len;		/* the fixed header */
+	/* Read from captures, never built: no template may name it. */
+	bool decode_only;
 	int demux;		/* field naming the next layer, or -1 */
 	uint64_t demux_default;	/* its value when nothing (or raw data) follows */
 	int csum_field;		/* field holding the checksum, or -1 */

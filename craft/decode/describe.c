@@ -208,6 +208,13 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 		fd->codec->describe(l->val[k].bytes, l->val[k].len, OPT_TREE, INDENT INDENT, out);
 		return;
 	}
+	if (fd->kind == FK_HEX) {	/* an address no format names (ARP's) */
+		sb_printf(out, INDENT "%s: ", fd->label);
+		for (size_t i = 0; i < l->val[k].len; i++)
+			sb_printf(out, "%02x", l->val[k].bytes[i]);
+		sb_putc(out, '\n');
+		return;
+	}
 	if (fd->flags & FF_VARIABLE)
 		return;
 	sb_printf(out, "%s%s: ", indent, fd->label);
@@ -408,6 +415,9 @@ static void json_field(const struct frame *f, const struct layer *l, size_t k,
 		sb_free(&s);
 		break;
 	}
+	case FK_HEX:
+		json_hex(v->bytes, v->len, out);
+		break;
 	default:
 		if (fd->bits > 64) {	/* past what a JSON number holds exactly */
 			format_wide(v->u, true, buf, sizeof buf);

@@ -371,6 +371,12 @@ int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
 		return -1;
 	}
 	const struct layer_def *def = nlen ? layer_by_name(name, nlen) : NULL;
+	if (def && def->decode_only) {
+		diag_set(d, tc->file, pos.line, pos.col, "%s is a layer rawcraft decodes "
+			 "but does not build: `rawcraft fields %s` says what it shows",
+			 def->name, def->name);
+		return -1;
+	}
 	if (!def) {
 		char list[200];
 		layer_list(LAYERS_ALL, list, sizeof list);

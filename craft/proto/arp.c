@@ -1,5 +1,7 @@
-/* arp.c - ARP for IPv4 over Ethernet (RFC 826). */
+/* arp.c - ARP (RFC 826) and RARP (RFC 903): built for IPv4 over Ethernet;
+ * decoded for any hardware and protocol sizes, the addresses then bytes. */
 #include <stdio.h>
+#include <string.h>
 
 #include "proto.h"
 
@@ -25,8 +27,82 @@ static const struct field arp_fields[] = {
 	[ARP_SPA] = { "spa", "Sender IP address", 112, 32, FK_IPV4, FD_IFACE_IP, 0, 0, NULL, NULL, NULL },
 	[ARP_THA] = { "tha", "Target MAC address", 144, 48, FK_MAC, FD_CONST, 0, FF_NEXTHOP, NULL, NULL, NULL },
 	[ARP_TPA] = { "tpa", "Target IP address", 192, 32, FK_IPV4, FD_REQUIRED, 0, 0, NULL, NULL, NULL },
+	/* The same four where the sizes or types are not Ethernet's and
+	 * IPv4's: decoded only, as the bytes (arp_decoded). */
+	[ARP_SHA_HEX] = { "sha", "Sender hardware address", 0, 0, FK_HEX, FD_ABSENT, 0,
+			  FF_VARIABLE, NULL, NULL, NULL },
+	[ARP_SPA_HEX] = { "spa", "Sender protocol address", 0, 0, FK_HEX, FD_ABSENT, 0,
+			  FF_VARIABLE, NULL, NULL, NULL },
+	[ARP_THA_HEX] = { "tha", "Target hardware address", 0, 0, FK_HEX, FD_ABSENT, 0,
+			  FF_VARIABLE, NULL, NULL, NULL },
+	[ARP_TPA_HEX] = { "tpa", "Target protocol address", 0, 0, FK_HEX, FD_ABSENT, 0,
+			  FF_VARIABLE, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(arp_fields, ARP_NFIELDS);
+
+#define ARPHRD_ETHER 1
+#define ARPHRD_EETHER 2
+#define ARPHRD_IEEE802 6
+#define AX25_P_IP 0xcc
+
+/* Only the decoder reads sizes other than 6 and 4: a template's layer is
+ * built so, whatever its hlen and plen say. */
+static bool decoded(const struct layer *l)
+{
+	return l->present >> ARP_HLEN & l->present >> ARP_PLEN & 1u;
+}
+
+static bool std_sizes(const struct layer *l)
+{
+	return lv(l, ARP_HLEN) == 6 && lv(l, ARP_PLEN) == 4;
+}
+
+/* The addresses that are a MAC and an IPv4 address, as Wireshark tells
+ * them (ARP_HW_IS_ETHER, ARP_PRO_IS_IPv4). */
+static bool mac_addrs(const struct layer *l)
+{
+	uint64_t h = lv(l, ARP_HTYPE);
+	return !decoded(l) || (lv(l, ARP_HLEN) == 6 && (h == ARPHRD_ETHER || h == ARPHRD_EETHER ||
+							  h == ARPHRD_IEEE802));
+}
+
+static bool ipv4_addrs(const struct layer *l)
+{
+	uint64_t p = lv(l, ARP_PTYPE);
+	return !decoded(l) || (lv(l, ARP_PLEN) == 4 && (p == 0x0800 || p == AX25_P_IP));
+}
+
+/* A MAC or IPv4 row is read at the table's offset with sizes 6 and 4 only;
+ * with other sizes arp_decoded places it, and then it applies. */
+static bool arp_applies(const struct layer *l, size_t k)
+{
+	bool placed = !decoded(l) || std_sizes(l) || l->present >> k & 1u;
+	switch (k) {
+	case ARP_SHA: case ARP_THA: return mac_addrs(l) && placed;
+	case ARP_SPA: case ARP_TPA: return ipv4_addrs(l) && placed;
+	case ARP_SHA_HEX: case ARP_THA_HEX: return !mac_addrs(l);
+	case ARP_SPA_HEX: case ARP_TPA_HEX: return !ipv4_addrs(l);
+	default: return true;
+	}
+}
+
+/* An address as the summary names it: a MAC, an IPv4 address, or hex. */
+static void addr_text(const struct layer *l, size_t k, char *buf, size_t len)
+{
+	static const size_t hex_row[ARP_NFIELDS] = {
+		[ARP_SHA] = ARP_SHA_HEX, [ARP_SPA] = ARP_SPA_HEX,
+		[ARP_THA] = ARP_THA_HEX, [ARP_TPA] = ARP_TPA_HEX,
+	};
+	if (arp_applies(l, k)) {
+		field_format(&l->def->fields[k], &l->val[k], buf, len);
+		return;
+	}
+	const struct fval *v = &l->val[hex_row[k]];
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < v->len && n + 3 <= len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%02x", v->bytes[i]);
+}
 
 static void arp_title(const struct frame *f, size_t idx, struct strbuf *out)
 {
@@ -35,20 +111,26 @@ static void arp_title(const struct frame *f, size_t idx, struct strbuf *out)
 	sb_printf(out, "Address Resolution Protocol (%s)", n ? n->meaning : "unknown opcode");
 }
 
+/* Wireshark's Info column, RARP's included. */
 static void arp_summary(const struct frame *f, size_t idx, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
-	char spa[16], tpa[16], sha[24];
-	format_ipv4(lv(l, ARP_SPA), spa, sizeof spa);
-	format_ipv4(lv(l, ARP_TPA), tpa, sizeof tpa);
-	format_mac(lv(l, ARP_SHA), sha, sizeof sha);
+	char spa[ARP_ADDR_TEXT], tpa[ARP_ADDR_TEXT], sha[ARP_ADDR_TEXT], tha[ARP_ADDR_TEXT];
+	addr_text(l, ARP_SPA, spa, sizeof spa);
+	addr_text(l, ARP_TPA, tpa, sizeof tpa);
+	addr_text(l, ARP_SHA, sha, sizeof sha);
+	addr_text(l, ARP_THA, tha, sizeof tha);
 	uint64_t op = lv(l, ARP_OP);
-	if (op == ARP_OP_REQUEST && lv(l, ARP_SPA) == lv(l, ARP_TPA))
+	if (op == ARP_OP_REQUEST && strcmp(spa, tpa) == 0)
 		sb_printf(out, "ARP Gratuitous ARP for %s (request)", spa);
 	else if (op == ARP_OP_REQUEST)
 		sb_printf(out, "ARP Who has %s? Tell %s", tpa, spa);
 	else if (op == ARP_OP_REPLY)
 		sb_printf(out, "ARP %s is at %s", spa, sha);
+	else if (op == ARP_OP_RREQUEST)
+		sb_printf(out, "RARP Who is %s? Tell %s", tha, sha);
+	else if (op == ARP_OP_RREPLY)
+		sb_printf(out, "RARP %s is at %s", tha, tpa);
 	else
 		sb_printf(out, "ARP opcode %u, %s > %s", (unsigned)op, spa, tpa);
 }
@@ -67,15 +149,44 @@ static void arp_brief(const struct frame *f, size_t idx, struct strbuf *out)
 		sb_printf(out, "ARP opcode %u", (unsigned)op);
 }
 
-/* Only the 6/4 sizes put the addresses where the table does; the bytes
- * after the message are Ethernet padding. */
+/* 8 bytes, then two addresses of each size; a cut header still has its
+ * sizes, and hlen and plen come first (decode.c reads none it lacks). */
+static size_t arp_header_len(const struct layer *l)
+{
+	if (!decoded(l))
+		return 28;
+	return 8 + 2 * (size_t)lv(l, ARP_HLEN) + 2 * (size_t)lv(l, ARP_PLEN);
+}
+
+static size_t arp_built_len(const struct layer *l)
+{
+	(void)l;
+	return 28;
+}
+
+/* Address `k` of `n` bytes at `at`: a MAC or IPv4 address where it is
+ * one, else its bytes (row `hex`). */
+static void place(struct frame *f, size_t idx, size_t k, size_t hex, size_t at, size_t n)
+{
+	struct layer *l = &f->layer[idx];
+	if (!(k == ARP_SHA || k == ARP_THA ? mac_addrs(l) : ipv4_addrs(l))) {
+		layer_take_bytes(f, idx, hex, at, at + n);
+		return;
+	}
+	l->val[k].u = bits_get(f->bytes + at, 0, (unsigned)n * 8);
+	l->present |= 1u << k;
+}
+
+/* The addresses where the sizes put them (the whole message was
+ * captured); the bytes after it are Ethernet padding. */
 static bool arp_decoded(struct frame *f, size_t idx, size_t *end)
 {
 	struct layer *l = &f->layer[idx];
-	if (lv(l, ARP_HLEN) != 6 || lv(l, ARP_PLEN) != 4) {
-		l->present &= ~(1u << ARP_SHA | 1u << ARP_SPA | 1u << ARP_THA | 1u << ARP_TPA);
-		l->note = "address sizes are not 6 and 4: addresses not decoded";
-	}
+	size_t h = (size_t)lv(l, ARP_HLEN), p = (size_t)lv(l, ARP_PLEN), at = l->off + 8;
+	place(f, idx, ARP_SHA, ARP_SHA_HEX, at, h);
+	place(f, idx, ARP_SPA, ARP_SPA_HEX, at + h, p);
+	place(f, idx, ARP_THA, ARP_THA_HEX, at + h + p, h);
+	place(f, idx, ARP_TPA, ARP_TPA_HEX, at + 2 * h + p, p);
 	frame_cut(f, end, l->off + l->hdr_len);
 	return true;
 }
@@ -107,7 +218,8 @@ static const struct layer_net arp_net = {
 
 const struct layer_def arp_layer = {
 	.id = L_ARP, .name = "arp", .label = "Address Resolution Protocol",
-	.fields = arp_fields, .nfields = ARP_NFIELDS, .min_len = 28,
-	.demux = -1, .csum_field = -1, .net = &arp_net, .decoded = arp_decoded,
+	.fields = arp_fields, .nfields = ARP_NFIELDS, .min_len = 8,
+	.demux = -1, .csum_field = -1, .net = &arp_net, .header_len = arp_header_len,
+	.built_len = arp_built_len, .applies = arp_applies, .decoded = arp_decoded,
 	.title = arp_title, .summary = arp_summary, .brief = arp_brief,
 };

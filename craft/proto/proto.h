@@ -15,7 +15,8 @@ enum { ETH_DST, ETH_SRC, ETH_TYPE, ETH_NFIELDS };
 enum { VLAN_PCP, VLAN_DEI, VLAN_ID, VLAN_TYPE, VLAN_NFIELDS };
 enum {
 	ARP_HTYPE, ARP_PTYPE, ARP_HLEN, ARP_PLEN, ARP_OP,
-	ARP_SHA, ARP_SPA, ARP_THA, ARP_TPA, ARP_NFIELDS
+	ARP_SHA, ARP_SPA, ARP_THA, ARP_TPA,
+	ARP_SHA_HEX, ARP_SPA_HEX, ARP_THA_HEX, ARP_TPA_HEX, ARP_NFIELDS
 };
 enum {
 	IPV4_VER, IPV4_IHL, IPV4_TOS, IPV4_DSCP, IPV4_ECN, IPV4_LEN, IPV4_ID, IPV4_FLAGS,
@@ -48,6 +49,7 @@ enum {
 	ICMP6_NAFLAGS, ICMP6_TARGET, ICMP6_DEST, ICMP6_CURHLIM, ICMP6_RAFLAGS,
 	ICMP6_PRF, ICMP6_LIFETIME, ICMP6_REACHABLE, ICMP6_RETRANS, ICMP6_OPTS, ICMP6_NFIELDS
 };
+enum { LLC_DSAP, LLC_SSAP, LLC_CTRL, LLC_OUI, LLC_PID, LLC_NFIELDS };
 enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 
 /* A layer file's table has a row for each index of its enum, and a layer
@@ -58,6 +60,9 @@ enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY 2
+#define ARP_OP_RREQUEST 3	/* RARP (RFC 903) */
+#define ARP_OP_RREPLY 4
+#define ARP_ADDR_TEXT 520	/* an address of up to 255 bytes as hex, or a MAC */
 #define ICMP_ECHO_REPLY 0
 #define ICMP_ECHO_REQUEST 8
 #define ICMP6_DEST_UNREACH 1
@@ -81,6 +86,7 @@ enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 #define TCP_F_ACK 0x10
 #define MAC_BROADCAST UINT64_C(0xffffffffffff)
 #define ETHERTYPE_EXPERIMENTAL 0x88b5	/* IEEE 802 local experimental */
+#define ETH_MAX_LEN 1500		/* a type/length up to this is an 802.3 length */
 #define IPPROTO_EXPERIMENTAL 253	/* RFC 3692 */
 #define EPHEMERAL_LOW 32768		/* Linux's ip_local_port_range */
 #define EPHEMERAL_HIGH 60999
@@ -88,8 +94,13 @@ enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 extern const struct field_name ethertype_names[], ip6_nh_names[], ecn_names[];
 extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer, ipv6_layer,
 	hopopts_layer, dstopts_layer, routing_layer, fragment_layer,
-	tcp_layer, udp_layer, icmp_layer, icmp6_layer, payload_layer;
+	tcp_layer, udp_layer, icmp_layer, icmp6_layer, llc_layer, payload_layer;
 extern const struct field_codec nd_opts_codec, ip6_opts_codec, ip6_addrs_codec;
+
+/* Layer `idx` (Ethernet, a VLAN tag) names `type` next: a value of 1500 or
+ * less is an 802.3 length, which ends the data (frame_cut); false when it
+ * is then no LLC but raw IPX. */
+bool ieee8023_length(struct frame *f, size_t idx, uint64_t type, size_t *end);
 
 /* The hopopts, dstopts and routing headers' length: (len + 1) * 8 bytes as
  * decoded, and the `computed` value of `len` left out in a template

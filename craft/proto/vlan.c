@@ -25,6 +25,16 @@ static const struct field vlan_fields[] = {
 };
 FIELD_TABLE_FITS(vlan_fields, VLAN_NFIELDS);
 
+static const char *vlan_meaning(const struct layer *l, size_t k)
+{
+	return k == VLAN_TYPE && lv(l, k) <= ETH_MAX_LEN ? "802.3 length" : NULL;
+}
+
+static bool vlan_decoded(struct frame *f, size_t idx, size_t *end)
+{
+	return ieee8023_length(f, idx, lv(&f->layer[idx], VLAN_TYPE), end);
+}
+
 static void vlan_title(const struct frame *f, size_t idx, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
@@ -37,5 +47,5 @@ const struct layer_def vlan_layer = {
 	.id = L_VLAN, .name = "vlan", .label = "802.1Q Virtual LAN",
 	.fields = vlan_fields, .nfields = VLAN_NFIELDS, .min_len = 4,
 	.demux = VLAN_TYPE, .demux_default = ETHERTYPE_EXPERIMENTAL, .csum_field = -1,
-	.title = vlan_title,
+	.decoded = vlan_decoded, .meaning = vlan_meaning, .title = vlan_title,
 };

@@ -22,6 +22,7 @@ names, against tshark's fields):
             retrans (RA), opts (RS RA NS NA redirect)    icmpv6.*
   tcp, udp  every field and the checksum status, as tests/oracle/check.py
             compares them over IPv4, here over IPv6
+  llc       dsap ssap ctrl oui pid                       llc.*
   eth vlan arp ipv4 icmp   as check.py's `decode` compares them
 
 Loud, not lenient: every IPv6 header, extension header and ICMPv6 message
@@ -329,6 +330,18 @@ class FrameCheck:
         self.field(p, 'fragment', f, 'm', 'ipv6.fraghdr.more')
         self.field(p, 'fragment', f, 'id', 'ipv6.fraghdr.ident')
 
+    def llc(self, p, f):
+        self.field(p, 'llc', f, 'dsap', 'llc.dsap')
+        self.field(p, 'llc', f, 'ssap', 'llc.ssap')
+        self.field(p, 'llc', f, 'ctrl', 'llc.control')
+        self.field(p, 'llc', f, 'oui', 'llc.oui')
+        # tshark names the PID by its OUI's table: llc.type (an EtherType),
+        # llc.cisco_pid, llc.pid...
+        pid = next((el.get('name') for el in p.all if el.get('name') == 'llc.type' or
+                    re.match(r'^llc\.([a-z0-9_]+_)?pid$', el.get('name') or '')), None)
+        if pid is not None:
+            self.field(p, 'llc', f, 'pid', pid)
+
     def icmp6(self, p, f):
         L = 'icmp6'
         self.field(p, L, f, 'type', 'icmpv6.type')
@@ -538,6 +551,8 @@ class FrameCheck:
                 self.fragment(q, f)
             elif name == 'icmp6':
                 self.icmp6(q, f)
+            elif name == 'llc':
+                self.llc(q, f)
             elif name in ('tcp', 'udp'):
                 self.transport(q, name, f)
             elif name in DECODE_FIELDS:

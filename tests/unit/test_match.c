@@ -215,8 +215,9 @@ static void test_parse_errors(void **state)
 	/* unknown layer, and no layer at all */
 	assert_expect_error("tpc flags=SA", 1, "expected a layer to match");
 	assert_expect_error("tpc flags=SA", 1, "found 'tpc'");
-	for (int i = 0; i < L_COUNT; i++)	/* the list names every layer of the table */
-		assert_expect_error("tpc flags=SA", 1, craft_layers[i]->name);
+	for (int i = 0; i < L_COUNT; i++)	/* the list names every layer a template may */
+		if (!craft_layers[i]->decode_only)
+			assert_expect_error("tpc flags=SA", 1, craft_layers[i]->name);
 	assert_expect_error("flags=SA", 1, "expected a layer to match");
 	assert_expect_error("tcp flags=SA; ipx src=::1", 0, "found 'ipx'");
 	/* unknown field, and a key without a value */

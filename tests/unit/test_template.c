@@ -729,7 +729,10 @@ static void test_every_row_on_wire(void **state)
 			frame_free(&f);
 			assert_true(ok);
 		}
-	assert_int_equal(seen, (1u << L_COUNT) - 1);	/* a template holds each layer */
+	uint32_t built = 0;
+	for (int i = 0; i < L_COUNT; i++)
+		built |= (uint32_t)!craft_layers[i]->decode_only << i;
+	assert_int_equal(seen, built);	/* a template holds each layer it may */
 }
 
 static int fake_nexthop(void *ctx, const struct addr *dst, uint64_t *mac, struct diag *d)
