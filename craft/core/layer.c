@@ -15,7 +15,8 @@ const struct layer_def *const craft_layers[] = {
 	[L_DSTOPTS] = &dstopts_layer, [L_ROUTING] = &routing_layer,
 	[L_FRAGMENT] = &fragment_layer, [L_TCP] = &tcp_layer,
 	[L_UDP] = &udp_layer, [L_ICMP] = &icmp_layer, [L_ICMP6] = &icmp6_layer,
-	[L_LLC] = &llc_layer, [L_PAYLOAD] = &payload_layer,
+	[L_LLC] = &llc_layer, [L_SLL] = &sll_layer, [L_SLL2] = &sll2_layer,
+	[L_PAYLOAD] = &payload_layer,
 };
 _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
 	       "craft_layers has an entry for each layer id");
@@ -29,18 +30,21 @@ _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
 	{ outer, L_TCP, 6, false }, { outer, L_UDP, 17, false }, { outer, L_ICMP6, 58, false }, \
 	{ outer, L_IPV6, 41, false }, { outer, L_IPV4, 4, false }	/* tunnels, RFC 2473 */
 
+/* What an EtherType names; 0x88a8 is a provider's tag (802.1ad), 0x8035
+ * RARP, which the decoder also reads. */
+#define ETHERTYPE_NEXT(outer) \
+	{ outer, L_VLAN, 0x8100, false }, { outer, L_ARP, 0x0806, false }, \
+	{ outer, L_IPV4, 0x0800, false }, { outer, L_IPV6, 0x86dd, false }, \
+	{ outer, L_VLAN, 0x88a8, false }, { outer, L_ARP, 0x8035, false }
+
 /* The first row for an (outer, inner) pair is what the builder writes; later
  * rows are values the decoder also recognises. */
 const struct link craft_links[] = {
-	{ L_ETH, L_VLAN, 0x8100, false }, { L_ETH, L_ARP, 0x0806, false },
-	{ L_ETH, L_IPV4, 0x0800, false }, { L_ETH, L_IPV6, 0x86dd, false },
-	{ L_ETH, L_VLAN, 0x88a8, false }, { L_ETH, L_ARP, 0x8035, false },	/* RARP */
-	{ L_VLAN, L_VLAN, 0x8100, false }, { L_VLAN, L_ARP, 0x0806, false },
-	{ L_VLAN, L_IPV4, 0x0800, false }, { L_VLAN, L_IPV6, 0x86dd, false },
-	{ L_VLAN, L_ARP, 0x8035, false },
-	/* SNAP with an EtherType for PID (llc.c); decoded, never built. */
-	{ L_LLC, L_VLAN, 0x8100, false }, { L_LLC, L_ARP, 0x0806, false },
-	{ L_LLC, L_IPV4, 0x0800, false }, { L_LLC, L_IPV6, 0x86dd, false },
+	ETHERTYPE_NEXT(L_ETH), ETHERTYPE_NEXT(L_VLAN),
+	/* Decoded, never built: SNAP with an EtherType for PID (llc.c), and
+	 * the Linux cooked headers' protocol, an EtherType or 4 for LLC. */
+	ETHERTYPE_NEXT(L_LLC), ETHERTYPE_NEXT(L_SLL), ETHERTYPE_NEXT(L_SLL2),
+	{ L_SLL, L_LLC, 4, false }, { L_SLL2, L_LLC, 4, false },
 	{ L_IPV4, L_TCP, 6, false }, { L_IPV4, L_UDP, 17, false }, { L_IPV4, L_ICMP, 1, false },
 	{ L_IPV4, L_IPV6, 41, false }, { L_IPV4, L_IPV4, 4, false },	/* RFC 4213, RFC 2003 */
 	IP6_NEXT(L_IPV6), IP6_NEXT(L_HOPOPTS), IP6_NEXT(L_DSTOPTS), IP6_NEXT(L_ROUTING),

@@ -39,7 +39,7 @@ static void link_value_text(const struct frame *f, struct strbuf *out)
 {
 	const struct link_type *lt = f->link;
 	uint16_t type;
-	sb_printf(out, lt->next == LN_ETHERTYPE ? "0x%04x" : "%u", (unsigned)f->link_value);
+	sb_printf(out, "%u", (unsigned)f->link_value);
 	if (!link_ethertype(lt, f->link_value, &type))
 		return;
 	const struct field_name *n = field_name_by_value(&eth_layer.fields[ETH_TYPE], type);

@@ -233,6 +233,14 @@ static void put_hex(const uint8_t *p, size_t n, struct strbuf *out)
 	sb_puts(out, "\"\n");
 }
 
+/* A link header that is a layer no template writes (Linux cooked): 1, and
+ * the Ethernet line stands in for it; else 0. */
+static size_t link_layer(const struct frame *f)
+{
+	return f->link != &link_types[LINK_ETHERNET] && f->nlayers &&
+	       f->layer[0].def->decode_only;
+}
+
 /* The Ethernet line of a frame that has none of its own (another link
  * type: zero addresses) or too few bytes for one (the missing ones zero). */
 static void put_eth(const struct frame *f, bool own, struct strbuf *out)
@@ -246,6 +254,8 @@ static void put_eth(const struct frame *f, bool own, struct strbuf *out)
 			t.val[k].u = bits_get(hdr, eth_layer.fields[k].bit_off, eth_layer.fields[k].bits);
 	} else if (f->has_link_value && link_ethertype(f->link, f->link_value, &type)) {
 		t.val[ETH_TYPE].u = type;
+	} else if (link_layer(f) && f->layer[0].present >> f->layer[0].def->demux & 1u) {
+		t.val[ETH_TYPE].u = lv(&f->layer[0], f->layer[0].def->demux);
 	}
 	put_line(&t, &t, out);
 }
@@ -257,7 +267,8 @@ static bool compose(const struct frame *f, unsigned frame_no, bool first, const 
 		    struct strbuf *out)
 {
 	bool eth = f->link == &link_types[LINK_ETHERNET];
-	size_t base = f->nlayers ? f->layer[0].off : 0;	/* past a link header */
+	size_t skip = link_layer(f);
+	size_t base = skip ? f->layer[0].hdr_len : f->nlayers ? f->layer[0].off : 0;	/* past a link header */
 	size_t end = f->len, room = FRAME_MAX_BYTES - (eth ? 0 : ETH_LEN) + base;
 	size_t pos = base, tried = refused ? eth : f->nlayers;
 	unsigned lines = 0;
@@ -296,7 +307,7 @@ static bool compose(const struct frame *f, unsigned frame_no, bool first, const 
 	if (refused)
 		sb_printf(out, "# the bytes after eth are the payload: as lines its layers "
 			  "read \"%s\"\n", refused);
-	for (size_t i = 0; i < tried && lines < MAX_LAYERS - 1; i++) {
+	for (size_t i = skip; i < tried && lines < MAX_LAYERS - 1; i++) {
 		const struct layer *l = &f->layer[i];
 		if (l->def->id == L_PAYLOAD)
 			break;

@@ -16,10 +16,11 @@ const struct link_type link_types[LINK_COUNT] = {
 	 * LINKTYPE_RAW (101) as 12 and writes 12 as 101. */
 	[LINK_RAW] = { .name = "raw IP", .dlt = 12, .dlt_also = 14,
 		       .next = LN_VERSION, .key = "version", .label = "Version" },
+	/* Layers of their own (proto/sll.c), shown as Wireshark does. */
 	[LINK_SLL] = { .name = "Linux cooked v1", .dlt = 113, .dlt_also = -1, .hdr_len = 16,
-		       .next = LN_ETHERTYPE, .at = 14, .key = "protocol", .label = "Protocol" },
+		       .next = LN_LAYER, .layer = L_SLL },
 	[LINK_SLL2] = { .name = "Linux cooked v2", .dlt = 276, .dlt_also = -1, .hdr_len = 20,
-			.next = LN_ETHERTYPE, .at = 0, .key = "protocol", .label = "Protocol" },
+			.next = LN_LAYER, .layer = L_SLL2 },
 	[LINK_NULL] = { .name = "BSD loopback", .dlt = 0, .dlt_also = -1, .hdr_len = 4,
 			.next = LN_FAMILY, .key = "family", .label = "Family" },
 	[LINK_LOOP] = { .name = "OpenBSD loopback", .dlt = 108, .dlt_also = -1, .hdr_len = 4,
@@ -82,11 +83,6 @@ bool link_header_value(const struct link_type *lt, const uint8_t *p, size_t capl
 		       uint32_t *value)
 {
 	switch (lt->next) {
-	case LN_ETHERTYPE:
-		if (caplen < lt->hdr_len || lt->at + 2 > lt->hdr_len)
-			return false;
-		*value = (uint32_t)p[lt->at] << 8 | p[lt->at + 1];
-		return true;
 	case LN_VERSION:
 		if (caplen < 1)
 			return false;
@@ -108,10 +104,6 @@ bool link_header_value(const struct link_type *lt, const uint8_t *p, size_t capl
 
 bool link_ethertype(const struct link_type *lt, uint32_t value, uint16_t *ethertype)
 {
-	if (lt->next == LN_ETHERTYPE) {
-		*ethertype = (uint16_t)value;
-		return true;
-	}
 	for (size_t i = 0; i < sizeof as_ethertype / sizeof as_ethertype[0]; i++)
 		if (as_ethertype[i].next == lt->next && as_ethertype[i].value == value) {
 			*ethertype = as_ethertype[i].ethertype;

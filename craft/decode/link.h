@@ -29,8 +29,7 @@ enum link_kind {
 
 /* How the link header names the first layer. */
 enum link_next {
-	LN_LAYER,	/* the header is a layer itself (Ethernet) */
-	LN_ETHERTYPE,	/* a 16-bit EtherType at `at` */
+	LN_LAYER,	/* the header is a layer itself (Ethernet, Linux cooked) */
 	LN_VERSION,	/* the IP version, the first byte's high nibble */
 	LN_FAMILY,	/* a 32-bit address family (AF_INET...) at offset 0 */
 };
@@ -39,10 +38,9 @@ struct link_type {
 	const char *name;	/* in messages: "Linux cooked v1" */
 	int dlt;		/* libpcap's DLT_ value: read, and written by -w */
 	int dlt_also;		/* another DLT read as this row, or -1 */
-	size_t hdr_len;		/* bytes before the first layer */
+	size_t hdr_len;		/* bytes of link header (LN_LAYER: that layer's) */
 	enum link_next next;
 	enum layer_id layer;	/* LN_LAYER: which */
-	size_t at;		/* LN_ETHERTYPE: the type's offset */
 	bool net_order;		/* LN_FAMILY: big-endian; else the capturing
 				 * host's order, whichever it was */
 	const char *key, *label;	/* the value in JSON and in the tree */
@@ -56,7 +54,7 @@ bool link_by_dlt(int dlt, enum link_kind *kind);
 /* Every row's name, "Ethernet, raw IP, ...", for messages. */
 void link_names(char *buf, size_t len);
 
-/* What the link header at `p` (`caplen` bytes) names next: the EtherType,
+/* What the link header at `p` (`caplen` bytes) names next: the
  * version or family value.  False if it is cut short or the row has none. */
 bool link_header_value(const struct link_type *lt, const uint8_t *p, size_t caplen,
 		       uint32_t *value);

@@ -140,9 +140,9 @@ static void llc_summary(const struct frame *f, size_t idx, struct strbuf *out)
 	if (eth && eth->def->id == L_ETH) {
 		format_mac(lv(eth, ETH_SRC), src, sizeof src);
 		format_mac(lv(eth, ETH_DST), dst, sizeof dst);
-		sb_printf(out, "%s > %s ", src, dst);
+		sb_printf(out, "%s > %s 802.3 ", src, dst);
 	}
-	sb_printf(out, "802.3 LLC%s, ", snap(l) ? " SNAP" : "");
+	sb_printf(out, "LLC%s, ", snap(l) ? " SNAP" : "");
 	if (proto)
 		sb_puts(out, proto);
 	else if (snap(l))

@@ -49,6 +49,11 @@ enum {
 	ICMP6_NAFLAGS, ICMP6_TARGET, ICMP6_DEST, ICMP6_CURHLIM, ICMP6_RAFLAGS,
 	ICMP6_PRF, ICMP6_LIFETIME, ICMP6_REACHABLE, ICMP6_RETRANS, ICMP6_OPTS, ICMP6_NFIELDS
 };
+/* The Linux cooked headers' rows: v1's, then the two v2 adds. */
+enum {
+	SLL_PKTTYPE, SLL_HATYPE, SLL_HALEN, SLL_MAC, SLL_IPV4, SLL_ADDR, SLL_PROTOCOL,
+	SLL_V1_NFIELDS, SLL_RES = SLL_V1_NFIELDS, SLL_IFINDEX, SLL_NFIELDS
+};
 enum { LLC_DSAP, LLC_SSAP, LLC_CTRL, LLC_OUI, LLC_PID, LLC_NFIELDS };
 enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 
@@ -94,7 +99,8 @@ enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 extern const struct field_name ethertype_names[], ip6_nh_names[], ecn_names[];
 extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer, ipv6_layer,
 	hopopts_layer, dstopts_layer, routing_layer, fragment_layer,
-	tcp_layer, udp_layer, icmp_layer, icmp6_layer, llc_layer, payload_layer;
+	tcp_layer, udp_layer, icmp_layer, icmp6_layer, llc_layer, sll_layer,
+	sll2_layer, payload_layer;
 extern const struct field_codec nd_opts_codec, ip6_opts_codec, ip6_addrs_codec;
 
 /* Layer `idx` (Ethernet, a VLAN tag) names `type` next: a value of 1500 or

@@ -23,6 +23,7 @@ names, against tshark's fields):
   tcp, udp  every field and the checksum status, as tests/oracle/check.py
             compares them over IPv4, here over IPv6
   llc       dsap ssap ctrl oui pid                       llc.*
+  sll sll2  pkttype hatype halen addr protocol ifindex   sll.*
   eth vlan arp ipv4 icmp   as check.py's `decode` compares them
 
 Loud, not lenient: every IPv6 header, extension header and ICMPv6 message
@@ -72,12 +73,14 @@ NOT_COMPARED = {
 PROTO = {'eth': 'eth', 'vlan': 'vlan', 'arp': 'arp', 'ipv4': 'ip', 'tcp': 'tcp',
          'udp': 'udp', 'icmp': 'icmp', 'ipv6': 'ipv6', 'hopopts': 'ipv6.hopopts',
          'dstopts': 'ipv6.dstopts', 'routing': 'ipv6.routing', 'fragment': 'ipv6.fraghdr',
-         'icmp6': 'icmpv6', 'llc': 'llc', 'sll': 'sll'}
-TSHARK_TO_RAWCRAFT = {v: k for k, v in PROTO.items()}
+         'icmp6': 'icmpv6', 'llc': 'llc', 'sll2': 'sll', 'sll': 'sll'}
+TSHARK_TO_RAWCRAFT = {v: k for k, v in PROTO.items()}	# sll: rawcraft's sll or sll2
 # tshark protocols that rawcraft must have a layer for wherever tshark has them
 V6_PROTOS = {'ipv6', 'ipv6.hopopts', 'ipv6.dstopts', 'ipv6.routing', 'ipv6.fraghdr', 'icmpv6'}
 # protocols rawcraft decodes at all: an ipv6 under anything else is a tunnel's
-KNOWN = set(PROTO.values()) | {'sll', 'null', 'loop', 'raw', 'ethertype', 'data'}
+# tshark protocols that are a rawcraft layer under another name
+ALIAS = {'ieee8021ad': 'vlan'}	# a provider's tag (0x88a8): rawcraft's vlan
+KNOWN = set(PROTO.values()) | set(ALIAS) | {'null', 'loop', 'raw', 'ethertype', 'data'}
 
 NA_FLAGS = {'R': 0x80, 'S': 0x40, 'O': 0x20}	# the top byte of the NA's flag word
 RA_FLAGS = {'M': 0x80, 'O': 0x40, 'H': 0x20, 'P': 0x04}
@@ -129,6 +132,25 @@ def letters(v, table):
             raise Mismatch('unknown flag letter %r in %r' % (c, s))
         bits |= table[c.upper()]
     return bits
+
+
+def mac_int(v):
+    if not re.match(r'^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$', str(v)):
+        raise Mismatch('not a MAC: %r' % (v,))
+    return int(v.replace(':', ''), 16)
+
+
+def ipv4_int(v):
+    try:
+        return int(ipaddress.IPv4Address(v))
+    except (ValueError, TypeError):
+        raise Mismatch('not an IPv4 address: %r' % (v,))
+
+
+def hex_int(v):
+    if not re.match(r'^([0-9a-fA-F]{2})+$', str(v)):
+        raise Mismatch('not hex bytes: %r' % (v,))
+    return int(v, 16)
 
 
 def fmt(v):
@@ -342,6 +364,17 @@ class FrameCheck:
         if pid is not None:
             self.field(p, 'llc', f, 'pid', pid)
 
+    def sll(self, p, name, f):
+        for key in ('pkttype', 'hatype', 'halen', 'ifindex'):
+            self.field(p, name, f, key, 'sll.' + key)
+        self.field(p, name, f, 'protocol', 'sll.etype' if p.get('sll.etype') is not None
+                   else 'sll.ltype')
+        for tname, conv in (('sll.src.eth', mac_int), ('sll.src.ipv4', ipv4_int),
+                            ('sll.src.other', hex_int)):
+            if p.get(tname) is not None:
+                self.field(p, name, f, 'addr', tname, conv,
+                           lambda el: int(el.get('value') or '0', 16))
+
     def icmp6(self, p, f):
         L = 'icmp6'
         self.field(p, L, f, 'type', 'icmpv6.type')
@@ -521,6 +554,8 @@ class FrameCheck:
             if q.name not in KNOWN and not q.name.startswith('ipv6.'):
                 tunnelled = True	# what follows is inside a protocol rawcraft has no layer for
                 continue
+            if q.name in ALIAS:
+                q.alias, q.name = q.name, ALIAS[q.name]
             if q.name not in TSHARK_TO_RAWCRAFT:
                 continue
             hit = by_pos.pop((q.name, q.pos), None)
@@ -553,6 +588,8 @@ class FrameCheck:
                 self.icmp6(q, f)
             elif name == 'llc':
                 self.llc(q, f)
+            elif name in ('sll', 'sll2'):
+                self.sll(q, name, f)
             elif name in ('tcp', 'udp'):
                 self.transport(q, name, f)
             elif name in DECODE_FIELDS:
@@ -571,6 +608,9 @@ class FrameCheck:
     def other(self, p, name, f):
         """eth, vlan, arp, ipv4, icmp: as check.py's decode compares them."""
         for field, tname, kind in DECODE_FIELDS[name]:
+            if getattr(p, 'alias', None) == 'ieee8021ad':
+                tname = 'ieee8021ah.etype' if field == 'type' else \
+                    tname.replace('vlan.', 'ieee8021ad.')
             el = p.get(tname)
             if name == 'icmp' and field in ICMP_BY_TYPE and (field in f) != (el is not None):
                 self.checked += 1
@@ -592,6 +632,11 @@ class FrameCheck:
                     name, field, f[field], fmt(want), el.get('showname')))
         if name in CSUM_PREFIX:
             self.checksum(p, name, f, CSUM_PREFIX[name])
+        if name == 'arp':	# addresses no MAC or IPv4 address: the bytes
+            for key, tname in (('sha', 'arp.src.hw'), ('spa', 'arp.src.proto'),
+                               ('tha', 'arp.dst.hw'), ('tpa', 'arp.dst.proto')):
+                self.field(p, name, f, key, tname, hex_int,
+                           lambda el: int(el.get('value') or '0', 16))
 
 
 # --- option lists -----------------------------------------------------------

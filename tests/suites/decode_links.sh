@@ -57,9 +57,19 @@ PYEOF
 
 # oracle.py PCAP JSONL HDRLEN KEY TSHARK_FIELD: every frame has an IPv4
 # header HDRLEN bytes in whose fields are tshark's, and the link header's
-# value (JSON link.KEY) is tshark's TSHARK_FIELD ('-': none to compare).
+# value (JSON link.KEY, or KEY of the Linux cooked layer) is tshark's
+# TSHARK_FIELD ('-': none to compare).
+cat >"$TMP/link.py" <<'PYEOF'
+def link(o):
+    """The link header's values and the layers after it."""
+    layers = o.get('layers', [])
+    if layers[:1] in (['sll'], ['sll2']):
+        return o[layers[0]], layers[1:]
+    return o.get('link', {}), layers
+PYEOF
 cat >"$TMP/oracle.py" <<'PYEOF'
 import json, subprocess, sys
+from link import link
 pcap, jsonl, hdr, key, tfield = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 fields = ['ip.src', 'ip.dst', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.len', 'ip.checksum']
 fields += [tfield] if tfield != '-' else []
@@ -77,7 +87,7 @@ for n, (o, t) in enumerate(zip(frames, out), 1):
     got = [ip['src'], ip['dst'], ip['id'], ip['ttl'], ip['proto'], ip['len'], ip['csum']]
     want = t[:2] + [int(v, 0) for v in t[2:7]]
     if tfield != '-':
-        got.append(o.get('link', {}).get(key))
+        got.append(link(o)[0].get(key))
         want.append(int(t[7], 0))
     if got != want:
         sys.exit('frame %d: rawcraft %s, tshark %s' % (n, got, want))
@@ -133,6 +143,7 @@ fi
 # reads them; the first summary is SUMMARY.
 cat >"$TMP/not_ipv4.py" <<'PYEOF'
 import json, subprocess, sys
+from link import link
 pcap, jsonl, hdr, key, values, summary = sys.argv[1:7]
 values = [int(v) for v in values.split(',')]
 frames = [json.loads(l) for l in open(jsonl) if l.strip()]
@@ -145,9 +156,9 @@ for n, (o, v, t) in enumerate(zip(frames, values, t6), 1):
     if t.split('\t') != ['fe80::1', '']:
         sys.exit('frame %d: tshark reads %r, not the IPv6 packet written' % (n, t))
     ip6 = o.get('ipv6', {})
-    if (o.get('layers') != ['ipv6', 'udp', 'payload'] or ip6.get('offset') != int(hdr)
+    if (link(o)[1] != ['ipv6', 'udp', 'payload'] or ip6.get('offset') != int(hdr)
             or ip6.get('src') != 'fe80::1' or ip6.get('dst') != 'fe80::2'
-            or o.get('link', {}).get(key) != v or o['udp'].get('csum_status') != 'correct'):
+            or link(o)[0].get(key) != v or o['udp'].get('csum_status') != 'correct'):
         sys.exit('frame %d: %s' % (n, json.dumps(o)[:400]))
 if frames[0]['summary'] != summary:
     sys.exit('summary %r, want %r' % (frames[0]['summary'], summary))
