@@ -25,12 +25,15 @@ const struct link_type link_types[LINK_COUNT] = {
 			.next = LN_FAMILY, .key = "family", .label = "Family" },
 	[LINK_LOOP] = { .name = "OpenBSD loopback", .dlt = 108, .dlt_also = -1, .hdr_len = 4,
 			.next = LN_FAMILY, .net_order = true, .key = "family", .label = "Family" },
-	/* IPv4 only, says the file; the version nibble still decides, so an
-	 * IPv6 packet in it is not shown as a bogus IPv4 header. */
+	/* IPv4 only, or IPv6 only, says the file, and Wireshark believes it:
+	 * a bad version is a bogus header of that protocol (but a version 6
+	 * in IPv4's place is IPv6 to it: decode.c). */
 	[LINK_IPV4] = { .name = "raw IPv4", .dlt = 228, .dlt_also = -1,
-			.next = LN_VERSION, .key = "version", .label = "Version" },
+			.next = LN_VERSION, .ethertype = 0x0800, .key = "version",
+			.label = "Version" },
 	[LINK_IPV6] = { .name = "raw IPv6", .dlt = 229, .dlt_also = -1,
-			.next = LN_VERSION, .key = "version", .label = "Version" },
+			.next = LN_VERSION, .ethertype = 0x86dd, .key = "version",
+			.label = "Version" },
 };
 
 /* IP versions and address families as the EtherType that says the same. */
@@ -104,6 +107,10 @@ bool link_header_value(const struct link_type *lt, const uint8_t *p, size_t capl
 
 bool link_ethertype(const struct link_type *lt, uint32_t value, uint16_t *ethertype)
 {
+	if (lt->ethertype) {
+		*ethertype = lt->ethertype;
+		return true;
+	}
 	for (size_t i = 0; i < sizeof as_ethertype / sizeof as_ethertype[0]; i++)
 		if (as_ethertype[i].next == lt->next && as_ethertype[i].value == value) {
 			*ethertype = as_ethertype[i].ethertype;

@@ -43,6 +43,8 @@ struct link_type {
 	enum layer_id layer;	/* LN_LAYER: which */
 	bool net_order;		/* LN_FAMILY: big-endian; else the capturing
 				 * host's order, whichever it was */
+	uint16_t ethertype;	/* LN_VERSION: the protocol, whatever the
+				 * version says; 0: as it says */
 	const char *key, *label;	/* the value in JSON and in the tree */
 };
 

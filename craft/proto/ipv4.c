@@ -88,8 +88,10 @@ static bool ipv4_decoded(struct frame *f, size_t idx, size_t *end)
 	size_t total = (size_t)lv(l, IPV4_LEN);
 	if (lv(l, IPV4_VER) != 4) {
 		/* Not IPv4 whatever the link says: its other fields mean nothing,
-		 * so nothing is decoded inside it. */
+		 * so only the version is shown, the rest as data. */
 		l->note = "bogus version: not 4, the header is not IPv4 (nothing inside decoded)";
+		l->present &= 1u << IPV4_VER;
+		l->hdr_len = 1;
 		return false;
 	}
 	if (l->hdr_len > ipv4_layer.min_len)
