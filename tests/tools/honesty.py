@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """honesty.py - how much of a folder of captures rawcraft decodes as tshark.
 
-usage: honesty.py [-j JOBS] [-e EXAMPLES] [--rawcraft PATH] DIR|FILE...
+usage: honesty.py [-j JOBS] [-e EXAMPLES] [--rawcraft PATH] [--tap] DIR|FILE...
 
 Runs `rawcraft decode --json` and tshark (PDML, checksums verified, nothing
 reassembled, every dissector on) over each capture and holds them against
@@ -13,7 +13,9 @@ that agree and the disagreements grouped by cause (frames per cause, a
 frame counted once under each of its causes), with examples FILE:FRAME.
 
 A capture rawcraft refuses (a link type it does not read) is counted
-apart, not in the share.  A tool for the corpus, not a make check suite.
+apart, not in the share.  A tool for the corpus; with --tap, one TAP line
+a capture (not ok naming each frame that differs, and a refused capture),
+for tests/suites/decode_honesty.sh.
 """
 
 import argparse
@@ -96,6 +98,21 @@ def one(args):
         return name, n - len(bad), n, bad, None
 
 
+def tap(files, a):
+    with Pool(a.j) as pool:
+        for name, good, n, bad, why in pool.imap(one, [(f, a.rawcraft) for f in files]):
+            label = 'decode %s agrees with tshark' % name
+            if why is not None:
+                print('not ok - %s: rawcraft refused it: %s' % (label, why))
+            elif bad or not n:
+                print('not ok - %s: %s' % (label, '; '.join(
+                    'frame %d: %s' % (k, ', '.join(errs[:4])) for k, errs in bad[:5])
+                    or 'no frames'))
+            else:
+                print('ok - %s (%d frames)' % (label, n))
+    return 0
+
+
 def captures(args):
     out = []
     for a in args:
@@ -111,9 +128,12 @@ def main():
     ap.add_argument('-j', type=int, default=2)
     ap.add_argument('-e', type=int, default=3, help='examples shown per cause')
     ap.add_argument('--rawcraft', default=os.path.join(HERE, '..', '..', 'rawcraft'))
+    ap.add_argument('--tap', action='store_true', help='a TAP line per capture')
     ap.add_argument('paths', nargs='+')
     a = ap.parse_args()
     files = captures(a.paths)
+    if a.tap:
+        return tap(files, a)
     agree = total = 0
     refused = []
     causes = defaultdict(list)
