@@ -76,6 +76,9 @@ out=$("$RAWCRAFT" decode "$TMP/eth.pcap" -c 1 -v 2>&1)
 [[ $out == *$'IEEE 802.3 Ethernet, Src: '*$'    Type: 0x0026 (802.3 length)\nLogical-Link Control\n    DSAP: 0x42 (Spanning Tree BPDU)\n    SSAP: 0x42 (Spanning Tree BPDU)\n    Control field: 0x03 (U format)\nData (35 bytes)'* ]] &&
 	ok "decode -v: 802.3 length and LLC in the tree" ||
 	not_ok "decode -v: 802.3 length and LLC in the tree" "$out"
+expect_eq "STP: named by its SAP, as docs/templates.md shows it" \
+	"$("$RAWCRAFT" decode "$ROOT/tests/pcap/third-party/link/802.1w_rapid_STP.pcap" -c 1 2>&1)" \
+	"1 0.000000 00:19:06:ea:b8:8c > 01:80:c2:00:00:00 802.3 LLC, Spanning Tree BPDU, length 60"
 expect_eq "CDP: named by its SNAP PID" \
 	"$("$RAWCRAFT" decode "$ROOT/tests/pcap/third-party/link/3560_CDP.pcap" -c 1 2>&1)" \
 	"1 0.000000 00:19:06:ea:b8:85 > 01:00:0c:cc:cc:cc 802.3 LLC SNAP, CDP, length 400"
