@@ -71,6 +71,8 @@ static bool as_line(const struct layer *l, bool opts, struct layer *t)
 		}
 		if (!opts || !l->val[k].len)
 			continue;
+		if (fd->kind == FK_HEX)
+			return false;	/* bytes only the decoder reads (ARP's odd addresses) */
 		struct strbuf words;
 		sb_init(&words);
 		opts_text(fd, &l->val[k], &words);

@@ -100,6 +100,8 @@ def main():
         "ipv6": "ipv6", "tcp over ipv6": "ipv6-tcp", "udp over ipv6": "ipv6-udp",
         "icmp6 error quoting ipv6": "quoted-ipv6", "icmp6 nd options": "icmp6+opts",
         "icmp6 malformed nd options": "icmp6+opts(malformed)",
+        "llc after an 802.3 length": "llc", "linux cooked v1 layer": "sll",
+        "linux cooked v2 layer": "sll2",
     }
     for t in (1, 2, 3, 4, 128, 129, 130, 131, 133, 134, 135, 136, 137):
         want["icmp6 type %d" % t] = "icmp6(%d)" % t

@@ -69,6 +69,8 @@ static void check_template(const struct frame *f)
 	}
 	size_t base = f->nlayers ? f->layer[0].off : 0, from = exact ? 0 : 14;
 	bool other_link = f->link != &link_types[LINK_ETHERNET];
+	if (other_link && f->nlayers && f->layer[0].def->decode_only)
+		base = f->layer[0].hdr_len;	/* a Linux cooked header, a layer */
 	size_t n = f->len - base < t.len - from ? f->len - base : t.len - from;
 	if (((exact || other_link) && memcmp(t.bytes + from, f->bytes + base, n) != 0) ||
 	    (exact && t.len != f->len)) {
