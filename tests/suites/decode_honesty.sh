@@ -115,6 +115,16 @@ o = json.loads(sys.stdin.read())
 print(o["layers"], o["ipv4"])')" \
 	"['eth', 'ipv4', 'payload'] {'offset': 14, 'ver': 5, 'note': 'bogus version: not 4, the header is not IPv4 (nothing inside decoded)'}"
 
+# --template: a line for what a template builds, the rest (LLC, a cooked
+# header, odd ARP addresses) as payload, and show builds it all.
+for f in eth sll sll2; do
+	"$RAWCRAFT" decode "$TMP/$f.pcap" --template >"$TMP/$f.pkt" 2>"$TMP/err" &&
+		"$RAWCRAFT" show "$TMP/$f.pkt" -w "$TMP/$f-back.pcap" >/dev/null 2>>"$TMP/err"
+	expect_eq "decode $f.pcap --template: show builds every frame" \
+		"$? $(tshark -r "$TMP/$f-back.pcap" 2>/dev/null | wc -l) $(head -c 300 "$TMP/err")" \
+		"0 $(tshark -r "$TMP/$f.pcap" 2>/dev/null | wc -l) "
+done
+
 # Decode-only layers: named by `fields`, refused by templates.
 expect_eq "fields llc: decode only" "$("$RAWCRAFT" fields llc 2>&1 | head -n 1)" \
 	"llc - Logical-Link Control (3-byte header), decode only: shown in captures, never built"
