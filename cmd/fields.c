@@ -67,8 +67,8 @@ static void print_applies(const struct layer_def *d, size_t k)
 
 static void print_layer(const struct layer_def *d)
 {
-	printf("%s - %s (%zu-byte header)%s\n", d->name, d->label, d->min_len,
-	       d->decode_only ? ", decode only: shown in captures, never built" : "");
+	printf("%s - %s (%zu-byte header)%s\n", d->name, d->label, layer_built_len(&(struct layer){
+	       .def = d }), d->decode_only ? ", decode only: shown in captures, never built" : "");
 	for (size_t i = 0; i < d->nfields; i++) {
 		const struct field *f = &d->fields[i];
 		char width[24], dflt[64];

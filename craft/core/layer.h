@@ -165,6 +165,9 @@ struct layer_def {
 	 * value an offloading sender leaves (UINT32_MAX if none applies). */
 	bool (*checksum)(const struct frame *f, size_t idx, uint16_t *want,
 			 uint32_t *partial);
+	/* Decoder: the layer to read in this one's place, by its first byte,
+	 * and why (a note), or its own id; NULL: always itself. */
+	enum layer_id (*instead)(uint8_t first, const char **why);
 	/* Decoder, once the header is read: notes on what it claims, and
 	 * where its data ends (frame_cut); false if no header can follow
 	 * inside it (a later fragment).  NULL: nothing to say. */

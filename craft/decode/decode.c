@@ -142,12 +142,11 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 	while ((off < end || announced) && out->nlayers < MAX_LAYERS) {
 		announced = false;
 		size_t idx = out->nlayers;
-		/* Wireshark's IPv4 dissector hands a version-6 header on to IPv6,
-		 * whatever named it IPv4 (an EtherType, AF_INET, IP in IP). */
-		bool v6_in_v4 = id == L_IPV4 && off < end && out->bytes[off] >> 4 == 6;
-		struct layer *l = add_layer(out, v6_in_v4 ? L_IPV6 : id, off);
-		if (v6_in_v4)
-			l->note = "version 6 where IPv4 was named: decoded as IPv6, as Wireshark does";
+		const char *why = NULL;
+		if (craft_layers[id]->instead && off < end)
+			id = craft_layers[id]->instead(out->bytes[off], &why);
+		struct layer *l = add_layer(out, id, off);
+		l->note = why;
 		const struct layer_def *def = l->def;
 		size_t avail = end - off;
 		read_fields(out, l, avail);

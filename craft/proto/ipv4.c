@@ -106,6 +106,16 @@ static bool ipv4_decoded(struct frame *f, size_t idx, size_t *end)
 	return lv(l, IPV4_FRAG) == 0;	/* a later fragment: no header inside */
 }
 
+/* Wireshark's IPv4 dissector hands a version-6 header on to IPv6, whatever
+ * named it IPv4 (an EtherType, AF_INET, IP in IP, LINKTYPE_IPV4). */
+static enum layer_id ipv4_instead(uint8_t first, const char **why)
+{
+	if (first >> 4 != 6)
+		return L_IPV4;
+	*why = "version 6 where IPv4 was named: decoded as IPv6, as Wireshark does";
+	return L_IPV6;
+}
+
 static bool ipv4_checksum(const struct frame *f, size_t idx, uint16_t *want,
 			  uint32_t *partial)
 {
@@ -187,5 +197,6 @@ const struct layer_def ipv4_layer = {
 	.demux = IPV4_PROTO, .demux_default = IPPROTO_EXPERIMENTAL, .csum_field = IPV4_CSUM,
 	.csum_header = true, .net = &ipv4_net,
 	.header_len = ipv4_header_len, .checksum = ipv4_checksum, .decoded = ipv4_decoded,
+	.instead = ipv4_instead,
 	.title = ipv4_title, .summary = ipv4_summary,
 };

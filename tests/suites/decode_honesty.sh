@@ -128,6 +128,10 @@ done
 # Decode-only layers: named by `fields`, refused by templates.
 expect_eq "fields llc: decode only" "$("$RAWCRAFT" fields llc 2>&1 | head -n 1)" \
 	"llc - Logical-Link Control (3-byte header), decode only: shown in captures, never built"
+expect_eq "fields sll2: the addr rows go by halen, not by protocol" \
+	"$("$RAWCRAFT" fields sll2 2>&1 | grep -c 'with protocol')" 0
+expect_eq "fields arp: the header a template builds" "$("$RAWCRAFT" fields arp 2>&1 | head -n 1)" \
+	"arp - Address Resolution Protocol (28-byte header)"
 printf 'eth\nsll2 ifindex=3\n' >"$TMP/sll.pkt"
 "$RAWCRAFT" show "$TMP/sll.pkt" >"$TMP/out" 2>&1
 expect_eq "a template naming sll2: exit 2, one line" "$? $(cat "$TMP/out")" \
