@@ -16,7 +16,7 @@ const struct layer_def *const craft_layers[] = {
 	[L_FRAGMENT] = &fragment_layer, [L_TCP] = &tcp_layer,
 	[L_UDP] = &udp_layer, [L_ICMP] = &icmp_layer, [L_ICMP6] = &icmp6_layer,
 	[L_LLC] = &llc_layer, [L_SLL] = &sll_layer, [L_SLL2] = &sll2_layer,
-	[L_PAYLOAD] = &payload_layer,
+	[L_ISL] = &isl_layer, [L_PAYLOAD] = &payload_layer,
 };
 _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
 	       "craft_layers has an entry for each layer id");
@@ -44,7 +44,7 @@ const struct link craft_links[] = {
 	/* Decoded, never built: SNAP with an EtherType for PID (llc.c), and
 	 * the Linux cooked headers' protocol, an EtherType or 4 for LLC. */
 	ETHERTYPE_NEXT(L_LLC), ETHERTYPE_NEXT(L_SLL), ETHERTYPE_NEXT(L_SLL2),
-	{ L_SLL, L_LLC, 4, false }, { L_SLL2, L_LLC, 4, false },
+	{ L_SLL, L_LLC, 4, false }, { L_SLL2, L_LLC, 4, false }, { L_ISL, L_ETH, 0, false },
 	{ L_IPV4, L_TCP, 6, false }, { L_IPV4, L_UDP, 17, false }, { L_IPV4, L_ICMP, 1, false },
 	{ L_IPV4, L_IPV6, 41, false }, { L_IPV4, L_IPV4, 4, false },	/* RFC 4213, RFC 2003 */
 	IP6_NEXT(L_IPV6), IP6_NEXT(L_HOPOPTS), IP6_NEXT(L_DSTOPTS), IP6_NEXT(L_ROUTING),

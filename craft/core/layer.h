@@ -27,7 +27,7 @@
 enum layer_id {
 	L_ETH, L_VLAN, L_ARP, L_IPV4, L_IPV6, L_HOPOPTS, L_DSTOPTS, L_ROUTING, L_FRAGMENT,
 	L_TCP, L_UDP, L_ICMP, L_ICMP6, L_LLC, L_SLL,
-	L_SLL2, L_PAYLOAD, L_COUNT
+	L_SLL2, L_ISL, L_PAYLOAD, L_COUNT
 };
 
 struct srcpos {
@@ -165,9 +165,10 @@ struct layer_def {
 	 * value an offloading sender leaves (UINT32_MAX if none applies). */
 	bool (*checksum)(const struct frame *f, size_t idx, uint16_t *want,
 			 uint32_t *partial);
-	/* Decoder: the layer to read in this one's place, by its first byte,
-	 * and why (a note), or its own id; NULL: always itself. */
-	enum layer_id (*instead)(uint8_t first, const char **why);
+	/* Decoder: the layer to read in this one's place, by the `avail` (> 0)
+	 * bytes at `p`, and why (a note, or left alone), or its own id; NULL:
+	 * always itself. */
+	enum layer_id (*instead)(const uint8_t *p, size_t avail, const char **why);
 	/* Decoder, once the header is read: notes on what it claims, and
 	 * where its data ends (frame_cut); false if no header can follow
 	 * inside it (a later fragment).  NULL: nothing to say. */

@@ -144,7 +144,7 @@ void decode_frame(const uint8_t *bytes, size_t caplen, size_t wire_len,
 		size_t idx = out->nlayers;
 		const char *why = NULL;
 		if (craft_layers[id]->instead && off < end)
-			id = craft_layers[id]->instead(out->bytes[off], &why);
+			id = craft_layers[id]->instead(out->bytes + off, end - off, &why);
 		struct layer *l = add_layer(out, id, off);
 		l->note = why;
 		const struct layer_def *def = l->def;

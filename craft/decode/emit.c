@@ -313,6 +313,13 @@ static bool compose(const struct frame *f, unsigned frame_no, bool first, const 
 		const struct layer *l = &f->layer[i];
 		if (l->def->id == L_PAYLOAD)
 			break;
+		if (l->def->decode_only) {	/* LLC, ISL: no line builds them */
+			sb_printf(out, "# from the %s header on, the bytes are the payload: rawcraft "
+				  "decodes it but does not build it\n", l->def->name);
+			if (i == 0)	/* ISL: its first 14 bytes read as 802.3's */
+				put_eth(f, true, out), lines++, pos = ETH_LEN;
+			break;
+		}
 		struct layer t;
 		enum fit fit = layer_fit(f, i, &t);
 		if (fit == FIT_NONE) {

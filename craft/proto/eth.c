@@ -37,6 +37,13 @@ static const char *eth_meaning(const struct layer *l, size_t k)
 	return k == ETH_TYPE && lv(l, k) <= ETH_MAX_LEN ? "802.3 length" : NULL;
 }
 
+/* What Wireshark's Ethernet dissector reads as Cisco ISL is ISL. */
+static enum layer_id eth_instead(const uint8_t *p, size_t avail, const char **why)
+{
+	(void)why;
+	return isl_frame(p, avail) ? L_ISL : L_ETH;
+}
+
 static bool eth_decoded(struct frame *f, size_t idx, size_t *end)
 {
 	return ieee8023_length(f, idx, lv(&f->layer[idx], ETH_TYPE), end);
@@ -71,6 +78,6 @@ const struct layer_def eth_layer = {
 	.id = L_ETH, .name = "eth", .label = "Ethernet II",
 	.fields = eth_fields, .nfields = ETH_NFIELDS, .min_len = 14,
 	.demux = ETH_TYPE, .demux_default = ETHERTYPE_EXPERIMENTAL, .csum_field = -1,
-	.decoded = eth_decoded, .meaning = eth_meaning,
+	.instead = eth_instead, .decoded = eth_decoded, .meaning = eth_meaning,
 	.title = eth_title, .summary = eth_summary,
 };

@@ -108,9 +108,10 @@ static bool ipv4_decoded(struct frame *f, size_t idx, size_t *end)
 
 /* Wireshark's IPv4 dissector hands a version-6 header on to IPv6, whatever
  * named it IPv4 (an EtherType, AF_INET, IP in IP, LINKTYPE_IPV4). */
-static enum layer_id ipv4_instead(uint8_t first, const char **why)
+static enum layer_id ipv4_instead(const uint8_t *p, size_t avail, const char **why)
 {
-	if (first >> 4 != 6)
+	(void)avail;
+	if (p[0] >> 4 != 6)
 		return L_IPV4;
 	*why = "version 6 where IPv4 was named: decoded as IPv6, as Wireshark does";
 	return L_IPV6;

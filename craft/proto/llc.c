@@ -134,10 +134,10 @@ static void llc_title(const struct frame *f, size_t idx, struct strbuf *out)
 static void llc_summary(const struct frame *f, size_t idx, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
-	const struct layer *eth = idx ? &f->layer[0] : NULL;
+	const struct layer *eth = frame_find(f, idx, L_ETH);
 	const char *proto = llc_protocol(l);
 	char src[24], dst[24];
-	if (eth && eth->def->id == L_ETH) {
+	if (eth) {
 		format_mac(lv(eth, ETH_SRC), src, sizeof src);
 		format_mac(lv(eth, ETH_DST), dst, sizeof dst);
 		sb_printf(out, "%s > %s 802.3 ", src, dst);

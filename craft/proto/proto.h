@@ -54,6 +54,10 @@ enum {
 	SLL_PKTTYPE, SLL_HATYPE, SLL_HALEN, SLL_MAC, SLL_IPV4, SLL_ADDR, SLL_PROTOCOL,
 	SLL_V1_NFIELDS, SLL_RES = SLL_V1_NFIELDS, SLL_IFINDEX, SLL_NFIELDS
 };
+enum {
+	ISL_DST, ISL_TYPE, ISL_USER, ISL_SRC, ISL_LENGTH, ISL_DSAP, ISL_SSAP, ISL_CTRL, ISL_HSA,
+	ISL_VLAN, ISL_BPDU, ISL_INDEX, ISL_RES, ISL_NFIELDS
+};
 enum { LLC_DSAP, LLC_SSAP, LLC_CTRL, LLC_OUI, LLC_PID, LLC_NFIELDS };
 enum { PL_TEXT, PL_HEX, PL_FILE, PL_SIZE, PL_NFIELDS };
 
@@ -100,13 +104,15 @@ extern const struct field_name ethertype_names[], ip6_nh_names[], ecn_names[];
 extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer, ipv6_layer,
 	hopopts_layer, dstopts_layer, routing_layer, fragment_layer,
 	tcp_layer, udp_layer, icmp_layer, icmp6_layer, llc_layer, sll_layer,
-	sll2_layer, payload_layer;
+	sll2_layer, isl_layer, payload_layer;
 extern const struct field_codec nd_opts_codec, ip6_opts_codec, ip6_addrs_codec;
 
 /* Layer `idx` (Ethernet, a VLAN tag) names `type` next: a value of 1500 or
  * less is an 802.3 length, which ends the data (frame_cut); false when it
  * is then no LLC but raw IPX. */
 bool ieee8023_length(struct frame *f, size_t idx, uint64_t type, size_t *end);
+/* A Cisco ISL frame in the `avail` bytes at `p`, as Wireshark tells one. */
+bool isl_frame(const uint8_t *p, size_t avail);
 
 /* The hopopts, dstopts and routing headers' length: (len + 1) * 8 bytes as
  * decoded, and the `computed` value of `len` left out in a template

@@ -101,7 +101,7 @@ def main():
         "icmp6 error quoting ipv6": "quoted-ipv6", "icmp6 nd options": "icmp6+opts",
         "icmp6 malformed nd options": "icmp6+opts(malformed)",
         "llc after an 802.3 length": "llc", "linux cooked v1 layer": "sll",
-        "linux cooked v2 layer": "sll2",
+        "linux cooked v2 layer": "sll2", "cisco isl": "isl",
     }
     for t in (1, 2, 3, 4, 128, 129, 130, 131, 133, 134, 135, 136, 137):
         want["icmp6 type %d" % t] = "icmp6(%d)" % t

@@ -24,6 +24,7 @@ names, against tshark's fields):
             compares them over IPv4, here over IPv6
   llc       dsap ssap ctrl oui pid                       llc.*
   sll sll2  pkttype hatype halen addr protocol ifindex   sll.*
+  isl       dst type src len dsap ssap ctrl hsa vlan bpdu index res   isl.*
   eth vlan arp ipv4 icmp   as check.py's `decode` compares them
 
 Loud, not lenient: every IPv6 header, extension header and ICMPv6 message
@@ -73,7 +74,7 @@ NOT_COMPARED = {
 PROTO = {'eth': 'eth', 'vlan': 'vlan', 'arp': 'arp', 'ipv4': 'ip', 'tcp': 'tcp',
          'udp': 'udp', 'icmp': 'icmp', 'ipv6': 'ipv6', 'hopopts': 'ipv6.hopopts',
          'dstopts': 'ipv6.dstopts', 'routing': 'ipv6.routing', 'fragment': 'ipv6.fraghdr',
-         'icmp6': 'icmpv6', 'llc': 'llc', 'sll2': 'sll', 'sll': 'sll'}
+         'icmp6': 'icmpv6', 'llc': 'llc', 'sll2': 'sll', 'sll': 'sll', 'isl': 'isl'}
 TSHARK_TO_RAWCRAFT = {v: k for k, v in PROTO.items()}	# sll: rawcraft's sll or sll2
 # tshark protocols that rawcraft must have a layer for wherever tshark has them
 V6_PROTOS = {'ipv6', 'ipv6.hopopts', 'ipv6.dstopts', 'ipv6.routing', 'ipv6.fraghdr', 'icmpv6'}
@@ -365,6 +366,15 @@ class FrameCheck:
         if pid is not None:
             self.field(p, 'llc', f, 'pid', pid)
 
+    def isl(self, p, f):
+        self.field(p, 'isl', f, 'dst', 'isl.dst', mac_int, lambda el: int(el.get('value'), 16))
+        self.field(p, 'isl', f, 'src', 'isl.src', mac_int, lambda el: int(el.get('value'), 16))
+        for key, tname in (('type', 'isl.type'), ('len', 'isl.len'), ('dsap', 'isl.dsap'),
+                           ('ssap', 'isl.ssap'), ('ctrl', 'isl.control'), ('hsa', 'isl.hsa'),
+                           ('vlan', 'isl.vlan_id'), ('bpdu', 'isl.bpdu'), ('index', 'isl.index'),
+                           ('res', 'isl.reserved')):
+            self.field(p, 'isl', f, key, tname)
+
     def sll(self, p, name, f):
         for key in ('pkttype', 'hatype', 'halen', 'ifindex'):
             self.field(p, name, f, key, 'sll.' + key)
@@ -591,6 +601,8 @@ class FrameCheck:
                 self.llc(q, f)
             elif name in ('sll', 'sll2'):
                 self.sll(q, name, f)
+            elif name == 'isl':
+                self.isl(q, f)
             elif name in ('tcp', 'udp'):
                 self.transport(q, name, f)
             elif name in DECODE_FIELDS:

@@ -82,6 +82,10 @@ expect_eq "STP: named by its SAP, as docs/templates.md shows it" \
 expect_eq "CDP: named by its SNAP PID" \
 	"$("$RAWCRAFT" decode "$ROOT/tests/pcap/third-party/link/3560_CDP.pcap" -c 1 2>&1)" \
 	"1 0.000000 00:19:06:ea:b8:85 > 01:00:0c:cc:cc:cc 802.3 LLC SNAP, CDP, length 400"
+expect_eq "Cisco ISL: a layer, the frame it carries after it" \
+	"$("$RAWCRAFT" decode "$ROOT/tests/pcap/third-party/link/DTP.pcap" -c 2 --json 2>&1 | sed -n 2p |
+		"$PY" -c 'import json, sys; o = json.loads(sys.stdin.read()); print(o["layers"], o["isl"]["vlan"], o["summary"])')" \
+	"['isl', 'eth', 'llc', 'payload'] 1 00:19:06:ea:b8:85 > 01:00:0c:cc:cc:cc 802.3 LLC SNAP, DTP, length 90"
 expect_eq "RARP: the summaries as Wireshark's" \
 	"$("$RAWCRAFT" decode "$TMP/eth.pcap" 2>&1 | sed -n '7,8p' | cut -d' ' -f3-)" \
 	"RARP Who is 02:00:00:00:00:01? Tell 02:00:00:00:00:01
@@ -115,15 +119,19 @@ o = json.loads(sys.stdin.read())
 print(o["layers"], o["ipv4"])')" \
 	"['eth', 'ipv4', 'payload'] {'offset': 14, 'ver': 5, 'note': 'bogus version: not 4, the header is not IPv4 (nothing inside decoded)'}"
 
-# --template: a line for what a template builds, the rest (LLC, a cooked
-# header, odd ARP addresses) as payload, and show builds it all.
-for f in eth sll sll2; do
-	"$RAWCRAFT" decode "$TMP/$f.pcap" --template >"$TMP/$f.pkt" 2>"$TMP/err" &&
+# --template: a line for what a template builds, the rest (LLC, ISL, a
+# cooked header, odd ARP addresses) as payload, and show builds it all.
+for p in "$TMP"/eth.pcap "$TMP"/sll.pcap "$TMP"/sll2.pcap "$ROOT"/tests/pcap/third-party/link/DTP.pcap; do
+	f=$(basename "$p" .pcap)
+	"$RAWCRAFT" decode "$p" --template >"$TMP/$f.pkt" 2>"$TMP/err" &&
 		"$RAWCRAFT" show "$TMP/$f.pkt" -w "$TMP/$f-back.pcap" >/dev/null 2>>"$TMP/err"
 	expect_eq "decode $f.pcap --template: show builds every frame" \
 		"$? $(tshark -r "$TMP/$f-back.pcap" 2>/dev/null | wc -l) $(head -c 300 "$TMP/err")" \
-		"0 $(tshark -r "$TMP/$f.pcap" 2>/dev/null | wc -l) "
+		"0 $(tshark -r "$p" 2>/dev/null | wc -l) "
 done
+# An Ethernet capture's frames come back byte for byte, ISL's included.
+expect_eq "decode DTP.pcap --template: show builds the same bytes" \
+	"$(same_frames "$ROOT/tests/pcap/third-party/link/DTP.pcap" "$TMP/DTP-back.pcap")" "10 10 10"
 
 # Decode-only layers: named by `fields`, refused by templates.
 expect_eq "fields llc: decode only" "$("$RAWCRAFT" fields llc 2>&1 | head -n 1)" \
