@@ -183,13 +183,18 @@ lab_rst_rule() { in_a nft list table inet "rawcraft_$1" 2>/dev/null | grep -oE '
 # lab_ipv6_on NS: IPv6 on, and no duplicate address detection for the
 # interfaces made after this (they inherit "default"), so that addresses,
 # the link-local ones included, are never tentative; no router
-# advertisements taken, so that nothing but the lab's own routes is used.
+# advertisements taken, so that nothing but the lab's own routes is used;
+# the kernel's unsolicited MLD reports (a join's report and its repeats,
+# each up to 1 s late by default) all within 10 ms of a join, so that none
+# lands in the middle of a test's run long after the lab came up.
 lab_ipv6_on() {
 	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
 		net.ipv6.conf.default.disable_ipv6=0 \
 		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
 		net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
-		net.ipv6.conf.all.dad_transmits=0 net.ipv6.conf.default.dad_transmits=0
+		net.ipv6.conf.all.dad_transmits=0 net.ipv6.conf.default.dad_transmits=0 \
+		net.ipv6.conf.all.mldv2_unsolicited_report_interval=10 \
+		net.ipv6.conf.default.mldv2_unsolicited_report_interval=10
 }
 
 # lab_if6 NS IF: the same for one interface that already exists (before it
@@ -197,7 +202,8 @@ lab_ipv6_on() {
 lab_if6() {
 	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=0" \
 		"net.ipv6.conf.$2.accept_dad=0" "net.ipv6.conf.$2.accept_ra=0" \
-		"net.ipv6.conf.$2.dad_transmits=0" >/dev/null
+		"net.ipv6.conf.$2.dad_transmits=0" \
+		"net.ipv6.conf.$2.mldv2_unsolicited_report_interval=10" >/dev/null
 }
 
 # lab_ll6 NS IF: prints IF's link-local address once it is usable (not
