@@ -15,7 +15,7 @@ export PY=/usr/bin/python3	# Debian's, where python3-scapy lives
 export RAWCRAFT_TEMPLATES=$root/templates
 pass=0 fail=0
 log=$(mktemp)
-trap 'rm -f "$log" "$log".rel* "$log".asan*' EXIT
+trap 'rm -f "$log" "$log".*' EXIT
 
 tally() {	# tally LABEL: reads TAP on stdin
 	local label=$1 line
@@ -68,6 +68,11 @@ for c in "${chosen[@]}"; do
 		{ echo "tests/run.sh: no suite '$c' (see tests/suites/)" >&2; exit 2; }
 done
 
+# Suites without a lab run as tasks (a suite with one build), as many at
+# once as there are cores: a core that finishes the release run of a suite
+# takes the next task instead of waiting for the sanitized one.  Lab suites
+# then run one at a time: labs time replies.
+serial_suites=() pooled=() i=0
 for s in tests/suites/*.sh; do
 	wanted "$(basename "$s" .sh)" || continue
 	# A suite that starts a namespace lab needs root and the network.
@@ -75,14 +80,28 @@ for s in tests/suites/*.sh; do
 	grep -q lab_start "$s" && lab=true serial=true
 	$offline && $lab && continue
 	grep -q 'make -s -C' "$s" && serial=true	# one build tree
-	if $serial; then	# one at a time: labs time replies
-		run_suite "$root/rawcraft" "$s" "$log.rel"
-		run_suite "$root/build/asan/rawcraft" "$s" "$log.asan"
-	else		# both builds at once, a core each
-		run_suite "$root/rawcraft" "$s" "$log.rel" &
-		run_suite "$root/build/asan/rawcraft" "$s" "$log.asan"
-		wait
-	fi
+	if $serial; then serial_suites+=("$s"); else pooled+=("$s"); fi
+done
+jobs_max=$(nproc 2>/dev/null || echo 2)
+for s in "${pooled[@]}"; do
+	for b in rel asan; do
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+		bin=$root/rawcraft
+		[ $b = asan ] && bin=$root/build/asan/rawcraft
+		run_suite "$bin" "$s" "$log.$i.$b" &
+	done
+	i=$((i + 1))
+done
+wait
+i=0
+for s in "${pooled[@]}"; do
+	report rel "$s" "$log.$i.rel"
+	report asan "$s" "$log.$i.asan"
+	i=$((i + 1))
+done
+for s in "${serial_suites[@]}"; do
+	run_suite "$root/rawcraft" "$s" "$log.rel"
+	run_suite "$root/build/asan/rawcraft" "$s" "$log.asan"
 	report rel "$s" "$log.rel"
 	report asan "$s" "$log.asan"
 done
