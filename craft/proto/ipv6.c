@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "../util/checksum.h"
+#include "optlist.h"
 #include "proto.h"
 
 /* Next Header values (IANA), shared by the extension headers. */
@@ -44,9 +45,37 @@ static size_t upper_index(const struct frame *f, size_t idx)
 	return frame_past_ext(f, idx + 1);
 }
 
+/* A jumbogram's length (RFC 2675): payload length 0 and a Jumbo Payload
+ * option in the hop-by-hop header right after; 0 when there is none.  As
+ * Wireshark's ipv6_get_jumbo_plen, only that first header is looked in. */
+static size_t ipv6_jumbo_len(const struct frame *f, size_t ip_off)
+{
+	size_t o = ip_off + 40;
+	if (f->bytes[ip_off + 6] != 0 || o + 2 > f->len)
+		return 0;
+	size_t stop = o + 8 * ((size_t)f->bytes[o + 1] + 1);
+	for (o += 2; o < stop && o + 6 <= f->len;) {
+		if (f->bytes[o] == 0x00) {	/* Pad1: one byte */
+			o++;
+			continue;
+		}
+		if (f->bytes[o] == 0xc2 && f->bytes[o + 1] == 4)
+			return (size_t)optlist_be32(f->bytes + o + 2);
+		o += 2 + (size_t)f->bytes[o + 1];
+	}
+	return 0;
+}
+
+/* The payload length: the header's, a jumbogram's option when it is 0. */
+static size_t ipv6_plen(const struct frame *f, size_t ip_off)
+{
+	size_t plen = (size_t)f->bytes[ip_off + 4] << 8 | f->bytes[ip_off + 5];
+	return plen ? plen : ipv6_jumbo_len(f, ip_off);
+}
+
 /* Where the payload ends: the payload length when it was captured, else
- * the captured end; a jumbogram's (length 0, hop-by-hop next) is what was
- * captured. */
+ * the captured end.  A length of 0 (no jumbogram: Linux BIG TCP and TSO
+ * leave it so) is an empty payload, as Wireshark takes it. */
 static size_t ipv6_payload_end(const struct frame *f, size_t idx, bool *whole)
 {
 	const struct layer *ip = &f->layer[idx];
@@ -55,13 +84,7 @@ static size_t ipv6_payload_end(const struct frame *f, size_t idx, bool *whole)
 	*whole = false;
 	if (ip->off + 7 > f->len)
 		return f->len;
-	size_t plen = (size_t)f->bytes[ip->off + 4] << 8 | f->bytes[ip->off + 5];
-	size_t total = 40 + plen;
-	if (plen == 0 && f->bytes[ip->off + 6] == 0) {
-		/* A jumbogram (RFC 2675): the hop-by-hop option has the length. */
-		*whole = f->len >= f->wire_len;
-		return f->len;
-	}
+	size_t total = 40 + ipv6_plen(f, ip->off);
 	if (ip->off + total <= f->len) {
 		*whole = true;
 		return ip->off + total;
@@ -78,9 +101,16 @@ static bool ipv6_decoded(struct frame *f, size_t idx, size_t *end)
 		l->note = "bogus version: not 6; inner layers not decoded";
 		return false;
 	}
-	if (l->off + 40 + lv(l, IPV6_PLEN) > *end)
+	size_t plen = ipv6_plen(f, l->off);
+	if (l->off + 40 + plen > *end)
 		l->note = "payload length runs past the captured bytes";
 	frame_cut(f, end, ipv6_payload_end(f, idx, NULL));
+	if (plen == 0 && lv(l, IPV6_NH) != IP6_NH_NONE) {
+		l->note = lv(l, IPV6_NH) == 0 ?
+			  "payload length 0 and no jumbo payload option: nothing inside decoded" :
+			  "payload length 0 (TCP segmentation offload, BIG TCP?): nothing inside decoded";
+		return false;
+	}
 	return true;
 }
 

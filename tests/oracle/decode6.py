@@ -816,7 +816,11 @@ def frames_raw(pcap):
     out = []
     r = reader(pcap)
     try:
-        for data, _ in r:
+        while True:	# Scapy's default cuts a frame at 65535 bytes: BIG TCP's are longer
+            try:
+                data, _ = r._read_packet(size=1 << 32)
+            except EOFError:
+                break
             out.append(bytes(data))
     finally:
         r.close()

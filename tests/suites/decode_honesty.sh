@@ -2,7 +2,8 @@
 # `rawcraft decode` of link layers as tshark decodes them: 802.3 lengths
 # and LLC (SNAP into IPv4, STP and CDP as named data), ARP of any sizes and
 # RARP, the Linux cooked headers as layers, a version-6 header where IPv4
-# was named.  Captures from tcpdump's tests (tests/pcap/third-party/link/)
+# was named, IPv6 payload lengths of 0 (BIG TCP, jumbograms).  Captures from
+# tcpdump's tests (tests/pcap/third-party/link/ and ip6/)
 # and written here with Scapy, each held against tshark by
 # tests/tools/honesty.py --tap (decode6.py's comparer, strict: every layer
 # rawcraft knows at tshark's offset with tshark's fields, and no other).
@@ -65,7 +66,7 @@ wrpcap(os.path.join(d, 'null.pcap'), [struct.pack('<I', 2) + raw(udp6)], linktyp
 PYEOF
 
 "$PY" "$ROOT/tests/tools/honesty.py" --tap --rawcraft "$RAWCRAFT" \
-	"$ROOT"/tests/pcap/third-party/link/*.pcap "$TMP"/eth.pcap "$TMP"/sll.pcap \
+	"$ROOT"/tests/pcap/third-party/link/*.pcap "$ROOT"/tests/pcap/third-party/ip6/*.pcap "$TMP"/eth.pcap "$TMP"/sll.pcap \
 	"$TMP"/sll2.pcap "$TMP"/null.pcap
 
 # What the summaries and the tree say of them.
