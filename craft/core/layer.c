@@ -28,7 +28,8 @@ _Static_assert(sizeof craft_layers / sizeof craft_layers[0] == L_COUNT,
 	{ outer, L_HOPOPTS, 0, false }, { outer, L_DSTOPTS, 60, false }, \
 	{ outer, L_ROUTING, 43, false }, { outer, L_FRAGMENT, 44, false }, \
 	{ outer, L_TCP, 6, false }, { outer, L_UDP, 17, false }, { outer, L_ICMP6, 58, false }, \
-	{ outer, L_IPV6, 41, false }, { outer, L_IPV4, 4, false }	/* tunnels, RFC 2473 */
+	{ outer, L_IPV6, 41, false }, { outer, L_IPV4, 4, false },	/* tunnels, RFC 2473 */ \
+	{ outer, L_ETH, 143, false }	/* an Ethernet frame, as SRv6 carries it (RFC 8986) */
 
 /* What an EtherType names; 0x88a8 is a provider's tag (802.1ad), 0x8035
  * RARP, which the decoder also reads. */
@@ -47,6 +48,7 @@ const struct link craft_links[] = {
 	{ L_SLL, L_LLC, 4, false }, { L_SLL2, L_LLC, 4, false }, { L_ISL, L_ETH, 0, false },
 	{ L_IPV4, L_TCP, 6, false }, { L_IPV4, L_UDP, 17, false }, { L_IPV4, L_ICMP, 1, false },
 	{ L_IPV4, L_IPV6, 41, false }, { L_IPV4, L_IPV4, 4, false },	/* RFC 4213, RFC 2003 */
+	{ L_IPV4, L_ETH, 143, false },	/* as IPv6's below */
 	IP6_NEXT(L_IPV6), IP6_NEXT(L_HOPOPTS), IP6_NEXT(L_DSTOPTS), IP6_NEXT(L_ROUTING),
 	IP6_NEXT(L_FRAGMENT),
 	/* ICMP errors quote the IPv4 header and 8+ bytes of what caused them. */

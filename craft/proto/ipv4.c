@@ -12,7 +12,7 @@ static const struct field_name flag_names[] = {
 static const struct field_name proto_names[] = {
 	{ 1, "icmp", "ICMP" }, { 6, "tcp", "TCP" }, { 17, "udp", "UDP" },
 	{ 2, "igmp", "IGMP" }, { 47, "gre", "GRE" }, { 50, "esp", "ESP" },
-	{ 253, "experimental", "Experimental (RFC 3692)" }, { 0, NULL, NULL },
+	{ 143, "ethernet", "Ethernet" }, { 253, "experimental", "Experimental (RFC 3692)" }, { 0, NULL, NULL },
 };
 /* RFC 3168's codepoints, for IPv4's and IPv6's ECN bits alike. */
 const struct field_name ecn_names[] = {

@@ -12,7 +12,7 @@ const struct field_name ip6_nh_names[] = {
 	{ 43, "routing", "Routing Header for IPv6" }, { 44, "fragment", "Fragment Header for IPv6" },
 	{ 59, "none", "No Next Header for IPv6" }, { 50, "esp", "Encap Security Payload" },
 	{ 51, "ah", "Authentication Header" }, { 4, "ipip", "IPv4" }, { 41, "ipv6", "IPv6" },
-	{ 253, "experimental", "Experimental (RFC 3692)" }, { 0, NULL, NULL },
+	{ 143, "ethernet", "Ethernet" }, { 253, "experimental", "Experimental (RFC 3692)" }, { 0, NULL, NULL },
 };
 
 static const char *lint_version(uint64_t v)

@@ -43,6 +43,8 @@ eth = [
     # IPv4 named, the version nibble says otherwise
     Ether(src=A, dst=B, type=0x0800) / Raw(raw(udp6)),
     Ether(src=A, dst=B, type=0x0800) / Raw(v4_version(5)),
+    # IP protocol 143: an Ethernet frame (RFC 8986)
+    Ether(src=A, dst=B) / IP(src='10.0.0.1', dst='10.0.0.2', proto=143) / Ether(src=B, dst=A) / udp,
 ]
 eth[6].type = 0x8035
 wrpcap(os.path.join(d, 'eth.pcap'), eth)
