@@ -46,6 +46,7 @@ int cmd_decode(struct options *opt)
 	if (strcmp(path, "-") == 0)	/* tcpdump -w - | rawcraft decode - | grep: live */
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	struct reader *ahead = opt->template_out ? NULL : reader_ahead(path);
+	stop_catch();	/* a signal ends the reading: -w closed whole */
 	struct printer pr;
 	/* -w keeps the capture's own link type; templates carry no analysis. */
 	printer_open(&pr, opt, reader_link(in), !opt->template_out);
@@ -57,7 +58,8 @@ int cmd_decode(struct options *opt)
 		reader_close(ahead);
 	struct frame f;
 	struct timeval ts;
-	while (rc == EXIT_OK && !out_broken() && (!opt->count || pr.frames < opt->count) &&
+	while (rc == EXIT_OK && !out_broken() && !stop_requested() &&
+	       (!opt->count || pr.frames < opt->count) &&
 	       (got = reader_next(in, &f, &ts, err, sizeof err)) == 1) {
 		bool shown = reader_matches(in, &f);
 		if (opt->template_out && shown)
@@ -66,7 +68,11 @@ int cmd_decode(struct options *opt)
 			printer_captured(&pr, &f, &ts, shown);
 		frame_free(&f);
 	}
-	if (rc == EXIT_OK && got >= 0)
+	if (rc == EXIT_OK && stop_requested()) {	/* a read it cut short is no fault */
+		rc = 128 + stop_requested();
+		got = 0;
+	}
+	if ((rc == EXIT_OK || rc > 128) && got >= 0)
 		printer_finish(&pr);
 	if (got < 0) {
 		out_flush();
@@ -76,6 +82,7 @@ int cmd_decode(struct options *opt)
 	}
 	if (printer_close(&pr))
 		rc = EXIT_SYSTEM;
+	stop_release();
 	reader_close(in);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "../craft/lang/template.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
+#include "stop.h"
 
 /* Parses, resolves and builds one frame's template -c times, or once per
  * value of its ranges.  `frames` counts across files: each frame draws its
@@ -35,7 +36,7 @@ static int show_frame(struct options *opt, struct template_ctx *tc, const char *
 	struct rng draws;
 	struct resolve_env env = { .file = tc->file, .iface = ifc, .rng = &draws };
 	uint64_t count = opt->count ? opt->count : frame_cycle(&tmpl);
-	for (uint64_t i = 0; i < count && rc == EXIT_OK && !out_broken(); i++) {
+	for (uint64_t i = 0; i < count && rc == EXIT_OK && !out_broken() && !stop_requested(); i++) {
 		env.index = i;
 		rng_for_frame(rng, (*frames)++, &draws);
 		if (frame_resolve(&tmpl, &env, &d) || build_frame(b, &tmpl, &d)) {
@@ -101,14 +102,18 @@ int cmd_show(struct options *opt)
 		fail("libnet: %s", err);
 		return EXIT_SYSTEM;
 	}
+	stop_catch();	/* a signal ends the frames: -w closed whole */
 	struct printer pr;
 	printer_open(&pr, opt, LINK_ETHERNET, false);
 	int rc = EXIT_OK;
 	uint64_t frames = 0;
 	for (int i = 0; i < opt->nfiles && rc == EXIT_OK; i++)
 		rc = show_file(opt, opt->files[i], have_iface ? &ifc : NULL, &rng, &frames, b, &pr);
+	if (rc == EXIT_OK && stop_requested())
+		rc = 128 + stop_requested();
 	if (printer_close(&pr))
 		rc = EXIT_SYSTEM;
+	stop_release();
 	builder_close(b);
 	return rc;
 }

@@ -49,3 +49,25 @@ for cmd in "show $TMP/u.pkt" "decode $TMP/u.pcap"; do
 	expect_eq "rawcraft $cmd -w f.pcap | head -1: exit 141, silent, f.pcap whole" \
 		"$rc:$(cat "$TMP/pipe.err"):$bad" "141::0"
 done
+
+# 6. SIGTERM mid-run (once the -w file has bytes, so the handler is set):
+#    143, the frames shown are all in -w and it ends at a frame's end.
+#    decode reads a pipe that stays open, so it is still reading when told.
+"$R" show "$TMP/u.pkt" -c 3000 -w "$TMP/many.pcap" >/dev/null
+signalled() {	# LABEL OUT.pcap: $pid is running and writing OUT.pcap
+	for _ in $(seq 100); do [ -s "$2" ] && break; sleep 0.05; done
+	sleep 0.1
+	kill -TERM "$pid"
+	wait "$pid"; rc=$?
+	bad=$(tshark -r "$2" 2>&1 >/dev/null | grep -vc '^Running as user')
+	n=$(capinfos -c -M "$2" 2>/dev/null | awk '/Number of packets/ {print $NF}')
+	shown=$(grep -c '^[0-9]' "$TMP/sig.txt")
+	expect_eq "$1: SIGTERM gives 143, f.pcap whole, with every frame shown" \
+		"$rc:$bad:$n" "143:0:$shown"
+	[ "${n:-0}" -gt 0 ] || not_ok "$1: frames were written before the signal" "${n:-none}"
+}
+timeout 60 "$R" show "$TMP/u.pkt" -c 100000000 -w "$TMP/sig1.pcap" >"$TMP/sig.txt" & pid=$!
+signalled "show -c 100000000 -w f.pcap" "$TMP/sig1.pcap"
+{ cat "$TMP/many.pcap"; sleep 10; } | timeout 60 "$R" decode - -w "$TMP/sig2.pcap" >"$TMP/sig.txt" &
+pid=$!
+signalled "decode - -w f.pcap (the pipe still open)" "$TMP/sig2.pcap"
