@@ -378,7 +378,7 @@ const struct engine_ops cli_engine_ops = {
 int cli_engine_open(struct cli_engine *c, struct addr dst)
 {
 	/* The next hop gets 1 s to answer ARP or a solicitation, whatever -t
-	 * (the replies' wait, 0 for none) says. */
+	 * (the replies' wait) says. */
 	struct engine_config cfg = { .ifname = c->opt->iface, .dst = dst,
 				     .neighbor_timeout_us = 1000000,
 				     .listen_only = c->sniff };
