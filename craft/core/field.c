@@ -249,6 +249,26 @@ static int tcp_option(const char *opt, uint8_t *buf, size_t room, char *err,
 			goto noargs;
 		tmp[0] = name[0] == 'n' ? 1 : 0;
 		n = 1;
+	} else if (strcmp(name, "pad") == 0) {
+		/* Bytes after an eol as they are: a header's non-zero padding. */
+		size_t hl = args ? strlen(args) : 0;
+		if (hl == 0 || hl % 2) {
+			snprintf(err, errlen, "pad needs bytes in hex: pad:HEX");
+			return -1;
+		}
+		if (hl / 2 > room) {
+			snprintf(err, errlen, "TCP options exceed %d bytes", TCP_OPTS_MAX);
+			return -1;
+		}
+		for (size_t i = 0; i < hl; i += 2) {
+			int hi = hex_digit(args[i]), lo = hex_digit(args[i + 1]);
+			if (hi < 0 || lo < 0) {
+				snprintf(err, errlen, "pad needs bytes in hex: pad:HEX");
+				return -1;
+			}
+			buf[i / 2] = (uint8_t)(hi << 4 | lo);
+		}
+		return (int)(hl / 2);
 	} else if (strcmp(name, "sackok") == 0) {
 		if (args)
 			goto noargs;
@@ -288,7 +308,7 @@ static int tcp_option(const char *opt, uint8_t *buf, size_t room, char *err,
 		n = 10;
 	} else {
 		snprintf(err, errlen, "unknown TCP option '%s': use mss:N, sackok, "
-			 "ts:VAL:ECR, ws:N, nop, eol", name);
+			 "ts:VAL:ECR, ws:N, nop, eol, pad:HEX", name);
 		return -1;
 	}
 	if (n > room) {
@@ -310,7 +330,7 @@ static int parse_tcpopts(const char *s, struct fval *out, char *err, size_t errl
 		const char *p = s;
 		for (;;) {
 			size_t len = strcspn(p, ",");
-			char opt[64];
+			char opt[96];	/* pad: and 40 bytes of hex fit */
 			if (len == 0 || len >= sizeof opt) {
 				snprintf(err, errlen, "bad TCP option list '%s': "
 					 "comma-separated, e.g. mss:1460,sackok,nop,ws:7", s);

@@ -106,9 +106,13 @@ static void describe_one(const struct tcpopt *o, void *ctx)
 	size_t dl = o->len - 2;
 	bool text = out->style == TCPOPT_TEMPLATE;
 	if (o->kind == TCPOPT_PADDING || o->kind == TCPOPT_BAD_PADDING) {
-		if (!text)	/* a template's eol pads with zeros by itself */
+		if (!text)
 			sb_printf(sb, "%s[%s: %zu bytes after EOL]\n", out->indent,
 				  o->kind == TCPOPT_PADDING ? "padding" : "non-zero padding", o->len);
+		else if (o->kind == TCPOPT_BAD_PADDING) {	/* eol pads with zeros by itself */
+			sb_puts(sb, ",pad:");
+			hex(o->data, o->len, sb);
+		}
 		return;
 	}
 	if (text && sb->len > out->start)

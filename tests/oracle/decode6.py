@@ -668,6 +668,8 @@ def tcp_opts_bytes(text):
         name, _, arg = item.strip().partition(':')
         if name in ('eol', 'nop'):
             out += bytes([TCP_KIND[name]])
+        elif name == 'pad':	# bytes after an eol, as they are
+            out += bytes.fromhex(arg)
         elif name == 'sackok':
             out += b'\x04\x02'
         elif name == 'mss':

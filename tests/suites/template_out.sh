@@ -206,6 +206,7 @@ for want in \
 	'# tcp csum=0xbeef is incorrect (should be 0x' \
 	'Host: a\"b\\c \$x #y\r\n\' \
 	'payload text="Hello World!\0"' \
+	'opts=mss:536,eol,pad:000001' \
 	'# the bytes after eth are the payload: as lines its layers read "hopopts must come right after ipv6' \
 	'# from the icmp6 header on, the bytes are the payload: no line builds them exactly' \
 	'icmp6 type=router-advert code=0 csum=0x0 curhlim=64 flags=O prf=high' \
