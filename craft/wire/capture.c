@@ -20,6 +20,8 @@ struct pcap_out {
 
 struct pcap_in {
 	pcap_t *p;
+	uint8_t *whole;	/* a record libpcap cut to the file's snaplen, read again */
+	size_t room;
 };
 
 struct pcap_out *pcap_out_open(const char *path, enum link_kind link, char *err,
@@ -120,9 +122,42 @@ struct pcap_in *pcap_in_open(const char *path, enum link_kind *link, char *err,
 		pcap_close(p);
 		return NULL;
 	}
-	struct pcap_in *r = xmalloc(sizeof *r);
+	struct pcap_in *r = xcalloc(1, sizeof *r);
 	r->p = p;
 	return r;
+}
+
+/* A record header's word: in the host's byte order unless the file is swapped. */
+static uint32_t file_u32(const uint8_t *p, bool swapped)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof v);
+	return swapped ? __builtin_bswap32(v) : v;
+}
+
+/* libpcap cuts a record longer than the file's snaplen to it; tshark keeps
+ * what the record holds.  If the bytes libpcap went past, from `start`, are
+ * one classic record header and its data, read them again.  False (keep
+ * libpcap's bytes) if not: a pipe, pcapng, anything else. */
+static bool whole_record(struct pcap_in *r, long start, const struct pcap_pkthdr *h,
+			 size_t *len)
+{
+	FILE *fp = pcap_file(r->p);
+	long end = fp && start >= 0 ? ftell(fp) : -1;
+	uint8_t rec[16];
+	if (end < start + 16 || h->caplen != (bpf_u_int32)pcap_snapshot(r->p) ||
+	    fseek(fp, start, SEEK_SET) != 0)
+		return false;
+	size_t n = (size_t)(end - start - 16);
+	bool ok = fread(rec, 1, sizeof rec, fp) == sizeof rec &&
+		  file_u32(rec + 8, pcap_is_swapped(r->p)) == n && n > h->caplen;
+	if (ok && n > r->room) {
+		r->whole = xrealloc(r->whole, n);
+		r->room = n;
+	}
+	ok = ok && fread(r->whole, 1, n, fp) == n;
+	*len = n;
+	return fseek(fp, end, SEEK_SET) == 0 && ok;
 }
 
 int pcap_in_next(struct pcap_in *r, const uint8_t **bytes, size_t *caplen,
@@ -130,6 +165,8 @@ int pcap_in_next(struct pcap_in *r, const uint8_t **bytes, size_t *caplen,
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	FILE *fp = pcap_file(r->p);
+	long start = fp ? ftell(fp) : -1;
 	int rc = pcap_next_ex(r->p, &h, &data);
 	if (rc == PCAP_ERROR_BREAK)
 		return 0;
@@ -138,7 +175,10 @@ int pcap_in_next(struct pcap_in *r, const uint8_t **bytes, size_t *caplen,
 		return -1;
 	}
 	*bytes = data;
-	*caplen = h->caplen;
+	if (whole_record(r, start, h, caplen))
+		*bytes = r->whole;
+	else
+		*caplen = h->caplen;
 	*wire_len = h->len;
 	*ts = h->ts;
 	return 1;
@@ -149,6 +189,7 @@ void pcap_in_close(struct pcap_in *r)
 	if (!r)
 		return;
 	pcap_close(r->p);
+	free(r->whole);
 	free(r);
 }
 

@@ -5,7 +5,8 @@
 # lengths shorter or longer than the IP payload, TCP options cut, the
 # accurate-ECN bit, ICMP errors' bytes 4-7, SACK, MPTCP and unknown
 # options), and of tcpdump's captures of the accurate-ECN bit, MPTCP and
-# ICMP's extended echo (tests/pcap/third-party/ip4/), agrees with tshark field by field
+# ICMP's extended echo, records longer than the file's snaplen
+# (tests/pcap/third-party/ip4/), agrees with tshark field by field
 # (tests/oracle/decode6.py); then
 # what -v, the summary and the ladder say of the same frames where no
 # field comparison reaches: no value that is not in the bytes, the words
@@ -117,4 +118,13 @@ shows "a time before the first frame: -0.300000" 20 '^20 -0\.300000 '
 grep -qE '^20 +-0\.300000 ' "$TMP/ladder.txt" &&
 	ok "the ladder's time before the first frame: -0.300000" ||
 	not_ok "the ladder's time before the first frame: -0.300000" "$(grep '^20 ' "$TMP/ladder.txt")"
+# A record longer than the file's snaplen: all of it from a file, as tshark;
+# from a pipe, which cannot be read again, libpcap's cut.
+long=$DIR/ip4/bootp_asan.pcap
+expect_eq "a record past the snaplen, from a file: all its bytes" \
+	"$("$RAWCRAFT" decode "$long" -v 2>&1 | grep '^Frame')" \
+	"Frame 1: 65570 bytes on wire, 90 bytes captured"
+expect_eq "a record past the snaplen, from a pipe: the snaplen's bytes" \
+	"$(cat "$long" | "$RAWCRAFT" decode - -v 2>&1 | grep '^Frame')" \
+	"Frame 1: 65570 bytes on wire, 53 bytes captured"
 exit 0
