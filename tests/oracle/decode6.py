@@ -536,7 +536,8 @@ class FrameCheck:
             el = p.get('udp.length')
             want = show_int(el) - 8 if el is not None else None
             if want is not None:
-                want = min(want, len(self.raw) - pl.get('offset', 0))
+                want = min(want, len(self.raw) - pl.get('offset', 0),
+                           self.ip_end(p) - (p.pos + 8))
         if want is None:
             return
         self.checked += 1
@@ -545,6 +546,20 @@ class FrameCheck:
         elif bytes.fromhex(pl.get('hex', '')) != self.raw[pl['offset']:pl['offset'] + want]:
             self.err('payload after %s: rawcraft\'s hex is not the frame\'s bytes at %d' % (
                 name, pl['offset']))
+
+    def ip_end(self, p):
+        """Where the IP payload around `p` ends: a UDP length past it gets
+        no more (packet-udp.c's decode_udp_ports takes the smaller)."""
+        end = len(self.raw)
+        for q in self.p['protos']:
+            if q is p:
+                break
+            el = q.get('ip.len') if q.name == 'ip' else q.get('ipv6.plen') \
+                if q.name == 'ipv6' else None
+            n = show_int(el) if el is not None else None
+            if n:
+                end = q.pos + n + (40 if q.name == 'ipv6' else 0)
+        return end
 
     # --- the frame ----------------------------------------------------------
 
