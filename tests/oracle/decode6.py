@@ -61,7 +61,8 @@ NOT_COMPARED = {
     'an IPv4 total length of 0': 'tshark shows the length it presumes a TCP segmentation '
                                  'offload left out, rawcraft the 0 the field holds',
     'a header cut short': 'where the capture ends inside a header, tshark shows none '
-                          '(_ws.short); rawcraft may show the bytes there are, with a note '
+                          '(_ws.short, or malformed when the frame\'s length on the wire is below the '
+                          'captured length); rawcraft may show the bytes there are, with a note '
                           'that says it is truncated',
     'a protocol of no bytes': 'tshark hands the empty rest of a frame (a fragment with no '
                               'data) to the next header\'s dissector, which finds it '
@@ -622,7 +623,10 @@ class FrameCheck:
                 self.transport(q, name, f)
             elif name in DECODE_FIELDS:
                 self.other(q, name, f)
-        short = any(q.name == '_ws.short' for q in self.p['protos'])
+        # A wire length below the captured one bounds tshark's view: a cut
+        # header is then malformed to it, not short, and shown no more.
+        short = any(q.name == '_ws.short' for q in self.p['protos']) or \
+            any(e.get('name') == 'frame.len_lt_caplen' for e in self.p['fields'])
         if v6 or self.strict:
             for (tname, off), (name, f) in sorted(by_pos.items(), key=lambda x: x[0][1]):
                 if short and re.search(r'truncated|cut short', f.get('note', '')):
