@@ -18,7 +18,11 @@ bool transport_checksum(const struct frame *f, size_t idx, uint8_t proto,
 		return false;
 	bool whole;
 	size_t end = frame_payload_end(f, idx, &whole);
-	if (!whole || end < l->off + csum_off + 2)
+	/* A length of its own (UDP's) that the frame's bytes hold is checked
+	 * even where the IP lengths do not hold (an ICMP error's quote), as
+	 * packet-udp.c checks what its tvb holds. */
+	bool held = f->len >= f->wire_len && seg_len >= csum_off + 2 && l->off + seg_len <= end;
+	if (!(whole || held) || end < l->off + csum_off + 2)
 		return false;
 	size_t seg = end - l->off;
 	if (seg_len >= csum_off + 2 && seg_len <= seg)
