@@ -145,12 +145,13 @@ static bool whole_record(struct pcap_in *r, long start, const struct pcap_pkthdr
 	FILE *fp = pcap_file(r->p);
 	long end = fp && start >= 0 ? ftell(fp) : -1;
 	uint8_t rec[16];
-	if (end < start + 16 || h->caplen != (bpf_u_int32)pcap_snapshot(r->p) ||
-	    fseek(fp, start, SEEK_SET) != 0)
+	/* Nothing skipped (the usual case) costs no seek. */
+	if (end < start + 16 || (size_t)(end - start - 16) <= h->caplen ||
+	    h->caplen != (bpf_u_int32)pcap_snapshot(r->p) || fseek(fp, start, SEEK_SET) != 0)
 		return false;
 	size_t n = (size_t)(end - start - 16);
 	bool ok = fread(rec, 1, sizeof rec, fp) == sizeof rec &&
-		  file_u32(rec + 8, pcap_is_swapped(r->p)) == n && n > h->caplen;
+		  file_u32(rec + 8, pcap_is_swapped(r->p)) == n;
 	if (ok && n > r->room) {
 		r->whole = xrealloc(r->whole, n);
 		r->room = n;
