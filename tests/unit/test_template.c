@@ -313,7 +313,7 @@ static void test_layer_order(void **state)
 	assert_parse_error("ipv6 dst=::1\nfragment\nhopopts\n", 3, 1,
 			   "hopopts must come right after ipv6, not after fragment: routers");
 	assert_parse_error("ipv6 dst=::1\nrouting\nicmp\n", 3, 1,
-			   "after routing comes ipv4, ipv6, dstopts, routing, fragment, tcp, udp, icmp6, payload");
+			   "after routing comes eth, ipv4, ipv6, dstopts, routing, fragment, tcp, udp, icmp6, payload");
 	struct frame f;
 	struct diag d;
 	assert_int_equal(parse("ipv6 dst=::1\nicmp6 type=param-problem\nipv6 src=::1 dst=::2\n"
