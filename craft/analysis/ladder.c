@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "explain.h"
@@ -184,7 +185,10 @@ bool ladder_frame(struct ladder *l, const struct frame *f, uint32_t no,
 	struct ladder_row *r = &l->row[l->nrows++];
 	memset(r, 0, sizeof *r);
 	r->frame = no;
-	r->usec = (int64_t)since->tv_sec * 1000000 + since->tv_usec;
+	/* A capture's times may be anything (pcapng's resolution): saturate. */
+	int64_t sec = since->tv_sec;
+	r->usec = sec > INT64_MAX / 1000000 - 1 ? INT64_MAX : sec < INT64_MIN / 1000000 + 1 ?
+		 INT64_MIN : sec * 1000000 + since->tv_usec;
 	r->src = (uint16_t)src;
 	r->dst = (uint16_t)dst;
 	if (fa && fa->is_tcp) {
