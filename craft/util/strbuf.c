@@ -31,7 +31,7 @@ void sb_reset(struct strbuf *sb)
 		sb->s[0] = '\0';
 }
 
-static void sb_reserve(struct strbuf *sb, size_t extra)
+void sb_grow(struct strbuf *sb, size_t extra)
 {
 	if (sb->len + extra + 1 <= sb->cap)
 		return;
@@ -43,23 +43,6 @@ static void sb_reserve(struct strbuf *sb, size_t extra)
 	sb->cap = cap;
 }
 
-void sb_add(struct strbuf *sb, const char *s, size_t n)
-{
-	sb_reserve(sb, n);
-	memcpy(sb->s + sb->len, s, n);
-	sb->len += n;
-	sb->s[sb->len] = '\0';
-}
-
-void sb_puts(struct strbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
-}
-
-void sb_putc(struct strbuf *sb, char c)
-{
-	sb_add(sb, &c, 1);
-}
 
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
@@ -69,11 +52,101 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	sb_reserve(sb, (size_t)n);
+	sb_grow(sb, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	sb->len += (size_t)n;
+}
+
+static const char hexdigit[] = "0123456789abcdef";
+
+/* "00".."99": two digits per step halves the divisions. */
+static const char pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* The digits of `v`, written backwards from `end`; returns the first. */
+static char *digits(char *end, uint64_t v)
+{
+	while (v >= 100) {
+		unsigned k = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--end = pairs[k + 1];
+		*--end = pairs[k];
+	}
+	if (v >= 10) {
+		*--end = pairs[v * 2 + 1];
+		*--end = pairs[v * 2];
+	} else {
+		*--end = (char)('0' + v);
+	}
+	return end;
+}
+
+void sb_u64(struct strbuf *sb, uint64_t v)
+{
+	char buf[20], *end = buf + sizeof buf;
+	char *p = digits(end, v);
+	sb_add(sb, p, (size_t)(end - p));
+}
+
+void sb_i64(struct strbuf *sb, int64_t v)
+{
+	if (v < 0) {
+		sb_putc(sb, '-');
+		sb_u64(sb, 0 - (uint64_t)v);
+	} else {
+		sb_u64(sb, (uint64_t)v);
+	}
+}
+
+void sb_u64w(struct strbuf *sb, uint64_t v, unsigned width)
+{
+	char buf[20], *end = buf + sizeof buf;
+	char *p = digits(end, v);
+	for (size_t n = (size_t)(end - p); n < width; n++)
+		sb_putc(sb, '0');
+	sb_add(sb, p, (size_t)(end - p));
+}
+
+void sb_hexw(struct strbuf *sb, uint64_t v, unsigned width)
+{
+	char buf[16], *end = buf + sizeof buf, *p = end;
+	do {
+		*--p = hexdigit[v & 0xf];
+		v >>= 4;
+	} while (v);
+	for (size_t n = (size_t)(end - p); n < width; n++)
+		sb_putc(sb, '0');
+	sb_add(sb, p, (size_t)(end - p));
+}
+
+void sb_hex(struct strbuf *sb, const uint8_t *p, size_t n, char sep)
+{
+	if (!n)
+		return;
+	size_t per = sep ? 3 : 2, out = n * per - (sep ? 1 : 0);
+	sb_grow(sb, out);
+	char *o = sb->s + sb->len;
+	for (size_t i = 0; i < n; i++) {
+		if (sep && i)
+			*o++ = sep;
+		*o++ = hexdigit[p[i] >> 4];
+		*o++ = hexdigit[p[i] & 0xf];
+	}
+	sb->len += out;
+	sb->s[sb->len] = '\0';
+}
+
+void sb_ipv4(struct strbuf *sb, const uint8_t *p)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			sb_putc(sb, '.');
+		sb_u64(sb, p[i]);
+	}
 }
 
 void sb_json_str(struct strbuf *sb, const char *s, size_t n)
