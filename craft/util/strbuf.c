@@ -2,6 +2,7 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,24 +150,77 @@ void sb_ipv4(struct strbuf *sb, const uint8_t *p)
 	}
 }
 
+static const uint64_t tens[19] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+	10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+	100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+	100000000000000000ull, 1000000000000000000ull,
+};
+
+/* The fraction of a double is m * 2^-k exactly, so its first `decimals`
+ * digits are m * 10^decimals >> k and the bits shifted out round them:
+ * half to even, as glibc rounds the exact binary value. */
+void sb_fixed(struct strbuf *sb, double v, unsigned decimals)
+{
+	double mag = fabs(v);
+	if (!(mag < 0x1p63) || decimals >= sizeof tens / sizeof tens[0]) {
+		sb_printf(sb, "%.*f", (int)decimals, v);	/* NaN, huge, or past 128 bits */
+		return;
+	}
+	uint64_t whole = (uint64_t)mag, bits;
+	double frac = mag - (double)whole;	/* exact: a multiple of mag's last bit */
+	memcpy(&bits, &frac, sizeof bits);
+	unsigned biased = (unsigned)(bits >> 52);
+	uint64_t m = bits & ((UINT64_C(1) << 52) - 1);
+	unsigned k = biased ? 1075 - biased : 1074;	/* frac < 1: k >= 53 */
+	if (biased)
+		m |= UINT64_C(1) << 52;
+	unsigned __int128 p = (unsigned __int128)m * tens[decimals];	/* < 2^117 */
+	uint64_t q = 0;
+	if (k < 128) {
+		unsigned __int128 half = (unsigned __int128)1 << (k - 1);
+		unsigned __int128 rest = p & ((half << 1) - 1);
+		q = (uint64_t)(p >> k);
+		uint64_t last = decimals ? q : whole;
+		if (rest > half || (rest == half && (last & 1)))
+			q++;
+	}			/* else p < 2^117 <= half: rounds down to 0 */
+	if (q == tens[decimals]) {	/* 0.999.. rounded up */
+		q = 0;
+		whole++;
+	}
+	if (signbit(v))
+		sb_putc(sb, '-');
+	sb_u64(sb, whole);
+	if (decimals) {
+		sb_putc(sb, '.');
+		sb_u64w(sb, q, decimals);
+	}
+}
+
+/* What follows the backslash for each byte JSON escapes, 0 for a byte
+ * copied as it is: 'u' gives \u00XX, for controls, DEL and each byte past
+ * ASCII (read as its own code point, not as UTF-8). */
+static const char json_escape[256] = {
+	[0x00 ... 0x08] = 'u', ['\t'] = 't', ['\n'] = 'n', [0x0b ... 0x1f] = 'u',
+	['"'] = '"', ['\\'] = '\\', [0x7f ... 0xff] = 'u',
+};
+
 void sb_json_str(struct strbuf *sb, const char *s, size_t n)
 {
 	sb_putc(sb, '"');
+	size_t run = 0;		/* start of the bytes copied as they are */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			sb_putc(sb, '\\');
-			sb_putc(sb, (char)c);
-		} else if (c == '\n') {
-			sb_puts(sb, "\\n");
-		} else if (c == '\t') {
-			sb_puts(sb, "\\t");
-		} else if (c < 0x20 || c >= 0x7f) {
-			sb_printf(sb, "\\u%04x", c);
-		} else {
-			sb_putc(sb, (char)c);
-		}
+		char e = json_escape[c];
+		if (!e)
+			continue;
+		sb_add(sb, s + run, i - run);
+		run = i + 1;
+		char esc[6] = { '\\', e, '0', '0', hexdigit[c >> 4], hexdigit[c & 0xf] };
+		sb_add(sb, esc, e == 'u' ? 6 : 2);
 	}
+	sb_add(sb, s + run, n - run);
 	sb_putc(sb, '"');
 }
 

@@ -56,6 +56,8 @@ void sb_hexw(struct strbuf *sb, uint64_t v, unsigned width);
 void sb_hex(struct strbuf *sb, const uint8_t *p, size_t n, char sep);
 /* A dotted quad, "%u.%u.%u.%u" of p[0..4). */
 void sb_ipv4(struct strbuf *sb, const uint8_t *p);
+/* "%.*f" of `v`, every digit as glibc prints it, by integer arithmetic. */
+void sb_fixed(struct strbuf *sb, double v, unsigned decimals);
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends `n` words with `sep` between them, as a shell's "$*". */
