@@ -10,17 +10,14 @@
  * Built by bench/run: cc -O2 bench/xdpflood.c -lxdp -lbpf -lpthread.
  * Prints "sent N" on stderr at the end; the bench counts at the peer.
  */
-#define _GNU_SOURCE	/* pthread_setaffinity_np */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <unistd.h>
 #include <xdp/xsk.h>
 
 #define NFRAMES 4096	/* UMEM frames per queue, all holding the one frame */
@@ -81,11 +78,7 @@ static void *sender_run(void *arg)
 {
 	struct sender *s = arg;
 	unsigned next = 0, outstanding = 0;
-	cpu_set_t cpus;
 
-	CPU_ZERO(&cpus);
-	CPU_SET(s->queue % (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &cpus);
-	pthread_setaffinity_np(pthread_self(), sizeof cpus, &cpus);
 	while (!stop) {
 		__u32 idx, n = NFRAMES - outstanding < BATCH ? NFRAMES - outstanding : BATCH;
 
