@@ -140,56 +140,74 @@ void explain_tree(const struct frame_analysis *fa, bool absolute, const char *in
 			sb_printf(out, "%s        [Expert Info: %s]\n", indent, tcp_expert_label(i));
 }
 
+static void json_u64(const char *key, uint64_t v, struct strbuf *out)
+{
+	sb_json_key(out, key);
+	sb_u64(out, v);
+}
+
 static void json_seconds(const char *key, bool known, double s, struct strbuf *out)
 {
+	sb_json_key(out, key);
 	if (known)
-		sb_printf(out, ",\"%s\":%.9f", key, s);
+		sb_fixed(out, s, 9);
 	else
-		sb_printf(out, ",\"%s\":null", key);
+		sb_puts(out, "null");
 }
 
 void explain_json(const struct frame_analysis *fa, bool absolute, struct strbuf *out)
 {
 	if (!fa->is_tcp) {
-		if (fa->answers)
-			sb_printf(out, ",\"answers\":%u,\"answer_time\":%.9f", fa->answers,
-				  fa->answer_time);
+		if (fa->answers) {
+			json_u64("answers", fa->answers, out);
+			json_seconds("answer_time", true, fa->answer_time, out);
+		}
 		if (fa->answered_by)
-			sb_printf(out, ",\"answered_by\":%u", fa->answered_by);
+			json_u64("answered_by", fa->answered_by, out);
 		return;
 	}
 	const struct tcp_verdict *v = &fa->tcp;
 	uint32_t base = v->abs_seq - v->seq;
-	sb_printf(out, ",\"tcp_analysis\":{\"stream\":%u,\"seq\":%u,\"ack\":%u,\"len\":%u,"
-		  "\"next_seq\":%u", v->stream, absolute ? v->abs_seq : v->seq,
-		  absolute ? v->abs_ack : v->ack, v->len, absolute ? v->next_seq + base : v->next_seq);
+	sb_puts(out, ",\"tcp_analysis\":{\"stream\":");
+	sb_u64(out, v->stream);
+	json_u64("seq", absolute ? v->abs_seq : v->seq, out);
+	json_u64("ack", absolute ? v->abs_ack : v->ack, out);
+	json_u64("len", v->len, out);
+	json_u64("next_seq", absolute ? v->next_seq + base : v->next_seq, out);
 	if (v->acks_frame)
-		sb_printf(out, ",\"acks_frame\":%u", v->acks_frame);
+		json_u64("acks_frame", v->acks_frame, out);
 	else
 		sb_puts(out, ",\"acks_frame\":null");
 	/* Wireshark shows no RTT of 0 (an ACK with its segment's timestamp). */
 	json_seconds("ack_rtt", v->acks_frame && v->ack_rtt != 0, v->ack_rtt, out);
 	json_seconds("irtt", v->has_irtt, v->irtt, out);
-	sb_printf(out, ",\"window\":%llu", (unsigned long long)v->window);
+	json_u64("window", v->window, out);
+	sb_json_key(out, "wscale");
 	if (v->wscale == WSCALE_SYN)
-		sb_puts(out, ",\"wscale\":null");
+		sb_puts(out, "null");
 	else
-		sb_printf(out, ",\"wscale\":%d", v->wscale);
+		sb_i64(out, v->wscale);
 	sb_puts(out, ",\"expert\":[");
-	const char *sep = "";
+	bool first = true;
 	for (unsigned i = 0; i < TE_COUNT; i++)
 		if (v->expert & (1u << i)) {
-			sb_printf(out, "%s\"%s\"", sep, tcp_expert_key(i));
-			sep = ",";
+			sb_puts(out, first ? "\"" : ",\"");
+			sb_puts(out, tcp_expert_key(i));
+			sb_putc(out, '"');
+			first = false;
 		}
 	sb_putc(out, ']');
-	if (v->expert & TE_DUPLICATE_ACK)
-		sb_printf(out, ",\"dupack_num\":%u,\"dupack_frame\":%u", v->dupack_num,
-			  v->dupack_frame);
+	if (v->expert & TE_DUPLICATE_ACK) {
+		json_u64("dupack_num", v->dupack_num, out);
+		json_u64("dupack_frame", v->dupack_frame, out);
+	}
 	if (v->expert & TE_RETRANSMISSION && v->rto_frame)
-		sb_printf(out, ",\"rto_frame\":%u", v->rto_frame);
-	sb_printf(out, ",\"state\":{\"src\":\"%s\",\"dst\":\"%s\"}}",
-		  tcp_state_name(v->src_state), tcp_state_name(v->dst_state));
+		json_u64("rto_frame", v->rto_frame, out);
+	sb_puts(out, ",\"state\":{\"src\":\"");
+	sb_puts(out, tcp_state_name(v->src_state));
+	sb_puts(out, "\",\"dst\":\"");
+	sb_puts(out, tcp_state_name(v->dst_state));
+	sb_puts(out, "\"}}");
 }
 
 static const char *closed_how(const struct conv_summary *c)

@@ -364,11 +364,18 @@ void describe_hex(const struct frame *f, struct strbuf *out)
 	}
 }
 
+/* "s" for text the library formats itself: numbers, addresses, letters. */
+static void json_plain(const char *s, struct strbuf *out)
+{
+	sb_putc(out, '"');
+	sb_puts(out, s);
+	sb_putc(out, '"');
+}
+
 static void json_hex(const uint8_t *p, size_t n, struct strbuf *out)
 {
 	sb_putc(out, '"');
-	for (size_t i = 0; i < n; i++)
-		sb_printf(out, "%02x", p[i]);
+	sb_hex(out, p, n, '\0');
 	sb_putc(out, '"');
 }
 
@@ -377,23 +384,38 @@ static const char *const csum_words[] = {
 	[CS_PARTIAL] = "partial", [CS_UNVERIFIED] = "unverified", [CS_BOGUS] = "unverified",
 };
 
+/* ,"csum_status":"correct" and, where it is wrong, ,"csum_expected":N */
+static void json_checksum(const char *name, const struct layer *l, struct strbuf *out)
+{
+	sb_add(out, ",\"", 2);
+	sb_puts(out, name);
+	sb_puts(out, "_status\":");
+	json_plain(csum_words[l->csum], out);
+	if (l->csum == CS_INCORRECT || l->csum == CS_PARTIAL) {
+		sb_add(out, ",\"", 2);
+		sb_puts(out, name);
+		sb_puts(out, "_expected\":");
+		sb_u64(out, l->csum_expected);
+	}
+}
+
 static void json_field(const struct frame *f, const struct layer *l, size_t k,
 		       struct strbuf *out)
 {
 	const struct field *fd = &l->def->fields[k];
 	const struct fval *v = &l->val[k];
 	char buf[64];
-	sb_printf(out, ",\"%s\":", fd->name);
+	sb_json_key(out, fd->name);
 	switch (fd->kind) {
 	case FK_MAC:
 	case FK_IPV4:
 	case FK_IPV6:
 		format_fixed(fd, v->u, buf, sizeof buf);
-		sb_printf(out, "\"%s\"", buf);
+		json_plain(buf, out);
 		break;
 	case FK_LETTERS:
 		format_letters(fd, (uint64_t)v->u, buf, sizeof buf);
-		sb_printf(out, "\"%s\"", buf);
+		json_plain(buf, out);
 		break;
 	case FK_OPTS: {
 		struct strbuf s;
@@ -405,7 +427,7 @@ static void json_field(const struct frame *f, const struct layer *l, size_t k,
 	}
 	case FK_TCPFLAGS:
 		format_tcpflags_letters(v->u, buf, sizeof buf);
-		sb_printf(out, "\"%s\"", buf);
+		json_plain(buf, out);
 		break;
 	case FK_TCPOPTS: {
 		struct strbuf s;
@@ -421,17 +443,14 @@ static void json_field(const struct frame *f, const struct layer *l, size_t k,
 	default:
 		if (fd->bits > 64) {	/* past what a JSON number holds exactly */
 			format_wide(v->u, true, buf, sizeof buf);
-			sb_printf(out, "\"%s\"", buf);
+			json_plain(buf, out);
 		} else {
-			sb_printf(out, "%llu", (unsigned long long)v->u);
+			sb_u64(out, (uint64_t)v->u);
 		}
 		break;
 	}
-	if ((int)k == l->def->csum_field) {
-		sb_printf(out, ",\"%s_status\":\"%s\"", fd->name, csum_words[l->csum]);
-		if (l->csum == CS_INCORRECT || l->csum == CS_PARTIAL)
-			sb_printf(out, ",\"%s_expected\":%u", fd->name, l->csum_expected);
-	}
+	if ((int)k == l->def->csum_field)
+		json_checksum(fd->name, l, out);
 }
 
 /* "link":{"type":"BSD loopback","len":4,"family":2} */
@@ -442,10 +461,28 @@ static void json_link(const struct frame *f, struct strbuf *out)
 		return;
 	sb_puts(out, ",\"link\":{\"type\":");
 	sb_json_str(out, lt->name, strlen(lt->name));
-	sb_printf(out, ",\"len\":%zu", lt->hdr_len);
-	if (f->has_link_value)
-		sb_printf(out, ",\"%s\":%u", lt->key, (unsigned)f->link_value);
+	sb_json_key(out, "len");
+	sb_u64(out, lt->hdr_len);
+	if (f->has_link_value) {
+		sb_json_key(out, lt->key);
+		sb_u64(out, f->link_value);
+	}
 	sb_putc(out, '}');
+}
+
+/* ,"ipv4":{"offset":14 - a second layer of a kind is "ipv42", and so on. */
+static void json_layer_open(const struct frame *f, size_t i, struct strbuf *out)
+{
+	const struct layer *l = &f->layer[i];
+	unsigned seen = 0;
+	for (size_t j = 0; j < i; j++)
+		seen += f->layer[j].def == l->def;
+	sb_add(out, ",\"", 2);
+	sb_puts(out, l->def->name);
+	if (seen)
+		sb_u64(out, seen + 1);
+	sb_puts(out, "\":{\"offset\":");
+	sb_u64(out, l->off);
 }
 
 void describe_json(const struct frame *f, unsigned frame_no, const double *time,
@@ -460,35 +497,42 @@ void describe_json_with(const struct frame *f, unsigned frame_no, const double *
 	struct strbuf sum;
 	sb_init(&sum);
 	describe_summary(f, &sum);
-	sb_printf(out, "{\"frame\":%u", frame_no);
-	if (time)
-		sb_printf(out, ",\"time\":%.6f", *time);
-	if (extra)
-		sb_printf(out, ",%s", extra);
-	sb_printf(out, ",\"len\":%zu,\"caplen\":%zu,\"summary\":", f->wire_len, f->len);
+	sb_puts(out, "{\"frame\":");
+	sb_u64(out, frame_no);
+	if (time) {
+		sb_json_key(out, "time");
+		sb_fixed(out, *time, 6);
+	}
+	if (extra) {
+		sb_putc(out, ',');
+		sb_puts(out, extra);
+	}
+	sb_json_key(out, "len");
+	sb_u64(out, f->wire_len);
+	sb_json_key(out, "caplen");
+	sb_u64(out, f->len);
+	sb_json_key(out, "summary");
 	sb_json_str(out, sum.s, sum.len);
 	sb_free(&sum);
 	sb_puts(out, ",\"layers\":[");
-	for (size_t i = 0; i < f->nlayers; i++)
-		sb_printf(out, "%s\"%s\"", i ? "," : "", f->layer[i].def->name);
+	for (size_t i = 0; i < f->nlayers; i++) {
+		if (i)
+			sb_putc(out, ',');
+		json_plain(f->layer[i].def->name, out);
+	}
 	sb_putc(out, ']');
 	json_link(f, out);
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
-		unsigned seen = 0;
-		for (size_t j = 0; j < i; j++)
-			seen += f->layer[j].def == l->def;
-		if (seen)
-			sb_printf(out, ",\"%s%u\":{", l->def->name, seen + 1);
-		else
-			sb_printf(out, ",\"%s\":{", l->def->name);
-		sb_printf(out, "\"offset\":%zu", l->off);
+		json_layer_open(f, i, out);
 		if (l->def->id == L_PAYLOAD) {
 			const struct fval *v = &l->val[PL_HEX];
-			sb_printf(out, ",\"len\":%zu,\"hex\":", v->len);
+			sb_json_key(out, "len");
+			sb_u64(out, v->len);
+			sb_json_key(out, "hex");
 			json_hex(v->bytes, v->len, out);
 			if (printable(v->bytes, v->len)) {
-				sb_puts(out, ",\"text\":");
+				sb_json_key(out, "text");
 				sb_json_str(out, (const char *)v->bytes, v->len);
 			}
 		} else {
@@ -497,12 +541,14 @@ void describe_json_with(const struct frame *f, unsigned frame_no, const double *
 					json_field(f, l, k, out);
 		}
 		if (l->note) {
-			sb_puts(out, ",\"note\":");
+			sb_json_key(out, "note");
 			sb_json_str(out, l->note, strlen(l->note));
 		}
 		sb_putc(out, '}');
 	}
-	if (f->trailer)
-		sb_printf(out, ",\"trailer\":%zu", f->trailer);
+	if (f->trailer) {
+		sb_json_key(out, "trailer");
+		sb_u64(out, f->trailer);
+	}
 	sb_puts(out, "}\n");
 }

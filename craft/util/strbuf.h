@@ -64,6 +64,14 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 void sb_join(struct strbuf *sb, char *const *words, size_t n, const char *sep);
 /* Appends `s` as a JSON string literal, quotes included. */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
+/* Appends ,"key": for a member after the first, `key` one of the library's
+ * own names, which need no escaping. */
+static inline void sb_json_key(struct strbuf *sb, const char *key)
+{
+	sb_add(sb, ",\"", 2);
+	sb_puts(sb, key);
+	sb_add(sb, "\":", 2);
+}
 /* Appends `s` as HTML text, safe in an element or a quoted attribute:
  * <>&"' as character references, control characters (but tab and newline)
  * as U+FFFD.  Captured bytes reach pages through it. */

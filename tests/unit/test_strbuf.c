@@ -176,6 +176,12 @@ static void test_json_str(void **state)
 	for (size_t i = 0; i < sizeof s; i++)	/* escapes dense and sparse */
 		s[i] = (char)(i % 7 == 0 ? (char)(i * 31) : 'a' + (char)(i % 26));
 	check_json(s, sizeof s);
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "{\"a\":1");
+	sb_json_key(&sb, "key");
+	assert_string_equal(sb.s, "{\"a\":1,\"key\":");
+	sb_free(&sb);
 }
 
 static void check_fixed(double v, unsigned decimals)
