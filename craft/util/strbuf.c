@@ -62,6 +62,29 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 
 static const char hexdigit[] = "0123456789abcdef";
 
+/* Sixteen bytes at a time, in the vectors GCC and Clang give every target:
+ * a payload's hex digits and JSON text are most of what --json writes. */
+typedef uint8_t u8x16 __attribute__((vector_size(16)));
+#ifdef __clang__
+#define SHUFFLE(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
+#define SHUFFLE(a, b, ...) __builtin_shuffle(a, b, (u8x16){ __VA_ARGS__ })
+#endif
+
+/* p[0..16) as 32 hex digits: each byte's two nibbles side by side, then
+ * '0' + n, and 'a' - '0' - 10 more where n > 9. */
+static void hex16(char *o, const uint8_t *p)
+{
+	u8x16 x, d[2];
+	memcpy(&x, p, sizeof x);
+	u8x16 hi = x >> 4, lo = x & 0xf;
+	d[0] = SHUFFLE(hi, lo, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+	d[1] = SHUFFLE(hi, lo, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+	for (int i = 0; i < 2; i++)
+		d[i] += '0' + ((u8x16)(d[i] > 9) & ('a' - '0' - 10));
+	memcpy(o, d, sizeof d);
+}
+
 /* "00".."99": two digits per step halves the divisions. */
 static const char pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -128,10 +151,13 @@ void sb_hex(struct strbuf *sb, const uint8_t *p, size_t n, char sep)
 {
 	if (!n)
 		return;
-	size_t per = sep ? 3 : 2, out = n * per - (sep ? 1 : 0);
+	size_t per = sep ? 3 : 2, out = n * per - (sep ? 1 : 0), i = 0;
 	sb_grow(sb, out);
 	char *o = sb->s + sb->len;
-	for (size_t i = 0; i < n; i++) {
+	if (!sep)
+		for (; i + 16 <= n; i += 16, o += 32)
+			hex16(o, p + i);
+	for (; i < n; i++) {
 		if (sep && i)
 			*o++ = sep;
 		*o++ = hexdigit[p[i] >> 4];
@@ -206,21 +232,38 @@ static const char json_escape[256] = {
 	['"'] = '"', ['\\'] = '\\', [0x7f ... 0xff] = 'u',
 };
 
+/* How many bytes from `s` on JSON copies as they are. */
+static size_t json_plain_run(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {	/* json_escape's classes, 16 bytes at once */
+		u8x16 x;
+		uint64_t any[2];
+		memcpy(&x, s + i, sizeof x);
+		u8x16 esc = (u8x16)((x < 0x20) | (x >= 0x7f) | (x == '"') | (x == '\\'));
+		memcpy(any, &esc, sizeof any);
+		if (any[0] | any[1])
+			break;
+	}
+	while (i < n && !json_escape[s[i]])
+		i++;
+	return i;
+}
+
 void sb_json_str(struct strbuf *sb, const char *s, size_t n)
 {
 	sb_putc(sb, '"');
-	size_t run = 0;		/* start of the bytes copied as they are */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0;; i++) {
+		size_t run = json_plain_run((const unsigned char *)s + i, n - i);
+		sb_add(sb, s + i, run);
+		i += run;
+		if (i == n)
+			break;
 		unsigned char c = (unsigned char)s[i];
 		char e = json_escape[c];
-		if (!e)
-			continue;
-		sb_add(sb, s + run, i - run);
-		run = i + 1;
 		char esc[6] = { '\\', e, '0', '0', hexdigit[c >> 4], hexdigit[c & 0xf] };
 		sb_add(sb, esc, e == 'u' ? 6 : 2);
 	}
-	sb_add(sb, s + run, n - run);
 	sb_putc(sb, '"');
 }
 

@@ -160,6 +160,12 @@ static void test_json_str(void **state)
 		check_json(s, 3);
 		check_json(s + 2, 3);
 	}
+	for (int c = 0; c < 256; c++)		/* each byte at each place of 16-byte blocks */
+		for (size_t at = 0; at < 48; at++) {
+			memset(s, 'x', 48);
+			s[at] = (char)c;
+			check_json(s, 48);
+		}
 	for (int c = 0; c < 256; c++)
 		s[c] = (char)c;
 	check_json(s, 256);
