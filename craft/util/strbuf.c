@@ -1,5 +1,6 @@
 /* strbuf.c - growing strings; allocation failure aborts, as in redis's sds. */
 #include "strbuf.h"
+#include "vec16.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -62,24 +63,13 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 
 static const char hexdigit[] = "0123456789abcdef";
 
-/* Sixteen bytes at a time, in the vectors GCC and Clang give every target:
- * a payload's hex digits and JSON text are most of what --json writes. */
-typedef uint8_t u8x16 __attribute__((vector_size(16)));
-#ifdef __clang__
-#define SHUFFLE(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
-#else
-#define SHUFFLE(a, b, ...) __builtin_shuffle(a, b, (u8x16){ __VA_ARGS__ })
-#endif
-
 /* p[0..16) as 32 hex digits: each byte's two nibbles side by side, then
  * '0' + n, and 'a' - '0' - 10 more where n > 9. */
 static void hex16(char *o, const uint8_t *p)
 {
-	u8x16 x, d[2];
-	memcpy(&x, p, sizeof x);
-	u8x16 hi = x >> 4, lo = x & 0xf;
-	d[0] = SHUFFLE(hi, lo, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-	d[1] = SHUFFLE(hi, lo, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+	u8x16 x = vec16_load(p), hi = x >> 4, lo = x & 0xf, d[2];
+	d[0] = VEC16_SHUFFLE(hi, lo, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+	d[1] = VEC16_SHUFFLE(hi, lo, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
 	for (int i = 0; i < 2; i++)
 		d[i] += '0' + ((u8x16)(d[i] > 9) & ('a' - '0' - 10));
 	memcpy(o, d, sizeof d);
@@ -90,6 +80,13 @@ static const char pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
+
+static const uint64_t tens[20] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+	10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+	100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+	100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull,
+};
 
 /* The digits of `v`, written backwards from `end`; returns the first. */
 static char *digits(char *end, uint64_t v)
@@ -109,11 +106,23 @@ static char *digits(char *end, uint64_t v)
 	return end;
 }
 
+static size_t decimal_len(uint64_t v)
+{
+	size_t n = 1;
+	while (n < sizeof tens / sizeof tens[0] && v >= tens[n])
+		n++;
+	return n;
+}
+
+/* Straight into the buffer: a copy per number was a memcpy call. */
 void sb_u64(struct strbuf *sb, uint64_t v)
 {
-	char buf[20], *end = buf + sizeof buf;
-	char *p = digits(end, v);
-	sb_add(sb, p, (size_t)(end - p));
+	size_t n = decimal_len(v);
+	if (sb->len + n + 1 > sb->cap)
+		sb_grow(sb, n);
+	digits(sb->s + sb->len + n, v);
+	sb->len += n;
+	sb->s[sb->len] = '\0';
 }
 
 void sb_i64(struct strbuf *sb, int64_t v)
@@ -176,13 +185,6 @@ void sb_ipv4(struct strbuf *sb, const uint8_t *p)
 	}
 }
 
-static const uint64_t tens[19] = {
-	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
-	10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
-	100000000000000ull, 1000000000000000ull, 10000000000000000ull,
-	100000000000000000ull, 1000000000000000000ull,
-};
-
 /* The fraction of a double is m * 2^-k exactly, so its first `decimals`
  * digits are m * 10^decimals >> k and the bits shifted out round them:
  * half to even, as glibc rounds the exact binary value. */
@@ -237,12 +239,8 @@ static size_t json_plain_run(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 	for (; i + 16 <= n; i += 16) {	/* json_escape's classes, 16 bytes at once */
-		u8x16 x;
-		uint64_t any[2];
-		memcpy(&x, s + i, sizeof x);
-		u8x16 esc = (u8x16)((x < 0x20) | (x >= 0x7f) | (x == '"') | (x == '\\'));
-		memcpy(any, &esc, sizeof any);
-		if (any[0] | any[1])
+		u8x16 x = vec16_load(s + i);
+		if (vec16_any((u8x16)((x < 0x20) | (x >= 0x7f) | (x == '"') | (x == '\\'))))
 			break;
 	}
 	while (i < n && !json_escape[s[i]])

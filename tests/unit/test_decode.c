@@ -1248,6 +1248,32 @@ static void test_json_escapes(void **state)
 	frame_free(&f);
 }
 
+/* A payload is shown as text when every byte is printable ASCII, a tab or
+ * a line end: each byte value at each place of a 48-byte payload. */
+static void test_payload_text(void **state)
+{
+	(void)state;
+	uint8_t b[14 + 48];
+	memcpy(b, tcp_syn, 12);
+	b[12] = 0x88, b[13] = 0xb5;
+	struct strbuf sb;
+	sb_init(&sb);
+	for (int c = 0; c < 256; c++)
+		for (size_t at = 0; at < 48; at++) {
+			memset(b + 14, 'x', 48);
+			b[14 + at] = (uint8_t)c;
+			struct frame f;
+			decode(b, sizeof b, &f);
+			sb_reset(&sb);
+			describe_json(&f, 1, NULL, &sb);
+			bool text = (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r';
+			if ((strstr(sb.s, "\"text\":") != NULL) != text)
+				fail_msg("byte 0x%02x at %zu: %s", c, at, sb.s);
+			frame_free(&f);
+		}
+	sb_free(&sb);
+}
+
 static void test_relative_seq(void **state)
 {
 	(void)state;
@@ -1313,6 +1339,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_has_note),
 		cmocka_unit_test(test_truncated_checksum_unverified),
 		cmocka_unit_test(test_json_escapes),
+		cmocka_unit_test(test_payload_text),
 		cmocka_unit_test(test_relative_seq),
 	};
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
