@@ -210,16 +210,15 @@ static void frame_json(struct printer *p, const struct frame *f, const struct ti
 		       const struct frame_analysis *fa, const struct frame_note *note,
 		       struct strbuf *out)
 {
-	struct strbuf extra;
-	sb_init(&extra);
-	if (note && note->json)
-		sb_puts(&extra, note->json);
-	if (fa)
-		explain_json(fa, p->opt->absolute, &extra);
-	const char *members = extra.s && extra.s[0] == ',' ? extra.s + 1 : extra.s;
 	double t = (double)ts->tv_sec + (double)ts->tv_usec / 1e6;
-	describe_json_with(f, p->seen, &t, members && *members ? members : NULL, out);
-	sb_free(&extra);
+	describe_json_open(p->seen, &t, out);
+	if (note && note->json && *note->json) {
+		sb_putc(out, ',');
+		sb_puts(out, note->json);
+	}
+	if (fa)
+		explain_json(fa, p->opt->absolute, out);
+	describe_json_close(f, out);
 }
 
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,

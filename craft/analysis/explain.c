@@ -191,9 +191,9 @@ void explain_json(const struct frame_analysis *fa, bool absolute, struct strbuf 
 	bool first = true;
 	for (unsigned i = 0; i < TE_COUNT; i++)
 		if (v->expert & (1u << i)) {
-			sb_puts(out, first ? "\"" : ",\"");
-			sb_puts(out, tcp_expert_key(i));
-			sb_putc(out, '"');
+			if (!first)
+				sb_putc(out, ',');
+			sb_json_word(out, tcp_expert_key(i));
 			first = false;
 		}
 	sb_putc(out, ']');
@@ -203,11 +203,11 @@ void explain_json(const struct frame_analysis *fa, bool absolute, struct strbuf 
 	}
 	if (v->expert & TE_RETRANSMISSION && v->rto_frame)
 		json_u64("rto_frame", v->rto_frame, out);
-	sb_puts(out, ",\"state\":{\"src\":\"");
-	sb_puts(out, tcp_state_name(v->src_state));
-	sb_puts(out, "\",\"dst\":\"");
-	sb_puts(out, tcp_state_name(v->dst_state));
-	sb_puts(out, "\"}}");
+	sb_puts(out, ",\"state\":{\"src\":");
+	sb_json_word(out, tcp_state_name(v->src_state));
+	sb_json_key(out, "dst");
+	sb_json_word(out, tcp_state_name(v->dst_state));
+	sb_puts(out, "}}");
 }
 
 static const char *closed_how(const struct conv_summary *c)

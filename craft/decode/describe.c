@@ -375,14 +375,6 @@ void describe_hex(const struct frame *f, struct strbuf *out)
 	}
 }
 
-/* "s" for text the library formats itself: numbers, addresses, letters. */
-static void json_plain(const char *s, struct strbuf *out)
-{
-	sb_putc(out, '"');
-	sb_puts(out, s);
-	sb_putc(out, '"');
-}
-
 static void json_hex(const uint8_t *p, size_t n, struct strbuf *out)
 {
 	sb_putc(out, '"');
@@ -401,7 +393,7 @@ static void json_checksum(const char *name, const struct layer *l, struct strbuf
 	sb_add(out, ",\"", 2);
 	sb_puts(out, name);
 	sb_puts(out, "_status\":");
-	json_plain(csum_words[l->csum], out);
+	sb_json_word(out, csum_words[l->csum]);
 	if (l->csum == CS_INCORRECT || l->csum == CS_PARTIAL) {
 		sb_add(out, ",\"", 2);
 		sb_puts(out, name);
@@ -422,11 +414,11 @@ static void json_field(const struct frame *f, const struct layer *l, size_t k,
 	case FK_IPV4:
 	case FK_IPV6:
 		format_fixed(fd, v->u, buf, sizeof buf);
-		json_plain(buf, out);
+		sb_json_word(out, buf);
 		break;
 	case FK_LETTERS:
 		format_letters(fd, (uint64_t)v->u, buf, sizeof buf);
-		json_plain(buf, out);
+		sb_json_word(out, buf);
 		break;
 	case FK_OPTS: {
 		struct strbuf s;
@@ -438,7 +430,7 @@ static void json_field(const struct frame *f, const struct layer *l, size_t k,
 	}
 	case FK_TCPFLAGS:
 		format_tcpflags_letters(v->u, buf, sizeof buf);
-		json_plain(buf, out);
+		sb_json_word(out, buf);
 		break;
 	case FK_TCPOPTS: {
 		struct strbuf s;
@@ -454,7 +446,7 @@ static void json_field(const struct frame *f, const struct layer *l, size_t k,
 	default:
 		if (fd->bits > 64) {	/* past what a JSON number holds exactly */
 			format_wide(v->u, true, buf, sizeof buf);
-			json_plain(buf, out);
+			sb_json_word(out, buf);
 		} else {
 			sb_u64(out, (uint64_t)v->u);
 		}
@@ -505,31 +497,39 @@ void describe_json(const struct frame *f, unsigned frame_no, const double *time,
 void describe_json_with(const struct frame *f, unsigned frame_no, const double *time,
 			const char *extra, struct strbuf *out)
 {
-	struct strbuf sum;
-	sb_init(&sum);
-	describe_summary(f, &sum);
+	describe_json_open(frame_no, time, out);
+	if (extra) {
+		sb_putc(out, ',');
+		sb_puts(out, extra);
+	}
+	describe_json_close(f, out);
+}
+
+void describe_json_open(unsigned frame_no, const double *time, struct strbuf *out)
+{
 	sb_puts(out, "{\"frame\":");
 	sb_u64(out, frame_no);
 	if (time) {
 		sb_json_key(out, "time");
 		sb_fixed(out, *time, 6);
 	}
-	if (extra) {
-		sb_putc(out, ',');
-		sb_puts(out, extra);
-	}
+}
+
+void describe_json_close(const struct frame *f, struct strbuf *out)
+{
 	sb_json_key(out, "len");
 	sb_u64(out, f->wire_len);
 	sb_json_key(out, "caplen");
 	sb_u64(out, f->len);
 	sb_json_key(out, "summary");
-	sb_json_str(out, sum.s, sum.len);
-	sb_free(&sum);
+	size_t from = out->len;
+	describe_summary(f, out);
+	sb_json_quote(out, from);
 	sb_puts(out, ",\"layers\":[");
 	for (size_t i = 0; i < f->nlayers; i++) {
 		if (i)
 			sb_putc(out, ',');
-		json_plain(f->layer[i].def->name, out);
+		sb_json_word(out, f->layer[i].def->name);
 	}
 	sb_putc(out, ']');
 	json_link(f, out);

@@ -24,5 +24,10 @@ void describe_json(const struct frame *f, unsigned frame_no, const double *time,
 /* The same with `extra` (NULL, or members like "\"rtt_us\":84") added. */
 void describe_json_with(const struct frame *f, unsigned frame_no, const double *time,
 			const char *extra, struct strbuf *out);
+/* describe_json_with in two halves, for members appended between them
+ * straight into `out`, each with its leading comma: the object's start
+ * (frame number and time), then the frame's own members and the end. */
+void describe_json_open(unsigned frame_no, const double *time, struct strbuf *out);
+void describe_json_close(const struct frame *f, struct strbuf *out);
 
 #endif

@@ -65,19 +65,24 @@ void runview_json(const struct step *st, enum run_from from, const struct frame_
 		  struct strbuf *out)
 {
 	bool sent = from != RUN_PEER;
-	sb_printf(out, "\"direction\":\"%s\",\"line\":%u", sent ? "sent" : "received",
-		  st ? st->pos.line : 0);
+	sb_puts(out, sent ? "\"direction\":\"sent\"" : "\"direction\":\"received\"");
+	sb_json_key(out, "line");
+	sb_u64(out, st ? st->pos.line : 0);
 	if (st && st->name) {
-		sb_puts(out, ",\"step\":");
+		sb_json_key(out, "step");
 		sb_json_str(out, st->name, strlen(st->name));
 	}
-	if (sender(from))
-		sb_printf(out, ",\"by\":\"%s\"", sender(from));
+	if (sender(from)) {
+		sb_json_key(out, "by");
+		sb_json_word(out, sender(from));
+	}
 	if (fa->is_tcp) {
 		enum tcp_state us, peer;
 		ends_of(fa, sent, &us, &peer);
-		sb_printf(out, ",\"state_us\":\"%s\",\"state_peer\":\"%s\"", tcp_state_name(us),
-			  tcp_state_name(peer));
+		sb_json_key(out, "state_us");
+		sb_json_word(out, tcp_state_name(us));
+		sb_json_key(out, "state_peer");
+		sb_json_word(out, tcp_state_name(peer));
 	}
 }
 

@@ -265,6 +265,25 @@ void sb_json_str(struct strbuf *sb, const char *s, size_t n)
 	sb_putc(sb, '"');
 }
 
+void sb_json_quote(struct strbuf *sb, size_t from)
+{
+	size_t n = sb->len - from;
+	if (json_plain_run((const unsigned char *)sb->s + from, n) == n) {
+		if (sb->len + 3 > sb->cap)
+			sb_grow(sb, 2);
+		memmove(sb->s + from + 1, sb->s + from, n);
+		sb->s[from] = sb->s[from + n + 1] = '"';
+		sb->len += 2;
+		sb->s[sb->len] = '\0';
+		return;
+	}
+	char *raw = xmalloc(n);	/* escapes lengthen it: rare, a copy */
+	memcpy(raw, sb->s + from, n);
+	sb->len = from;
+	sb_json_str(sb, raw, n);
+	free(raw);
+}
+
 void sb_join(struct strbuf *sb, char *const *words, size_t n, const char *sep)
 {
 	for (size_t i = 0; i < n; i++) {

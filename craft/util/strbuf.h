@@ -64,13 +64,23 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 void sb_join(struct strbuf *sb, char *const *words, size_t n, const char *sep);
 /* Appends `s` as a JSON string literal, quotes included. */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
-/* Appends ,"key": for a member after the first, `key` one of the library's
- * own names, which need no escaping. */
+/* Makes what was appended since offset `from` a JSON string literal, in
+ * place: text formatted straight into the buffer needs no copy of its own. */
+void sb_json_quote(struct strbuf *sb, size_t from);
+/* For the library's own names and numbers' text, which need no escaping:
+ * ,"key": for a member after the first, and "word" for a value. */
 static inline void sb_json_key(struct strbuf *sb, const char *key)
 {
 	sb_add(sb, ",\"", 2);
 	sb_puts(sb, key);
 	sb_add(sb, "\":", 2);
+}
+
+static inline void sb_json_word(struct strbuf *sb, const char *word)
+{
+	sb_putc(sb, '"');
+	sb_puts(sb, word);
+	sb_putc(sb, '"');
 }
 /* Appends `s` as HTML text, safe in an element or a quoted attribute:
  * <>&"' as character references, control characters (but tab and newline)

@@ -2,8 +2,9 @@
  * test_strbuf.c - the table formatters print what printf prints: every
  * decimal and hex value at the edges of each width, padded and not, and
  * bytes as hex with and without a separator, across buffer growth; JSON
- * strings escape what a byte-at-a-time reference escapes; fixed-point
- * numbers have printf's digits, rounding and sign.
+ * strings, appended or made in place, escape what a byte-at-a-time
+ * reference escapes; fixed-point numbers have printf's digits, rounding
+ * and sign.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -142,6 +143,16 @@ static void check_json(const char *s, size_t n)
 	json_reference(&want, s, n);
 	assert_int_equal(got.len, want.len);
 	assert_memory_equal(got.s, want.s, want.len + 1);
+	/* The same in place, after what the buffer held, from empty. */
+	for (size_t before = 0; before <= 3; before += 3) {
+		sb_free(&got);
+		sb_add(&got, "abc", before);
+		sb_add(&got, s, n);
+		sb_json_quote(&got, before);
+		assert_int_equal(got.len, before + want.len);
+		assert_memory_equal(got.s, "abc", before);
+		assert_memory_equal(got.s + before, want.s, want.len + 1);
+	}
 	sb_free(&got);
 	sb_free(&want);
 }
@@ -186,7 +197,8 @@ static void test_json_str(void **state)
 	sb_init(&sb);
 	sb_puts(&sb, "{\"a\":1");
 	sb_json_key(&sb, "key");
-	assert_string_equal(sb.s, "{\"a\":1,\"key\":");
+	sb_json_word(&sb, "word");
+	assert_string_equal(sb.s, "{\"a\":1,\"key\":\"word\"");
 	sb_free(&sb);
 }
 
