@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "link.h"
-#include "../util/vec16.h"
 #include "../analysis/explain.h"
 #include "../proto/proto.h"
 #include "../proto/tcpopts.h"
@@ -260,20 +259,10 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 	sb_putc(out, '\n');
 }
 
-/* Text a payload may be shown as: ASCII's printable bytes (the C locale's,
- * whatever the program's), tabs and line ends; 16 bytes at a time, as
- * --json asks it of every payload. */
 static bool printable(const uint8_t *p, size_t n)
 {
-	size_t i = 0;
-	for (; i + 16 <= n; i += 16) {
-		u8x16 x = vec16_load(p + i);
-		if (vec16_any((u8x16)((u8x16)(x - 0x20) > 0x7e - 0x20) &
-			      (u8x16)((x != '\n') & (x != '\r') & (x != '\t'))))
-			return false;
-	}
-	for (; i < n; i++)
-		if ((p[i] < 0x20 || p[i] > 0x7e) && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
+	for (size_t i = 0; i < n; i++)
+		if (!isprint(p[i]) && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
 			return false;
 	return n > 0;
 }

@@ -1,10 +1,10 @@
 /* strbuf.c - growing strings; allocation failure aborts, as in redis's sds. */
 #include "strbuf.h"
-#include "vec16.h"
 #include "xalloc.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +59,33 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	sb->len += (size_t)n;
+}
+
+/* Sixteen bytes at a time, in the vector extensions GCC and Clang give
+ * every target (SSE2 on x86-64, NEON on arm64, plain words elsewhere): a
+ * payload's hex digits and JSON text are most of what --json writes. */
+typedef uint8_t u8x16 __attribute__((vector_size(16)));
+
+/* Bytes of a and b picked by index (0-15 from a, 16-31 from b). */
+#ifdef __clang__
+#define VEC16_SHUFFLE(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
+#define VEC16_SHUFFLE(a, b, ...) __builtin_shuffle(a, b, (u8x16){ __VA_ARGS__ })
+#endif
+
+static u8x16 vec16_load(const void *p)
+{
+	u8x16 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+/* Whether any byte of a comparison's result is set. */
+static bool vec16_any(u8x16 v)
+{
+	uint64_t w[2];
+	memcpy(w, &v, sizeof w);
+	return (w[0] | w[1]) != 0;
 }
 
 static const char hexdigit[] = "0123456789abcdef";
