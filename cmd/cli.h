@@ -60,6 +60,7 @@ struct printer {
 	unsigned frames;	/* printed */
 	unsigned seen;		/* of the input, printed or skipped: their numbers */
 	struct timeval first;	/* of the input's first frame */
+	struct strbuf text;	/* a frame's text, its room kept from frame to frame */
 };
 
 /* Decorations of one printed frame; every member may be NULL/false. */
@@ -124,6 +125,9 @@ char *load_source(const char *name, const char *subdir, const char *ext,
  * out_finish flushes, and gives `rc`, 141 when stdout's reader went away,
  * or 3 after one message when stdout or stderr failed. */
 void out_start(void);
+/* stdout to a file or a pipe, before anything is written to it: one
+ * write() per 64 KiB of frames instead of per 4 KiB. */
+void out_batched(void);
 void out_check(void);
 void out_flush(void);
 bool out_broken(void);

@@ -38,6 +38,13 @@ void out_start(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+void out_batched(void)
+{
+	static char buf[64 << 10];
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, buf, _IOFBF, sizeof buf);
+}
+
 void out_check(void)
 {
 	if (stdfd_error(stdout, &stdout_errno))
@@ -173,6 +180,7 @@ void printer_open(struct printer *p, const struct options *opt, enum link_kind l
 	const char *names = getenv("RAWCRAFT_MANUF");
 	manuf_use((opt->verbose || opt->html) && !opt->no_names ? names ? names : MANUF_DEBIAN : NULL);
 	memset(p, 0, sizeof *p);
+	sb_init(&p->text);
 	p->opt = opt;
 	recorder_init(&p->rec, opt->write, link);
 	p->an = analyse ? analysis_new() : NULL;
@@ -228,41 +236,40 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 	const struct frame_analysis *fa = note && note->fa ? note->fa : printer_analyse(p, f, ts, &own);
 	if (p->an && fa->is_tcp)
 		analysis_shown(p->an, fa->tcp.stream);
-	struct strbuf out;
-	sb_init(&out);
+	struct strbuf *out = &p->text;
+	sb_reset(out);
 	p->frames++;
 	if (p->seen++ == 0)
 		p->first = *ts;
 	if (p->opt->json) {
-		frame_json(p, f, ts, fa, note, &out);
+		frame_json(p, f, ts, fa, note, out);
 		picture_frame(&p->pic, f, p->seen, ts, &p->first, fa, NULL);
 	} else {
 		if (note && note->prefix)
-			sb_puts(&out, note->prefix);
+			sb_puts(out, note->prefix);
 		if (note && note->summary)
-			sb_puts(&out, note->summary);
+			sb_puts(out, note->summary);
 		else
-			describe_summary_analysed(f, fa, p->opt->absolute, &out);
+			describe_summary_analysed(f, fa, p->opt->absolute, out);
 		if (note && note->suffix)
-			sb_puts(&out, note->suffix);
+			sb_puts(out, note->suffix);
 		else if (fa)
-			explain_suffix(fa, &out);
-		picture_frame(&p->pic, f, p->seen, ts, &p->first, fa, out.s);
+			explain_suffix(fa, out);
+		picture_frame(&p->pic, f, p->seen, ts, &p->first, fa, out->s);
 		if (p->opt->ladder && !p->opt->verbose && !p->opt->hex)
-			sb_reset(&out);	/* drawn instead of listed, unless -v or -x asks */
+			sb_reset(out);	/* drawn instead of listed, unless -v or -x asks */
 		else
-			sb_putc(&out, '\n');
+			sb_putc(out, '\n');
 		bool detail = !note || !note->brief;
 		if (detail && p->opt->verbose)
-			describe_tree(f, p->seen, fa, p->opt->absolute, &out);
+			describe_tree(f, p->seen, fa, p->opt->absolute, out);
 		if (detail && p->opt->hex)
-			describe_hex(f, &out);
+			describe_hex(f, out);
 		if (detail && (p->opt->verbose || p->opt->hex))
-			sb_putc(&out, '\n');
+			sb_putc(out, '\n');
 	}
-	fwrite(out.s, 1, out.len, stdout);
+	fwrite(out->s, 1, out->len, stdout);
 	out_check();
-	sb_free(&out);
 	if (!note || !note->recorded)
 		printer_record(p, f, ts);
 }
@@ -329,6 +336,7 @@ int printer_close(struct printer *p)
 	}
 	analysis_free(p->an);
 	p->an = NULL;
+	sb_free(&p->text);
 	out_flush();
 	return rc;
 }

@@ -45,6 +45,8 @@ int cmd_decode(struct options *opt)
 	}
 	if (strcmp(path, "-") == 0)	/* tcpdump -w - | rawcraft decode - | grep: live */
 		setvbuf(stdout, NULL, _IOLBF, 0);
+	else
+		out_batched();
 	struct reader *ahead = opt->template_out ? NULL : reader_ahead(path);
 	stop_catch();	/* a signal ends the reading: -w closed whole */
 	struct printer pr;

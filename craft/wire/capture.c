@@ -18,10 +18,15 @@ struct pcap_out {
 	int error;	/* the first write's errno that failed, or 0 */
 };
 
+/* Big enough that reading costs few syscalls; two readers (the analysis
+ * reads ahead) stay well inside the memory budget. */
+#define READ_BUFFER (256 << 10)
+
 struct pcap_in {
 	pcap_t *p;
 	uint8_t *whole;	/* a record libpcap cut to the file's snaplen, read again */
 	size_t room;
+	char *buf;	/* the file's stdio buffer; NULL for stdin */
 };
 
 struct pcap_out *pcap_out_open(const char *path, enum link_kind link, char *err,
@@ -103,11 +108,35 @@ static void unknown_link(int dlt, char *err, size_t errlen)
 		 dlt, name, known);
 }
 
+/* A file of our own opening, with a buffer of ours (glibc sizes none it is
+ * not given): libpcap's stdio would read() 4 KiB at a time.  The seek
+ * leaves stdio knowing its offset, so that ftell (whole_record's, twice a
+ * frame) asks no lseek of the kernel.  `buf` outlives the pcap_t. */
+static pcap_t *open_file(const char *path, char **buf, char *perr)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		snprintf(perr, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	*buf = xmalloc(READ_BUFFER);
+	setvbuf(fp, *buf, _IOFBF, READ_BUFFER);
+	pcap_t *p = fseek(fp, 0, SEEK_SET) == 0 ? pcap_fopen_offline(fp, perr) : NULL;
+	if (!p) {
+		fclose(fp);
+		free(*buf);
+		*buf = NULL;
+	}
+	return p;
+}
+
 struct pcap_in *pcap_in_open(const char *path, enum link_kind *link, char *err,
 			     size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_open_offline(path, perr);
+	char *buf = NULL;
+	pcap_t *p = strcmp(path, "-") == 0 ? pcap_open_offline(path, perr) :
+		    open_file(path, &buf, perr);
 	if (!p) {
 		/* libpcap names the file itself; the caller already does. */
 		size_t n = strlen(path);
@@ -120,10 +149,12 @@ struct pcap_in *pcap_in_open(const char *path, enum link_kind *link, char *err,
 	if (!link_by_dlt(pcap_datalink(p), link)) {
 		unknown_link(pcap_datalink(p), err, errlen);
 		pcap_close(p);
+		free(buf);
 		return NULL;
 	}
 	struct pcap_in *r = xcalloc(1, sizeof *r);
 	r->p = p;
+	r->buf = buf;
 	return r;
 }
 
@@ -190,6 +221,7 @@ void pcap_in_close(struct pcap_in *r)
 	if (!r)
 		return;
 	pcap_close(r->p);
+	free(r->buf);
 	free(r->whole);
 	free(r);
 }
