@@ -584,31 +584,69 @@ int field_parse(const struct field *f, const char *text, size_t len,
 	}
 }
 
+/* Copies what `buf` holds of s[0..n), NUL-terminated. */
+static void put_text(char *buf, size_t len, const char *s, size_t n)
+{
+	if (!len)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+static const char hexdigit[] = "0123456789abcdef";
+
+/* "aa:bb:cc:dd:ee:ff" into t[0..17); by table, as it is called per frame. */
+static void mac_chars(uint64_t mac, char *t)
+{
+	for (int i = 0; i < 6; i++) {
+		unsigned b = (unsigned)(mac >> (40 - 8 * i)) & 0xff;
+		t[3 * i] = hexdigit[b >> 4];
+		t[3 * i + 1] = hexdigit[b & 0xf];
+		t[3 * i + 2] = ':';
+	}
+}
+
 void format_mac(uint64_t mac, char *buf, size_t len)
 {
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 (unsigned)(mac >> 40) & 0xff, (unsigned)(mac >> 32) & 0xff,
-		 (unsigned)(mac >> 24) & 0xff, (unsigned)(mac >> 16) & 0xff,
-		 (unsigned)(mac >> 8) & 0xff, (unsigned)mac & 0xff);
+	char t[18];
+	mac_chars(mac, t);
+	put_text(buf, len, t, 17);
 }
 
 bool format_mac_named(uint64_t mac, char *buf, size_t len)
 {
-	char name[MANUF_NAME_MAX + 1], bare[24];
-	format_mac(mac, bare, sizeof bare);
-	bool named = manuf_name(mac, name, sizeof name);
+	char t[MANUF_NAME_MAX + 1 + 2 + 17 + 1];
+	size_t n = 0;
+	bool named = manuf_name(mac, t, MANUF_NAME_MAX + 1);
+	if (named) {
+		n = strlen(t);
+		memcpy(t + n, " (", 2);
+		n += 2;
+	}
+	mac_chars(mac, t + n);
+	n += 17;
 	if (named)
-		snprintf(buf, len, "%s (%s)", name, bare);
-	else
-		snprintf(buf, len, "%s", bare);
+		t[n++] = ')';
+	put_text(buf, len, t, n);
 	return named;
 }
 
 void format_ipv4(uint64_t ip, char *buf, size_t len)
 {
-	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(ip >> 24) & 0xff,
-		 (unsigned)(ip >> 16) & 0xff, (unsigned)(ip >> 8) & 0xff,
-		 (unsigned)ip & 0xff);
+	char t[16], *o = t;
+	for (int i = 0; i < 4; i++) {
+		unsigned b = (unsigned)(ip >> (24 - 8 * i)) & 0xff;
+		if (i)
+			*o++ = '.';
+		if (b >= 100)
+			*o++ = (char)('0' + b / 100);
+		if (b >= 10)
+			*o++ = (char)('0' + b / 10 % 10);
+		*o++ = (char)('0' + b % 10);
+	}
+	put_text(buf, len, t, (size_t)(o - t));
 }
 
 void format_ipv6(u128 ip, char *buf, size_t len)
@@ -639,6 +677,19 @@ void format_letters(const struct field *f, uint64_t v, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+/* Appends ", name" (or "name" first) to t[0..n); t holds all eight names,
+ * AE and Reserved. */
+static size_t name_to(char *t, size_t n, const char *name)
+{
+	if (n) {
+		memcpy(t + n, ", ", 2);
+		n += 2;
+	}
+	size_t k = strlen(name);
+	memcpy(t + n, name, k);
+	return n + k;
+}
+
 void format_tcpflags_letters(uint64_t flags, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -656,24 +707,21 @@ void format_tcpflags_letters(uint64_t flags, char *buf, size_t len)
 
 void format_tcpflags_names(uint64_t flags, char *buf, size_t len)
 {
+	/* Wireshark's names, then above the eight its AE and Reserved. */
+	char t[64];
 	size_t n = 0;
-	buf[0] = '\0';
 	for (const char *c = tcp_flag_print_order; *c; c++) {
 		unsigned idx = (unsigned)(strchr(tcp_flag_bits, *c) - tcp_flag_bits);
-		if (!(flags & (1u << (7 - idx))))
-			continue;
-		int w = snprintf(buf + n, len - n, "%s%s", n ? ", " : "", tcp_flag_names[idx]);
-		if (w < 0 || (size_t)w >= len - n)
-			return;
-		n += (size_t)w;
+		if (flags & (1u << (7 - idx)))
+			n = name_to(t, n, tcp_flag_names[idx]);
 	}
-	/* Above the eight: Wireshark's names, after them. */
-	if (flags & 0x100 && n < len)
-		n += (size_t)snprintf(buf + n, len - n, "%sAE", n ? ", " : "");
-	if (flags & 0xe00 && n < len)
-		n += (size_t)snprintf(buf + n, len - n, "%sReserved", n ? ", " : "");
+	if (flags & 0x100)
+		n = name_to(t, n, "AE");
+	if (flags & 0xe00)
+		n = name_to(t, n, "Reserved");
 	if (n == 0)
-		snprintf(buf, len, "none");
+		n = name_to(t, n, "none");
+	put_text(buf, len, t, n);
 }
 
 void field_format(const struct field *f, const struct fval *v, char *buf, size_t len)

@@ -101,6 +101,7 @@ void describe_summary_analysed(const struct frame *f, const struct frame_analysi
 	}
 }
 
+/* An address's text, or a number's past 64 bits. */
 static void format_fixed(const struct field *fd, u128 v, char *buf, size_t len)
 {
 	switch (fd->kind) {
@@ -114,14 +115,34 @@ static void format_fixed(const struct field *fd, u128 v, char *buf, size_t len)
 		format_ipv6(v, buf, len);
 		break;
 	default:
-		if (fd->bits > 64)
-			format_wide(v, true, buf, len);
-		else if (fd->flags & FF_HEX)
-			snprintf(buf, len, "0x%0*llx", (fd->bits + 3) / 4, (unsigned long long)v);
-		else
-			snprintf(buf, len, "%llu", (unsigned long long)v);
+		format_wide(v, true, buf, len);
 		break;
 	}
+}
+
+/* A field's value as the tree shows it: hex fields zero-padded to their width. */
+static void value_text(const struct field *fd, u128 v, struct strbuf *out)
+{
+	char buf[64];
+	if (fd->kind == FK_MAC || fd->kind == FK_IPV4 || fd->kind == FK_IPV6 || fd->bits > 64) {
+		format_fixed(fd, v, buf, sizeof buf);
+		sb_puts(out, buf);
+	} else if (fd->flags & FF_HEX) {
+		sb_add(out, "0x", 2);
+		sb_hexw(out, (uint64_t)v, (fd->bits + 3) / 4);
+	} else {
+		sb_u64(out, (uint64_t)v);
+	}
+}
+
+/* " [incorrect, should be 0x1a2b" and what follows it. */
+static void should_be(const char *before, unsigned expected, const char *after,
+		      struct strbuf *out)
+{
+	sb_puts(out, before);
+	sb_add(out, "0x", 2);
+	sb_hexw(out, expected, 4);
+	sb_puts(out, after);
 }
 
 static void checksum_status(const struct layer *l, struct strbuf *out)
@@ -134,18 +155,18 @@ static void checksum_status(const struct layer *l, struct strbuf *out)
 		/* Only a sum over a pseudo-header is one a NIC completes: the
 		 * IPv4 header's and ICMP's are the kernel's own. */
 		if (l->def->id == L_UDP && lv(l, l->def->csum_field) == 0)
-			sb_printf(out, " [incorrect: zero, no checksum, is illegal here (RFC 8200 8.1), "
-				  "should be 0x%04x]", l->csum_expected);
+			should_be(" [incorrect: zero, no checksum, is illegal here (RFC 8200 8.1), "
+				  "should be ", l->csum_expected, "]", out);
 		else if (l->def->csum_pseudo)
-			sb_printf(out, " [incorrect, should be 0x%04x (maybe caused by checksum offload)]",
-				  l->csum_expected);
+			should_be(" [incorrect, should be ", l->csum_expected,
+				  " (maybe caused by checksum offload)]", out);
 		else
-			sb_printf(out, " [incorrect, should be 0x%04x]", l->csum_expected);
+			should_be(" [incorrect, should be ", l->csum_expected, "]", out);
 		break;
 	case CS_PARTIAL:
-		sb_printf(out, " [partial: pseudo-header only, as a sender with checksum "
-			  "offload hands it to the NIC; not an error; complete: 0x%04x]",
-			  l->csum_expected);
+		should_be(" [partial: pseudo-header only, as a sender with checksum "
+			  "offload hands it to the NIC; not an error; complete: ", l->csum_expected,
+			  "]", out);
 		break;
 	case CS_UNVERIFIED:
 		sb_puts(out, " [unverified: not all covered bytes were captured]");
@@ -165,21 +186,23 @@ static bool tree_tcp_number(size_t k, const struct tcp_verdict *v, bool absolute
 			    struct strbuf *out)
 {
 	if (k == TCP_SEQ && !absolute) {
-		sb_printf(out, "%u (relative sequence number), raw %llu\n", v->seq,
-			  (unsigned long long)raw);
-		return true;
+		sb_u64(out, v->seq);
+		sb_puts(out, " (relative sequence number), raw ");
+		sb_u64(out, raw);
+	} else if (k == TCP_ACK && !absolute && v->ack_valid) {
+		sb_u64(out, v->ack);
+		sb_puts(out, " (relative ack number), raw ");
+		sb_u64(out, raw);
+	} else if (k == TCP_WIN && v->wscale >= 0) {
+		sb_u64(out, raw);
+		sb_puts(out, " (scaled: ");
+		sb_u64(out, v->window);
+		sb_putc(out, ')');
+	} else {
+		return false;
 	}
-	if (k == TCP_ACK && !absolute && v->ack_valid) {
-		sb_printf(out, "%u (relative ack number), raw %llu\n", v->ack,
-			  (unsigned long long)raw);
-		return true;
-	}
-	if (k == TCP_WIN && v->wscale >= 0) {
-		sb_printf(out, "%llu (scaled: %llu)\n", (unsigned long long)raw,
-			  (unsigned long long)v->window);
-		return true;
-	}
-	return false;
+	sb_putc(out, '\n');
+	return true;
 }
 
 static void tree_field(const struct frame *f, size_t idx, size_t k,
@@ -189,7 +212,6 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 	const struct field *fd = &l->def->fields[k];
 	u128 wide = l->val[k].u;
 	uint64_t v = (uint64_t)wide;	/* flags, numbers and names: 64 bits at most */
-	char buf[64];
 	const char *indent = (fd->flags & FF_ALIAS) ? INDENT INDENT : INDENT;
 
 	if (fd->kind == FK_TCPOPTS) {
@@ -204,56 +226,77 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 		return;
 	}
 	if (fd->kind == FK_OPTS) {
-		sb_printf(out, INDENT "%s: (%zu bytes)\n", fd->label, l->val[k].len);
+		sb_puts(out, INDENT);
+		sb_puts(out, fd->label);
+		sb_puts(out, ": (");
+		sb_u64(out, l->val[k].len);
+		sb_puts(out, " bytes)\n");
 		fd->codec->describe(l->val[k].bytes, l->val[k].len, OPT_TREE, INDENT INDENT, out);
 		return;
 	}
 	if (fd->kind == FK_HEX) {	/* an address no format names (ARP's) */
-		sb_printf(out, INDENT "%s: ", fd->label);
-		for (size_t i = 0; i < l->val[k].len; i++)
-			sb_printf(out, "%02x", l->val[k].bytes[i]);
+		sb_puts(out, INDENT);
+		sb_puts(out, fd->label);
+		sb_puts(out, ": ");
+		sb_hex(out, l->val[k].bytes, l->val[k].len, '\0');
 		sb_putc(out, '\n');
 		return;
 	}
 	if (fd->flags & FF_VARIABLE)
 		return;
-	sb_printf(out, "%s%s: ", indent, fd->label);
+	sb_puts(out, indent);
+	sb_puts(out, fd->label);
+	sb_puts(out, ": ");
 	if (fd->kind == FK_LETTERS) {
-		char names[160] = "";
-		size_t n = 0;
+		value_text(fd, wide, out);
+		sb_puts(out, " (");
+		bool any = false;
 		for (const struct field_name *nm = fd->names; nm->keyword || nm->meaning; nm++)
-			if (v & nm->value && n < sizeof names)
-				n += (size_t)snprintf(names + n, sizeof names - n, "%s%s",
-						      n ? ", " : "", nm->meaning);
-		format_fixed(fd, wide, buf, sizeof buf);
-		sb_printf(out, "%s (%s)\n", buf, n ? names : "none");
+			if (v & nm->value) {
+				if (any)
+					sb_puts(out, ", ");
+				sb_puts(out, nm->meaning);
+				any = true;
+			}
+		sb_puts(out, any ? ")\n" : "none)\n");
 		return;
 	}
 	if (fd->kind == FK_TCPFLAGS) {
+		char buf[64];
 		v = tcp_flag_word(l);	/* Wireshark's 12 bits */
 		format_tcpflags_names(v, buf, sizeof buf);
-		sb_printf(out, "0x%03llx (%s)\n", (unsigned long long)v, buf);
+		sb_add(out, "0x", 2);
+		sb_hexw(out, v, 3);
+		sb_puts(out, " (");
+		sb_puts(out, buf);
+		sb_puts(out, ")\n");
 		return;
 	}
 	if (tcp && tree_tcp_number(k, tcp, absolute, v, out))
 		return;
 	char named[MAC_NAMED_LEN];
 	if (fd->kind == FK_MAC && format_mac_named(v, named, sizeof named)) {
-		sb_printf(out, "%s\n", named);
+		sb_puts(out, named);
+		sb_putc(out, '\n');
 		return;
 	}
-	format_fixed(fd, wide, buf, sizeof buf);
-	sb_puts(out, buf);
+	value_text(fd, wide, out);
 	const struct field_name *n = field_name_by_value(fd, v);
 	const char *means = l->def->meaning ? l->def->meaning(l, k) : NULL;
-	if (means)
-		sb_printf(out, " (%s)", means);
-	else if (n)
-		sb_printf(out, " (%s)", n->meaning);
-	else if (fd->kind == FK_MAC && v == UINT64_C(0xffffffffffff))
+	if (!means && n)
+		means = n->meaning;
+	if (means) {
+		sb_puts(out, " (");
+		sb_puts(out, means);
+		sb_putc(out, ')');
+	} else if (fd->kind == FK_MAC && v == UINT64_C(0xffffffffffff)) {
 		sb_puts(out, " (broadcast)");
-	if (fd->flags & FF_WORDS)
-		sb_printf(out, " (%llu bytes)", (unsigned long long)v * 4);
+	}
+	if (fd->flags & FF_WORDS) {
+		sb_puts(out, " (");
+		sb_u64(out, v * 4);
+		sb_puts(out, " bytes)");
+	}
 	if ((int)k == l->def->csum_field)
 		checksum_status(l, out);
 	sb_putc(out, '\n');
@@ -272,9 +315,10 @@ static void tree_payload(const struct layer *l, struct strbuf *out)
 	const struct fval *v = &l->val[PL_HEX];
 	size_t show = v->len < 32 ? v->len : 32;
 	sb_puts(out, INDENT "Data: ");
-	for (size_t i = 0; i < show; i++)
-		sb_printf(out, "%02x", v->bytes[i]);
-	sb_printf(out, "%s\n" INDENT "[Length: %zu]\n", show < v->len ? "..." : "", v->len);
+	sb_hex(out, v->bytes, show, '\0');
+	sb_puts(out, show < v->len ? "...\n" INDENT "[Length: " : "\n" INDENT "[Length: ");
+	sb_u64(out, v->len);
+	sb_puts(out, "]\n");
 	if (printable(v->bytes, v->len)) {
 		sb_puts(out, INDENT "[Text: ");
 		for (size_t i = 0; i < v->len; i++) {
@@ -311,8 +355,13 @@ void describe_tree(const struct frame *f, unsigned frame_no, const struct frame_
 		   bool absolute, struct strbuf *out)
 {
 	size_t own = frame_own_layers(f);
-	sb_printf(out, "Frame %u: %zu bytes on wire, %zu bytes captured\n", frame_no,
-		  f->wire_len, f->len);
+	sb_puts(out, "Frame ");
+	sb_u64(out, frame_no);
+	sb_puts(out, ": ");
+	sb_u64(out, f->wire_len);
+	sb_puts(out, " bytes on wire, ");
+	sb_u64(out, f->len);
+	sb_puts(out, " bytes captured\n");
 	tree_link(f, out);
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
@@ -331,8 +380,11 @@ void describe_tree(const struct frame *f, unsigned frame_no, const struct frame_
 				tree_field(f, i, k, analysed ? &fa->tcp : NULL, absolute, out);
 		if (analysed)
 			explain_tree(fa, absolute, INDENT, out);
-		if (l->note)
-			sb_printf(out, INDENT "[%s]\n", l->note);
+		if (l->note) {
+			sb_puts(out, INDENT "[");
+			sb_puts(out, l->note);
+			sb_puts(out, "]\n");
+		}
 		if (l->def->id == L_ETH && f->eth_dst_unresolved)
 			sb_puts(out, INDENT "[Destination left at 00:00:00:00:00:00: "
 				"`send` resolves the next hop by ARP]\n");
@@ -347,20 +399,33 @@ void describe_tree(const struct frame *f, unsigned frame_no, const struct frame_
 
 void describe_hex(const struct frame *f, struct strbuf *out)
 {
+	static const char hex[] = "0123456789abcdef";
+	/* After the offset: 16 * "xx " with a space after the 8th, "  ", 16 chars, "\n". */
+	enum { ROW = 16 * 3 + 1 + 2 + 16 + 1 };
 	for (size_t row = 0; row < f->len; row += 16) {
-		sb_printf(out, "%04zx  ", row);
+		sb_hexw(out, row, 4);
+		sb_add(out, "  ", 2);
+		sb_grow(out, ROW);
+		char *o = out->s + out->len;
 		for (size_t i = row; i < row + 16; i++) {
-			if (i < f->len)
-				sb_printf(out, "%02x ", f->bytes[i]);
-			else
-				sb_puts(out, "   ");
+			if (i < f->len) {
+				*o++ = hex[f->bytes[i] >> 4];
+				*o++ = hex[f->bytes[i] & 0xf];
+			} else {
+				*o++ = ' ';
+				*o++ = ' ';
+			}
+			*o++ = ' ';
 			if (i == row + 7)
-				sb_putc(out, ' ');
+				*o++ = ' ';
 		}
-		sb_puts(out, "  ");
+		*o++ = ' ';
+		*o++ = ' ';
 		for (size_t i = row; i < row + 16 && i < f->len; i++)
-			sb_putc(out, isprint(f->bytes[i]) ? (char)f->bytes[i] : '.');
-		sb_putc(out, '\n');
+			*o++ = isprint(f->bytes[i]) ? (char)f->bytes[i] : '.';
+		*o++ = '\n';
+		*o = '\0';
+		out->len = (size_t)(o - out->s);
 	}
 }
 

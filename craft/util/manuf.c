@@ -44,6 +44,14 @@ static struct {
 	size_t n, cap;
 	uint8_t lens[48];	/* the prefix lengths entries have, longest first */
 	size_t nlens;
+	/* The last addresses looked up and what they found (NULL: nothing):
+	 * a capture names the same two ends frame after frame. */
+	struct {
+		bool valid;
+		uint64_t mac;
+		const struct entry *e;
+	} last[2];
+	unsigned next;		/* the slot of last[] to fill next */
 } table;
 
 #define MAX_FILE (64u << 20)	/* far above any registry's size */
@@ -264,6 +272,22 @@ static const struct entry *find(uint64_t key, unsigned bits)
 	       &table.e[lo] : NULL;
 }
 
+/* The entry naming `mac`: its longest prefix that has one, or NULL. */
+static const struct entry *lookup(uint64_t mac)
+{
+	for (unsigned i = 0; i < 2; i++)
+		if (table.last[i].valid && table.last[i].mac == mac)
+			return table.last[i].e;
+	const struct entry *e = NULL;
+	for (size_t i = 0; i < table.nlens && !e; i++)
+		e = find(mac & prefix_mask(table.lens[i]), table.lens[i]);
+	table.last[table.next].valid = true;
+	table.last[table.next].mac = mac;
+	table.last[table.next].e = e;
+	table.next ^= 1;
+	return e;
+}
+
 bool manuf_name(uint64_t mac, char *buf, size_t len)
 {
 	if (!table.loaded) {
@@ -272,26 +296,32 @@ bool manuf_name(uint64_t mac, char *buf, size_t len)
 			read_map(&table.maps[i]);
 		index_entries();
 	}
-	for (size_t i = 0; i < table.nlens; i++) {
-		unsigned bits = table.lens[i];
-		const struct entry *e = find(mac & prefix_mask(bits), bits);
-		if (!e)
-			continue;
-		uint8_t b[6];
-		for (int k = 0; k < 6; k++)
-			b[k] = (uint8_t)(mac >> (40 - 8 * k));
-		unsigned from = e->style == ST_ADDRESS ? 6 : e->style == ST_OUI ? 3 : bits / 8;
-		if (e->style == ST_RANGE) {
-			b[from] &= (uint8_t)(0xff >> (bits % 8));
-			while (from < 5 && b[from] == 0)
-				from++;
-		}
-		char tail[20] = "";
-		for (unsigned k = from, n = 0; k < 6; k++)
-			n += (unsigned)snprintf(tail + n, sizeof tail - n, "%c%02x",
-						k == from ? '_' : ':', b[k]);
-		snprintf(buf, len, "%.*s%s", (int)e->len, e->name, tail);
-		return true;
+	const struct entry *e = lookup(mac);
+	if (!e || !len)
+		return e != NULL;
+	unsigned bits = e->bits;
+	uint8_t b[6];
+	for (int k = 0; k < 6; k++)
+		b[k] = (uint8_t)(mac >> (40 - 8 * k));
+	unsigned from = e->style == ST_ADDRESS ? 6 : e->style == ST_OUI ? 3 : bits / 8;
+	if (e->style == ST_RANGE) {
+		b[from] &= (uint8_t)(0xff >> (bits % 8));
+		while (from < 5 && b[from] == 0)
+			from++;
 	}
-	return false;
+	/* The name, then "_b3:b4:b5" from the first byte it does not name. */
+	static const char hex[] = "0123456789abcdef";
+	char t[MANUF_NAME_MAX + 20];
+	size_t n = strnlen(e->name, e->len < MANUF_NAME_MAX ? e->len : MANUF_NAME_MAX);
+	memcpy(t, e->name, n);
+	for (unsigned k = from; k < 6; k++) {
+		t[n++] = k == from ? '_' : ':';
+		t[n++] = hex[b[k] >> 4];
+		t[n++] = hex[b[k] & 0xf];
+	}
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, t, n);
+	buf[n] = '\0';
+	return true;
 }
