@@ -60,7 +60,9 @@ struct printer {
 	unsigned frames;	/* printed */
 	unsigned seen;		/* of the input, printed or skipped: their numbers */
 	struct timeval first;	/* of the input's first frame */
-	struct strbuf text;	/* a frame's text, its room kept from frame to frame */
+	/* A frame's text and decode's "N TIME " before it, their room kept
+	 * from frame to frame. */
+	struct strbuf text, prefix;
 };
 
 /* Decorations of one printed frame; every member may be NULL/false. */

@@ -181,6 +181,7 @@ void printer_open(struct printer *p, const struct options *opt, enum link_kind l
 	manuf_use((opt->verbose || opt->html) && !opt->no_names ? names ? names : MANUF_DEBIAN : NULL);
 	memset(p, 0, sizeof *p);
 	sb_init(&p->text);
+	sb_init(&p->prefix);
 	p->opt = opt;
 	recorder_init(&p->rec, opt->write, link);
 	p->an = analyse ? analysis_new() : NULL;
@@ -285,10 +286,15 @@ void printer_captured(struct printer *p, const struct frame *f, const struct tim
 		p->seen++;
 		return;
 	}
-	char prefix[64], rel[USEC_TEXT_LEN];
+	char rel[USEC_TEXT_LEN];
 	format_usec(usec_between(&p->first, ts), rel, sizeof rel);
-	snprintf(prefix, sizeof prefix, "%u %s ", p->seen + 1, rel);
-	printer_frame(p, f, ts, &(struct frame_note){ .prefix = prefix });
+	struct strbuf *prefix = &p->prefix;
+	sb_reset(prefix);
+	sb_u64(prefix, p->seen + 1);
+	sb_putc(prefix, ' ');
+	sb_puts(prefix, rel);
+	sb_putc(prefix, ' ');
+	printer_frame(p, f, ts, &(struct frame_note){ .prefix = prefix->s });
 }
 
 void printer_finish(struct printer *p)
@@ -337,6 +343,7 @@ int printer_close(struct printer *p)
 	analysis_free(p->an);
 	p->an = NULL;
 	sb_free(&p->text);
+	sb_free(&p->prefix);
 	out_flush();
 	return rc;
 }

@@ -30,12 +30,16 @@ bool explain_tcp_summary(const struct frame *f, const struct frame_analysis *fa,
 
 void explain_duration(double s, struct strbuf *out)
 {
-	if (s < 0.001)
-		sb_printf(out, "%.0fµs", s * 1e6);
-	else if (s < 1)
-		sb_printf(out, "%.2fms", s * 1e3);
-	else
-		sb_printf(out, "%.3fs", s);
+	if (s < 0.001) {
+		sb_fixed(out, s * 1e6, 0);
+		sb_puts(out, "µs");
+	} else if (s < 1) {
+		sb_fixed(out, s * 1e3, 2);
+		sb_puts(out, "ms");
+	} else {
+		sb_fixed(out, s, 3);
+		sb_putc(out, 's');
+	}
 }
 
 void explain_expert(unsigned expert, uint32_t dupack_num, uint32_t dupack_frame,
@@ -48,96 +52,148 @@ void explain_expert(unsigned expert, uint32_t dupack_num, uint32_t dupack_frame,
 	for (unsigned i = 0; i < TE_COUNT; i++) {
 		if (!(expert & (1u << i)))
 			continue;
-		if (1u << i == TE_DUPLICATE_ACK)
-			sb_printf(out, " [dup ACK #%u of #%u]", dupack_num, dupack_frame);
-		else
-			sb_printf(out, " [%s]", tcp_expert_label(i) + 4);	/* past "TCP " */
+		if (1u << i == TE_DUPLICATE_ACK) {
+			sb_puts(out, " [dup ACK #");
+			sb_u64(out, dupack_num);
+			sb_puts(out, " of #");
+			sb_u64(out, dupack_frame);
+		} else {
+			sb_puts(out, " [");
+			sb_puts(out, tcp_expert_label(i) + 4);	/* past "TCP " */
+		}
+		sb_putc(out, ']');
 	}
+}
+
+/* " [ACK of #12, 1.50ms]" */
+static void frame_and_time(const char *what, uint32_t frame, double s, struct strbuf *out)
+{
+	sb_puts(out, what);
+	sb_u64(out, frame);
+	sb_puts(out, ", ");
+	explain_duration(s, out);
+	sb_putc(out, ']');
 }
 
 void explain_findings(const struct frame_analysis *fa, struct strbuf *out)
 {
 	if (!fa->is_tcp) {
-		if (fa->answers) {
-			sb_printf(out, " [reply to #%u, ", fa->answers);
-			explain_duration(fa->answer_time, out);
+		if (fa->answers)
+			frame_and_time(" [reply to #", fa->answers, fa->answer_time, out);
+		if (fa->answered_by) {
+			sb_puts(out, " [answered by #");
+			sb_u64(out, fa->answered_by);
 			sb_putc(out, ']');
 		}
-		if (fa->answered_by)
-			sb_printf(out, " [answered by #%u]", fa->answered_by);
 		return;
 	}
 	const struct tcp_verdict *v = &fa->tcp;
-	if (v->acks_frame) {
-		sb_printf(out, " [ACK of #%u, ", v->acks_frame);
-		explain_duration(v->ack_rtt, out);
-		sb_putc(out, ']');
-	}
+	if (v->acks_frame)
+		frame_and_time(" [ACK of #", v->acks_frame, v->ack_rtt, out);
 	explain_expert(v->expert, v->dupack_num, v->dupack_frame, out);
 }
 
 void explain_suffix(const struct frame_analysis *fa, struct strbuf *out)
 {
 	explain_findings(fa, out);
-	if (fa->is_tcp)
-		sb_printf(out, " [%s > %s]", tcp_state_name(fa->tcp.src_state),
-			  tcp_state_name(fa->tcp.dst_state));
+	if (fa->is_tcp) {
+		sb_puts(out, " [");
+		sb_puts(out, tcp_state_name(fa->tcp.src_state));
+		sb_puts(out, " > ");
+		sb_puts(out, tcp_state_name(fa->tcp.dst_state));
+		sb_putc(out, ']');
+	}
+}
+
+/* "    [Stream index: " ... : a tree line's start after `indent`. */
+static void line_start(const char *indent, const char *what, struct strbuf *out)
+{
+	sb_puts(out, indent);
+	sb_puts(out, what);
+}
+
+/* indent, what, n, then `end`. */
+static void number_line(const char *indent, const char *what, uint64_t n, const char *end,
+			struct strbuf *out)
+{
+	line_start(indent, what, out);
+	sb_u64(out, n);
+	sb_puts(out, end);
 }
 
 static void seconds_line(const char *indent, const char *what, double s, struct strbuf *out)
 {
-	sb_printf(out, "%s    [%s: %.9f seconds]\n", indent, what, s);
+	line_start(indent, "    [", out);
+	sb_puts(out, what);
+	sb_puts(out, ": ");
+	sb_fixed(out, s, 9);
+	sb_puts(out, " seconds]\n");
 }
 
 void explain_tree(const struct frame_analysis *fa, bool absolute, const char *indent,
 		  struct strbuf *out)
 {
 	if (!fa->is_tcp) {
-		if (fa->answers)
-			sb_printf(out, "%s[This is a reply to frame %u, %.9f seconds after it]\n",
-				  indent, fa->answers, fa->answer_time);
-		if (fa->answered_by)
-			sb_printf(out, "%s[Answered by frame %u, %.9f seconds later]\n", indent,
-				  fa->answered_by, fa->answered_after);
+		if (fa->answers) {
+			number_line(indent, "[This is a reply to frame ", fa->answers, ", ", out);
+			sb_fixed(out, fa->answer_time, 9);
+			sb_puts(out, " seconds after it]\n");
+		}
+		if (fa->answered_by) {
+			number_line(indent, "[Answered by frame ", fa->answered_by, ", ", out);
+			sb_fixed(out, fa->answered_after, 9);
+			sb_puts(out, " seconds later]\n");
+		}
 		return;
 	}
 	const struct tcp_verdict *v = &fa->tcp;
-	sb_printf(out, "%s[Stream index: %u]\n", indent, v->stream);
-	sb_printf(out, "%s[TCP Segment Len: %u]\n", indent, v->len);
-	sb_printf(out, "%s[Next Sequence Number: %u%s]\n", indent,
-		  absolute ? v->next_seq + (v->abs_seq - v->seq) : v->next_seq,
-		  absolute ? "" : " (relative sequence number)");
-	if (v->wscale >= 0)
-		sb_printf(out, "%s[Calculated window size: %llu]\n%s[Window size scaling factor: %d]\n",
-			  indent, (unsigned long long)v->window, indent, 1 << v->wscale);
-	else if (v->wscale != WSCALE_SYN)
-		sb_printf(out, "%s[Window size scaling factor: %d (%s)]\n", indent, v->wscale,
-			  v->wscale == WSCALE_UNKNOWN ? "unknown" : "no window scaling used");
-	sb_printf(out, "%s[States after this frame: sender %s, receiver %s]\n", indent,
-		  tcp_state_name(v->src_state), tcp_state_name(v->dst_state));
+	number_line(indent, "[Stream index: ", v->stream, "]\n", out);
+	number_line(indent, "[TCP Segment Len: ", v->len, "]\n", out);
+	number_line(indent, "[Next Sequence Number: ",
+		    absolute ? (uint32_t)(v->next_seq + (v->abs_seq - v->seq)) : v->next_seq,
+		    absolute ? "]\n" : " (relative sequence number)]\n", out);
+	if (v->wscale >= 0) {
+		number_line(indent, "[Calculated window size: ", v->window, "]\n", out);
+		number_line(indent, "[Window size scaling factor: ", 1u << v->wscale, "]\n", out);
+	} else if (v->wscale != WSCALE_SYN) {
+		line_start(indent, "[Window size scaling factor: ", out);
+		sb_i64(out, v->wscale);
+		sb_puts(out, v->wscale == WSCALE_UNKNOWN ? " (unknown)]\n" :
+			" (no window scaling used)]\n");
+	}
+	line_start(indent, "[States after this frame: sender ", out);
+	sb_puts(out, tcp_state_name(v->src_state));
+	sb_puts(out, ", receiver ");
+	sb_puts(out, tcp_state_name(v->dst_state));
+	sb_puts(out, "]\n");
 	if (!v->acks_frame && !v->has_irtt && !v->expert)
 		return;
-	sb_printf(out, "%s[SEQ/ACK analysis]\n", indent);
+	line_start(indent, "[SEQ/ACK analysis]\n", out);
 	if (v->acks_frame) {
-		sb_printf(out, "%s    [This is an ACK to the segment in frame: %u]\n", indent,
-			  v->acks_frame);
+		number_line(indent, "    [This is an ACK to the segment in frame: ", v->acks_frame,
+			    "]\n", out);
 		seconds_line(indent, "The RTT to ACK the segment was", v->ack_rtt, out);
 	}
 	if (v->has_irtt)
 		seconds_line(indent, "iRTT", v->irtt, out);
 	if (v->expert & TE_RETRANSMISSION && v->rto_frame) {
 		seconds_line(indent, "The RTO for this segment was", v->rto, out);
-		sb_printf(out, "%s    [RTO based on delta from frame: %u]\n", indent, v->rto_frame);
+		number_line(indent, "    [RTO based on delta from frame: ", v->rto_frame, "]\n", out);
 	}
-	if (v->expert & TE_DUPLICATE_ACK)
-		sb_printf(out, "%s    [Duplicate ACK #: %u]\n%s    [Duplicate to the ACK in frame: %u]\n",
-			  indent, v->dupack_num, indent, v->dupack_frame);
+	if (v->expert & TE_DUPLICATE_ACK) {
+		number_line(indent, "    [Duplicate ACK #: ", v->dupack_num, "]\n", out);
+		number_line(indent, "    [Duplicate to the ACK in frame: ", v->dupack_frame, "]\n",
+			    out);
+	}
 	if (!v->expert)
 		return;
-	sb_printf(out, "%s    [TCP Analysis Flags]\n", indent);
+	line_start(indent, "    [TCP Analysis Flags]\n", out);
 	for (unsigned i = 0; i < TE_COUNT; i++)
-		if (v->expert & (1u << i))
-			sb_printf(out, "%s        [Expert Info: %s]\n", indent, tcp_expert_label(i));
+		if (v->expert & (1u << i)) {
+			line_start(indent, "        [Expert Info: ", out);
+			sb_puts(out, tcp_expert_label(i));
+			sb_puts(out, "]\n");
+		}
 }
 
 static void json_u64(const char *key, uint64_t v, struct strbuf *out)

@@ -55,8 +55,11 @@ static void eth_title(const struct frame *f, size_t idx, struct strbuf *out)
 	char src[MAC_NAMED_LEN], dst[MAC_NAMED_LEN];
 	format_mac_named(lv(l, ETH_SRC), src, sizeof src);
 	format_mac_named(lv(l, ETH_DST), dst, sizeof dst);
-	sb_printf(out, "%s, Src: %s, Dst: %s",
-		  lv(l, ETH_TYPE) <= ETH_MAX_LEN ? "IEEE 802.3 Ethernet" : "Ethernet II", src, dst);
+	sb_puts(out, lv(l, ETH_TYPE) <= ETH_MAX_LEN ? "IEEE 802.3 Ethernet" : "Ethernet II");
+	sb_puts(out, ", Src: ");
+	sb_puts(out, src);
+	sb_puts(out, ", Dst: ");
+	sb_puts(out, dst);
 }
 
 static void eth_summary(const struct frame *f, size_t idx, struct strbuf *out)

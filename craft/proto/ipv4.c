@@ -171,7 +171,10 @@ static void ipv4_title(const struct frame *f, size_t idx, struct strbuf *out)
 	char src[16], dst[16];
 	format_ipv4(lv(l, IPV4_SRC), src, sizeof src);
 	format_ipv4(lv(l, IPV4_DST), dst, sizeof dst);
-	sb_printf(out, "Internet Protocol Version 4, Src: %s, Dst: %s", src, dst);
+	sb_puts(out, "Internet Protocol Version 4, Src: ");
+	sb_puts(out, src);
+	sb_puts(out, ", Dst: ");
+	sb_puts(out, dst);
 }
 
 static void ipv4_summary(const struct frame *f, size_t idx, struct strbuf *out)

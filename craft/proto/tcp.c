@@ -53,12 +53,18 @@ static bool tcp_checksum(const struct frame *f, size_t idx, uint16_t *want,
 static void tcp_title(const struct frame *f, size_t idx, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
-	sb_printf(out, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u",
-		  (unsigned)lv(l, TCP_SPORT), (unsigned)lv(l, TCP_DPORT),
-		  (unsigned)lv(l, TCP_SEQ));
-	if (lv(l, TCP_FLAGS) & TCP_F_ACK)
-		sb_printf(out, ", Ack: %u", (unsigned)lv(l, TCP_ACK));
-	sb_printf(out, ", Len: %zu", tcp_segment_len(f, idx));
+	sb_puts(out, "Transmission Control Protocol, Src Port: ");
+	sb_u64(out, lv(l, TCP_SPORT));
+	sb_puts(out, ", Dst Port: ");
+	sb_u64(out, lv(l, TCP_DPORT));
+	sb_puts(out, ", Seq: ");
+	sb_u64(out, lv(l, TCP_SEQ));
+	if (lv(l, TCP_FLAGS) & TCP_F_ACK) {
+		sb_puts(out, ", Ack: ");
+		sb_u64(out, lv(l, TCP_ACK));
+	}
+	sb_puts(out, ", Len: ");
+	sb_u64(out, tcp_segment_len(f, idx));
 }
 
 size_t tcp_segment_end(const struct frame *f, size_t idx)
@@ -94,12 +100,20 @@ void tcp_summary_numbers(const struct frame *f, size_t idx, uint32_t seq, uint32
 	char flags[64];
 	format_tcpflags_names(tcp_flag_word(l), flags, sizeof flags);
 	transport_endpoints(f, idx, lv(l, TCP_SPORT), lv(l, TCP_DPORT), out);
-	sb_printf(out, " TCP [%s] seq=%u", flags, seq);
-	if (lv(l, TCP_FLAGS) & TCP_F_ACK)
-		sb_printf(out, " ack=%u", ack);
-	if (win)
-		sb_printf(out, " win=%llu", (unsigned long long)*win);
-	sb_printf(out, " len=%zu", len);
+	sb_puts(out, " TCP [");
+	sb_puts(out, flags);
+	sb_puts(out, "] seq=");
+	sb_u64(out, seq);
+	if (lv(l, TCP_FLAGS) & TCP_F_ACK) {
+		sb_puts(out, " ack=");
+		sb_u64(out, ack);
+	}
+	if (win) {
+		sb_puts(out, " win=");
+		sb_u64(out, *win);
+	}
+	sb_puts(out, " len=");
+	sb_u64(out, len);
 }
 
 static void tcp_summary(const struct frame *f, size_t idx, struct strbuf *out)

@@ -42,9 +42,18 @@ void transport_endpoints(const struct frame *f, size_t idx, uint64_t sport,
 	char src[48], dst[48];	/* room for any address kind */
 	if (frame_addrs(f, idx, src, dst, sizeof src)) {
 		bool v6 = strchr(src, ':') != NULL;	/* RFC 5952 6: [addr]:port */
-		sb_printf(out, v6 ? "[%s]:%u > [%s]:%u" : "%s:%u > %s:%u", src, (unsigned)sport,
-			  dst, (unsigned)dport);
+		sb_puts(out, v6 ? "[" : "");
+		sb_puts(out, src);
+		sb_puts(out, v6 ? "]:" : ":");
+		sb_u64(out, sport);
+		sb_puts(out, v6 ? " > [" : " > ");
+		sb_puts(out, dst);
+		sb_puts(out, v6 ? "]:" : ":");
+		sb_u64(out, dport);
+	} else {
+		sb_puts(out, "port ");
+		sb_u64(out, sport);
+		sb_puts(out, " > port ");
+		sb_u64(out, dport);
 	}
-	else
-		sb_printf(out, "port %u > port %u", (unsigned)sport, (unsigned)dport);
 }

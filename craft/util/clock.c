@@ -1,7 +1,7 @@
 /* clock.c - monotonic deadlines and timestamp arithmetic. */
 #include "clock.h"
 
-#include <stdio.h>
+#include <string.h>
 
 void deadline_in(struct deadline *d, long usec)
 {
@@ -28,6 +28,21 @@ long usec_between(const struct timeval *a, const struct timeval *b)
 
 void format_usec(long long usec, char *buf, size_t len)
 {
+	/* Digits from the right, without printf: every summary line has one. */
 	unsigned long long mag = usec < 0 ? 0ull - (unsigned long long)usec : (unsigned long long)usec;
-	snprintf(buf, len, "%s%llu.%06llu", usec < 0 ? "-" : "", mag / 1000000, mag % 1000000);
+	char t[USEC_TEXT_LEN], *o = t + sizeof t;
+	for (int i = 0; i < 6; i++, mag /= 10)
+		*--o = (char)('0' + mag % 10);
+	*--o = '.';
+	do
+		*--o = (char)('0' + mag % 10);
+	while (mag /= 10);
+	if (usec < 0)
+		*--o = '-';
+	size_t n = (size_t)(t + sizeof t - o);
+	if (!len)
+		return;
+	n = n < len ? n : len - 1;
+	memcpy(buf, o, n);
+	buf[n] = '\0';
 }
