@@ -1,6 +1,7 @@
 /* layer.c - the layer registry and the one table of which layer follows which. */
 #include "layer.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -296,13 +297,26 @@ uint64_t frame_cycle(const struct frame *f)
 	return longest;
 }
 
+/* quoting[outer][inner]: the pair's first row says inner is quoted.  Asked
+ * several times per decoded frame: a table, not a walk over the rows. */
+static bool quoting[L_COUNT][L_COUNT];
+static pthread_once_t quoting_once = PTHREAD_ONCE_INIT;
+
+static void quoting_fill(void)
+{
+	for (unsigned o = 0; o < L_COUNT; o++)
+		for (unsigned i = 0; i < L_COUNT; i++) {
+			const struct link *k = link_row((enum layer_id)o, (enum layer_id)i);
+			quoting[o][i] = k && k->quotes;
+		}
+}
+
 size_t frame_own_layers(const struct frame *f)
 {
-	for (size_t i = 0; i + 1 < f->nlayers; i++) {
-		const struct link *k = link_row(f->layer[i].def->id, f->layer[i + 1].def->id);
-		if (k && k->quotes)
+	pthread_once(&quoting_once, quoting_fill);
+	for (size_t i = 0; i + 1 < f->nlayers; i++)
+		if (quoting[f->layer[i].def->id][f->layer[i + 1].def->id])
 			return i + 1;
-	}
 	return f->nlayers;
 }
 
@@ -348,7 +362,8 @@ void frame_free(struct frame *f)
 {
 	for (size_t i = 0; i < f->nlayers; i++) {
 		for (size_t j = 0; j < MAX_FIELDS; j++)
-			free(f->layer[i].val[j].bytes);
+			if (f->layer[i].val[j].bytes)
+				free(f->layer[i].val[j].bytes);
 		memset(&f->layer[i], 0, sizeof f->layer[i]);
 	}
 	free(f->bytes);

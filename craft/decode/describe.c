@@ -310,6 +310,15 @@ static bool printable(const uint8_t *p, size_t n)
 	return n > 0;
 }
 
+/* How many of p[0..n) come before a newline, return or tab. */
+static size_t strcspn_n(const char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
+		i++;
+	return i;
+}
+
 static void tree_payload(const struct layer *l, struct strbuf *out)
 {
 	const struct fval *v = &l->val[PL_HEX];
@@ -321,15 +330,14 @@ static void tree_payload(const struct layer *l, struct strbuf *out)
 	sb_puts(out, "]\n");
 	if (printable(v->bytes, v->len)) {
 		sb_puts(out, INDENT "[Text: ");
-		for (size_t i = 0; i < v->len; i++) {
-			if (v->bytes[i] == '\n')
-				sb_puts(out, "\\n");
-			else if (v->bytes[i] == '\r')
-				sb_puts(out, "\\r");
-			else if (v->bytes[i] == '\t')
-				sb_puts(out, "\\t");
-			else
-				sb_putc(out, (char)v->bytes[i]);
+		const char *t = (const char *)v->bytes;
+		for (size_t i = 0, run; i < v->len; i += run) {
+			run = strcspn_n(t + i, v->len - i);	/* a run to copy as it is */
+			sb_add(out, t + i, run);
+			if (i + run < v->len) {
+				char c = t[i + run++];
+				sb_puts(out, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+			}
 		}
 		sb_puts(out, "]\n");
 	}

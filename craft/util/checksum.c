@@ -1,18 +1,44 @@
 /* checksum.c - RFC 1071 one's-complement arithmetic. */
 #include "checksum.h"
 
-uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n, size_t skip)
+#include <arpa/inet.h>
+#include <string.h>
+
+/* The sum of p[0..n) as 16-bit words in the host's order, eight bytes a
+ * step; a last odd byte is the high byte of a big-endian word.  RFC 1071
+ * 2(B): the sum is byte-order independent, up to a swap at the end. */
+static uint64_t host_sum(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i += 2) {
-		if (i == skip)
-			continue;
-		uint32_t word = (uint32_t)p[i] << 8;
-		if (i + 1 < n)
-			word |= p[i + 1];
-		sum += word;
-		sum = (sum & 0xffff) + (sum >> 16);
+	uint64_t sum = 0;
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, p, sizeof w);
+		sum += (w & 0xffffffff) + (w >> 32);
+	}
+	for (; n >= 2; p += 2, n -= 2) {
+		uint16_t w;
+		memcpy(&w, p, sizeof w);
+		sum += w;
+	}
+	if (n) {
+		uint16_t w;
+		memcpy(&w, (const uint8_t[2]){ p[0], 0 }, sizeof w);
+		sum += w;
 	}
 	return sum;
+}
+
+uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n, size_t skip)
+{
+	uint64_t host;
+	if (skip % 2 == 0 && skip < n)	/* both sides of it start on a word */
+		host = host_sum(p, skip) + (skip + 2 < n ? host_sum(p + skip + 2, n - skip - 2) : 0);
+	else
+		host = host_sum(p, n);
+	while (host >> 16)
+		host = (host & 0xffff) + (host >> 16);
+	sum += ntohs((uint16_t)host);
+	return (sum & 0xffff) + (sum >> 16);
 }
 
 uint16_t csum_fold(uint32_t sum)
