@@ -1,7 +1,6 @@
 /* describe.c - frames as text: summary line, field tree, hex dump, JSON. */
 #include "describe.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -302,21 +301,64 @@ static void tree_field(const struct frame *f, size_t idx, size_t k,
 	sb_putc(out, '\n');
 }
 
+/* isprint() in the C locale, which the CLI never leaves, without a call. */
+static bool text_byte(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/* Whether any of the 8 bytes in `x` is below 0x20 or 0x7f and above (SWAR:
+ * a borrow or carry into a byte's top bit; exact for "any", as both only
+ * spill out of a byte that is itself such a byte). */
+static bool special8(uint64_t x)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+	return ((x - ones * 0x20) | (x + ones) | x) & high;
+}
+
 static bool printable(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!isprint(p[i]) && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
+	size_t i = 0;
+	for (uint64_t x; i + 8 <= n && (memcpy(&x, p + i, 8), !special8(x)); i += 8)
+		;
+	for (; i < n; i++)
+		if (!text_byte(p[i]) && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
 			return false;
 	return n > 0;
 }
 
-/* How many of p[0..n) come before a newline, return or tab. */
-static size_t strcspn_n(const char *p, size_t n)
+/* "[Text: ...]" with newlines, returns and tabs escaped, if every byte is
+ * text: one pass, taken back at the first that is not. */
+static void tree_text(const uint8_t *p, size_t n, struct strbuf *out)
 {
-	size_t i = 0;
-	while (i < n && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
-		i++;
-	return i;
+	size_t mark = out->len;
+	sb_puts(out, INDENT "[Text: ");
+	sb_grow(out, 2 * n + 2);	/* every byte escaped, and "]\n" */
+	char *o = out->s + out->len;
+	for (size_t i = 0; i < n;) {
+		uint64_t x;
+		if (i + 8 <= n && (memcpy(&x, p + i, 8), !special8(x))) {
+			memcpy(o, p + i, 8);
+			o += 8;
+			i += 8;
+			continue;
+		}
+		uint8_t c = p[i++];
+		if (text_byte(c)) {
+			*o++ = (char)c;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			*o++ = '\\';
+			*o++ = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else {
+			out->len = mark;
+			out->s[mark] = '\0';
+			return;
+		}
+	}
+	*o++ = ']';
+	*o++ = '\n';
+	*o = '\0';
+	out->len = (size_t)(o - out->s);
 }
 
 static void tree_payload(const struct layer *l, struct strbuf *out)
@@ -328,19 +370,8 @@ static void tree_payload(const struct layer *l, struct strbuf *out)
 	sb_puts(out, show < v->len ? "...\n" INDENT "[Length: " : "\n" INDENT "[Length: ");
 	sb_u64(out, v->len);
 	sb_puts(out, "]\n");
-	if (printable(v->bytes, v->len)) {
-		sb_puts(out, INDENT "[Text: ");
-		const char *t = (const char *)v->bytes;
-		for (size_t i = 0, run; i < v->len; i += run) {
-			run = strcspn_n(t + i, v->len - i);	/* a run to copy as it is */
-			sb_add(out, t + i, run);
-			if (i + run < v->len) {
-				char c = t[i + run++];
-				sb_puts(out, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
-			}
-		}
-		sb_puts(out, "]\n");
-	}
+	if (v->len)
+		tree_text(v->bytes, v->len, out);
 }
 
 static void tree_link(const struct frame *f, struct strbuf *out)
@@ -430,7 +461,7 @@ void describe_hex(const struct frame *f, struct strbuf *out)
 		*o++ = ' ';
 		*o++ = ' ';
 		for (size_t i = row; i < row + 16 && i < f->len; i++)
-			*o++ = isprint(f->bytes[i]) ? (char)f->bytes[i] : '.';
+			*o++ = text_byte(f->bytes[i]) ? (char)f->bytes[i] : '.';
 		*o++ = '\n';
 		*o = '\0';
 		out->len = (size_t)(o - out->s);
