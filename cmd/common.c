@@ -38,11 +38,13 @@ void out_start(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-void out_batched(void)
+bool out_batched(void)
 {
 	static char buf[64 << 10];
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, buf, _IOFBF, sizeof buf);
+	if (isatty(STDOUT_FILENO))
+		return false;
+	setvbuf(stdout, buf, _IOFBF, sizeof buf);
+	return true;
 }
 
 void out_check(void)
@@ -230,6 +232,26 @@ static void frame_json(struct printer *p, const struct frame *f, const struct ti
 	describe_json_close(f, out);
 }
 
+/* What a batch holds before it is written: four times stdout's buffer, so
+ * that stdio writes it from here, uncopied. */
+#define BATCH (256 << 10)
+
+/* The frames' text held so far, to stdout. */
+static void printer_write(struct printer *p)
+{
+	if (!p->text.len)
+		return;
+	fwrite(p->text.s, 1, p->text.len, stdout);
+	out_check();
+	sb_reset(&p->text);
+}
+
+void printer_flush(struct printer *p)
+{
+	printer_write(p);
+	out_flush();
+}
+
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
 		   const struct frame_note *note)
 {
@@ -238,7 +260,7 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 	if (p->an && fa->is_tcp)
 		analysis_shown(p->an, fa->tcp.stream);
 	struct strbuf *out = &p->text;
-	sb_reset(out);
+	size_t start = out->len;	/* after the batch's earlier frames */
 	p->frames++;
 	if (p->seen++ == 0)
 		p->first = *ts;
@@ -256,11 +278,13 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 			sb_puts(out, note->suffix);
 		else if (fa)
 			explain_suffix(fa, out);
-		picture_frame(&p->pic, f, p->seen, ts, &p->first, fa, out->s);
-		if (p->opt->ladder && !p->opt->verbose && !p->opt->hex)
-			sb_reset(out);	/* drawn instead of listed, unless -v or -x asks */
-		else
+		picture_frame(&p->pic, f, p->seen, ts, &p->first, fa, out->s + start);
+		if (p->opt->ladder && !p->opt->verbose && !p->opt->hex) {
+			out->len = start;	/* drawn instead of listed, unless -v or -x asks */
+			out->s[start] = '\0';
+		} else {
 			sb_putc(out, '\n');
+		}
 		bool detail = !note || !note->brief;
 		if (detail && p->opt->verbose)
 			describe_tree(f, p->seen, fa, p->opt->absolute, out);
@@ -269,8 +293,8 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 		if (detail && (p->opt->verbose || p->opt->hex))
 			sb_putc(out, '\n');
 	}
-	fwrite(out->s, 1, out->len, stdout);
-	out_check();
+	if (!p->batch || out->len >= BATCH)
+		printer_write(p);
 	if (!note || !note->recorded)
 		printer_record(p, f, ts);
 }
@@ -300,6 +324,7 @@ void printer_captured(struct printer *p, const struct frame *f, const struct tim
 void printer_finish(struct printer *p)
 {
 	struct strbuf out, convs;
+	printer_write(p);
 	sb_init(&out);
 	sb_init(&convs);
 	picture_text(&p->pic, &out);
@@ -342,9 +367,9 @@ int printer_close(struct printer *p)
 	}
 	analysis_free(p->an);
 	p->an = NULL;
+	printer_flush(p);
 	sb_free(&p->text);
 	sb_free(&p->prefix);
-	out_flush();
 	return rc;
 }
 

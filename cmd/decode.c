@@ -43,15 +43,17 @@ int cmd_decode(struct options *opt)
 		reader_close(in);
 		return EXIT_INPUT;
 	}
+	bool batch = false;
 	if (strcmp(path, "-") == 0)	/* tcpdump -w - | rawcraft decode - | grep: live */
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	else
-		out_batched();
+		batch = out_batched();
 	struct reader *ahead = opt->template_out ? NULL : reader_ahead(path);
 	stop_catch();	/* a signal ends the reading: -w closed whole */
 	struct printer pr;
 	/* -w keeps the capture's own link type; templates carry no analysis. */
 	printer_open(&pr, opt, reader_link(in), !opt->template_out);
+	pr.batch = batch;
 	/* Untrusted bytes are read as USER (-Z; nobody), as tcpdump -r does. */
 	int rc = printer_prepare(&pr) ? EXIT_SYSTEM : privs_drop(opt->user, false), got = 0;
 	if (ahead && rc == EXIT_OK)
@@ -77,7 +79,7 @@ int cmd_decode(struct options *opt)
 	if ((rc == EXIT_OK || rc > 128) && got >= 0)
 		printer_finish(&pr);
 	if (got < 0) {
-		out_flush();
+		printer_flush(&pr);
 		fprintf(stderr, "%s: error: after %u frame%s: %s\n", path, pr.seen,
 			pr.seen == 1 ? "" : "s", err);
 		rc = EXIT_INPUT;
