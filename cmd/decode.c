@@ -56,15 +56,17 @@ int cmd_decode(struct options *opt)
 	pr.batch = batch;
 	/* Untrusted bytes are read as USER (-Z; nobody), as tcpdump -r does. */
 	int rc = printer_prepare(&pr) ? EXIT_SYSTEM : privs_drop(opt->user, false), got = 0;
-	if (ahead && rc == EXIT_OK)
-		reader_prescan(ahead, pr.an);
-	else if (ahead)
-		reader_close(ahead);
 	struct frame f;
 	struct timeval ts;
 	while (rc == EXIT_OK && !out_broken() && !stop_requested() &&
 	       (!opt->count || pr.frames < opt->count) &&
 	       (got = reader_next(in, &f, &ts, err, sizeof err)) == 1) {
+		/* The prescan when the first frame that may use it comes: none
+		 * for a capture of TCP alone. */
+		if (ahead && !analysis_is_segment(&f)) {
+			reader_prescan(ahead, pr.an);
+			ahead = NULL;
+		}
 		bool shown = reader_matches(in, &f);
 		if (opt->template_out && shown)
 			print_template(&pr, &f, &ts);
@@ -87,6 +89,7 @@ int cmd_decode(struct options *opt)
 	if (printer_close(&pr))
 		rc = EXIT_SYSTEM;
 	stop_release();
+	reader_close(ahead);
 	reader_close(in);
 	return rc;
 }

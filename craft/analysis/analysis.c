@@ -517,6 +517,13 @@ static int by_request(const void *x, const void *y)
 	return (a->request > b->request) - (a->request < b->request);
 }
 
+bool analysis_is_segment(const struct frame *f)
+{
+	struct segment s;
+	struct stream_key k;
+	return segment_of(f, 0, &(struct timeval){ 0 }, &s, &k);
+}
+
 void analysis_prescan_done(struct analysis *a)
 {
 	if (a->nlinks)

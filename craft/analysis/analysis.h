@@ -103,6 +103,10 @@ void analysis_free(struct analysis *a);
 void analysis_prescan(struct analysis *a, const struct frame *f, uint32_t frame_no,
 		      const struct timeval *ts);
 void analysis_prescan_done(struct analysis *a);
+/* Whether analysis_frame takes `f` as a TCP segment: only the others
+ * (requests, answers) use what a prescan found, so that a capture of TCP
+ * alone needs none. */
+bool analysis_is_segment(const struct frame *f);
 /* Analyses the next frame, `frame_no` from 1 in capture order. */
 void analysis_frame(struct analysis *a, const struct frame *f, uint32_t frame_no,
 		    const struct timeval *ts, struct frame_analysis *out);
