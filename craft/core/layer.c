@@ -314,9 +314,11 @@ static void quoting_fill(void)
 size_t frame_own_layers(const struct frame *f)
 {
 	pthread_once(&quoting_once, quoting_fill);
-	for (size_t i = 0; i + 1 < f->nlayers; i++)
-		if (quoting[f->layer[i].def->id][f->layer[i + 1].def->id])
+	for (size_t i = 0; i + 1 < f->nlayers; i++) {
+		unsigned o = f->layer[i].def->id, in = f->layer[i + 1].def->id;
+		if (o < L_COUNT && in < L_COUNT && quoting[o][in])	/* a caller's own layers: no row */
 			return i + 1;
+	}
 	return f->nlayers;
 }
 
