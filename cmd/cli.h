@@ -60,13 +60,7 @@ struct printer {
 	unsigned frames;	/* printed */
 	unsigned seen;		/* of the input, printed or skipped: their numbers */
 	struct timeval first;	/* of the input's first frame */
-	/* A frame's text and decode's "N TIME " before it, their room kept
-	 * from frame to frame. */
-	struct strbuf text, prefix;
-	/* Frames' text held to a batch, written in one (decode to a file or
-	 * a pipe, where nothing else writes to stdout in between); else each
-	 * frame's as it comes. */
-	bool batch;
+	struct strbuf text, prefix;	/* a frame's, and decode's "N TIME ": room kept */
 };
 
 /* Decorations of one printed frame; every member may be NULL/false. */
@@ -92,8 +86,6 @@ const struct frame_analysis *printer_analyse(struct printer *p, const struct fra
 					     const struct timeval *ts, struct frame_analysis *out);
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
 		   const struct frame_note *note);
-/* What a batch holds written, and stdout flushed. */
-void printer_flush(struct printer *p);
 /* decode, sniff: a frame after its number and time, or (!shown) only analysed and numbered. */
 void printer_captured(struct printer *p, const struct frame *f, const struct timeval *ts,
 		      bool shown);
@@ -133,10 +125,6 @@ char *load_source(const char *name, const char *subdir, const char *ext,
  * out_finish flushes, and gives `rc`, 141 when stdout's reader went away,
  * or 3 after one message when stdout or stderr failed. */
 void out_start(void);
-/* stdout to a file or a pipe, before anything is written to it: one
- * write() per 64 KiB instead of per 4 KiB; false (and nothing done) for a
- * terminal. */
-bool out_batched(void);
 void out_check(void);
 void out_flush(void);
 bool out_broken(void);

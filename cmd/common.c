@@ -36,15 +36,9 @@ void out_start(void)
 	if (stdfd_sanitise())
 		_exit(EXIT_SYSTEM);
 	signal(SIGPIPE, SIG_IGN);
-}
-
-bool out_batched(void)
-{
-	static char buf[64 << 10];
-	if (isatty(STDOUT_FILENO))
-		return false;
-	setvbuf(stdout, buf, _IOFBF, sizeof buf);
-	return true;
+	static char buf[64 << 10];	/* a file or pipe: a write() per 64 KiB, not 4 */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, buf, _IOFBF, sizeof buf);
 }
 
 void out_check(void)
@@ -232,26 +226,6 @@ static void frame_json(struct printer *p, const struct frame *f, const struct ti
 	describe_json_close(f, out);
 }
 
-/* What a batch holds before it is written: four times stdout's buffer, so
- * that stdio writes it from here, uncopied. */
-#define BATCH (256 << 10)
-
-/* The frames' text held so far, to stdout. */
-static void printer_write(struct printer *p)
-{
-	if (!p->text.len)
-		return;
-	fwrite(p->text.s, 1, p->text.len, stdout);
-	out_check();
-	sb_reset(&p->text);
-}
-
-void printer_flush(struct printer *p)
-{
-	printer_write(p);
-	out_flush();
-}
-
 void printer_frame(struct printer *p, const struct frame *f, const struct timeval *ts,
 		   const struct frame_note *note)
 {
@@ -260,7 +234,7 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 	if (p->an && fa->is_tcp)
 		analysis_shown(p->an, fa->tcp.stream);
 	struct strbuf *out = &p->text;
-	size_t start = out->len;	/* after the batch's earlier frames */
+	sb_reset(out);
 	p->frames++;
 	if (p->seen++ == 0)
 		p->first = *ts;
@@ -278,13 +252,11 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 			sb_puts(out, note->suffix);
 		else if (fa)
 			explain_suffix(fa, out);
-		picture_frame(&p->pic, f, p->seen, ts, &p->first, fa, out->s + start);
-		if (p->opt->ladder && !p->opt->verbose && !p->opt->hex) {
-			out->len = start;	/* drawn instead of listed, unless -v or -x asks */
-			out->s[start] = '\0';
-		} else {
+		picture_frame(&p->pic, f, p->seen, ts, &p->first, fa, out->s);
+		if (p->opt->ladder && !p->opt->verbose && !p->opt->hex)
+			sb_reset(out);	/* drawn instead of listed, unless -v or -x asks */
+		else
 			sb_putc(out, '\n');
-		}
 		bool detail = !note || !note->brief;
 		if (detail && p->opt->verbose)
 			describe_tree(f, p->seen, fa, p->opt->absolute, out);
@@ -293,8 +265,8 @@ void printer_frame(struct printer *p, const struct frame *f, const struct timeva
 		if (detail && (p->opt->verbose || p->opt->hex))
 			sb_putc(out, '\n');
 	}
-	if (!p->batch || out->len >= BATCH)
-		printer_write(p);
+	fwrite(out->s, 1, out->len, stdout);
+	out_check();
 	if (!note || !note->recorded)
 		printer_record(p, f, ts);
 }
@@ -310,21 +282,17 @@ void printer_captured(struct printer *p, const struct frame *f, const struct tim
 		p->seen++;
 		return;
 	}
-	char rel[USEC_TEXT_LEN];
-	format_usec(usec_between(&p->first, ts), rel, sizeof rel);
-	struct strbuf *prefix = &p->prefix;
-	sb_reset(prefix);
-	sb_u64(prefix, p->seen + 1);
-	sb_putc(prefix, ' ');
-	sb_puts(prefix, rel);
-	sb_putc(prefix, ' ');
-	printer_frame(p, f, ts, &(struct frame_note){ .prefix = prefix->s });
+	sb_reset(&p->prefix);
+	sb_u64(&p->prefix, p->seen + 1);
+	sb_putc(&p->prefix, ' ');
+	usec_text(usec_between(&p->first, ts), &p->prefix);
+	sb_putc(&p->prefix, ' ');
+	printer_frame(p, f, ts, &(struct frame_note){ .prefix = p->prefix.s });
 }
 
 void printer_finish(struct printer *p)
 {
 	struct strbuf out, convs;
-	printer_write(p);
 	sb_init(&out);
 	sb_init(&convs);
 	picture_text(&p->pic, &out);
@@ -367,9 +335,9 @@ int printer_close(struct printer *p)
 	}
 	analysis_free(p->an);
 	p->an = NULL;
-	printer_flush(p);
 	sb_free(&p->text);
 	sb_free(&p->prefix);
+	out_flush();
 	return rc;
 }
 

@@ -43,17 +43,13 @@ int cmd_decode(struct options *opt)
 		reader_close(in);
 		return EXIT_INPUT;
 	}
-	bool batch = false;
 	if (strcmp(path, "-") == 0)	/* tcpdump -w - | rawcraft decode - | grep: live */
 		setvbuf(stdout, NULL, _IOLBF, 0);
-	else
-		batch = out_batched();
 	struct reader *ahead = opt->template_out ? NULL : reader_ahead(path);
 	stop_catch();	/* a signal ends the reading: -w closed whole */
 	struct printer pr;
 	/* -w keeps the capture's own link type; templates carry no analysis. */
 	printer_open(&pr, opt, reader_link(in), !opt->template_out);
-	pr.batch = batch;
 	/* Untrusted bytes are read as USER (-Z; nobody), as tcpdump -r does. */
 	int rc = printer_prepare(&pr) ? EXIT_SYSTEM : privs_drop(opt->user, false), got = 0;
 	struct frame f;
@@ -61,9 +57,7 @@ int cmd_decode(struct options *opt)
 	while (rc == EXIT_OK && !out_broken() && !stop_requested() &&
 	       (!opt->count || pr.frames < opt->count) &&
 	       (got = reader_next(in, &f, &ts, err, sizeof err)) == 1) {
-		/* The prescan when the first frame that may use it comes: none
-		 * for a capture of TCP alone. */
-		if (ahead && !analysis_is_segment(&f)) {
+		if (ahead && !analysis_is_segment(&f)) {	/* none for TCP alone */
 			reader_prescan(ahead, pr.an);
 			ahead = NULL;
 		}
@@ -81,7 +75,7 @@ int cmd_decode(struct options *opt)
 	if ((rc == EXIT_OK || rc > 128) && got >= 0)
 		printer_finish(&pr);
 	if (got < 0) {
-		printer_flush(&pr);
+		out_flush();
 		fprintf(stderr, "%s: error: after %u frame%s: %s\n", path, pr.seen,
 			pr.seen == 1 ? "" : "s", err);
 		rc = EXIT_INPUT;

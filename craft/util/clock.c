@@ -1,5 +1,6 @@
 /* clock.c - monotonic deadlines and timestamp arithmetic. */
 #include "clock.h"
+#include "strbuf.h"
 
 #include <string.h>
 
@@ -26,11 +27,12 @@ long usec_between(const struct timeval *a, const struct timeval *b)
 	return (long)(b->tv_sec - a->tv_sec) * 1000000L + (long)(b->tv_usec - a->tv_usec);
 }
 
-void format_usec(long long usec, char *buf, size_t len)
+/* "S.UUUUUU" written backwards from `end`, without printf (every summary
+ * line has one); returns its first character. */
+static char *usec_chars(long long usec, char *end)
 {
-	/* Digits from the right, without printf: every summary line has one. */
 	unsigned long long mag = usec < 0 ? 0ull - (unsigned long long)usec : (unsigned long long)usec;
-	char t[USEC_TEXT_LEN], *o = t + sizeof t;
+	char *o = end;
 	for (int i = 0; i < 6; i++, mag /= 10)
 		*--o = (char)('0' + mag % 10);
 	*--o = '.';
@@ -39,10 +41,22 @@ void format_usec(long long usec, char *buf, size_t len)
 	while (mag /= 10);
 	if (usec < 0)
 		*--o = '-';
+	return o;
+}
+
+void format_usec(long long usec, char *buf, size_t len)
+{
+	char t[USEC_TEXT_LEN], *o = usec_chars(usec, t + sizeof t);
 	size_t n = (size_t)(t + sizeof t - o);
 	if (!len)
 		return;
 	n = n < len ? n : len - 1;
 	memcpy(buf, o, n);
 	buf[n] = '\0';
+}
+
+void usec_text(long long usec, struct strbuf *out)
+{
+	char t[USEC_TEXT_LEN], *o = usec_chars(usec, t + sizeof t);
+	sb_add(out, o, (size_t)(t + sizeof t - o));
 }

@@ -22,5 +22,8 @@ long usec_between(const struct timeval *a, const struct timeval *b);
  * USEC_TEXT_LEN bytes. */
 #define USEC_TEXT_LEN 24
 void format_usec(long long usec, char *buf, size_t len);
+struct strbuf;
+/* The same text appended to `out`. */
+void usec_text(long long usec, struct strbuf *out);
 
 #endif
