@@ -11,6 +11,7 @@
 #include "../craft/analysis/analysis.h"
 #include "../craft/util/diag.h"
 #include "../craft/wire/iface.h"
+#include "../craft/wire/linktx.h"
 #include "../craft/core/layer.h"
 #include "../craft/util/rng.h"
 #include "../craft/util/strbuf.h"
@@ -37,6 +38,8 @@ struct options {
 	uint64_t rate;			/* --rate: frames per second */
 	bool flood;			/* --flood */
 	unsigned cpus;			/* --cpus: senders for a flood */
+	enum linktx_path tx;		/* --tx: how a flood's frames leave */
+	bool tx_given;
 	const char *expect;		/* --expect MATCH */
 	bool no_expect;
 	const char *ghost;		/* --ghost IP[/MAC] */

@@ -134,6 +134,10 @@ static bool pacing_ok(const struct options *opt)
 		fail("--interval paces probes one by one; --rate and --flood send a stream: give one");
 	else if (opt->cpus && !opt->flood && !opt->rate)
 		fail("--cpus sets the senders of --flood or --rate");
+	else if (opt->tx_given && !opt->flood && !opt->rate)
+		fail("--tx sets how --flood or --rate frames leave");
+	else if (opt->tx == LINKTX_XDP && opt->write)
+		fail("--tx xdp passes by the taps -w records from: drop -w, or use --tx qdisc");
 	else
 		return true;
 	return false;

@@ -43,8 +43,7 @@ struct sender {
 	struct stream *s;
 	unsigned id;
 	struct linktx *tx;
-	uint8_t *buf[LINKTX_BATCH];
-	size_t len[LINKTX_BATCH], cap[LINKTX_BATCH];
+	size_t len[LINKTX_BATCH];
 	uint64_t next;		/* this sender's next frame, counted from 0 */
 	uint64_t done_ns;	/* when its last frame left */
 	char err[256];
@@ -118,15 +117,6 @@ static void sleep_until(const struct timespec *t0, uint64_t ns)
 		at.tv_nsec -= 1000000000;
 	}
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
-}
-
-static void fit(struct sender *w, unsigned slot, size_t len)
-{
-	if (w->cap[slot] >= len)
-		return;
-	uint8_t *p = xrealloc(w->buf[slot], len);
-	w->buf[slot] = p;
-	w->cap[slot] = len;
 }
 
 static uint64_t frame_of(const struct sender *w)
@@ -298,8 +288,13 @@ static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 		snprintf(w->err, sizeof w->err, "frame %llu: %.200s", (unsigned long long)i + 1, d.msg);
 		return -1;
 	}
-	fit(w, slot, tmpl->len);
-	memcpy(w->buf[slot], tmpl->bytes, tmpl->len);
+	uint8_t *buf = linktx_frame(w->tx, slot, tmpl->len);
+	if (!buf) {
+		snprintf(w->err, sizeof w->err, "frame %llu: %zu bytes, more than an AF_XDP frame "
+			 "holds (use --tx packet)", (unsigned long long)i + 1, tmpl->len);
+		return -1;
+	}
+	memcpy(buf, tmpl->bytes, tmpl->len);
 	w->len[slot] = tmpl->len;
 	struct frame shown;
 	decode_built(tmpl, &shown);
@@ -320,14 +315,15 @@ static int send_batch(struct sender *w)
 		if (i >= s->count || (s->rate && due_ns(s, i) > elapsed))
 			break;
 		int skip = 0;
-		if (s->patch)
-			vary_apply(&s->plan, w->buf[n], i, s->sp->run);
-		else if ((skip = rebuild(w, i, n)) < 0)
+		if (s->patch) {
+			w->len[n] = s->tmpl->len;
+			vary_apply(&s->plan, linktx_frame(w->tx, n, w->len[n]), i, s->sp->run);
+		} else if ((skip = rebuild(w, i, n)) < 0)
 			return -1;
 		w->next++;
 		n += !skip;
 	}
-	if (n && linktx_send(w->tx, w->buf, w->len, n, w->err, sizeof w->err) < 0)
+	if (n && linktx_send(w->tx, w->len, n, w->err, sizeof w->err) < 0)
 		return -1;
 	atomic_fetch_add(&s->sent, n);
 	return (int)n;
@@ -365,21 +361,43 @@ static void *sender_main(void *arg)
 
 /* --- set-up and the end ------------------------------------------------ */
 
+/* The path asked for, as far as the stream decides it: with -w the frames
+ * must pass the taps to be captured, and frames built whole (by libnet, on
+ * this thread, of any length) gain nothing from AF_XDP. */
+static enum linktx_path path_asked(const struct stream *s)
+{
+	if (s->sp->tx != LINKTX_AUTO)
+		return s->sp->tx;
+	return s->sp->record ? LINKTX_QDISC : s->patch ? LINKTX_AUTO : LINKTX_PACKET;
+}
+
+/* Sender 0 settles the path; AF_XDP has one socket per TX queue. */
 static int open_senders(struct stream *s)
 {
 	const char *dev = s->e->ifc.name;
+	enum linktx_path path = path_asked(s);
 	s->senders = xcalloc(s->nsenders, sizeof *s->senders);
 	for (unsigned t = 0; t < s->nsenders; t++) {
 		struct sender *w = &s->senders[t];
 		enum linktx_error why;
 		*w = (struct sender){ .s = s, .id = t };
-		/* With -w the frames must pass the taps to be captured. */
-		w->tx = linktx_open(dev, !s->sp->record, &why, w->err, sizeof w->err);
-		if (!w->tx)
+		w->tx = linktx_open(dev, path, t, s->tmpl->len, &why, w->err, sizeof w->err);
+		if (!w->tx) {
+			s->nsenders = t;
+			if (path == LINKTX_XDP)
+				return engine_fail(s->e, ENGINE_FAULT_SYSTEM, "cannot send with AF_XDP "
+						   "on %s: %s (use --tx packet)", dev, w->err);
 			return why == LINKTX_PERMISSION ?
 			       engine_fail(s->e, ENGINE_FAULT_PERMISSION, "%s", w->err) :
 			       engine_fail(s->e, ENGINE_FAULT_SYSTEM, "cannot send on %s: %s", dev,
 					   w->err);
+		}
+		path = linktx_path(w->tx);
+		if (t == 0 && path == LINKTX_XDP) {
+			unsigned queues = linktx_queues(dev);
+			if (s->nsenders > queues)
+				s->nsenders = queues;
+		}
 	}
 	return ENGINE_OK;
 }
@@ -387,14 +405,8 @@ static int open_senders(struct stream *s)
 /* Every sender's buffers start as frame 0. */
 static void fill_buffers(struct stream *s)
 {
-	const struct frame *f = s->tmpl;
 	for (unsigned t = 0; s->patch && t < s->nsenders; t++)
-		for (unsigned k = 0; k < LINKTX_BATCH; k++) {
-			struct sender *w = &s->senders[t];
-			fit(w, k, f->len);
-			memcpy(w->buf[k], f->bytes, f->len);
-			w->len[k] = f->len;
-		}
+		linktx_fill(s->senders[t].tx, s->tmpl->bytes, s->tmpl->len);
 }
 
 /* A frame the next hop's lookups read from the stream's capture and did
@@ -688,6 +700,7 @@ static void sum_up(struct stream *s)
 	res->sent = atomic_load(&s->sent);
 	res->send_ns = s->send_ns;
 	res->nsenders = s->nsenders;
+	res->tx = s->nsenders ? linktx_path(s->senders[0].tx) : LINKTX_AUTO;
 	res->patched = s->patch;
 	res->capturing = s->cap != NULL;
 	res->dropped = s->cap ? capture_dropped(s->cap) : 0;
@@ -756,11 +769,8 @@ void stream_free(struct stream *s)
 {
 	if (!s)
 		return;
-	for (unsigned t = 0; s->senders && t < s->nsenders; t++) {
+	for (unsigned t = 0; s->senders && t < s->nsenders; t++)
 		linktx_close(s->senders[t].tx);
-		for (unsigned k = 0; k < LINKTX_BATCH; k++)
-			free(s->senders[t].buf[k]);
-	}
 	free(s->senders);
 	flow_table_free(&s->flows);
 	free(s->targets);

@@ -14,6 +14,7 @@
 #include "../match/match.h"
 #include "../util/rng.h"
 #include "../util/strbuf.h"
+#include "../wire/linktx.h"
 #include "engine.h"
 
 #define STREAM_CLASSES 32
@@ -38,6 +39,7 @@ struct stream_params {
 	bool flood;
 	uint64_t rate;		/* frames a second; 0: as fast as it goes */
 	unsigned cpus;		/* senders; 0: one per core, or one for a pace */
+	enum linktx_path tx;	/* how the frames leave */
 	long timeout_us;	/* for the replies after the last frame */
 	bool record;		/* every frame must reach the capture (a -w file) */
 	bool progress;		/* call ops->progress */
@@ -55,6 +57,7 @@ struct stream_result {
 	bool reportable;	/* the stream ran: the figures below mean something */
 	uint64_t sent, send_ns, count;
 	unsigned nsenders;
+	enum linktx_path tx;	/* the path they took */
 	bool patched;		/* frames patched per frame, not built whole */
 	char why_rebuilt[200];	/* else why not, as ops->rebuilt said */
 	bool capturing;

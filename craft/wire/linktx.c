@@ -1,98 +1,110 @@
-/* linktx.c - AF_PACKET + sendmmsg, one socket per sending thread. */
-#define _GNU_SOURCE	/* sendmmsg */
+/* linktx.c - the send path's choice between AF_XDP and AF_PACKET. */
 #include "linktx.h"
 
 #include <errno.h>
-#include <linux/if_packet.h>
-#include <net/ethernet.h>
 #include <net/if.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include "../util/clock.h"
 #include "../util/xalloc.h"
+#include "netlink.h"
+#include "packettx.h"
+#include "xdptx.h"
 
 struct linktx {
-	int fd;
-	struct mmsghdr msg[LINKTX_BATCH];
-	struct iovec iov[LINKTX_BATCH];
+	enum linktx_path path;
+	struct xdptx *xdp;
+	struct packettx *pkt;
 };
 
-struct linktx *linktx_open(const char *ifname, bool bypass_qdisc,
-			   enum linktx_error *why, char *err, size_t errlen)
+unsigned linktx_queues(const char *ifname)
 {
-	*why = LINKTX_OTHER;
+	struct netlink nl;
+	struct netlink_link l = { 0 };
+	char err[128];
+	if (netlink_open(&nl, err, sizeof err) != 0)
+		return 1;
+	int rc = netlink_link(&nl, ifname, &l, err, sizeof err);
+	netlink_close(&nl);
+	return rc == 0 && l.txqueues > 0 ? l.txqueues : 1;
+}
+
+static enum linktx_error error_of(int e)
+{
+	return e == EPERM || e == EACCES ? LINKTX_PERMISSION :
+	       e == ENODEV || e == ENXIO ? LINKTX_NO_DEVICE : LINKTX_OTHER;
+}
+
+struct linktx *linktx_open(const char *ifname, enum linktx_path path, unsigned queue,
+			   size_t maxlen, enum linktx_error *why, char *err, size_t errlen)
+{
 	unsigned idx = if_nametoindex(ifname);
 	if (!idx) {
 		*why = LINKTX_NO_DEVICE;
 		snprintf(err, errlen, "no interface %s", ifname);
 		return NULL;
 	}
-	/* Protocol 0: a send-only socket, so the kernel queues nothing to it. */
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		*why = errno == EPERM || errno == EACCES ? LINKTX_PERMISSION : LINKTX_OTHER;
-		snprintf(err, errlen, "packet socket: %s", strerror(errno));
-		return NULL;
-	}
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = (int)idx };
-	int one = 1, sndbuf = 4 << 20;
-	if (bind(fd, (struct sockaddr *)&sll, sizeof sll) != 0) {
-		snprintf(err, errlen, "bind to %s: %s", ifname, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	/* Best effort: without them it is only slower. */
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-	if (bypass_qdisc)
-		setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);
 	struct linktx *t = xcalloc(1, sizeof *t);
-	t->fd = fd;
-	for (unsigned i = 0; i < LINKTX_BATCH; i++) {
-		t->msg[i].msg_hdr.msg_iov = &t->iov[i];
-		t->msg[i].msg_hdr.msg_iovlen = 1;
+	if (path == LINKTX_XDP && maxlen > XDPTX_FRAME) {
+		*why = LINKTX_OTHER;
+		snprintf(err, errlen, "frames of %zu bytes, more than AF_XDP's %u", maxlen,
+			 XDPTX_FRAME);
+		free(t);
+		return NULL;
 	}
-	*why = LINKTX_OK;
-	return t;
+	if ((path == LINKTX_AUTO && maxlen <= XDPTX_FRAME) || path == LINKTX_XDP) {
+		t->xdp = xdptx_open((int)idx, queue, err, errlen);
+		t->path = LINKTX_XDP;
+		if (t->xdp || path == LINKTX_XDP)
+			goto done;
+	}
+	/* AF_XDP does not bind here: AF_PACKET, past the qdisc. */
+	t->path = path == LINKTX_QDISC ? LINKTX_QDISC : LINKTX_PACKET;
+	t->pkt = packettx_open((int)idx, t->path != LINKTX_QDISC, err, errlen);
+done:
+	if (t->xdp || t->pkt) {
+		*why = LINKTX_OK;
+		return t;
+	}
+	*why = error_of(errno);
+	free(t);
+	return NULL;
 }
 
-int linktx_send(struct linktx *t, uint8_t *const *frames, const size_t *lens,
-		unsigned n, char *err, size_t errlen)
+enum linktx_path linktx_path(const struct linktx *t)
 {
-	for (unsigned i = 0; i < n; i++) {
-		t->iov[i].iov_base = frames[i];
-		t->iov[i].iov_len = lens[i];
+	return t->path;
+}
+
+void linktx_fill(struct linktx *t, const uint8_t *bytes, size_t len)
+{
+	if (t->xdp) {
+		xdptx_fill(t->xdp, bytes, len);
+		return;
 	}
-	unsigned done = 0;
-	struct deadline stuck;
-	deadline_in(&stuck, 1000000);
-	while (done < n) {
-		int sent = sendmmsg(t->fd, t->msg + done, n - done, 0);
-		if (sent > 0) {
-			done += (unsigned)sent;
-			deadline_in(&stuck, 1000000);
-			continue;
-		}
-		/* A full device queue: let it drain. */
-		if ((errno == ENOBUFS || errno == EAGAIN || errno == EINTR) &&
-		    deadline_left(&stuck) > 0) {
-			sched_yield();
-			continue;
-		}
-		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
-	}
-	return (int)done;
+	for (unsigned k = 0; k < LINKTX_BATCH; k++)
+		memcpy(packettx_frame(t->pkt, k, len), bytes, len);
+}
+
+uint8_t *linktx_frame(struct linktx *t, unsigned k, size_t len)
+{
+	if (t->xdp)
+		return len <= XDPTX_FRAME ? xdptx_frame(t->xdp, k) : NULL;
+	return packettx_frame(t->pkt, k, len);
+}
+
+int linktx_send(struct linktx *t, const size_t *lens, unsigned n, char *err, size_t errlen)
+{
+	return t->xdp ? xdptx_send(t->xdp, lens, n, LINKTX_BATCH, err, errlen) :
+	       packettx_send(t->pkt, lens, n, err, errlen);
 }
 
 void linktx_close(struct linktx *t)
 {
 	if (!t)
 		return;
-	close(t->fd);
+	xdptx_close(t->xdp);
+	packettx_close(t->pkt);
 	free(t);
 }

@@ -27,6 +27,7 @@ struct netlink_link {
 	unsigned flags;		/* IFF_*, as SIOCGIFFLAGS reports them */
 	uint8_t hwaddr[32];
 	uint8_t hwlen;		/* 0: the link has none (tun, some tunnels) */
+	unsigned txqueues;	/* IFLA_NUM_TX_QUEUES; 0 when absent */
 	char name[IF_NAMESIZE];
 };
 

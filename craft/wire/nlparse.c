@@ -174,6 +174,8 @@ int nlparse_link(const struct nlparse_msg *m, struct netlink_link *out)
 				return -EBADMSG;
 			memcpy(out->hwaddr, a.data, a.len);
 			out->hwlen = (uint8_t)a.len;
+		} else if (a.type == IFLA_NUM_TX_QUEUES && a.len == sizeof(uint32_t)) {
+			memcpy(&out->txqueues, a.data, sizeof(uint32_t));
 		}
 	}
 	return rc < 0 ? -EBADMSG : 0;
