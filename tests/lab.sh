@@ -1,6 +1,7 @@
 # tests/lab.sh - sourced: a two-host lab in network namespaces.
 #   lab_up       creates namespaces $NS_A and $NS_B joined by veth
 #                ($IF_A 10.$N.0.1/24 <-> $IF_B 10.$N.0.2/24), unique per run
+#   lab_queues N the veth made again with N TX and RX queues a side
 #   in_a CMD     runs CMD inside $NS_A (where rawcraft runs)
 #   in_b CMD     runs CMD inside $NS_B (the peer: the real kernel, real servers)
 #   lab_up6      the same two namespaces and veth with IPv6 on and nothing
@@ -56,16 +57,27 @@ lab_no_ipv6() {
 		net.ipv6.conf.default.disable_ipv6=1
 }
 
-lab_up() {
-	ip netns add "$NS_A" && ip netns add "$NS_B" &&
-	lab_no_ipv6 "$NS_A" && lab_no_ipv6 "$NS_B" &&
-	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" &&
+# lab_link [N]: the veth between A and B, with N TX and RX queues a side
+# (default 1, veth's own), its addresses, up.
+lab_link() {
+	local q=${1:-1}
+	ip link add "$IF_A" netns "$NS_A" numtxqueues "$q" numrxqueues "$q" type veth \
+		peer name "$IF_B" netns "$NS_B" numtxqueues "$q" numrxqueues "$q" &&
 	ip -n "$NS_A" addr add "$IP_A/24" dev "$IF_A" &&
 	ip -n "$NS_B" addr add "$IP_B/24" dev "$IF_B" &&
-	ip -n "$NS_A" link set lo up && ip -n "$NS_B" link set lo up &&
 	ip -n "$NS_A" link set "$IF_A" up && ip -n "$NS_B" link set "$IF_B" up &&
 	MAC_A=$(ip -n "$NS_A" -br link show "$IF_A" | awk '{print $3}') &&
 	MAC_B=$(ip -n "$NS_B" -br link show "$IF_B" | awk '{print $3}')
+}
+
+# lab_queues N: the veth made again (if it is gone too) with N queues a side.
+lab_queues() { ip -n "$NS_A" link del "$IF_A" 2>/dev/null; lab_link "$1"; }
+
+lab_up() {
+	ip netns add "$NS_A" && ip netns add "$NS_B" &&
+	lab_no_ipv6 "$NS_A" && lab_no_ipv6 "$NS_B" &&
+	ip -n "$NS_A" link set lo up && ip -n "$NS_B" link set lo up &&
+	lab_link
 }
 
 # lab_start: lab_up, or one failing test line when it cannot be made.

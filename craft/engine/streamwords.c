@@ -4,6 +4,22 @@
 
 #include <string.h>
 
+/* The send path in a word for JSON, and as the summary's line says it. */
+static const char *const tx_word[] = {
+	[LINKTX_XDP] = "xdp", [LINKTX_PACKET] = "packet", [LINKTX_QDISC] = "qdisc",
+};
+
+static void text_tx(const struct stream_result *r, struct strbuf *out)
+{
+	if (r->tx == LINKTX_XDP)
+		sb_printf(out, "    tx: AF_XDP, %u socket%s (copy mode)\n", r->nsenders,
+			  r->nsenders == 1 ? "" : "s");
+	else if (r->tx == LINKTX_PACKET)
+		sb_puts(out, "    tx: AF_PACKET, qdisc bypassed\n");
+	else if (r->tx == LINKTX_QDISC)
+		sb_puts(out, "    tx: AF_PACKET through the qdisc\n");
+}
+
 static void json_classes(const struct stream *s, struct strbuf *out)
 {
 	const struct stream_result *r = stream_result(s);
@@ -32,6 +48,8 @@ static void json_report(const struct stream *s, const struct stream_words *w, st
 		  "\"senders\":%u,\"path\":\"%s\"", (unsigned long long)r->sent,
 		  (unsigned long long)(r->send_ns / 1000u), pps, r->nsenders,
 		  r->patched ? "patched" : "rebuilt");
+	if (r->tx != LINKTX_AUTO)
+		sb_printf(out, ",\"tx\":\"%s\"", tx_word[r->tx]);
 	if (w->rate)
 		sb_printf(out, ",\"rate\":%llu", (unsigned long long)w->rate);
 	if (w->replies)
@@ -85,6 +103,7 @@ static void text_report(const struct stream *s, const struct stream_words *w, st
 	if (w->signame)
 		sb_printf(out, ", stopped by %s", w->signame);
 	sb_putc(out, '\n');
+	text_tx(r, out);
 	if (w->rate && !w->signame && r->sent > 1 && pps < 0.98 * (double)w->rate)
 		sb_printf(out, "    the pace fell short: %llu frames/s asked, %.0f reached\n",
 			  (unsigned long long)w->rate, pps);

@@ -35,6 +35,7 @@
 #define NFRAMES 1024u
 #define FILL_SIZE 64u	/* bind wants a fill ring; TX never uses it */
 #define STUCK_US 1000000
+#define BUSY_US 500000
 
 struct ring {
 	_Atomic uint32_t *producer, *consumer;
@@ -111,7 +112,15 @@ struct xdptx *xdptx_open(int ifindex, unsigned queue, char *err, size_t errlen)
 		struct sockaddr_xdp sxdp = { .sxdp_family = AF_XDP, .sxdp_ifindex = (uint32_t)ifindex,
 					     .sxdp_queue_id = queue,
 					     .sxdp_flags = XDP_COPY | XDP_USE_NEED_WAKEUP };
-		if (bind(x->fd, (struct sockaddr *)&sxdp, sizeof sxdp) == 0)
+		/* A socket closed on the queue frees it a little later (the
+		 * kernel defers the UMEM's release): wait that out. */
+		struct deadline busy;
+		deadline_in(&busy, BUSY_US);
+		int rc;
+		while ((rc = bind(x->fd, (struct sockaddr *)&sxdp, sizeof sxdp)) != 0 &&
+		       errno == EBUSY && deadline_left(&busy) > 0)
+			usleep(2000);
+		if (rc == 0)
 			return x;
 		step = "bind";
 	}

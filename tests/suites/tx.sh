@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# send --flood/--rate --tx auto|xdp|packet|qdisc on veths of two queues and
+# of one: every frame reaches the peer, the frames on the wire are the
+# ones vary writes, the summary names the path, -w and the taps see what
+# they must, the pace and a stop hold, a non-root sender still works.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab.sh"
+lab_start || exit 0
+R=$RAWCRAFT
+rx() { in_b cat "/sys/class/net/$IF_B/statistics/rx_packets"; }
+now_ns() { date +%s%N; }
+stat() { "$PY" -c "import json,sys; o = json.loads(sys.stdin.read())['stats']; print($1)"; }
+case "$R" in *asan*) SLOW=1 ;; *) SLOW=0 ;; esac
+
+# Frames the peer's kernel counts and drops: not for its MAC.
+cat >"$TMP/vary.pkt" <<EOF
+eth dst=02:00:00:00:00:99
+ipv4 src=$IP_A dst=$IP_B ttl=random
+tcp sport=1000..1999 dport=80 seq=random flags=S
+payload size=6
+EOF
+
+# flood N ARGS...: sends N frames of vary.pkt; "exit peer-count tx senders".
+flood() {
+	local n=$1 before out rc
+	shift
+	before=$(rx)
+	out=$(in_a timeout 60 "$R" send "$TMP/vary.pkt" --flood -c "$n" --no-expect --json "$@"); rc=$?
+	echo "$rc $(( $(rx) - before )) $(stat "o.get('tx'), o['senders']" <<<"$out")"
+}
+
+# The same frames in any order (two sockets interleave them): "A B same".
+same_set() {
+	"$PY" - "$1" "$2" <<'PYEOF'
+import struct, sys
+def frames(path):
+    d = open(path, 'rb').read(); i = 24; out = []
+    while i < len(d):
+        n = struct.unpack('<I', d[i + 8:i + 12])[0]
+        out.append(d[i + 16:i + 16 + n]); i += 16 + n
+    return out
+a, b = frames(sys.argv[1]), frames(sys.argv[2])
+print(len(a), len(b), sum(x == y for x, y in zip(sorted(a), sorted(b))))
+PYEOF
+}
+
+for q in 2 1; do
+	lab_queues "$q" || not_ok "veth of $q queues" "could not make it"
+	sockets=$q
+
+	# 1. Every frame reaches the peer, and the summary says how they left.
+	expect_eq "$q queue(s), --tx xdp -c 100000: exit 0, every frame at the peer, $sockets socket(s)" \
+		"$(flood 100000 --tx xdp)" "0 100000 xdp $sockets"
+	expect_eq "$q queue(s), --tx auto: AF_XDP" "$(flood 20000 --tx auto)" "0 20000 xdp $sockets"
+	expect_eq "$q queue(s), no --tx: AF_XDP" "$(flood 20000)" "0 20000 xdp $sockets"
+	expect_eq "$q queue(s), --tx packet: AF_PACKET, one sender per core" \
+		"$(flood 20000 --tx packet)" "0 20000 packet $(nproc)"
+	out=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 1000 --no-expect --tx xdp --cpus 1)
+	expect_eq "$q queue(s), the summary's line for AF_XDP" "$(sed -n 2p <<<"$out")" \
+		"    tx: AF_XDP, 1 socket (copy mode)"
+
+	# 2. The frames on the wire are what vary writes: the same set as show
+	#    builds with the same seed, every source port of the range, every
+	#    checksum right by tshark.
+	in_a "$R" show "$TMP/vary.pkt" -i "$IF_A" -c 3000 --seed 7 -w "$TMP/show.pcap" >/dev/null
+	in_b timeout 30 tcpdump -i "$IF_B" -c 3000 -B 16384 -w "$TMP/wire.pcap" 'tcp dst port 80' \
+		2>"$TMP/td.err" &
+	pid=$!
+	for _ in $(seq 50); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done
+	in_a "$R" send "$TMP/vary.pkt" --rate 100000 --cpus 2 -c 3000 --seed 7 --no-expect \
+		--tx xdp >/dev/null
+	wait "$pid"
+	expect_eq "$q queue(s), --tx xdp: the peer captured the 3000 frames show builds" \
+		"$(same_set "$TMP/show.pcap" "$TMP/wire.pcap")" "3000 3000 3000"
+	bad=$(tshark -r "$TMP/wire.pcap" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+		-Y 'ip.checksum.status != 1 || tcp.checksum.status != 1' 2>/dev/null | wc -l)
+	ports=$(tshark -r "$TMP/wire.pcap" -T fields -e tcp.srcport 2>/dev/null | sort -u | wc -l)
+	expect_eq "$q queue(s), --tx xdp: every checksum right, all 1000 source ports" "$bad $ports" "0 1000"
+done
+
+# The rest on two queues.
+lab_queues 2 || not_ok "veth of 2 queues" "could not make it"
+
+# 3. With -w the frames pass the taps: auto takes the qdisc path, and the
+#    file holds every frame.
+out=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 20000 --no-expect -w "$TMP/all.pcap" --json)
+n=$(tshark -r "$TMP/all.pcap" -Y 'tcp.dstport == 80' 2>/dev/null | wc -l)
+expect_eq "-w: the qdisc path, the file holds all 20000 frames" \
+	"$(stat "o['tx'], o['capture_dropped']" <<<"$out") $n" "qdisc 0 20000"
+
+# 4. A tcpdump on the sender's side sees --tx qdisc, and not --tx packet
+#    (nor xdp): they pass by the taps.
+tapped() {	# ARGS...: frames a tcpdump on A saw of 1000 sent
+	in_a timeout 20 tcpdump -i "$IF_A" -c 1000 -w "$TMP/tap.pcap" 'tcp dst port 80' 2>"$TMP/tap.err" &
+	local pid=$!
+	for _ in $(seq 50); do grep -q listening "$TMP/tap.err" && break; sleep 0.1; done
+	in_a "$R" send "$TMP/vary.pkt" --rate 20000 -c 1000 --no-expect "$@" >"$TMP/tap.out"
+	sleep 0.3
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid"
+	tshark -r "$TMP/tap.pcap" 2>/dev/null | wc -l
+}
+expect_eq "--tx qdisc: a tcpdump on the sender sees all 1000" "$(tapped --tx qdisc)" 1000
+grep -qx '    tx: AF_PACKET through the qdisc' "$TMP/tap.out" && ok "--tx qdisc: the summary says so" ||
+	not_ok "--tx qdisc: the summary" "$(cat "$TMP/tap.out")"
+expect_eq "--tx packet: a tcpdump on the sender sees none" "$(tapped --tx packet)" 0
+grep -qx '    tx: AF_PACKET, qdisc bypassed' "$TMP/tap.out" && ok "--tx packet: the summary says so" ||
+	not_ok "--tx packet: the summary" "$(cat "$TMP/tap.out")"
+expect_eq "--tx xdp: a tcpdump on the sender sees none" "$(tapped --tx xdp)" 0
+
+# 5. What cannot be: exit 2, one line, nothing sent.
+before=$(rx)
+err=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 5 --tx xdp -w "$TMP/no.pcap" 2>&1 >/dev/null)
+expect_eq "--tx xdp -w: exit 2, one line" "$?:$err" \
+	"2:rawcraft: error: --tx xdp passes by the taps -w records from: drop -w, or use --tx qdisc"
+err=$(in_a "$R" send "$TMP/vary.pkt" -c 5 --tx packet 2>&1 >/dev/null)
+expect_eq "--tx without --flood or --rate: exit 2, one line" "$?:$err" \
+	"2:rawcraft: error: --tx sets how --flood or --rate frames leave"
+err=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 5 --tx fast 2>&1 >/dev/null)
+expect_eq "--tx fast: exit 2, one line" "$?:$err" \
+	"2:rawcraft: error: --tx takes auto, xdp, packet or qdisc, got 'fast'"
+expect_eq "refused --tx: nothing sent" "$(( $(rx) - before ))" 0
+
+# 6. The pace holds with AF_XDP, by the peer's counter over a window.
+pace() {	# RATE: the rate the peer saw
+	in_a timeout 60 "$R" send "$TMP/vary.pkt" --rate "$1" -c $(($1 * 2)) --no-expect --tx xdp >/dev/null &
+	local pid=$! r0 r1 t0 t1
+	sleep 0.5
+	r0=$(rx); t0=$(now_ns)
+	sleep 1
+	r1=$(rx); t1=$(now_ns)
+	wait "$pid"
+	echo $(( (r1 - r0) * 1000000000 / (t1 - t0) ))
+}
+for rate in 10000 200000; do
+	[ "$SLOW" = 1 ] && [ "$rate" -gt 50000 ] && continue
+	got=$(pace "$rate")
+	err=$(( (got - rate) * 1000 / rate ))
+	if [ "${err#-}" -le 20 ]; then
+		ok "--tx xdp --rate $rate: the peer saw $got frames/s (within 2%)"
+	else
+		not_ok "--tx xdp --rate $rate: pace" "the peer saw $got frames/s, ${err}‰ off"
+	fi
+done
+
+# 7. SIGINT during an AF_XDP flood: the summary, exit 130.
+ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 100000000 --no-expect --tx xdp \
+	>"$TMP/int.out" 2>&1 &
+pid=$!
+sleep 1
+kill -INT "$pid" 2>/dev/null
+wait "$pid"; rc=$?
+expect_eq "--tx xdp, SIGINT: exit 130, the summary says so and names AF_XDP" \
+	"$rc $(grep -c 'stopped by SIGINT' "$TMP/int.out") $(grep -c 'tx: AF_XDP, 2 sockets' "$TMP/int.out")" \
+	"130 1 1"
+
+# 8. The interface deleted mid-flood: one line, the summary, exit 3.
+ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 100000000 --no-expect --tx xdp \
+	>"$TMP/gone.out" 2>"$TMP/gone.err" &
+pid=$!
+sleep 1
+ip -n "$NS_A" link del "$IF_A"
+wait "$pid"; rc=$?
+expect_eq "--tx xdp, interface deleted: exit 3, one line, the summary" \
+	"$rc $(wc -l <"$TMP/gone.err") $(grep -c '^--- ' "$TMP/gone.out")" "3 1 1"
+grep -q "^rawcraft: error: sending on $IF_A: " "$TMP/gone.err" &&
+	ok "--tx xdp, interface deleted: $(cat "$TMP/gone.err")" ||
+	not_ok "--tx xdp, interface deleted: the line" "$(cat "$TMP/gone.err")"
+lab_queues 2 || not_ok "veth of 2 queues" "could not make it again"
+
+# 9. Not root: nobody with CAP_NET_RAW alone (what setcap gives) sends by
+#    AF_XDP; with too little locked memory for the UMEM auto takes
+#    AF_PACKET, and --tx xdp says why and what to do.
+if command -v setpriv >/dev/null; then
+	chmod 755 "$TMP"	# the template, for nobody to read
+	nobody() {	# MEMLOCK ARGS...: flood as nobody; "exit peer-count tx"
+		local lim=$1 before out rc
+		shift
+		before=$(rx)
+		out=$(in_a prlimit --memlock="$lim" setpriv --reuid=65534 --regid=65534 --clear-groups \
+			--inh-caps=+net_raw --ambient-caps=+net_raw \
+			"$R" send "$TMP/vary.pkt" --flood -c 20000 --no-expect --json "$@" 2>"$TMP/nobody.err")
+		rc=$?
+		echo "$rc $(( $(rx) - before )) $(stat "o.get('tx')" <<<"$out" 2>/dev/null)"
+	}
+	expect_eq "nobody + CAP_NET_RAW, 8 MiB locked: AF_XDP, every frame" \
+		"$(nobody 8388608 --tx xdp)" "0 20000 xdp"
+	expect_eq "nobody + CAP_NET_RAW, 64 KiB locked: auto falls back to AF_PACKET" \
+		"$(nobody 65536)" "0 20000 packet"
+	got=$(nobody 65536 --tx xdp)
+	expect_eq "nobody, 64 KiB locked, --tx xdp: exit 3, nothing sent" "$got" "3 0 "
+	grep -q "^rawcraft: error: cannot send with AF_XDP on $IF_A: .*locked memory.*use --tx packet" \
+		"$TMP/nobody.err" && ok "--tx xdp without locked memory: $(cat "$TMP/nobody.err")" ||
+		not_ok "--tx xdp without locked memory: the line" "$(cat "$TMP/nobody.err")"
+else
+	not_ok "non-root sending" "setpriv is missing"
+fi
