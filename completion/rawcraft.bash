@@ -104,13 +104,16 @@ _rawcraft()
         return ;;
     -D | --seed | -c | --count | -t | --timeout | --interval | --rate | --cpus | --ghost)
         return ;;
+    --tx)
+        mapfile -t COMPREPLY < <(compgen -W 'auto xdp packet qdisc' -- "$cur")
+        return ;;
     esac
 
     opts='-v --verbose -n -x --hex --json -w --write'
     case $cmd in
     show)   opts+=' -D --seed -c --count -i --interface' files=templates ;;
     send)   opts+=' -D --seed -c --count -i --interface --interval --rate --flood
-                    --cpus --expect --no-expect -t --timeout -Z' files=templates ;;
+                    --cpus --tx --expect --no-expect -t --timeout -Z' files=templates ;;
     run)    opts+=' -D --seed -i --interface --ghost --block-rst -Z --absolute --ladder
                     --html' files=examples ;;
     decode) opts+=' -c --count --absolute --template -Z --ladder --html' files=captures ;;

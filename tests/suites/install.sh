@@ -39,6 +39,8 @@ expect_eq "completion: subcommands" "$(complete_words rawcraft s)" "send show sn
 expect_eq "completion: shipped templates" "$(complete_words rawcraft send tcp-sy)" "tcp-syn tcp-synack "
 case $(complete_words rawcraft send x.pkt --fl) in *--flood*) ok "completion: send options" ;;
 *) not_ok "completion: send options" "$(complete_words rawcraft send x.pkt --fl)" ;; esac
+expect_eq "completion: send --tx's paths" "$(complete_words rawcraft send x.pkt --tx '')" \
+	"auto packet qdisc xdp "
 expect_eq "completion: decode's --ladder" "$(complete_words rawcraft decode x.pcap --la)" "--ladder "
 case $(complete_words rawcraft send x.pkt --expect "'tcp fl") in *flags=*) ok "completion: fields after a layer" ;;
 *) not_ok "completion: fields after a layer" "$(complete_words rawcraft send x.pkt --expect "'tcp fl")" ;; esac
