@@ -350,6 +350,8 @@ static void link_msg(struct dgram *d, int index, const char *name, size_t name_l
 	d->len = 0;
 	msg_open(d, RTM_NEWLINK, 0, &ifi, sizeof ifi);
 	attr_u32(d, IFLA_MTU, 1500);
+	if (hw)
+		attr_u32(d, IFLA_NUM_TX_QUEUES, 2);
 	if (name)
 		attr(d, IFLA_IFNAME, name, name_len);
 	if (hw)
@@ -371,11 +373,13 @@ static void test_link(void **state)
 	assert_int_equal(l.hwlen, 6);
 	assert_memory_equal(l.hwaddr, mac, 6);
 	assert_true(l.flags & IFF_UP);
+	assert_int_equal(l.txqueues, 2);
 
 	link_msg(&d, 8, "tun0", 5, NULL, 0);
 	m = only(&d);
 	assert_int_equal(nlparse_link(&m, &l), 0);
 	assert_int_equal(l.hwlen, 0);
+	assert_int_equal(l.txqueues, 0);	/* not said */
 
 	link_msg(&d, 7, "veth0", 5, mac, 6);	/* no NUL */
 	m = only(&d);
