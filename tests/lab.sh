@@ -110,6 +110,30 @@ lab_host() {
 }
 
 in_a() { ip netns exec "$NS_A" "$@"; }
+# lab_rx: the frames B's end of the veth has received (counted by its kernel).
+lab_rx() { in_b cat "/sys/class/net/$IF_B/statistics/rx_packets"; }
+
+# lab_pace RATE ARGS...: `rawcraft send ARGS --rate RATE -c 2*RATE` in A
+# judged by B's rx counter over a second inside the run: an ok line when
+# it is within 2% of RATE.
+lab_pace() {
+	local rate=$1 pid r0 r1 t0 t1 got err
+	shift
+	in_a timeout 60 "$RAWCRAFT" send "$@" --rate "$rate" -c $((rate * 2)) >/dev/null &
+	pid=$!
+	sleep 0.5
+	r0=$(lab_rx); t0=$(date +%s%N)
+	sleep 1
+	r1=$(lab_rx); t1=$(date +%s%N)
+	wait "$pid"
+	got=$(( (r1 - r0) * 1000000000 / (t1 - t0) ))
+	err=$(( (got - rate) * 1000 / rate ))
+	if [ "${err#-}" -le 20 ]; then
+		ok "${*:2} --rate $rate: the peer saw $got frames/s (within 2%)"
+	else
+		not_ok "${*:2} --rate $rate: pace" "the peer saw $got frames/s, ${err}‰ off"
+	fi
+}
 in_b() { ip netns exec "$NS_B" "$@"; }
 
 # wait_port NS PORT: until a TCP listener is up (bounded: 5 s).

@@ -72,9 +72,11 @@ view_count() { echo "$(grep -c '^#[0-9]' <<<"$1") $(tshark -r "$2" 2>/dev/null |
 # ESTABLISHED after the host kernel's first RST.
 established_after_rst() { sed -n '/(kernel).* TCP \[RST\]/,$p' <<<"$1" | grep -c ESTABLISHED; }
 
-# same_frames A B: "FRAMES-IN-A FRAMES-IN-B EQUAL-PAIRS" of two pcaps.
+# same_frames A B [any-order]: "FRAMES-IN-A FRAMES-IN-B EQUAL-PAIRS" of two
+# pcaps, frame by frame, or with any-order of the two sorted (frames that
+# several senders interleave).
 same_frames() {
-	"$PY" - "$1" "$2" <<'PYEOF'
+	"$PY" - "$1" "$2" "${3:-}" <<'PYEOF'
 import struct, sys
 def frames(path):
     d = open(path, 'rb').read(); i = 24; out = []
@@ -83,6 +85,8 @@ def frames(path):
         out.append(d[i + 16:i + 16 + n]); i += 16 + n
     return out
 a, b = frames(sys.argv[1]), frames(sys.argv[2])
+if sys.argv[3] == 'any-order':
+    a, b = sorted(a), sorted(b)
 print(len(a), len(b), sum(x == y for x, y in zip(a, b)))
 PYEOF
 }
