@@ -58,11 +58,11 @@ lab_no_ipv6() {
 }
 
 # lab_link [N]: the veth between A and B, with N TX and RX queues a side
-# (default 1, veth's own), its addresses, up.
+# (default: the kernel's, one per CPU of which one is used), its addresses, up.
 lab_link() {
-	local q=${1:-1}
-	ip link add "$IF_A" netns "$NS_A" numtxqueues "$q" numrxqueues "$q" type veth \
-		peer name "$IF_B" netns "$NS_B" numtxqueues "$q" numrxqueues "$q" &&
+	local q=()
+	[ -n "${1:-}" ] && q=(numtxqueues "$1" numrxqueues "$1")
+	ip link add "$IF_A" netns "$NS_A" "${q[@]}" type veth peer name "$IF_B" netns "$NS_B" "${q[@]}" &&
 	ip -n "$NS_A" addr add "$IP_A/24" dev "$IF_A" &&
 	ip -n "$NS_B" addr add "$IP_B/24" dev "$IF_B" &&
 	ip -n "$NS_A" link set "$IF_A" up && ip -n "$NS_B" link set "$IF_B" up &&
@@ -70,8 +70,8 @@ lab_link() {
 	MAC_B=$(ip -n "$NS_B" -br link show "$IF_B" | awk '{print $3}')
 }
 
-# lab_queues N: the veth made again (if it is gone too) with N queues a side.
-lab_queues() { ip -n "$NS_A" link del "$IF_A" 2>/dev/null; lab_link "$1"; }
+# lab_queues [N]: the veth made again (if it is gone too), as lab_link makes it.
+lab_queues() { ip -n "$NS_A" link del "$IF_A" 2>/dev/null; lab_link "${1:-}"; }
 
 lab_up() {
 	ip netns add "$NS_A" && ip netns add "$NS_B" &&

@@ -382,6 +382,11 @@ static int open_senders(struct stream *s)
 		enum linktx_error why;
 		*w = (struct sender){ .s = s, .id = t };
 		w->tx = linktx_open(dev, path, t, s->tmpl->len, &why, w->err, sizeof w->err);
+		/* The queues in use end where a bind says there is none. */
+		if (!w->tx && t > 0 && path == LINKTX_XDP && why == LINKTX_NO_QUEUE) {
+			s->nsenders = t;
+			break;
+		}
 		if (!w->tx) {
 			s->nsenders = t;
 			if (path == LINKTX_XDP)

@@ -33,7 +33,8 @@ unsigned linktx_queues(const char *ifname)
 static enum linktx_error error_of(int e)
 {
 	return e == EPERM || e == EACCES ? LINKTX_PERMISSION :
-	       e == ENODEV || e == ENXIO ? LINKTX_NO_DEVICE : LINKTX_OTHER;
+	       e == ENODEV || e == ENXIO ? LINKTX_NO_DEVICE :
+	       e == EINVAL ? LINKTX_NO_QUEUE : LINKTX_OTHER;
 }
 
 struct linktx *linktx_open(const char *ifname, enum linktx_path path, unsigned queue,

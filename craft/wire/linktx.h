@@ -24,9 +24,11 @@ enum linktx_path {
 
 struct linktx;
 
-enum linktx_error { LINKTX_OK, LINKTX_PERMISSION, LINKTX_NO_DEVICE, LINKTX_OTHER };
+/* LINKTX_NO_QUEUE: AF_XDP's queue is past those the interface uses. */
+enum linktx_error { LINKTX_OK, LINKTX_PERMISSION, LINKTX_NO_DEVICE, LINKTX_NO_QUEUE, LINKTX_OTHER };
 
-/* The TX queues of `ifname` as the kernel reports them; at least 1. */
+/* The TX queues `ifname` has (IFLA_NUM_TX_QUEUES), at least 1; it may use
+ * fewer (a veth made without numtxqueues has one per CPU and uses one). */
 unsigned linktx_queues(const char *ifname);
 
 /* A sender on TX queue `queue` (AF_XDP's; AF_PACKET's are the kernel's

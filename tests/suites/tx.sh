@@ -58,17 +58,22 @@ for q in 2 1; do
 	expect_eq "$q queue(s), --tx xdp: every checksum right, all 1000 source ports" "$bad $ports" "0 1000"
 done
 
+# 3. A veth made without numtxqueues has one per CPU and uses one: AF_XDP
+#    binds the queues in use, and no more.
+lab_queues || not_ok "veth of the kernel's queues" "could not make it"
+expect_eq "a veth of $(nproc) TX queues, 1 in use: one AF_XDP socket" "$(flood 20000)" "0 20000 xdp 1"
+
 # The rest on two queues.
 lab_queues 2 || not_ok "veth of 2 queues" "could not make it"
 
-# 3. With -w the frames pass the taps: auto takes the qdisc path, and the
+# 4. With -w the frames pass the taps: auto takes the qdisc path, and the
 #    file holds every frame.
 out=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 20000 --no-expect -w "$TMP/all.pcap" --json)
 n=$(tshark -r "$TMP/all.pcap" -Y 'tcp.dstport == 80' 2>/dev/null | wc -l)
 expect_eq "-w: the qdisc path, the file holds all 20000 frames" \
 	"$(stat "o['tx'], o['capture_dropped']" <<<"$out") $n" "qdisc 0 20000"
 
-# 4. A tcpdump on the sender's side sees --tx qdisc, and not --tx packet
+# 5. A tcpdump on the sender's side sees --tx qdisc, and not --tx packet
 #    (nor xdp): they pass by the taps.
 tapped() {	# ARGS...: frames a tcpdump on A saw of 1000 sent
 	in_a timeout 20 tcpdump -i "$IF_A" -c 1000 -w "$TMP/tap.pcap" 'tcp dst port 80' 2>"$TMP/tap.err" &
@@ -88,7 +93,7 @@ grep -qx '    tx: AF_PACKET, qdisc bypassed' "$TMP/tap.out" && ok "--tx packet: 
 	not_ok "--tx packet: the summary" "$(cat "$TMP/tap.out")"
 expect_eq "--tx xdp: a tcpdump on the sender sees none" "$(tapped --tx xdp)" 0
 
-# 5. What cannot be: exit 2, one line, nothing sent.
+# 6. What cannot be: exit 2, one line, nothing sent.
 before=$(lab_rx)
 err=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 5 --tx xdp -w "$TMP/no.pcap" 2>&1 >/dev/null)
 expect_eq "--tx xdp -w: exit 2, one line" "$?:$err" \
@@ -101,13 +106,13 @@ expect_eq "--tx fast: exit 2, one line" "$?:$err" \
 	"2:rawcraft: error: --tx takes auto, xdp, packet or qdisc, got 'fast'"
 expect_eq "refused --tx: nothing sent" "$(( $(lab_rx) - before ))" 0
 
-# 6. The pace holds with AF_XDP, by the peer's counter over a window.
+# 7. The pace holds with AF_XDP, by the peer's counter over a window.
 for rate in 10000 200000; do
 	[ "$SLOW" = 1 ] && [ "$rate" -gt 50000 ] && continue
 	lab_pace "$rate" "$TMP/vary.pkt" --no-expect --tx xdp
 done
 
-# 7. SIGINT during an AF_XDP flood: the summary, exit 130.
+# 8. SIGINT during an AF_XDP flood: the summary, exit 130.
 ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 100000000 --no-expect --tx xdp \
 	>"$TMP/int.out" 2>&1 &
 pid=$!
@@ -118,7 +123,7 @@ expect_eq "--tx xdp, SIGINT: exit 130, the summary says so and names AF_XDP" \
 	"$rc $(grep -c 'stopped by SIGINT' "$TMP/int.out") $(grep -c 'tx: AF_XDP, 2 sockets' "$TMP/int.out")" \
 	"130 1 1"
 
-# 8. The interface deleted mid-flood: one line, the summary, exit 3.
+# 9. The interface deleted mid-flood: one line, the summary, exit 3.
 ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 100000000 --no-expect --tx xdp \
 	>"$TMP/gone.out" 2>"$TMP/gone.err" &
 pid=$!
@@ -132,7 +137,7 @@ grep -q "^rawcraft: error: sending on $IF_A: " "$TMP/gone.err" &&
 	not_ok "--tx xdp, interface deleted: the line" "$(cat "$TMP/gone.err")"
 lab_queues 2 || not_ok "veth of 2 queues" "could not make it again"
 
-# 9. Not root: nobody with CAP_NET_RAW alone (what setcap gives) sends by
+# 10. Not root: nobody with CAP_NET_RAW alone (what setcap gives) sends by
 #    AF_XDP; with too little locked memory for the UMEM auto takes
 #    AF_PACKET, and --tx xdp says why and what to do.
 if command -v setpriv >/dev/null; then
