@@ -389,12 +389,12 @@ static int open_senders(struct stream *s)
 		}
 		if (!w->tx) {
 			s->nsenders = t;
+			if (why == LINKTX_PERMISSION)
+				return engine_fail(s->e, ENGINE_FAULT_PERMISSION, "%s", w->err);
 			if (path == LINKTX_XDP)
 				return engine_fail(s->e, ENGINE_FAULT_SYSTEM, "cannot send with AF_XDP "
 						   "on %s: %s (use --tx packet)", dev, w->err);
-			return why == LINKTX_PERMISSION ?
-			       engine_fail(s->e, ENGINE_FAULT_PERMISSION, "%s", w->err) :
-			       engine_fail(s->e, ENGINE_FAULT_SYSTEM, "cannot send on %s: %s", dev,
+			return engine_fail(s->e, ENGINE_FAULT_SYSTEM, "cannot send on %s: %s", dev,
 					   w->err);
 		}
 		path = linktx_path(w->tx);

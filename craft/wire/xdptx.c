@@ -125,7 +125,7 @@ struct xdptx *xdptx_open(int ifindex, unsigned queue, char *err, size_t errlen)
 		step = "bind";
 	}
 	int e = errno;
-	snprintf(err, errlen, "AF_XDP %s (queue %u): %s", step, queue, strerror(e));
+	snprintf(err, errlen, "queue %u, %s: %s", queue, step, strerror(e));
 	xdptx_close(x);
 	errno = e;
 	return NULL;

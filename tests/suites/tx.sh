@@ -117,8 +117,10 @@ ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 100000000 --no-expect
 	>"$TMP/int.out" 2>&1 &
 pid=$!
 sleep 1
+uid=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")	# ip netns exec is rawcraft by now
 kill -INT "$pid" 2>/dev/null
 wait "$pid"; rc=$?
+expect_eq "--tx xdp as root: nobody while it sends" "$uid" 65534
 expect_eq "--tx xdp, SIGINT: exit 130, the summary says so and names AF_XDP" \
 	"$rc $(grep -c 'stopped by SIGINT' "$TMP/int.out") $(grep -c 'tx: AF_XDP, 2 sockets' "$TMP/int.out")" \
 	"130 1 1"
@@ -156,6 +158,11 @@ if command -v setpriv >/dev/null; then
 		"$(nobody 8388608 --tx xdp)" "0 20000 xdp"
 	expect_eq "nobody + CAP_NET_RAW, 64 KiB locked: auto falls back to AF_PACKET" \
 		"$(nobody 65536)" "0 20000 packet"
+	err=$(in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$R" send "$TMP/vary.pkt" --flood -c 5 --no-expect --tx xdp 2>&1 >/dev/null)
+	case "$?:$err" in "3:rawcraft: error: needs CAP_NET_RAW: run as root or setcap"*)
+		ok "nobody without capabilities, --tx xdp: exit 3 with the setcap hint" ;;
+	*) not_ok "nobody without capabilities, --tx xdp" "$err" ;; esac
 	got=$(nobody 65536 --tx xdp)
 	expect_eq "nobody, 64 KiB locked, --tx xdp: exit 3, nothing sent" "$got" "3 0 "
 	grep -q "^rawcraft: error: cannot send with AF_XDP on $IF_A: .*locked memory.*use --tx packet" \
