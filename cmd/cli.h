@@ -38,8 +38,7 @@ struct options {
 	uint64_t rate;			/* --rate: frames per second */
 	bool flood;			/* --flood */
 	unsigned cpus;			/* --cpus: senders for a flood */
-	enum linktx_path tx;		/* --tx: how a flood's frames leave */
-	bool tx_given;
+	int tx;				/* --tx: enum linktx_path, -1 when not given */
 	const char *expect;		/* --expect MATCH */
 	bool no_expect;
 	const char *ghost;		/* --ghost IP[/MAC] */

@@ -14,8 +14,7 @@ static void usage(FILE *out)
 {
 	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-n] [-x] [--json] [-w out.pcap] [-i IF]\n"
 	      "       rawcraft send FILE [-i IF] [-D K=V]... [-c N] [--interval D | --rate PPS | --flood [--cpus N]]\n"
-	      "                     [--tx auto|xdp|packet|qdisc]"
-	      " [--expect MATCH | --no-expect] [-t TIMEOUT] [--seed N] [-Z USER]\n"
+	      "                     [--tx PATH] [--expect MATCH | --no-expect] [-t TIMEOUT] [--seed N] [-Z USER]\n"
 	      "                     [-v] [-n] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
 	      "                     [--seed N] [-Z USER] [--absolute] [-v] [-n] [-x] [--json | --ladder]\n"
@@ -49,9 +48,7 @@ static void usage(FILE *out)
 	      "  --rate PPS    a stream at PPS frames/s; a summary sorts targets by reply\n"
 	      "  --flood       a stream as fast as the machine goes (until Ctrl-C without -c)\n"
 	      "  --cpus N      senders for --flood/--rate (default: one per core)\n"
-	      "  --tx PATH     how --flood/--rate frames leave: xdp (AF_XDP, a socket per TX queue),\n"
-	      "              packet (AF_PACKET past the qdisc), qdisc (through it, seen by local\n"
-	      "              taps and tc); auto (default): xdp where it binds, else packet; with -w qdisc\n"
+	      "  --tx PATH     --flood/--rate by auto (default), xdp, packet or qdisc (see rawcraft(1))\n"
 	      "  --ghost IP[/MAC]  speak from an address no host owns; answer ARP and ping for it\n"
 	      "  -Z, --user USER  started as root: become USER (default nobody) once\n"
 	      "              sockets and captures are open, before any reply is read\n"
@@ -85,27 +82,12 @@ static const struct taken {
 	{ "ladder", 0, OPT_LADDER, VIEWS }, { "html", 1, OPT_HTML, VIEWS },
 	{ "template", 0, OPT_TEMPLATE_OUT, DECODE },
 	{ "expect", 1, OPT_EXPECT, SEND }, { "no-expect", 0, OPT_NO_EXPECT, SEND },
-	{ "timeout", 1, 't', SEND }, { "interval", 1, OPT_INTERVAL, SEND },
+	{ "timeout", 1, 't', SEND }, { "interval", 1, OPT_INTERVAL, SEND }, { "tx", 1, OPT_TX, SEND },
 	{ "rate", 1, OPT_RATE, SEND }, { "flood", 0, OPT_FLOOD, SEND }, { "cpus", 1, OPT_CPUS, SEND },
-	{ "tx", 1, OPT_TX, SEND },
 	{ "ghost", 1, OPT_GHOST, RUN }, { "block-rst", 0, OPT_BLOCK_RST, RUN },
 	{ NULL, 0, 'h', ALL }, { "help", 0, OPT_HELP, ALL },
 };
 #define NTAKEN (sizeof taken / sizeof taken[0])
-
-/* --tx NAME, in the order of enum linktx_path. */
-static int parse_tx(const char *name, struct options *opt)
-{
-	static const char *const names[] = { "auto", "xdp", "packet", "qdisc" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(name, names[i]) == 0) {
-			opt->tx = (enum linktx_path)i;
-			opt->tx_given = true;
-			return 0;
-		}
-	fail("--tx takes auto, xdp, packet or qdisc, got '%s'", name);
-	return -1;
-}
 
 static int parse_args(int argc, char **argv, struct options *opt, uint64_t *given)
 {
@@ -237,9 +219,10 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 			break;
 		}
 		case OPT_TX:
-			if (parse_tx(optarg, opt) != 0)
-				return -1;
-			break;
+			if ((opt->tx = linktx_path_named(optarg)) >= 0)
+				break;
+			fail("--tx takes auto, xdp, packet or qdisc, got '%s'", optarg);
+			return -1;
 		case 'h':
 		case OPT_HELP:
 			usage(stdout);
@@ -287,7 +270,7 @@ static void out_of_memory(size_t size)
 int main(int argc, char **argv)
 {
 	out_start();
-	struct options opt = { .timeout_us = 1000000, .interval_us = -1 };
+	struct options opt = { .timeout_us = 1000000, .interval_us = -1, .tx = -1 };
 	xalloc_set_oom_handler(out_of_memory);
 	vars_init(&opt.vars);
 	if (argc < 2) {

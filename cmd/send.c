@@ -132,10 +132,8 @@ static bool pacing_ok(const struct options *opt)
 		fail("--flood sends as fast as it can and --rate at a set pace: give one of them");
 	else if ((opt->flood || opt->rate) && opt->interval_us >= 0)
 		fail("--interval paces probes one by one; --rate and --flood send a stream: give one");
-	else if (opt->cpus && !opt->flood && !opt->rate)
-		fail("--cpus sets the senders of --flood or --rate");
-	else if (opt->tx_given && !opt->flood && !opt->rate)
-		fail("--tx sets how --flood or --rate frames leave");
+	else if ((opt->cpus || opt->tx >= 0) && !opt->flood && !opt->rate)
+		fail("%s sets the senders of --flood or --rate", opt->cpus ? "--cpus" : "--tx");
 	else if (opt->tx == LINKTX_XDP && opt->write)
 		fail("--tx xdp passes by the taps -w records from: drop -w, or use --tx qdisc");
 	else

@@ -4,11 +4,7 @@
 
 #include <string.h>
 
-/* The send path in a word for JSON, and as the summary's line says it. */
-static const char *const tx_word[] = {
-	[LINKTX_XDP] = "xdp", [LINKTX_PACKET] = "packet", [LINKTX_QDISC] = "qdisc",
-};
-
+/* The send path as the summary's line says it. */
 static void text_tx(const struct stream_result *r, struct strbuf *out)
 {
 	if (r->tx == LINKTX_XDP)
@@ -49,7 +45,7 @@ static void json_report(const struct stream *s, const struct stream_words *w, st
 		  (unsigned long long)(r->send_ns / 1000u), pps, r->nsenders,
 		  r->patched ? "patched" : "rebuilt");
 	if (r->tx != LINKTX_AUTO)
-		sb_printf(out, ",\"tx\":\"%s\"", tx_word[r->tx]);
+		sb_printf(out, ",\"tx\":\"%s\"", linktx_path_name(r->tx));
 	if (w->rate)
 		sb_printf(out, ",\"rate\":%llu", (unsigned long long)w->rate);
 	if (w->replies)

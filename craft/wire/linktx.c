@@ -73,6 +73,24 @@ done:
 	return NULL;
 }
 
+static const char *const path_names[] = {
+	[LINKTX_AUTO] = "auto", [LINKTX_XDP] = "xdp", [LINKTX_PACKET] = "packet",
+	[LINKTX_QDISC] = "qdisc",
+};
+
+int linktx_path_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof path_names / sizeof path_names[0]; i++)
+		if (strcmp(name, path_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *linktx_path_name(enum linktx_path p)
+{
+	return path_names[p];
+}
+
 enum linktx_path linktx_path(const struct linktx *t)
 {
 	return t->path;

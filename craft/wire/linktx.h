@@ -36,6 +36,9 @@ unsigned linktx_queues(const char *ifname);
  * the frames fit and the socket binds, else LINKTX_PACKET. */
 struct linktx *linktx_open(const char *ifname, enum linktx_path path, unsigned queue,
 			   size_t maxlen, enum linktx_error *why, char *err, size_t errlen);
+/* The path named auto, xdp, packet or qdisc; -1 for another name. */
+int linktx_path_named(const char *name);
+const char *linktx_path_name(enum linktx_path p);
 /* XDP, PACKET or QDISC. */
 enum linktx_path linktx_path(const struct linktx *t);
 /* Every buffer a copy of `bytes` (len <= the open's maxlen). */

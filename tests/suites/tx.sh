@@ -46,7 +46,7 @@ for q in 2 1; do
 	in_b timeout 30 tcpdump -i "$IF_B" -c 3000 -B 16384 -w "$TMP/wire.pcap" 'tcp dst port 80' \
 		2>"$TMP/td.err" &
 	pid=$!
-	for _ in $(seq 50); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done
+	for _ in $(seq 50); do grep -qs listening "$TMP/td.err" && break; sleep 0.1; done
 	in_a "$R" send "$TMP/vary.pkt" --rate 100000 --cpus 2 -c 3000 --seed 7 --no-expect \
 		--tx xdp >/dev/null
 	wait "$pid"
@@ -78,7 +78,7 @@ expect_eq "-w: the qdisc path, the file holds all 20000 frames" \
 tapped() {	# ARGS...: frames a tcpdump on A saw of 1000 sent
 	in_a timeout 20 tcpdump -i "$IF_A" -c 1000 -w "$TMP/tap.pcap" 'tcp dst port 80' 2>"$TMP/tap.err" &
 	local pid=$!
-	for _ in $(seq 50); do grep -q listening "$TMP/tap.err" && break; sleep 0.1; done
+	for _ in $(seq 50); do grep -qs listening "$TMP/tap.err" && break; sleep 0.1; done
 	in_a "$R" send "$TMP/vary.pkt" --rate 20000 -c 1000 --no-expect "$@" >"$TMP/tap.out"
 	sleep 0.3
 	kill -INT "$pid" 2>/dev/null
@@ -100,7 +100,7 @@ expect_eq "--tx xdp -w: exit 2, one line" "$?:$err" \
 	"2:rawcraft: error: --tx xdp passes by the taps -w records from: drop -w, or use --tx qdisc"
 err=$(in_a "$R" send "$TMP/vary.pkt" -c 5 --tx packet 2>&1 >/dev/null)
 expect_eq "--tx without --flood or --rate: exit 2, one line" "$?:$err" \
-	"2:rawcraft: error: --tx sets how --flood or --rate frames leave"
+	"2:rawcraft: error: --tx sets the senders of --flood or --rate"
 err=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 5 --tx fast 2>&1 >/dev/null)
 expect_eq "--tx fast: exit 2, one line" "$?:$err" \
 	"2:rawcraft: error: --tx takes auto, xdp, packet or qdisc, got 'fast'"
