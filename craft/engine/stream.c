@@ -1,7 +1,8 @@
 /*
  * stream.c - `send --flood` and `send --rate`: frame 0 is built once by
- * libnet, each sender thread patches its own copies per frame (vary.c) and
- * hands them to the kernel in batches (linktx.c), while this thread reads
+ * libnet, each sender thread patches its copies in place in its send
+ * path's buffers (vary.c; linktx.c: an AF_XDP UMEM or AF_PACKET's own) and
+ * hands them to the kernel in batches, while this thread reads
  * the replies, finds each one's probe by a flow hash, and sorts the targets
  * into what they answered.
  */
