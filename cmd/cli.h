@@ -105,8 +105,9 @@ void print_diag(const char *kind, const struct diag *d);
 /* A template_ctx warning callback: appends to the strbuf `ctx`, printed
  * once the input proved free of errors. */
 void warn_diag(void *ctx, const struct diag *d);
-/* An error without a source position: "rawcraft: error: ...". */
-void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An error without a source position: "rawcraft: error: ..."; -1, for
+ * `return fail(...)`. */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The interface from -i (exit 3 if it is missing) or the default route's
  * (NULL if there is none).  Fills ${iface.mac} and ${iface.ip}. */

@@ -73,7 +73,7 @@ int out_finish(int rc)
 	       EXIT_SYSTEM : rc;
 }
 
-void fail(const char *fmt, ...)
+int fail(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("rawcraft: error: ", stderr);
@@ -81,6 +81,7 @@ void fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	return -1;
 }
 
 void print_diag(const char *kind, const struct diag *d)
@@ -107,10 +108,8 @@ int pick_iface(struct options *opt, struct iface *out, bool *have)
 	char err[256];
 	int found = iface_pick(opt->iface, out, err, sizeof err);
 	*have = found > 0;
-	if (found < 0) {
-		fail("%s", err);
-		return -1;
-	}
+	if (found < 0)
+		return fail("%s", err);
 	if (found)
 		engine_iface_vars(out, &opt->vars);
 	return 0;

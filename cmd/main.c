@@ -111,10 +111,8 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 		switch (c) {
 		case 'D': {
 			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg) {
-				fail("-D takes NAME=VALUE, got '%s'", optarg);
-				return -1;
-			}
+			if (!eq || eq == optarg)
+				return fail("-D takes NAME=VALUE, got '%s'", optarg);
 			*eq = '\0';
 			vars_set(&opt->vars, optarg, eq + 1);
 			*eq = '=';
@@ -133,10 +131,8 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 			break;
 		case 'c': {
 			uint64_t n;
-			if (parse_uint(optarg, 100000000, &n) || n == 0) {
-				fail("-c takes a count from 1 to 100000000, got '%s'", optarg);
-				return -1;
-			}
+			if (parse_uint(optarg, 100000000, &n) || n == 0)
+				return fail("-c takes a count from 1 to 100000000, got '%s'", optarg);
 			opt->count = (unsigned long)n;
 			break;
 		}
@@ -162,10 +158,8 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 			opt->template_out = true;
 			break;
 		case OPT_SEED:
-			if (parse_uint(optarg, UINT64_MAX, &opt->seed)) {
-				fail("--seed takes a number, got '%s'", optarg);
-				return -1;
-			}
+			if (parse_uint(optarg, UINT64_MAX, &opt->seed))
+				return fail("--seed takes a number, got '%s'", optarg);
 			opt->seeded = true;
 			break;
 		case OPT_JSON:
@@ -186,11 +180,9 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 		case 't':
 		case OPT_INTERVAL: {
 			long us;
-			if (parse_duration(optarg, &us)) {
-				fail("%s takes a duration (250ms, 1s, 2.5s), got '%s'",
-				     c == 't' ? "-t" : "--interval", optarg);
-				return -1;
-			}
+			if (parse_duration(optarg, &us))
+				return fail("%s takes a duration (250ms, 1s, 2.5s), got '%s'",
+					    c == 't' ? "-t" : "--interval", optarg);
 			if (c == 't')
 				opt->timeout_us = us;
 			else
@@ -199,10 +191,8 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 		}
 		case OPT_RATE: {
 			uint64_t pps;
-			if (parse_uint(optarg, 10000000, &pps) || pps == 0) {
-				fail("--rate takes packets per second (1..10000000), got '%s'", optarg);
-				return -1;
-			}
+			if (parse_uint(optarg, 10000000, &pps) || pps == 0)
+				return fail("--rate takes packets per second (1..10000000), got '%s'", optarg);
 			opt->rate = pps;
 			break;
 		}
@@ -211,25 +201,21 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 			break;
 		case OPT_CPUS: {
 			uint64_t n;
-			if (parse_uint(optarg, 1024, &n) || n == 0) {
-				fail("--cpus takes a number of senders from 1 to 1024, got '%s'", optarg);
-				return -1;
-			}
+			if (parse_uint(optarg, 1024, &n) || n == 0)
+				return fail("--cpus takes a number of senders from 1 to 1024, got '%s'", optarg);
 			opt->cpus = (unsigned)n;
 			break;
 		}
 		case OPT_TX:
 			if ((opt->tx = linktx_path_named(optarg)) >= 0)
 				break;
-			fail("--tx takes auto, xdp, packet or qdisc, got '%s'", optarg);
-			return -1;
+			return fail("--tx takes auto, xdp, packet or qdisc, got '%s'", optarg);
 		case 'h':
 		case OPT_HELP:
 			usage(stdout);
 			exit(out_finish(EXIT_OK));
 		case ':':
-			fail("option %s needs a value", argv[optind - 1]);
-			return -1;
+			return fail("option %s needs a value", argv[optind - 1]);
 		default:
 			if (optopt && optopt < 256)
 				fail("option -%c %s", optopt, strchr(shorts + 1, optopt) ?
@@ -248,9 +234,9 @@ static int check_taken(const struct options *opt, int cmd, uint64_t given)
 	for (size_t i = 0; i < NTAKEN; i++)
 		if ((given >> i & 1) && !(taken[i].cmds & cmd)) {
 			const struct taken *t = &taken[i];
-			fail("%s%s is not an option of '%s' (see rawcraft --help)", t->code < 256 ?
-			     "-" : "--", t->code < 256 ? (char[]){ (char)t->code, 0 } : t->name, opt->cmd);
-			return -1;
+			return fail("%s%s is not an option of '%s' (see rawcraft --help)",
+				    t->code < 256 ? "-" : "--",
+				    t->code < 256 ? (char[]){ (char)t->code, 0 } : t->name, opt->cmd);
 		}
 	const char *both = opt->ladder && opt->json ? "--ladder with --json" :	/* text in JSON */
 			   opt->expect && opt->no_expect ? "--expect with --no-expect" : NULL;

@@ -122,9 +122,8 @@ static int parse_ghost(const char *spec, struct ghost *g)
 	if (addr_parse(spec, n, &g->ip) || addr_is_unspecified(&g->ip) ||
 	    (g->ip.family == ADDR_IPV6 && addr_is_multicast6(&g->ip)) ||
 	    (slash && parse_mac(slash + 1, &g->mac))) {
-		fail("--ghost takes IP or IP/MAC (10.9.0.99/02:00:00:00:00:99, "
-		     "2001:db8::99/02:00:00:00:00:99), got '%s'", spec);
-		return -1;
+		return fail("--ghost takes IP or IP/MAC (10.9.0.99/02:00:00:00:00:99, "
+			    "2001:db8::99/02:00:00:00:00:99), got '%s'", spec);
 	}
 	return 0;
 }
