@@ -111,7 +111,9 @@ static void unknown_link(int dlt, char *err, size_t errlen)
 /* A file of our own opening, with a buffer of ours (glibc sizes none it is
  * not given): libpcap's stdio would read() 4 KiB at a time.  The seek
  * leaves stdio knowing its offset, so that ftell (whole_record's, twice a
- * frame) asks no lseek of the kernel.  `buf` outlives the pcap_t. */
+ * frame) asks no lseek of the kernel; a named pipe (<(...)) has no offset
+ * and is read as libpcap reads it, ftell failing as before.  `buf`
+ * outlives the pcap_t. */
 static pcap_t *open_file(const char *path, char **buf, char *perr)
 {
 	FILE *fp = fopen(path, "rb");
@@ -121,7 +123,8 @@ static pcap_t *open_file(const char *path, char **buf, char *perr)
 	}
 	*buf = xmalloc(READ_BUFFER);
 	setvbuf(fp, *buf, _IOFBF, READ_BUFFER);
-	pcap_t *p = fseek(fp, 0, SEEK_SET) == 0 ? pcap_fopen_offline(fp, perr) : NULL;
+	(void)fseek(fp, 0, SEEK_SET);
+	pcap_t *p = pcap_fopen_offline(fp, perr);
 	if (!p) {
 		fclose(fp);
 		free(*buf);

@@ -96,6 +96,15 @@ case "$file|$pipe" in
 *) not_ok "a request names its answer in a file, not from a pipe" "file: $file; pipe: $pipe" ;;
 esac
 
+# 4b. A named pipe (a shell's <(...)) is read as stdin is: once, in order.
+fifo=$("$RAWCRAFT" decode <(cat "$pcap") 2>&1; echo "exit $?")
+pipe=$("$RAWCRAFT" decode - <"$pcap" 2>&1; echo "exit $?")
+if [ "$fifo" = "$pipe" ] && [ "$(wc -l <<<"$fifo")" -gt 20 ]; then
+	ok "a named pipe (<(cat file)) decodes as stdin does"
+else
+	not_ok "a named pipe (<(cat file)) decodes as stdin does" "$(head -3 <<<"$fifo")"
+fi
+
 # 5. The summary at the end holds the conversations a frame was shown of.
 udp=$("$RAWCRAFT" decode "$pcap" udp | grep -c '^TCP conversations')
 one=$("$RAWCRAFT" decode "$pcap" tcp port 81 | sed -n '/^TCP conversations/,$p')
