@@ -45,7 +45,6 @@ void sb_grow(struct strbuf *sb, size_t extra)
 	sb->cap = cap;
 }
 
-
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;

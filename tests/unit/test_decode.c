@@ -1249,7 +1249,8 @@ static void test_json_escapes(void **state)
 }
 
 /* A payload is shown as text when every byte is printable ASCII, a tab or
- * a line end: each byte value at each place of a 48-byte payload. */
+ * a line end: each byte value at each place of a 48-byte payload, in
+ * --json and in the tree (whose line escapes the tab and line ends). */
 static void test_payload_text(void **state)
 {
 	(void)state;
@@ -1269,6 +1270,19 @@ static void test_payload_text(void **state)
 			bool text = (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r';
 			if ((strstr(sb.s, "\"text\":") != NULL) != text)
 				fail_msg("byte 0x%02x at %zu: %s", c, at, sb.s);
+			char want[64 + 48 * 2] = "    [Text: ";
+			size_t n = strlen(want);
+			for (size_t i = 0; i < 48; i++) {
+				uint8_t x = b[14 + i];
+				if (x == '\t' || x == '\n' || x == '\r')
+					want[n++] = '\\', x = x == '\t' ? 't' : x == '\n' ? 'n' : 'r';
+				want[n++] = (char)x;
+			}
+			memcpy(want + n, "]\n", 3);
+			sb_reset(&sb);
+			describe_tree(&f, 1, NULL, false, &sb);
+			if ((strstr(sb.s, text ? want : "[Text: ") != NULL) != text)
+				fail_msg("tree, byte 0x%02x at %zu: %s", c, at, sb.s);
 			frame_free(&f);
 		}
 	sb_free(&sb);
