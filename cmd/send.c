@@ -134,8 +134,9 @@ static bool pacing_ok(const struct options *opt)
 		fail("--interval paces probes one by one; --rate and --flood send a stream: give one");
 	else if ((opt->cpus || opt->tx >= 0) && !opt->flood && !opt->rate)
 		fail("%s sets the senders of --flood or --rate", opt->cpus ? "--cpus" : "--tx");
-	else if (opt->tx == LINKTX_XDP && opt->write)
-		fail("--tx xdp passes by the taps -w records from: drop -w, or use --tx qdisc");
+	else if ((opt->tx == LINKTX_XDP || opt->tx == LINKTX_PACKET) && opt->write)
+		fail("--tx %s passes by the taps -w records from: drop -w, or use --tx qdisc",
+		     linktx_path_name((enum linktx_path)opt->tx));
 	else
 		return true;
 	return false;

@@ -98,6 +98,9 @@ before=$(lab_rx)
 err=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 5 --tx xdp -w "$TMP/no.pcap" 2>&1 >/dev/null)
 expect_eq "--tx xdp -w: exit 2, one line" "$?:$err" \
 	"2:rawcraft: error: --tx xdp passes by the taps -w records from: drop -w, or use --tx qdisc"
+err=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 5 --tx packet -w "$TMP/no.pcap" 2>&1 >/dev/null)
+expect_eq "--tx packet -w: exit 2, one line (its capture would be empty)" "$?:$err" \
+	"2:rawcraft: error: --tx packet passes by the taps -w records from: drop -w, or use --tx qdisc"
 err=$(in_a "$R" send "$TMP/vary.pkt" -c 5 --tx packet 2>&1 >/dev/null)
 expect_eq "--tx without --flood or --rate: exit 2, one line" "$?:$err" \
 	"2:rawcraft: error: --tx sets the senders of --flood or --rate"
