@@ -383,8 +383,10 @@ static int open_senders(struct stream *s)
 		enum linktx_error why;
 		*w = (struct sender){ .s = s, .id = t };
 		w->tx = linktx_open(dev, path, t, s->tmpl->len, &why, w->err, sizeof w->err);
-		/* The queues in use end where a bind says there is none. */
-		if (!w->tx && t > 0 && path == LINKTX_XDP && why == LINKTX_NO_QUEUE) {
+		/* The queues in use end where a bind says there is none, and
+		 * the sockets where the locked memory does: fewer senders. */
+		if (!w->tx && t > 0 && path == LINKTX_XDP &&
+		    (why == LINKTX_NO_QUEUE || why == LINKTX_NO_MEMORY)) {
 			s->nsenders = t;
 			break;
 		}

@@ -34,7 +34,8 @@ static enum linktx_error error_of(int e)
 {
 	return e == EPERM || e == EACCES ? LINKTX_PERMISSION :
 	       e == ENODEV || e == ENXIO ? LINKTX_NO_DEVICE :
-	       e == EINVAL ? LINKTX_NO_QUEUE : LINKTX_OTHER;
+	       e == EINVAL ? LINKTX_NO_QUEUE :
+	       e == ENOBUFS || e == ENOMEM ? LINKTX_NO_MEMORY : LINKTX_OTHER;
 }
 
 struct linktx *linktx_open(const char *ifname, enum linktx_path path, unsigned queue,

@@ -24,8 +24,12 @@ enum linktx_path {
 
 struct linktx;
 
-/* LINKTX_NO_QUEUE: AF_XDP's queue is past those the interface uses. */
-enum linktx_error { LINKTX_OK, LINKTX_PERMISSION, LINKTX_NO_DEVICE, LINKTX_NO_QUEUE, LINKTX_OTHER };
+/* LINKTX_NO_QUEUE: AF_XDP's queue is past those the interface uses;
+ * LINKTX_NO_MEMORY: its UMEM is past the locked memory left (ulimit -l). */
+enum linktx_error {
+	LINKTX_OK, LINKTX_PERMISSION, LINKTX_NO_DEVICE, LINKTX_NO_QUEUE, LINKTX_NO_MEMORY,
+	LINKTX_OTHER
+};
 
 /* The TX queues `ifname` has (IFLA_NUM_TX_QUEUES), at least 1; it may use
  * fewer (a veth made without numtxqueues has one per CPU and uses one). */

@@ -155,12 +155,16 @@ if command -v setpriv >/dev/null; then
 			--inh-caps=+net_raw --ambient-caps=+net_raw \
 			"$R" send "$TMP/vary.pkt" --flood -c 20000 --no-expect --json "$@" 2>"$TMP/nobody.err")
 		rc=$?
+		echo "$out" >"$TMP/nobody.out"
 		echo "$rc $(( $(lab_rx) - before )) $(stat "o.get('tx')" <<<"$out" 2>/dev/null)"
 	}
 	expect_eq "nobody + CAP_NET_RAW, 8 MiB locked: AF_XDP, every frame" \
 		"$(nobody 8388608 --tx xdp)" "0 20000 xdp"
 	expect_eq "nobody + CAP_NET_RAW, 64 KiB locked: auto falls back to AF_PACKET" \
 		"$(nobody 65536)" "0 20000 packet"
+	got=$(nobody 3145728)
+	expect_eq "nobody + CAP_NET_RAW, 3 MiB locked (one 2 MiB UMEM): auto, AF_XDP on one queue" \
+		"$got $(stat "o['senders']" <"$TMP/nobody.out")" "0 20000 xdp 1"
 	err=$(in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 		"$R" send "$TMP/vary.pkt" --flood -c 5 --no-expect --tx xdp 2>&1 >/dev/null)
 	case "$?:$err" in "3:rawcraft: error: needs CAP_NET_RAW: run as root or setcap"*)
