@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <linux/if_xdp.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,6 @@
 
 struct ring {
 	_Atomic uint32_t *producer, *consumer;
-	uint32_t *flags;
 	void *desc;
 	void *map;
 	size_t maplen;
@@ -65,7 +65,6 @@ static int map_ring(int fd, struct ring *r, const struct xdp_ring_offset *off, s
 	uint8_t *base = r->map;
 	r->producer = (_Atomic uint32_t *)(base + off->producer);
 	r->consumer = (_Atomic uint32_t *)(base + off->consumer);
-	r->flags = (uint32_t *)(base + off->flags);
 	r->desc = base + off->desc;
 	return 0;
 }

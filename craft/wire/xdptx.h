@@ -7,7 +7,6 @@
 #ifndef CRAFT_XDPTX_H
 #define CRAFT_XDPTX_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,11 +14,9 @@
 
 struct xdptx;
 
-/* Binds queue `queue` of interface `ifindex`, zero-copy where the driver
- * has it, else copy mode; NULL with errno and `err` ("which step: the
- * kernel's reason"). */
+/* Binds queue `queue` of interface `ifindex` in copy mode; NULL with errno
+ * and `err` ("queue N, which step: the kernel's reason"). */
 struct xdptx *xdptx_open(int ifindex, unsigned queue, char *err, size_t errlen);
-bool xdptx_zerocopy(const struct xdptx *x);
 /* The batch's frame k (k < `batch` of xdptx_send): a UMEM frame that holds
  * what was last written into it. */
 uint8_t *xdptx_frame(struct xdptx *x, unsigned k);
