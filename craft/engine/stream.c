@@ -324,10 +324,10 @@ static int send_batch(struct sender *w)
 		w->next++;
 		n += !skip;
 	}
-	if (n && linktx_send(w->tx, w->len, n, w->err, sizeof w->err) < 0)
-		return -1;
-	atomic_fetch_add(&s->sent, n);
-	return (int)n;
+	unsigned took = 0;
+	int rc = n ? linktx_send(w->tx, w->len, n, &took, w->err, sizeof w->err) : 0;
+	atomic_fetch_add(&s->sent, took);	/* a failure's too */
+	return rc < 0 ? -1 : (int)n;
 }
 
 /* A sender's loop.  `here`: on this thread, between reading replies -

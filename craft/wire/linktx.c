@@ -114,10 +114,11 @@ uint8_t *linktx_frame(struct linktx *t, unsigned k, size_t len)
 	return packettx_frame(t->pkt, k, len);
 }
 
-int linktx_send(struct linktx *t, const size_t *lens, unsigned n, char *err, size_t errlen)
+int linktx_send(struct linktx *t, const size_t *lens, unsigned n, unsigned *took, char *err,
+		size_t errlen)
 {
-	return t->xdp ? xdptx_send(t->xdp, lens, n, LINKTX_BATCH, err, errlen) :
-	       packettx_send(t->pkt, lens, n, err, errlen);
+	return t->xdp ? xdptx_send(t->xdp, lens, n, LINKTX_BATCH, took, err, errlen) :
+	       packettx_send(t->pkt, lens, n, took, err, errlen);
 }
 
 void linktx_close(struct linktx *t)

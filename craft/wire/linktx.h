@@ -51,9 +51,11 @@ void linktx_fill(struct linktx *t, const uint8_t *bytes, size_t len);
  * holding what was last written into it; NULL when `len` is more than an
  * AF_XDP frame holds. */
 uint8_t *linktx_frame(struct linktx *t, unsigned k, size_t len);
-/* Sends the batch's buffers 0..n) with lengths `lens`; how many, -1 with
- * `err` on a failure that retrying will not cure. */
-int linktx_send(struct linktx *t, const size_t *lens, unsigned n, char *err, size_t errlen);
+/* Sends the batch's buffers 0..n) with lengths `lens`; 0, or -1 with `err`
+ * on a failure that retrying will not cure.  *took: how many the kernel
+ * took (n but on a failure), what the summary counts as sent. */
+int linktx_send(struct linktx *t, const size_t *lens, unsigned n, unsigned *took, char *err,
+		size_t errlen);
 void linktx_close(struct linktx *t);
 
 #endif

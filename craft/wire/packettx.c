@@ -62,7 +62,8 @@ uint8_t *packettx_frame(struct packettx *t, unsigned k, size_t len)
 	return t->buf[k];
 }
 
-int packettx_send(struct packettx *t, const size_t *lens, unsigned n, char *err, size_t errlen)
+int packettx_send(struct packettx *t, const size_t *lens, unsigned n, unsigned *took, char *err,
+		  size_t errlen)
 {
 	for (unsigned i = 0; i < n; i++) {
 		t->iov[i].iov_base = t->buf[i];
@@ -85,9 +86,10 @@ int packettx_send(struct packettx *t, const size_t *lens, unsigned n, char *err,
 			continue;
 		}
 		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
+		break;
 	}
-	return (int)done;
+	*took = done;
+	return done < n ? -1 : 0;
 }
 
 void packettx_close(struct packettx *t)

@@ -20,9 +20,10 @@ struct packettx *packettx_open(int ifindex, bool bypass_qdisc, char *err, size_t
 /* Buffer k of the batch (k < PACKETTX_BATCH), at least `len` bytes, holding
  * what was last written into it (as much of it as fits). */
 uint8_t *packettx_frame(struct packettx *t, unsigned k, size_t len);
-/* Sends buffers 0..n); n, or -1 with `err` on a failure that retrying
- * will not cure. */
-int packettx_send(struct packettx *t, const size_t *lens, unsigned n, char *err, size_t errlen);
+/* Sends buffers 0..n); 0, or -1 with `err` on a failure that retrying
+ * will not cure.  *took: how many went (n but on a failure). */
+int packettx_send(struct packettx *t, const size_t *lens, unsigned n, unsigned *took, char *err,
+		  size_t errlen);
 void packettx_close(struct packettx *t);
 
 #endif

@@ -161,8 +161,8 @@ static int kick(struct xdptx *x)
 	return errno == EAGAIN || errno == EBUSY || errno == ENOBUFS || errno == EINTR ? 0 : -1;
 }
 
-int xdptx_send(struct xdptx *x, const size_t *lens, unsigned n, unsigned batch, char *err,
-	       size_t errlen)
+int xdptx_send(struct xdptx *x, const size_t *lens, unsigned n, unsigned batch, unsigned *took,
+	       char *err, size_t errlen)
 {
 	struct xdp_desc *d = x->tx.desc;
 	for (unsigned k = 0; k < n; k++) {
@@ -178,8 +178,10 @@ int xdptx_send(struct xdptx *x, const size_t *lens, unsigned n, unsigned batch, 
 	for (;;) {
 		bool queued = atomic_load_explicit(x->tx.consumer, memory_order_acquire) != x->prod;
 		reap(x);
-		if (!queued && x->prod - x->done + batch <= NFRAMES)
-			return (int)n;
+		if (!queued && x->prod - x->done + batch <= NFRAMES) {
+			*took = n;
+			return 0;
+		}
 		if (queued && kick(x) != 0)
 			break;
 		if (deadline_left(&stuck) <= 0) {
@@ -190,6 +192,8 @@ int xdptx_send(struct xdptx *x, const size_t *lens, unsigned n, unsigned batch, 
 			sched_yield();
 	}
 	snprintf(err, errlen, "%s", strerror(errno));
+	/* The ring was empty on entry: what is still in it was not taken. */
+	*took = n - (x->prod - atomic_load_explicit(x->tx.consumer, memory_order_acquire));
 	return -1;
 }
 

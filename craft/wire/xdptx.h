@@ -23,9 +23,10 @@ uint8_t *xdptx_frame(struct xdptx *x, unsigned k);
 /* Every UMEM frame a copy of `bytes`. */
 void xdptx_fill(struct xdptx *x, const uint8_t *bytes, size_t len);
 /* Hands frames 0..n) to the kernel and waits until the next `batch` are
- * free; n, or -1 with `err` on a fault that retrying will not cure. */
-int xdptx_send(struct xdptx *x, const size_t *lens, unsigned n, unsigned batch, char *err,
-	       size_t errlen);
+ * free; 0, or -1 with `err` on a fault that retrying will not cure.
+ * *took: how many the kernel took (n but on a fault). */
+int xdptx_send(struct xdptx *x, const size_t *lens, unsigned n, unsigned batch, unsigned *took,
+	       char *err, size_t errlen);
 void xdptx_close(struct xdptx *x);
 
 #endif

@@ -128,7 +128,28 @@ expect_eq "--tx xdp, SIGINT: exit 130, the summary says so and names AF_XDP" \
 	"$rc $(grep -c 'stopped by SIGINT' "$TMP/int.out") $(grep -c 'tx: AF_XDP, 2 sockets' "$TMP/int.out")" \
 	"130 1 1"
 
-# 9. The interface deleted mid-flood: one line, the summary, exit 3.
+# 9. The link set down mid-flood: exit 3, and the summary's count is what
+#    the kernel took, the failing batch's frames too: at least what the
+#    peer received, at most a batch a socket more (dropped going down).
+for tx in xdp packet; do
+	before=$(lab_rx)
+	ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 100000000 --no-expect --tx "$tx" \
+		--json >"$TMP/down.out" 2>/dev/null &
+	pid=$!
+	sleep 0.5
+	ip -n "$NS_A" link set "$IF_A" down
+	wait "$pid"; rc=$?
+	peer=$(( $(lab_rx) - before ))
+	sent=$(stat "o['sent']" <"$TMP/down.out")
+	if [ "$rc" = 3 ] && [ "$sent" -ge "$peer" ] && [ "$sent" -le $((peer + 128)) ]; then
+		ok "--tx $tx, link down: exit 3, $sent sent, the peer received $peer"
+	else
+		not_ok "--tx $tx, link down: the count" "exit $rc, $sent sent, the peer received $peer"
+	fi
+	ip -n "$NS_A" link set "$IF_A" up
+done
+
+# 10. The interface deleted mid-flood: one line, the summary, exit 3.
 ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 100000000 --no-expect --tx xdp \
 	>"$TMP/gone.out" 2>"$TMP/gone.err" &
 pid=$!
@@ -142,7 +163,7 @@ grep -q "^rawcraft: error: sending on $IF_A: " "$TMP/gone.err" &&
 	not_ok "--tx xdp, interface deleted: the line" "$(cat "$TMP/gone.err")"
 lab_queues 2 || not_ok "veth of 2 queues" "could not make it again"
 
-# 10. Not root: nobody with CAP_NET_RAW alone (what setcap gives) sends by
+# 11. Not root: nobody with CAP_NET_RAW alone (what setcap gives) sends by
 #    AF_XDP; with too little locked memory for the UMEM auto takes
 #    AF_PACKET, and --tx xdp says why and what to do.
 if command -v setpriv >/dev/null; then
