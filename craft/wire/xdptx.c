@@ -51,6 +51,9 @@ struct xdptx {
 	struct ring tx, cq;
 	uint32_t prod;		/* TX descriptors handed to the kernel */
 	uint32_t done;		/* completions taken back */
+	unsigned dropped;	/* by the device, in this send */
+	bool leaving;		/* `left` is set */
+	struct deadline left;	/* renewed whenever a frame leaves */
 };
 
 static int map_ring(int fd, struct ring *r, const struct xdp_ring_offset *off, size_t entry,
@@ -156,9 +159,27 @@ static int kick(struct xdptx *x)
 {
 	if (sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
 		return 0;
+	/* EBUSY: the device dropped the kick's last frame (NET_XMIT_DROP,
+	 * a veth whose peer is down), and the kick stopped there. */
+	x->dropped += errno == EBUSY;
 	/* The device or the completion ring is full, or a frame was
 	 * dropped: the ring is read on at the next kick. */
 	return errno == EAGAIN || errno == EBUSY || errno == ENOBUFS || errno == EINTR ? 0 : -1;
+}
+
+/* A batch the kernel took whole: what the device dropped did not leave,
+ * and a device that has let nothing leave for STUCK_US is a fault, as a
+ * packet socket's ENOBUFS is. */
+static int sent(struct xdptx *x, unsigned n, unsigned *took, char *err, size_t errlen)
+{
+	*took = n - x->dropped;
+	if (*took)
+		deadline_in(&x->left, STUCK_US);
+	else if (deadline_left(&x->left) <= 0) {
+		snprintf(err, errlen, "the device drops every frame (is its link or peer down?)");
+		return -1;
+	}
+	return 0;
 }
 
 int xdptx_send(struct xdptx *x, const size_t *lens, unsigned n, unsigned batch, unsigned *took,
@@ -170,6 +191,11 @@ int xdptx_send(struct xdptx *x, const size_t *lens, unsigned n, unsigned batch, 
 		d[i] = (struct xdp_desc){ .addr = (uint64_t)i * XDPTX_FRAME, .len = (uint32_t)lens[k] };
 	}
 	x->prod += n;
+	x->dropped = 0;
+	if (!x->leaving) {
+		deadline_in(&x->left, STUCK_US);
+		x->leaving = true;
+	}
 	atomic_store_explicit(x->tx.producer, x->prod, memory_order_release);
 	struct deadline stuck;
 	deadline_in(&stuck, STUCK_US);
@@ -178,10 +204,8 @@ int xdptx_send(struct xdptx *x, const size_t *lens, unsigned n, unsigned batch, 
 	for (;;) {
 		bool queued = atomic_load_explicit(x->tx.consumer, memory_order_acquire) != x->prod;
 		reap(x);
-		if (!queued && x->prod - x->done + batch <= NFRAMES) {
-			*took = n;
-			return 0;
-		}
+		if (!queued && x->prod - x->done + batch <= NFRAMES)
+			return sent(x, n, took, err, errlen);
 		if (queued && kick(x) != 0)
 			break;
 		if (deadline_left(&stuck) <= 0) {
@@ -193,7 +217,8 @@ int xdptx_send(struct xdptx *x, const size_t *lens, unsigned n, unsigned batch, 
 	}
 	snprintf(err, errlen, "%s", strerror(errno));
 	/* The ring was empty on entry: what is still in it was not taken. */
-	*took = n - (x->prod - atomic_load_explicit(x->tx.consumer, memory_order_acquire));
+	*took = n - (x->prod - atomic_load_explicit(x->tx.consumer, memory_order_acquire)) -
+		x->dropped;
 	return -1;
 }
 

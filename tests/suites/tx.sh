@@ -149,6 +149,28 @@ for tx in xdp packet; do
 	ip -n "$NS_A" link set "$IF_A" up
 done
 
+# 9b. The peer's end set down mid-flood: veth drops every frame (AF_XDP's
+#     kick says EBUSY for each), so they are not counted as sent, and a
+#     device that lets nothing leave for a second is a fault, as
+#     AF_PACKET's ENOBUFS is.  Before, exit 0 and all 20000000 "sent".
+before=$(lab_rx)
+ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 20000000 --no-expect --tx xdp \
+	--json >"$TMP/pdown.out" 2>"$TMP/pdown.err" &
+pid=$!
+sleep 0.5
+ip -n "$NS_B" link set "$IF_B" down
+wait "$pid"; rc=$?
+peer=$(( $(lab_rx) - before ))
+sent=$(stat "o['sent']" <"$TMP/pdown.out")
+if [ "$rc" = 3 ] && [ "$sent" -ge "$peer" ] && [ "$sent" -le $((peer + 128)) ] &&
+	grep -q 'drops every frame' "$TMP/pdown.err"; then
+	ok "--tx xdp, peer down: exit 3, $sent sent, the peer received $peer"
+else
+	not_ok "--tx xdp, peer down: dropped frames counted" \
+		"exit $rc, $sent sent, the peer received $peer, $(cat "$TMP/pdown.err")"
+fi
+ip -n "$NS_B" link set "$IF_B" up
+
 # 10. The interface deleted mid-flood: one line, the summary, exit 3.
 ip netns exec "$NS_A" "$R" send "$TMP/vary.pkt" --flood -c 100000000 --no-expect --tx xdp \
 	>"$TMP/gone.out" 2>"$TMP/gone.err" &
