@@ -34,6 +34,23 @@ enum run_from {
 	RUN_PEER,	/* received */
 };
 
+/* One test point of a run, reported once each, in step order: an expect
+ * (its labelled `else` included), a check, an expect peer state. */
+enum point_outcome { POINT_PASS, POINT_FAIL, POINT_SKIP };
+
+struct lab_point {
+	const struct step *st;
+	const char *file;	/* the step's file (a @template's or the scenario's) */
+	const char *title;	/* as a grader lists it: "expect synack", "check data.tcp.len == 13" */
+	enum point_outcome outcome;
+	unsigned points;	/* what it is worth; earned only when it passed */
+	const char *label;	/* a labelled expect's label, or NULL */
+	const char *expected;	/* failed: what it wanted ("tcp flags=SA ack=101", "13") */
+	const char *got;	/* failed: what came ("12", a near miss's summary, "nothing") */
+	const char *message;	/* a check's "message", or NULL */
+	const char *why;	/* skipped: "needs ${synack.tcp.seq}: expect synack (line 7) failed" */
+};
+
 struct runner_ops {
 	/* Every frame of the run, as -w records it and in that order (the
 	 * frames numbered from 1 as the file numbers them): sent (`from`
@@ -55,6 +72,8 @@ struct runner_ops {
 	/* The host's kernel reset one of the scenario's connections: once,
 	 * after that RST's frame, with its summary line. */
 	void (*kernel_rst)(void *ctx, const char *summary);
+	/* A test point's outcome, when it is known (NULL: not wanted). */
+	void (*point)(void *ctx, const struct lab_point *p);
 };
 
 struct runner_params {
@@ -62,6 +81,8 @@ struct runner_params {
 	const struct vars *given;	/* -D: wins over the scenario's `set` */
 	const struct iface *ghost;	/* the addresses to speak from; NULL: the interface's */
 	bool block_rst;
+	bool keep_going;		/* a failed point does not end the run */
+	const char *peer_netns;		/* --peer: the namespace whose sockets `peer` drives */
 	const struct rng *rng;
 };
 

@@ -104,7 +104,25 @@ static int parse_send(struct scenario *sc, struct step *st, struct lexer *lx, st
 	return 0;
 }
 
-/* expect NAME [within DURATION] [any] */
+/* `points N` after a test point's step: what a grader gives for it. */
+static int parse_points(struct scenario *sc, struct step *st, struct lexer *lx, struct diag *d)
+{
+	const char *w;
+	struct srcpos pos;
+	size_t n = word(lx, &w, &pos);
+	char num[16];
+	uint64_t v;
+	snprintf(num, sizeof num, "%.*s", (int)(n < 15 ? n : 15), w);
+	if (!n || n > 15 || parse_uint(num, 1000000, &v)) {
+		diag_set(d, sc->file, pos.line, pos.col,
+			 "points takes a whole number (0..1000000), found '%s'", num);
+		return -1;
+	}
+	st->points = (unsigned)v;
+	return 0;
+}
+
+/* expect NAME [within DURATION] [any] [points N] */
 static int parse_expect(struct scenario *sc, struct step *st, struct lexer *lx, struct diag *d)
 {
 	const char *w;
@@ -121,6 +139,9 @@ static int parse_expect(struct scenario *sc, struct step *st, struct lexer *lx, 
 	while ((n = word(lx, &w, &pos)) != 0) {
 		if (n == 3 && memcmp(w, "any", 3) == 0) {
 			st->any = true;
+		} else if (n == 6 && memcmp(w, "points", 6) == 0) {
+			if (parse_points(sc, st, lx, d))
+				return -1;
 		} else if (n == 6 && memcmp(w, "within", 6) == 0) {
 			char dur[32];
 			n = word(lx, &w, &pos);
@@ -132,7 +153,8 @@ static int parse_expect(struct scenario *sc, struct step *st, struct lexer *lx, 
 			}
 		} else {
 			diag_set(d, sc->file, pos.line, pos.col,
-				 "expected 'within DURATION' or 'any', found '%.*s'", (int)n, w);
+				 "expected 'within DURATION', 'any' or 'points N', found '%.*s'",
+				 (int)n, w);
 			return -1;
 		}
 	}
@@ -272,6 +294,7 @@ int scenario_parse(struct scenario *sc, const char *file, const char *text, size
 		cur = &sc->steps[sc->nsteps++];
 		cur->pos = ln->pos[0];
 		cur->file = NULL;
+		cur->points = 1;
 		const char *kw;
 		size_t kn = lex_word(&lx, &kw);
 		if (parse_step(sc, cur, &lx, kw, kn ? kn : 1, d))

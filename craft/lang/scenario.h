@@ -31,7 +31,15 @@
 #include "../core/vars.h"
 
 enum step_kind { STEP_SEND, STEP_EXPECT, STEP_SET, STEP_SLEEP, STEP_PRINT, STEP_FOR,
-		 STEP_END };
+		 STEP_END,
+		 STEP_CHECK,		/* check EXPR OP EXPR ["message"] [points N] */
+		 STEP_PEER,		/* peer listen|accept|connect|write|read|shutdown|close ... */
+		 STEP_PEER_STATE,	/* expect peer state STATE [within D] [points N] */
+};
+
+/* What a `peer` step asks of the peer kernel's sockets (--peer NETNS). */
+enum peer_op { PEER_LISTEN, PEER_ACCEPT, PEER_CONNECT, PEER_WRITE, PEER_READ, PEER_SHUTDOWN,
+	       PEER_CLOSE };
 
 struct step {
 	enum step_kind kind;
@@ -44,6 +52,9 @@ struct step {
 	long usec;			/* sleep, expect within */
 	bool any;			/* expect ... any: no reply scope */
 	size_t jump;			/* for: its end; end: its for */
+	unsigned points;		/* expect, check, peer state: `points N` (1) */
+	enum peer_op peer;		/* STEP_PEER; its arguments in `arg` */
+	int state;			/* STEP_PEER_STATE: an enum tcp_state */
 };
 
 /* One labelled alternative of an expect step. */

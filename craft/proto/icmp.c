@@ -29,6 +29,10 @@ static const struct field icmp_fields[] = {
 	[ICMP_PTR] = { "ptr", "Pointer", 32, 8, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
 	[ICMP_UNUSED24] = { "unused", "Unused", 40, 24, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
 	[ICMP_GW] = { "gw", "Gateway Address", 32, 32, FK_IPV4, FD_CONST, 0, 0, NULL, NULL, NULL },
+	/* RFC 8335's extended echo: an 8-bit sequence number, then the
+	 * request's L bit or the reply's state and A/4/6 bits. */
+	[ICMP_XSEQ] = { "seq", "Sequence Number", 48, 8, FK_UINT, FD_CONST, 1, 0, NULL, NULL, NULL },
+	[ICMP_XFLAGS] = { "flags", "Flags", 56, 8, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(icmp_fields, ICMP_NFIELDS);
 
@@ -56,11 +60,15 @@ static bool icmp_applies(const struct layer *l, size_t k)
 {
 	uint64_t t = lv(l, ICMP_TYPE), code = lv(l, ICMP_CODE);
 	bool id_seq = l->given & (1u << ICMP_ID | 1u << ICMP_SEQ);
+	bool extended = t == 42 || t == 43;
 	switch (k) {
-	case ICMP_ID:	/* RFC 8335's extended echo too, whose seq is 8 bits */
-		return has_id_seq(t) || t == 42 || t == 43 || id_seq;
+	case ICMP_ID:
+		return has_id_seq(t) || extended || id_seq;
 	case ICMP_SEQ:
-		return has_id_seq(t) || id_seq;
+		return !extended && (has_id_seq(t) || id_seq);
+	case ICMP_XSEQ:
+	case ICMP_XFLAGS:
+		return extended;
 	case ICMP_UNUSED:
 		return !id_seq && ((t == 3 && code != 4) || t == 4 || t == 11);
 	case ICMP_UNUSED16:

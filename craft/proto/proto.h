@@ -40,7 +40,7 @@ enum { UDP_SPORT, UDP_DPORT, UDP_LEN, UDP_CSUM, UDP_NFIELDS };
  * (icmp.c says which). */
 enum {
 	ICMP_TYPE, ICMP_CODE, ICMP_CSUM, ICMP_ID, ICMP_SEQ, ICMP_UNUSED, ICMP_UNUSED16,
-	ICMP_MTU, ICMP_PTR, ICMP_UNUSED24, ICMP_GW, ICMP_NFIELDS
+	ICMP_MTU, ICMP_PTR, ICMP_UNUSED24, ICMP_GW, ICMP_XSEQ, ICMP_XFLAGS, ICMP_NFIELDS
 };
 /* ICMPv6's rows: the fixed three, then each type's own (icmp6.c says
  * which type has which). */

@@ -643,6 +643,8 @@ class FrameCheck:
             if getattr(p, 'alias', None) == 'ieee8021ad':
                 tname = 'ieee8021ah.etype' if field == 'type' else \
                     tname.replace('vlan.', 'ieee8021ad.')
+            if name == 'icmp' and field == 'seq' and f.get('type') in (42, 43):
+                tname = 'icmp.ext.echo.seq'	# RFC 8335's, 8 bits
             el = p.get(tname)
             if name == 'icmp' and field in ICMP_BY_TYPE and (field in f) != (el is not None):
                 self.checked += 1

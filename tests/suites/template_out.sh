@@ -189,6 +189,8 @@ frames = [
     eth(0x0800) + ip4(253, bytes(70000 - 34), total=65535),
     # the capture kept 44 of its 154 bytes
     (eth(0x0800) + ip4(6, tcp(data=b'z' * 100)))[:44],
+    # RFC 8335 extended echo reply: id, an 8-bit seq, then state and A/4/6
+    eth(0x0800) + ip4(1, bytes.fromhex('2b000000123405a4') + bytes.fromhex('00080203')),
 ]
 wire = {4: 64, 19: 154}		# frame index -> its length on the wire
 with open(sys.argv[1], 'wb') as out:
