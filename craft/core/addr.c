@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "../util/strbuf.h"
+
 struct addr addr_from_ipv4(uint32_t host_order)
 {
 	struct addr a = { .family = ADDR_IPV4, .len = 4 };
@@ -271,7 +273,7 @@ static void put_uint(struct out *o, unsigned v, unsigned base)
 	size_t k = sizeof tmp;
 	tmp[--k] = '\0';
 	do {
-		tmp[--k] = "0123456789abcdef"[v % base];
+		tmp[--k] = hex_digits[v % base];
 		v /= base;
 	} while (v && k > 0);
 	put(o, tmp + k);

@@ -595,15 +595,14 @@ static void put_text(char *buf, size_t len, const char *s, size_t n)
 	buf[n] = '\0';
 }
 
-static const char hexdigit[] = "0123456789abcdef";
 
 /* "aa:bb:cc:dd:ee:ff" into t[0..17); by table, as it is called per frame. */
 static void mac_chars(uint64_t mac, char *t)
 {
 	for (int i = 0; i < 6; i++) {
 		unsigned b = (unsigned)(mac >> (40 - 8 * i)) & 0xff;
-		t[3 * i] = hexdigit[b >> 4];
-		t[3 * i + 1] = hexdigit[b & 0xf];
+		t[3 * i] = hex_digits[b >> 4];
+		t[3 * i + 1] = hex_digits[b & 0xf];
 		t[3 * i + 2] = ':';
 	}
 }

@@ -9,6 +9,7 @@
 #include "../proto/proto.h"
 #include "../proto/tcpopts.h"
 #include "../proto/transport.h"
+#include "../util/strbuf.h"
 
 #define INDENT "    "
 
@@ -438,7 +439,6 @@ void describe_tree(const struct frame *f, unsigned frame_no, const struct frame_
 
 void describe_hex(const struct frame *f, struct strbuf *out)
 {
-	static const char hex[] = "0123456789abcdef";
 	/* After the offset: 16 * "xx " with a space after the 8th, "  ", 16 chars, "\n". */
 	enum { ROW = 16 * 3 + 1 + 2 + 16 + 1 };
 	for (size_t row = 0; row < f->len; row += 16) {
@@ -448,8 +448,8 @@ void describe_hex(const struct frame *f, struct strbuf *out)
 		char *o = out->s + out->len;
 		for (size_t i = row; i < row + 16; i++) {
 			if (i < f->len) {
-				*o++ = hex[f->bytes[i] >> 4];
-				*o++ = hex[f->bytes[i] & 0xf];
+				*o++ = hex_digits[f->bytes[i] >> 4];
+				*o++ = hex_digits[f->bytes[i] & 0xf];
 			} else {
 				*o++ = ' ';
 				*o++ = ' ';

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ouicsv.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 /* How Wireshark 4.0 shows a name: alone (it names one address), with the
@@ -310,14 +311,13 @@ bool manuf_name(uint64_t mac, char *buf, size_t len)
 			from++;
 	}
 	/* The name, then "_b3:b4:b5" from the first byte it does not name. */
-	static const char hex[] = "0123456789abcdef";
 	char t[MANUF_NAME_MAX + 20];
 	size_t n = strnlen(e->name, e->len < MANUF_NAME_MAX ? e->len : MANUF_NAME_MAX);
 	memcpy(t, e->name, n);
 	for (unsigned k = from; k < 6; k++) {
 		t[n++] = k == from ? '_' : ':';
-		t[n++] = hex[b[k] >> 4];
-		t[n++] = hex[b[k] & 0xf];
+		t[n++] = hex_digits[b[k] >> 4];
+		t[n++] = hex_digits[b[k] & 0xf];
 	}
 	if (n >= len)
 		n = len - 1;

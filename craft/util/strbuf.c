@@ -87,7 +87,7 @@ static bool vec16_any(u8x16 v)
 	return (w[0] | w[1]) != 0;
 }
 
-static const char hexdigit[] = "0123456789abcdef";
+const char hex_digits[16] = "0123456789abcdef";
 
 /* p[0..16) as 32 hex digits: each byte's two nibbles side by side, then
  * '0' + n, and 'a' - '0' - 10 more where n > 9. */
@@ -174,7 +174,7 @@ void sb_hexw(struct strbuf *sb, uint64_t v, unsigned width)
 {
 	char buf[16], *end = buf + sizeof buf, *p = end;
 	do {
-		*--p = hexdigit[v & 0xf];
+		*--p = hex_digits[v & 0xf];
 		v >>= 4;
 	} while (v);
 	for (size_t n = (size_t)(end - p); n < width; n++)
@@ -195,8 +195,8 @@ void sb_hex(struct strbuf *sb, const uint8_t *p, size_t n, char sep)
 	for (; i < n; i++) {
 		if (sep && i)
 			*o++ = sep;
-		*o++ = hexdigit[p[i] >> 4];
-		*o++ = hexdigit[p[i] & 0xf];
+		*o++ = hex_digits[p[i] >> 4];
+		*o++ = hex_digits[p[i] & 0xf];
 	}
 	sb->len += out;
 	sb->s[sb->len] = '\0';
@@ -285,7 +285,7 @@ void sb_json_str(struct strbuf *sb, const char *s, size_t n)
 			break;
 		unsigned char c = (unsigned char)s[i];
 		char e = json_escape[c];
-		char esc[6] = { '\\', e, '0', '0', hexdigit[c >> 4], hexdigit[c & 0xf] };
+		char esc[6] = { '\\', e, '0', '0', hex_digits[c >> 4], hex_digits[c & 0xf] };
 		sb_add(sb, esc, e == 'u' ? 6 : 2);
 	}
 	sb_putc(sb, '"');

@@ -54,6 +54,9 @@ void sb_hexw(struct strbuf *sb, uint64_t v, unsigned width);
 /* Bytes as lowercase hex pairs, `sep` between pairs unless it is '\0':
  * "0a1b" or "0a:1b". */
 void sb_hex(struct strbuf *sb, const uint8_t *p, size_t n, char sep);
+
+/* Lower-case hex digits, by value: every hex printer's one table. */
+extern const char hex_digits[16];
 /* A dotted quad, "%u.%u.%u.%u" of p[0..4). */
 void sb_ipv4(struct strbuf *sb, const uint8_t *p);
 /* "%.*f" of `v`, every digit as glibc prints it, by integer arithmetic. */
