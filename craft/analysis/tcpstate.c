@@ -1,6 +1,9 @@
 /* tcpstate.c - the connection state diagram, driven by observed segments. */
 #include "tcpstate.h"
 
+#include <ctype.h>
+#include <string.h>
+
 #include "../proto/proto.h"
 
 static const char *const names[] = {
@@ -11,6 +14,68 @@ static const char *const names[] = {
 const char *tcp_state_name(enum tcp_state s)
 {
 	return names[s];
+}
+
+static const char *const netstat[] = {
+	"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1",
+	"FIN_WAIT2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT",
+};
+
+const char *tcp_state_netstat(enum tcp_state s)
+{
+	return netstat[s];
+}
+
+/* ss's names, where they are not netstat's with '-' for '_'. */
+static const struct {
+	const char *name;
+	enum tcp_state s;
+} aliases[] = {
+	{ "ESTAB", TS_ESTABLISHED }, { "CLOSE", TS_CLOSED }, { "UNCONN", TS_CLOSED },
+	{ "FIN_WAIT_1", TS_FIN_WAIT_1 }, { "FIN_WAIT_2", TS_FIN_WAIT_2 },
+};
+
+/* `s` equals `name` but for case and '-' written for '_'. */
+static bool same_name(const char *s, size_t n, const char *name)
+{
+	if (strlen(name) != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i] == '-' ? '_' : (char)toupper((unsigned char)s[i]);
+		if (c != name[i])
+			return false;
+	}
+	return true;
+}
+
+int tcp_state_parse(const char *s, size_t n, enum tcp_state *out)
+{
+	for (size_t i = 0; i < sizeof netstat / sizeof netstat[0]; i++)
+		if (same_name(s, n, netstat[i]) || same_name(s, n, names[i])) {
+			*out = (enum tcp_state)i;
+			return 0;
+		}
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (same_name(s, n, aliases[i].name)) {
+			*out = aliases[i].s;
+			return 0;
+		}
+	return -1;
+}
+
+int tcp_state_of_linux(unsigned k, enum tcp_state *out)
+{
+	/* TCP_ESTABLISHED = 1 ... TCP_NEW_SYN_RECV = 12: a request socket
+	 * is SYN_RECV to ss as to us. */
+	static const int8_t map[] = {
+		-1, TS_ESTABLISHED, TS_SYN_SENT, TS_SYN_RECEIVED, TS_FIN_WAIT_1, TS_FIN_WAIT_2,
+		TS_TIME_WAIT, TS_CLOSED, TS_CLOSE_WAIT, TS_LAST_ACK, TS_LISTEN, TS_CLOSING,
+		TS_SYN_RECEIVED,
+	};
+	if (k >= sizeof map || map[k] < 0)
+		return -1;
+	*out = (enum tcp_state)map[k];
+	return 0;
 }
 
 void tcp_ends_init(struct tcp_ends *e)

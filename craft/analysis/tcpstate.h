@@ -43,4 +43,15 @@ void tcp_ends_segment(struct tcp_ends *e, bool from_us, uint8_t flags, uint32_t 
 		      uint32_t ack, size_t len);
 const char *tcp_state_name(enum tcp_state s);
 
+/* The state as netstat writes it (SYN_RECV, FIN_WAIT1, CLOSED for no
+ * socket): what `expect peer state` shows of the peer's kernel. */
+const char *tcp_state_netstat(enum tcp_state s);
+/* A state as netstat, ss or RFC 9293 writes it, in any case: SYN_RECV,
+ * SYN-RECV, SYN_RECEIVED, ESTAB, FIN_WAIT1, FIN-WAIT-1, FIN_WAIT_1, CLOSED
+ * (ss's CLOSE and UNCONN too); 0 with *out set, -1 for no state. */
+int tcp_state_parse(const char *s, size_t n, enum tcp_state *out);
+/* Linux's TCP_* state number (include/net/tcp_states.h, as INET_DIAG
+ * reports it) as a state; -1 for a number it does not define. */
+int tcp_state_of_linux(unsigned k, enum tcp_state *out);
+
 #endif

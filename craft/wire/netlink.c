@@ -3,7 +3,10 @@
 #include "nlparse.h"
 
 #include <errno.h>
+#include <linux/inet_diag.h>
 #include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +32,10 @@ static int nl_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 	return rc;
 }
 
-int netlink_open(struct netlink *nl, char *err, size_t errlen)
+static int open_proto(struct netlink *nl, int proto, char *err, size_t errlen)
 {
 	memset(nl, 0, sizeof *nl);
-	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
 	if (nl->fd < 0)
 		return nl_fail(err, errlen, -errno, "netlink socket: %s", strerror(errno));
 	struct timeval tv = { .tv_sec = NETLINK_TIMEOUT_MS / 1000,
@@ -72,6 +75,16 @@ fail:
 	close(nl->fd);
 	nl->fd = -1;
 	return rc;
+}
+
+int netlink_open(struct netlink *nl, char *err, size_t errlen)
+{
+	return open_proto(nl, NETLINK_ROUTE, err, errlen);
+}
+
+int netlink_open_diag(struct netlink *nl, char *err, size_t errlen)
+{
+	return open_proto(nl, NETLINK_SOCK_DIAG, err, errlen);
 }
 
 void netlink_close(struct netlink *nl)
@@ -346,5 +359,42 @@ int netlink_routes(struct netlink *nl, uint8_t family, uint32_t table,
 	int rc = exchange(nl, &q, "RTM_GETROUTE", on_any_route, &w, err, errlen);
 	if (rc == -EBADMSG)
 		return nl_fail(err, errlen, rc, "malformed netlink reply to RTM_GETROUTE");
+	return rc;
+}
+
+/* --- TCP sockets (sock_diag) ------------------------------------------- */
+
+struct sock_walk {
+	int (*each)(const struct netlink_sock *s, void *ctx);
+	void *ctx;
+};
+
+static int on_sock(const struct nlparse_msg *m, void *ctx)
+{
+	struct sock_walk *w = ctx;
+	struct netlink_sock s;
+	int rc = nlparse_inet_diag(m, &s);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	return w->each(&s, w->ctx);
+}
+
+int netlink_tcp_socks(struct netlink *nl, uint8_t family,
+		      int (*each)(const struct netlink_sock *s, void *ctx), void *ctx,
+		      char *err, size_t errlen)
+{
+	if (family != ADDR_IPV4 && family != ADDR_IPV6)
+		return nl_fail(err, errlen, -EAFNOSUPPORT, "sockets of family %u", family);
+	/* Every state, TIME_WAIT and request sockets (SYN_RECV) included, as
+	 * `ss -tan` asks. */
+	struct inet_diag_req_v2 req = { .sdiag_family = af_of(family),
+					.sdiag_protocol = IPPROTO_TCP, .idiag_states = ~0u,
+					.id.idiag_cookie = { INET_DIAG_NOCOOKIE, INET_DIAG_NOCOOKIE } };
+	struct request q;
+	req_start(&q, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, &req, sizeof req);
+	struct sock_walk w = { .each = each, .ctx = ctx };
+	int rc = exchange(nl, &q, "SOCK_DIAG_BY_FAMILY", on_sock, &w, err, errlen);
+	if (rc == -EBADMSG)
+		return nl_fail(err, errlen, rc, "malformed netlink reply to SOCK_DIAG_BY_FAMILY");
 	return rc;
 }

@@ -1,6 +1,8 @@
 /*
  * netlink.h - the kernel's own answers about links, addresses and routes,
- * asked over a NETLINK_ROUTE socket (rtnetlink(7)), for IPv4 and IPv6.
+ * asked over a NETLINK_ROUTE socket (rtnetlink(7)), and about its TCP
+ * sockets over NETLINK_SOCK_DIAG (sock_diag(7), as ss asks), for IPv4 and
+ * IPv6.
  *
  * Each query sends one request and reads the replies to it: every receive
  * waits at most NETLINK_TIMEOUT_MS, replies must carry the request's
@@ -55,7 +57,14 @@ struct netlink_route {
 	char oifname[IF_NAMESIZE];	/* filled by the queries, not by nlparse */
 };
 
-/* One rtnetlink socket; the caller owns the struct. */
+/* A TCP socket as INET_DIAG reports it (struct inet_diag_msg). */
+struct netlink_sock {
+	struct addr local, remote;	/* the socket's family: an IPv6 one may map IPv4 */
+	uint16_t lport, rport;		/* rport 0: listening, or not connected */
+	uint8_t state;			/* Linux's TCP_* (TCP_NEW_SYN_RECV for a request) */
+};
+
+/* One netlink socket; the caller owns the struct. */
 struct netlink {
 	int fd;
 	uint32_t port;		/* our netlink port id, as the kernel bound it */
@@ -64,6 +73,8 @@ struct netlink {
 };
 
 int netlink_open(struct netlink *nl, char *err, size_t errlen);
+/* A NETLINK_SOCK_DIAG socket, for netlink_tcp_socks. */
+int netlink_open_diag(struct netlink *nl, char *err, size_t errlen);
 void netlink_close(struct netlink *nl);
 
 /* The link named `name` (RTM_GETLINK by IFLA_IFNAME). */
@@ -88,5 +99,12 @@ int netlink_route_get(struct netlink *nl, const struct addr *dst, int oif,
 int netlink_routes(struct netlink *nl, uint8_t family, uint32_t table,
 		   int (*each)(const struct netlink_route *r, void *ctx), void *ctx,
 		   char *err, size_t errlen);
+
+/* Calls `each` for every TCP socket of `family` in this network namespace
+ * (SOCK_DIAG_BY_FAMILY dump of every state); as netlink_addrs.  `nl` is a
+ * netlink_open_diag socket. */
+int netlink_tcp_socks(struct netlink *nl, uint8_t family,
+		      int (*each)(const struct netlink_sock *s, void *ctx), void *ctx,
+		      char *err, size_t errlen);
 
 #endif

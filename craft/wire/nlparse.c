@@ -1,10 +1,13 @@
-/* nlparse.c - rtnetlink replies as untrusted bytes (rtnetlink(7), linux/rtnetlink.h). */
+/* nlparse.c - netlink replies as untrusted bytes (rtnetlink(7), sock_diag(7)). */
 #include "nlparse.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/inet_diag.h>
 #include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -326,5 +329,34 @@ int nlparse_route(const struct nlparse_msg *m, struct netlink_route *out)
 			out->gateway = gw;
 		}
 	}
+	return 0;
+}
+
+/* The bytes of an address of `family` (4 or 16 of them). */
+static void raw_addr(const void *b, uint8_t family, struct addr *out)
+{
+	memset(out, 0, sizeof *out);
+	out->family = family;
+	out->len = family == ADDR_IPV4 ? 4 : 16;
+	memcpy(out->b, b, out->len);
+}
+
+int nlparse_inet_diag(const struct nlparse_msg *m, struct netlink_sock *out)
+{
+	struct inet_diag_msg idm;
+	if (m->h.nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return 1;
+	if (m->len < sizeof idm)
+		return -EBADMSG;
+	memcpy(&idm, m->body, sizeof idm);
+	uint8_t family = our_family(idm.idiag_family);
+	if (family == ADDR_NONE)
+		return 1;
+	memset(out, 0, sizeof *out);
+	raw_addr(idm.id.idiag_src, family, &out->local);
+	raw_addr(idm.id.idiag_dst, family, &out->remote);
+	out->lport = ntohs(idm.id.idiag_sport);
+	out->rport = ntohs(idm.id.idiag_dport);
+	out->state = idm.idiag_state;
 	return 0;
 }

@@ -1,9 +1,9 @@
 /*
- * nlparse.h - rtnetlink replies read as untrusted bytes: the messages of a
- * datagram, their attributes, and what link, address and route messages
- * say.  Every length (nlmsg_len, rta_len, rtnh_len) is checked against the
- * bytes that arrived before anything behind it is read, and headers are
- * copied out, so the bytes need no alignment.  No syscalls: netlink.c feeds
+ * nlparse.h - netlink replies read as untrusted bytes: the messages of a
+ * datagram, their attributes, and what link, address, route and inet_diag
+ * socket messages say.  Every length (nlmsg_len, rta_len, rtnh_len) is
+ * checked against the bytes that arrived before anything behind it is
+ * read, and headers are copied out, so the bytes need no alignment.  No syscalls: netlink.c feeds
  * it what recvmsg(2) returned, the unit tests and the fuzzer feed it theirs.
  */
 #ifndef CRAFT_NLPARSE_H
@@ -58,5 +58,9 @@ int nlparse_datagram(struct nlparse_reply *r, const uint8_t *buf, size_t n);
 int nlparse_link(const struct nlparse_msg *m, struct netlink_link *out);
 int nlparse_addr(const struct nlparse_msg *m, struct netlink_addr *out);
 int nlparse_route(const struct nlparse_msg *m, struct netlink_route *out);
+/* One SOCK_DIAG_BY_FAMILY reply (struct inet_diag_msg; its attributes are
+ * not read), as those: 1 for another type or an address family but
+ * AF_INET and AF_INET6. */
+int nlparse_inet_diag(const struct nlparse_msg *m, struct netlink_sock *out);
 
 #endif

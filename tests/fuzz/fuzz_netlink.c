@@ -3,7 +3,7 @@
  * bytes (craft/wire/nlparse.c).  The input is one datagram as recvmsg(2)
  * would return it; the sequence number and port of its first message are
  * taken as the request's, so its messages count as ours.  Every data
- * message goes through the link, address and route parsers.
+ * message goes through the link, address, route and inet_diag parsers.
  *
  * Besides memory errors (the input sits in a buffer of exactly its size) it
  * traps on a result outside the documented ones and on parsed values that
@@ -82,6 +82,16 @@ static int each(const struct nlparse_msg *m, void *ctx)
 		check_addr(&r.gateway, 0);	/* RTA_VIA may cross families */
 		if (r.oif < 0 || r.dst_len > (r.family == ADDR_IPV4 ? 32 : 128))
 			broken("route index or prefix length");
+	}
+	struct netlink_sock sk;
+	rc = nlparse_inet_diag(m, &sk);
+	if (rc != 0 && rc != 1 && rc != -EBADMSG)
+		broken("nlparse_inet_diag: undocumented result");
+	if (rc == 0) {
+		if (sk.local.family != ADDR_IPV4 && sk.local.family != ADDR_IPV6)
+			broken("socket of no family");
+		check_addr(&sk.local, sk.local.family);
+		check_addr(&sk.remote, sk.local.family);
 	}
 	return 0;
 }
