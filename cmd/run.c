@@ -8,6 +8,7 @@
 #include "../craft/engine/engine.h"
 #include "../craft/engine/runner.h"
 #include "../craft/engine/runview.h"
+#include "../craft/lang/peerstep.h"
 #include "cli.h"
 #include "privs.h"
 #include "stop.h"
@@ -106,6 +107,18 @@ static void on_kernel_rst(void *ctx, const char *summary)
 		       "socket for the connection\n", summary);
 }
 
+/* A peer step's line in the view; a failed one names its place. */
+static void on_peer(void *ctx, const struct step *st, const char *text, bool failed)
+{
+	struct running *rn = ctx;
+	struct strbuf s;
+	sb_init(&s);
+	runview_peer(st, st->file ? st->file : rn->sc->file, text, failed, rn->opt->json, &s);
+	fputs(s.s, stdout);
+	out_flush();
+	sb_free(&s);
+}
+
 /* --ghost IP[/MAC], checked before anything is opened; the MAC is the
  * interface's unless given.  An IPv6 address holds ':' but never '/'. */
 struct ghost {
@@ -160,7 +173,8 @@ static int check_scenario(struct options *opt, struct scenario *sc, const char *
 		vars_set(&vars, opt->vars.v[i].name, opt->vars.v[i].value);
 	engine_iface_vars(NULL, &vars);
 	int rc = EXIT_OK;
-	if (scenario_parse(sc, path, text, len, &d) || scenario_check(sc, &vars, dst, &d)) {
+	if (scenario_parse(sc, path, text, len, &d) || scenario_check(sc, &vars, dst, &d) ||
+	    (!opt->peer && peerstep_need_peer(sc, &d))) {
 		print_diag("error", &d);
 		rc = EXIT_INPUT;
 	}
@@ -183,10 +197,10 @@ static int run_scenario(struct options *opt, const struct scenario *sc, struct a
 	else
 		rng_seed_random(&rng);
 	struct runner_params rp = { .sc = sc, .given = &opt->vars, .block_rst = opt->block_rst,
-				    .rng = &rng };
+				    .peer_netns = opt->peer, .rng = &rng };
 	static const struct runner_ops ops = { .frame = on_frame, .took = on_took,
 					       .print = on_print, .missed = on_missed,
-					       .kernel_rst = on_kernel_rst };
+					       .kernel_rst = on_kernel_rst, .peer = on_peer };
 	int rc = cli_engine_open(&c, dst);
 	if (rc == EXIT_OK && g) {
 		ghost_iface(g, engine_iface(c.e), &ghost);

@@ -14,6 +14,7 @@
 #include "../wire/rstguard.h"
 #include "ghost.h"
 #include "internal.h"
+#include "peerrun.h"
 
 #define BACKLOG 128
 #define RECENT 256	/* our frames remembered, to tell ours from the kernel's */
@@ -62,6 +63,7 @@ struct runner {
 	size_t ntuples;		/* the TCP 4-tuples the scenario sent from */
 	struct analysis *an;	/* of every frame of the run */
 	uint32_t frames;
+	struct peer_run peer;	/* --peer: the peer kernel's sockets */
 };
 
 static int pump(struct runner *r, const struct deadline *deadline);
@@ -74,6 +76,8 @@ static uint32_t see(struct runner *r, const struct step *st, const struct frame 
 	struct frame_analysis fa;
 	engine_record(r->e, f, ts);
 	analysis_frame(r->an, f, ++r->frames, ts, &fa);
+	if (fa.is_tcp)
+		peerrun_seen(&r->peer, from == RUN_PEER ? fa.tcp.src_state : fa.tcp.dst_state);
 	if (r->ops->frame)
 		r->ops->frame(r->ctx, st, f, ts, from, &fa);
 	return r->frames;
@@ -170,7 +174,10 @@ static int guard_tcp(struct runner *r, const struct frame *f)
 {
 	char err[256];
 	struct tuple t;
-	if (!tuple_of(f, &t) || known_tuple(r, &t))
+	if (!tuple_of(f, &t))
+		return ENGINE_OK;
+	peerrun_sent(&r->peer, &t.src, t.sport, &t.dst, t.dport);
+	if (known_tuple(r, &t))
 		return ENGINE_OK;
 	struct tuple *grown = xrealloc(r->tuples, (r->ntuples + 1) * sizeof *grown);
 	r->tuples = grown;
@@ -386,6 +393,20 @@ static int step_text(struct runner *r, const struct step *st)
 	return rc;
 }
 
+static int pump_for(void *runner, long usec)
+{
+	struct deadline until;
+	deadline_in(&until, usec);
+	return pump(runner, &until);
+}
+
+static int step_peer(struct runner *r, const struct step *st)
+{
+	struct peer_host h = { .e = r->e, .vars = &r->vars, .ops = r->ops, .ctx = r->ctx,
+			       .pump = pump_for, .runner = r };
+	return peerrun_step(&r->peer, &h, st);
+}
+
 struct loop {
 	size_t at;		/* the for step */
 	char **values;
@@ -420,8 +441,10 @@ static int execute(struct runner *r)
 			rc = step_text(r, st);
 			break;
 		case STEP_CHECK:	/* parsed from the lab helpers' work on */
+			break;
 		case STEP_PEER:
 		case STEP_PEER_STATE:
+			rc = step_peer(r, st);
 			break;
 		case STEP_SLEEP:
 			deadline_in(&until, st->usec);
@@ -481,6 +504,9 @@ static int open_all(struct runner *r)
 		return rc;
 	if (r->rp->block_rst && rstguard_open(&r->guard, err, sizeof err))
 		return engine_fail(e, ENGINE_FAULT_SYSTEM, "--block-rst: nft: %s", err);
+	/* setns takes root: the helper is forked before it goes. */
+	if (r->rp->peer_netns && (rc = peerrun_open(&r->peer, e, r->rp->peer_netns)) != ENGINE_OK)
+		return rc;
 	/* The lookups speak from the scenario's addresses; what they send is
 	 * ours, not the kernel's. */
 	e->nb.ifc = &r->speaker;
@@ -495,6 +521,7 @@ static int open_all(struct runner *r)
 
 static void close_all(struct runner *r)
 {
+	peerrun_close(&r->peer);
 	rstguard_close(&r->guard);
 	frame_free(&r->last_sent);
 	for (size_t i = 0; i < r->nheld; i++)

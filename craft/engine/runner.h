@@ -74,6 +74,11 @@ struct runner_ops {
 	void (*kernel_rst)(void *ctx, const char *summary);
 	/* A test point's outcome, when it is known (NULL: not wanted). */
 	void (*point)(void *ctx, const struct lab_point *p);
+	/* A peer step (--peer) did what `text` says ("accepted 10.9.0.2:9230 -
+	 * 10.9.0.1:40000", "read 12 bytes \"Hello World!\""), or `failed` and
+	 * the run stops: `text` says why.  An expect peer state tells the
+	 * peer kernel's state, and the view's where it infers another. */
+	void (*peer)(void *ctx, const struct step *st, const char *text, bool failed);
 };
 
 struct runner_params {

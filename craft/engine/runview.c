@@ -97,3 +97,17 @@ void runview_took(const struct step *st, uint32_t no, bool json, struct strbuf *
 		sb_printf(out, "took #%u\n", no);
 	}
 }
+
+void runview_peer(const struct step *st, const char *file, const char *text, bool failed,
+		  bool json, struct strbuf *out)
+{
+	if (json) {
+		sb_puts(out, "{\"peer\":");
+		sb_json_str(out, text, strlen(text));
+		sb_printf(out, ",\"line\":%u%s}\n", st->pos.line, failed ? ",\"failed\":true" : "");
+	} else if (failed) {
+		sb_printf(out, "%s:%u:%u: %s\n", file, st->pos.line, st->pos.col, text);
+	} else {
+		sb_printf(out, "%-5s%4u * %-8s %s\n", "", st->pos.line, "peer", text);
+	}
+}

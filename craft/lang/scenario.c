@@ -11,6 +11,8 @@
 #include "../core/field.h"
 #include "../proto/proto.h"
 #include "../util/xalloc.h"
+#include "peerstep.h"
+#include "steparg.h"
 #include "template.h"
 
 static bool is_name(const char *s, size_t n)
@@ -122,12 +124,41 @@ static int parse_points(struct scenario *sc, struct step *st, struct lexer *lx, 
 	return 0;
 }
 
+size_t step_word(struct lexer *lx, const char **w, struct srcpos *pos)
+{
+	return word(lx, w, pos);
+}
+
+int step_points(struct scenario *sc, struct step *st, struct lexer *lx, struct diag *d)
+{
+	return parse_points(sc, st, lx, d);
+}
+
+int step_within(struct scenario *sc, struct step *st, struct lexer *lx, struct diag *d)
+{
+	const char *w;
+	struct srcpos pos;
+	char dur[32];
+	size_t n = word(lx, &w, &pos);
+	snprintf(dur, sizeof dur, "%.*s", (int)(n < 31 ? n : 31), w);
+	if (!n || parse_duration(dur, &st->usec)) {
+		diag_set(d, sc->file, pos.line, pos.col,
+			 "within takes a duration (250ms, 1s, 2.5s), found '%s'", dur);
+		return -1;
+	}
+	return 0;
+}
+
 /* expect NAME [within DURATION] [any] [points N] */
 static int parse_expect(struct scenario *sc, struct step *st, struct lexer *lx, struct diag *d)
 {
 	const char *w;
 	struct srcpos pos;
 	size_t n = word(lx, &w, &pos);
+	if (peerstep_is_state(lx, w, n)) {
+		st->kind = STEP_PEER_STATE;
+		return peerstep_parse_state(sc, st, lx, d);
+	}
 	if (!is_name(w, n)) {
 		diag_set(d, sc->file, pos.line, pos.col, n ?
 			 "'%.*s' is not a name: letters, digits and _" :
@@ -143,14 +174,8 @@ static int parse_expect(struct scenario *sc, struct step *st, struct lexer *lx, 
 			if (parse_points(sc, st, lx, d))
 				return -1;
 		} else if (n == 6 && memcmp(w, "within", 6) == 0) {
-			char dur[32];
-			n = word(lx, &w, &pos);
-			snprintf(dur, sizeof dur, "%.*s", (int)(n < 31 ? n : 31), w);
-			if (!n || parse_duration(dur, &st->usec)) {
-				diag_set(d, sc->file, pos.line, pos.col,
-					 "within takes a duration (250ms, 1s, 2.5s), found '%s'", dur);
+			if (step_within(sc, st, lx, d))
 				return -1;
-			}
 		} else {
 			diag_set(d, sc->file, pos.line, pos.col,
 				 "expected 'within DURATION', 'any' or 'points N', found '%.*s'",
@@ -226,9 +251,13 @@ static int parse_step(struct scenario *sc, struct step *st, struct lexer *lx,
 		st->kind = STEP_END;
 		return 0;
 	}
+	if (IS("peer")) {
+		st->kind = STEP_PEER;
+		return peerstep_parse(sc, st, lx, d);
+	}
 #undef IS
 	diag_set(d, sc->file, st->pos.line, st->pos.col,
-		 "unknown step '%.*s': steps are send, expect, set, sleep, print, for, end",
+		 "unknown step '%.*s': steps are send, expect, set, sleep, print, for, end, peer",
 		 (int)kn, kw);
 	return -1;
 }
@@ -660,6 +689,9 @@ int scenario_check(const struct scenario *sc, const struct vars *given, struct a
 			}
 			break;
 		}
+		case STEP_PEER:
+			rc = peerstep_check(st, &vars, d);
+			break;
 		default:
 			break;
 		}
