@@ -95,7 +95,7 @@ int peerstep_parse(struct scenario *sc, struct step *st, struct lexer *lx, struc
 	lex_skip_space(lx);
 	struct srcpos at = lex_pos(lx);
 	if (def->values && lex_at_end(lx)) {
-		diag_set(d, sc->file, at.line, at.col, "%s needs %s: %s", def->usage,
+		diag_set(d, sc->file, at.line, at.col, "peer %s needs %s: %s", def->name,
 			 def->values == 2 ? "two values" : "a value", def->usage);
 		return -1;
 	}

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# rawcraft run --peer NETNS: the peer kernel's real sockets driven by the
+# scenario, and its TCP state read as ss reads it, checked against ss.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab.sh"
+lab_start || exit 0
+R=$RAWCRAFT
+EX=$ROOT/examples
+GHOST="10.$LAB_NET.0.99"
+
+# peer_lines OUT: the peer steps' lines of a run's view, their text only.
+peer_lines() { sed -n 's/^ *[0-9]* \* peer  *//p' <<<"$1"; }
+# ss_state PORT SPORT WANT: the state ss -tan shows for the peer's socket
+# PORT - SPORT (the listening one for WANT=LISTEN), "none" when it has none.
+ss_state() {
+	local s
+	if [ "$3" = LISTEN ]; then
+		s=$(in_b ss -tlnH "( sport = :$1 )" | awk '{print $1}')
+	else
+		s=$(in_b ss -tanH "( sport = :$1 and dport = :$2 )" | awk '{print $1}')
+	fi
+	echo "${s:-none}"
+}
+# As ss writes the states expect peer state names as netstat does.
+ss_name() {
+	case $1 in ESTABLISHED) echo ESTAB ;; CLOSED) echo none ;; *) tr _ - <<<"$1" ;; esac
+}
+peer_pids() { ip netns pids "$NS_B" 2>/dev/null | tr '\n' ' '; }
+
+# 1. The handshake, the data and the close against a listening socket: the
+#    kernel's state confirmed at each step, the data read by its application.
+out=$(in_a "$R" run peer-handshake --peer "$NS_B" -D SERVER="$IP_B" --ghost "$GHOST" 2>&1); rc=$?
+expect_eq "handshake: exit 0" "$rc" 0
+expect_eq "handshake: the kernel went LISTEN, SYN_RECV, ESTABLISHED, CLOSE_WAIT, LAST_ACK, CLOSED" \
+	"$(peer_lines "$out" | sed -n 's/^state //p' | tr '\n' ' ')" \
+	"LISTEN SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED "
+case $out in *'* peer     read 12 bytes "Hello World!"'*"the peer's application read Hello World!"*)
+	ok "handshake: peer read took Hello World! and bound \${peer.read}" ;;
+*) not_ok "handshake: peer read took Hello World!" "$out" ;; esac
+expect_eq "handshake: the peer's helper is gone after the run" "$(peer_pids)" ""
+expect_eq "handshake: no socket left on the port but the one ss says nothing of" \
+	"$(in_b ss -tanH '( sport = :9230 )' | wc -l)" 0
+
+# 2. Each state the run reports is the one ss -tan shows at that moment: the
+#    run sleeps after each, the test reads its view line by line and asks ss.
+sed 's/^expect peer state .*/&\nsleep 700ms/' "$EX/peer-handshake.lab" >"$TMP/slow-hs.lab"
+mkfifo "$TMP/view"
+in_a "$R" run "$TMP/slow-hs.lab" --peer "$NS_B" -D SERVER="$IP_B" -D SPORT=40001 \
+	--ghost "$GHOST" >"$TMP/view" 2>&1 &
+agree="" n=0
+while IFS= read -r -t 10 line; do
+	case $line in *' * peer     state '*)
+		st=${line##* state }
+		n=$((n + 1))
+		got=$(ss_state 9230 40001 "$st")
+		[ "$got" = "$(ss_name "$st")" ] || agree="$agree $st/ss:$got"
+	esac
+done <"$TMP/view"
+wait $!; rc=$?
+expect_eq "handshake, slowed: exit 0 and six states reported" "$rc:$n" "0:6"
+expect_eq "handshake, slowed: every state agrees with ss -tan at that moment" "$agree" ""
+
+# 3. The peer kernel as the client (peer connect) against a rawcraft "server"
+#    speaking from the ghost address: SYN_SENT to TIME_WAIT, the peer closing
+#    first.
+cat >"$TMP/client.lab" <<EOF
+set PORT 9240
+peer connect $GHOST \${PORT}
+expect peer state SYN_SENT
+expect syn within 2s
+  tcp flags=S dport=\${PORT}
+send synack
+  ipv4 dst=$IP_B
+  tcp sport=\${PORT} dport=\${syn.tcp.sport} flags=SA seq=500 ack=\${syn.tcp.seq + 1}
+expect ack within 2s
+  tcp flags=A ack=501
+expect peer state ESTABLISHED
+peer write "Hi"
+expect data within 2s
+  tcp flags=PA
+send dataack
+  ipv4 dst=$IP_B
+  tcp dport=\${syn.tcp.sport} flags=A seq=501 ack=\${data.tcp.seq + 2}
+peer shutdown write
+expect fin within 2s
+  tcp flags=FA
+expect peer state FIN_WAIT1
+send finack
+  ipv4 dst=$IP_B
+  tcp dport=\${syn.tcp.sport} flags=A seq=501 ack=\${fin.tcp.seq + 1}
+expect peer state FIN_WAIT2
+send ourfin
+  ipv4 dst=$IP_B
+  tcp dport=\${syn.tcp.sport} flags=FA seq=501 ack=\${fin.tcp.seq + 1}
+expect lastack within 2s
+  tcp flags=A ack=502
+expect peer state TIME_WAIT
+EOF
+out=$(in_a "$R" run "$TMP/client.lab" --peer "$NS_B" --ghost "$GHOST" 2>&1); rc=$?
+expect_eq "connect: exit 0" "$rc" 0
+expect_eq "connect: the kernel went SYN_SENT, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, TIME_WAIT" \
+	"$(peer_lines "$out" | sed -n 's/^state //p' | tr '\n' ' ')" \
+	"SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT "
+case $(peer_lines "$out") in "connecting $IP_B:"*" - $GHOST:9240"*"wrote 2 bytes"*"shut down write"*)
+	ok "connect: the view names the peer's own socket, the write and the shutdown" ;;
+*) not_ok "connect: the view names the peer's socket" "$out" ;; esac
+expect_eq "connect: ss shows the peer's socket in TIME-WAIT after the run" \
+	"$(in_b ss -tanH "( dport = :9240 )" | awk '{print $1}')" "TIME-WAIT"
+
+# 4. A state the kernel is not in fails as a test point (exit 1), naming
+#    the step, what the kernel says, and the view where it infers another:
+#    a FIN with a bad checksum is in the view, not in the kernel.
+cat >"$TMP/badfin.lab" <<EOF
+peer listen 9260
+send syn
+  ipv4 dst=$IP_B
+  tcp sport=40260 dport=9260 flags=S seq=100
+expect synack within 2s
+  tcp flags=SA
+send
+  ipv4 dst=$IP_B
+  tcp dport=9260 flags=A seq=101 ack=\${synack.tcp.seq + 1}
+send
+  ipv4 dst=$IP_B
+  tcp dport=9260 flags=FA seq=101 ack=\${synack.tcp.seq + 1} csum=0x1234
+expect peer state ESTABLISHED within 300ms
+expect peer state CLOSE_WAIT within 300ms
+EOF
+out=$(in_a "$R" run "$TMP/badfin.lab" --peer "$NS_B" --ghost "$GHOST" 2>&1); rc=$?
+case "$rc:$out" in
+"1:"*"* peer     state ESTABLISHED (the view infers CLOSE_WAIT)"*"badfin.lab:14:1: expect peer state CLOSE_WAIT: the peer's kernel says ESTABLISHED after 0.3s (the view infers CLOSE_WAIT)"*)
+	ok "a state not reached: exit 1, the kernel's state beside the view's" ;;
+*) not_ok "a state not reached: exit 1, the kernel's state beside the view's" "exit $rc: $out" ;; esac
+expect_eq "a failed run leaves no helper" "$(peer_pids)" ""
+
+# 5. The helper lives in the peer's namespace while the run lasts, as
+#    rawcraft's child, and never after it: SIGINT (exit 130), SIGKILL.
+printf 'send\n  ipv4 dst=%s\n  udp dport=9\npeer listen 9250\nsleep 30s\n' "$IP_B" >"$TMP/slow.lab"
+for sig in INT KILL; do
+	# `ip netns exec` execs rawcraft: $! is rawcraft itself.
+	ip netns exec "$NS_A" "$R" run "$TMP/slow.lab" --peer "$NS_B" >"$TMP/slow.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do [ "$(ss_state 9250 0 LISTEN)" = LISTEN ] && break; sleep 0.1; done
+	helper=$(peer_pids)
+	expect_eq "SIG$sig: while it runs, one process in $NS_B, rawcraft's child" \
+		"$(ps -o ppid= -p "${helper%% *}" 2>/dev/null | tr -d ' '):$(wc -w <<<"$helper")" "$pid:1"
+	kill -"$sig" "$pid"
+	wait "$pid" 2>/dev/null; rc=$?
+	for _ in $(seq 20); do [ -z "$(peer_pids)" ] && break; sleep 0.05; done
+	expect_eq "SIG$sig: exit $([ $sig = INT ] && echo 130 || echo 137), nothing left in $NS_B" \
+		"$rc:$(peer_pids)" "$([ $sig = INT ] && echo 130 || echo 137):"
+done
+case $(cat "$TMP/slow.out") in *"peer     listening on port 9250"*) ok "the slow run listened" ;;
+*) not_ok "the slow run listened" "$(cat "$TMP/slow.out")" ;; esac
+
+# 6. A namespace that does not exist is a system fault (exit 3) naming it.
+out=$(in_a "$R" run "$TMP/slow.lab" --peer "${LAB_ID}none" 2>&1); rc=$?
+case "$rc:$out" in "3:"*"--peer ${LAB_ID}none: no such network namespace (ip netns list"*)
+	ok "a missing namespace: exit 3, named, ip netns list suggested" ;;
+*) not_ok "a missing namespace: exit 3" "exit $rc: $out" ;; esac
+
+# 7. Peer steps without --peer, a bad state, a bad argument: exit 2, one
+#    line with the place, nothing sent.
+before=$(lab_rx)
+out=$(in_a "$R" run "$TMP/slow.lab" 2>&1); rc=$?
+expect_eq "peer steps without --peer: exit 2, the step named, --peer NETNS suggested" "$rc:$out" \
+	"2:$TMP/slow.lab:4:1: error: peer listen PORT drives the peer's own sockets: add --peer NETNS (a namespace, as ip netns list names it)"
+printf 'send\n  ipv4 dst=%s\n  udp dport=9\nexpect peer state ESTABLISHE\n' "$IP_B" >"$TMP/bad.lab"
+out=$(in_a "$R" run "$TMP/bad.lab" --peer "$NS_B" 2>&1); rc=$?
+case "$rc:$out" in "2:$TMP/bad.lab:4:19: error: expect peer state takes a TCP state"*"found 'ESTABLISHE'")
+	ok "an unknown state: exit 2 at its column" ;;
+*) not_ok "an unknown state: exit 2 at its column" "exit $rc: $out" ;; esac
+printf 'send\n  ipv4 dst=%s\n  udp dport=9\npeer listen 70000\n' "$IP_B" >"$TMP/bad.lab"
+out=$(in_a "$R" run "$TMP/bad.lab" --peer "$NS_B" 2>&1); rc=$?
+expect_eq "a bad port: exit 2 at its column" "$rc:$out" \
+	"2:$TMP/bad.lab:4:13: error: a port is 1..65535, found '70000'"
+printf 'peer read\n' >"$TMP/bad.lab"
+out=$(in_a "$R" run "$TMP/bad.lab" --peer "$NS_B" 2>&1); rc=$?
+expect_eq "peer read without N: exit 2" "$rc:$out" \
+	"2:$TMP/bad.lab:1:10: error: peer read needs a value: peer read N [within D]"
+expect_eq "nothing reached the peer from the refused runs" "$(lab_rx)" "$before"
