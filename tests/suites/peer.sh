@@ -29,7 +29,7 @@ peer_pids() { ip netns pids "$NS_B" 2>/dev/null | tr '\n' ' '; }
 
 # 1. The handshake, the data and the close against a listening socket: the
 #    kernel's state confirmed at each step, the data read by its application.
-out=$(in_a "$R" run peer-handshake --peer "$NS_B" -D SERVER="$IP_B" --ghost "$GHOST" 2>&1); rc=$?
+out=$(in_a "$R" run "$EX/peer-handshake.lab" --peer "$NS_B" -D SERVER="$IP_B" --ghost "$GHOST" 2>&1); rc=$?
 expect_eq "handshake: exit 0" "$rc" 0
 expect_eq "handshake: the kernel went LISTEN, SYN_RECV, ESTABLISHED, CLOSE_WAIT, LAST_ACK, CLOSED" \
 	"$(peer_lines "$out" | sed -n 's/^state //p' | tr '\n' ' ')" \

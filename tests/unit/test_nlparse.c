@@ -1,5 +1,5 @@
 /*
- * test_nlparse.c - rtnetlink replies as untrusted bytes: hand-made
+ * test_nlparse.c - rtnetlink and inet_diag replies as untrusted bytes: hand-made
  * datagrams, well-formed ones read field by field, and every length that
  * lies (nlmsg_len, rta_len, rtnh_len, an attribute of the wrong size, a
  * fixed header cut short) refused without a read past the bytes given.
@@ -11,8 +11,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <linux/if_addr.h>
+#include <linux/inet_diag.h>
 #include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -659,6 +662,58 @@ static void test_route(void **state)
 	assert_int_equal(nlparse_route(&m, &r), 1);
 }
 
+/* --- inet_diag sockets ---------------------------------------------------- */
+
+static void test_inet_diag(void **state)
+{
+	(void)state;
+	struct dgram d = { .len = 0 };
+	struct inet_diag_msg idm = { .idiag_family = AF_INET, .idiag_state = 8 /* CLOSE_WAIT */,
+				     .id.idiag_sport = htons(9230), .id.idiag_dport = htons(40000) };
+	static const uint8_t local[4] = { 10, 9, 0, 2 }, remote[4] = { 10, 9, 0, 99 };
+	memcpy(idm.id.idiag_src, local, 4);
+	memcpy(idm.id.idiag_dst, remote, 4);
+	msg_open(&d, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, &idm, sizeof idm);
+	msg_close(&d);
+	struct nlparse_msg m = only(&d);
+	struct netlink_sock sk;
+	assert_int_equal(nlparse_inet_diag(&m, &sk), 0);
+	assert_int_equal(sk.local.family, ADDR_IPV4);
+	assert_memory_equal(sk.local.b, local, 4);
+	assert_memory_equal(sk.remote.b, remote, 4);
+	assert_int_equal(sk.lport, 9230);
+	assert_int_equal(sk.rport, 40000);
+	assert_int_equal(sk.state, 8);
+
+	idm.idiag_family = AF_INET6;	/* all 16 bytes taken */
+	memset(idm.id.idiag_src, 0x20, 16);
+	d.len = 0;
+	msg_open(&d, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, &idm, sizeof idm);
+	msg_close(&d);
+	m = only(&d);
+	assert_int_equal(nlparse_inet_diag(&m, &sk), 0);
+	assert_int_equal(sk.local.family, ADDR_IPV6);
+	assert_int_equal(sk.local.len, 16);
+	assert_int_equal(sk.local.b[15], 0x20);
+
+	d.len = 0;	/* the fixed header cut short */
+	msg_open(&d, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, &idm, sizeof idm - 1);
+	msg_close(&d);
+	m = only(&d);
+	assert_int_equal(nlparse_inet_diag(&m, &sk), -EBADMSG);
+	idm.idiag_family = AF_UNIX;	/* not ours */
+	d.len = 0;
+	msg_open(&d, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, &idm, sizeof idm);
+	msg_close(&d);
+	m = only(&d);
+	assert_int_equal(nlparse_inet_diag(&m, &sk), 1);
+	d.len = 0;	/* another type (RTM_NEWADDR is 20 too: types are per protocol) */
+	msg_open(&d, RTM_NEWLINK, NLM_F_MULTI, &idm, sizeof idm);
+	msg_close(&d);
+	m = only(&d);
+	assert_int_equal(nlparse_inet_diag(&m, &sk), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +725,7 @@ int main(void)
 		cmocka_unit_test(test_link),
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_route),
+		cmocka_unit_test(test_inet_diag),
 	};
 	return cmocka_run_group_tests_name("nlparse", tests, NULL, release);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <string.h>
 
 #include "../../craft/analysis/tcpstate.h"
 #include "../../craft/proto/proto.h"
@@ -98,10 +99,41 @@ static void test_rst_of_a_closed_port(void **state)
 	assert_int_equal(e.peer.state, TS_CLOSED);
 }
 
+/* expect peer state: netstat's, ss's and RFC 9293's names alike. */
+static void test_state_names(void **state)
+{
+	(void)state;
+	static const struct { const char *s; enum tcp_state want; } names[] = {
+		{ "SYN_RECV", TS_SYN_RECEIVED }, { "SYN_RECEIVED", TS_SYN_RECEIVED },
+		{ "syn-recv", TS_SYN_RECEIVED }, { "ESTAB", TS_ESTABLISHED },
+		{ "ESTABLISHED", TS_ESTABLISHED }, { "FIN_WAIT1", TS_FIN_WAIT_1 },
+		{ "FIN-WAIT-1", TS_FIN_WAIT_1 }, { "FIN_WAIT_2", TS_FIN_WAIT_2 },
+		{ "CLOSED", TS_CLOSED }, { "UNCONN", TS_CLOSED }, { "time-wait", TS_TIME_WAIT },
+		{ "LAST_ACK", TS_LAST_ACK }, { "LISTEN", TS_LISTEN },
+	};
+	enum tcp_state s;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		assert_int_equal(tcp_state_parse(names[i].s, strlen(names[i].s), &s), 0);
+		assert_int_equal(s, names[i].want);
+	}
+	assert_int_equal(tcp_state_parse("ESTABLISHE", 10, &s), -1);
+	assert_int_equal(tcp_state_parse("LISTEN", 5, &s), -1);
+	assert_string_equal(tcp_state_netstat(TS_SYN_RECEIVED), "SYN_RECV");
+	assert_string_equal(tcp_state_netstat(TS_FIN_WAIT_2), "FIN_WAIT2");
+	/* Linux: 1 ESTABLISHED ... 12 NEW_SYN_RECV (a request socket). */
+	assert_int_equal(tcp_state_of_linux(12, &s), 0);
+	assert_int_equal(s, TS_SYN_RECEIVED);
+	assert_int_equal(tcp_state_of_linux(6, &s), 0);
+	assert_int_equal(s, TS_TIME_WAIT);
+	assert_int_equal(tcp_state_of_linux(0, &s), -1);
+	assert_int_equal(tcp_state_of_linux(13, &s), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_rst_closes),
+		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_rst_to_a_bad_ack_changes_nothing),
 		cmocka_unit_test(test_rst_at_next_after_data),
 		cmocka_unit_test(test_rst_of_a_closed_port),
