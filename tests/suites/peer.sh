@@ -7,6 +7,16 @@ lab_start || exit 0
 R=$RAWCRAFT
 EX=$ROOT/examples
 GHOST="10.$LAB_NET.0.99"
+DOC=$ROOT/docs/scenarios.md
+. "$TESTS_DIR/docs.sh"
+# The docs' lab: 10.9.0.0/24, A .1 at 02:00:00:00:00:01, B .2 at ...:02,
+# .99 nobody's, the peer's namespace "server".
+doc_norm() {
+	sed -e "s/10\.$LAB_NET\.0\./10.9.0./g" -e "s/$MAC_A/02:00:00:00:00:01/g" \
+	    -e "s/$MAC_B/02:00:00:00:00:02/g" -e "s/$NS_B/server/g" -e "s|$TMP/||g"
+}
+# isn_pairs OUT: the server's ISN as the docs show it (the port is fixed).
+isn_pairs() { handshake_pairs "$1" | cut -d' ' -f3-; }
 
 # peer_lines OUT: the peer steps' lines of a run's view, their text only.
 peer_lines() { sed -n 's/^ *[0-9]* \* peer  *//p' <<<"$1"; }
@@ -31,6 +41,9 @@ peer_pids() { ip netns pids "$NS_B" 2>/dev/null | tr '\n' ' '; }
 #    kernel's state confirmed at each step, the data read by its application.
 out=$(in_a "$R" run "$EX/peer-handshake.lab" --peer "$NS_B" -D SERVER="$IP_B" --ghost "$GHOST" 2>&1); rc=$?
 expect_eq "handshake: exit 0" "$rc" 0
+# shellcheck disable=SC2046
+doc_check peer-handshake "rawcraft run peer-handshake --peer $NS_B -D SERVER=$IP_B --ghost $GHOST" \
+	"$out" $(isn_pairs "$out")
 expect_eq "handshake: the kernel went LISTEN, SYN_RECV, ESTABLISHED, CLOSE_WAIT, LAST_ACK, CLOSED" \
 	"$(peer_lines "$out" | sed -n 's/^state //p' | tr '\n' ' ')" \
 	"LISTEN SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED "
@@ -110,23 +123,11 @@ expect_eq "connect: ss shows the peer's socket in TIME-WAIT after the run" \
 # 4. A state the kernel is not in fails as a test point (exit 1), naming
 #    the step, what the kernel says, and the view where it infers another:
 #    a FIN with a bad checksum is in the view, not in the kernel.
-cat >"$TMP/badfin.lab" <<EOF
-peer listen 9260
-send syn
-  ipv4 dst=$IP_B
-  tcp sport=40260 dport=9260 flags=S seq=100
-expect synack within 2s
-  tcp flags=SA
-send
-  ipv4 dst=$IP_B
-  tcp dport=9260 flags=A seq=101 ack=\${synack.tcp.seq + 1}
-send
-  ipv4 dst=$IP_B
-  tcp dport=9260 flags=FA seq=101 ack=\${synack.tcp.seq + 1} csum=0x1234
-expect peer state ESTABLISHED within 300ms
-expect peer state CLOSE_WAIT within 300ms
-EOF
-out=$(in_a "$R" run "$TMP/badfin.lab" --peer "$NS_B" --ghost "$GHOST" 2>&1); rc=$?
+doc_block badfin.lab >"$TMP/badfin.lab"
+out=$(in_a "$R" run "$TMP/badfin.lab" --peer "$NS_B" -D SERVER="$IP_B" --ghost "$GHOST" 2>&1); rc=$?
+# shellcheck disable=SC2046
+doc_check badfin "rawcraft run badfin.lab --peer $NS_B -D SERVER=$IP_B --ghost $GHOST" "$out" \
+	$(isn_pairs "$out")
 case "$rc:$out" in
 "1:"*"* peer     state ESTABLISHED (the view infers CLOSE_WAIT)"*"badfin.lab:14:1: expect peer state CLOSE_WAIT: the peer's kernel says ESTABLISHED after 0.3s (the view infers CLOSE_WAIT)"*)
 	ok "a state not reached: exit 1, the kernel's state beside the view's" ;;
