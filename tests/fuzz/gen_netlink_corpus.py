@@ -2,8 +2,9 @@
 """gen_netlink_corpus.py - writes corpus/netlink/ for fuzz_netlink: the
 kernel's own replies (one datagram a file) to the requests netlink.c makes,
 asked in a throw-away network namespace with a link, addresses of both
-families and routes on-link, via a gateway, multipath and default; then
-damaged copies (cut short, a length that lies).
+families and routes on-link, via a gateway, multipath and default, and TCP
+sockets of both families (listening, connected, TIME_WAIT) for the
+sock_diag dumps; then damaged copies (cut short, a length that lies).
 
 Needs root and iproute2.  The replies hold timestamps and a port id, so a
 re-run writes other bytes of the same shape.
@@ -24,6 +25,7 @@ RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE = 18, 22, 26
 NLM_F_REQUEST, NLM_F_DUMP = 1, 0x300
 IFLA_IFNAME, IFLA_EXT_MASK, RTA_DST, RTA_TABLE = 3, 29, 1, 15
 SOL_NETLINK, NETLINK_GET_STRICT_CHK = 270, 12
+NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY = 4, 20
 
 
 def attr(kind, data):
@@ -49,6 +51,28 @@ def types(d):
         n, t = struct.unpack_from("=IH", d, off)
         yield t
         off += max(16, (n + 3) & ~3)
+
+
+def tcp_sockets():
+    """A listener of each family, a connection to each, one closed into TIME_WAIT."""
+    keep = []
+    for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        ls = socket.socket(fam, socket.SOCK_STREAM)
+        ls.bind((host, 0))
+        ls.listen(4)
+        c = socket.create_connection((host, ls.getsockname()[1]))
+        a, _ = ls.accept()
+        t = socket.create_connection((host, ls.getsockname()[1]))
+        b, _ = ls.accept()
+        t.close()
+        b.close()
+        keep += [ls, c, a]
+    return keep
+
+
+def diag_request(family):
+    return struct.pack("=BBBBI", family, socket.IPPROTO_TCP, 0, 0, 0xffffffff) + \
+        b"\0" * 40 + struct.pack("=II", 0xffffffff, 0xffffffff)
 
 
 def inside():
@@ -84,15 +108,23 @@ def inside():
         "route-dump6": (RTM_GETROUTE, NLM_F_DUMP, dump6, attr(RTA_TABLE, struct.pack("=I", 254))),
     }
     os.makedirs(OUT, exist_ok=True)
+    keep = tcp_sockets()
+    diag = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_SOCK_DIAG)
+    diag.bind((0, 0))
+    replies = [(s, name, q) for name, q in asks.items()] + [
+        (diag, "sockdiag4", (SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, diag_request(socket.AF_INET), b"")),
+        (diag, "sockdiag6", (SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, diag_request(socket.AF_INET6), b"")),
+    ]
     seq = 1000
-    for name, (kind, flags, fixed, attrs) in asks.items():
+    for sock, name, (kind, flags, fixed, attrs) in replies:
         seq += 1
-        for i, d in enumerate(ask(s, seq, kind, flags, fixed, attrs)):
+        for i, d in enumerate(ask(sock, seq, kind, flags, fixed, attrs)):
             write("%s-%d" % (name, i), d)
             if i == 0 and len(d) > 40:
                 write("%s-cut" % name, d[: len(d) // 2])
                 write("%s-lying-len" % name, struct.pack("=I", len(d) + 8) + d[4:])
                 write("%s-lying-rta" % name, d[:36] + struct.pack("=H", 0xfff0) + d[38:])
+    del keep
 
 
 def write(name, data):
