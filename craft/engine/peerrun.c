@@ -118,7 +118,7 @@ static void ask_read(struct peer *p, const struct peer_args *a, struct peer_repl
 static int read_bytes(struct peer_run *pr, const struct peer_host *h, const struct step *st,
 		      struct peer_args *a, struct peer_reply *r, struct strbuf *s)
 {
-	static uint8_t got[PEER_DATA_MAX];
+	uint8_t got[PEER_DATA_MAX];
 	size_t n = 0;
 	bool eof = false;
 	struct deadline dl;
@@ -186,7 +186,7 @@ static int write_bytes(struct peer_run *pr, const struct peer_host *h, const str
 static int run_op(struct peer_run *pr, const struct peer_host *h, const struct step *st,
 		  struct peer_args *a, struct strbuf *s)
 {
-	static struct peer_reply r;
+	struct peer_reply r;
 	static const char *const how[] = { [SHUT_RD] = "read", [SHUT_WR] = "write",
 					   [SHUT_RDWR] = "both" };
 	struct deadline dl;
@@ -250,7 +250,7 @@ static int run_op(struct peer_run *pr, const struct peer_host *h, const struct s
 static int expect_state(struct peer_run *pr, const struct peer_host *h, const struct step *st,
 			struct strbuf *s)
 {
-	static struct peer_reply r;
+	struct peer_reply r;
 	enum tcp_state want = (enum tcp_state)st->state, got = TS_CLOSED;
 	struct deadline dl;
 	deadline_in(&dl, st->usec);

@@ -450,7 +450,7 @@ int peer_open(struct peer *p, const char *netns, char *err, size_t errlen)
 	close(sv[1]);
 	p->pid = pid;
 	p->fd = sv[0];
-	static struct peer_reply hello;
+	struct peer_reply hello;
 	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
 	ssize_t n = -1;
 	if (poll(&pfd, 1, ANSWER_MS) == 1)

@@ -54,6 +54,20 @@ expect_eq "handshake: the peer's helper is gone after the run" "$(peer_pids)" ""
 expect_eq "handshake: no socket left on the port but the one ss says nothing of" \
 	"$(in_b ss -tanH '( sport = :9230 )' | wc -l)" 0
 
+# --json: each peer step one object {"peer":TEXT,"line":N}, among the frames'.
+in_a "$R" run "$EX/peer-handshake.lab" --peer "$NS_B" -D SERVER="$IP_B" -D SPORT=40002 \
+	--ghost "$GHOST" --json >"$TMP/hs.json" 2>&1; rc=$?
+got=$("$PY" - "$TMP/hs.json" <<'PYEOF'
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+peer = [o for o in objs if 'peer' in o]
+print(len(objs) - len(peer) > 0, " | ".join("%d %s" % (o['line'], o['peer']) for o in peer[:3]),
+      all(set(o) == {'peer', 'line'} for o in peer))
+PYEOF
+)
+expect_eq "handshake --json: exit 0, peer objects with their line, among the frames" "$rc:$got" \
+	"0:True 11 listening on port 9230 | 12 state LISTEN | 20 state SYN_RECV True"
+
 # 2. Each state the run reports is the one ss -tan shows at that moment: the
 #    run sleeps after each, the test reads its view line by line and asks ss.
 sed 's/^expect peer state .*/&\nsleep 700ms/' "$EX/peer-handshake.lab" >"$TMP/slow-hs.lab"
