@@ -54,7 +54,7 @@ expect_eq "handshake: the peer's helper is gone after the run" "$(peer_pids)" ""
 expect_eq "handshake: no socket left on the port but the one ss says nothing of" \
 	"$(in_b ss -tanH '( sport = :9230 )' | wc -l)" 0
 
-# --json: each peer step one object {"peer":TEXT,"line":N}, among the frames'.
+# --json: each peer step one object {"peer":TEXT,"line":N}, among the frames.
 in_a "$R" run "$EX/peer-handshake.lab" --peer "$NS_B" -D SERVER="$IP_B" -D SPORT=40002 \
 	--ghost "$GHOST" --json >"$TMP/hs.json" 2>&1; rc=$?
 got=$("$PY" - "$TMP/hs.json" <<'PYEOF'
