@@ -21,8 +21,8 @@
 
 #include "netlink.h"
 
-/* netlink's own wait is 1s; the helper answers within it. */
-#define ANSWER_MS (NETLINK_TIMEOUT_MS + 1000)
+/* A state is two dumps (IPv4, IPv6), each waiting 1s at most. */
+#define ANSWER_MS (2 * NETLINK_TIMEOUT_MS + 1000)
 
 enum req_op { REQ_LISTEN, REQ_ACCEPT, REQ_CONNECT, REQ_WRITE, REQ_READ, REQ_SHUTDOWN,
 	      REQ_CLOSE, REQ_STATE };
@@ -312,10 +312,14 @@ static void serve(struct helper *h)
 }
 
 /* Every descriptor the parent had open (its captures, its packet socket)
- * but the socketpair's end, which becomes 3. */
+ * but the socketpair's end, which becomes 3; stdin, stdout and stderr are
+ * /dev/null, so that no reader of rawcraft's output waits for the helper. */
 static int only_ctl(int ctl)
 {
 	if (ctl != 3 && (dup2(ctl, 3) < 0 || close(ctl) < 0))
+		return -1;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);	/* not 3: that is taken */
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		return -1;
 	if (syscall(SYS_close_range, 4u, ~0u, 0u) == 0)
 		return 3;
@@ -453,7 +457,11 @@ int peer_open(struct peer *p, const char *netns, char *err, size_t errlen)
 	struct peer_reply hello;
 	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
 	ssize_t n = -1;
-	if (poll(&pfd, 1, ANSWER_MS) == 1)
+	int ready;
+	do
+		ready = poll(&pfd, 1, ANSWER_MS);
+	while (ready < 0 && errno == EINTR);
+	if (ready == 1)
 		n = recv(p->fd, &hello, sizeof hello, 0);
 	if (n == (ssize_t)sizeof hello && hello.status == PEER_OK)
 		return 0;
