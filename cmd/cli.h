@@ -45,6 +45,7 @@ struct options {
 	const char *user;		/* -Z: who to become once sockets are open */
 	bool block_rst;
 	const char *peer;		/* --peer NETNS: the peer's sockets */
+	bool keep_going;		/* run --keep-going */
 	bool absolute;			/* --absolute: raw TCP numbers */
 	bool ladder;			/* --ladder: a text sequence diagram */
 	const char *html;		/* --html FILE: the ladder as a page */

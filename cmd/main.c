@@ -17,8 +17,8 @@ static void usage(FILE *out)
 	      "                     [--tx PATH] [--expect MATCH | --no-expect] [-t TIMEOUT] [--seed N] [-Z USER]\n"
 	      "                     [-v] [-n] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
-	      "                     [--peer NETNS] [--seed N] [-Z USER] [--absolute] [-v] [-n] [-x] [--json | --ladder]\n"
-	      "                     [--html OUT] [-w out.pcap]\n"
+	      "                     [--peer NETNS] [--keep-going] [--seed N] [-Z USER] [--absolute] [-v]\n"
+	      "                     [-n] [-x] [--json | --ladder] [--html OUT] [-w out.pcap]\n"
 	      "       rawcraft decode FILE.pcap|- [FILTER...] [-c N] [--absolute] [--template] [-Z USER]\n"
 	      "                     [-v] [-n] [-x] [--json | --ladder] [--html OUT] [-w out.pcap]\n"
 	      "       rawcraft sniff [-i IF] [FILTER...] [-c N] [--absolute] [-Z USER] [-v] [-n] [-x]\n"
@@ -54,13 +54,14 @@ static void usage(FILE *out)
 	      "              sockets and captures are open, before any reply is read\n"
 	      "  --block-rst       drop the host kernel's RSTs for the scenario's connections\n"
 	      "  --peer NETNS      run: `peer` steps drive real sockets in namespace NETNS\n"
+	      "  --keep-going      a failed expect or check does not end the run (exit 1 after it)\n"
 	      "Exit: 0 ok, 1 no match, 2 bad input (nothing sent), 3 system error,\n"
 	      "      130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (summary and -w file complete).\n", out);
 }
 
 enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERVAL,
        OPT_RATE, OPT_GHOST, OPT_BLOCK_RST, OPT_FLOOD, OPT_CPUS, OPT_ABSOLUTE,
-       OPT_LADDER, OPT_HTML, OPT_TEMPLATE_OUT, OPT_TX, OPT_PEER };
+       OPT_LADDER, OPT_HTML, OPT_TEMPLATE_OUT, OPT_TX, OPT_PEER, OPT_KEEP_GOING };
 
 static const struct command { const char *name; int (*run)(struct options *); } commands[] = {
 	{ "show", cmd_show }, { "send", cmd_send }, { "run", cmd_run },
@@ -87,6 +88,7 @@ static const struct taken {
 	{ "rate", 1, OPT_RATE, SEND }, { "flood", 0, OPT_FLOOD, SEND }, { "cpus", 1, OPT_CPUS, SEND },
 	{ "ghost", 1, OPT_GHOST, RUN }, { "block-rst", 0, OPT_BLOCK_RST, RUN },
 	{ "peer", 1, OPT_PEER, RUN },
+	{ "keep-going", 0, OPT_KEEP_GOING, RUN },
 	{ NULL, 0, 'h', ALL }, { "help", 0, OPT_HELP, ALL },
 };
 #define NTAKEN (sizeof taken / sizeof taken[0])
@@ -178,6 +180,9 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 			break;
 		case OPT_BLOCK_RST:
 			opt->block_rst = true;
+			break;
+		case OPT_KEEP_GOING:
+			opt->keep_going = true;
 			break;
 		case OPT_NO_EXPECT:
 			opt->no_expect = true;

@@ -71,9 +71,7 @@ static void on_missed(void *ctx, const struct step *st, const struct alternative
 	struct strbuf want, s;
 	sb_init(&want);
 	sb_init(&s);
-	for (size_t i = 0; i < nalts; i++)
-		sb_printf(&want, "%s%s%s%s", i ? " | " : "", alts[i].label, alts[i].label[0] ? ": " : "",
-			  alts[i].expect.text[0] ? alts[i].expect.text : "any reply");
+	alternatives_text(alts, nalts, &want);
 	if (rn->opt->json) {
 		sb_printf(&s, "{\"failed\":{\"line\":%u,\"step\":", st->pos.line);
 		sb_json_str(&s, st->name, strlen(st->name));
@@ -97,6 +95,37 @@ static void on_missed(void *ctx, const struct step *st, const struct alternative
 	fputs(s.s, stdout);
 	sb_free(&s);
 	sb_free(&want);
+}
+
+/* A failed check, and what a failure made the run skip: one line each,
+ * as an expect's miss is told. */
+static void on_point(void *ctx, const struct lab_point *p)
+{
+	struct running *rn = ctx;
+	const struct step *st = p->st;
+	if (p->outcome == POINT_PASS || rn->opt->json ||
+	    (p->outcome == POINT_FAIL && st->kind != STEP_CHECK))
+		return;
+	if (p->outcome == POINT_SKIP)
+		printf("%s:%u:%u: %s skipped: %s\n", p->file, st->pos.line, st->pos.col, p->title,
+		       p->why);
+	else
+		printf("%s:%u:%u: %s: got %s, expected %s%s%s%s\n", p->file, st->pos.line,
+		       st->pos.col, p->title, p->got, p->expected, p->message ? " (" : "",
+		       p->message ? p->message : "", p->message ? ")" : "");
+	out_flush();
+}
+
+static void on_skipped(void *ctx, const struct step *st, const char *why)
+{
+	struct running *rn = ctx;
+	if (rn->opt->json)
+		return;
+	printf("%s:%u:%u: %s%s%s skipped: %s\n", st->file, st->pos.line, st->pos.col,
+	       st->kind == STEP_SEND ? "send" : st->kind == STEP_SET ? "set" :
+	       st->kind == STEP_FOR ? "for" : "print", st->name ? " " : "",
+	       st->name ? st->name : "", why);
+	out_flush();
 }
 
 static void on_kernel_rst(void *ctx, const char *summary)
@@ -197,10 +226,11 @@ static int run_scenario(struct options *opt, const struct scenario *sc, struct a
 	else
 		rng_seed_random(&rng);
 	struct runner_params rp = { .sc = sc, .given = &opt->vars, .block_rst = opt->block_rst,
-				    .peer_netns = opt->peer, .rng = &rng };
+				    .peer_netns = opt->peer, .keep_going = opt->keep_going, .rng = &rng };
 	static const struct runner_ops ops = { .frame = on_frame, .took = on_took,
 					       .print = on_print, .missed = on_missed,
-					       .kernel_rst = on_kernel_rst, .peer = on_peer };
+					       .kernel_rst = on_kernel_rst, .peer = on_peer,
+					       .point = on_point, .skipped = on_skipped };
 	int rc = cli_engine_open(&c, dst);
 	if (rc == EXIT_OK && g) {
 		ghost_iface(g, engine_iface(c.e), &ghost);

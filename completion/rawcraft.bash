@@ -114,7 +114,8 @@ _rawcraft()
     show)   opts+=' -D --seed -c --count -i --interface' files=templates ;;
     send)   opts+=' -D --seed -c --count -i --interface --interval --rate --flood
                     --cpus --tx --expect --no-expect -t --timeout -Z' files=templates ;;
-    run)    opts+=' -D --seed -i --interface --ghost --block-rst --peer -Z --absolute --ladder
+    run)    opts+=' -D --seed -i --interface --ghost --block-rst --peer --keep-going -Z
+                    --absolute --ladder
                     --html' files=examples ;;
     decode) opts+=' -c --count --absolute --template -Z --ladder --html' files=captures ;;
     sniff)  opts+=' -i --interface -c --count --absolute -Z --ladder --html' files= ;;

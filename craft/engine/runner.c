@@ -64,9 +64,12 @@ struct runner {
 	struct analysis *an;	/* of every frame of the run */
 	uint32_t frames;
 	struct peer_run peer;	/* --peer: the peer kernel's sockets */
+	bool sent;		/* a frame went out: bad input no longer exits 2 */
+	bool failed;		/* a point failed (--keep-going went on) */
 };
 
 static int pump(struct runner *r, const struct deadline *deadline);
+static int step_fault(struct runner *r, const struct step *st, const struct diag *d);
 
 /* A frame of the run: into -w, the analysis and the view, in one order,
  * so that the view numbers its frames as the file does. */
@@ -83,6 +86,86 @@ static uint32_t see(struct runner *r, const struct step *st, const struct frame 
 	return r->frames;
 }
 
+/* --- outcomes --------------------------------------------------------- */
+
+static const char *step_word(const struct step *st)
+{
+	static const char *const word[] = {
+		[STEP_SEND] = "send", [STEP_EXPECT] = "expect", [STEP_SET] = "set",
+		[STEP_SLEEP] = "sleep", [STEP_PRINT] = "print", [STEP_FOR] = "for",
+		[STEP_END] = "end", [STEP_CHECK] = "check", [STEP_PEER] = "peer",
+		[STEP_PEER_STATE] = "expect peer state",
+	};
+	return word[st->kind];
+}
+
+/* NAME's bindings, gone: `how` the step left them unmade. */
+static void unmake(struct runner *r, const struct step *st, const char *how)
+{
+	char why[160];
+	snprintf(why, sizeof why, "%s %s (line %u) %s", step_word(st), st->name, st->pos.line, how);
+	vars_unmake(&r->vars, st->name, why);
+}
+
+static bool is_point(const struct step *st)
+{
+	return st->kind == STEP_EXPECT || st->kind == STEP_CHECK || st->kind == STEP_PEER_STATE;
+}
+
+/* A test point's outcome: titled, and counted when it failed. */
+static void point(struct runner *r, struct lab_point *p)
+{
+	char title[256];
+	const struct step *st = p->st;
+	if (st->kind == STEP_CHECK)
+		snprintf(title, sizeof title, "check %.*s", (int)st->arg.len, st->arg.s);
+	else
+		snprintf(title, sizeof title, "%s %s", step_word(st), st->name ? st->name : "");
+	p->title = title;
+	p->file = st->file;
+	p->points = st->points;
+	if (p->outcome == POINT_FAIL)
+		r->failed = true;
+	if (r->ops->point)
+		r->ops->point(r->ctx, p);
+}
+
+/* A step that needs what a failed step never made: not done, and what it
+ * would have made is unmade in turn. */
+static void skip(struct runner *r, const struct step *st, const char *why)
+{
+	if (is_point(st))
+		point(r, &(struct lab_point){ .st = st, .outcome = POINT_SKIP, .why = why });
+	else if (r->ops->skipped)
+		r->ops->skipped(r->ctx, st, why);
+	/* -D wins over set: a given value stays. */
+	if (st->name && !(st->kind == STEP_SET && r->rp->given &&
+			  vars_get(r->rp->given, st->name, strlen(st->name))))
+		unmake(r, st, "was skipped");
+}
+
+/* A step its values broke at run time: skipped when it needs a binding
+ * that was left unmade; bad input (exit 2) only while nothing was sent,
+ * else this step's failure. */
+static int step_fault(struct runner *r, const struct step *st, const struct diag *d)
+{
+	if (d->unmade) {
+		skip(r, st, d->msg);
+		return ENGINE_OK;
+	}
+	if (!r->sent)
+		return engine_bad_input(r->e, d);
+	if (r->e->ops && r->e->ops->fault)
+		r->e->ops->fault(r->e->ctx, ENGINE_FAULT_INPUT, d);
+	if (is_point(st))
+		point(r, &(struct lab_point){ .st = st, .outcome = POINT_FAIL, .expected = "valid values",
+					      .got = d->msg });
+	if (st->name)
+		unmake(r, st, "failed");
+	r->failed = true;
+	return ENGINE_NOMATCH;
+}
+
 /* --- sending ---------------------------------------------------------- */
 
 static int inject(struct runner *r, struct frame *built, const struct step *st,
@@ -94,6 +177,7 @@ static int inject(struct runner *r, struct frame *built, const struct step *st,
 	if (rc != ENGINE_OK)
 		return rc;
 	struct frame shown;
+	r->sent = true;
 	decode_built(built, &shown);
 	see(r, st, &shown, &ts, from);
 	if (st) {
@@ -115,6 +199,7 @@ static void log_exchange(void *ctx, const struct frame *f, bool sent, const stru
 	struct runner *r = ctx;
 	if (!sent)
 		return;
+	r->sent = true;
 	outbox_put(&r->e->sent, f->bytes, f->len, ENGINE_NO_TAG);
 	struct frame shown;
 	decode_built(f, &shown);
@@ -193,12 +278,13 @@ static int step_send(struct runner *r, const struct step *st)
 	struct frame f;
 	struct diag d;
 	if (scenario_frame(st, &r->vars, NULL, NULL, &f, &d))
-		return engine_bad_input(r->e, &d);
+		return step_fault(r, st, &d);
 	keep_port(r, &f);
 	struct resolve_env env = engine_env(r->e, st->file, &r->speaker, &r->rng, 0);
 	int rc = ENGINE_OK;
 	if (frame_resolve(&f, &env, &d) || build_frame(r->e->b, &f, &d))
-		rc = engine_resolve_failed(r->e, &d);
+		rc = r->e->nb.failed || !r->sent ? engine_resolve_failed(r->e, &d) :
+		     step_fault(r, st, &d);
 	else if ((rc = guard_tcp(r, &f)) != ENGINE_OK)
 		;
 	/* What arrived so far goes first in -w. */
@@ -247,6 +333,7 @@ static bool try_take(struct runner *r, const struct step *st, const struct frame
 			near_miss_note(misses, diffs, f, why);
 			continue;
 		}
+		unmake(r, st, "took a frame without it");
 		scenario_bind(&r->vars, st->name, f);
 		set_label(r, st, alts[a].label);
 		return true;
@@ -336,16 +423,19 @@ static int step_expect(struct runner *r, const struct step *st)
 	char otherwise[32];
 	struct diag d;
 	if (scenario_alternatives(st, &r->vars, &alts, &nalts, otherwise, sizeof otherwise, &d))
-		return engine_bad_input(r->e, &d);
+		return step_fault(r, st, &d);
 	struct near_miss misses[NEAR_MISSES + 1];
 	memset(misses, 0, sizeof misses);
 	int rc = ENGINE_OK;
+	char key[96];
+	const char *label;
+	snprintf(key, sizeof key, "%s.label", st->name);
 	for (size_t i = 0; i < r->nheld; i++)
 		if (try_take(r, st, &r->backlog[i].f, alts, nalts, misses)) {
 			if (r->ops->took)
 				r->ops->took(r->ctx, st, r->backlog[i].no);
 			take(r, i);
-			goto done;
+			goto took;
 		}
 	struct waiting w = { st, alts, nalts, misses, false };
 	struct deadline deadline;
@@ -353,21 +443,42 @@ static int step_expect(struct runner *r, const struct step *st)
 	r->wait = &w;
 	rc = pump(r, &deadline);
 	r->wait = NULL;
-	if (rc != ENGINE_OK || w.took)
+	if (rc != ENGINE_OK)
 		goto done;
+	if (w.took)
+		goto took;
 	rc = ENGINE_NOMATCH;
 	if (engine_stopped(r->e)) {
 		rc = ENGINE_STOPPED + engine_stopped(r->e);
-	} else if (otherwise[0]) {
+		goto done;
+	}
+	if (otherwise[0]) {
+		char how[64];
+		snprintf(how, sizeof how, "timed out (else %s)", otherwise);
+		unmake(r, st, how);
 		set_label(r, st, otherwise);
 		rc = ENGINE_OK;
-	} else if (r->ops->missed) {
+		goto took;
+	}
+	if (r->ops->missed) {
 		const char *remedy = r->kernel_rst_seen ?
 			"the host kernel reset the connection: rerun with --block-rst (drops its "
 			"RSTs while the scenario runs) or --ghost IP (speak from an address no "
 			"host owns)" : NULL;
 		r->ops->missed(r->ctx, st, alts, nalts, misses, remedy);
 	}
+	unmake(r, st, "failed");
+	struct strbuf want;
+	sb_init(&want);
+	alternatives_text(alts, nalts, &want);
+	point(r, &(struct lab_point){ .st = st, .outcome = POINT_FAIL, .expected = want.s,
+				      .got = misses[0].diffs ? misses[0].summary : "nothing" });
+	sb_free(&want);
+	goto done;
+took:
+	label = vars_get(&r->vars, key, strlen(key));
+	point(r, &(struct lab_point){ .st = st, .outcome = POINT_PASS,
+				      .label = label && label[0] ? label : NULL });
 done:
 	scenario_alternatives_free(alts, nalts);
 	return rc;
@@ -383,7 +494,7 @@ static int step_text(struct runner *r, const struct step *st)
 	sb_init(&text);
 	int rc = ENGINE_OK;
 	if (scenario_expand(&st->arg, r->sc->file, &r->vars, &text, &d))
-		rc = engine_bad_input(r->e, &d);
+		rc = step_fault(r, st, &d);
 	else if (st->kind == STEP_PRINT && r->ops->print)
 		r->ops->print(r->ctx, st, text.s);
 	else if (st->kind == STEP_SET &&
@@ -456,8 +567,10 @@ static int execute(struct runner *r)
 			l->next = 0;
 			if (scenario_for_values(st, &r->vars, &l->values, &l->n, &d)) {
 				d.file = r->sc->file;
-				rc = engine_bad_input(r->e, &d);
+				rc = step_fault(r, st, &d);
 				depth--;
+				if (rc == ENGINE_OK)	/* skipped: the whole loop */
+					pc = st->jump;
 				break;
 			}
 			if (l->n == 0) {
@@ -481,11 +594,16 @@ static int execute(struct runner *r)
 			break;
 		}
 		}
+		/* A failed point ends the run, unless --keep-going. */
+		if (rc == ENGINE_NOMATCH && r->rp->keep_going)
+			rc = ENGINE_OK;
 	}
 	while (depth--)
 		loop_free(&loops[depth]);
 	if (engine_stopped(r->e) && rc == ENGINE_OK)
 		rc = ENGINE_STOPPED + engine_stopped(r->e);
+	if (r->failed && rc == ENGINE_OK)
+		rc = ENGINE_NOMATCH;
 	return rc;
 }
 

@@ -79,6 +79,10 @@ struct runner_ops {
 	 * the run stops: `text` says why.  An expect peer state tells the
 	 * peer kernel's state, and the view's where it infers another. */
 	void (*peer)(void *ctx, const struct step *st, const char *text, bool failed);
+	/* A step other than a test point was skipped: it needs a binding a
+	 * failed (or skipped, or else-labelled) step left unmade; `why` says
+	 * which ("needs ${synack.tcp.seq}: expect synack (line 7) failed"). */
+	void (*skipped)(void *ctx, const struct step *st, const char *why);
 };
 
 struct runner_params {
@@ -91,7 +95,9 @@ struct runner_params {
 	const struct rng *rng;
 };
 
-/* Runs every step; a status (ENGINE_NOMATCH: an expect missed). */
+/* Runs every step; a status (ENGINE_NOMATCH: an expect or check failed;
+ * with keep_going the run went on after it).  A value that breaks a step
+ * once a frame was sent fails that step: exit 2 only while nothing was. */
 int runner_run(struct engine *e, const struct runner_params *rp, const struct runner_ops *ops,
 	       void *ctx);
 

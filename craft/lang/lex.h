@@ -67,8 +67,9 @@ int lex_value(struct lexer *lx, struct strbuf *out, struct diag *d);
 /* The same, stopping also at an unquoted `stop` byte (left unread). */
 int lex_value_until(struct lexer *lx, char stop, struct strbuf *out, struct diag *d);
 
-/* Evaluates the inside of ${...}: a NAME, or integer terms joined by + and -
- * wrapping at 32 bits.  `pos` gives the position of each byte of `s`. */
+/* Evaluates the inside of ${...} (expr.c): a NAME, or integer arithmetic
+ * with + - * / % and parentheses, wrapping at 32 bits.  `pos` gives the
+ * position of each byte of `s`.  A name vars_unmade() knows sets d->unmade. */
 int expr_eval(const char *s, size_t len, const struct srcpos *pos,
 	      const char *file, const struct vars *vars, struct strbuf *out,
 	      struct diag *d);

@@ -429,6 +429,13 @@ fail:
 	return -1;
 }
 
+void alternatives_text(const struct alternative *alts, size_t n, struct strbuf *out)
+{
+	for (size_t i = 0; i < n; i++)
+		sb_printf(out, "%s%s%s%s", i ? " | " : "", alts[i].label, alts[i].label[0] ? ": " : "",
+			  alts[i].expect.text[0] ? alts[i].expect.text : "any reply");
+}
+
 void scenario_alternatives_free(struct alternative *alts, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

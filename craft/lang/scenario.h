@@ -69,6 +69,8 @@ int scenario_alternatives(const struct step *st, const struct vars *vars,
 			  struct alternative **alts, size_t *nalts, char *otherwise,
 			  size_t otherwise_len, struct diag *d);
 void scenario_alternatives_free(struct alternative *alts, size_t n);
+/* What the alternatives want, as a failure says it: "open: tcp flags=SA | closed: ...". */
+void alternatives_text(const struct alternative *alts, size_t n, struct strbuf *out);
 
 /* The values of a for step: A..B counts, else the words of the list. */
 int scenario_for_values(const struct step *st, const struct vars *vars,

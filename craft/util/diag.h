@@ -6,11 +6,13 @@
 #define CRAFT_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 struct diag {
 	const char *file;
 	unsigned line, col;	/* 1-based; 0 when no position applies */
 	char msg[512];
+	bool unmade;	/* names a binding a failed or skipped step left unmade */
 };
 
 /* Receives warnings (legal but almost surely a mistake); may be NULL. */

@@ -142,6 +142,65 @@ static void test_subst_arithmetic(void **state)
 	assert_value("${a\t+\t1}", "42");
 }
 
+/* * / % bind tighter than + -, each level left to right; parentheses
+ * group; every step wraps at 32 bits as the sum does. */
+static void test_subst_precedence(void **state)
+{
+	(void)state;
+	assert_value("${a * 2}", "82");
+	assert_value("${1 + 2 * 3}", "7");
+	assert_value("${(1 + 2) * 3}", "9");
+	assert_value("${2 * 3 + 1}", "7");
+	assert_value("${10 - 4 - 3}", "3");		/* left to right */
+	assert_value("${100 / 10 / 5}", "2");
+	assert_value("${100 / (10 / 5)}", "50");
+	assert_value("${17 % 5 * 2}", "4");
+	assert_value("${17 - 7 % 4}", "14");
+	assert_value("${a / 2}", "20");
+	assert_value("${(a + 1) % 5}", "2");
+	assert_value("${ ( ( a ) ) }", "41");
+	assert_value("${0x10000 * 0x10000}", "0");	/* 32-bit wrap */
+	assert_value("${(0 - 1) / 2}", "2147483647");
+	assert_value("${synack.tcp.seq * 2 + 12}", "0");
+	assert_value("${((((((((((((((((1))))))))))))))))}", "1");
+}
+
+static void test_subst_precedence_errors(void **state)
+{
+	(void)state;
+	assert_error("${a / 0}", 1, 5, "'/' by zero");
+	assert_error("${a % x}", 1, 5, "'%' by zero");
+	assert_error("${1 / (a - 41)}", 1, 5, "'/' by zero");
+	assert_error("${(a + 1}", 1, 3, "unbalanced '(': add the closing )");
+	assert_error("${a + 1)}", 1, 8, "unbalanced ')': no ( opens it");
+	assert_error("${()}", 1, 4, "unexpected ')'");
+	assert_error("${a * }", 1, 6, "expected a name or number after the operator");
+	assert_error("${a * * 2}", 1, 7, "unexpected '*'");
+	assert_error("${(((((((((((((((((1)))))))))))))))))}", 1, 19, "16 deep at most");
+	/* a name is looked up before any operator is applied */
+	assert_error("${1 / 0 + nope}", 1, 11, "unknown variable 'nope'");
+	assert_error("${s * 2}", 1, 3, "variable 's' is 'abc', not a number");
+}
+
+/* A name a failed step left unmade is told from an unknown one. */
+static void test_subst_unmade(void **state)
+{
+	(void)state;
+	vars_set(&vs, "gone.tcp.seq", "1");
+	vars_unmake(&vs, "gone", "expect gone (line 3) failed");
+	assert_null(vars_get(&vs, "gone.tcp.seq", 12));
+	struct lexed r = lexv("${gone.tcp.seq + 1}");
+	assert_int_equal(r.rc, -1);
+	assert_true(r.d.unmade);
+	assert_string_equal(r.d.msg, "needs ${gone.tcp.seq}: expect gone (line 3) failed");
+	r = lexv("${gonex.tcp.seq}");	/* another step's name, merely alike */
+	assert_int_equal(r.rc, -1);
+	assert_false(r.d.unmade);
+	assert_non_null(strstr(r.d.msg, "unknown variable"));
+	vars_set(&vs, "gone.tcp.seq", "5");	/* made again: a value wins */
+	assert_value("${gone.tcp.seq}", "5");
+}
+
 /* A literal longer than the 31 bytes copied must not be read as its prefix:
  * ${000...0001 + 1} is 2 (or an error), never 1. */
 static void test_subst_long_literal(void **state)
@@ -174,8 +233,8 @@ static void test_subst_errors(void **state)
 	assert_error("${}", 1, 3, "empty ${}");
 	assert_error("${a +}", 1, 5, "expected a name or number after the operator");
 	assert_error("${a + }", 1, 6, "expected a name or number after the operator");
-	assert_error("${a * 2}", 1, 5, "unexpected '*'");
-	assert_error("${a 2}", 1, 5, "only + and - combine terms");
+	assert_error("${a & 2}", 1, 5, "unexpected '&'");
+	assert_error("${a 2}", 1, 5, "only + - * / % and ( ) combine terms");
 	assert_error("${-1}", 1, 3, "unexpected '-'");
 	assert_error("${a + + 1}", 1, 7, "unexpected '+'");
 	assert_error("${1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1+1}", 1, 35, "at most 16 terms");
@@ -491,6 +550,9 @@ int main(void)
 		cmocka_unit_test(test_subst_errors),
 		cmocka_unit_test(test_subst_error_positions),
 		cmocka_unit_test(test_expr_eval_direct),
+		cmocka_unit_test(test_subst_precedence),
+		cmocka_unit_test(test_subst_precedence_errors),
+		cmocka_unit_test(test_subst_unmade),
 		cmocka_unit_test(test_values_plain),
 		cmocka_unit_test(test_values_quotes),
 		cmocka_unit_test(test_values_errors),
