@@ -486,6 +486,18 @@ done:
 
 /* --- the run ------------------------------------------------------------ */
 
+static int step_check(struct runner *r, const struct step *st)
+{
+	struct check_result res;
+	struct diag d;
+	if (check_eval(st, &r->vars, &res, &d))
+		return step_fault(r, st, &d);
+	point(r, &(struct lab_point){ .st = st, .outcome = res.held ? POINT_PASS : POINT_FAIL,
+				      .expected = res.expected, .got = res.got,
+				      .message = res.message[0] ? res.message : NULL });
+	return res.held ? ENGINE_OK : ENGINE_NOMATCH;
+}
+
 /* print and set: the rest of the line substituted, then shown or kept. */
 static int step_text(struct runner *r, const struct step *st)
 {
@@ -551,7 +563,8 @@ static int execute(struct runner *r)
 		case STEP_PRINT:
 			rc = step_text(r, st);
 			break;
-		case STEP_CHECK:	/* parsed from the lab helpers' work on */
+		case STEP_CHECK:
+			rc = step_check(r, st);
 			break;
 		case STEP_PEER:
 		case STEP_PEER_STATE:

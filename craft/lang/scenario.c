@@ -11,6 +11,7 @@
 #include "../core/field.h"
 #include "../proto/proto.h"
 #include "../util/xalloc.h"
+#include "bindings.h"
 #include "peerstep.h"
 #include "steparg.h"
 #include "template.h"
@@ -186,6 +187,72 @@ static int parse_expect(struct scenario *sc, struct step *st, struct lexer *lx, 
 	return 0;
 }
 
+/* The end of the raw word at lx->i (quotes kept whole). */
+static void skip_word(struct lexer *lx)
+{
+	bool quoted = false;
+	for (; lx->i < lx->ln->len; lx->i++) {
+		char c = lx->ln->s[lx->i];
+		if (!quoted && (c == ' ' || c == '\t'))
+			break;
+		if (quoted && c == '\\')
+			lx->i++;
+		else if (c == '"')
+			quoted = !quoted;
+	}
+}
+
+/* check LHS OP RHS ["message"] [points N]: `arg` keeps LHS OP RHS as
+ * written, for check_eval and for a grader's title. */
+static int parse_check(struct scenario *sc, struct step *st, struct lexer *lx, struct diag *d)
+{
+	lex_skip_space(lx);
+	size_t b = lx->i, oplen, op = check_op(lx->ln, b, &oplen);
+	if (!oplen) {
+		struct srcpos at = lex_pos(lx);
+		diag_set(d, sc->file, at.line, at.col, "check needs two values and one of "
+			 "== != < <= > >= between them: check data.tcp.len == 13");
+		return -1;
+	}
+	lx->i = op + oplen;
+	size_t end = lx->i;
+	for (;;) {
+		lex_skip_space(lx);
+		if (lex_at_end(lx))
+			break;
+		const char *w = lx->ln->s + lx->i;
+		size_t at = lx->i;
+		if (end > op + oplen && w[0] == '"' && !st->message.len) {
+			skip_word(lx);
+			st->message = (struct src_line){ w, lx->ln->pos + at, lx->i - at };
+			continue;
+		}
+		skip_word(lx);
+		if (lx->i - at == 6 && memcmp(w, "points", 6) == 0 && end > op + oplen) {
+			if (parse_points(sc, st, lx, d))
+				return -1;
+			lex_skip_space(lx);
+			if (!lex_at_end(lx))
+				break;
+			continue;
+		}
+		if (st->message.len) {
+			lx->i = at;
+			break;
+		}
+		end = lx->i;
+	}
+	if (!lex_at_end(lx)) {
+		struct srcpos at = lex_pos(lx);
+		diag_set(d, sc->file, at.line, at.col, "unexpected '%.*s' after the check: "
+			 "check A == B [\"message\"] [points N]",
+			 (int)strcspn(lx->ln->s + lx->i, " \t"), lx->ln->s + lx->i);
+		return -1;
+	}
+	st->arg = (struct src_line){ lx->ln->s + b, lx->ln->pos + b, end - b };
+	return 0;
+}
+
 static int parse_step(struct scenario *sc, struct step *st, struct lexer *lx,
 		      const char *kw, size_t kn, struct diag *d)
 {
@@ -251,13 +318,17 @@ static int parse_step(struct scenario *sc, struct step *st, struct lexer *lx,
 		st->kind = STEP_END;
 		return 0;
 	}
+	if (IS("check")) {
+		st->kind = STEP_CHECK;
+		return parse_check(sc, st, lx, d);
+	}
 	if (IS("peer")) {
 		st->kind = STEP_PEER;
 		return peerstep_parse(sc, st, lx, d);
 	}
 #undef IS
 	diag_set(d, sc->file, st->pos.line, st->pos.col,
-		 "unknown step '%.*s': steps are send, expect, set, sleep, print, for, end, peer",
+		 "unknown step '%.*s': steps are send, expect, check, set, sleep, print, for, end, peer",
 		 (int)kn, kw);
 	return -1;
 }
@@ -502,7 +573,8 @@ fail:
 	return -1;
 }
 
-void scenario_bind(struct vars *vars, const char *name, const struct frame *f)
+/* NAME.layer.field for every field present in `f`. */
+static void bind_fields(struct vars *vars, const char *name, const struct frame *f)
 {
 	for (size_t i = 0; i < f->nlayers; i++) {
 		const struct layer *l = &f->layer[i];
@@ -525,10 +597,17 @@ void scenario_bind(struct vars *vars, const char *name, const struct frame *f)
 	}
 }
 
+void scenario_bind(struct vars *vars, const char *name, const struct frame *f)
+{
+	bind_fields(vars, name, f);
+	bind_widths(vars, name, f);
+}
+
 /* What a later step may read of NAME before it exists: every field of
  * every layer, and of the layers a reply may hold twice (a second VLAN
  * tag, the headers an ICMP error quotes: ${r.ipv42.src}, ${r.ipv62.src}), at a value of the
- * right kind - mid-range, so that ${r.tcp.win - 1} stays in range.  One
+ * right kind - mid-range, so that ${r.tcp.win - 1} stays in range, and
+ * never zero, so that no division by one is refused before it happens.  One
  * layer (or two alike) at a time: a frame holds any one, not all at once. */
 static void bind_placeholders(struct vars *vars, const char *name)
 {
@@ -545,10 +624,11 @@ static void bind_placeholders(struct vars *vars, const char *name)
 			l->def = craft_layers[id];
 			l->present = UINT32_MAX;
 			for (size_t k = 0; k < l->def->nfields; k++)
-				l->val[k].u = field_max(&l->def->fields[k]) >> 1;
+				l->val[k].u = field_max(&l->def->fields[k]) >> 1 | 1;
 		}
-		scenario_bind(vars, name, &f);
+		bind_fields(vars, name, &f);
 	}
+	bind_width_placeholders(vars, name);
 	char key[96];
 	snprintf(key, sizeof key, "%s.label", name);
 	vars_set(vars, key, "label");
@@ -685,6 +765,11 @@ int scenario_check(const struct scenario *sc, const struct vars *given, struct a
 					bind_placeholders(&vars, st->name);
 			}
 			break;
+		case STEP_CHECK: {
+			struct check_result res;
+			rc = check_eval(st, &vars, &res, d);
+			break;
+		}
 		case STEP_EXPECT: {
 			struct alternative *alts;
 			size_t n;

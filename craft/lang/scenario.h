@@ -54,6 +54,7 @@ struct step {
 	size_t jump;			/* for: its end; end: its for */
 	unsigned points;		/* expect, check, peer state: `points N` (1) */
 	enum peer_op peer;		/* STEP_PEER; its arguments in `arg` */
+	struct src_line message;	/* check: its "message" (len 0: none) */
 	int state;			/* STEP_PEER_STATE: an enum tcp_state */
 };
 
@@ -96,12 +97,29 @@ int scenario_check(const struct scenario *sc, const struct vars *vars, struct ad
 		   struct diag *d);
 
 /* Binds NAME.layer.field (NAME.layer2.field for a repeated layer) for
- * every field present in `f`. */
+ * every field present in `f`, and its widths (bindings.h): NAME.tcp.len,
+ * NAME.payload.len, NAME.tcp.opts.mss/.ws/.ts.val/.ts.ecr. */
 void scenario_bind(struct vars *vars, const char *name, const struct frame *f);
 
 /* The frame a send step describes, with `vars` substituted. */
 int scenario_frame(const struct step *st, const struct vars *vars, warn_fn warn,
 		   void *warn_ctx, struct frame *f, struct diag *d);
+
+/* check's operator in ln->s from `from` on, outside quotes and ${...}:
+ * its offset and *oplen, or ln->len (and 0) when there is none. */
+size_t check_op(const struct src_line *ln, size_t from, size_t *oplen);
+
+struct check_result {
+	bool held;
+	char expected[288];	/* "== 13": the operator and the right side's value */
+	char got[256];		/* the left side's value */
+	char message[256];	/* the "message", substituted ("" if none) */
+};
+
+/* A check step's two sides evaluated and compared: numbers as numbers,
+ * addresses and MACs as such, anything else as text. */
+int check_eval(const struct step *st, const struct vars *vars, struct check_result *res,
+	       struct diag *d);
 
 /* The words of a set/print argument, substituted, joined by one space. */
 int scenario_expand(const struct src_line *arg, const char *file, const struct vars *vars,
