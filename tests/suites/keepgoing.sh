@@ -20,6 +20,8 @@ send ack
   ipv4 dst=\${SERVER}
   tcp  dport=9411 flags=A seq=101 ack=\${synack.tcp.seq + 1}
 set next \${synack.tcp.seq + 1}
+check synack.tcp.opts.mss == 1460
+check 1 == 2 "one is not two"
 send ping
   ipv4 dst=\${SERVER}
   icmp seq=7
@@ -42,7 +44,10 @@ expect_eq "--keep-going after a miss: exit 1" "$rc" 1
 expect_eq "--keep-going: the steps needing the unmade binding are skipped, naming it and its step" \
 	"$(grep skipped <<<"$out")" \
 "$TMP/miss.lab:6:1: send ack skipped: needs \${synack.tcp.seq}: expect synack (line 4) failed
-$TMP/miss.lab:9:1: set next skipped: needs \${synack.tcp.seq}: expect synack (line 4) failed"
+$TMP/miss.lab:9:1: set next skipped: needs \${synack.tcp.seq}: expect synack (line 4) failed
+$TMP/miss.lab:10:1: check synack.tcp.opts.mss == 1460 skipped: needs \${synack.tcp.opts.mss}: expect synack (line 4) failed"
+expect_eq "--keep-going: a failed check is told, and the run goes on" "$(grep 'check 1' <<<"$out")" \
+	"$TMP/miss.lab:11:1: check 1 == 2: got 1, expected == 2 (one is not two)"
 case $out in *"after: 7"*) ok "--keep-going: later steps still run and pass" ;;
 *) not_ok "--keep-going: later steps still run and pass" "$out" ;; esac
 
@@ -68,3 +73,70 @@ expect_eq "else miss, binding used later: the send is skipped and said so" \
 "label closed
 $TMP/else.lab:8:1: send ack skipped: needs \${synack.tcp.seq}: expect synack (line 4) timed out (else closed)
 done"
+
+# 4. A real reply with data: the peer's application writes 13 bytes once
+# the handshake is done.  Its length and the SYN/ACK's options are bound;
+# checks pass (exit 0), then one fails (exit 1, one line naming it).
+in_b "$PY" - 9412 <<'PYEOF' &
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', int(sys.argv[1]))); s.listen(8); s.settimeout(10)
+for _ in range(2):
+    try: c, _ = s.accept()
+    except socket.timeout: break
+    c.sendall(b'Hello, World!'); time.sleep(0.5); c.close()
+PYEOF
+wait_port "$NS_B" 9412
+cat >"$TMP/data.lab" <<LAB
+send syn
+  ipv4 dst=\${SERVER}
+  tcp  dport=9412 flags=S seq=100 opts=mss:1400,sackok,ts:5:0,nop,ws:3
+expect synack within 2s
+  tcp flags=SA ack=101
+check synack.tcp.opts.mss == 1460
+check synack.tcp.opts.ts.ecr == 5
+check synack.tcp.opts.ws >= 0
+check synack.tcp.len == 0
+send ack
+  ipv4 dst=\${SERVER}
+  tcp  dport=9412 flags=A seq=101 ack=\${synack.tcp.seq + 1} opts=nop,nop,ts:6:\${synack.tcp.opts.ts.val}
+expect data within 2s
+  tcp flags=PA
+check data.tcp.len == 13 "the server writes 13 bytes"
+check data.payload.len == \${WANT}
+check \${data.tcp.seq} == \${synack.tcp.seq + 1}
+print "seq \${data.tcp.seq} ack \${data.tcp.seq + data.tcp.len}"
+send rst
+  ipv4 dst=\${SERVER}
+  tcp  dport=9412 flags=R seq=102
+LAB
+out=$(in_a "$R" run "$TMP/data.lab" -D SERVER="$IP_B" -D WANT=13 --ghost "$GHOST" 2>&1); rc=$?
+expect_eq "tcp.len of a real reply with data, the SYN/ACK's options: every check holds, exit 0" \
+	"$rc:$(grep -c 'check' <<<"$out")" "0:0"
+read -r _ seq _ ack < <(grep '^seq ' <<<"$out")
+expect_eq "bindings add up: data.tcp.seq + data.tcp.len is 13 on" "$(( (${seq:-0} + 13) % 4294967296 ))" "${ack:-none}"
+out=$(in_a "$R" run "$TMP/data.lab" -D SERVER="$IP_B" -D WANT=12 --ghost "$GHOST" 2>&1); rc=$?
+expect_eq "a failed check: exit 1, one line with what came and what it wanted, the run ends" \
+	"$rc:$(grep -E 'check|^seq' <<<"$out")" \
+	"1:$TMP/data.lab:16:1: check data.payload.len == \${WANT}: got 13, expected == 12"
+wait
+
+# 5. A value that breaks at run time (a division by the RST's window of 0)
+# fails its step with exit 1, never 2, once frames are out.
+cat >"$TMP/zero.lab" <<LAB
+send syn
+  ipv4 dst=\${SERVER}
+  tcp  dport=9411 flags=S seq=100
+expect rst within 1s
+  tcp flags=RA
+check 100 / rst.tcp.win == 1
+print "went on"
+LAB
+for kg in "" --keep-going; do
+	# shellcheck disable=SC2086
+	out=$(in_a "$R" run "$TMP/zero.lab" -D SERVER="$IP_B" --ghost "$GHOST" $kg 2>&1); rc=$?
+	expect_eq "division by zero at run time ${kg:-alone}: exit 1, the error named" \
+		"$rc:$(grep -E 'error|went' <<<"$out")" \
+		"1:$TMP/zero.lab:6:11: error: '/' by zero${kg:+
+went on}"
+done
