@@ -6,6 +6,12 @@
 lab_start || exit 0
 R=$RAWCRAFT
 GHOST="10.$LAB_NET.0.99"
+DOC=$ROOT/docs/scenarios.md
+. "$TESTS_DIR/docs.sh"
+doc_norm() {
+	sed -e "s/10\.$LAB_NET\.0\./10.9.0./g" -e "s/$MAC_A/02:00:00:00:00:01/g" \
+	    -e "s/$MAC_B/02:00:00:00:00:02/g"
+}
 
 # A SYN to a port nobody listens on: the peer's kernel answers RST/ACK, so
 # "expect synack" fails; a later send needs ${synack.tcp.seq}.  The ping
@@ -108,16 +114,16 @@ check \${data.tcp.seq} == \${synack.tcp.seq + 1}
 print "seq \${data.tcp.seq} ack \${data.tcp.seq + data.tcp.len}"
 send rst
   ipv4 dst=\${SERVER}
-  tcp  dport=9412 flags=R seq=102
+  tcp  dport=9412 flags=R seq=101
 LAB
 out=$(in_a "$R" run "$TMP/data.lab" -D SERVER="$IP_B" -D WANT=13 --ghost "$GHOST" 2>&1); rc=$?
 expect_eq "tcp.len of a real reply with data, the SYN/ACK's options: every check holds, exit 0" \
 	"$rc:$(grep -c 'check' <<<"$out")" "0:0"
 read -r _ seq _ ack < <(grep '^seq ' <<<"$out")
 expect_eq "bindings add up: data.tcp.seq + data.tcp.len is 13 on" "$(( (${seq:-0} + 13) % 4294967296 ))" "${ack:-none}"
-out=$(in_a "$R" run "$TMP/data.lab" -D SERVER="$IP_B" -D WANT=12 --ghost "$GHOST" 2>&1); rc=$?
-expect_eq "a failed check: exit 1, one line with what came and what it wanted, the run ends" \
-	"$rc:$(grep -E 'check|^seq' <<<"$out")" \
+out=$(in_a "$R" run "$TMP/data.lab" -D SERVER="$IP_B" -D WANT=12 --ghost "$GHOST" --keep-going 2>&1); rc=$?
+expect_eq "a failed check: exit 1, one line with what came and what it wanted" \
+	"$rc:$(grep -E 'check' <<<"$out")" \
 	"1:$TMP/data.lab:16:1: check data.payload.len == \${WANT}: got 13, expected == 12"
 wait
 
@@ -140,3 +146,20 @@ for kg in "" --keep-going; do
 		"1:$TMP/zero.lab:6:11: error: '/' by zero${kg:+
 went on}"
 done
+
+# 6. docs/scenarios.md's grade.lab: a server that never greets; the
+# greeting's check is skipped, the RST still goes out, exit 1.
+in_b "$PY" - 9413 <<'PYEOF' &
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', int(sys.argv[1]))); s.listen(8); s.settimeout(10)
+try: c, _ = s.accept(); time.sleep(3)
+except socket.timeout: pass
+PYEOF
+wait_port "$NS_B" 9413
+doc_block grade.lab >"$TMP/grade.lab"
+out=$(cd "$TMP" && in_a "$R" run grade.lab -D SERVER="$IP_B" --ghost "$GHOST" --keep-going 2>&1); rc=$?
+expect_eq "grade.lab with a silent server: exit 1" "$rc" 1
+doc_check grade "rawcraft run grade.lab -D SERVER=$IP_B --ghost $GHOST --keep-going" "$out" \
+	$(handshake_pairs "$out")
+wait
