@@ -1,9 +1,7 @@
-/* lex.c - logical lines, values, escapes and ${...} expressions. */
+/* lex.c - logical lines, values, escapes and ${...} (evaluated by expr.c). */
 #include "lex.h"
 
 #include <ctype.h>
-#include <stdio.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
