@@ -146,7 +146,7 @@ static void skip(struct runner *r, const struct step *st, const char *why)
 
 /* A step its values broke at run time: skipped when it needs a binding
  * that was left unmade; bad input (exit 2) only while nothing was sent,
- * else this step's failure. */
+ * else this step's failure (execute() counts it). */
 static int step_fault(struct runner *r, const struct step *st, const struct diag *d)
 {
 	if (d->unmade) {
@@ -160,9 +160,6 @@ static int step_fault(struct runner *r, const struct step *st, const struct diag
 	if (is_point(st))
 		point(r, &(struct lab_point){ .st = st, .outcome = POINT_FAIL, .expected = "valid values",
 					      .got = d->msg });
-	if (st->name)
-		unmake(r, st, "failed");
-	r->failed = true;
 	return ENGINE_NOMATCH;
 }
 
@@ -467,7 +464,6 @@ static int step_expect(struct runner *r, const struct step *st)
 			"host owns)" : NULL;
 		r->ops->missed(r->ctx, st, alts, nalts, misses, remedy);
 	}
-	unmake(r, st, "failed");
 	struct strbuf want;
 	sb_init(&want);
 	alternatives_text(alts, nalts, &want);
@@ -607,9 +603,15 @@ static int execute(struct runner *r)
 			break;
 		}
 		}
-		/* A failed point ends the run, unless --keep-going. */
-		if (rc == ENGINE_NOMATCH && r->rp->keep_going)
-			rc = ENGINE_OK;
+		/* A failed step (an expect, a check, a send whose next hop never
+		 * answered) ends the run, unless --keep-going. */
+		if (rc == ENGINE_NOMATCH) {
+			r->failed = true;
+			if (st->name)
+				unmake(r, st, "failed");
+			if (r->rp->keep_going)
+				rc = ENGINE_OK;
+		}
 	}
 	while (depth--)
 		loop_free(&loops[depth]);
