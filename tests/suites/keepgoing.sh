@@ -163,3 +163,21 @@ expect_eq "grade.lab with a silent server: exit 1" "$rc" 1
 doc_check grade "rawcraft run grade.lab -D SERVER=$IP_B --ghost $GHOST --keep-going" "$out" \
 	$(handshake_pairs "$out")
 wait
+
+# 7. An option the reply lacks is not bound: a check of it is skipped and
+# says so (a RST carries no MSS); the run goes on.
+cat >"$TMP/noopt.lab" <<LAB
+send syn
+  ipv4 dst=\${SERVER}
+  tcp  dport=9411 flags=S seq=100 opts=mss:1460
+expect rst within 1s
+  tcp flags=RA
+check rst.tcp.opts.mss == 1460
+check rst.tcp.len == 0
+print "went on"
+LAB
+out=$(in_a "$R" run "$TMP/noopt.lab" -D SERVER="$IP_B" --ghost "$GHOST" 2>&1); rc=$?
+expect_eq "an option the reply lacks: its check skipped, the run goes on, exit 0" \
+	"$rc:$(grep -E 'skipped|went|check' <<<"$out")" \
+	"0:$TMP/noopt.lab:6:1: check rst.tcp.opts.mss == 1460 skipped: needs \${rst.tcp.opts.mss}: expect rst (line 4) took a frame without it
+went on"
