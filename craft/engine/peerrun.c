@@ -305,7 +305,7 @@ int peerrun_step(struct peer_run *pr, const struct peer_host *h, const struct st
 		struct peer_args a;
 		if (peerstep_args(st, h->vars, &a, &d)) {
 			sb_free(&s);
-			return engine_bad_input(h->e, &d);
+			return h->fault(h->runner, st, &d);
 		}
 		rc = run_op(pr, h, st, &a, &s);
 		peerstep_args_free(&a);

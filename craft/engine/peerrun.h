@@ -29,6 +29,9 @@ struct peer_host {
 	const struct runner_ops *ops;
 	void *ctx;
 	int (*pump)(void *runner, long usec);	/* reads the captures for usec */
+	/* A step's values that break at run time: skipped, failed or bad
+	 * input, as the runner decides (never exit 2 once a frame is out). */
+	int (*fault)(void *runner, const struct step *st, const struct diag *d);
 	void *runner;
 };
 

@@ -11,6 +11,7 @@
 #include "../match/flow.h"
 #include "../proto/proto.h"
 #include "../util/xalloc.h"
+#include "../lang/peerstep.h"
 #include "../wire/rstguard.h"
 #include "ghost.h"
 #include "internal.h"
@@ -88,7 +89,7 @@ static uint32_t see(struct runner *r, const struct step *st, const struct frame 
 
 /* --- outcomes --------------------------------------------------------- */
 
-static const char *step_word(const struct step *st)
+static const char *kind_word(const struct step *st)
 {
 	static const char *const word[] = {
 		[STEP_SEND] = "send", [STEP_EXPECT] = "expect", [STEP_SET] = "set",
@@ -103,7 +104,7 @@ static const char *step_word(const struct step *st)
 static void unmake(struct runner *r, const struct step *st, const char *how)
 {
 	char why[160];
-	snprintf(why, sizeof why, "%s %s (line %u) %s", step_word(st), st->name, st->pos.line, how);
+	snprintf(why, sizeof why, "%s %s (line %u) %s", kind_word(st), st->name, st->pos.line, how);
 	vars_unmake(&r->vars, st->name, why);
 }
 
@@ -120,7 +121,7 @@ static void point(struct runner *r, struct lab_point *p)
 	if (st->kind == STEP_CHECK)
 		snprintf(title, sizeof title, "check %.*s", (int)st->arg.len, st->arg.s);
 	else
-		snprintf(title, sizeof title, "%s %s", step_word(st), st->name ? st->name : "");
+		snprintf(title, sizeof title, "%s %s", kind_word(st), st->name ? st->name : "");
 	p->title = title;
 	p->file = st->file;
 	p->points = st->points;
@@ -519,11 +520,22 @@ static int pump_for(void *runner, long usec)
 	return pump(runner, &until);
 }
 
+static int fault_for(void *runner, const struct step *st, const struct diag *d)
+{
+	return step_fault(runner, st, d);
+}
+
 static int step_peer(struct runner *r, const struct step *st)
 {
 	struct peer_host h = { .e = r->e, .vars = &r->vars, .ops = r->ops, .ctx = r->ctx,
-			       .pump = pump_for, .runner = r };
-	return peerrun_step(&r->peer, &h, st);
+			       .pump = pump_for, .fault = fault_for, .runner = r };
+	int rc = peerrun_step(&r->peer, &h, st);
+	if (rc == ENGINE_NOMATCH && st->kind == STEP_PEER && st->peer == PEER_READ) {
+		char why[64];
+		snprintf(why, sizeof why, "peer read (line %u) failed", st->pos.line);
+		vars_unmake(&r->vars, PEER_READ_VAR, why);
+	}
+	return rc;
 }
 
 struct loop {
