@@ -12,10 +12,9 @@
 #include "../proto/proto.h"
 #include "../util/xalloc.h"
 #include "../lang/peerstep.h"
-#include "../wire/rstguard.h"
-#include "ghost.h"
 #include "internal.h"
 #include "peerrun.h"
+#include "speaker.h"
 
 #define BACKLOG 128
 #define RECENT 256	/* our frames remembered, to tell ours from the kernel's */
@@ -35,11 +34,6 @@ struct waiting {
 	bool took;
 };
 
-struct tuple {
-	struct addr src, dst;	/* IPv4 or IPv6 */
-	uint16_t sport, dport;
-};
-
 struct runner {
 	struct engine *e;
 	const struct runner_params *rp;
@@ -47,9 +41,7 @@ struct runner {
 	const struct runner_ops *ops;
 	void *ctx;
 	struct capture *in;
-	struct iface speaker;	/* the addresses the scenario speaks from */
-	bool ghost;
-	struct rstguard guard;
+	struct speaker sp;	/* the addresses the scenario speaks from */
 	struct vars vars;
 	struct rng rng;
 	struct frame last_sent;	/* decoded, for the reply scope */
@@ -59,9 +51,6 @@ struct runner {
 	struct held backlog[BACKLOG];	/* received, not yet taken by an expect */
 	size_t nheld;
 	struct waiting *wait;	/* NULL between expects */
-	bool kernel_rst_seen;
-	struct tuple *tuples;
-	size_t ntuples;		/* the TCP 4-tuples the scenario sent from */
 	struct analysis *an;	/* of every frame of the run */
 	uint32_t frames;
 	struct peer_run peer;	/* --peer: the peer kernel's sockets */
@@ -228,47 +217,14 @@ static void note_port(struct runner *r, const struct frame *f)
 		}
 }
 
-/* The frame's own TCP 4-tuple, if it has one, over IPv4 or IPv6. */
-static bool tuple_of(const struct frame *f, struct tuple *t)
-{
-	const struct layer *tcp = frame_find(f, frame_own_layers(f), L_TCP);
-	int net = tcp ? frame_net_before(f, (size_t)(tcp - f->layer)) : -1;
-	if (net < 0)
-		return false;
-	const struct layer *ip = &f->layer[net];
-	*t = (struct tuple){ layer_addr(ip, ip->def->net->src), layer_addr(ip, ip->def->net->dst),
-			     (uint16_t)lv(tcp, TCP_SPORT), (uint16_t)lv(tcp, TCP_DPORT) };
-	return true;
-}
-
-static bool known_tuple(const struct runner *r, const struct tuple *t)
-{
-	for (size_t i = 0; i < r->ntuples; i++) {
-		const struct tuple *k = &r->tuples[i];
-		if (addr_equal(&k->src, &t->src) && addr_equal(&k->dst, &t->dst) &&
-		    k->sport == t->sport && k->dport == t->dport)
-			return true;
-	}
-	return false;
-}
-
-/* Each new 4-tuple the scenario speaks from: noted, and guarded. */
+/* Each TCP frame the scenario sends: the peer's helper follows its
+ * connection, and the speaker notes and guards it. */
 static int guard_tcp(struct runner *r, const struct frame *f)
 {
-	char err[256];
-	struct tuple t;
-	if (!tuple_of(f, &t))
-		return ENGINE_OK;
-	peerrun_sent(&r->peer, &t.src, t.sport, &t.dst, t.dport);
-	if (known_tuple(r, &t))
-		return ENGINE_OK;
-	struct tuple *grown = xrealloc(r->tuples, (r->ntuples + 1) * sizeof *grown);
-	r->tuples = grown;
-	r->tuples[r->ntuples++] = t;
-	if (r->guard.open && rstguard_add(&r->guard, &t.src, t.sport, &t.dst, t.dport, err,
-					  sizeof err))
-		return engine_fail(r->e, ENGINE_FAULT_SYSTEM, "--block-rst: nft: %s", err);
-	return ENGINE_OK;
+	struct speaker_tuple t;
+	if (speaker_tuple_of(f, &t))
+		peerrun_sent(&r->peer, &t.src, t.sport, &t.dst, t.dport);
+	return speaker_sends(&r->sp, r->e, f);
 }
 
 static int step_send(struct runner *r, const struct step *st)
@@ -278,7 +234,7 @@ static int step_send(struct runner *r, const struct step *st)
 	if (scenario_frame(st, &r->vars, NULL, NULL, &f, &d))
 		return step_fault(r, st, &d);
 	keep_port(r, &f);
-	struct resolve_env env = engine_env(r->e, st->file, &r->speaker, &r->rng, 0);
+	struct resolve_env env = engine_env(r->e, st->file, &r->sp.ifc, &r->rng, 0);
 	int rc = ENGINE_OK;
 	if (frame_resolve(&f, &env, &d) || build_frame(r->e->b, &f, &d))
 		rc = r->e->nb.failed || !r->sent ? engine_resolve_failed(r->e, &d) :
@@ -299,11 +255,7 @@ static int step_send(struct runner *r, const struct step *st)
 static void answer_for_ghost(struct runner *r, const struct frame *f)
 {
 	struct frame reply;
-	struct diag d;
-	if (!ghost_reply(&r->speaker, f, &reply))
-		return;
-	struct resolve_env env = { .file = "(ghost)", .iface = &r->speaker, .rng = &r->rng };
-	if (frame_resolve(&reply, &env, &d) == 0 && build_frame(r->e->b, &reply, &d) == 0)
+	if (speaker_answer(&r->sp, r->e, f, &r->rng, &reply))
 		inject(r, &reply, NULL, RUN_GHOST);
 	frame_free(&reply);
 }
@@ -344,12 +296,8 @@ static bool try_take(struct runner *r, const struct step *st, const struct frame
 static void host_frame(struct runner *r, const struct frame *f, const struct timeval *ts)
 {
 	see(r, NULL, f, ts, RUN_KERNEL);
-	const struct layer *tcp = frame_find(f, frame_own_layers(f), L_TCP);
-	struct tuple t;
-	if (r->kernel_rst_seen || !tcp || !(lv(tcp, TCP_FLAGS) & TCP_F_RST) ||
-	    !tuple_of(f, &t) || !known_tuple(r, &t))
+	if (!speaker_kernel_rst(&r->sp, f))
 		return;
-	r->kernel_rst_seen = true;
 	struct strbuf s;
 	sb_init(&s);
 	describe_summary(f, &s);
@@ -389,8 +337,7 @@ static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire
 		uint32_t no = see(r, NULL, &f, ts, RUN_PEER);
 		r->backlog[r->nheld++] = (struct held){ f, *ts, no };
 	}
-	if (r->ghost)
-		answer_for_ghost(r, &f);
+	answer_for_ghost(r, &f);
 	if (w && w->took)
 		frame_free(&f);
 	return w && w->took;
@@ -459,7 +406,7 @@ static int step_expect(struct runner *r, const struct step *st)
 		goto took;
 	}
 	if (r->ops->missed) {
-		const char *remedy = r->kernel_rst_seen ?
+		const char *remedy = r->sp.kernel_rst_seen ?
 			"the host kernel reset the connection: rerun with --block-rst (drops its "
 			"RSTs while the scenario runs) or --ghost IP (speak from an address no "
 			"host owns)" : NULL;
@@ -642,19 +589,19 @@ static int open_all(struct runner *r)
 	/* From the host's own addresses, both ways on one capture: the host's
 	 * kernel's frames (its RSTs) are seen in the order they passed.  A
 	 * ghost's connections are no kernel's to reset. */
-	int rc = r->ghost ? engine_capture(e, &r->in, "", r->speaker.mac != e->ifc.mac ?
+	int rc = r->sp.ghost ? engine_capture(e, &r->in, "", r->sp.ifc.mac != e->ifc.mac ?
 					   CAPTURE_PROMISC : 0, 0) :
 		 engine_capture(e, &r->in, "", CAPTURE_BOTH, 0);
 	if (rc != ENGINE_OK)
 		return rc;
-	if (r->rp->block_rst && rstguard_open(&r->guard, err, sizeof err))
-		return engine_fail(e, ENGINE_FAULT_SYSTEM, "--block-rst: nft: %s", err);
+	if ((rc = speaker_open(&r->sp, e)) != ENGINE_OK)
+		return rc;
 	/* setns takes root: the helper is forked before it goes. */
 	if (r->rp->peer_netns && (rc = peerrun_open(&r->peer, e, r->rp->peer_netns)) != ENGINE_OK)
 		return rc;
 	/* The lookups speak from the scenario's addresses; what they send is
 	 * ours, not the kernel's. */
-	e->nb.ifc = &r->speaker;
+	e->nb.ifc = &r->sp.ifc;
 	e->nb.timeout_us = 1000000;
 	e->nb.log = log_exchange;
 	e->nb.ctx = r;
@@ -667,12 +614,11 @@ static int open_all(struct runner *r)
 static void close_all(struct runner *r)
 {
 	peerrun_close(&r->peer);
-	rstguard_close(&r->guard);
+	speaker_close(&r->sp);
 	frame_free(&r->last_sent);
 	for (size_t i = 0; i < r->nheld; i++)
 		frame_free(&r->backlog[i].f);
 	vars_free(&r->vars);
-	free(r->tuples);
 }
 
 int runner_run(struct engine *e, const struct runner_params *rp, const struct runner_ops *ops,
@@ -680,18 +626,16 @@ int runner_run(struct engine *e, const struct runner_params *rp, const struct ru
 {
 	struct runner *r = xcalloc(1, sizeof *r);
 	*r = (struct runner){ .e = e, .rp = rp, .sc = rp->sc, .ops = ops, .ctx = ctx,
-			      .speaker = rp->ghost ? *rp->ghost : e->ifc, .ghost = rp->ghost != NULL,
 			      .rng = *rp->rng };
+	speaker_init(&r->sp, &e->ifc, rp->ghost, rp->block_rst ? GUARD_RUN : GUARD_NONE);
 	struct neighbors own = e->nb;	/* the lookups' settings, back after the run */
 	vars_init(&r->vars);
 	for (size_t i = 0; rp->given && i < rp->given->n; i++)
 		vars_set(&r->vars, rp->given->v[i].name, rp->given->v[i].value);
-	engine_iface_vars(&r->speaker, &r->vars);
+	engine_iface_vars(&r->sp.ifc, &r->vars);
 	r->an = analysis_new();
-	/* A run that died (SIGKILL) left its table: gone before ours exists. */
-	rstguard_sweep();
 	/* What goes out is ours, or the host's kernel's: told by the MAC. */
-	engine_own_frames(e, RECENT, r->ghost ? 0 : e->ifc.mac);
+	engine_own_frames(e, RECENT, r->sp.ghost ? 0 : e->ifc.mac);
 	int rc = open_all(r);
 	/* Root goes once everything is open, before any reply is read. */
 	if (rc == ENGINE_OK)

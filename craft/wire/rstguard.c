@@ -205,6 +205,18 @@ static void trim(char *s)
 			*p = ' ';
 }
 
+/* A script that must work: -1 with nft's complaint in one line. */
+static int change(const char *script, char *err, size_t errlen)
+{
+	int rc = nft(script, err, errlen);
+	if (rc == 0)
+		return 0;
+	trim(err);
+	if (rc == NFT_MISSING)
+		snprintf(err, errlen, "nft is not installed (apt-get install nftables)");
+	return -1;
+}
+
 int rstguard_open(struct rstguard *g, char *err, size_t errlen)
 {
 	char script[256];
@@ -213,14 +225,22 @@ int rstguard_open(struct rstguard *g, char *err, size_t errlen)
 		 "table inet %s {\n"
 		 "  chain out { type filter hook output priority 0; policy accept; }\n"
 		 "}\n", g->table);
-	int rc = nft(script, err, errlen);
-	if (rc != 0) {
-		trim(err);
-		if (rc == NFT_MISSING)
-			snprintf(err, errlen, "nft is not installed (apt-get install nftables)");
+	if (change(script, err, errlen))
+		return -1;
+	g->open = true;
+	return 0;
+}
+
+/* A flow's two addresses, written as nft reads them; -1 unless of one family. */
+static int flow_addrs(const struct addr *src, const struct addr *dst, char *a, char *b,
+		      char *err, size_t errlen)
+{
+	if (src->family != dst->family || src->family == ADDR_NONE) {
+		snprintf(err, errlen, "a TCP flow needs two addresses of one family");
 		return -1;
 	}
-	g->open = true;
+	addr_format(src, a, ADDR_STRLEN);
+	addr_format(dst, b, ADDR_STRLEN);
 	return 0;
 }
 
@@ -230,20 +250,39 @@ int rstguard_add(struct rstguard *g, const struct addr *src, uint16_t sport,
 	char a[ADDR_STRLEN], b[ADDR_STRLEN], script[384];
 	/* The table is inet: ip and ip6 rules alike. */
 	const char *fam = src->family == ADDR_IPV6 ? "ip6" : "ip";
-	if (src->family != dst->family || src->family == ADDR_NONE) {
-		snprintf(err, errlen, "a TCP flow needs two addresses of one family");
+	if (flow_addrs(src, dst, a, b, err, errlen))
 		return -1;
-	}
-	addr_format(src, a, sizeof a);
-	addr_format(dst, b, sizeof b);
 	snprintf(script, sizeof script,
 		 "add rule inet %s out %s saddr %s %s daddr %s tcp sport %u tcp dport %u "
 		 "tcp flags & rst == rst drop\n", g->table, fam, a, fam, b, sport, dport);
-	if (nft(script, err, errlen) != 0) {
-		trim(err);
+	return change(script, err, errlen);
+}
+
+/* One table for every process, its flows a set whose entries expire: the
+ * rules outlive the command that made them, and nothing stays for good. */
+int rstguard_keep(const struct addr *src, uint16_t sport, const struct addr *dst,
+		  uint16_t dport, unsigned seconds, char *err, size_t errlen)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], script[1536];
+	if (flow_addrs(src, dst, a, b, err, errlen))
 		return -1;
-	}
-	return 0;
+	bool v6 = src->family == ADDR_IPV6;
+	snprintf(script, sizeof script,
+		 "add table inet rawcraft_kept\n"
+		 "add set inet rawcraft_kept flows4 { type ipv4_addr . inet_service . "
+		 "ipv4_addr . inet_service; flags timeout; }\n"
+		 "add set inet rawcraft_kept flows6 { type ipv6_addr . inet_service . "
+		 "ipv6_addr . inet_service; flags timeout; }\n"
+		 "add chain inet rawcraft_kept out { type filter hook output priority 0; "
+		 "policy accept; }\n"
+		 "flush chain inet rawcraft_kept out\n"
+		 "add rule inet rawcraft_kept out ip saddr . tcp sport . ip daddr . tcp dport "
+		 "@flows4 tcp flags & rst == rst drop\n"
+		 "add rule inet rawcraft_kept out ip6 saddr . tcp sport . ip6 daddr . tcp dport "
+		 "@flows6 tcp flags & rst == rst drop\n"
+		 "add element inet rawcraft_kept %s { %s . %u . %s . %u timeout %us }\n",
+		 v6 ? "flows6" : "flows4", a, sport, b, dport, seconds);
+	return change(script, err, errlen);
 }
 
 void rstguard_close(struct rstguard *g)

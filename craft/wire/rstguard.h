@@ -29,6 +29,10 @@ int rstguard_open(struct rstguard *g, char *err, size_t errlen);
  * of one family); ports in host byte order. */
 int rstguard_add(struct rstguard *g, const struct addr *src, uint16_t sport,
 		 const struct addr *dst, uint16_t dport, char *err, size_t errlen);
+/* The same in table rawcraft_kept, shared by every process, for `seconds`
+ * whether this process lives or not: `send` typed twice for a handshake. */
+int rstguard_keep(const struct addr *src, uint16_t sport, const struct addr *dst,
+		  uint16_t dport, unsigned seconds, char *err, size_t errlen);
 void rstguard_close(struct rstguard *g);
 
 #endif
