@@ -165,6 +165,19 @@ struct expectation;
 int send_stream(struct cli_engine *c, struct frame *tmpl, const struct expectation *want,
 		const char *path, const struct rng *run, struct stream **stream);
 
+/* --ghost IP[/MAC], checked before anything is opened (with --block-rst,
+ * which excludes it); the MAC is the interface's unless given. */
+struct ghost {
+	struct addr ip;
+	uint64_t mac;
+	bool has_mac;
+};
+/* 0, with `g` filled when --ghost was given; -1 after saying why. */
+int ghost_parse(const struct options *opt, struct ghost *g);
+void ghost_iface(const struct ghost *g, const struct iface *real, struct iface *out);
+/* The host kernel's RST to a connection of ours, told after its frame. */
+void print_kernel_rst(const char *summary, const char *remedy);
+
 int cmd_show(struct options *opt);
 int cmd_decode(struct options *opt);
 int cmd_sniff(struct options *opt);

@@ -15,7 +15,7 @@ static void usage(FILE *out)
 	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-n] [-x] [--json] [-w out.pcap] [-i IF]\n"
 	      "       rawcraft send FILE [-i IF] [-D K=V]... [-c N] [--interval D | --rate PPS | --flood [--cpus N]]\n"
 	      "                     [--tx PATH] [--expect MATCH | --no-expect] [-t TIMEOUT] [--seed N] [-Z USER]\n"
-	      "                     [-v] [-n] [-x] [--json] [-w out.pcap]\n"
+	      "                     [--ghost IP[/MAC] | --block-rst] [-v] [-n] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
 	      "                     [--peer NETNS] [--keep-going] [--seed N] [-Z USER] [--absolute] [-v]\n"
 	      "                     [-n] [-x] [--json | --ladder] [--html OUT] [-w out.pcap]\n"
@@ -53,6 +53,7 @@ static void usage(FILE *out)
 	      "  -Z, --user USER  started as root: become USER (default nobody) once\n"
 	      "              sockets and captures are open, before any reply is read\n"
 	      "  --block-rst       drop the host kernel's RSTs for the scenario's connections\n"
+	      "                    (send: for 10 minutes, for the next send of a handshake)\n"
 	      "  --peer NETNS      run: `peer` steps drive real sockets in namespace NETNS\n"
 	      "  --keep-going      a failed expect or check does not end the run (exit 1 after it)\n"
 	      "Exit: 0 ok, 1 no match, 2 bad input (nothing sent), 3 system error,\n"
@@ -86,7 +87,7 @@ static const struct taken {
 	{ "expect", 1, OPT_EXPECT, SEND }, { "no-expect", 0, OPT_NO_EXPECT, SEND },
 	{ "timeout", 1, 't', SEND }, { "interval", 1, OPT_INTERVAL, SEND }, { "tx", 1, OPT_TX, SEND },
 	{ "rate", 1, OPT_RATE, SEND }, { "flood", 0, OPT_FLOOD, SEND }, { "cpus", 1, OPT_CPUS, SEND },
-	{ "ghost", 1, OPT_GHOST, RUN }, { "block-rst", 0, OPT_BLOCK_RST, RUN },
+	{ "ghost", 1, OPT_GHOST, SEND | RUN }, { "block-rst", 0, OPT_BLOCK_RST, SEND | RUN },
 	{ "peer", 1, OPT_PEER, RUN },
 	{ "keep-going", 0, OPT_KEEP_GOING, RUN },
 	{ NULL, 0, 'h', ALL }, { "help", 0, OPT_HELP, ALL },

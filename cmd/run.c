@@ -132,8 +132,7 @@ static void on_kernel_rst(void *ctx, const char *summary)
 {
 	struct running *rn = ctx;
 	if (!rn->opt->json)
-		printf("   ! the host kernel sent %s: it owns this address but has no "
-		       "socket for the connection\n", summary);
+		print_kernel_rst(summary, NULL);
 }
 
 /* A peer step's line in the view; a failed one names its place. */
@@ -146,48 +145,6 @@ static void on_peer(void *ctx, const struct step *st, const char *text, bool fai
 	fputs(s.s, stdout);
 	out_flush();
 	sb_free(&s);
-}
-
-/* --ghost IP[/MAC], checked before anything is opened; the MAC is the
- * interface's unless given.  An IPv6 address holds ':' but never '/'. */
-struct ghost {
-	struct addr ip;
-	uint64_t mac;
-	bool has_mac;
-};
-
-static int parse_ghost(const char *spec, struct ghost *g)
-{
-	const char *slash = strchr(spec, '/');
-	size_t n = slash ? (size_t)(slash - spec) : strlen(spec);
-	g->has_mac = slash != NULL;
-	if (addr_parse(spec, n, &g->ip) || addr_is_unspecified(&g->ip) ||
-	    (g->ip.family == ADDR_IPV6 && addr_is_multicast6(&g->ip)) ||
-	    (slash && parse_mac(slash + 1, &g->mac))) {
-		return fail("--ghost takes IP or IP/MAC (10.9.0.99/02:00:00:00:00:99, "
-			    "2001:db8::99/02:00:00:00:00:99), got '%s'", spec);
-	}
-	return 0;
-}
-
-/* The interface as the ghost: its address and MAC, and no address of the
- * host's, so that nothing is sent from one the kernel owns (and resets). */
-static void ghost_iface(const struct ghost *g, const struct iface *real, struct iface *out)
-{
-	*out = *real;
-	out->has_ip = out->has_ip6 = out->has_ll6 = false;
-	if (g->ip.family == ADDR_IPV4) {
-		out->ip = addr_ipv4(&g->ip);
-		out->has_ip = true;
-	} else if (addr_is_link_local6(&g->ip)) {
-		out->ll6 = g->ip;
-		out->has_ll6 = true;
-	} else {
-		out->ip6 = g->ip;
-		out->has_ip6 = true;
-	}
-	out->mac = g->has_mac ? g->mac : real->mac;
-	out->has_mac = true;
 }
 
 /* Every fault in the file is found before anything is sent; the first
@@ -251,21 +208,17 @@ int cmd_run(struct options *opt)
 		fail("run takes one scenario: rawcraft run FILE.lab (or a shipped name: handshake)");
 		return EXIT_INPUT;
 	}
-	if (opt->ghost && opt->block_rst) {
-		fail("--ghost and --block-rst are two remedies for the same problem: pick one");
+	struct ghost g;
+	if (ghost_parse(opt, &g))
 		return EXIT_INPUT;
-	}
 	char *path;
 	size_t len;
 	char *text = load_source(opt->files[0], "examples", ".lab", &path, &len);
 	if (!text)
 		return EXIT_INPUT;
 	struct scenario sc;
-	struct ghost g;
 	struct addr dst = { .family = ADDR_NONE };
 	int rc = check_scenario(opt, &sc, path, text, len, &dst);
-	if (rc == EXIT_OK && opt->ghost && parse_ghost(opt->ghost, &g))
-		rc = EXIT_INPUT;
 	if (rc == EXIT_OK) {
 		/* Before the nftables table exists, so no signal can strand it. */
 		stop_catch();

@@ -11,6 +11,7 @@
 #include "../craft/lang/template.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
+#include "privs.h"
 #include "stop.h"
 
 struct sending {
@@ -45,6 +46,15 @@ static void on_matched(void *ctx, size_t idx, const struct frame *f, const struc
 	struct frame_note note = { .prefix = "< ", .suffix = suffix, .json = json,
 				   .recorded = true };
 	printer_frame(s->pr, f, ts, &note);
+}
+
+static void on_kernel_rst(void *ctx, const char *summary)
+{
+	struct sending *s = ctx;
+	if (!s->opt->json)
+		print_kernel_rst(summary, "the next send of this connection finds it reset: "
+				 "send with --block-rst (drops the kernel's RSTs) or --ghost IP "
+				 "(speak from an address no host owns)");
 }
 
 static void report_timeout(const struct sending *s, const struct probe_result *r)
@@ -104,14 +114,16 @@ static void report_end(const struct sending *s, const struct probe_result *r)
 }
 
 static int send_probes(struct cli_engine *c, struct frame *tmpl, const struct expectation *want,
-		       const char *path, const struct rng *run, size_t count)
+		       const char *path, const struct rng *run, size_t count,
+		       const struct iface *ghost)
 {
 	struct options *opt = c->opt;
 	struct sending s = { .opt = opt, .pr = c->pr, .want = want, .count = count };
 	struct probe_params pp = { .path = path, .count = count, .timeout_us = opt->timeout_us,
 				   .interval_us = opt->interval_us < 0 ? 1000000 : opt->interval_us,
-				   .run = run };
-	static const struct probe_ops ops = { .sent = on_sent, .matched = on_matched };
+				   .run = run, .ghost = ghost, .block_rst = opt->block_rst };
+	static const struct probe_ops ops = { .sent = on_sent, .matched = on_matched,
+					      .kernel_rst = on_kernel_rst };
 	struct probe_result res;
 	int rc = probe_run(c->e, tmpl, want, &pp, &ops, &s, &res);
 	if (res.finished && !expect_empty(want))
@@ -134,6 +146,9 @@ static bool pacing_ok(const struct options *opt)
 		fail("--interval paces probes one by one; --rate and --flood send a stream: give one");
 	else if ((opt->cpus || opt->tx >= 0) && !opt->flood && !opt->rate)
 		fail("%s sets the senders of --flood or --rate", opt->cpus ? "--cpus" : "--tx");
+	else if ((opt->ghost || opt->block_rst) && (opt->flood || opt->rate))
+		fail("%s is for probes one by one (a handshake typed as sends), not a stream",
+		     opt->ghost ? "--ghost" : "--block-rst");
 	else if ((opt->tx == LINKTX_XDP || opt->tx == LINKTX_PACKET) && opt->write)
 		fail("--tx %s passes by the taps -w records from: drop -w, or use --tx qdisc",
 		     linktx_path_name((enum linktx_path)opt->tx));
@@ -165,7 +180,8 @@ int cmd_send(struct options *opt)
 		fail("send takes one template: rawcraft send FILE.pkt (or a shipped name: tcp-syn)");
 		return EXIT_INPUT;
 	}
-	if (!pacing_ok(opt))
+	struct ghost g;
+	if (!pacing_ok(opt) || ghost_parse(opt, &g))
 		return EXIT_INPUT;
 	char *path;
 	size_t len;
@@ -186,7 +202,8 @@ int cmd_send(struct options *opt)
 	printer_open(&pr, opt, LINK_ETHERNET, false);
 	/* Probes are few: each reaches the file at once, and a SIGKILL keeps it. */
 	pr.rec.each_frame = !opt->flood && !opt->rate;
-	struct cli_engine c = { .opt = opt, .pr = &pr };
+	struct cli_engine c = { .opt = opt, .pr = &pr, .keep_net_admin = opt->block_rst };
+	struct iface ghost;
 	struct stream *stream = NULL;
 	struct frame tmpl;
 	struct diag d;
@@ -204,9 +221,14 @@ int cmd_send(struct options *opt)
 		goto out;
 	expect_free(&want);
 	expect_init(&want);
+	/* nft runs as this process runs: with file capabilities, pass them on. */
+	if (opt->block_rst)
+		privs_share_net_admin();
 	if ((rc = cli_engine_open(&c, frame_destination(&tmpl))) != EXIT_OK)
 		goto out;
-	engine_iface_vars(engine_iface(c.e), &opt->vars);
+	if (opt->ghost)
+		ghost_iface(&g, engine_iface(c.e), &ghost);
+	engine_iface_vars(opt->ghost ? &ghost : engine_iface(c.e), &opt->vars);
 	frame_free(&tmpl);
 	expect_free(&from_template);
 	rc = EXIT_INPUT;
@@ -235,7 +257,8 @@ int cmd_send(struct options *opt)
 	if (streaming)
 		rc = send_stream(&c, &tmpl, &want, path, &run, &stream);
 	else
-		rc = send_probes(&c, &tmpl, &want, path, &run, (size_t)count);
+		rc = send_probes(&c, &tmpl, &want, path, &run, (size_t)count,
+				 opt->ghost ? &ghost : NULL);
 	if (printer_close(&pr))
 		rc = EXIT_SYSTEM;
 	exit_before_teardown(rc);

@@ -181,7 +181,8 @@ int engine_capture_fault(struct engine *e, const char *err)
 struct resolve_env engine_env(struct engine *e, const char *path, const struct iface *speaker,
 			      struct rng *rng, uint64_t index)
 {
-	return (struct resolve_env){ .file = path, .iface = speaker ? speaker : &e->ifc, .rng = rng,
+	/* The lookups' addresses are the engine's own: a ghost's, when set. */
+	return (struct resolve_env){ .file = path, .iface = speaker ? speaker : e->nb.ifc, .rng = rng,
 				     .index = index, .nexthop_mac = neighbor_callback,
 				     .ctx = &e->nb };
 }

@@ -11,11 +11,15 @@
 #include "../proto/proto.h"
 #include "../util/xalloc.h"
 #include "internal.h"
+#include "speaker.h"
 
 /* Its own copy comes back through the capture within microseconds: a
  * probe is kept this long at least, even with -t 0, so that the copy is
  * not taken for a peer's frame. */
 #define COPY_WAIT_US 10000
+/* The host's kernel resets a SYN/ACK at once: after the last reply, this
+ * long for its RST, when one may come. */
+#define RST_WAIT_US 20000
 
 /* One frame sent, kept from its send until it is answered or -t has
  * passed.  Its time is the clock's until its outgoing copy is seen, then
@@ -46,6 +50,8 @@ struct prober {
 	uint32_t unrecorded;		/* no live probe before it is unrecorded */
 	struct flow_table flows;	/* probe key -> the newest live probe with it */
 	bool until_done;		/* the wait ends once every probe is answered */
+	struct speaker sp;
+	struct rng ghost_rng;		/* the ghost's answers' draws */
 };
 
 static struct probe *probe_at(const struct prober *r, uint32_t i)
@@ -141,6 +147,13 @@ static int open_capture(struct prober *r, const struct frame *first)
 	struct engine *e = r->e;
 	char bpf[640];
 	bool arp = frame_may_need_next_hop(first);
+	if (r->sp.ghost) {
+		/* Everything that comes, who-has for the ghost included; none
+		 * of what leaves: its frames are ours or no concern of it. */
+		engine_own_frames(e, 0, 0);
+		return engine_capture(e, &r->cap, "", r->sp.ifc.mac != e->ifc.mac ?
+				      CAPTURE_PROMISC : 0, 0);
+	}
 	uint64_t own_mac = exchange_bpf(first, arp, bpf, sizeof bpf) ?
 			   lv(&first->layer[0], ETH_SRC) : 0;
 	engine_own_frames(e, 0, own_mac);
@@ -192,8 +205,58 @@ static bool answered_probe(struct prober *r, const struct frame *f, size_t *idx)
 	return false;
 }
 
-/* One captured frame: our own copy, a reply to some probe, a near miss, or
- * noise. */
+/* A frame from elsewhere: a reply to some probe, a near miss, or noise. */
+static void take_reply(struct prober *r, const struct frame *f, const struct timeval *ts)
+{
+	size_t i;
+	char why[256];
+	if (answered_probe(r, f, &i)) {
+		unsigned d = expect_diffs(r->want, f, why, sizeof why);
+		if (d == 0) {
+			report_match(r, i, f, ts);
+			return;
+		}
+		near_miss_note(r->res->closest, d, f, why);
+	} else if (r->res->sent) {
+		unsigned d = expect_diffs(r->want, f, why, sizeof why);
+		char scoped_why[300];
+		snprintf(scoped_why, sizeof scoped_why, "%s%snot a reply to what was sent",
+			 d ? why : "", d ? "; " : "");
+		near_miss_note(r->res->closest, d + 1, f, scoped_why);
+	}
+	engine_record(r->e, f, ts);
+}
+
+/* What the ghost owes `f` (who-has, ping), on the wire and in -w. */
+static void answer_for_ghost(struct prober *r, const struct frame *f)
+{
+	struct frame reply, shown;
+	struct timeval now;
+	if (speaker_answer(&r->sp, r->e, f, &r->ghost_rng, &reply)) {
+		gettimeofday(&now, NULL);
+		if (engine_inject(r->e, reply.bytes, reply.len, ENGINE_NO_TAG) == ENGINE_OK) {
+			decode_built(&reply, &shown);
+			engine_record(r->e, &shown, &now);
+			frame_free(&shown);
+		}
+	}
+	frame_free(&reply);
+}
+
+/* The host's kernel's frame: its first RST to a probe's connection is told. */
+static void host_frame(struct prober *r, const struct frame *f)
+{
+	if (!speaker_kernel_rst(&r->sp, f) || !r->ops->kernel_rst)
+		return;
+	struct strbuf s;
+	sb_init(&s);
+	describe_summary(f, &s);
+	r->ops->kernel_rst(r->ctx, s.s);
+	sb_free(&s);
+}
+
+/* One captured frame: our own copy, the host's kernel's, or one from
+ * elsewhere. */
 static void classify(struct prober *r, const uint8_t *bytes, size_t caplen, size_t wire,
 		     const struct timeval *ts)
 {
@@ -201,8 +264,6 @@ static void classify(struct prober *r, const uint8_t *bytes, size_t caplen, size
 	enum frame_origin from = outbox_origin(&r->e->sent, bytes, caplen, &tag);
 	struct frame f;
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
-	size_t i;
-	char why[256];
 	/* Our own probe on its way out: its timestamp is the send time (unless
 	 * a later frame came first and it went into -w as built).  The host's
 	 * own frames (its RST to a SYN/ACK) are no replies either. */
@@ -213,26 +274,12 @@ static void classify(struct prober *r, const uint8_t *bytes, size_t caplen, size
 		p->at = *ts;
 		engine_record(r->e, &f, ts);
 	}
-	if (from != FROM_PEER) {
-		frame_free(&f);
-		return;
+	if (from == FROM_HOST)
+		host_frame(r, &f);
+	if (from == FROM_PEER) {
+		take_reply(r, &f, ts);
+		answer_for_ghost(r, &f);
 	}
-	if (answered_probe(r, &f, &i)) {
-		unsigned d = expect_diffs(r->want, &f, why, sizeof why);
-		if (d == 0) {
-			report_match(r, i, &f, ts);
-			frame_free(&f);
-			return;
-		}
-		near_miss_note(r->res->closest, d, &f, why);
-	} else if (r->res->sent) {
-		unsigned d = expect_diffs(r->want, &f, why, sizeof why);
-		char scoped_why[300];
-		snprintf(scoped_why, sizeof scoped_why, "%s%snot a reply to what was sent",
-			 d ? why : "", d ? "; " : "");
-		near_miss_note(r->res->closest, d + 1, &f, scoped_why);
-	}
-	engine_record(r->e, &f, ts);
 	frame_free(&f);
 }
 
@@ -275,8 +322,10 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx)
 		sb_free(&s);
 	}
 	/* Before the write: on a veth the reply can arrive while it returns. */
+	int rc = speaker_sends(&r->sp, r->e, &shown);
 	gettimeofday(&p->at, NULL);
-	int rc = engine_inject(r->e, built->bytes, built->len, idx);
+	if (rc == ENGINE_OK)
+		rc = engine_inject(r->e, built->bytes, built->len, idx);
 	if (rc == ENGINE_OK) {
 		r->res->sent = idx + 1;
 		if (r->ops->sent)
@@ -321,6 +370,8 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 	/* Everything is open before anything is read, and root is gone. */
 	int rc = engine_build_offline(e, tmpl, pp->run, pp->path);
 	if (rc == ENGINE_OK)
+		rc = speaker_open(&r->sp, e);
+	if (rc == ENGINE_OK)
 		rc = open_capture(r, tmpl);
 	if (rc == ENGINE_OK)
 		rc = engine_neighbors(e, tmpl);
@@ -334,6 +385,11 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 	/* Without an expectation: only our own copies, to time and record them. */
 	if (rc == ENGINE_OK)
 		rc = wait_replies(r, &done, waiting);
+	if (rc == ENGINE_OK && r->res->matched && speaker_exposed(&r->sp) &&
+	    !r->sp.kernel_rst_seen) {
+		deadline_in(&done, RST_WAIT_US);
+		rc = wait_replies(r, &done, false);
+	}
 	retire(r, NULL, true);
 	/* A fault once probes are out (the interface gone): the figures so far
 	 * still stand. */
@@ -357,7 +413,13 @@ int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *wa
 	flow_table_init(&r.flows);
 	e->before_record = before_record;
 	e->before_ctx = &r;
+	speaker_init(&r.sp, &e->ifc, pp->ghost, pp->block_rst ? GUARD_KEPT : GUARD_NONE);
+	rng_for_frame(pp->run, UINT64_MAX, &r.ghost_rng);
+	const struct iface *own = e->nb.ifc;
+	e->nb.ifc = &r.sp.ifc;	/* frames and lookups speak from the ghost's */
 	int rc = probe_all(&r, tmpl);
+	e->nb.ifc = own;
+	speaker_close(&r.sp);
 	e->before_record = NULL;
 	free(r.ring);
 	flow_table_free(&r.flows);

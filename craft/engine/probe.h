@@ -3,7 +3,8 @@
  * anew (fresh random fields), injected, and its reply found by a hash of
  * the exchange and checked against the expectation.  A probe's time is
  * the capture's timestamp of its own copy on the way out, so an RTT is
- * exactly the difference of two frames' times in the -w file.
+ * exactly the difference of two frames' times in the -w file.  A ghost
+ * and the kernel's RSTs are handled as the runner handles them (runner.h).
  */
 #ifndef CRAFT_PROBE_H
 #define CRAFT_PROBE_H
@@ -21,6 +22,9 @@ struct probe_ops {
 	/* A reply to probe `idx` matched the expectation. */
 	void (*matched)(void *ctx, size_t idx, const struct frame *f, const struct timeval *ts,
 			long rtt_us);
+	/* The host's kernel reset a connection the probes spoke from its own
+	 * address (its RST's summary line): once, after the frame it answers. */
+	void (*kernel_rst)(void *ctx, const char *summary);
 };
 
 struct probe_params {
@@ -29,6 +33,9 @@ struct probe_params {
 	long interval_us;	/* between probes */
 	long timeout_us;	/* for the replies after the last */
 	const struct rng *run;	/* the run's seed: frame i draws from it */
+	const struct iface *ghost;	/* the addresses to speak from; NULL: the interface's */
+	bool block_rst;		/* the kernel's RSTs to the probes' TCP dropped, for
+				 * minutes: the next `send` of a handshake finds it whole */
 };
 
 struct probe_result {

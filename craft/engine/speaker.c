@@ -7,6 +7,7 @@
 
 #include "../builder/build.h"
 #include "../builder/resolve.h"
+#include "../core/field.h"
 #include "../proto/proto.h"
 #include "../util/xalloc.h"
 #include "ghost.h"
@@ -15,6 +16,8 @@
 /* How long a kept guard outlives `send`: the peer's SYN/ACK retries end
  * within about a minute (tcp_synack_retries), a student types slower. */
 #define KEPT_SECONDS 600
+#define WATCHED 64
+#define GHOST_ASK_US 200000
 
 void speaker_init(struct speaker *s, const struct iface *real, const struct iface *ghost,
 		  enum speaker_guard guard)
@@ -23,9 +26,67 @@ void speaker_init(struct speaker *s, const struct iface *real, const struct ifac
 			       .guard_kind = guard };
 }
 
+static struct addr ghost_addr(const struct iface *g)
+{
+	return g->has_ip ? addr_from_ipv4(g->ip) : g->has_ip6 ? g->ip6 : g->ll6;
+}
+
+/* Whether the host at `mac` answers for `a`: asked from the interface's own
+ * addresses, a moment long (a link's hosts answer in microseconds). */
+static int owner_of(struct engine *e, const struct addr *a, uint64_t *mac)
+{
+	char err[512];
+	enum capture_error why;
+	struct neighbors *nb = &e->nb;
+	const struct iface *speaks = nb->ifc;
+	long timeout = nb->timeout_us;
+	if (neighbors_open(nb, &why, err, sizeof err))
+		return engine_capture_failed(e, why, err);
+	nb->ifc = &e->ifc;
+	nb->timeout_us = GHOST_ASK_US;
+	int rc = neighbor_next_hop(nb, a, mac, err, sizeof err);
+	nb->ifc = speaks;
+	nb->timeout_us = timeout;
+	if (rc < 0)
+		return engine_fail(e, ENGINE_FAULT_SYSTEM, "%s", err);
+	return rc == 0 ? ENGINE_NOMATCH : ENGINE_OK;
+}
+
+/* A ghost is a free address of the link: one the host or a neighbour owns
+ * gets its owner's answers (and RSTs), one off the subnet a router's. */
+static int check_ghost(struct engine *e, const struct iface *g)
+{
+	char a[ADDR_STRLEN], dev[32], who[24];
+	struct addr ghost = ghost_addr(g), gw;
+	const char *ifname = e->ifc.name;
+	addr_format(&ghost, a, sizeof a);
+	bool link_local = ghost.family == ADDR_IPV6 && addr_is_link_local6(&ghost);
+	if (!link_local && iface_route_addr(&ghost, dev, sizeof dev, &gw) == 0) {
+		if (strcmp(dev, "lo") == 0 && strcmp(ifname, "lo") != 0)
+			return engine_fail(e, ENGINE_FAULT_INPUT, "--ghost %s is this host's own "
+					   "address: its kernel answers the peer (and resets the "
+					   "connection); take a free address of %s's subnet", a, ifname);
+		if (strcmp(dev, ifname) != 0 || gw.family != ADDR_NONE)
+			return engine_fail(e, ENGINE_FAULT_INPUT, "--ghost %s is off %s's subnet: "
+					   "the peer would send its answers to a router; take a free "
+					   "address of the subnet", a, ifname);
+	}
+	uint64_t mac;
+	int rc = owner_of(e, &ghost, &mac);
+	if (rc != ENGINE_NOMATCH)
+		return rc;
+	format_mac(mac, who, sizeof who);
+	return engine_fail(e, ENGINE_FAULT_INPUT, "--ghost %s belongs to the host at %s (it "
+			   "answers %s for it): take an address nobody on the link uses", a, who,
+			   ghost.family == ADDR_IPV6 ? "neighbour solicitations" : "ARP");
+}
+
 int speaker_open(struct speaker *s, struct engine *e)
 {
 	char err[512];
+	int rc;
+	if (s->ghost && (rc = check_ghost(e, &s->ifc)) != ENGINE_OK)
+		return rc;
 	/* A run that died (SIGKILL) left its table: gone before ours exists. */
 	rstguard_sweep();
 	if (s->guard_kind == GUARD_RUN && rstguard_open(&s->guard, err, sizeof err))
@@ -61,7 +122,10 @@ int speaker_sends(struct speaker *s, struct engine *e, const struct frame *f)
 {
 	char err[256];
 	struct speaker_tuple t;
-	if (!speaker_tuple_of(f, &t) || known_tuple(s, &t))
+	/* Unguarded, the first few connections tell whether the kernel resets
+	 * them; a sweep's thousands need not be searched for each frame. */
+	if ((s->guard_kind == GUARD_NONE && s->ntuples == WATCHED) || !speaker_tuple_of(f, &t) ||
+	    known_tuple(s, &t))
 		return ENGINE_OK;
 	s->tuples = xrealloc(s->tuples, (s->ntuples + 1) * sizeof *s->tuples);
 	s->tuples[s->ntuples++] = t;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The handshake typed as separate commands: `send tcp-syn`, then `send
+# tcp-ack` with the SYN/ACK's numbers, against a real server in a namespace,
+# with each remedy for the host kernel's RST; without one, send says what
+# the kernel did, after the SYN/ACK it answered.  --ghost's own faults.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab.sh"
+lab_start || exit 0
+R=$RAWCRAFT
+GHOST="10.$LAB_NET.0.99"
+
+# From send's --json: the SYN's sport and seq, the SYN/ACK's seq.
+numbers() {
+	"$PY" -c '
+import json, sys
+f = [json.loads(l) for l in sys.stdin if l.startswith("{\"frame\"")]
+syn = [o["tcp"] for o in f if o["direction"] == "sent"][0]
+synack = [o["tcp"] for o in f if o["direction"] == "received"][0]
+print(syn["sport"], syn["seq"], synack["seq"])' 2>/dev/null
+}
+
+for remedy in "--ghost $GHOST" "--block-rst"; do
+	name=${remedy%% *}
+	lab_server 9240 "$TMP/got"
+	# shellcheck disable=SC2086
+	syn=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9240 $remedy --json); rc=$?
+	read -r sport seq sseq <<<"$(printf '%s\n' "$syn" | numbers)"
+	expect_eq "send tcp-syn $name: exit 0" "$rc" 0
+	# A student types slower than the server's first SYN/ACK retry (1 s).
+	sleep 1.5
+	# shellcheck disable=SC2086
+	out=$(in_a "$R" send tcp-ack -D DST="$IP_B" -D SPORT="$sport" -D DPORT=9240 \
+		-D SEQ=$(((seq + 1) % 4294967296)) -D ACK=$(((sseq + 1) % 4294967296)) $remedy 2>&1); rc=$?
+	expect_eq "send tcp-ack $name: exit 0" "$rc" 0
+	sleep 0.3
+	state=$(in_b ss -tanH "( sport = :9240 )" | awk '$1 == "ESTAB" {print $1}')
+	expect_eq "send tcp-syn, send tcp-ack $name: the server's kernel has the connection ESTABLISHED" \
+		"$state" ESTAB
+	kill $(ip netns pids "$NS_B") 2>/dev/null; wait
+	rm -f "$TMP/got"
+done
