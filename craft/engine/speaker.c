@@ -61,12 +61,13 @@ static int check_ghost(struct engine *e, const struct iface *g)
 	const char *ifname = e->ifc.name;
 	addr_format(&ghost, a, sizeof a);
 	bool link_local = ghost.family == ADDR_IPV6 && addr_is_link_local6(&ghost);
-	if (!link_local && iface_route_addr(&ghost, dev, sizeof dev, &gw) == 0) {
-		if (strcmp(dev, "lo") == 0 && strcmp(ifname, "lo") != 0)
+	if (!link_local) {
+		bool routed = iface_route_addr(&ghost, dev, sizeof dev, &gw) == 0;
+		if (routed && strcmp(dev, "lo") == 0 && strcmp(ifname, "lo") != 0)
 			return engine_fail(e, ENGINE_FAULT_INPUT, "--ghost %s is this host's own "
 					   "address: its kernel answers the peer (and resets the "
 					   "connection); take a free address of %s's subnet", a, ifname);
-		if (strcmp(dev, ifname) != 0 || gw.family != ADDR_NONE)
+		if (!routed || strcmp(dev, ifname) != 0 || gw.family != ADDR_NONE)
 			return engine_fail(e, ENGINE_FAULT_INPUT, "--ghost %s is off %s's subnet: "
 					   "the peer would send its answers to a router; take a free "
 					   "address of the subnet", a, ifname);

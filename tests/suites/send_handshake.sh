@@ -39,3 +39,28 @@ for remedy in "--ghost $GHOST" "--block-rst"; do
 	kill $(ip netns pids "$NS_B") 2>/dev/null; wait
 	rm -f "$TMP/got"
 done
+
+# Without a remedy: the kernel's RST is told after the SYN/ACK it answers,
+# with what would have kept the connection.
+lab_server 9240 "$TMP/got"
+out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9240 2>&1); rc=$?
+expect_eq "send tcp-syn without a remedy: exit 0 (the SYN/ACK came)" "$rc" 0
+case $out in *"[SYN, ACK]"*$'\n'"   ! the host kernel sent $IP_A:"*"[RST]"*"no socket for the connection"$'\n'*"--block-rst"*"--ghost IP"*)
+	ok "send tcp-syn without a remedy: the kernel's RST told after the SYN/ACK, with both remedies" ;;
+*) not_ok "send tcp-syn without a remedy: the kernel's RST told after the SYN/ACK" "$out" ;; esac
+kill $(ip netns pids "$NS_B") 2>/dev/null; wait
+
+# --ghost must be a free address of the link: exit 2, no SYN sent.
+ghost_refused() {	# ghost_refused LABEL GHOST WANT
+	local before out rc
+	before=$(lab_rx)
+	out=$(in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=9240 --ghost "$2" 2>&1); rc=$?
+	case "$rc:$out" in "2:rawcraft: error: --ghost $2 $3"*) ok "--ghost $1: exit 2, says why" ;;
+	*) not_ok "--ghost $1: exit 2, says why" "exit $rc: $out" ;; esac
+	# Only the who-has that asked: no SYN.
+	[ $(( $(lab_rx) - before )) -le 1 ] && ok "--ghost $1: nothing but the ARP request sent" ||
+		not_ok "--ghost $1: nothing but the ARP request sent" "$(( $(lab_rx) - before )) frames"
+}
+ghost_refused "ours" "$IP_A" "is this host's own address"
+ghost_refused "the peer's" "$IP_B" "belongs to the host at $MAC_B (it answers ARP for it)"
+ghost_refused "off the subnet" "10.$LAB_NET.1.9" "is off $IF_A's subnet"
