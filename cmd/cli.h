@@ -111,9 +111,10 @@ void warn_diag(void *ctx, const struct diag *d);
  * `return fail(...)`. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The interface from -i (exit 3 if it is missing) or the default route's
- * (NULL if there is none).  Fills ${iface.mac} and ${iface.ip}. */
-int pick_iface(struct options *opt, struct iface *out, bool *have);
+/* The interface from -i (exit 3 if it is missing) or the one routing `dst`
+ * as send picks it (none: the default route's; *have false if none
+ * does).  Fills ${iface.mac} and ${iface.ip}. */
+int pick_iface(struct options *opt, const struct addr *dst, struct iface *out, bool *have);
 
 #define PERMISSION_HINT "needs CAP_NET_RAW: run as root or " \
 	"setcap cap_net_raw,cap_net_admin+ep ./rawcraft"

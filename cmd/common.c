@@ -103,10 +103,10 @@ void warn_diag(void *ctx, const struct diag *d)
 		sb_printf(held, "rawcraft: warning: %s\n", d->msg);
 }
 
-int pick_iface(struct options *opt, struct iface *out, bool *have)
+int pick_iface(struct options *opt, const struct addr *dst, struct iface *out, bool *have)
 {
 	char err[256];
-	int found = iface_pick(opt->iface, out, err, sizeof err);
+	int found = iface_pick(opt->iface, dst, out, err, sizeof err);
 	*have = found > 0;
 	if (found < 0)
 		return fail("%s", err);

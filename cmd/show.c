@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../craft/builder/build.h"
+#include "../craft/engine/engine.h"
 #include "../craft/decode/decode.h"
 #include "../craft/builder/resolve.h"
 #include "../craft/lang/template.h"
@@ -12,13 +13,44 @@
 #include "cli.h"
 #include "stop.h"
 
+/* Without -i, the interface that routes the frame's destination, as send
+ * picks it: found by a parse with ${iface.*} placeholders, whose faults
+ * and warnings the real parse tells. */
+static int frame_iface(struct options *opt, struct template_ctx *tc, const char *text,
+		       size_t len, struct iface *ifc, bool *have)
+{
+	struct vars placeholders;
+	vars_init(&placeholders);
+	for (size_t i = 0; i < opt->vars.n; i++)
+		vars_set(&placeholders, opt->vars.v[i].name, opt->vars.v[i].value);
+	engine_iface_vars(NULL, &placeholders);
+	struct template_ctx quiet = *tc;
+	quiet.vars = &placeholders;
+	quiet.warn = NULL;
+	struct frame f;
+	struct diag d;
+	struct addr dst = { .family = ADDR_NONE };
+	if (template_parse(&quiet, text, len, &f, &d) == 0) {
+		dst = frame_destination(&f);
+		frame_free(&f);
+	}
+	vars_free(&placeholders);
+	return pick_iface(opt, &dst, ifc, have);
+}
+
 /* Parses, resolves and builds one frame's template -c times, or once per
  * value of its ranges.  `frames` counts across files: each frame draws its
- * own. */
+ * own.  `ifc`: -i's, else NULL (chosen by the frame's destination). */
 static int show_frame(struct options *opt, struct template_ctx *tc, const char *text,
 		      size_t len, const struct iface *ifc, const struct rng *rng,
 		      uint64_t *frames, struct builder *b, struct printer *pr)
 {
+	struct iface routed;
+	bool have = true;
+	if (!ifc && frame_iface(opt, tc, text, len, &routed, &have))
+		return EXIT_SYSTEM;
+	if (!ifc && have)
+		ifc = &routed;
 	struct strbuf warnings;
 	sb_init(&warnings);
 	tc->warn_ctx = &warnings;
@@ -88,8 +120,8 @@ int cmd_show(struct options *opt)
 		return EXIT_INPUT;
 	}
 	struct iface ifc;
-	bool have_iface;
-	if (pick_iface(opt, &ifc, &have_iface))
+	bool have_iface = false;
+	if (opt->iface && pick_iface(opt, NULL, &ifc, &have_iface))
 		return EXIT_SYSTEM;
 	struct rng rng;
 	if (opt->seeded)

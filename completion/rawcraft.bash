@@ -113,7 +113,8 @@ _rawcraft()
     case $cmd in
     show)   opts+=' -D --seed -c --count -i --interface' files=templates ;;
     send)   opts+=' -D --seed -c --count -i --interface --interval --rate --flood
-                    --cpus --tx --expect --no-expect -t --timeout -Z' files=templates ;;
+                    --cpus --tx --expect --no-expect -t --timeout -Z --ghost
+                    --block-rst' files=templates ;;
     run)    opts+=' -D --seed -i --interface --ghost --block-rst --peer --keep-going -Z
                     --absolute --ladder
                     --html' files=examples ;;

@@ -40,13 +40,17 @@ static int owner_of(struct engine *e, const struct addr *a, uint64_t *mac)
 	struct neighbors *nb = &e->nb;
 	const struct iface *speaks = nb->ifc;
 	long timeout = nb->timeout_us;
+	frame_log_fn log = nb->log;
 	if (neighbors_open(nb, &why, err, sizeof err))
 		return engine_capture_failed(e, why, err);
+	/* A check before the exchange, as a template's are: not part of it. */
 	nb->ifc = &e->ifc;
 	nb->timeout_us = GHOST_ASK_US;
+	nb->log = NULL;
 	int rc = neighbor_next_hop(nb, a, mac, err, sizeof err);
 	nb->ifc = speaks;
 	nb->timeout_us = timeout;
+	nb->log = log;
 	if (rc < 0)
 		return engine_fail(e, ENGINE_FAULT_SYSTEM, "%s", err);
 	return rc == 0 ? ENGINE_NOMATCH : ENGINE_OK;

@@ -200,12 +200,15 @@ int iface_route(uint32_t dst, char *name, size_t len, uint32_t *gateway)
 	return 0;
 }
 
-int iface_pick(const char *given, struct iface *out, char *err, size_t errlen)
+int iface_pick(const char *given, const struct addr *dst, struct iface *out, char *err,
+	       size_t errlen)
 {
 	char name[32];
+	struct addr gw, any = addr_from_ipv4(0);
 	if (given)
 		return iface_lookup(given, out, err, errlen) ? -1 : 1;
-	if (iface_route(0, name, sizeof name, NULL) != 0 ||
+	if (iface_route_addr(dst && dst->family != ADDR_NONE ? dst : &any, name, sizeof name,
+			     &gw) != 0 ||
 	    iface_lookup(name, out, err, errlen) != 0)
 		return 0;
 	return 1;

@@ -34,10 +34,12 @@ int iface_lookup(const char *name, struct iface *out, char *err, size_t errlen);
  * none.  As iface_route_addr, for IPv4. */
 int iface_route(uint32_t dst, char *name, size_t len, uint32_t *gateway);
 
-/* The interface `given`, else the default route's: 1 with `out`, 0 when
- * none is given and there is no default route (only an error if a field
- * needs it), -1 with `err` when the given one does not exist. */
-int iface_pick(const char *given, struct iface *out, char *err, size_t errlen);
+/* The interface `given`, else the one the kernel routes `dst` through (as
+ * `send` picks it; NULL or none: the default route's): 1 with `out`, 0
+ * when none is given and none routes it (only an error if a field needs
+ * it), -1 with `err` when the given one does not exist. */
+int iface_pick(const char *given, const struct addr *dst, struct iface *out, char *err,
+	       size_t errlen);
 
 /* The same for IPv4 and IPv6: the kernel's own answer (`ip route get`:
  * longest prefix, metrics, policy rules), the gateway of the destination's

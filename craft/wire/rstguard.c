@@ -269,10 +269,10 @@ int rstguard_keep(const struct addr *src, uint16_t sport, const struct addr *dst
 	bool v6 = src->family == ADDR_IPV6;
 	snprintf(script, sizeof script,
 		 "add table inet rawcraft_kept\n"
-		 "add set inet rawcraft_kept flows4 { type ipv4_addr . inet_service . "
-		 "ipv4_addr . inet_service; flags timeout; }\n"
-		 "add set inet rawcraft_kept flows6 { type ipv6_addr . inet_service . "
-		 "ipv6_addr . inet_service; flags timeout; }\n"
+		 "add set inet rawcraft_kept flows4 { typeof ip saddr . tcp sport . "
+		 "ip daddr . tcp dport; flags timeout; }\n"
+		 "add set inet rawcraft_kept flows6 { typeof ip6 saddr . tcp sport . "
+		 "ip6 daddr . tcp dport; flags timeout; }\n"
 		 "add chain inet rawcraft_kept out { type filter hook output priority 0; "
 		 "policy accept; }\n"
 		 "flush chain inet rawcraft_kept out\n"
