@@ -388,7 +388,15 @@ int cli_engine_open(struct cli_engine *c, struct addr dst)
 	struct engine_config cfg = { .ifname = c->opt->iface, .dst = dst,
 				     .neighbor_timeout_us = 1000000,
 				     .listen_only = c->sniff };
-	return engine_open(&c->e, &cfg, &cli_engine_ops, c);
+	int rc = engine_open(&c->e, &cfg, &cli_engine_ops, c);
+	/* Where a student's frames go that no peer of theirs sees. */
+	if (rc == EXIT_OK && !c->sniff && strcmp(engine_iface(c->e)->name, "lo") == 0)
+		fputs("rawcraft: warning: lo is the loopback: nobody answers ARP there (set eth "
+		      "dst=00:00:00:00:00:00), and what is sent comes back to this host's own "
+		      "kernel, which answers as the peer and resets hand-made TCP; for a peer of "
+		      "its own, use a veth pair into a network namespace (ip netns add, ip link "
+		      "add ... type veth)\n", stderr);
+	return rc;
 }
 
 void exit_now(int rc)

@@ -253,6 +253,18 @@ static int parse_check(struct scenario *sc, struct step *st, struct lexer *lx, s
 	return 0;
 }
 
+/* A layer's name where a step should be: the line of a step, not indented
+ * (a student's first slip); true with `d` said. */
+static bool unindented_layer(const struct scenario *sc, const struct step *st, const char *kw,
+			     size_t kn, struct diag *d)
+{
+	if (!layer_by_name(kw, kn))
+		return false;
+	diag_set(d, sc->file, st->pos.line, st->pos.col, "'%.*s' is a layer line: indent the "
+		 "layer lines of a step (send or expect) by two spaces", (int)kn, kw);
+	return true;
+}
+
 static int parse_step(struct scenario *sc, struct step *st, struct lexer *lx,
 		      const char *kw, size_t kn, struct diag *d)
 {
@@ -327,10 +339,30 @@ static int parse_step(struct scenario *sc, struct step *st, struct lexer *lx,
 		return peerstep_parse(sc, st, lx, d);
 	}
 #undef IS
+	if (unindented_layer(sc, st, kw, kn, d))
+		return -1;
 	diag_set(d, sc->file, st->pos.line, st->pos.col,
 		 "unknown step '%.*s': steps are send, expect, check, set, sleep, print, for, end, peer",
 		 (int)kn, kw);
 	return -1;
+}
+
+/* An expect before anything that could be answered (a send, the peer's
+ * socket) scopes to no exchange: the student meant `any`. */
+static int expect_first(const struct scenario *sc, struct diag *d)
+{
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		const struct step *st = &sc->steps[i];
+		if (st->kind == STEP_SEND || st->kind == STEP_PEER)
+			return 0;
+		if (st->kind == STEP_EXPECT && !st->any) {
+			diag_set(d, st->file ? st->file : sc->file, st->pos.line, st->pos.col,
+				 "expects wait for a reply to the last send, and none came before "
+				 "this one; add `any` to sniff: expect %s any", st->name);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int link_loops(struct scenario *sc, struct diag *d)
@@ -410,7 +442,7 @@ int scenario_parse(struct scenario *sc, const char *file, const char *text, size
 		if (!st->file)
 			st->file = file;
 	}
-	return link_loops(sc, d);
+	return link_loops(sc, d) || expect_first(sc, d) ? -1 : 0;
 }
 
 void scenario_free(struct scenario *sc)
