@@ -58,6 +58,67 @@ static void describe_wanted(const struct field *fd, const struct match_field *mf
 	}
 }
 
+#define PAYLOAD_CONTEXT 12	/* bytes shown each side of the first that differs */
+
+static size_t common_prefix(const struct fval *a, const struct fval *b)
+{
+	size_t n = 0;
+	while (n < a->len && n < b->len && a->bytes[n] == b->bytes[n])
+		n++;
+	return n;
+}
+
+static bool printable(const struct fval *v)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (v->bytes[i] < 0x20 || v->bytes[i] > 0x7e || v->bytes[i] == '"' ||
+		    v->bytes[i] == '\\')
+			return false;
+	return true;
+}
+
+/* `v` from PAYLOAD_CONTEXT bytes before `at` to as many after, the byte at
+ * `at` in brackets ([] past its end), as text or hex. */
+static void payload_window(const struct fval *v, size_t at, bool text, struct strbuf *out)
+{
+	size_t from = at > PAYLOAD_CONTEXT ? at - PAYLOAD_CONTEXT : 0;
+	size_t to = at + 1 + PAYLOAD_CONTEXT < v->len ? at + 1 + PAYLOAD_CONTEXT : v->len;
+	sb_puts(out, text ? (from ? "\"..." : "\"") : from ? "..." : "");
+	for (size_t i = from; i < to || (i == at && i == v->len); i++) {
+		if (i == at)
+			sb_putc(out, '[');
+		if (i < v->len)
+			sb_printf(out, text ? "%c" : "%02x", v->bytes[i]);
+		if (i == at)
+			sb_putc(out, ']');
+	}
+	sb_puts(out, text ? (to < v->len ? "...\"" : "\"") : to < v->len ? "..." : "");
+}
+
+/* A payload that differs: both sides in one form (text when both print,
+ * else hex) around the first byte that differs, marked; of several
+ * alternatives, the one that goes on longest alike. */
+static void payload_why(const struct fval *got, const struct match_field *mf, bool quoted,
+			char *why, size_t len)
+{
+	const struct fval *want = &mf->alt[0];
+	for (unsigned a = 1; a < mf->nalts; a++)
+		if (common_prefix(got, &mf->alt[a]) > common_prefix(got, want))
+			want = &mf->alt[a];
+	size_t at = common_prefix(got, want);
+	bool text = printable(got) && printable(want);
+	struct strbuf s;
+	sb_init(&s);
+	sb_printf(&s, "%spayload: got ", quoted ? "quoted " : "");
+	payload_window(got, at, text, &s);
+	sb_puts(&s, ", wanted ");
+	payload_window(want, at, text, &s);
+	sb_printf(&s, " (%zu bytes, wanted %zu; first difference at byte %zu)", got->len,
+		  want->len, at);
+	snprintf(why, len, "%s", s.s);
+	sb_free(&s);
+}
+
 /* The match line as matched, variables substituted: "tcp flags=SA ack=101". */
 static void note_text(struct expectation *e, const struct match_layer *ml)
 {
@@ -238,7 +299,10 @@ unsigned expect_diffs(const struct expectation *e, const struct frame *f,
 					hit = fval_equal(fd, &l->val[mf->field], &mf->alt[a]);
 			if (hit)
 				continue;
-			if (diffs == 0 && why) {
+			if (diffs == 0 && why && ml->def->id == L_PAYLOAD &&
+			    (l->present & (1u << mf->field)) && mf->nalts) {
+				payload_why(&l->val[mf->field], mf, ml->quoted, why, len);
+			} else if (diffs == 0 && why) {
 				char got[64] = "nothing", want[200];
 				if (l->present & (1u << mf->field))
 					field_format(fd, &l->val[mf->field], got, sizeof got);

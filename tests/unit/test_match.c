@@ -320,7 +320,7 @@ static void test_diffs_payload(void **state)
 	/* a difference says payload */
 	assert_int_equal(diffs_of("payload text=\"abd\"", ECHO_REPLY("text=\"abc\""),
 				  why, sizeof why), 1);
-	if (strncmp(why, "payload.", 8) || !strstr(why, "got ") || !strstr(why, "wanted "))
+	if (strncmp(why, "payload: ", 9) || !strstr(why, "got ") || !strstr(why, "wanted "))
 		fail_msg("why: '%s'", why);
 	assert_int_equal(diffs_of("payload text=\"ab\"", ECHO_REPLY("text=\"abc\""),
 				  why, sizeof why), 1);
@@ -347,7 +347,7 @@ static void test_diffs_payload_why(void **state)
 	char why[256];
 	assert_int_equal(diffs_of("payload text=\"abd\"", ECHO_REPLY("text=\"abc\""),
 				  why, sizeof why), 1);
-	if (!has_either(why, "abc", "616263") || !has_either(why, "abd", "616264"))
+	if (!has_either(why, "ab[c]", "6162[63]") || !has_either(why, "ab[d]", "6162[64]"))
 		fail_msg("why does not show the bytes: '%s'", why);
 	struct expectation e;
 	parse_ok(&e, "icmp type=echo-reply; payload text=\"abd\"");
@@ -357,6 +357,41 @@ static void test_diffs_payload_why(void **state)
 	expect_free(&e);
 	if (!shown)
 		fail_msg("the expectation's text does not show the bytes: '%s'", text);
+}
+
+/* Both sides in one form, text when both print and hex otherwise, around
+ * the first byte that differs, in brackets; a side that ended early shows
+ * [] where the other goes on. */
+static void test_diffs_payload_same_form(void **state)
+{
+	(void)state;
+	char why[256];
+	diffs_of("payload text=\"Hello world!\"", ECHO_REPLY("text=\"Hello World!\""), why,
+		 sizeof why);
+	assert_string_equal(why, "payload: got \"Hello [W]orld!\", wanted \"Hello [w]orld!\" "
+			    "(12 bytes, wanted 12; first difference at byte 6)");
+	/* hex=, text=: still one form */
+	diffs_of("payload hex=48656c6c6f", ECHO_REPLY("text=\"Hellp\""), why, sizeof why);
+	assert_string_equal(why, "payload: got \"Hell[p]\", wanted \"Hell[o]\" "
+			    "(5 bytes, wanted 5; first difference at byte 4)");
+	/* a byte that does not print: both in hex */
+	diffs_of("payload text=\"abc\"", ECHO_REPLY("hex=61620a"), why, sizeof why);
+	assert_string_equal(why, "payload: got 6162[0a], wanted 6162[63] "
+			    "(3 bytes, wanted 3; first difference at byte 2)");
+	/* shorter than wanted */
+	diffs_of("payload text=\"abcd\"", ECHO_REPLY("text=\"abc\""), why, sizeof why);
+	assert_string_equal(why, "payload: got \"abc[]\", wanted \"abc[d]\" "
+			    "(3 bytes, wanted 4; first difference at byte 3)");
+	/* a long one: a window around the difference */
+	diffs_of("payload text=\"0123456789abcdefghijklmnopqrstuvwxyz\"",
+		 ECHO_REPLY("text=\"0123456789abcdefghiJklmnopqrstuvwxyz\""), why, sizeof why);
+	assert_string_equal(why, "payload: got \"...789abcdefghi[J]klmnopqrstuv...\", wanted "
+			    "\"...789abcdefghi[j]klmnopqrstuv...\" (36 bytes, wanted 36; first "
+			    "difference at byte 19)");
+	/* of alternatives, the closest */
+	diffs_of("payload text=\"xyz\"|\"abd\"", ECHO_REPLY("text=\"abc\""), why, sizeof why);
+	assert_string_equal(why, "payload: got \"ab[c]\", wanted \"ab[d]\" "
+			    "(3 bytes, wanted 3; first difference at byte 2)");
 }
 
 /* A '|' inside a quoted text is part of the text, not an alternative. */
@@ -795,6 +830,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_scope_udp, free_scope),
 		cmocka_unit_test_teardown(test_scope_icmp_echo, free_scope),
 		cmocka_unit_test_teardown(test_scope_arp, free_scope),
+		cmocka_unit_test(test_diffs_payload_same_form),
 		cmocka_unit_test_teardown(test_scope_icmp_errors, free_scope),
 		cmocka_unit_test_teardown(test_scope_icmp6_echo, free_scope),
 		cmocka_unit_test_teardown(test_scope_icmp6_ext_and_nd, free_scope),
