@@ -9,7 +9,8 @@
 #                      "$ CMD" and OUT, through doc_norm and with each FROM
 #                      word written as TO, are the block NAME; the run's
 #                      durations ("[ACK of #3, 26µs]") are written as the
-#                      block's, in order; on a difference the run's text is
+#                      block's, in order, and so are the times of a run's
+#                      view ("#4    0.000041"); on a difference the run's text is
 #                      shown for the docs.  DOC_FIX, if set, is a sed script
 #                      for the block: what this run may show otherwise
 #   handshake_pairs OUT
@@ -26,13 +27,17 @@ doc_block() {
 		f && /^```/ { if (n++) exit; next } f' "$DOC"
 }
 
-# doc_durations REF: stdin with its durations replaced by REF's, in order.
+# doc_durations REF: stdin with its durations, and the times of a run's
+# view, replaced by REF's, in order.
 doc_durations() {
 	"$PY" -c '
 import re, sys
-pat = re.compile(r"(?<=, )[0-9.]+(?:µs|ms|s)(?=\])")
-ref = iter(pat.findall(sys.argv[1]))
-sys.stdout.write(pat.sub(lambda m: next(ref, m.group(0)), sys.stdin.read()))' "$1"
+text = sys.stdin.read()
+for pat in (re.compile(r"(?<=, )[0-9.]+(?:µs|ms|s)(?=\])"),
+            re.compile(r"(?m)^#[0-9]+ +[0-9]+\.[0-9]{6}(?= )")):
+    ref = iter(pat.findall(sys.argv[1]))
+    text = pat.sub(lambda m: next(ref, m.group(0)), text)
+sys.stdout.write(text)' "$1"
 }
 
 # doc_words [FROM TO]...: stdin with each FROM word written as TO.

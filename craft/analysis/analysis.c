@@ -67,6 +67,8 @@ struct analysis {
 	struct answers *ahead;		/* the prescan's */
 	struct answer_link *link;	/* by request, once the prescan is done */
 	size_t nlinks, caplinks, next_link;
+	struct timeval first;		/* the first frame's time */
+	bool started;
 };
 
 static const char *const expert_keys[TE_COUNT] = {
@@ -548,6 +550,12 @@ void analysis_frame(struct analysis *a, const struct frame *f, uint32_t frame_no
 		    const struct timeval *ts, struct frame_analysis *out)
 {
 	memset(out, 0, sizeof *out);
+	if (!a->started) {
+		a->first = *ts;
+		a->started = true;
+	}
+	out->since_first = (double)(ts->tv_sec - a->first.tv_sec) +
+			   (double)(ts->tv_usec - a->first.tv_usec) / 1e6;
 	expire(a, ts);
 	struct segment s;
 	struct stream_key k;

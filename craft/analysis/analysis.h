@@ -77,6 +77,8 @@ struct frame_analysis {
 	double answer_time;		/* seconds since that request */
 	uint32_t answered_by;		/* after a prescan: the frame answering this */
 	double answered_after;		/* seconds until it */
+	double since_first;		/* seconds since the first frame analysed
+					 * (Wireshark's frame.time_relative) */
 };
 
 /* One conversation, for the summary at the end. */

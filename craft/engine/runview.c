@@ -24,19 +24,23 @@ static void ends_of(const struct frame_analysis *fa, bool sent, enum tcp_state *
 	*peer = sent ? fa->tcp.dst_state : fa->tcp.src_state;
 }
 
-/* "#4     14 > synack   ": the number, the step's line and name (or who
- * sent it), the direction. */
-static void columns(uint32_t no, const struct step *st, bool sent, const char *who,
-		    struct strbuf *out)
+/* "#4    0.000041   14 > synack   ": the number, the seconds since the
+ * first frame (Wireshark's Time column), the step's line and name (or who
+ * sent it), the direction; a line of no frame (`no` 0) leaves the first
+ * two blank. */
+static void columns(uint32_t no, double secs, const struct step *st, bool sent,
+		    const char *who, struct strbuf *out)
 {
-	char num[16] = "", line[16] = "", by[16] = "";
-	if (no)
+	char num[16] = "", time[24] = "", line[16] = "", by[16] = "";
+	if (no) {
 		snprintf(num, sizeof num, "#%u", no);
+		snprintf(time, sizeof time, "%.6f", secs);
+	}
 	if (st)
 		snprintf(line, sizeof line, "%u", st->pos.line);
 	if (who)
 		snprintf(by, sizeof by, "(%s)", who);
-	sb_printf(out, "%-5s%4s %s %-8s ", num, line, sent ? ">" : "<",
+	sb_printf(out, "%-5s%9s %4s %s %-8s ", num, time, line, sent ? ">" : "<",
 		  who ? by : st && st->name ? st->name : "");
 }
 
@@ -44,7 +48,7 @@ void runview_line(uint32_t no, const struct step *st, const struct frame *f,
 		  enum run_from from, const struct frame_analysis *fa, struct strbuf *out)
 {
 	bool sent = from != RUN_PEER;
-	columns(no, st, sent, sender(from), out);
+	columns(no, fa->since_first, st, sent, sender(from), out);
 	if (explain_tcp_summary(f, fa, EXPLAIN_NO_WINDOW, out)) {
 		sb_printf(out, " (abs seq=%u", fa->tcp.abs_seq);
 		if (fa->tcp.ack_valid)
@@ -93,7 +97,7 @@ void runview_took(const struct step *st, uint32_t no, bool json, struct strbuf *
 		sb_json_str(out, st->name, strlen(st->name));
 		sb_puts(out, "}\n");
 	} else {
-		columns(0, st, false, NULL, out);
+		columns(0, 0, st, false, NULL, out);
 		sb_printf(out, "took #%u\n", no);
 	}
 }
