@@ -176,6 +176,21 @@ open(out, 'w').write(how + ' ' + repr(data))
 PYEOF
 	wait_port "$NS_B" "$1"
 }
+# lab_udp_echo PORT: a UDP echo server in $NS_B, for 10 s after its last
+# datagram; returns once it listens (bounded: 5 s).
+lab_udp_echo() {
+	in_b "$PY" -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('0.0.0.0', $1)); s.settimeout(10)
+try:
+    while True:
+        data, peer = s.recvfrom(2048); s.sendto(data, peer)
+except socket.timeout:
+    pass" &
+	for _ in $(seq 50); do in_b ss -lunH "sport = :$1" | grep -q . && return 0; sleep 0.1; done
+	return 1
+}
 # lab_wait_file F: until F has something in it (bounded: 10 s).
 lab_wait_file() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
 # lab_leftovers PORT: the peer's connections on PORT still ESTABLISHED or CLOSE_WAIT.

@@ -33,15 +33,7 @@ n=$(grep -c "lo is the loopback" <<<"$out")
 expect_eq "-i lo: told once" "$n" 1
 
 # 4. A payload that differs: both sides as text, the first differing byte marked.
-in_b "$PY" -c "
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(('0.0.0.0', 7008)); s.settimeout(10)
-try:
-    data, peer = s.recvfrom(2048); s.sendto(data, peer)
-except socket.timeout:
-    pass" &
-for _ in $(seq 50); do in_b ss -lunH "sport = :7008" | grep -q . && break; sleep 0.1; done
+lab_udp_echo 7008
 cat >"$TMP/payload.lab" <<LAB
 send probe
   ipv4 dst=$IP_B
@@ -56,7 +48,7 @@ expect_eq "a payload that differs: exit 1" "$rc" 1
 case $out in *'payload: got "Hello [W]orld!", wanted "Hello [w]orld!" (12 bytes, wanted 12; first difference at byte 6)'*)
 	ok "a payload that differs: both sides as text, the first differing byte marked" ;;
 *) not_ok "a payload that differs: both sides as text, the first differing byte marked" "$out" ;; esac
-wait
+kill $(ip netns pids "$NS_B") 2>/dev/null; wait
 
 # 5. The kernel's RST notice comes right after the RST's frame, which comes
 # after the SYN/ACK it answers; 6. the time column is the -w file's.

@@ -166,16 +166,7 @@ expect_eq "expect payload text=\"abc\": the echo reply of \"abc\" matches (exit 
 out=$(in_a "$R" run "$TMP/pl-abd.lab" 2>&1); rc=$?
 case "$rc:$out" in "1:"*payload*) ok "expect payload text=\"abd\": the echo of \"abc\" does not match (exit 1, names payload)" ;;
 *) not_ok "expect payload text=\"abd\": the echo of \"abc\" does not match (exit 1, names payload)" "exit $rc: $out" ;; esac
-in_b "$PY" -c "
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(('0.0.0.0', 7007)); s.settimeout(10)
-try:
-    while True:
-        data, peer = s.recvfrom(2048); s.sendto(data, peer)
-except socket.timeout:
-    pass" &
-for _ in $(seq 50); do in_b ss -lunH "sport = :7007" | grep -q . && break; sleep 0.1; done
+lab_udp_echo 7007
 cat >"$TMP/udp-echo.lab" <<LAB
 send probe
   ipv4 dst=$IP_B
