@@ -61,7 +61,8 @@ int engine_next_hops(struct engine *e, const struct frame *tmpl, uint64_t count)
  * a fault on the way (3), bad input (2), or stopped (128+). */
 int engine_resolve_failed(struct engine *e, const struct diag *d);
 /* A resolve_env for frame `index` with its draws in `rng`, the next hop's
- * MAC found by ARP. */
+ * MAC found by ARP, speaking from `speaker` (NULL: the addresses the
+ * lookups speak from - the interface's, or a ghost's a run set). */
 struct resolve_env engine_env(struct engine *e, const char *path, const struct iface *speaker,
 			      struct rng *rng, uint64_t index);
 int engine_ready(struct engine *e);
