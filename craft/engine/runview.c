@@ -112,6 +112,6 @@ void runview_peer(const struct step *st, const char *file, const char *text, boo
 	} else if (failed) {
 		sb_printf(out, "%s:%u:%u: %s\n", file, st->pos.line, st->pos.col, text);
 	} else {
-		sb_printf(out, "%-5s%4u * %-8s %s\n", "", st->pos.line, "peer", text);
+		sb_printf(out, "%-5s%9s %4u * %-8s %s\n", "", "", st->pos.line, "peer", text);
 	}
 }
