@@ -12,11 +12,7 @@ fi
 missing=""
 for h in "$ROOT"/craft/*/*.h; do
 	case $h in */engine/internal.h | */engine/pump.h | */engine/neighbor.h | */engine/ghost.h | \
-<<<<<<< HEAD
-		*/util/ouicsv.h | */lang/steparg.h | */engine/peerrun.h) continue ;; esac
-=======
-		*/engine/speaker.h | */util/ouicsv.h) continue ;; esac
->>>>>>> adabf5e (show picks the interface as send does, by the route to the frame's destination (show arp-request works without a default route); the ghost check's ARP request stays out of -w and the view; --ghost and --block-rst for send in README, rawcraft(1) and completion; rawcraft_kept's sets typed by typeof)
+		*/engine/speaker.h | */util/ouicsv.h | */lang/steparg.h | */engine/peerrun.h) continue ;; esac
 	rel=${h#"$ROOT"/craft/}
 	[ -f "$ROOT/build/include/craft/$rel" ] || missing="$missing $rel"
 done
