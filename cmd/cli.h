@@ -51,6 +51,8 @@ struct options {
 	const char *html;		/* --html FILE: the ladder as a page */
 	bool template_out;		/* decode --template */
 	bool no_names;			/* -n: bare MAC addresses */
+	bool tap;			/* --tap: TAP on stdout, the rest on stderr */
+	const char *junit, *gradescope;	/* --junit FILE, --gradescope FILE */
 	struct vars vars;
 };
 
@@ -185,5 +187,6 @@ int cmd_sniff(struct options *opt);
 int cmd_fields(struct options *opt);
 int cmd_send(struct options *opt);
 int cmd_run(struct options *opt);
+int cmd_test(struct options *opt);
 
 #endif

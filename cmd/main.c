@@ -18,7 +18,11 @@ static void usage(FILE *out)
 	      "                     [--ghost IP[/MAC] | --block-rst] [-v] [-n] [-x] [--json] [-w out.pcap]\n"
 	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
 	      "                     [--peer NETNS] [--keep-going] [--seed N] [-Z USER] [--absolute] [-v]\n"
-	      "                     [-n] [-x] [--json | --ladder] [--html OUT] [-w out.pcap]\n"
+	      "                     [-n] [-x] [--json | --ladder] [--html OUT] [-w out.pcap] [--tap]\n"
+	      "                     [--junit FILE] [--gradescope FILE]\n"
+	      "       rawcraft test LAB.lab... [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
+	      "                     [--peer NETNS] [--keep-going] [--seed N] [-Z USER] [--absolute] [-v]\n"
+	      "                     [-n] [-x] [--json | --ladder] [--tap] [--junit FILE] [--gradescope FILE]\n"
 	      "       rawcraft decode FILE.pcap|- [FILTER...] [-c N] [--absolute] [--template] [-Z USER]\n"
 	      "                     [-v] [-n] [-x] [--json | --ladder] [--html OUT] [-w out.pcap]\n"
 	      "       rawcraft sniff [-i IF] [FILTER...] [-c N] [--absolute] [-Z USER] [-v] [-n] [-x]\n"
@@ -54,22 +58,29 @@ static void usage(FILE *out)
 	      "              sockets and captures are open, before any reply is read\n"
 	      "  --block-rst       drop the host kernel's RSTs for the scenario's connections\n"
 	      "                    (send: for 10 minutes, for the next send of a handshake)\n"
-	      "  --peer NETNS      run: `peer` steps drive real sockets in namespace NETNS\n"
+	      "  --peer NETNS      run, test: `peer` steps drive real sockets in namespace NETNS\n"
 	      "  --keep-going      a failed expect or check does not end the run (exit 1 after it)\n"
+	      "  --tap       TAP version 13 on stdout, a line per expect or check; the rest on stderr\n"
+	      "  --junit FILE       also the test points as JUnit XML\n"
+	      "  --gradescope FILE  also the test points as Gradescope's results.json\n"
 	      "Exit: 0 ok, 1 no match, 2 bad input (nothing sent), 3 system error,\n"
 	      "      130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (summary and -w file complete).\n", out);
 }
 
 enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERVAL,
        OPT_RATE, OPT_GHOST, OPT_BLOCK_RST, OPT_FLOOD, OPT_CPUS, OPT_ABSOLUTE,
-       OPT_LADDER, OPT_HTML, OPT_TEMPLATE_OUT, OPT_TX, OPT_PEER, OPT_KEEP_GOING };
+       OPT_LADDER, OPT_HTML, OPT_TEMPLATE_OUT, OPT_TX, OPT_PEER, OPT_KEEP_GOING, OPT_TAP,
+       OPT_JUNIT, OPT_GRADESCOPE };
 
 static const struct command { const char *name; int (*run)(struct options *); } commands[] = {
 	{ "show", cmd_show }, { "send", cmd_send }, { "run", cmd_run },
 	{ "decode", cmd_decode }, { "sniff", cmd_sniff }, { "fields", cmd_fields },
+	{ "test", cmd_test },
 };
-enum { SHOW = 1, SEND = 2, RUN = 4, DECODE = 8, SNIFF = 16, FIELDS = 32,	/* bits, in order */
-       PRINTS = SHOW | SEND | RUN | DECODE | SNIFF, VIEWS = RUN | DECODE | SNIFF, ALL = PRINTS | FIELDS };
+/* test takes run's options, but those that write one file for a run (-w, --html). */
+enum { SHOW = 1, SEND = 2, RUN = 4, DECODE = 8, SNIFF = 16, FIELDS = 32, TEST = 64, /* bits, in order */
+       PRINTS = SHOW | SEND | RUN | DECODE | SNIFF, VIEWS = RUN | DECODE | SNIFF,
+       RUNS = RUN | TEST, ALL = PRINTS | FIELDS | TEST };
 
 /* Every option and the commands that take it: given to another, it is an
  * error, never ignored.  --help's synopsis lists the same (tests/suites/options.sh). */
@@ -77,19 +88,21 @@ static const struct taken {
 	const char *name;	/* long, else NULL */
 	int has_arg, code, cmds;
 } taken[] = {
-	{ NULL, 1, 'D', SHOW | SEND | RUN }, { "seed", 1, OPT_SEED, SHOW | SEND | RUN },
-	{ "count", 1, 'c', SHOW | SEND | DECODE | SNIFF }, { "interface", 1, 'i', SHOW | SEND | RUN | SNIFF },
-	{ "verbose", 0, 'v', PRINTS }, { "hex", 0, 'x', PRINTS }, { NULL, 0, 'n', PRINTS },
-	{ "json", 0, OPT_JSON, PRINTS }, { "write", 1, 'w', PRINTS },
-	{ "user", 1, 'Z', SEND | VIEWS }, { "absolute", 0, OPT_ABSOLUTE, VIEWS },
-	{ "ladder", 0, OPT_LADDER, VIEWS }, { "html", 1, OPT_HTML, VIEWS },
+	{ NULL, 1, 'D', SHOW | SEND | RUNS }, { "seed", 1, OPT_SEED, SHOW | SEND | RUNS },
+	{ "count", 1, 'c', SHOW | SEND | DECODE | SNIFF }, { "interface", 1, 'i', SHOW | SEND | RUNS | SNIFF },
+	{ "verbose", 0, 'v', PRINTS | TEST }, { "hex", 0, 'x', PRINTS | TEST }, { NULL, 0, 'n', PRINTS | TEST },
+	{ "json", 0, OPT_JSON, PRINTS | TEST }, { "write", 1, 'w', PRINTS },
+	{ "user", 1, 'Z', SEND | VIEWS | TEST }, { "absolute", 0, OPT_ABSOLUTE, VIEWS | TEST },
+	{ "ladder", 0, OPT_LADDER, VIEWS | TEST }, { "html", 1, OPT_HTML, VIEWS },
 	{ "template", 0, OPT_TEMPLATE_OUT, DECODE },
 	{ "expect", 1, OPT_EXPECT, SEND }, { "no-expect", 0, OPT_NO_EXPECT, SEND },
 	{ "timeout", 1, 't', SEND }, { "interval", 1, OPT_INTERVAL, SEND }, { "tx", 1, OPT_TX, SEND },
 	{ "rate", 1, OPT_RATE, SEND }, { "flood", 0, OPT_FLOOD, SEND }, { "cpus", 1, OPT_CPUS, SEND },
-	{ "ghost", 1, OPT_GHOST, SEND | RUN }, { "block-rst", 0, OPT_BLOCK_RST, SEND | RUN },
-	{ "peer", 1, OPT_PEER, RUN },
-	{ "keep-going", 0, OPT_KEEP_GOING, RUN },
+	{ "ghost", 1, OPT_GHOST, SEND | RUNS }, { "block-rst", 0, OPT_BLOCK_RST, SEND | RUNS },
+	{ "peer", 1, OPT_PEER, RUNS },
+	{ "keep-going", 0, OPT_KEEP_GOING, RUNS },
+	{ "tap", 0, OPT_TAP, RUNS }, { "junit", 1, OPT_JUNIT, RUNS },
+	{ "gradescope", 1, OPT_GRADESCOPE, RUNS },
 	{ NULL, 0, 'h', ALL }, { "help", 0, OPT_HELP, ALL },
 };
 #define NTAKEN (sizeof taken / sizeof taken[0])
@@ -184,6 +197,15 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 			break;
 		case OPT_KEEP_GOING:
 			opt->keep_going = true;
+			break;
+		case OPT_TAP:
+			opt->tap = true;
+			break;
+		case OPT_JUNIT:
+			opt->junit = optarg;
+			break;
+		case OPT_GRADESCOPE:
+			opt->gradescope = optarg;
 			break;
 		case OPT_NO_EXPECT:
 			opt->no_expect = true;
@@ -285,7 +307,7 @@ int main(int argc, char **argv)
 	int rc = EXIT_INPUT;
 	uint64_t given = 0;
 	if (k == ncommands) {
-		fail("unknown command '%s': use show, send, run, decode, sniff or fields (see rawcraft --help)", opt.cmd);
+		fail("unknown command '%s': use show, send, run, test, decode, sniff or fields (see rawcraft --help)", opt.cmd);
 		goto out;
 	}
 	/* GNU getopt permutes: options may come before or after the files. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../craft/core/field.h"
 #include "../craft/engine/engine.h"
@@ -11,12 +12,16 @@
 #include "../craft/lang/peerstep.h"
 #include "cli.h"
 #include "privs.h"
+#include "run.h"
 #include "stop.h"
 
 struct running {
 	struct options *opt;
 	struct printer *pr;
 	const struct scenario *sc;
+	struct grading *gr;
+	unsigned points;	/* reported: --json's numbers */
+	struct timespec last;	/* the start, or the last point */
 };
 
 static void on_frame(void *ctx, const struct step *st, const struct frame *f,
@@ -99,12 +104,10 @@ static void on_missed(void *ctx, const struct step *st, const struct alternative
 
 /* A failed check, and what a failure made the run skip: one line each,
  * as an expect's miss is told. */
-static void on_point(void *ctx, const struct lab_point *p)
+static void point_text(const struct lab_point *p)
 {
-	struct running *rn = ctx;
 	const struct step *st = p->st;
-	if (p->outcome == POINT_PASS || rn->opt->json ||
-	    (p->outcome == POINT_FAIL && st->kind != STEP_CHECK))
+	if (p->outcome == POINT_PASS || (p->outcome == POINT_FAIL && st->kind != STEP_CHECK))
 		return;
 	if (p->outcome == POINT_SKIP)
 		printf("%s:%u:%u: %s skipped: %s\n", p->file, st->pos.line, st->pos.col, p->title,
@@ -147,6 +150,25 @@ static void on_peer(void *ctx, const struct step *st, const char *text, bool fai
 	sb_free(&s);
 }
 
+/* Each test point: its line of text or --json, then to the graders' formats. */
+static void on_point(void *ctx, const struct lab_point *p)
+{
+	struct running *rn = ctx;
+	struct grade_point gp;
+	grade_point_set(&gp, p, &rn->last);
+	if (rn->opt->json) {
+		struct strbuf s;
+		sb_init(&s);
+		grade_point_json(&gp, ++rn->points, &s);
+		fputs(s.s, stdout);
+		out_flush();
+		sb_free(&s);
+	} else {
+		point_text(p);
+	}
+	grading_point(rn->gr, &gp);
+}
+
 /* Every fault in the file is found before anything is sent; the first
  * destination picks the interface. */
 static int check_scenario(struct options *opt, struct scenario *sc, const char *path,
@@ -169,15 +191,16 @@ static int check_scenario(struct options *opt, struct scenario *sc, const char *
 }
 
 static int run_scenario(struct options *opt, const struct scenario *sc, struct addr dst,
-			const struct ghost *g)
+			const struct ghost *g, struct grading *gr)
 {
 	struct printer pr;
 	printer_open(&pr, opt, LINK_ETHERNET, false);
 	pr.rec.each_frame = true;	/* a few frames: a SIGKILL keeps them */
 	struct cli_engine c = { .opt = opt, .pr = &pr, .keep_net_admin = opt->block_rst };
-	struct running rn = { .opt = opt, .pr = &pr, .sc = sc };
+	struct running rn = { .opt = opt, .pr = &pr, .sc = sc, .gr = gr };
 	struct iface ghost;
 	struct rng rng;
+	clock_gettime(CLOCK_MONOTONIC, &rn.last);
 	if (opt->seeded)
 		rng_seed(&rng, opt->seed);
 	else
@@ -202,6 +225,34 @@ static int run_scenario(struct options *opt, const struct scenario *sc, struct a
 	return rc;
 }
 
+int lab_load(struct options *opt, const char *name, struct lab *lab)
+{
+	*lab = (struct lab){ .name = name, .dst = { .family = ADDR_NONE } };
+	lab->text = load_source(name, "examples", ".lab", &lab->path, &lab->len);
+	if (!lab->text)
+		return EXIT_INPUT;
+	return check_scenario(opt, &lab->sc, lab->path, lab->text, lab->len, &lab->dst);
+}
+
+void lab_free(struct lab *lab)
+{
+	scenario_free(&lab->sc);
+	free(lab->path);
+	free(lab->text);
+}
+
+int lab_play(struct options *opt, const struct ghost *g, struct lab *lab, struct grading *gr)
+{
+	/* Before the nftables table exists, so no signal can strand it. */
+	stop_catch();
+	/* nft runs as this process runs: with file capabilities, pass them on. */
+	if (opt->block_rst)
+		privs_share_net_admin();
+	int rc = run_scenario(opt, &lab->sc, lab->dst, opt->ghost ? g : NULL, gr);
+	stop_release();
+	return rc;
+}
+
 int cmd_run(struct options *opt)
 {
 	if (opt->nfiles != 1) {
@@ -209,27 +260,15 @@ int cmd_run(struct options *opt)
 		return EXIT_INPUT;
 	}
 	struct ghost g;
-	if (ghost_parse(opt, &g))
-		return EXIT_INPUT;
-	char *path;
-	size_t len;
-	char *text = load_source(opt->files[0], "examples", ".lab", &path, &len);
-	if (!text)
-		return EXIT_INPUT;
-	struct scenario sc;
-	struct addr dst = { .family = ADDR_NONE };
-	int rc = check_scenario(opt, &sc, path, text, len, &dst);
-	if (rc == EXIT_OK) {
-		/* Before the nftables table exists, so no signal can strand it. */
-		stop_catch();
-		/* nft runs as this process runs: with file capabilities, pass them on. */
-		if (opt->block_rst)
-			privs_share_net_admin();
-		rc = run_scenario(opt, &sc, dst, opt->ghost ? &g : NULL);
-		stop_release();
+	struct lab lab = { 0 };
+	struct grading gr;
+	int rc = ghost_parse(opt, &g) ? EXIT_INPUT : lab_load(opt, opt->files[0], &lab);
+	if (rc == EXIT_OK && (rc = grading_open(&gr, opt, -1, false)) == EXIT_OK) {
+		gr.lab = grade_lab(&gr.g, opt->files[0]);
+		rc = lab_play(opt, &g, &lab, &gr);
+		grading_end_lab(&gr, &lab.sc, rc);
+		rc = grading_close(&gr, rc);
 	}
-	scenario_free(&sc);
-	free(path);
-	free(text);
+	lab_free(&lab);
 	return rc;
 }

@@ -80,7 +80,7 @@ _rawcraft()
     fi
 
     if ((COMP_CWORD == 1)); then
-        mapfile -t COMPREPLY < <(compgen -W 'show send run decode sniff fields --help' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W 'show send run test decode sniff fields --help' -- "$cur")
         return
     fi
 
@@ -94,6 +94,10 @@ _rawcraft()
         [[ $prev == --html ]] && ext=html
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -f -X "!*.$ext" -- "$cur"; compgen -d -- "$cur")
+        return ;;
+    --junit | --gradescope)
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return ;;
     -Z)
         mapfile -t COMPREPLY < <(compgen -u -- "$cur")
@@ -116,8 +120,9 @@ _rawcraft()
                     --cpus --tx --expect --no-expect -t --timeout -Z --ghost
                     --block-rst' files=templates ;;
     run)    opts+=' -D --seed -i --interface --ghost --block-rst --peer --keep-going -Z
-                    --absolute --ladder
-                    --html' files=examples ;;
+                    --absolute --ladder --html --tap --junit --gradescope' files=examples ;;
+    test)   opts='-v --verbose -n -x --hex --json -D --seed -i --interface --ghost --block-rst
+                  --peer --keep-going -Z --absolute --ladder --tap --junit --gradescope' files=examples ;;
     decode) opts+=' -c --count --absolute --template -Z --ladder --html' files=captures ;;
     sniff)  opts+=' -i --interface -c --count --absolute -Z --ladder --html' files= ;;
     fields)

@@ -5,7 +5,8 @@ set -eu
 # MACs in -v trees (tests/suites/manuf.sh checks them against tshark's).
 pkgs="make gcc clang libclang-rt-dev pkg-config libnet1-dev libpcap-dev
       libcmocka-dev tshark libwireshark-data python3 python3-scapy iproute2 procps
-      tcpdump nftables iputils-ping man-db groff-base libcap2-bin chromium"
+      tcpdump nftables iputils-ping man-db groff-base libcap2-bin chromium
+      perl libxml2-utils"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -6,7 +6,7 @@
 # what is taken.  The lists come from --help, so they cannot drift from it.
 . "$(dirname "$0")/../lib.sh"
 
-commands="show send run decode sniff fields"
+commands="show send run test decode sniff fields"
 help=$("$RAWCRAFT" --help)
 
 # synopsis CMD: the options --help's synopsis of CMD lists, one a line.
@@ -63,7 +63,7 @@ expect_eq "send --rate with --flood" "$? $(cat "$TMP/err")" \
 # An unknown command is named as such, whatever its options.
 try frobnicate -D A=1
 expect_eq "an unknown command with options" "$? $(cat "$TMP/err")" \
-	"2 rawcraft: error: unknown command 'frobnicate': use show, send, run, decode, sniff or fields (see rawcraft --help)"
+	"2 rawcraft: error: unknown command 'frobnicate': use show, send, run, test, decode, sniff or fields (see rawcraft --help)"
 
 # README's "Use" block and the man page's SYNOPSIS: the same options per command.
 readme=$(awk '/^## Use/ { u = 1 } u && /^```/ { if (n++) exit; next } u && n' "$ROOT/README.md")
