@@ -33,8 +33,7 @@ int grading_open(struct grading *gr, const struct options *opt, int up, bool nam
 	return failed ? grading_close(gr, EXIT_SYSTEM) : EXIT_OK;
 }
 
-/* TAP's lines for the lab's points from `from` on. */
-static void tap_from(struct grading *gr, size_t from)
+void grading_tap(struct grading *gr, size_t from)
 {
 	struct strbuf s;
 	sb_init(&s);
@@ -49,7 +48,7 @@ void grading_point(struct grading *gr, struct grade_point *gp)
 {
 	if (gr->up < 0) {
 		grade_add(gr->lab, gp);
-		tap_from(gr, gr->lab->n - 1);
+		grading_tap(gr, gr->lab->n - 1);
 		return;
 	}
 	struct strbuf s;
@@ -64,19 +63,12 @@ void grading_point(struct grading *gr, struct grade_point *gp)
 	grade_point_free(gp);
 }
 
-void grading_take(struct grading *gr, struct strbuf *buf)
-{
-	size_t had = gr->lab->n;
-	grade_take(gr->lab, buf);
-	tap_from(gr, had);
-}
-
 void grading_end_lab(struct grading *gr, const struct scenario *sc, int rc)
 {
 	size_t had = gr->lab->n;
 	grade_end(gr->lab, sc, rc > 128 ? GRADE_SIGNAL : rc == EXIT_NOMATCH ? GRADE_FAILED :
 		  rc == EXIT_SYSTEM ? GRADE_FAULT : GRADE_DONE, rc - 128);
-	tap_from(gr, had);
+	grading_tap(gr, had);
 }
 
 /* Writes `s` to `f` and closes it: false if any of it failed. */
@@ -90,8 +82,7 @@ int grading_close(struct grading *gr, int rc)
 {
 	struct strbuf s;
 	sb_init(&s);
-	if (gr->up >= 0 && close(gr->up))
-		gr->broken = true;
+	gr->broken |= gr->up >= 0 && close(gr->up);
 	if (gr->tap) {
 		if (rc > 128)
 			grade_tap_bail("stopped by a signal", &s);

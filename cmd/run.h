@@ -1,7 +1,5 @@
-/* run.h - what `run` and `test` share: a lab read and checked, played,
- * and where its test points go (--tap on stdout, the rest moved to
- * stderr; --junit and --gradescope files at the end; from a child of
- * `test`, up a pipe to its parent). */
+/* run.h - what `run` and `test` share: a lab read, checked and played, and
+ * where its test points go (TAP, JUnit, Gradescope; from a child, a pipe). */
 #ifndef CMD_RUN_H
 #define CMD_RUN_H
 
@@ -38,8 +36,8 @@ void lab_free(struct lab *lab);
 int grading_open(struct grading *gr, const struct options *opt, int up, bool named);
 /* Takes `gp` (TAP's line now), or sends it up. */
 void grading_point(struct grading *gr, struct grade_point *gp);
-/* The whole records of `buf`, from a child. */
-void grading_take(struct grading *gr, struct strbuf *buf);
+/* TAP's lines for the lab's points from `from` on. */
+void grading_tap(struct grading *gr, size_t from);
 /* After the lab's run ended with `rc`: the points it never reached, skipped. */
 void grading_end_lab(struct grading *gr, const struct scenario *sc, int rc);
 /* TAP's plan (a bail out after a signal), then the files: `rc`, or 3. */

@@ -32,8 +32,10 @@ static void take_points(struct grading *gr, int fd, pid_t child)
 	while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR)) {
 		if (!told && (told = stop_requested() != 0))
 			kill(child, stop_requested());
+		size_t had = gr->lab->n;
 		sb_add(&buf, chunk, n > 0 ? (size_t)n : 0);
-		grading_take(gr, &buf);
+		grade_take(gr->lab, &buf);
+		grading_tap(gr, had);
 	}
 	sb_free(&buf);
 }

@@ -270,9 +270,10 @@ static int expect_state(struct peer_run *pr, const struct peer_host *h, const st
 			return rc;
 	}
 	bool pass = got == want;
-	char title[64];
-	snprintf(title, sizeof title, "expect peer state %s", tcp_state_netstat(want));
-	struct lab_point p = { .st = st, .file = st->file, .title = title,
+	struct strbuf title;
+	sb_init(&title);
+	runner_point_title(st, &title);
+	struct lab_point p = { .st = st, .file = st->file, .title = title.s,
 			       .outcome = pass ? POINT_PASS : POINT_FAIL, .points = st->points,
 			       .expected = tcp_state_netstat(want), .got = tcp_state_netstat(got) };
 	if (pass)
@@ -286,6 +287,7 @@ static int expect_state(struct peer_run *pr, const struct peer_host *h, const st
 	tell(h, st, s, !pass);
 	if (h->ops->point)
 		h->ops->point(h->ctx, &p);
+	sb_free(&title);
 	return pass ? ENGINE_OK : ENGINE_NOMATCH;
 }
 

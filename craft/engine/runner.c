@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/tcpstate.h"
 #include "../core/field.h"
 #include "../decode/decode.h"
 #include "../decode/describe.h"
@@ -102,22 +103,30 @@ static bool is_point(const struct step *st)
 	return st->kind == STEP_EXPECT || st->kind == STEP_CHECK || st->kind == STEP_PEER_STATE;
 }
 
+void runner_point_title(const struct step *st, struct strbuf *out)
+{
+	if (st->kind == STEP_CHECK)
+		sb_printf(out, "check %.*s", (int)st->arg.len, st->arg.s);
+	else if (st->kind == STEP_PEER_STATE)
+		sb_printf(out, "expect peer state %s", tcp_state_netstat(st->state));
+	else
+		sb_printf(out, "%s %s", kind_word(st), st->name ? st->name : "");
+}
+
 /* A test point's outcome: titled, and counted when it failed. */
 static void point(struct runner *r, struct lab_point *p)
 {
-	char title[256];
-	const struct step *st = p->st;
-	if (st->kind == STEP_CHECK)
-		snprintf(title, sizeof title, "check %.*s", (int)st->arg.len, st->arg.s);
-	else
-		snprintf(title, sizeof title, "%s %s", kind_word(st), st->name ? st->name : "");
-	p->title = title;
-	p->file = st->file;
-	p->points = st->points;
+	struct strbuf title;
+	sb_init(&title);
+	runner_point_title(p->st, &title);
+	p->title = title.s;
+	p->file = p->st->file;
+	p->points = p->st->points;
 	if (p->outcome == POINT_FAIL)
 		r->failed = true;
 	if (r->ops->point)
 		r->ops->point(r->ctx, p);
+	sb_free(&title);
 }
 
 /* A step that needs what a failed step never made: not done, and what it

@@ -51,6 +51,10 @@ struct lab_point {
 	const char *why;	/* skipped: "needs ${synack.tcp.seq}: expect synack (line 7) failed" */
 };
 
+/* A point's title as graders list it: "expect synack", "check EXPR",
+ * "expect peer state ESTABLISHED". */
+void runner_point_title(const struct step *st, struct strbuf *out);
+
 struct runner_ops {
 	/* Every frame of the run, as -w records it and in that order (the
 	 * frames numbered from 1 as the file numbers them): sent (`from`

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analysis/tcpstate.h"
 #include "../util/xalloc.h"
 #include "grade.h"
 
@@ -80,21 +79,6 @@ const struct grade_point *grade_add(struct grade_lab *l, struct grade_point *gp)
 	return &l->pts[l->n++];
 }
 
-void grade_step_title(const struct step *st, struct strbuf *out)
-{
-	if (st->kind == STEP_PEER_STATE) {
-		sb_printf(out, "expect peer state %s", tcp_state_netstat(st->state));
-	} else if (st->kind == STEP_CHECK) {
-		size_t n = st->arg.len;
-		while (n && (st->arg.s[n - 1] == ' ' || st->arg.s[n - 1] == '\t'))
-			n--;
-		sb_puts(out, "check ");
-		sb_add(out, st->arg.s, n);
-	} else {
-		sb_printf(out, "expect %s", st->name ? st->name : "");
-	}
-}
-
 static bool reported(const struct grade_lab *l, unsigned line)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -113,7 +97,7 @@ void grade_pending(struct grade_lab *l, const struct scenario *sc, const char *w
 		     st->kind != STEP_PEER_STATE) || reported(l, st->pos.line))
 			continue;
 		sb_reset(&title);
-		grade_step_title(st, &title);
+		runner_point_title(st, &title);
 		struct grade_point gp = {
 			.outcome = POINT_SKIP, .points = st->points, .line = st->pos.line,
 			.title = xstrdup(title.s), .file = xstrdup(sc->file), .why = xstrdup(why),

@@ -64,8 +64,6 @@ enum grade_end { GRADE_DONE, GRADE_FAILED, GRADE_FAULT, GRADE_SIGNAL };
 /* grade_pending, saying why: the run stopped at its (last) failed point,
  * by signal `sig`, or by a system fault. */
 void grade_end(struct grade_lab *l, const struct scenario *sc, enum grade_end how, int sig);
-/* A step's title as the runner gives it ("expect synack"). */
-void grade_step_title(const struct step *st, struct strbuf *out);
 
 /* A failed point's one line: "expected X, got Y (message)". */
 void grade_verdict(const struct grade_point *p, struct strbuf *out);
