@@ -210,7 +210,9 @@ static void test_pending(void **state)
 	static const char text[] =
 		"send s\n  ipv4 dst=10.0.0.1\n"
 		"expect a within 1s points 3\n  ipv4\n"
-		"expect b\n  ipv4\n";
+		"expect b\n  ipv4\n"
+		"check b.ipv4.ttl >= 1 \"a hop\" points 4\n"
+		"expect peer state SYN_RECEIVED within 1s\n";
 	struct scenario sc;
 	struct diag d;
 	assert_int_equal(scenario_parse(&sc, "p.lab", text, sizeof text - 1, &d), 0);
@@ -225,12 +227,15 @@ static void test_pending(void **state)
 	gp.line = 5;
 	grade_add(l, &gp);
 	grade_pending(l, &sc, "not run: the run stopped at line 5");
-	assert_int_equal(l->n, 2);
+	assert_int_equal(l->n, 4);
 	assert_string_equal(l->pts[1].title, "expect a");
 	assert_int_equal(l->pts[1].line, 3);
 	assert_int_equal(l->pts[1].points, 3);
 	assert_int_equal(l->pts[1].outcome, POINT_SKIP);
 	assert_string_equal(l->pts[1].why, "not run: the run stopped at line 5");
+	assert_string_equal(l->pts[2].title, "check b.ipv4.ttl >= 1");
+	assert_int_equal(l->pts[2].points, 4);
+	assert_string_equal(l->pts[3].title, "expect peer state SYN_RECV");
 	grade_free(&g);
 	scenario_free(&sc);
 }
