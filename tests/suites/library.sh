@@ -55,11 +55,12 @@ expect_eq "one module includes <libnet.h>" "$(grep -rl '^#include <libnet.h>' "$
 	"$ROOT/craft/builder/build.c"
 expect_eq "one module includes <pcap.h>" "$(grep -rlE '^#include <pcap(/pcap)?.h>' "$ROOT/craft" "$ROOT/cmd")" \
 	"$ROOT/craft/wire/capture.c"
-# The grading options and `rawcraft test` (issue 13) are the CLI's: the
-# results are formatted in craft/, written here.
+# The grading files, --tap's stdout, `rawcraft test`'s child per lab and
+# send's --ghost (issue 13) are the CLI's: results are formatted in craft/,
+# written here.
 lines=$(cat "$ROOT"/cmd/*.c "$ROOT"/cmd/*.h | wc -l)
-if [ "$lines" -le 2400 ]; then ok "cmd/ is $lines lines (at most 2400)"
-else not_ok "cmd/ at most 2400 lines" "$lines"; fi
+if [ "$lines" -le 2600 ]; then ok "cmd/ is $lines lines (at most 2600)"
+else not_ok "cmd/ at most 2600 lines" "$lines"; fi
 
 # 6. IPv4 and ARP are layers like any other: generic code asks a layer's
 # hooks (struct layer_net), flags (FF_NEXTHOP, FF_PSEUDO) and link rows, never
