@@ -25,11 +25,13 @@ usage() { echo "usage: $0 up|down [NAME]" >&2; exit 2; }
 # in_ns NS CMD...: CMD inside namespace NS.
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
-# veth NS1 IF1 ADDR1 NS2 IF2 ADDR2: a cable between two namespaces, up.
+# veth NS1 IF1 ADDR1 MAC1 NS2 IF2 ADDR2 MAC2: a cable between two
+# namespaces, up.  The MACs are fixed, so that every student's output is
+# the same as the README's.
 veth() {
-	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
-	ip -n "$1" addr add "$3" dev "$2" && ip -n "$4" addr add "$6" dev "$5" &&
-	ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up
+	ip link add "$2" netns "$1" address "$4" type veth peer name "$6" netns "$5" address "$8" &&
+	ip -n "$1" addr add "$3" dev "$2" && ip -n "$5" addr add "$7" dev "$6" &&
+	ip -n "$1" link set "$2" up && ip -n "$5" link set "$6" up
 }
 
 # The router's NAT: what leaves by wan takes the router's address
@@ -60,9 +62,12 @@ up() {
 			net.ipv6.conf.default.disable_ipv6=1 &&
 		ip -n "$ns" link set lo up || return 1
 	done
-	veth "$CLIENT" to-server 10.13.0.1/24 "$SERVER" to-client 10.13.0.2/24 &&
-	veth "$CLIENT" to-router 10.13.1.1/24 "$ROUTER" lan 10.13.1.254/24 &&
-	veth "$ROUTER" wan 10.13.2.254/24 "$SERVER" to-router 10.13.2.2/24 &&
+	veth "$CLIENT" to-server 10.13.0.1/24 02:13:00:00:00:01 \
+	     "$SERVER" to-client 10.13.0.2/24 02:13:00:00:00:02 &&
+	veth "$CLIENT" to-router 10.13.1.1/24 02:13:01:00:00:01 \
+	     "$ROUTER" lan 10.13.1.254/24 02:13:01:00:00:fe &&
+	veth "$ROUTER" wan 10.13.2.254/24 02:13:02:00:00:fe \
+	     "$SERVER" to-router 10.13.2.2/24 02:13:02:00:00:02 &&
 	ip -n "$ROUTER" link set wan mtu 1400 && ip -n "$SERVER" link set to-router mtu 1400 &&
 	ip -n "$CLIENT" route add 10.13.2.0/24 via 10.13.1.254 &&
 	in_ns "$ROUTER" sysctl -qw net.ipv4.ip_forward=1 &&
@@ -90,7 +95,7 @@ down() {
 	echo "The course's network ($NAMESPACES) is gone."
 }
 
-[ $# -ge 1 ] && [ $# -le 2 ] || usage
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
 case $1 in
 up) taken; up || { echo "$0: could not make the course's network: '$0 down $NAME' removes what was made" >&2; exit 3; } ;;
 down) down || exit 3 ;;
