@@ -62,12 +62,12 @@ doc_check first-lab "ip netns exec course-client ./rawcraft run examples/course/
 # The server sees the router's address, not ours: masquerade.
 ip netns exec "$NAME-server" timeout 10 "$RAWCRAFT" sniff -i to-router -c 1 icmp >"$TMP/sniff" 2>&1 &
 for _ in $(seq 50); do [ "$(ip netns exec "$NAME-server" wc -l </proc/net/packet)" -gt 1 ] && break; sleep 0.1; done
-cmd=$(lab_cmd 10-nat.lab)
+cmd=$(lab_cmd 12-nat.lab)
 $cmd >/dev/null 2>&1
 wait
 case $(head -1 "$TMP/sniff") in *"10.13.2.254 > 10.13.2.2 ICMP Echo (ping) request"*)
-	ok "10-nat.lab: the server's echo request comes from the router (masquerade)" ;;
-*) not_ok "10-nat.lab: the server's echo request comes from the router (masquerade)" "$(cat "$TMP/sniff")" ;; esac
+	ok "12-nat.lab: the server's echo request comes from the router (masquerade)" ;;
+*) not_ok "12-nat.lab: the server's echo request comes from the router (masquerade)" "$(cat "$TMP/sniff")" ;; esac
 
 # 4. down: nothing left, here or in the host's links.
 out=$("$LABSH" down "$NAME" 2>&1); rc=$?
