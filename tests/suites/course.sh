@@ -76,7 +76,10 @@ expect_eq "lab.sh down: exit 0, no namespace left" \
 doc_check lab-down "examples/course/lab.sh down" "$out"
 expect_eq "lab.sh down: the host's links are as before" "$(ip -br link | awk '{print $1}' | sort)" "$links_before"
 
-# 5. An up that fails half-way (no nft) leaves what down removes.
+# 5. Usage, and an up that fails half-way (no nft) leaves what down removes.
+out=$("$LABSH" 2>&1); rc=$?
+case "$rc:$out" in "2:usage: "*"lab.sh up|down [NAME]") ok "lab.sh without a command: usage, exit 2" ;;
+*) not_ok "lab.sh without a command: usage, exit 2" "exit $rc: $out" ;; esac
 mkdir -p "$TMP/nonft"
 printf '#!/bin/sh\necho "nft: not here" >&2\nexit 1\n' >"$TMP/nonft/nft"
 chmod +x "$TMP/nonft/nft"
