@@ -38,7 +38,7 @@ case "$rc:$out" in "3:"*"namespace $NAME-client exists already"*"down $NAME"*)
 # course-client rawcraft run examples/course/LAB ..."), for this network.
 lab_cmd() {
 	grep -m1 "^#   ip netns exec course-client rawcraft run examples/course/$1" "$COURSE/$1" |
-		sed -e 's/^#   //' -e "s/\\bcourse-/$NAME-/g" -e "s|rawcraft run examples/|$RAWCRAFT run $ROOT/examples/|"
+		sed -e 's/^#   //' -e "s/\\bcourse-/$NAME-/g" -e "s|rawcraft run examples/course/|$RAWCRAFT run $COURSE/|"
 }
 
 # 2. Every lab, as its comment runs it; outs[LAB] is what it printed.
@@ -68,6 +68,48 @@ wait
 case $(head -1 "$TMP/sniff") in *"10.13.2.254 > 10.13.2.2 ICMP Echo (ping) request"*)
 	ok "12-nat.lab: the server's echo request comes from the router (masquerade)" ;;
 *) not_ok "12-nat.lab: the server's echo request comes from the router (masquerade)" "$(cat "$TMP/sniff")" ;; esac
+
+# ss_name STATE: STATE as `ss -tan` writes it (CLOSED: no socket at all).
+ss_name() {
+	case $1 in
+	SYN_RECEIVED | SYN_RECV) echo SYN-RECV ;; ESTABLISHED) echo ESTAB ;;
+	FIN_WAIT1 | FIN_WAIT_1) echo FIN-WAIT-1 ;; FIN_WAIT2 | FIN_WAIT_2) echo FIN-WAIT-2 ;;
+	CLOSED) echo none ;; *) echo "${1//_/-}" ;;
+	esac
+}
+
+# ss_at LAB LINE: LAB run up to its `expect peer state` at LINE and held
+# there (a print, then a sleep that SIGINT ends); prints what `ss -tan`
+# shows in the server namespace then for the run's connection (by its
+# client port: the SYN's, the step every such lab names "syn"; a late
+# segment of the previous run may come first), "none" for no socket.
+ss_at() {
+	local cmd pid port state
+	{ head -n "$2" "$COURSE/$1"; printf 'print "held"\nsleep 10s\n'; } >"$TMP/held-$1"
+	cmd=$(lab_cmd "$1" | sed "s|$COURSE/$1|$TMP/held-$1|")
+	# Emptied first: the background shell opens the file when it pleases.
+	: >"$TMP/held.out"
+	# shellcheck disable=SC2086
+	$cmd >>"$TMP/held.out" 2>&1 &
+	pid=$!	# ip netns exec execs rawcraft: this is its pid
+	for _ in $(seq 100); do grep -qx held "$TMP/held.out" && break; sleep 0.05; done
+	port=$(grep -m1 -oE '^#[0-9]+ +[0-9]+ > syn +10\.13\.[0-9.]+:[0-9]+ ' "$TMP/held.out" | grep -oE '[0-9]+ $')
+	state=$(ip netns exec "$NAME-server" ss -tanH "( dport = :${port:-0} )" | awk '{print $1}')
+	if grep -qx held "$TMP/held.out"; then echo "${state:-none}"
+	else echo "the run never got there: $(tail -3 "$TMP/held.out")"; fi
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid"
+}
+
+# 3b. Each TCP-state lab's `expect peer state` is what ss shows.
+for lab in "$COURSE"/*.lab; do
+	l=$(basename "$lab")
+	grep -n '^expect peer state ' "$lab" | while IFS=: read -r line step; do
+		want=$(set -- $step; echo "$4")
+		expect_eq "$l:$line: expect peer state $want is what ss -tan shows in the server namespace" \
+			"$(ss_at "$l" "$line")" "$(ss_name "$want")"
+	done
+done
 
 # 4. down: nothing left, here or in the host's links.
 out=$("$LABSH" down "$NAME" 2>&1); rc=$?
