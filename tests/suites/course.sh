@@ -59,6 +59,10 @@ expect_eq "01-arp.lab: prints the server's MAC" "$(tail -1 <<<"${outs[01-arp.lab
 	"10.13.0.2 is at $(ip -n "$NAME-server" -br link show to-client | awk '{print $3}')"
 doc_check first-lab "ip netns exec course-client ./rawcraft run examples/course/01-arp.lab" \
 	"${outs[01-arp.lab]}"
+# The TCP lab README shows, with its port and the server's ISN as README has them.
+# shellcheck disable=SC2046
+doc_check tcp-lab "ip netns exec course-client ./rawcraft run examples/course/08-rst.lab --peer course-server --block-rst" \
+	"${outs[08-rst.lab]}" $(handshake_pairs "${outs[08-rst.lab]}")
 # The server sees the router's address, not ours: masquerade.
 ip netns exec "$NAME-server" timeout 10 "$RAWCRAFT" sniff -i to-router -c 1 icmp >"$TMP/sniff" 2>&1 &
 for _ in $(seq 50); do [ "$(ip netns exec "$NAME-server" wc -l </proc/net/packet)" -gt 1 ] && break; sleep 0.1; done
