@@ -54,6 +54,11 @@ for lab in "$COURSE"/*.lab; do
 	outs[$l]=$out
 done
 
+# The labs leave nothing in the server but the TIME_WAIT of those where it
+# closed first (05, 07): no listener, no connection.
+expect_eq "after the labs the server holds no socket but TIME_WAIT ones" \
+	"$(ip netns exec "$NAME-server" ss -tanH | awk '$1 != "TIME-WAIT"')" ""
+
 # 3. What the labs' comments promise that their own output cannot show.
 expect_eq "01-arp.lab: prints the server's MAC" "$(tail -1 <<<"${outs[01-arp.lab]}")" \
 	"10.13.0.2 is at $(ip -n "$NAME-server" -br link show to-client | awk '{print $3}')"
