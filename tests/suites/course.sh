@@ -102,9 +102,10 @@ ss_at() {
 	$cmd >>"$TMP/held.out" 2>&1 &
 	pid=$!	# ip netns exec execs rawcraft: this is its pid
 	for _ in $(seq 100); do grep -qx held "$TMP/held.out" && break; sleep 0.05; done
-	port=$(grep -m1 -oE '^#[0-9]+ +[0-9]+ > syn +10\.13\.[0-9.]+:[0-9]+ ' "$TMP/held.out" | grep -oE '[0-9]+ $')
-	state=$(ip netns exec "$NAME-server" ss -tanH "( dport = :${port:-0} )" | awk '{print $1}')
-	if grep -qx held "$TMP/held.out"; then echo "${state:-none}"
+	port=$(grep -m1 -oE ' > syn +10\.13\.[0-9.]+:[0-9]+ ' "$TMP/held.out" | grep -oE '[0-9]+ $')
+	state=$(ip netns exec "$NAME-server" ss -tanH "( dport = :${port:-1} )" | awk '{print $1}')
+	if [ -z "$port" ]; then echo "no SYN in the run's view: $(head -3 "$TMP/held.out")"
+	elif grep -qx held "$TMP/held.out"; then echo "${state:-none}"
 	else echo "the run never got there: $(tail -3 "$TMP/held.out")"; fi
 	kill -INT "$pid" 2>/dev/null
 	wait "$pid"
