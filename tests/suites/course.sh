@@ -52,6 +52,18 @@ for lab in "$COURSE"/*.lab; do
 	if [ $rc -eq 0 ]; then ok "$l: passes (exit 0)"
 	else not_ok "$l: passes (exit 0)" "exit $rc"; sed 's/^/# /' <<<"$out" | tail -20; fi
 	outs[$l]=$out
+	# Again with --tap: a test point for each expect and check, every one ok.
+	want=$(grep -cE '^(expect|check) ' "$lab")
+	# shellcheck disable=SC2086
+	tap=$($cmd --tap 2>/dev/null); rc=$?
+	got=$(grep -cE '^ok [0-9]+ - ' <<<"$tap")
+	if [ $rc -eq 0 ] && [ "$got" = "$want" ] && grep -qx "1..$want" <<<"$tap" &&
+	   ! grep -qE '^not ok|# SKIP' <<<"$tap"; then
+		ok "$l --tap: $want test points, every one ok"
+	else
+		not_ok "$l --tap: $want test points, every one ok" "exit $rc, $got ok"
+		sed 's/^/# /' <<<"$tap" | tail -20
+	fi
 done
 
 # The labs leave nothing in the server but the TIME_WAIT of those where it
