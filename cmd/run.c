@@ -9,7 +9,6 @@
 #include "../craft/engine/engine.h"
 #include "../craft/engine/runner.h"
 #include "../craft/engine/runview.h"
-#include "../craft/lang/peerstep.h"
 #include "cli.h"
 #include "privs.h"
 #include "run.h"
@@ -181,8 +180,7 @@ static int check_scenario(struct options *opt, struct scenario *sc, const char *
 		vars_set(&vars, opt->vars.v[i].name, opt->vars.v[i].value);
 	engine_iface_vars(NULL, &vars);
 	int rc = EXIT_OK;
-	if (scenario_parse(sc, path, text, len, &d) || scenario_check(sc, &vars, dst, &d) ||
-	    (!opt->peer && peerstep_need_peer(sc, &d))) {
+	if (scenario_parse(sc, path, text, len, &d) || scenario_check(sc, &vars, dst, &d)) {
 		print_diag("error", &d);
 		rc = EXIT_INPUT;
 	}
@@ -206,7 +204,8 @@ static int run_scenario(struct options *opt, const struct scenario *sc, struct a
 	else
 		rng_seed_random(&rng);
 	struct runner_params rp = { .sc = sc, .given = &opt->vars, .block_rst = opt->block_rst,
-				    .peer_netns = opt->peer, .keep_going = opt->keep_going, .rng = &rng };
+				    .peer_netns = opt->peer, .user = opt->user,
+				    .keep_going = opt->keep_going, .rng = &rng };
 	static const struct runner_ops ops = { .frame = on_frame, .took = on_took,
 					       .print = on_print, .missed = on_missed,
 					       .kernel_rst = on_kernel_rst, .peer = on_peer,

@@ -11,12 +11,17 @@
 
 #define SLICE_US 10000	/* captures read between two requests */
 
-int peerrun_open(struct peer_run *pr, struct engine *e, const char *netns)
+static int stopped(void *e)
+{
+	return engine_stopped(e);
+}
+
+int peerrun_open(struct peer_run *pr, struct engine *e, const char *netns, const char *user)
 {
 	char err[320];
 	memset(pr, 0, sizeof *pr);
-	pr->helper.fd = -1;
-	if (peer_open(&pr->helper, netns, err, sizeof err))
+	pr->helper = (struct peer){ .fd = -1, .stop = stopped, .stop_ctx = e };
+	if (peer_open(&pr->helper, netns, user, err, sizeof err))
 		return engine_fail(e, ENGINE_FAULT_SYSTEM, "%s", err);
 	return ENGINE_OK;
 }
@@ -27,16 +32,47 @@ void peerrun_close(struct peer_run *pr)
 		peer_close(&pr->helper);
 }
 
+static bool same_conn(const struct peer_conn *a, const struct peer_conn *b)
+{
+	return a->lport == b->lport && a->rport == b->rport && addr_equal(&a->local, &b->local) &&
+	       addr_equal(&a->remote, &b->remote);
+}
+
+/* Another connection: what the view said of the last one is not of it. */
+static void subject(struct peer_run *pr, const struct peer_conn *c)
+{
+	if (!pr->have_subject || !same_conn(&pr->subject, c))
+		pr->have_view = false;
+	pr->subject = *c;
+	pr->have_subject = true;
+}
+
 void peerrun_sent(struct peer_run *pr, const struct addr *src, uint16_t sport,
 		  const struct addr *dst, uint16_t dport)
 {
-	pr->subject = (struct peer_conn){ .local = *dst, .remote = *src, .lport = dport,
-					  .rport = sport };
-	pr->have_subject = pr->sent_tcp = true;
+	subject(pr, &(struct peer_conn){ .local = *dst, .remote = *src, .lport = dport,
+					 .rport = sport });
+	pr->sent_tcp = true;
 }
 
-void peerrun_seen(struct peer_run *pr, enum tcp_state peer_end)
+/* Whether the segment's ends are the subject's, either way (a listening
+ * subject: its port on the peer's side). */
+static bool of_subject(const struct peer_conn *c, const struct addr *src, uint16_t sport,
+		       const struct addr *dst, uint16_t dport)
 {
+	if (!c->rport)
+		return dport == c->lport || sport == c->lport;
+	return (dport == c->lport && sport == c->rport && addr_equal(dst, &c->local) &&
+		addr_equal(src, &c->remote)) ||
+	       (sport == c->lport && dport == c->rport && addr_equal(src, &c->local) &&
+		addr_equal(dst, &c->remote));
+}
+
+void peerrun_seen(struct peer_run *pr, const struct addr *src, uint16_t sport,
+		  const struct addr *dst, uint16_t dport, enum tcp_state peer_end)
+{
+	if (!pr->have_subject || !of_subject(&pr->subject, src, sport, dst, dport))
+		return;
 	pr->view = peer_end;
 	pr->have_view = true;
 }
@@ -65,16 +101,45 @@ static void tell(const struct peer_host *h, const struct step *st, const struct 
 		h->ops->peer(h->ctx, st, s->s, failed);
 }
 
-/* A request that failed: the step fails; a helper gone: a fault. */
+/* The step failed for a reason of the scenario's (nothing in time, a
+ * connection reset): one FILE:LINE:COL line.  Lab flow: once the runner
+ * has keep-going, ENGINE_NOMATCH here is what it goes on after. */
+static int failed(const struct peer_host *h, const struct step *st, const struct strbuf *s)
+{
+	tell(h, st, s, true);
+	return ENGINE_NOMATCH;
+}
+
+/* What to do when the system refused the step. */
+static const char *remedy(const struct step *st)
+{
+	if (st->kind == STEP_PEER_STATE)
+		return "the namespace's kernel answers no sock_diag dump: is it still there?";
+	if (st->peer == PEER_LISTEN)
+		return "pick another port, or end what holds this one in the namespace";
+	if (st->peer == PEER_CONNECT)
+		return "check the address, and the routes: ip netns exec NETNS ip route";
+	return "ip netns exec NETNS ss -tan shows the namespace's sockets";
+}
+
+/* A request that failed.  A stop wins; the helper gone, or a socket the
+ * system would not give (a port in use, no route), is a fault of the
+ * system's: exit 3 and what to do.  Anything else fails the step. */
 static int refused(const struct peer_host *h, const struct step *st, const struct peer_reply *r,
 		   struct strbuf *s)
 {
+	if (engine_stopped(h->e))
+		return ENGINE_STOPPED + engine_stopped(h->e);
 	if (r->status == PEER_FAULT)
-		return engine_fail(h->e, ENGINE_FAULT_SYSTEM, "--peer: %s", r->msg);
+		return engine_fail(h->e, ENGINE_FAULT_SYSTEM, "--peer: %s (is the namespace "
+				   "still there? ip netns list)", r->msg);
+	if (r->system)
+		return engine_fail(h->e, ENGINE_FAULT_SYSTEM, "--peer: %s: %s (%s)",
+				   st->kind == STEP_PEER_STATE ? "expect peer state" :
+				   peerstep_name(st->peer), r->msg, remedy(st));
 	sb_reset(s);
 	sb_printf(s, "peer %s: %s", peerstep_name(st->peer), r->msg);
-	tell(h, st, s, true);
-	return ENGINE_NOMATCH;
+	return failed(h, st, s);
 }
 
 /* The captures, for one slice or what is left of `dl`. */
@@ -87,30 +152,30 @@ static int wait_slice(const struct peer_host *h, const struct deadline *dl)
 	return rc;
 }
 
-/* Asks `ask` again until it is not PEER_AGAIN or `dl` passed (r: AGAIN). */
+/* The request of a step that waits: `done` bytes of it already taken. */
+static void ask(struct peer_run *pr, const struct step *st, const struct peer_args *a,
+		size_t done, struct peer_reply *r)
+{
+	if (st->peer == PEER_ACCEPT)
+		peer_accept(&pr->helper, r);
+	else if (st->peer == PEER_READ)
+		peer_read(&pr->helper, a->n - done, r);
+	else
+		peer_write(&pr->helper, a->text.s + done, a->text.len - done, r);
+}
+
+/* Asks again until the answer is not PEER_AGAIN or `dl` passed (r: AGAIN). */
 static int retry(struct peer_run *pr, const struct peer_host *h, const struct deadline *dl,
-		 void (*ask)(struct peer *p, const struct peer_args *a, struct peer_reply *r),
-		 const struct peer_args *a, struct peer_reply *r)
+		 const struct step *st, const struct peer_args *a, size_t done, struct peer_reply *r)
 {
 	for (;;) {
-		ask(&pr->helper, a, r);
+		ask(pr, st, a, done, r);
 		if (r->status != PEER_AGAIN || deadline_left(dl) <= 0)
 			return ENGINE_OK;
 		int rc = wait_slice(h, dl);
 		if (rc != ENGINE_OK)
 			return rc;
 	}
-}
-
-static void ask_accept(struct peer *p, const struct peer_args *a, struct peer_reply *r)
-{
-	(void)a;
-	peer_accept(p, r);
-}
-
-static void ask_read(struct peer *p, const struct peer_args *a, struct peer_reply *r)
-{
-	peer_read(p, a->n, r);
 }
 
 /* What `peer read N` took: up to N bytes, until the end of the stream or
@@ -124,9 +189,7 @@ static int read_bytes(struct peer_run *pr, const struct peer_host *h, const stru
 	struct deadline dl;
 	deadline_in(&dl, st->usec);
 	while (n < a->n && !eof) {
-		struct peer_args rest = *a;
-		rest.n = a->n - n;
-		int rc = retry(pr, h, &dl, ask_read, &rest, r);
+		int rc = retry(pr, h, &dl, st, a, n, r);
 		if (rc != ENGINE_OK)
 			return rc;
 		if (r->status == PEER_AGAIN)
@@ -135,13 +198,12 @@ static int read_bytes(struct peer_run *pr, const struct peer_host *h, const stru
 			eof = true;
 		else if (r->status != PEER_OK)
 			return refused(h, st, r, s);
-		memcpy(got + n, r->data, r->len);
+		memcpy(got + n, r->data, r->len);	/* r->len <= a->n - n: peer.c checks */
 		n += r->len;
 	}
 	if (n == 0 && !eof) {
 		sb_printf(s, "peer read: nothing within %gs", (double)st->usec / 1e6);
-		tell(h, st, s, true);
-		return ENGINE_NOMATCH;
+		return failed(h, st, s);
 	}
 	struct strbuf text;
 	sb_init(&text);
@@ -161,22 +223,17 @@ static int write_bytes(struct peer_run *pr, const struct peer_host *h, const str
 	struct deadline dl;
 	deadline_in(&dl, st->usec);
 	while (done < a->text.len) {
-		peer_write(&pr->helper, a->text.s + done, a->text.len - done, r);
-		if (r->status == PEER_OK) {
-			done += r->len;
-			continue;
-		}
-		if (r->status != PEER_AGAIN)
-			return refused(h, st, r, s);
-		if (deadline_left(&dl) <= 0) {
-			sb_printf(s, "peer write: %zu of %zu bytes taken within %gs", done, a->text.len,
-				  (double)st->usec / 1e6);
-			tell(h, st, s, true);
-			return ENGINE_NOMATCH;
-		}
-		int rc = wait_slice(h, &dl);
+		int rc = retry(pr, h, &dl, st, a, done, r);
 		if (rc != ENGINE_OK)
 			return rc;
+		if (r->status == PEER_AGAIN) {
+			sb_printf(s, "peer write: %zu of %zu bytes taken within %gs", done, a->text.len,
+				  (double)st->usec / 1e6);
+			return failed(h, st, s);
+		}
+		if (r->status != PEER_OK)
+			return refused(h, st, r, s);
+		done += r->len;		/* <= what was left: peer.c checks */
 	}
 	sb_printf(s, "wrote %zu byte%s", done, done == 1 ? "" : "s");
 	tell(h, st, s, false);
@@ -196,21 +253,18 @@ static int run_op(struct peer_run *pr, const struct peer_host *h, const struct s
 		peer_listen(&pr->helper, a->port, &r);
 		if (r.status != PEER_OK)
 			return refused(h, st, &r, s);
-		if (!pr->sent_tcp) {
-			pr->subject = (struct peer_conn){ .local = r.conn.local, .lport = a->port };
-			pr->have_subject = true;
-		}
+		if (!pr->sent_tcp)
+			subject(pr, &(struct peer_conn){ .local = r.conn.local, .lport = a->port });
 		sb_printf(s, "listening on port %u", a->port);
 		break;
 	case PEER_ACCEPT:
 		deadline_in(&dl, st->usec);
-		rc = retry(pr, h, &dl, ask_accept, a, &r);
+		rc = retry(pr, h, &dl, st, a, 0, &r);
 		if (rc != ENGINE_OK)
 			return rc;
 		if (r.status == PEER_AGAIN) {
 			sb_printf(s, "peer accept: no connection within %gs", (double)st->usec / 1e6);
-			tell(h, st, s, true);
-			return ENGINE_NOMATCH;
+			return failed(h, st, s);
 		}
 		if (r.status != PEER_OK)
 			return refused(h, st, &r, s);
@@ -220,8 +274,7 @@ static int run_op(struct peer_run *pr, const struct peer_host *h, const struct s
 		peer_connect(&pr->helper, &a->addr, a->port, &r);
 		if (r.status != PEER_OK)
 			return refused(h, st, &r, s);
-		pr->subject = r.conn;
-		pr->have_subject = true;
+		subject(pr, &r.conn);
 		conn_text(s, "connecting", &r.conn);
 		break;
 	case PEER_WRITE:
@@ -261,7 +314,7 @@ static int expect_state(struct peer_run *pr, const struct peer_host *h, const st
 		if (pr->have_subject) {
 			peer_state(&pr->helper, &pr->subject, &r);
 			if (r.status != PEER_OK)
-				return engine_fail(h->e, ENGINE_FAULT_SYSTEM, "--peer: %s", r.msg);
+				return refused(h, st, &r, s);
 			got = r.state;
 		}
 		if (got == want || deadline_left(&dl) <= 0)
@@ -294,10 +347,6 @@ static int expect_state(struct peer_run *pr, const struct peer_host *h, const st
 int peerrun_step(struct peer_run *pr, const struct peer_host *h, const struct step *st)
 {
 	struct diag d;
-	if (pr->helper.pid <= 0) {
-		peerstep_need_peer(&(struct scenario){ .steps = (struct step *)st, .nsteps = 1 }, &d);
-		return engine_bad_input(h->e, &d);
-	}
 	struct strbuf s;
 	sb_init(&s);
 	int rc;

@@ -35,14 +35,16 @@ struct peer_host {
 	void *runner;
 };
 
-/* The helper in `netns`, while root lasts; a status. */
-int peerrun_open(struct peer_run *pr, struct engine *e, const char *netns);
+/* The helper in `netns`, while root lasts, as `user` (-Z); a status. */
+int peerrun_open(struct peer_run *pr, struct engine *e, const char *netns, const char *user);
 void peerrun_close(struct peer_run *pr);
 /* The scenario sent a TCP segment src:sport > dst:dport. */
 void peerrun_sent(struct peer_run *pr, const struct addr *src, uint16_t sport,
 		  const struct addr *dst, uint16_t dport);
-/* After a TCP frame of the run, the view's state of the peer's end. */
-void peerrun_seen(struct peer_run *pr, enum tcp_state peer_end);
+/* After a TCP frame src:sport > dst:dport of the run, the view's state of
+ * the peer's end; only the scenario's connection's frames count. */
+void peerrun_seen(struct peer_run *pr, const struct addr *src, uint16_t sport,
+		  const struct addr *dst, uint16_t dport, enum tcp_state peer_end);
 /* A STEP_PEER or STEP_PEER_STATE; a status (ENGINE_NOMATCH: it failed). */
 int peerrun_step(struct peer_run *pr, const struct peer_host *h, const struct step *st);
 

@@ -70,8 +70,10 @@ static uint32_t see(struct runner *r, const struct step *st, const struct frame 
 	struct frame_analysis fa;
 	engine_record(r->e, f, ts);
 	analysis_frame(r->an, f, ++r->frames, ts, &fa);
-	if (fa.is_tcp)
-		peerrun_seen(&r->peer, from == RUN_PEER ? fa.tcp.src_state : fa.tcp.dst_state);
+	struct speaker_tuple t;
+	if (fa.is_tcp && speaker_tuple_of(f, &t))
+		peerrun_seen(&r->peer, &t.src, t.sport, &t.dst, t.dport,
+			     from == RUN_PEER ? fa.tcp.src_state : fa.tcp.dst_state);
 	if (r->ops->frame)
 		r->ops->frame(r->ctx, st, f, ts, from, &fa);
 	return r->frames;
@@ -606,7 +608,8 @@ static int open_all(struct runner *r)
 	if ((rc = speaker_open(&r->sp, e)) != ENGINE_OK)
 		return rc;
 	/* setns takes root: the helper is forked before it goes. */
-	if (r->rp->peer_netns && (rc = peerrun_open(&r->peer, e, r->rp->peer_netns)) != ENGINE_OK)
+	if (r->rp->peer_netns &&
+	    (rc = peerrun_open(&r->peer, e, r->rp->peer_netns, r->rp->user)) != ENGINE_OK)
 		return rc;
 	/* The lookups speak from the scenario's addresses; what they send is
 	 * ours, not the kernel's. */
@@ -617,6 +620,21 @@ static int open_all(struct runner *r)
 	enum capture_error why;
 	if (neighbors_open(&e->nb, &why, err, sizeof err))
 		return engine_capture_failed(e, why, err);
+	return ENGINE_OK;
+}
+
+/* Peer steps with no --peer, a --peer that names no namespace: bad input,
+ * found before anything is opened. */
+static int peer_input(struct runner *r)
+{
+	struct diag d;
+	char err[320];
+	if (!r->rp->peer_netns && peerstep_need_peer(r->sc, &d))
+		return engine_bad_input(r->e, &d);
+	if (r->rp->peer_netns && peer_name_check(r->rp->peer_netns, err, sizeof err)) {
+		diag_set(&d, NULL, 0, 0, "%s", err);
+		return engine_bad_input(r->e, &d);
+	}
 	return ENGINE_OK;
 }
 
@@ -645,7 +663,9 @@ int runner_run(struct engine *e, const struct runner_params *rp, const struct ru
 	r->an = analysis_new();
 	/* What goes out is ours, or the host's kernel's: told by the MAC. */
 	engine_own_frames(e, RECENT, r->sp.ghost ? 0 : e->ifc.mac);
-	int rc = open_all(r);
+	int rc = peer_input(r);
+	if (rc == ENGINE_OK)
+		rc = open_all(r);
 	/* Root goes once everything is open, before any reply is read. */
 	if (rc == ENGINE_OK)
 		rc = engine_ready(e);

@@ -96,6 +96,7 @@ struct runner_params {
 	bool block_rst;
 	bool keep_going;		/* a failed point does not end the run */
 	const char *peer_netns;		/* --peer: the namespace whose sockets `peer` drives */
+	const char *user;		/* -Z: whom the peer helper becomes; NULL: nobody */
 	const struct rng *rng;
 };
 

@@ -6,14 +6,17 @@
  * ss does (INET_DIAG).
  *
  * Requests go over a SOCK_SEQPACKET socketpair, one message each way.  No
- * request blocks the helper: an accept or read with nothing there answers
- * PEER_AGAIN, and the caller asks again while it reads its captures.  The
- * helper never outlives its parent: it dies with it (PR_SET_PDEATHSIG) and
- * ends when the socketpair closes.  Nothing here prints.
+ * socket call blocks the helper: an accept or read with nothing there
+ * answers PEER_AGAIN, and the caller asks again while it reads its
+ * captures; only a state waits, for the kernel's two netlink dumps (1 s
+ * each at most).  The helper never outlives its parent: it dies with it
+ * (PR_SET_PDEATHSIG) and ends when the socketpair closes.  Nothing here
+ * prints.
  */
 #ifndef CRAFT_PEER_H
 #define CRAFT_PEER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -26,6 +29,11 @@
 struct peer {
 	pid_t pid;		/* 0: no helper */
 	int fd;			/* our end of the socketpair */
+	bool faulted;		/* it failed to answer: killed at the close */
+	/* The signal that stops the run, or 0; NULL: none.  A wait for the
+	 * helper's answer looks at it every 100 ms. */
+	int (*stop)(void *ctx);
+	void *stop_ctx;
 };
 
 enum peer_status {
@@ -44,6 +52,7 @@ struct peer_conn {
 
 struct peer_reply {
 	enum peer_status status;
+	bool system;			/* PEER_FAILED by the system (bind, route, netlink) */
 	struct peer_conn conn;		/* listen, accept, connect: the socket's ends */
 	enum tcp_state state;		/* peer_state */
 	size_t len;			/* read: bytes in data; write: bytes written */
@@ -51,11 +60,16 @@ struct peer_reply {
 	char msg[256];
 };
 
+/* 0, or -1 with a line in `err` when `netns` cannot name a namespace. */
+int peer_name_check(const char *netns, char *err, size_t errlen);
 /* Forks the helper into /run/netns/`netns` and waits for its first word:
  * 0, or -1 with a line in `err` (no such namespace: it says so and names
- * `ip netns list`).  Needs CAP_SYS_ADMIN, so it comes before root goes. */
-int peer_open(struct peer *p, const char *netns, char *err, size_t errlen);
-/* Closes the socketpair and waits for the helper to end. */
+ * `ip netns list`).  Needs CAP_SYS_ADMIN, so it comes before root goes.
+ * Run by root, the helper becomes `user` (NULL: nobody; "root" stays), as
+ * -Z does.  p->stop and p->stop_ctx are the caller's to set, before. */
+int peer_open(struct peer *p, const char *netns, const char *user, char *err, size_t errlen);
+/* Closes the socketpair and waits 1 s at most for the helper to end, then
+ * kills it; one that failed to answer is killed at once. */
 void peer_close(struct peer *p);
 
 /* The requests; each fills `out` (out->status says how it went). */
