@@ -187,8 +187,9 @@ int peerstep_args(const struct step *st, const struct vars *vars, struct peer_ar
 	lex_skip_space(&lx);
 	struct srcpos end = lex_pos(&lx);
 	if (rc == 0 && (k < def->values || !lex_at_end(&lx))) {
-		diag_set(d, st->file, end.line, end.col, "%s takes %u value%s: %s", def->name,
-			 def->values, def->values == 1 ? "" : "s", def->usage);
+		diag_set(d, st->file, end.line, end.col, "peer %s needs %s: %s", def->name,
+			 def->values == 2 ? "two values" : def->values ? "a value" : "no value",
+			 def->usage);
 		rc = -1;
 	}
 	uint64_t n;
@@ -243,6 +244,60 @@ int peerstep_check(const struct step *st, struct vars *vars, struct diag *d)
 	peerstep_args_free(&a);
 	if (st->peer == PEER_READ)
 		vars_set(vars, PEER_READ_VAR, "read");
+	return 0;
+}
+
+/* What a step needs before it, or NULL: it is in order. */
+static const char *out_of_order(const struct step *st, bool listening, bool connected, bool sent)
+{
+	if (st->kind == STEP_PEER_STATE)
+		return listening || connected || sent ? NULL :
+		       "has no connection to look at: a peer listen, peer connect or send first";
+	switch (st->peer) {
+	case PEER_LISTEN:
+		return listening ? "while listening: peer close the listener first" : NULL;
+	case PEER_ACCEPT:
+		if (!listening)
+			return "with nothing listening: peer listen PORT first";
+		/* fall through */
+	case PEER_CONNECT:
+		return connected ? "while a connection is open: peer close it first" : NULL;
+	case PEER_WRITE:
+	case PEER_READ:
+	case PEER_SHUTDOWN:
+		return connected ? NULL : "with no connection: peer accept or peer connect first";
+	case PEER_CLOSE:
+		return connected || listening ? NULL : "with no socket to close";
+	}
+	return NULL;
+}
+
+int peerstep_order(const struct scenario *sc, struct diag *d)
+{
+	bool listening = false, connected = false, sent = false;
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		const struct step *st = &sc->steps[i];
+		sent = sent || st->kind == STEP_SEND;
+		if (st->kind != STEP_PEER && st->kind != STEP_PEER_STATE)
+			continue;
+		const char *why = out_of_order(st, listening, connected, sent);
+		if (why) {
+			diag_set(d, st->file ? st->file : sc->file, st->pos.line, st->pos.col,
+				 "%s%s %s", st->kind == STEP_PEER ? "peer " : "expect peer state",
+				 st->kind == STEP_PEER ? def_of(st->peer)->name : "", why);
+			return -1;
+		}
+		if (st->kind == STEP_PEER_STATE)
+			continue;
+		if (st->peer == PEER_LISTEN)
+			listening = true;
+		else if (st->peer == PEER_ACCEPT || st->peer == PEER_CONNECT)
+			connected = true;
+		else if (st->peer == PEER_CLOSE && connected)
+			connected = false;
+		else if (st->peer == PEER_CLOSE)
+			listening = false;
+	}
 	return 0;
 }
 

@@ -45,6 +45,14 @@ void peerstep_args_free(struct peer_args *a);
  * placeholder. */
 int peerstep_check(const struct step *st, struct vars *vars, struct diag *d);
 
+/* The peer steps' order, in the file's order (a loop's body once): an
+ * accept after a listen, a read, write or shutdown on a connection (after
+ * an accept or a connect), one connection at a time, a close with a socket
+ * to close, expect peer state with something to look at (a listen, a
+ * connect or a send before it).  -1 with `d` at the first step out of
+ * order. */
+int peerstep_order(const struct scenario *sc, struct diag *d);
+
 /* "listen", "accept", ...: the operation's word. */
 const char *peerstep_name(enum peer_op op);
 

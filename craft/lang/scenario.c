@@ -824,5 +824,5 @@ int scenario_check(const struct scenario *sc, const struct vars *given, struct a
 		free_values(loops[depth].values, loops[depth].n);
 	sb_free(&text);
 	vars_free(&vars);
-	return rc;
+	return rc ? rc : peerstep_order(sc, d);
 }
