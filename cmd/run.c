@@ -138,12 +138,12 @@ static void on_kernel_rst(void *ctx, const char *summary)
 }
 
 /* A peer step's line in the view; a failed one names its place. */
-static void on_peer(void *ctx, const struct step *st, const char *text, bool failed)
+static void on_peer(void *ctx, const struct step *st, const struct peer_said *said)
 {
 	struct running *rn = ctx;
 	struct strbuf s;
 	sb_init(&s);
-	runview_peer(st, st->file ? st->file : rn->sc->file, text, failed, rn->opt->json, &s);
+	runview_peer(st, st->file ? st->file : rn->sc->file, said, rn->opt->json, &s);
 	fputs(s.s, stdout);
 	out_flush();
 	sb_free(&s);

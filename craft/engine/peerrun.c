@@ -98,7 +98,7 @@ static void tell(const struct peer_host *h, const struct step *st, const struct 
 		 bool failed)
 {
 	if (h->ops->peer)
-		h->ops->peer(h->ctx, st, s->s, failed);
+		h->ops->peer(h->ctx, st, &(struct peer_said){ .text = s->s, .failed = failed });
 }
 
 /* The step failed for a reason of the scenario's (nothing in time, a
@@ -335,9 +335,13 @@ static int expect_state(struct peer_run *pr, const struct peer_host *h, const st
 		sb_printf(s, "expect peer state %s: the peer's kernel says %s after %gs",
 			  tcp_state_netstat(want), tcp_state_netstat(got), (double)st->usec / 1e6);
 	/* The view infers the state from the segments; the kernel knows. */
-	if (pr->have_view && pr->view != got)
+	bool differs = pr->have_view && pr->view != got;
+	if (differs)
 		sb_printf(s, " (the view infers %s)", tcp_state_netstat(pr->view));
-	tell(h, st, s, !pass);
+	if (h->ops->peer)
+		h->ops->peer(h->ctx, st, &(struct peer_said){ .text = s->s, .failed = !pass,
+			     .got = tcp_state_netstat(got),
+			     .view = differs ? tcp_state_netstat(pr->view) : NULL });
 	if (h->ops->point)
 		h->ops->point(h->ctx, &p);
 	sb_free(&title);

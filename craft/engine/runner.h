@@ -55,6 +55,15 @@ struct lab_point {
  * "expect peer state ESTABLISHED". */
 void runner_point_title(const struct step *st, struct strbuf *out);
 
+/* What a peer step did, for the view. */
+struct peer_said {
+	const char *text;
+	bool failed;
+	/* expect peer state: the state the kernel held (netstat's name), and
+	 * the view's where it infers another (else NULL); NULL for a step. */
+	const char *got, *view;
+};
+
 struct runner_ops {
 	/* Every frame of the run, as -w records it and in that order (the
 	 * frames numbered from 1 as the file numbers them): sent (`from`
@@ -78,11 +87,12 @@ struct runner_ops {
 	void (*kernel_rst)(void *ctx, const char *summary);
 	/* A test point's outcome, when it is known (NULL: not wanted). */
 	void (*point)(void *ctx, const struct lab_point *p);
-	/* A peer step (--peer) did what `text` says ("accepted 10.9.0.2:9230 -
-	 * 10.9.0.1:40000", "read 12 bytes \"Hello World!\""), or `failed` and
-	 * the run stops: `text` says why.  An expect peer state tells the
-	 * peer kernel's state, and the view's where it infers another. */
-	void (*peer)(void *ctx, const struct step *st, const char *text, bool failed);
+	/* A peer step (--peer) did what `said->text` says ("accepted
+	 * 10.9.0.2:9230 - 10.9.0.1:40000", "read 12 bytes \"Hello World!\""),
+	 * or `said->failed` (the step failed): the text says why.  An expect
+	 * peer state tells the peer kernel's state, and the view's where it
+	 * infers another. */
+	void (*peer)(void *ctx, const struct step *st, const struct peer_said *said);
 	/* A step other than a test point was skipped: it needs a binding a
 	 * failed (or skipped, or else-labelled) step left unmade; `why` says
 	 * which ("needs ${synack.tcp.seq}: expect synack (line 7) failed"). */

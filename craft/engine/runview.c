@@ -6,6 +6,7 @@
 
 #include "../analysis/explain.h"
 #include "../decode/describe.h"
+#include "../lang/peerstep.h"
 
 /* Who sent a frame no step sent; NULL for a step's and a received one. */
 static const char *sender(enum run_from from)
@@ -102,16 +103,30 @@ void runview_took(const struct step *st, uint32_t no, bool json, struct strbuf *
 	}
 }
 
-void runview_peer(const struct step *st, const char *file, const char *text, bool failed,
+static void json_word(struct strbuf *out, const char *key, const char *word)
+{
+	sb_json_key(out, key);
+	sb_json_word(out, word);
+}
+
+void runview_peer(const struct step *st, const char *file, const struct peer_said *said,
 		  bool json, struct strbuf *out)
 {
 	if (json) {
 		sb_puts(out, "{\"peer\":");
-		sb_json_str(out, text, strlen(text));
-		sb_printf(out, ",\"line\":%u%s}\n", st->pos.line, failed ? ",\"failed\":true" : "");
-	} else if (failed) {
-		sb_printf(out, "%s:%u:%u: %s\n", file, st->pos.line, st->pos.col, text);
+		sb_json_str(out, said->text, strlen(said->text));
+		sb_printf(out, ",\"line\":%u", st->pos.line);
+		json_word(out, "op", st->kind == STEP_PEER ? peerstep_name(st->peer) : "state");
+		if (st->kind == STEP_PEER_STATE) {
+			json_word(out, "expected", tcp_state_netstat((enum tcp_state)st->state));
+			json_word(out, "got", said->got ? said->got : "");
+		}
+		if (said->view)
+			json_word(out, "view", said->view);
+		sb_puts(out, said->failed ? ",\"failed\":true}\n" : "}\n");
+	} else if (said->failed) {
+		sb_printf(out, "%s:%u:%u: %s\n", file, st->pos.line, st->pos.col, said->text);
 	} else {
-		sb_printf(out, "%-5s%9s %4u * %-8s %s\n", "", "", st->pos.line, "peer", text);
+		sb_printf(out, "%-5s%9s %4u * %-8s %s\n", "", "", st->pos.line, "peer", said->text);
 	}
 }

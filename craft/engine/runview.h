@@ -30,8 +30,10 @@ void runview_json(const struct step *st, enum run_from from, const struct frame_
 void runview_took(const struct step *st, uint32_t no, bool json, struct strbuf *out);
 /* A peer step's line: "        14 * peer     accepted 10.9.0.2:9230 -
  * 10.9.0.1:40000", or failed "FILE:14:1: peer accept: no connection
- * within 1s"; with `json` {"peer":"...","line":14} (and "failed":true). */
-void runview_peer(const struct step *st, const char *file, const char *text, bool failed,
+ * within 1s"; with `json` {"peer":"...","line":14,"op":"accept"} (and
+ * "failed":true; an expect peer state's "op":"state" with "expected",
+ * "got" and, where the view infers another, "view"). */
+void runview_peer(const struct step *st, const char *file, const struct peer_said *said,
 		  bool json, struct strbuf *out);
 
 #endif
