@@ -134,9 +134,10 @@ static int refused(const struct peer_host *h, const struct step *st, const struc
 		return engine_fail(h->e, ENGINE_FAULT_SYSTEM, "--peer: %s (is the namespace "
 				   "still there? ip netns list)", r->msg);
 	if (r->system)
-		return engine_fail(h->e, ENGINE_FAULT_SYSTEM, "--peer: %s: %s (%s)",
-				   st->kind == STEP_PEER_STATE ? "expect peer state" :
-				   peerstep_name(st->peer), r->msg, remedy(st));
+		return engine_fail(h->e, ENGINE_FAULT_SYSTEM, "--peer: %s%s: %s (%s)",
+				   st->kind == STEP_PEER_STATE ? "expect peer state" : "peer ",
+				   st->kind == STEP_PEER_STATE ? "" : peerstep_name(st->peer), r->msg,
+				   remedy(st));
 	sb_reset(s);
 	sb_printf(s, "peer %s: %s", peerstep_name(st->peer), r->msg);
 	return failed(h, st, s);

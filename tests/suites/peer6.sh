@@ -22,14 +22,15 @@ case $out in *"accepted [$IP6_B]:9230 - [$GHOST6]:40000"*'read 12 bytes "Hello W
 expect_eq "handshake6: no socket left on the port" "$(in_b ss -tanH '( sport = :9230 )' | wc -l)" 0
 
 # 2. peer connect to an IPv6 address: SYN_SENT as ss shows it while the SYN
-#    goes unanswered, then CLOSED once the run's helper is gone.
+#    goes unanswered (the run sleeps 3 s there, time for ss on a loaded
+#    machine), then CLOSED once the run's helper is gone.
 cat >"$TMP/c6.lab" <<EOF
 peer connect $GHOST6 9241
 expect syn within 2s
   ipv6 dst=$GHOST6
   tcp flags=S dport=9241
 expect peer state SYN_SENT
-sleep 500ms
+sleep 3s
 EOF
 in_a "$R" run "$TMP/c6.lab" -i "$IF_A" --peer "$NS_B" --ghost "$GHOST6" >"$TMP/c6.out" 2>&1 &
 pid=$!
