@@ -123,7 +123,10 @@ def inside():
             if i == 0 and len(d) > 40:
                 write("%s-cut" % name, d[: len(d) // 2])
                 write("%s-lying-len" % name, struct.pack("=I", len(d) + 8) + d[4:])
-                write("%s-lying-rta" % name, d[:36] + struct.pack("=H", 0xfff0) + d[38:])
+                # Offset 36: the second attribute's length in a route
+                # reply; inside idiag_src in a sock_diag one.
+                write("%s-%s" % (name, "odd-src" if name.startswith("sockdiag") else "lying-rta"),
+                      d[:36] + struct.pack("=H", 0xfff0) + d[38:])
     del keep
 
 
