@@ -102,8 +102,8 @@ static void tell(const struct peer_host *h, const struct step *st, const struct 
 }
 
 /* The step failed for a reason of the scenario's (nothing in time, a
- * connection reset): one FILE:LINE:COL line.  Lab flow: once the runner
- * has keep-going, ENGINE_NOMATCH here is what it goes on after. */
+ * connection reset): one FILE:LINE:COL line, and a failed step, which
+ * execute() counts and goes on after with --keep-going. */
 static int failed(const struct peer_host *h, const struct step *st, const struct strbuf *s)
 {
 	tell(h, st, s, true);

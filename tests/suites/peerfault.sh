@@ -39,6 +39,11 @@ printf 'peer listen 9260\npeer accept within 300ms\n' >"$TMP/accept.lab"
 out=$(in_a "$R" run "$TMP/accept.lab" -i "$IF_A" --peer "$NS_B" 2>&1); rc=$?
 expect_eq "accept in time: exit 1, one line at the step" "$rc:$(grep -v '^ ' <<<"$out")" \
 	"1:$TMP/accept.lab:2:1: peer accept: no connection within 0.3s"
+printf 'peer listen 9268\npeer accept within 300ms\nprint "went on"\n' >"$TMP/kg.lab"
+out=$(in_a "$R" run "$TMP/kg.lab" -i "$IF_A" --peer "$NS_B" --keep-going 2>&1); rc=$?
+case "$rc:$out" in "1:"*"$TMP/kg.lab:2:1: peer accept: no connection within 0.3s"*"went on"*)
+	ok "a failed peer step and --keep-going: the run goes on, exit 1" ;;
+*) not_ok "a failed peer step and --keep-going" "exit $rc: $out" ;; esac
 printf 'peer listen 9261\npeer accept within 5s\npeer read 5 within 300ms\n' >"$TMP/read.lab"
 in_a "$R" run "$TMP/read.lab" -i "$IF_A" --peer "$NS_B" >"$TMP/read.out" 2>&1 &
 pid=$!
