@@ -155,7 +155,7 @@ expect_eq "a failed run leaves no helper" "$(peer_pids)" ""
 # 5. The helper lives in the peer's namespace while the run lasts, as
 #    rawcraft's child, and never after it: SIGINT (exit 130), SIGKILL (the
 #    socketpair's end or PR_SET_PDEATHSIG ends it: this cannot tell which;
-#    peerfault.sh keeps the socketpair open to see PDEATHSIG alone).
+#    peerfault.sh stops the helper first, so that only PDEATHSIG can).
 printf 'send\n  ipv4 dst=%s\n  udp dport=9\npeer listen 9250\nsleep 30s\n' "$IP_B" >"$TMP/slow.lab"
 for sig in INT KILL; do
 	# `ip netns exec` execs rawcraft: $! is rawcraft itself.
