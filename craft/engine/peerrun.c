@@ -136,8 +136,8 @@ static int refused(const struct peer_host *h, const struct step *st, const struc
 	if (r->system)
 		return engine_fail(h->e, ENGINE_FAULT_SYSTEM, "--peer: %s%s: %s (%s)",
 				   st->kind == STEP_PEER_STATE ? "expect peer state" : "peer ",
-				   st->kind == STEP_PEER_STATE ? "" : peerstep_name(st->peer), r->msg,
-				   remedy(st));
+				   st->kind == STEP_PEER_STATE ? "" : peerstep_name(st->peer),
+				   r->msg, remedy(st));
 	sb_reset(s);
 	sb_printf(s, "peer %s: %s", peerstep_name(st->peer), r->msg);
 	return failed(h, st, s);
@@ -167,7 +167,8 @@ static void ask(struct peer_run *pr, const struct step *st, const struct peer_ar
 
 /* Asks again until the answer is not PEER_AGAIN or `dl` passed (r: AGAIN). */
 static int retry(struct peer_run *pr, const struct peer_host *h, const struct deadline *dl,
-		 const struct step *st, const struct peer_args *a, size_t done, struct peer_reply *r)
+		 const struct step *st, const struct peer_args *a, size_t done,
+		 struct peer_reply *r)
 {
 	for (;;) {
 		ask(pr, st, a, done, r);
