@@ -94,7 +94,7 @@ expect_eq "nothing reached the peer from the refused runs" "$(lab_rx)" "$before"
 printf 'peer listen 9264\nsleep 2s\nexpect peer state LISTEN\n' >"$TMP/stop.lab"
 started "$TMP/stop.lab" 9264
 kill -STOP "$helper"
-ended_within 10
+ended_within 20
 expect_eq "a stopped helper: the run ends, exit 3, one line" "$rc:$(cat "$TMP/err")" \
 	"3:rawcraft: error: --peer: the peer helper did not answer within 3000 ms (is the namespace still there? ip netns list)"
 expect_eq "a stopped helper: killed with the run" "$(peer_pids)" ""
