@@ -48,6 +48,13 @@ static void bind_num(struct vars *vars, const char *name, const char *what, unsi
 	vars_set(vars, key, value);
 }
 
+static void bind_opt(struct vars *vars, const char *name, int k, unsigned long v)
+{
+	char what[24];
+	snprintf(what, sizeof what, "tcp.opts.%s", opt_names[k]);
+	bind_num(vars, name, what, v);
+}
+
 void bind_widths(struct vars *vars, const char *name, const struct frame *f)
 {
 	size_t own = frame_own_layers(f);
@@ -60,23 +67,18 @@ void bind_widths(struct vars *vars, const char *name, const struct frame *f)
 	struct opts_seen s = { { 0 }, { false } };
 	const struct fval *opts = &tcp->val[TCP_OPTS];
 	tcpopts_walk(opts->bytes, opts->len, false, note_opt, &s);
-	for (int k = 0; k < NOPTS; k++) {
-		char what[24];
-		snprintf(what, sizeof what, "tcp.opts.%s", opt_names[k]);
+	for (int k = 0; k < NOPTS; k++)
 		if (s.seen[k])	/* an option the frame lacks stays unbound */
-			bind_num(vars, name, what, s.value[k]);
-	}
+			bind_opt(vars, name, k, s.value[k]);
 }
 
 void bind_width_placeholders(struct vars *vars, const char *name)
 {
-	/* Mid-range and never zero, as the fields' placeholders are. */
+	/* Mid-range and never zero, as the fields' placeholders are; the two
+	 * lengths apart, so that their difference is no zero either. */
 	static const unsigned long mid[NOPTS] = { 0x7fff, 7, 0x7fffffff, 0x7fffffff };
-	bind_num(vars, name, "payload.len", 0x7fff);
+	bind_num(vars, name, "payload.len", 0x3fff);
 	bind_num(vars, name, "tcp.len", 0x7fff);
-	for (int k = 0; k < NOPTS; k++) {
-		char what[24];
-		snprintf(what, sizeof what, "tcp.opts.%s", opt_names[k]);
-		bind_num(vars, name, what, mid[k]);
-	}
+	for (int k = 0; k < NOPTS; k++)
+		bind_opt(vars, name, k, mid[k]);
 }

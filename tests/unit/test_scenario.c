@@ -182,7 +182,8 @@ static void test_check_before_sending(void **state)
 	static const struct { const char *text; unsigned line, col; const char *msg; } cases[] = {
 		{ "send s\n  ipv4 dst=10.0.0.2\n  tcp dport=1\nexpect r\ncheck r.tcp.len == 13\n"
 		  "check r.tcp.opts.ts.val - r.tcp.opts.ts.ecr >= 0\n"
-		  "check 100 / r.vlan.dei >= 0\ncheck r.payload.len % r.tcp.opts.mss < 1460\n",
+		  "check 100 / r.vlan.dei >= 0\ncheck r.payload.len % r.tcp.opts.mss < 1460\n"
+		  "check 100 / (r.tcp.len - r.payload.len) >= 0\n",
 		  0, 0, NULL },
 		{ "expect r any\ncheck r.tcp.sqe == 1\n", 2, 7, "unknown variable 'r.tcp.sqe'" },
 		{ "set n 0\ncheck 10 / n == 1\n", 2, 10, "'/' by zero" },
