@@ -47,7 +47,7 @@ static bool blank(char c)
 /* One side, ln->s[b, e): a value as set's (quotes, ${...}), an address or
  * MAC as written, else an expression as inside ${...}. */
 static int side_value(const struct src_line *ln, size_t b, size_t e, const char *file,
-		      const struct vars *vars, struct strbuf *out, struct diag *d)
+		      const struct vars *vars, struct strbuf *out, bool *quoted, struct diag *d)
 {
 	while (b < e && blank(ln->s[b]))
 		b++;
@@ -60,8 +60,10 @@ static int side_value(const struct src_line *ln, size_t b, size_t e, const char 
 		return -1;
 	}
 	bool spaced = false, value = false;
+	*quoted = false;
 	for (size_t i = 0; i < side.len; i++) {
 		spaced |= blank(side.s[i]);
+		*quoted |= side.s[i] == '"';
 		value |= side.s[i] == '"' || (side.s[i] == '$' && i + 1 < side.len &&
 					      side.s[i + 1] == '{');
 	}
@@ -90,21 +92,20 @@ static int side_value(const struct src_line *ln, size_t b, size_t e, const char 
 	return expr_eval(side.s, side.len, side.pos, file, vars, out, d);
 }
 
-/* Numbers by value; addresses of one kind as the same address ("::1" is
- * "0::1"); the rest by their text. */
-static int compare(const char *x, const char *y)
+/* Text when either side was quoted ("007" is no 7); else numbers by value,
+ * addresses of one kind and MACs by their bytes (10.0.0.9 < 10.0.0.10),
+ * the rest by their text. */
+static int compare(const char *x, const char *y, bool text)
 {
 	uint64_t u, v;
+	if (text)
+		return strcmp(x, y);
 	if (parse_uint(x, UINT64_MAX, &u) == 0 && parse_uint(y, UINT64_MAX, &v) == 0)
 		return u < v ? -1 : u > v;
 	struct addr a, b;
 	if (addr_parse(x, strlen(x), &a) == 0 && addr_parse(y, strlen(y), &b) == 0 &&
-	    a.family == b.family) {
-		char p[ADDR_STRLEN], q[ADDR_STRLEN];
-		addr_format(&a, p, sizeof p);
-		addr_format(&b, q, sizeof q);
-		return strcmp(p, q);
-	}
+	    a.family == b.family)
+		return memcmp(a.b, b.b, a.len);
 	uint64_t m, n;
 	if (parse_mac(x, &m) == 0 && parse_mac(y, &n) == 0)
 		return m < n ? -1 : m > n;
@@ -120,12 +121,13 @@ int check_eval(const struct step *st, const struct vars *vars, struct check_resu
 	sb_init(&rhs);
 	sb_init(&msg);
 	int rc = -1;
-	if (side_value(&st->arg, 0, op, st->file, vars, &lhs, d) ||
-	    side_value(&st->arg, op + oplen, st->arg.len, st->file, vars, &rhs, d) ||
+	bool lq, rq;
+	if (side_value(&st->arg, 0, op, st->file, vars, &lhs, &lq, d) ||
+	    side_value(&st->arg, op + oplen, st->arg.len, st->file, vars, &rhs, &rq, d) ||
 	    (st->message.len && scenario_expand(&st->message, st->file, vars, &msg, d)))
 		goto out;
 	const char *o = st->arg.s + op;
-	int c = compare(lhs.s, rhs.s);
+	int c = compare(lhs.s, rhs.s, lq || rq);
 	res->held = o[0] == '=' ? c == 0 : o[0] == '!' ? c != 0 :
 		    o[0] == '<' ? (oplen == 2 ? c <= 0 : c < 0) : (oplen == 2 ? c >= 0 : c > 0);
 	snprintf(res->expected, sizeof res->expected, "%.*s %s", (int)oplen, o, rhs.s);

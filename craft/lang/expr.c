@@ -1,5 +1,6 @@
-/* expr.c - the inside of ${...}: a NAME (its text), or integer arithmetic
- * with + - * / % and parentheses, in 32 bits as sequence numbers wrap. */
+/* expr.c - the inside of ${...}: a NAME (its text), a number (its value),
+ * or integer arithmetic with + - * / % and parentheses, in 32 bits as
+ * sequence numbers wrap (an operand over 32 bits is an error, not cut). */
 #include "lex.h"
 
 #include <ctype.h>
@@ -50,10 +51,14 @@ static int parse_factor(struct parser *p, unsigned depth)
 	skip_blank(p);
 	if (p->i >= p->len || p->nterms == MAX_TERMS) {
 		size_t at = p->i < p->len ? p->i : (p->len ? p->len - 1 : 0);
+		size_t before = p->i;	/* what the missing term follows */
+		while (before && (p->s[before - 1] == ' ' || p->s[before - 1] == '\t'))
+			before--;
 		diag_set(p->d, p->file, p->pos[at].line, p->pos[at].col, p->nterms == MAX_TERMS ?
-			 "expression too long: at most 16 terms" : p->nout || depth ?
-			 "expected a name or number after the operator" :
-			 "empty ${}: write ${NAME} or ${NAME + 1}");
+			 "expression too long: at most 16 terms" : !before ?
+			 "empty ${}: write ${NAME} or ${NAME + 1}" : p->s[before - 1] == '(' ?
+			 "expected a name or number after '('" :
+			 "expected a name or number after the operator");
 		return -1;
 	}
 	const char *s = p->s;
@@ -127,13 +132,17 @@ static int number_of(struct parser *p, const struct item *it, const char *value,
 	size_t n = strlen(value);
 	if (n < sizeof buf && (it->kind == IT_NAME || it->len < sizeof buf)) {
 		memcpy(buf, value, n + 1);
-		if (parse_uint(buf, UINT64_MAX, out) == 0) {
-			*out &= 0xffffffffu;
+		if (parse_uint(buf, UINT64_MAX, out) == 0 && *out <= UINT32_MAX)
 			return 0;
-		}
 	}
 	const struct srcpos *at = &p->pos[it->at];
-	if (it->kind == IT_NAME)
+	uint64_t wide;
+	if (n < sizeof buf && parse_uint(buf, UINT64_MAX, &wide) == 0)
+		diag_set(p->d, p->file, at->line, at->col, it->kind == IT_NAME ?
+			 "variable '%.*s' is %s, over 32 bits: arithmetic is in 32 bits" :
+			 "'%.*s' is over 32 bits: arithmetic is in 32 bits", (int)it->len, it->s,
+			 value);
+	else if (it->kind == IT_NAME)
 		diag_set(p->d, p->file, at->line, at->col,
 			 "variable '%.*s' is '%s', not a number: arithmetic needs integers",
 			 (int)it->len, it->s, value);
@@ -187,6 +196,15 @@ int expr_eval(const char *s, size_t len, const struct srcpos *pos,
 	if (p.nout == 1 && p.out[0].kind == IT_NAME) {
 		sb_puts(out, values[0]);	/* a bare name is its text */
 		return 0;
+	}
+	uint64_t lit;
+	char one[32];
+	if (p.nout == 1 && p.out[0].len < sizeof one) {	/* a bare number: as is, any width */
+		snprintf(one, sizeof one, "%.*s", (int)p.out[0].len, p.out[0].s);
+		if (parse_uint(one, UINT64_MAX, &lit) == 0) {
+			sb_printf(out, "%llu", (unsigned long long)lit);
+			return 0;
+		}
 	}
 	uint64_t stack[MAX_TERMS];
 	size_t depth = 0;

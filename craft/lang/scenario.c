@@ -232,6 +232,12 @@ static int parse_check(struct scenario *sc, struct step *st, struct lexer *lx, s
 			if (parse_points(sc, st, lx, d))
 				return -1;
 			lex_skip_space(lx);
+			if (!lex_at_end(lx) && lx->ln->s[lx->i] == '"') {
+				struct srcpos q = lex_pos(lx);
+				diag_set(d, sc->file, q.line, q.col, "the message goes before "
+					 "points: check A == B \"message\" points N");
+				return -1;
+			}
 			if (!lex_at_end(lx))
 				break;
 			continue;

@@ -136,7 +136,7 @@ static void test_subst_arithmetic(void **state)
 	assert_value("${5}", "5");
 	assert_value("${0x10}", "16");
 	assert_value("${007}", "7");
-	assert_value("${4294967296}", "0");	/* 32-bit wrap of a literal */
+	assert_value("${4294967296}", "4294967296");	/* a lone literal is as is */
 	assert_value("seq=${a + 1}!", "seq=42!");
 	assert_value("\"${x - 1}\"", "4294967295");
 	assert_value("${a\t+\t1}", "42");
@@ -175,6 +175,9 @@ static void test_subst_precedence_errors(void **state)
 	assert_error("${a + 1)}", 1, 8, "unbalanced ')': no ( opens it");
 	assert_error("${()}", 1, 4, "unexpected ')'");
 	assert_error("${a * }", 1, 6, "expected a name or number after the operator");
+	assert_error("${(}", 1, 3, "expected a name or number after '('");
+	assert_error("${4294967296 + 0}", 1, 3, "'4294967296' is over 32 bits");
+	assert_error("${a + ( }", 1, 8, "expected a name or number after '('");
 	assert_error("${a * * 2}", 1, 7, "unexpected '*'");
 	assert_error("${(((((((((((((((((1)))))))))))))))))}", 1, 19, "16 deep at most");
 	/* a name is looked up before any operator is applied */

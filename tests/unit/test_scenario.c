@@ -32,6 +32,7 @@ static int setup(void **state)
 	vars_set(&vs, "mac", "02:00:00:00:00:0A");
 	vars_set(&vs, "word", "abc");
 	vars_set(&vs, "z", "0");
+	vars_set(&vs, "big", "4294967296");
 	return 0;
 }
 
@@ -129,6 +130,7 @@ static void test_check_parse_errors(void **state)
 	assert_parse_error("check a == 1 points x\n", 1, 21, "points takes a whole number");
 	assert_parse_error("check a == 1 \"m\" extra\n", 1, 18, "unexpected 'extra' after the check");
 	assert_parse_error("check a == 1 points 2 more\n", 1, 23, "unexpected 'more'");
+	assert_parse_error("check 2 > 1 points 2 \"m\"\n", 1, 22, "the message goes before points");
 	assert_parse_error("chekc a == 1\n", 1, 1, "steps are send, expect, check,");
 	/* an operator inside ${} or quotes is not the check's */
 	assert_parse_error("check \"a == b\"\n", 1, 7, "one of == != < <= > >=");
@@ -156,6 +158,20 @@ static void test_check_eval(void **state)
 	assert_check("check word < \"abd\"", true, "abc", "< abd");
 	assert_check("check \"${word} d\" == \"abc d\"", true, "abc d", "== abc d");
 	assert_check("check 10.0.0.${a} == 10.0.0.12", true, "10.0.0.12", "== 10.0.0.12");
+	/* addresses and MACs by their bytes, not their text */
+	assert_check("check 10.0.0.9 < 10.0.0.10", true, "10.0.0.9", "< 10.0.0.10");
+	assert_check("check 10.0.0.10 > 10.0.0.9", true, "10.0.0.10", "> 10.0.0.9");
+	assert_check("check 2001:db8::9 < 2001:db8::10", true, "2001:db8::9", "< 2001:db8::10");
+	assert_check("check 2001:db8::a > 2001:db8::9", true, "2001:db8::a", "> 2001:db8::9");
+	assert_check("check 02:00:00:00:00:0a > 02:00:00:00:00:09", true, "02:00:00:00:00:0a",
+		     "> 02:00:00:00:00:09");
+	/* a quoted side is text */
+	assert_check("check \"007\" == 7", false, "007", "== 7");
+	assert_check("check 7 != \"007\"", true, "7", "!= 007");
+	assert_check("check \"10\" < 9", true, "10", "< 9");
+	/* a lone number or name is its value as is, at any width */
+	assert_check("check big == 4294967296", true, "4294967296", "== 4294967296");
+	assert_check("check 5000000000 == 705032704", false, "5000000000", "== 705032704");
 
 	struct check_result r;
 	struct diag d;
@@ -173,6 +189,8 @@ static void test_check_eval_errors(void **state)
 	assert_check_error("check == 1", 7, "a value on both sides");
 	assert_check_error("check word + 1 == 1", 7, "not a number");
 	assert_check_error("check \"a\" b == 1", 11, "one value a side");
+	assert_check_error("check big + 1 == 1", 7, "variable 'big' is 4294967296, over 32 bits");
+	assert_check_error("check 1 == 5000000000 * 2", 12, "'5000000000' is over 32 bits");
 }
 
 /* The pre-send check evaluates every check with what replies will bind. */
