@@ -121,12 +121,11 @@ static void point_text(const struct lab_point *p)
 static void on_skipped(void *ctx, const struct step *st, const char *why)
 {
 	struct running *rn = ctx;
+	char title[128];
 	if (rn->opt->json)
 		return;
-	printf("%s:%u:%u: %s%s%s skipped: %s\n", st->file, st->pos.line, st->pos.col,
-	       st->kind == STEP_SEND ? "send" : st->kind == STEP_SET ? "set" :
-	       st->kind == STEP_FOR ? "for" : "print", st->name ? " " : "",
-	       st->name ? st->name : "", why);
+	scenario_step_title(st, title, sizeof title);
+	printf("%s:%u:%u: %s skipped: %s\n", st->file, st->pos.line, st->pos.col, title, why);
 	out_flush();
 }
 

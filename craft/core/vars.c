@@ -2,13 +2,13 @@
 #include "vars.h"
 #include "../util/xalloc.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 void vars_init(struct vars *vs)
 {
-	vs->v = vs->unmade = NULL;
+	vs->v = NULL;
+	vs->unmade = NULL;
 	vs->n = vs->cap = vs->nunmade = 0;
 }
 
@@ -21,7 +21,7 @@ void vars_free(struct vars *vs)
 	free(vs->v);
 	for (size_t i = 0; i < vs->nunmade; i++) {
 		free(vs->unmade[i].name);
-		free(vs->unmade[i].value);
+		free(vs->unmade[i].why);
 	}
 	free(vs->unmade);
 	vars_init(vs);
@@ -61,11 +61,13 @@ static bool under(const char *var, size_t len, const char *name)
 	return len >= n && memcmp(var, name, n) == 0 && (len == n || var[n] == '.');
 }
 
-void vars_unmake(struct vars *vs, const char *name, const char *why)
+void vars_unmake(struct vars *vs, const char *name, const char *why, bool failed,
+		 const struct vars *keep)
 {
-	size_t kept = 0;
+	size_t kept = 0, n = strlen(name);
 	for (size_t i = 0; i < vs->n; i++) {
-		if (under(vs->v[i].name, strlen(vs->v[i].name), name)) {
+		const char *var = vs->v[i].name;
+		if (under(var, strlen(var), name) && !vars_get(keep, var, strlen(var))) {
 			free(vs->v[i].name);
 			free(vs->v[i].value);
 		} else {
@@ -73,23 +75,35 @@ void vars_unmake(struct vars *vs, const char *name, const char *why)
 		}
 	}
 	vs->n = kept;
+	kept = 0;
+	for (size_t i = 0; i < vs->nunmade; i++) {
+		const char *was = vs->unmade[i].name;
+		if (under(was, strlen(was), name) && strlen(was) > n) {
+			free(vs->unmade[i].name);
+			free(vs->unmade[i].why);
+		} else {
+			vs->unmade[kept++] = vs->unmade[i];
+		}
+	}
+	vs->nunmade = kept;
 	for (size_t i = 0; i < vs->nunmade; i++)
 		if (strcmp(vs->unmade[i].name, name) == 0) {
-			free(vs->unmade[i].value);
-			vs->unmade[i].value = xstrdup(why);
+			free(vs->unmade[i].why);
+			vs->unmade[i].why = xstrdup(why);
+			vs->unmade[i].failed = failed;
 			return;
 		}
-	struct var *grown = xrealloc(vs->unmade, (vs->nunmade + 1) * sizeof *grown);
+	struct unmade *grown = xrealloc(vs->unmade, (vs->nunmade + 1) * sizeof *grown);
 	vs->unmade = grown;
-	vs->unmade[vs->nunmade].name = xstrdup(name);
-	vs->unmade[vs->nunmade].value = xstrdup(why);
-	vs->nunmade++;
+	vs->unmade[vs->nunmade++] = (struct unmade){ xstrdup(name), xstrdup(why), failed };
 }
 
-const char *vars_unmade(const struct vars *vs, const char *name, size_t len)
+const struct unmade *vars_unmade(const struct vars *vs, const char *name, size_t len)
 {
+	const struct unmade *best = NULL;
 	for (size_t i = 0; vs && i < vs->nunmade; i++)
-		if (under(name, len, vs->unmade[i].name))
-			return vs->unmade[i].value;
-	return NULL;
+		if (under(name, len, vs->unmade[i].name) &&
+		    (!best || strlen(vs->unmade[i].name) > strlen(best->name)))
+			best = &vs->unmade[i];
+	return best;
 }

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analysis/tcpstate.h"
 #include "../core/field.h"
 #include "../decode/decode.h"
 #include "../decode/describe.h"
@@ -55,7 +54,9 @@ struct runner {
 	struct analysis *an;	/* of every frame of the run */
 	uint32_t frames;
 	struct peer_run peer;	/* --peer: the peer kernel's sockets */
-	bool sent;		/* a frame went out: bad input no longer exits 2 */
+	bool acted;		/* a step did more than set variables (sent, took a
+				 * frame, told an outcome, drove the peer): bad
+				 * input no longer exits 2 */
 	bool failed;		/* a point failed (--keep-going went on) */
 };
 
@@ -81,23 +82,14 @@ static uint32_t see(struct runner *r, const struct step *st, const struct frame 
 
 /* --- outcomes --------------------------------------------------------- */
 
-static const char *kind_word(const struct step *st)
+/* NAME's bindings, gone: `how` the step left them unmade, `failed` when a
+ * failure is the cause.  What -D gave stays. */
+static void unmake(struct runner *r, const struct step *st, const char *how, bool failed)
 {
-	static const char *const word[] = {
-		[STEP_SEND] = "send", [STEP_EXPECT] = "expect", [STEP_SET] = "set",
-		[STEP_SLEEP] = "sleep", [STEP_PRINT] = "print", [STEP_FOR] = "for",
-		[STEP_END] = "end", [STEP_CHECK] = "check", [STEP_PEER] = "peer",
-		[STEP_PEER_STATE] = "expect peer state",
-	};
-	return word[st->kind];
-}
-
-/* NAME's bindings, gone: `how` the step left them unmade. */
-static void unmake(struct runner *r, const struct step *st, const char *how)
-{
-	char why[160];
-	snprintf(why, sizeof why, "%s %s (line %u) %s", kind_word(st), st->name, st->pos.line, how);
-	vars_unmake(&r->vars, st->name, why);
+	char title[128], why[192];
+	scenario_step_title(st, title, sizeof title);
+	snprintf(why, sizeof why, "%s (line %u) %s", title, st->pos.line, how);
+	vars_unmake(&r->vars, st->name, why, failed, r->rp->given);
 }
 
 static bool is_point(const struct step *st)
@@ -107,12 +99,9 @@ static bool is_point(const struct step *st)
 
 void runner_point_title(const struct step *st, struct strbuf *out)
 {
-	if (st->kind == STEP_CHECK)
-		sb_printf(out, "check %.*s", (int)st->arg.len, st->arg.s);
-	else if (st->kind == STEP_PEER_STATE)
-		sb_printf(out, "expect peer state %s", tcp_state_netstat(st->state));
-	else
-		sb_printf(out, "%s %s", kind_word(st), st->name ? st->name : "");
+	char title[256];
+	scenario_step_title(st, title, sizeof title);
+	sb_puts(out, title);
 }
 
 /* A test point's outcome: titled, and counted when it failed. */
@@ -131,36 +120,38 @@ static void point(struct runner *r, struct lab_point *p)
 	sb_free(&title);
 }
 
-/* A step that needs what a failed step never made: not done, and what it
- * would have made is unmade in turn. */
-static void skip(struct runner *r, const struct step *st, const char *why)
+/* A step that needs what another step never made: not done, and what it
+ * would have made is unmade in turn, for the same cause. */
+static void skip(struct runner *r, const struct step *st, const struct diag *d)
 {
 	if (is_point(st))
-		point(r, &(struct lab_point){ .st = st, .outcome = POINT_SKIP, .why = why });
+		point(r, &(struct lab_point){ .st = st, .outcome = POINT_SKIP, .why = d->msg });
 	else if (r->ops->skipped)
-		r->ops->skipped(r->ctx, st, why);
-	/* -D wins over set: a given value stays. */
-	if (st->name && !(st->kind == STEP_SET && r->rp->given &&
-			  vars_get(r->rp->given, st->name, strlen(st->name))))
-		unmake(r, st, "was skipped");
+		r->ops->skipped(r->ctx, st, d->msg);
+	if (st->name)
+		unmake(r, st, "was skipped", d->by_failure);
 }
 
-/* A step its values broke at run time: skipped when it needs a binding
- * that was left unmade; bad input (exit 2) only while nothing was sent,
- * else this step's failure (execute() counts it). */
+/* A step its values broke at run time.  One that needs a binding left
+ * unmade is skipped - a test point only when a failure left it so (that
+ * failure is counted once), else the point fails with what was missing.
+ * Other faults are bad input (exit 2) while no step acted, else this
+ * step's failure (execute() counts it); a check's point line tells it. */
 static int step_fault(struct runner *r, const struct step *st, const struct diag *d)
 {
-	if (d->unmade) {
-		skip(r, st, d->msg);
+	char got[sizeof d->msg + 8];
+	if (d->unmade && (d->by_failure || !is_point(st))) {
+		skip(r, st, d);
 		return ENGINE_OK;
 	}
-	if (!r->sent)
+	if (!d->unmade && !r->acted)
 		return engine_bad_input(r->e, d);
-	if (r->e->ops && r->e->ops->fault)
+	if (st->kind != STEP_CHECK && r->e->ops && r->e->ops->fault)
 		r->e->ops->fault(r->e->ctx, ENGINE_FAULT_INPUT, d);
+	snprintf(got, sizeof got, d->unmade ? "%s" : "error: %s", d->unmade ? d->why : d->msg);
 	if (is_point(st))
 		point(r, &(struct lab_point){ .st = st, .outcome = POINT_FAIL, .expected = "valid values",
-					      .got = d->msg });
+					      .got = got });
 	return ENGINE_NOMATCH;
 }
 
@@ -175,15 +166,17 @@ static int inject(struct runner *r, struct frame *built, const struct step *st,
 	if (rc != ENGINE_OK)
 		return rc;
 	struct frame shown;
-	r->sent = true;
+	r->acted = true;
 	decode_built(built, &shown);
 	see(r, st, &shown, &ts, from);
 	if (st) {
 		frame_free(&r->last_sent);
 		r->last_sent = shown;
 		r->have_last = true;
-		if (st->name)
+		if (st->name) {	/* what an earlier pass bound goes first */
+			unmake(r, st, "sent a frame without it", false);
 			scenario_bind(&r->vars, st->name, &shown);
+		}
 	} else {
 		frame_free(&shown);
 	}
@@ -197,7 +190,7 @@ static void log_exchange(void *ctx, const struct frame *f, bool sent, const stru
 	struct runner *r = ctx;
 	if (!sent)
 		return;
-	r->sent = true;
+	r->acted = true;
 	outbox_put(&r->e->sent, f->bytes, f->len, ENGINE_NO_TAG);
 	struct frame shown;
 	decode_built(f, &shown);
@@ -247,8 +240,9 @@ static int step_send(struct runner *r, const struct step *st)
 	keep_port(r, &f);
 	struct resolve_env env = engine_env(r->e, st->file, &r->sp.ifc, &r->rng, 0);
 	int rc = ENGINE_OK;
+	r->e->nb.failed = 0;	/* an earlier send's silent next hop is not this one's */
 	if (frame_resolve(&f, &env, &d) || build_frame(r->e->b, &f, &d))
-		rc = r->e->nb.failed || !r->sent ? engine_resolve_failed(r->e, &d) :
+		rc = r->e->nb.failed || !r->acted ? engine_resolve_failed(r->e, &d) :
 		     step_fault(r, st, &d);
 	else if ((rc = guard_tcp(r, &f)) != ENGINE_OK)
 		;
@@ -294,7 +288,7 @@ static bool try_take(struct runner *r, const struct step *st, const struct frame
 			near_miss_note(misses, diffs, f, why);
 			continue;
 		}
-		unmake(r, st, "took a frame without it");
+		unmake(r, st, "took a frame without it", false);
 		scenario_bind(&r->vars, st->name, f);
 		set_label(r, st, alts[a].label);
 		return true;
@@ -411,7 +405,7 @@ static int step_expect(struct runner *r, const struct step *st)
 	if (otherwise[0]) {
 		char how[64];
 		snprintf(how, sizeof how, "timed out (else %s)", otherwise);
-		unmake(r, st, how);
+		unmake(r, st, how, false);
 		set_label(r, st, otherwise);
 		rc = ENGINE_OK;
 		goto took;
@@ -491,7 +485,7 @@ static int step_peer(struct runner *r, const struct step *st)
 	if (rc == ENGINE_NOMATCH && st->kind == STEP_PEER && st->peer == PEER_READ) {
 		char why[64];
 		snprintf(why, sizeof why, "peer read (line %u) failed", st->pos.line);
-		vars_unmake(&r->vars, PEER_READ_VAR, why);
+		vars_unmake(&r->vars, PEER_READ_VAR, why, true, r->rp->given);
 	}
 	return rc;
 }
@@ -548,8 +542,7 @@ static int execute(struct runner *r)
 				d.file = r->sc->file;
 				rc = step_fault(r, st, &d);
 				depth--;
-				if (rc == ENGINE_OK)	/* skipped: the whole loop */
-					pc = st->jump;
+				pc = st->jump;	/* skipped or failed: the whole loop */
 				break;
 			}
 			if (l->n == 0) {
@@ -578,10 +571,12 @@ static int execute(struct runner *r)
 		if (rc == ENGINE_NOMATCH) {
 			r->failed = true;
 			if (st->name)
-				unmake(r, st, "failed");
+				unmake(r, st, "failed", true);
 			if (r->rp->keep_going)
 				rc = ENGINE_OK;
 		}
+		if (st->kind != STEP_SET && st->kind != STEP_FOR && st->kind != STEP_END)
+			r->acted = true;
 	}
 	while (depth--)
 		loop_free(&loops[depth]);

@@ -55,6 +55,16 @@ static void bind_opt(struct vars *vars, const char *name, int k, unsigned long v
 	bind_num(vars, name, what, v);
 }
 
+/* An option the frame lacks: unbound, and why. */
+static void lack_opt(struct vars *vars, const char *name, int k)
+{
+	static const char *const kind[NOPTS] = { "mss", "ws", "ts", "ts" };
+	char key[96], why[128];
+	snprintf(key, sizeof key, "%s.tcp.opts.%s", name, opt_names[k]);
+	snprintf(why, sizeof why, "no %s option in %s", kind[k], name);
+	vars_unmake(vars, key, why, false, NULL);
+}
+
 void bind_widths(struct vars *vars, const char *name, const struct frame *f)
 {
 	size_t own = frame_own_layers(f);
@@ -68,8 +78,10 @@ void bind_widths(struct vars *vars, const char *name, const struct frame *f)
 	const struct fval *opts = &tcp->val[TCP_OPTS];
 	tcpopts_walk(opts->bytes, opts->len, false, note_opt, &s);
 	for (int k = 0; k < NOPTS; k++)
-		if (s.seen[k])	/* an option the frame lacks stays unbound */
+		if (s.seen[k])
 			bind_opt(vars, name, k, s.value[k]);
+		else
+			lack_opt(vars, name, k);
 }
 
 void bind_width_placeholders(struct vars *vars, const char *name)

@@ -162,11 +162,13 @@ static const char *value_of(struct parser *p, const struct item *it, const struc
 	if (v)
 		return v;
 	const struct srcpos *at = &p->pos[it->at];
-	const char *why = vars_unmade(vars, it->s, it->len);
-	if (why) {
+	const struct unmade *um = vars_unmade(vars, it->s, it->len);
+	if (um) {
 		diag_set(p->d, p->file, at->line, at->col, "needs ${%.*s}: %s", (int)it->len,
-			 it->s, why);
+			 it->s, um->why);
 		p->d->unmade = true;
+		p->d->by_failure = um->failed;
+		snprintf(p->d->why, sizeof p->d->why, "%s", um->why);
 	} else {
 		diag_set(p->d, p->file, at->line, at->col,
 			 "unknown variable '%.*s': define it with -D %.*s=VALUE", (int)it->len,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/tcpstate.h"
 #include "../util/duration.h"
 #include "../core/field.h"
 #include "../proto/proto.h"
@@ -46,6 +47,19 @@ static size_t word(struct lexer *lx, const char **w, struct srcpos *pos)
 }
 
 /* send [NAME] [@template] */
+/* A send or expect NAME whose bindings would stand in for the built-in
+ * ${iface.ip} or ${peer.read}. */
+static int reserved(struct scenario *sc, const char *w, size_t n, const struct srcpos *pos,
+		    struct diag *d)
+{
+	if ((n == 5 && memcmp(w, "iface", 5) == 0) || (n == 4 && memcmp(w, "peer", 4) == 0)) {
+		diag_set(d, sc->file, pos->line, pos->col, "'%.*s' is reserved (${%.*s.*} are "
+			 "built in): name the frame otherwise", (int)n, w, (int)n, w);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_send(struct scenario *sc, struct step *st, struct lexer *lx, struct diag *d)
 {
 	const char *w;
@@ -57,6 +71,8 @@ static int parse_send(struct scenario *sc, struct step *st, struct lexer *lx, st
 				 "'%.*s' is not a name: letters, digits and _", (int)n, w);
 			return -1;
 		}
+		if (reserved(sc, w, n, &pos, d))
+			return -1;
 		st->name = xstrndup(w, n);
 		n = word(lx, &w, &pos);
 	}
@@ -166,6 +182,8 @@ static int parse_expect(struct scenario *sc, struct step *st, struct lexer *lx, 
 			 "expect needs a NAME for the frame it waits for: expect synack", (int)n, w);
 		return -1;
 	}
+	if (reserved(sc, w, n, &pos, d))
+		return -1;
 	st->name = xstrndup(w, n);
 	st->usec = 1000000;
 	while ((n = word(lx, &w, &pos)) != 0) {
@@ -633,6 +651,24 @@ static void bind_fields(struct vars *vars, const char *name, const struct frame 
 			vars_set(vars, key, value);
 		}
 	}
+}
+
+void scenario_step_title(const struct step *st, char *out, size_t n)
+{
+	static const char *const word[] = {
+		[STEP_SEND] = "send", [STEP_EXPECT] = "expect", [STEP_SET] = "set",
+		[STEP_SLEEP] = "sleep", [STEP_PRINT] = "print", [STEP_FOR] = "for",
+		[STEP_END] = "end",
+	};
+	if (st->kind == STEP_CHECK)
+		snprintf(out, n, "check %.*s", (int)st->arg.len, st->arg.s);
+	else if (st->kind == STEP_PEER_STATE)
+		snprintf(out, n, "expect peer state %s", tcp_state_netstat(st->state));
+	else if (st->kind == STEP_PEER)
+		snprintf(out, n, "peer %s", peerstep_name(st->peer));
+	else
+		snprintf(out, n, "%s%s%s", word[st->kind], st->name ? " " : "",
+			 st->name ? st->name : "");
 }
 
 void scenario_bind(struct vars *vars, const char *name, const struct frame *f)

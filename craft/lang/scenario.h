@@ -101,6 +101,10 @@ int scenario_check(const struct scenario *sc, const struct vars *vars, struct ad
  * NAME.payload.len, NAME.tcp.opts.mss/.ws/.ts.val/.ts.ecr. */
 void scenario_bind(struct vars *vars, const char *name, const struct frame *f);
 
+/* A step as its outcome names it: "send syn", "set next", "print",
+ * "peer write", "expect peer state ESTABLISHED", "check data.tcp.len == 13". */
+void scenario_step_title(const struct step *st, char *out, size_t n);
+
 /* The frame a send step describes, with `vars` substituted. */
 int scenario_frame(const struct step *st, const struct vars *vars, warn_fn warn,
 		   void *warn_ctx, struct frame *f, struct diag *d);

@@ -10,7 +10,7 @@ void diag_set(struct diag *d, const char *file, unsigned line, unsigned col,
 	d->file = file;
 	d->line = line;
 	d->col = col;
-	d->unmade = false;
+	d->unmade = d->by_failure = false;
 	char raw[sizeof d->msg];
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);

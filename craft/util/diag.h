@@ -12,7 +12,9 @@ struct diag {
 	const char *file;
 	unsigned line, col;	/* 1-based; 0 when no position applies */
 	char msg[512];
-	bool unmade;	/* names a binding a failed or skipped step left unmade */
+	bool unmade;	/* names a binding a step left unmade (vars_unmake) */
+	bool by_failure;	/* unmade: by a failed step, or one skipped after it */
+	char why[160];	/* unmade: the reason vars_unmake noted */
 };
 
 /* Receives warnings (legal but almost surely a mistake); may be NULL. */

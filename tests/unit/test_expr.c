@@ -190,7 +190,7 @@ static void test_subst_unmade(void **state)
 {
 	(void)state;
 	vars_set(&vs, "gone.tcp.seq", "1");
-	vars_unmake(&vs, "gone", "expect gone (line 3) failed");
+	vars_unmake(&vs, "gone", "expect gone (line 3) failed", true, NULL);
 	assert_null(vars_get(&vs, "gone.tcp.seq", 12));
 	struct lexed r = lexv("${gone.tcp.seq + 1}");
 	assert_int_equal(r.rc, -1);
