@@ -150,8 +150,9 @@ static int step_fault(struct runner *r, const struct step *st, const struct diag
 		r->e->ops->fault(r->e->ctx, ENGINE_FAULT_INPUT, d);
 	snprintf(got, sizeof got, d->unmade ? "%s" : "error: %s", d->unmade ? d->why : d->msg);
 	if (is_point(st))
-		point(r, &(struct lab_point){ .st = st, .outcome = POINT_FAIL, .expected = "valid values",
-					      .got = got });
+		point(r, &(struct lab_point){ .st = st, .outcome = POINT_FAIL, .got = got,
+					      .expected = d->unmade ? "every value it names" :
+					      "valid values" });
 	return ENGINE_NOMATCH;
 }
 

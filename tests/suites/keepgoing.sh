@@ -141,9 +141,9 @@ LAB
 for kg in "" --keep-going; do
 	# shellcheck disable=SC2086
 	out=$(in_a "$R" run "$TMP/zero.lab" -D SERVER="$IP_B" --ghost "$GHOST" $kg 2>&1); rc=$?
-	expect_eq "division by zero at run time ${kg:-alone}: exit 1, the error named" \
-		"$rc:$(grep -E 'error|went' <<<"$out")" \
-		"1:$TMP/zero.lab:6:11: error: '/' by zero${kg:+
+	expect_eq "division by zero at run time ${kg:-alone}: exit 1, the failed check its one line" \
+		"$rc:$(grep -vE '^#[0-9]+ |^ ' <<<"$out")" \
+		"1:$TMP/zero.lab:6:1: check 100 / rst.tcp.win == 1: got error: '/' by zero, expected valid values${kg:+
 went on}"
 done
 
@@ -164,8 +164,11 @@ doc_check grade "rawcraft run grade.lab -D SERVER=$IP_B --ghost $GHOST --keep-go
 	$(handshake_pairs "$out")
 wait
 
-# 7. An option the reply lacks is not bound: a check of it is skipped and
-# says so (a RST carries no MSS); the run goes on.
+# 7. A test point is skipped only when a failed step left what it needs
+# unmade (test 2); one that cannot be evaluated for another reason fails,
+# naming what was missing: an option the reply lacks (a RST carries no
+# MSS), a binding an else-labelled expect left unmade.  A print needing it
+# is still skipped.
 cat >"$TMP/noopt.lab" <<LAB
 send syn
   ipv4 dst=\${SERVER}
@@ -173,11 +176,68 @@ send syn
 expect rst within 1s
   tcp flags=RA
 check rst.tcp.opts.mss == 1460
+print "mss \${rst.tcp.opts.mss}"
+expect synack within 300ms
+  tcp flags=SA
+  else closed
+check synack.tcp.seq > 0
 check rst.tcp.len == 0
 print "went on"
 LAB
-out=$(in_a "$R" run "$TMP/noopt.lab" -D SERVER="$IP_B" --ghost "$GHOST" 2>&1); rc=$?
-expect_eq "an option the reply lacks: its check skipped, the run goes on, exit 0" \
-	"$rc:$(grep -E 'skipped|went|check' <<<"$out")" \
-	"0:$TMP/noopt.lab:6:1: check rst.tcp.opts.mss == 1460 skipped: needs \${rst.tcp.opts.mss}: expect rst (line 4) took a frame without it
+rest="
+$TMP/noopt.lab:7:1: print skipped: needs \${rst.tcp.opts.mss}: no mss option in rst
+$TMP/noopt.lab:11:1: check synack.tcp.seq > 0: got expect synack (line 8) timed out (else closed), expected every value it names
 went on"
+for kg in "" --keep-going; do
+	# shellcheck disable=SC2086
+	out=$(in_a "$R" run "$TMP/noopt.lab" -D SERVER="$IP_B" --ghost "$GHOST" $kg 2>&1); rc=$?
+	expect_eq "a point needing what no failure left unmade fails ${kg:-alone}, with what was missing" \
+		"$rc:$(grep -vE '^#[0-9]+ |^ ' <<<"$out")" \
+		"1:$TMP/noopt.lab:6:1: check rst.tcp.opts.mss == 1460: got no mss option in rst, expected every value it names${kg:+$rest}"
+done
+
+# 8. A for whose values fail at run time runs no pass of its body.
+cat >"$TMP/for.lab" <<LAB
+send syn
+  ipv4 dst=\${SERVER}
+  tcp  dport=9411 flags=S seq=100
+expect rst within 1s
+  tcp flags=RA
+for i in \${100 / rst.tcp.win}
+print "body \${i}"
+end
+print "went on"
+LAB
+out=$(in_a "$R" run "$TMP/for.lab" -D SERVER="$IP_B" --ghost "$GHOST" --keep-going 2>&1); rc=$?
+expect_eq "a for whose values fail: no body, the run goes on, exit 1" \
+	"$rc:$(grep -vE '^#[0-9]+ |^ ' <<<"$out")" \
+	"1:$TMP/for.lab:6:16: error: '/' by zero
+went on"
+
+# 9. A named send made again in a loop drops what its last pass bound: the
+# second SYN has no MSS.
+cat >"$TMP/resend.lab" <<LAB
+for o in mss:1460 nop,nop,nop,nop
+send s
+  ipv4 dst=\${SERVER}
+  tcp  dport=9411 flags=S seq=100 opts=\${o}
+print "mss \${s.tcp.opts.mss}"
+end
+LAB
+out=$(in_a "$R" run "$TMP/resend.lab" -D SERVER="$IP_B" --ghost "$GHOST" 2>&1); rc=$?
+expect_eq "a send made again binds afresh" "$rc:$(grep -vE '^#[0-9]+ |^ ' <<<"$out")" \
+	"0:mss 1460
+$TMP/resend.lab:5:1: print skipped: needs \${s.tcp.opts.mss}: no mss option in s"
+
+# 10. Once an expect took a frame nothing sent, a value that breaks is the
+# step's failure (exit 1), not bad input (exit 2): the peer pings us.
+in_b ping -c 8 -i 0.25 -W 1 "$IP_A" >/dev/null 2>&1 &
+cat >"$TMP/taken.lab" <<LAB
+expect ping any within 3s
+  icmp type=echo-request
+print "\${100 / ping.icmp.code}"
+LAB
+out=$(in_a "$R" run "$TMP/taken.lab" -i "$IF_A" 2>&1); rc=$?
+expect_eq "a fault after an expect took a frame: exit 1" "$rc:$(grep -vE '^#[0-9]+ |^ ' <<<"$out")" \
+	"1:$TMP/taken.lab:3:14: error: '/' by zero"
+wait
