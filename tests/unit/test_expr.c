@@ -544,6 +544,43 @@ static void test_vars(void **state)
 	assert_int_equal(v.n, 0);
 }
 
+/* Unmaking NAME keeps what -D gave (r.x, a set variable r) and notes why
+ * the rest is missing; the closest note wins, and goes when NAME does. */
+static void test_vars_unmake(void **state)
+{
+	(void)state;
+	struct vars v, given;
+	vars_init(&v);
+	vars_init(&given);
+	vars_set(&given, "r.x", "kept");
+	vars_set(&given, "r", "too");
+	vars_set(&v, "r.x", "kept");
+	vars_set(&v, "r", "too");
+	vars_set(&v, "r.tcp.seq", "1");
+	vars_set(&v, "iface.ip", "10.0.0.1");
+	vars_unmake(&v, "r.tcp.opts.mss", "no mss option in r", false, NULL);
+	vars_unmake(&v, "r", "expect r (line 2) took a frame without it", false, &given);
+	assert_string_equal(vars_get(&v, "r.x", 3), "kept");
+	assert_string_equal(vars_get(&v, "r", 1), "too");
+	assert_string_equal(vars_get(&v, "iface.ip", 8), "10.0.0.1");
+	assert_null(vars_get(&v, "r.tcp.seq", 9));
+	const struct unmade *um = vars_unmade(&v, "r.tcp.opts.mss", 14);
+	assert_non_null(um);	/* NAME's own note replaced the option's */
+	assert_string_equal(um->why, "expect r (line 2) took a frame without it");
+	vars_unmake(&v, "r.tcp.opts.mss", "no mss option in r", false, NULL);
+	vars_unmake(&v, "r.tcp.opts.ws", "no ws option in r", false, NULL);
+	assert_string_equal(vars_unmade(&v, "r.tcp.opts.mss", 14)->why, "no mss option in r");
+	assert_string_equal(vars_unmade(&v, "r.tcp.seq", 9)->why,
+			    "expect r (line 2) took a frame without it");
+	vars_unmake(&v, "r", "expect r (line 2) failed", true, NULL);
+	um = vars_unmade(&v, "r.tcp.opts.mss", 14);
+	assert_string_equal(um->why, "expect r (line 2) failed");
+	assert_true(um->failed);
+	assert_null(vars_get(&v, "r.x", 3));	/* nothing kept without `keep` */
+	vars_free(&v);
+	vars_free(&given);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_src_split_continuation),
 		cmocka_unit_test(test_lexer_words),
 		cmocka_unit_test(test_vars),
+		cmocka_unit_test(test_vars_unmake),
 	};
 	return cmocka_run_group_tests_name("expr", tests, setup, teardown);
 }

@@ -132,6 +132,9 @@ static void test_check_parse_errors(void **state)
 	assert_parse_error("check a == 1 points 2 more\n", 1, 23, "unexpected 'more'");
 	assert_parse_error("check 2 > 1 points 2 \"m\"\n", 1, 22, "the message goes before points");
 	assert_parse_error("chekc a == 1\n", 1, 1, "steps are send, expect, check,");
+	/* the built-in ${iface.ip} and ${peer.read} are no frame's */
+	assert_parse_error("expect iface any\n", 1, 8, "'iface' is reserved");
+	assert_parse_error("send peer\n  ipv4 dst=10.0.0.2\n", 1, 6, "'peer' is reserved");
 	/* an operator inside ${} or quotes is not the check's */
 	assert_parse_error("check \"a == b\"\n", 1, 7, "one of == != < <= > >=");
 }
