@@ -196,6 +196,10 @@ for kg in "" --keep-going; do
 		"1:$TMP/noopt.lab:6:1: check rst.tcp.opts.mss == 1460: got no mss option in rst, expected every value it names${kg:+$rest}"
 done
 
+out=$(in_a "$R" run "$TMP/noopt.lab" -D SERVER="$IP_B" --ghost "$GHOST" --json 2>&1); rc=$?
+expect_eq "--json: a failed check is told" "$rc:$(grep -F '"failed"' <<<"$out")" \
+	'1:{"failed":{"line":6,"check":"check rst.tcp.opts.mss == 1460","got":"no mss option in rst","expected":"every value it names"}}'
+
 # 8. A for whose values fail at run time runs no pass of its body.
 cat >"$TMP/for.lab" <<LAB
 send syn
