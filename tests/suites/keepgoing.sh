@@ -200,6 +200,22 @@ out=$(in_a "$R" run "$TMP/noopt.lab" -D SERVER="$IP_B" --ghost "$GHOST" --json 2
 expect_eq "--json: a failed check is told" "$rc:$(grep -F '"failed"' <<<"$out")" \
 	'1:{"failed":{"line":6,"check":"check rst.tcp.opts.mss == 1460","got":"no mss option in rst","expected":"every value it names"}}'
 
+# A peer step needing what a failure left unmade is skipped, named as such.
+cat >"$TMP/peerskip.lab" <<LAB
+send syn
+  ipv4 dst=\${SERVER}
+  tcp  dport=9411 flags=S seq=100
+expect synack within 300ms
+  tcp flags=SA
+peer listen \${synack.tcp.sport}
+print "went on"
+LAB
+out=$(in_a "$R" run "$TMP/peerskip.lab" -D SERVER="$IP_B" --ghost "$GHOST" --peer "$NS_B" \
+	--keep-going 2>&1); rc=$?
+expect_eq "a skipped peer step says which" "$rc:$(grep -E 'skipped|went' <<<"$out")" \
+	"1:$TMP/peerskip.lab:6:1: peer listen skipped: needs \${synack.tcp.sport}: expect synack (line 4) failed
+went on"
+
 # 8. A for whose values fail at run time runs no pass of its body.
 cat >"$TMP/for.lab" <<LAB
 send syn
