@@ -112,7 +112,8 @@ struct runner_params {
 
 /* Runs every step; a status (ENGINE_NOMATCH: an expect or check failed;
  * with keep_going the run went on after it).  A value that breaks a step
- * once a frame was sent fails that step: exit 2 only while nothing was. */
+ * once a step acted (sent, took a frame, told an outcome, drove the peer)
+ * fails that step: bad input only while none did. */
 int runner_run(struct engine *e, const struct runner_params *rp, const struct runner_ops *ops,
 	       void *ctx);
 

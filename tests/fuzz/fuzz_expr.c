@@ -6,9 +6,10 @@
  *   - as field=value pairs, the way a template line is read
  *     (lex_value_until '='),
  *   - as the inside of ${...} itself (expr_eval), checked against a
- *     reference evaluator written from lex.h's promise: a NAME, or integer
- *     terms (decimal or 0x hex, or variables holding them) joined by + and -,
- *     at most 16, the sum wrapping at 32 bits.
+ *     reference evaluator written from lex.h's promise: a NAME or a number
+ *     (its value as is), or integer terms of at most 32 bits (decimal or 0x
+ *     hex, or variables holding them) joined by + and -, at most 16, the sum
+ *     wrapping at 32 bits.
  *
  * Besides memory errors it traps on an error without a message or position,
  * a lexer that does not advance or runs past its line, and any disagreement
@@ -153,10 +154,17 @@ static int ref_eval(const char *s, size_t len, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", val[0]);
 		return 1;
 	}
+	uint64_t lone;
+	if (nt == 1 && ref_number(t[0].s, t[0].n, &lone)) {
+		snprintf(out, outlen, "%llu", (unsigned long long)lone);
+		return 1;
+	}
 	uint32_t acc = 0;
 	for (size_t k = 0; k < nt; k++) {
 		uint64_t v;
 		if (t[k].name ? !ref_number(val[k], strlen(val[k]), &v) : !ref_number(t[k].s, t[k].n, &v))
+			return 0;
+		if (v > UINT32_MAX)
 			return 0;
 		acc = k == 0 || op[k - 1] == '+' ? acc + (uint32_t)v : acc - (uint32_t)v;
 	}
