@@ -63,7 +63,14 @@ static int play_in_child(struct options *opt, const struct ghost *g, struct lab 
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return EXIT_SYSTEM;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (stop_requested())
+		return 128 + WTERMSIG(status);
+	/* Killed, not asked to stop: a fault of this lab, not the end of the run. */
+	fail("%s crashed (signal %d); its points not reached are skipped, the next lab runs",
+	     lab->name, WTERMSIG(status));
+	return EXIT_SYSTEM;
 }
 
 int cmd_test(struct options *opt)

@@ -144,3 +144,17 @@ wait "$pid"; rc=$?
 expect_eq "run, SIGTERM: exit 143, the JUnit file valid with the point not reached skipped" \
 	"$rc:$(junit_counts s.xml):$(xmllint --xpath 'string(//skipped/@message)' s.xml)" \
 	"143:1 2 0 1:not reached: stopped by SIGTERM"
+
+# 7. A lab's child that crashes (here SIGSEGV, sent to it) is that lab's fault,
+# not a stop: exit 3, its point not reached skipped, the next lab run.
+# ASan would take the SIGSEGV for its own report.
+(ulimit -c 0; export ASAN_OPTIONS=$ASAN_OPTIONS:handle_segv=0; exec ip netns exec "$NS_A" "$R" test slow.lab pass.lab -D TARGET="$IP_B" --tap \
+	--gradescope c.json >c.tap 2>c.err) &
+pid=$!
+for _ in $(seq 50); do grep -q '^ok 1' c.tap 2>/dev/null && break; sleep 0.1; done
+kill -SEGV "$(pgrep -P "$pid")"
+wait "$pid"; rc=$?
+expect_eq "test, a lab's child crashed: exit 3, said, the next lab run, TAP read whole" \
+	"$rc:$(grep -c '^rawcraft: error: slow.lab crashed (signal 11)' c.err):$(tap_counts c.tap)" "3:1:5 4 0 1 1 0"
+expect_eq "test, a lab's child crashed: results.json holds both labs' points" "$(gs_scores c.json)" "6 6 7 pfppp"
+expect_eq "test, a lab's child crashed: nothing is left running" "$(ip netns pids "$NS_A" | wc -l)" 0
