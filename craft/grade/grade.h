@@ -5,8 +5,9 @@
  * formatters append to a strbuf; the caller decides where it goes.
  *
  * A run that ends early (a failure without --keep-going, a signal) has
- * points it never reached: grade_pending lists them as skipped, so that
- * every student's results hold the same points and the same max score.
+ * points it never reached: grade_pending lists each such step once, as
+ * skipped.  Without `for` loops every student's results hold the same
+ * points and max score; rounds of a loop not run count as one point.
  */
 #ifndef CRAFT_GRADE_H
 #define CRAFT_GRADE_H

@@ -158,3 +158,13 @@ expect_eq "test, a lab's child crashed: exit 3, said, the next lab run, TAP read
 	"$rc:$(grep -c '^rawcraft: error: slow.lab crashed (signal 11)' c.err):$(tap_counts c.tap)" "3:1:5 4 0 1 1 0"
 expect_eq "test, a lab's child crashed: results.json holds both labs' points" "$(gs_scores c.json)" "6 6 7 pfppp"
 expect_eq "test, a lab's child crashed: nothing is left running" "$(ip netns pids "$NS_A" | wc -l)" 0
+
+# 8. Points in a `for` loop, as docs/grading.md says: one a round in a run
+# that gets past the loop (3 x 2 + 1 = 7; the last check fails on purpose), but a run that stops in round 1 adds its steps not
+# reached once, the rounds not run nothing (2 + 1 = 3).
+{ echo 'for round in 1..3'; sed -n 2,6p pass.lab; echo end
+  echo 'check reply.arp.op == 99'; } >loop.lab
+in_a "$R" run loop.lab -D TARGET="$IP_B" --gradescope l1.json >/dev/null 2>&1; rc=$?
+in_a "$R" run loop.lab -D TARGET="10.$LAB_NET.0.99" --gradescope l2.json >/dev/null 2>&1; rc2=$?
+expect_eq "loop.lab: a run past the loop scores 6 of 7, one stopped in round 1 0 of 3" \
+	"$rc:$(gs_scores l1.json) $rc2:$(gs_scores l2.json)" "1:6 6 7 pppf 1:0 0 3 ff"
