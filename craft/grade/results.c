@@ -2,6 +2,7 @@
  * autograder docs: "score", and "tests" of name, score, max_score, status,
  * output), and the line --json gives each point. */
 #include "grade.h"
+#include "text.h"
 
 static const char *const outcome_word[] = {
 	[POINT_PASS] = "pass", [POINT_FAIL] = "fail", [POINT_SKIP] = "skip",
@@ -12,7 +13,7 @@ static void json_member(const char *key, const char *value, struct strbuf *out)
 	if (!value)
 		return;
 	sb_json_key(out, key);
-	sb_json_str(out, value, strlen(value));
+	text_json(value, out);
 }
 
 /* What a student reads under a test's name. */
@@ -46,7 +47,7 @@ void grade_gradescope(const struct grade *g, struct strbuf *out)
 				sb_printf(&t, "%s: ", l->file);
 			sb_puts(&t, p->title);
 			sb_printf(out, "%s\n{\"name\":", sep);
-			sb_json_str(out, t.s, t.len);
+			text_json(t.s, out);
 			sb_printf(out, ",\"score\":%u,\"max_score\":%u,\"status\":\"%s\"", grade_score(p),
 				  p->points, p->outcome == POINT_PASS ? "passed" : "failed");
 			sb_reset(&t);

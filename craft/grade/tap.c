@@ -2,6 +2,7 @@
  * "not ok N - TITLE" and a YAML block of what was expected and what came,
  * "ok N - TITLE # SKIP why". */
 #include "grade.h"
+#include "text.h"
 
 /* One line of text: newlines as spaces; in a description '#' would start
  * a directive, so it and the backslash are escaped. */
@@ -17,13 +18,12 @@ static void tap_text(const char *s, bool description, struct strbuf *out)
 	}
 }
 
-/* YAML's double-quoted scalars take JSON's escapes. */
 static void yaml_member(const char *key, const char *value, struct strbuf *out)
 {
 	if (!value)
 		return;
 	sb_printf(out, "  %s: ", key);
-	sb_json_str(out, value, strlen(value));
+	text_yaml(value, out);
 	sb_putc(out, '\n');
 }
 

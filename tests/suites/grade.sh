@@ -168,3 +168,21 @@ in_a "$R" run loop.lab -D TARGET="$IP_B" --gradescope l1.json >/dev/null 2>&1; r
 in_a "$R" run loop.lab -D TARGET="10.$LAB_NET.0.99" --gradescope l2.json >/dev/null 2>&1; rc2=$?
 expect_eq "loop.lab: a run past the loop scores 6 of 7, one stopped in round 1 0 of 3" \
 	"$rc:$(gs_scores l1.json) $rc2:$(gs_scores l2.json)" "1:6 6 7 pppf 1:0 0 3 ff"
+
+# 9. Text as it is: a message of UTF-8, '#', '\', a tab and a bad byte (U+FFFD
+# in its place), read back by TAP::Parser (the YAML block) and python's json.
+{ sed -n 1,6p pass.lab; printf '%s\n' 'check reply.arp.op == 99 "caf\xc3\xa9 # \\ \xff t\tab"'; } >text.lab
+in_a "$R" run text.lab -D TARGET="$IP_B" --tap --gradescope x.json >x.tap 2>/dev/null
+in_a "$R" run text.lab -D TARGET="$IP_B" --json >x.out 2>/dev/null
+want=$(printf 'caf\303\251 # \\ \357\277\275 t\tab')
+expect_eq "text.lab: TAP::Parser reads the YAML message as written" \
+	"$(perl -MTAP::Parser -e '
+		my $p = TAP::Parser->new({ source => $ARGV[0] });
+		while (defined(my $r = $p->next)) { print $r->data->{message}, "|" if $r->is_yaml; }' x.tap)" \
+	"$want|"
+expect_eq "text.lab: python's json reads the message as written, in --json and results.json" \
+	"$("$PY" -c '
+import json, sys
+m = [json.loads(l).get("message") for l in open(sys.argv[1], encoding="utf-8")]
+o = json.load(open(sys.argv[2], encoding="utf-8"))["tests"][1]["output"]
+print([x for x in m if x][0] + "|" + o.split("(", 1)[1].split(")\n")[0])' x.out x.json)" "$want|$want"
