@@ -2,11 +2,7 @@
  * per lab, a testcase per point (classname: the lab), <failure> with what
  * was expected and what came, <skipped> with why. */
 #include "grade.h"
-
-static void xml_text(const char *s, struct strbuf *out)
-{
-	sb_html_str(out, s, strlen(s));	/* its references are XML's too */
-}
+#include "text.h"
 
 /* The failure's text: each of expected, got and message on a line of its
  * own, then where the step is. */
@@ -17,11 +13,11 @@ static void failure_text(const struct grade_point *p, struct strbuf *out)
 	for (size_t i = 0; i < 3; i++)
 		if (values[i]) {
 			sb_printf(out, "%s: ", keys[i]);
-			xml_text(values[i], out);
+			text_xml(values[i], false, out);
 			sb_putc(out, '\n');
 		}
 	sb_puts(out, "at: ");
-	xml_text(p->file ? p->file : "", out);
+	text_xml(p->file ? p->file : "", false, out);
 	sb_printf(out, ":%u", p->line);
 }
 
@@ -29,14 +25,14 @@ static void testcase(const struct grade_point *p, const char *lab, struct strbuf
 		     struct strbuf *out)
 {
 	sb_puts(out, "    <testcase name=\"");
-	xml_text(p->title, out);
+	text_xml(p->title, true, out);
 	if (p->label) {
 		sb_puts(out, " (");
-		xml_text(p->label, out);
+		text_xml(p->label, true, out);
 		sb_putc(out, ')');
 	}
 	sb_puts(out, "\" classname=\"");
-	xml_text(lab, out);
+	text_xml(lab, true, out);
 	sb_puts(out, "\" time=\"");
 	sb_fixed(out, p->secs, 3);
 	sb_puts(out, "\"");
@@ -47,13 +43,13 @@ static void testcase(const struct grade_point *p, const char *lab, struct strbuf
 	sb_puts(out, ">\n");
 	if (p->outcome == POINT_SKIP) {
 		sb_puts(out, "      <skipped message=\"");
-		xml_text(p->why ? p->why : "skipped", out);
+		text_xml(p->why ? p->why : "skipped", true, out);
 		sb_puts(out, "\"/>\n");
 	} else {
 		sb_reset(tmp);
 		grade_verdict(p, tmp);
 		sb_puts(out, "      <failure message=\"");
-		xml_text(tmp->s, out);
+		text_xml(tmp->s, true, out);
 		sb_puts(out, "\">");
 		failure_text(p, out);
 		sb_puts(out, "</failure>\n");
@@ -78,7 +74,7 @@ void grade_junit(const struct grade *g, struct strbuf *out)
 		for (size_t k = 0; k < l->n; k++)
 			secs += l->pts[k].secs;
 		sb_puts(out, "  <testsuite name=\"");
-		xml_text(l->file, out);
+		text_xml(l->file, true, out);
 		sb_printf(out, "\" tests=\"%u\" failures=\"%u\" skipped=\"%u\" errors=\"0\" time=\"",
 			  s.pass + s.fail + s.skip, s.fail, s.skip);
 		sb_fixed(out, secs, 3);

@@ -172,7 +172,7 @@ expect_eq "loop.lab: a run past the loop scores 6 of 7, one stopped in round 1 0
 # 9. Text as it is: a message of UTF-8, '#', '\', a tab and a bad byte (U+FFFD
 # in its place), read back by TAP::Parser (the YAML block) and python's json.
 { sed -n 1,6p pass.lab; printf '%s\n' 'check reply.arp.op == 99 "caf\xc3\xa9 # \\ \xff t\tab"'; } >text.lab
-in_a "$R" run text.lab -D TARGET="$IP_B" --tap --gradescope x.json >x.tap 2>/dev/null
+in_a "$R" run text.lab -D TARGET="$IP_B" --tap --gradescope x.json --junit x.xml >x.tap 2>/dev/null
 in_a "$R" run text.lab -D TARGET="$IP_B" --json >x.out 2>/dev/null
 want=$(printf 'caf\303\251 # \\ \357\277\275 t\tab')
 expect_eq "text.lab: TAP::Parser reads the YAML message as written" \
@@ -186,3 +186,6 @@ import json, sys
 m = [json.loads(l).get("message") for l in open(sys.argv[1], encoding="utf-8")]
 o = json.load(open(sys.argv[2], encoding="utf-8"))["tests"][1]["output"]
 print([x for x in m if x][0] + "|" + o.split("(", 1)[1].split(")\n")[0])' x.out x.json)" "$want|$want"
+expect_eq "text.lab: xmllint reads the JUnit file, the failure's message as written, its tab kept" \
+	"$(junit_counts x.xml):$(xmllint --xpath 'string(//failure/@message)' x.xml)" \
+	"1 2 1 0:expected == 99, got reply ($want)"
