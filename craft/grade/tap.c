@@ -5,13 +5,13 @@
 #include "text.h"
 
 /* One line of text: newlines as spaces; in a description '#' would start
- * a directive, so it and the backslash are escaped. */
+ * a directive, so it is escaped as TAP 13 says, \# (nothing else is). */
 static void tap_text(const char *s, bool description, struct strbuf *out)
 {
 	for (; *s; s++) {
 		if (*s == '\n' || *s == '\r')
 			sb_putc(out, ' ');
-		else if (description && (*s == '#' || *s == '\\'))
+		else if (description && *s == '#')
 			sb_printf(out, "\\%c", *s);
 		else
 			sb_putc(out, *s);

@@ -189,3 +189,16 @@ print([x for x in m if x][0] + "|" + o.split("(", 1)[1].split(")\n")[0])' x.out 
 expect_eq "text.lab: xmllint reads the JUnit file, the failure's message as written, its tab kept" \
 	"$(junit_counts x.xml):$(xmllint --xpath 'string(//failure/@message)' x.xml)" \
 	"1 2 1 0:expected == 99, got reply ($want)"
+# A lab named with UTF-8, '#' and '\': TAP::Parser reads the name in each title,
+# its '#' escaped (TAP::Parser keeps the \#), no directive, the '\' as it is.
+name=$(printf 'caf\303\251 #1 \\.lab')
+cp pass.lab "$name"
+in_a "$R" test "$name" -D TARGET="$IP_B" --tap >n.tap 2>/dev/null
+esc=$(printf 'caf\303\251 \\#1 \\.lab')
+expect_eq "test: TAP::Parser reads a lab's name of UTF-8, '#' and '\\' back in its titles" \
+	"$(perl -MTAP::Parser -e '
+		my $p = TAP::Parser->new({ source => $ARGV[0] });
+		while (defined(my $r = $p->next)) {
+			print $r->description, $r->directive, "|" if $r->is_test && $r->is_ok;
+		}' n.tap)" \
+	"- $esc: expect reply|- $esc: expect port (closed)|- $esc: check port.tcp.ack == 101|"
