@@ -1,5 +1,6 @@
 /* grading.c - where a run's test points go: TAP, JUnit, Gradescope, a parent. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -7,7 +8,7 @@
 
 static FILE *create(const char *path, bool *failed)
 {
-	FILE *f = path && !*failed ? fopen(path, "w") : NULL;
+	FILE *f = path && !*failed ? fopen(path, "we") : NULL;
 	if (path && !f && !*failed)
 		*failed = fail("cannot write '%s': %s", path, strerror(errno));
 	return f;
@@ -22,9 +23,10 @@ int grading_open(struct grading *gr, const struct options *opt, int up, bool nam
 	gr->junit = create(opt->junit, &failed);
 	gr->gradescope = create(opt->gradescope, &failed);
 	if (!failed && opt->tap) {
-		/* Everything else printed goes to stderr from here on. */
+		/* Everything else printed goes to stderr from here on; nft and
+		 * the other programs a run starts get none of these files. */
 		fflush(stdout);
-		int fd = dup(STDOUT_FILENO);
+		int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0);
 		if (fd < 0 || !(gr->tap = fdopen(fd, "w")) || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 			failed = fail("cannot move output to stderr for --tap: %s", strerror(errno));
 		else

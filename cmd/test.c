@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,7 @@ static int play_in_child(struct options *opt, const struct ghost *g, struct lab 
 	if (pid == 0) {
 		struct grading up;
 		close(fds[0]);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);	/* a lab stops (and cleans up) with its parent */
 		grading_open(&up, opt, fds[1], true);
 		_exit(out_finish(grading_close(&up, lab_play(opt, g, lab, &up))));
 	}
