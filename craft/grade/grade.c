@@ -171,10 +171,13 @@ void grade_summary(const struct grade *g, bool json, struct strbuf *out)
 {
 	struct grade_sum s;
 	grade_sum(g, NULL, &s);
-	sb_printf(out, json ? "{\"labs\":%zu,\"score\":%lu,\"max_score\":%lu,\"passed\":%u,"
-			      "\"failed\":%u,\"skipped\":%u}\n" :
-			      "%zu labs, %lu points of %lu: %u passed, %u failed, %u skipped\n",
-		  g->n, s.score, s.max, s.pass, s.fail, s.skip);
+	if (json)
+		sb_printf(out, "{\"labs\":%zu,\"score\":%lu,\"max_score\":%lu,\"passed\":%u,"
+			  "\"failed\":%u,\"skipped\":%u}\n", g->n, s.score, s.max, s.pass, s.fail, s.skip);
+	else
+		sb_printf(out, "%zu lab%s, %lu point%s of %lu: %u passed, %u failed, %u skipped\n",
+			  g->n, g->n == 1 ? "" : "s", s.score, s.score == 1 ? "" : "s", s.max,
+			  s.pass, s.fail, s.skip);
 }
 
 /* Records are lines of tab-separated fields: the outcome, points, line,

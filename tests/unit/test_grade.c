@@ -140,13 +140,15 @@ static void test_summary(void **state)
 	struct grade g;
 	struct strbuf sb;
 	three(&g);
-	grade_lab(&g, "b \"2\".lab");
 	sb_init(&sb);
+	grade_summary(&g, false, &sb);	/* one lab */
+	grade_lab(&g, "b \"2\".lab");
 	grade_summary(&g, false, &sb);
 	grade_summary(&g, true, &sb);
 	grade_lab_head(g.labs[1].file, false, &sb);
 	grade_lab_head(g.labs[1].file, true, &sb);
 	assert_string_equal(sb.s,
+		"1 lab, 2 points of 6: 1 passed, 1 failed, 1 skipped\n"
 		"2 labs, 2 points of 6: 1 passed, 1 failed, 1 skipped\n"
 		"{\"labs\":2,\"score\":2,\"max_score\":6,\"passed\":1,\"failed\":1,\"skipped\":1}\n"
 		"== b \"2\".lab\n"
