@@ -6,6 +6,7 @@
 
 #include "../util/xalloc.h"
 #include "grade.h"
+#include "text.h"
 
 void grade_init(struct grade *g)
 {
@@ -163,7 +164,7 @@ void grade_lab_head(const char *name, bool json, struct strbuf *out)
 		return;
 	}
 	sb_puts(out, "{\"lab\":");
-	sb_json_str(out, name, strlen(name));
+	text_json(name, out);
 	sb_puts(out, "}\n");
 }
 
