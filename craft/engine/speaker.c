@@ -32,25 +32,23 @@ static struct addr ghost_addr(const struct iface *g)
 }
 
 /* Whether the host at `mac` answers for `a`: asked from the interface's own
- * addresses, a moment long (a link's hosts answer in microseconds). */
+ * addresses, a moment long (a link's hosts answer in microseconds).  A
+ * check before the exchange, as a template's are: asked through a lookup
+ * of its own on the run's capture, so the run's lookups neither learn the
+ * ghost silent nor keep this one's outcome. */
 static int owner_of(struct engine *e, const struct addr *a, uint64_t *mac)
 {
 	char err[512];
 	enum capture_error why;
 	struct neighbors *nb = &e->nb;
-	const struct iface *speaks = nb->ifc;
-	long timeout = nb->timeout_us;
-	frame_log_fn log = nb->log;
 	if (neighbors_open(nb, &why, err, sizeof err))
 		return engine_capture_failed(e, why, err);
-	/* A check before the exchange, as a template's are: not part of it. */
-	nb->ifc = &e->ifc;
-	nb->timeout_us = GHOST_ASK_US;
-	nb->log = NULL;
-	int rc = neighbor_next_hop(nb, a, mac, err, sizeof err);
-	nb->ifc = speaks;
-	nb->timeout_us = timeout;
-	nb->log = log;
+	struct neighbors ask = { .b = nb->b, .ifc = &e->ifc, .timeout_us = GHOST_ASK_US,
+				 .arp = nb->arp, .stray = nb->stray, .stray_ctx = nb->stray_ctx,
+				 .stop = nb->stop, .stop_ctx = nb->stop_ctx };
+	int rc = neighbor_next_hop(&ask, a, mac, err, sizeof err);
+	ask.arp = NULL;		/* the run's, open to its end */
+	neighbors_close(&ask);
 	if (rc < 0)
 		return engine_fail(e, ENGINE_FAULT_SYSTEM, "%s", err);
 	return rc == 0 ? ENGINE_NOMATCH : ENGINE_OK;

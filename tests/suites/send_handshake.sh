@@ -64,3 +64,10 @@ ghost_refused() {	# ghost_refused LABEL GHOST WANT
 ghost_refused "ours" "$IP_A" "is this host's own address"
 ghost_refused "the peer's" "$IP_B" "belongs to the host at $MAC_B (it answers ARP for it)"
 ghost_refused "off the subnet" "10.$LAB_NET.1.9" "is off $IF_A's subnet"
+
+# The ghost check's lookup is not the run's: a later step's bad input is
+# still exit 2, not the ghost's silence read as "no ARP reply" (exit 1).
+printf 'send six\n  ipv6 dst=2001:db8::2\n  udp dport=9\n' >"$TMP/six.lab"
+out=$(in_a "$R" run "$TMP/six.lab" -i "$IF_A" --ghost "$GHOST" 2>&1); rc=$?
+expect_eq "--ghost, then an IPv6 send from an interface without IPv6: exit 2, the src error" \
+	"$rc: $out" "2: $TMP/six.lab:2:3: error: ipv6 src: interface $IF_A has no global IPv6 address: set src="
