@@ -593,15 +593,19 @@ static int open_all(struct runner *r)
 {
 	struct engine *e = r->e;
 	char err[512];
+	/* A dead run's table goes, and the ghost is checked, before the
+	 * capture opens: none of their frames in the view. */
+	rstguard_sweep();
+	int rc = speaker_open(&r->sp, e);
+	if (rc != ENGINE_OK)
+		return rc;
 	/* From the host's own addresses, both ways on one capture: the host's
 	 * kernel's frames (its RSTs) are seen in the order they passed.  A
 	 * ghost's connections are no kernel's to reset. */
-	int rc = r->sp.ghost ? engine_capture(e, &r->in, "", r->sp.ifc.mac != e->ifc.mac ?
-					   CAPTURE_PROMISC : 0, 0) :
-		 engine_capture(e, &r->in, "", CAPTURE_BOTH, 0);
+	rc = r->sp.ghost ? engine_capture(e, &r->in, "", r->sp.ifc.mac != e->ifc.mac ?
+				       CAPTURE_PROMISC : 0, 0) :
+	     engine_capture(e, &r->in, "", CAPTURE_BOTH, 0);
 	if (rc != ENGINE_OK)
-		return rc;
-	if ((rc = speaker_open(&r->sp, e)) != ENGINE_OK)
 		return rc;
 	/* setns takes root: the helper is forked before it goes. */
 	if (r->rp->peer_netns &&

@@ -90,8 +90,11 @@ int speaker_open(struct speaker *s, struct engine *e)
 	int rc;
 	if (s->ghost && (rc = check_ghost(e, &s->ifc)) != ENGINE_OK)
 		return rc;
-	/* A run that died (SIGKILL) left its table: gone before ours exists. */
-	rstguard_sweep();
+	/* A run that died (SIGKILL) left its table: gone before ours exists.
+	 * `run` sweeps every time itself; `send` only for a guard (the sweep
+	 * execs nft). */
+	if (s->guard_kind == GUARD_KEPT)
+		rstguard_sweep();
 	if (s->guard_kind == GUARD_RUN && rstguard_open(&s->guard, err, sizeof err))
 		return engine_fail(e, ENGINE_FAULT_SYSTEM, "--block-rst: nft: %s", err);
 	return ENGINE_OK;
