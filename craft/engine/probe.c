@@ -20,6 +20,10 @@
 /* The host's kernel resets a SYN/ACK at once: after the last reply, this
  * long for its RST, when one may come. */
 #define RST_WAIT_US 20000
+/* Unguarded, the first few connections tell whether the kernel resets
+ * them; a sweep's thousands need not be searched for each frame (`run`
+ * watches all). */
+#define RST_WATCHED 64
 
 /* One frame sent, kept from its send until it is answered or -t has
  * passed.  Its time is the clock's until its outgoing copy is seen, then
@@ -414,6 +418,7 @@ int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *wa
 	e->before_record = before_record;
 	e->before_ctx = &r;
 	speaker_init(&r.sp, &e->ifc, pp->ghost, pp->block_rst ? GUARD_KEPT : GUARD_NONE);
+	r.sp.watched = RST_WATCHED;
 	rng_for_frame(pp->run, UINT64_MAX, &r.ghost_rng);
 	const struct iface *own = e->nb.ifc;
 	e->nb.ifc = &r.sp.ifc;	/* frames and lookups speak from the ghost's */

@@ -16,7 +16,6 @@
 /* How long a kept guard outlives `send`: the peer's SYN/ACK retries end
  * within about a minute (tcp_synack_retries), a student types slower. */
 #define KEPT_SECONDS 600
-#define WATCHED 64
 #define GHOST_ASK_US 200000
 
 void speaker_init(struct speaker *s, const struct iface *real, const struct iface *ghost,
@@ -128,10 +127,8 @@ int speaker_sends(struct speaker *s, struct engine *e, const struct frame *f)
 {
 	char err[256];
 	struct speaker_tuple t;
-	/* Unguarded, the first few connections tell whether the kernel resets
-	 * them; a sweep's thousands need not be searched for each frame. */
-	if ((s->guard_kind == GUARD_NONE && s->ntuples == WATCHED) || !speaker_tuple_of(f, &t) ||
-	    known_tuple(s, &t))
+	if ((s->guard_kind == GUARD_NONE && s->watched && s->ntuples == s->watched) ||
+	    !speaker_tuple_of(f, &t) || known_tuple(s, &t))
 		return ENGINE_OK;
 	s->tuples = xrealloc(s->tuples, (s->ntuples + 1) * sizeof *s->tuples);
 	s->tuples[s->ntuples++] = t;

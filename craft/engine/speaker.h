@@ -38,6 +38,7 @@ struct speaker {
 	struct rstguard guard;
 	struct speaker_tuple *tuples;	/* the TCP 4-tuples spoken from */
 	size_t ntuples;
+	size_t watched;		/* unguarded, at most this many noted (0: all) */
 	bool kernel_rst_seen;
 };
 
