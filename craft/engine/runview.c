@@ -41,8 +41,10 @@ static void columns(uint32_t no, double secs, const struct step *st, bool sent,
 		snprintf(line, sizeof line, "%u", st->pos.line);
 	if (who)
 		snprintf(by, sizeof by, "(%s)", who);
-	sb_printf(out, "%-5s%9s %4s %s %-8s ", num, time, line, sent ? ">" : "<",
-		  who ? by : st && st->name ? st->name : "");
+	/* The time ends at column 14, or a space after a long number. */
+	int w = 14 - (int)strlen(num), least = (int)strlen(time) + (no ? 1 : 0);
+	sb_printf(out, "%s%*s %4s %s %-8s ", num, w > least ? w : least, time, line,
+		  sent ? ">" : "<", who ? by : st && st->name ? st->name : "");
 }
 
 void runview_line(uint32_t no, const struct step *st, const struct frame *f,
