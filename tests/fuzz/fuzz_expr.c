@@ -8,8 +8,9 @@
  *   - as the inside of ${...} itself (expr_eval), checked against a
  *     reference evaluator written from lex.h's promise: a NAME or a number
  *     (its value as is), or integer terms of at most 32 bits (decimal or 0x
- *     hex, or variables holding them) joined by + and -, at most 16, the sum
- *     wrapping at 32 bits.
+ *     hex, or variables holding them) joined by + - * / % with parentheses,
+ *     at most 16 terms, each step wrapping at 32 bits, / and % by zero an
+ *     error.
  *
  * Besides memory errors it traps on an error without a message or position,
  * a lexer that does not advance or runs past its line, and any disagreement
@@ -112,63 +113,135 @@ static const char *ref_var(const char *s, size_t n)
 	return NULL;
 }
 
+/* A recursive-descent reading of lex.h's grammar: sum = product {(+|-)
+ * product}, product = factor {(*|/|%) factor}, factor = NAME | number |
+ * ( sum ), at most 16 terms and 16 nested parentheses.  The first pass
+ * (eval false) checks the syntax and the names; the second computes, each
+ * step in 32 bits. */
+struct ref {
+	const char *s;
+	size_t n, i, terms;
+	bool eval;
+	const char *lone;	/* the one term's text, when there is one */
+	size_t lone_n;
+};
+
+static void ref_blank(struct ref *r)
+{
+	while (r->i < r->n && (r->s[r->i] == ' ' || r->s[r->i] == '\t'))
+		r->i++;
+}
+
+static bool ref_sum(struct ref *r, unsigned depth, uint32_t *v);
+
+static bool ref_factor(struct ref *r, unsigned depth, uint32_t *v)
+{
+	ref_blank(r);
+	if (r->i >= r->n || r->terms == 16)
+		return false;
+	const char *s = r->s;
+	size_t b = r->i;
+	if (s[b] == '(') {
+		if (depth == 16)
+			return false;
+		r->i++;
+		if (!ref_sum(r, depth + 1, v))
+			return false;
+		ref_blank(r);
+		if (r->i >= r->n || s[r->i] != ')')
+			return false;
+		r->i++;
+		return true;
+	}
+	bool name = isalpha((unsigned char)s[b]) || s[b] == '_';
+	if (name)
+		while (r->i < r->n && (isalnum((unsigned char)s[r->i]) || s[r->i] == '_' || s[r->i] == '.'))
+			r->i++;
+	else if (isdigit((unsigned char)s[b]))
+		while (r->i < r->n && isalnum((unsigned char)s[r->i]))
+			r->i++;
+	else
+		return false;
+	r->terms++;
+	r->lone = s + b;
+	r->lone_n = r->i - b;
+	const char *text = name ? ref_var(s + b, r->i - b) : s + b;
+	if (name && !text)
+		return false;
+	if (!r->eval)
+		return true;
+	uint64_t w;
+	if (!ref_number(text, name ? strlen(text) : r->i - b, &w) || w > UINT32_MAX)
+		return false;
+	*v = (uint32_t)w;
+	return true;
+}
+
+static bool ref_product(struct ref *r, unsigned depth, uint32_t *v)
+{
+	if (!ref_factor(r, depth, v))
+		return false;
+	for (;;) {
+		ref_blank(r);
+		if (r->i >= r->n || !r->s[r->i] || !strchr("*/%", r->s[r->i]))
+			return true;
+		char op = r->s[r->i++];
+		uint32_t w = 0;
+		if (!ref_factor(r, depth, &w))
+			return false;
+		if (!r->eval)
+			continue;
+		if (op == '*')
+			*v *= w;
+		else if (w == 0)
+			return false;
+		else
+			*v = op == '/' ? *v / w : *v % w;
+	}
+}
+
+static bool ref_sum(struct ref *r, unsigned depth, uint32_t *v)
+{
+	if (!ref_product(r, depth, v))
+		return false;
+	for (;;) {
+		ref_blank(r);
+		if (r->i >= r->n || (r->s[r->i] != '+' && r->s[r->i] != '-'))
+			return true;
+		char op = r->s[r->i++];
+		uint32_t w = 0;
+		if (!ref_product(r, depth, &w))
+			return false;
+		if (r->eval)
+			*v = op == '+' ? *v + w : *v - w;
+	}
+}
+
 /* 1 with the text in `out`, 0 for an error. */
 static int ref_eval(const char *s, size_t len, char *out, size_t outlen)
 {
-	struct { const char *s; size_t n; bool name; } t[17];
-	char op[17];
-	size_t nt = 0, i = 0;
-	for (;;) {
-		while (i < len && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		if (i >= len || nt == 16)
+	struct ref r = { .s = s, .n = len };
+	uint32_t v = 0;
+	if (!ref_sum(&r, 0, &v))
+		return 0;
+	ref_blank(&r);
+	if (r.i < len)
+		return 0;
+	if (r.terms == 1) {	/* a lone name is its text, a lone number its value */
+		const char *text = isdigit((unsigned char)r.lone[0]) ? NULL : ref_var(r.lone, r.lone_n);
+		uint64_t lone;
+		if (text)
+			snprintf(out, outlen, "%s", text);
+		else if (ref_number(r.lone, r.lone_n, &lone))
+			snprintf(out, outlen, "%llu", (unsigned long long)lone);
+		else
 			return 0;
-		size_t b = i;
-		if (isalpha((unsigned char)s[i]) || s[i] == '_') {
-			t[nt].name = true;
-			while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '.'))
-				i++;
-		} else if (isdigit((unsigned char)s[i])) {
-			t[nt].name = false;
-			while (i < len && isalnum((unsigned char)s[i]))
-				i++;
-		} else {
-			return 0;
-		}
-		t[nt].s = s + b;
-		t[nt].n = i - b;
-		nt++;
-		while (i < len && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		if (i >= len)
-			break;
-		if (s[i] != '+' && s[i] != '-')
-			return 0;
-		op[nt - 1] = s[i++];
-	}
-	const char *val[17];
-	for (size_t k = 0; k < nt; k++)
-		if (t[k].name && !(val[k] = ref_var(t[k].s, t[k].n)))
-			return 0;
-	if (nt == 1 && t[0].name) {
-		snprintf(out, outlen, "%s", val[0]);
 		return 1;
 	}
-	uint64_t lone;
-	if (nt == 1 && ref_number(t[0].s, t[0].n, &lone)) {
-		snprintf(out, outlen, "%llu", (unsigned long long)lone);
-		return 1;
-	}
-	uint32_t acc = 0;
-	for (size_t k = 0; k < nt; k++) {
-		uint64_t v;
-		if (t[k].name ? !ref_number(val[k], strlen(val[k]), &v) : !ref_number(t[k].s, t[k].n, &v))
-			return 0;
-		if (v > UINT32_MAX)
-			return 0;
-		acc = k == 0 || op[k - 1] == '+' ? acc + (uint32_t)v : acc - (uint32_t)v;
-	}
-	snprintf(out, outlen, "%u", acc);
+	r = (struct ref){ .s = s, .n = len, .eval = true };
+	if (!ref_sum(&r, 0, &v))
+		return 0;
+	snprintf(out, outlen, "%u", v);
 	return 1;
 }
 
