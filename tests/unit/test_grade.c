@@ -89,7 +89,7 @@ static void test_junit(void **state)
 		"<testsuites tests=\"3\" failures=\"1\" skipped=\"1\" errors=\"0\">\n"
 		"  <testsuite name=\"a.lab\" tests=\"3\" failures=\"1\" skipped=\"1\" errors=\"0\" time=\"0.750\">\n"
 		"    <testcase name=\"expect synack\" classname=\"a.lab\" time=\"0.250\"/>\n"
-		"    <testcase name=\"check &quot;x&quot; &lt; 3 # &lt;&amp;&gt;\nnext\" classname=\"a.lab\" time=\"0.250\">\n"
+		"    <testcase name=\"check &quot;x&quot; &lt; 3 # &lt;&amp;&gt;&#10;next\" classname=\"a.lab\" time=\"0.250\">\n"
 		"      <failure message=\"expected == 13, got 12&#10;&quot;quoted&quot; &lt;b&gt;&amp; (the length)\">"
 		"expected: == 13\ngot: 12\n&quot;quoted&quot; &lt;b&gt;&amp;\nmessage: the length\nat: a.lab:9</failure>\n"
 		"    </testcase>\n"
