@@ -13,6 +13,10 @@
 #                      view ("#4    0.000041"); on a difference the run's text is
 #                      shown for the docs.  DOC_FIX, if set, is a sed script
 #                      for the block: what this run may show otherwise
+#   lab_norm [SED-ARGS]...
+#                      a doc_norm's start, for suites of tests/lab.sh's lab:
+#                      its addresses and MACs as the docs' lab writes them
+#                      (10.9.0.x, 02:00:00:00:00:01 and :02), then SED-ARGS
 #   handshake_pairs OUT
 #                      FROM TO pairs for doc_check: a handshake view's port
 #                      and the server's ISN as the docs show them (50862,
@@ -21,6 +25,11 @@ DOC_SUITE=$(basename "$0")
 # The shipped examples by their bare names, as the docs run them (the
 # sanitized binary's folder has none).
 export RAWCRAFT_EXAMPLES=$ROOT/examples
+
+lab_norm() {
+	sed -e "s/10\.$LAB_NET\.0\./10.9.0./g" -e "s/$MAC_A/02:00:00:00:00:01/g" \
+	    -e "s/$MAC_B/02:00:00:00:00:02/g" "$@"
+}
 
 doc_block() {
 	awk -v m="<!-- $DOC_SUITE: $1 -->" '$0 == m { f = 1; next }

@@ -8,10 +8,7 @@ R=$RAWCRAFT
 GHOST="10.$LAB_NET.0.99"
 DOC=$ROOT/docs/scenarios.md
 . "$TESTS_DIR/docs.sh"
-doc_norm() {
-	sed -e "s/10\.$LAB_NET\.0\./10.9.0./g" -e "s/$MAC_A/02:00:00:00:00:01/g" \
-	    -e "s/$MAC_B/02:00:00:00:00:02/g"
-}
+doc_norm() { lab_norm; }
 
 # A SYN to a port nobody listens on: the peer's kernel answers RST/ACK, so
 # "expect synack" fails; a later send needs ${synack.tcp.seq}.  The ping

@@ -11,10 +11,7 @@ DOC=$ROOT/docs/scenarios.md
 . "$TESTS_DIR/docs.sh"
 # The docs' lab: 10.9.0.0/24, A .1 at 02:00:00:00:00:01, B .2 at ...:02,
 # .99 nobody's, the peer's namespace "server".
-doc_norm() {
-	sed -e "s/10\.$LAB_NET\.0\./10.9.0./g" -e "s/$MAC_A/02:00:00:00:00:01/g" \
-	    -e "s/$MAC_B/02:00:00:00:00:02/g" -e "s/$NS_B/server/g" -e "s|$TMP/||g"
-}
+doc_norm() { lab_norm -e "s/$NS_B/server/g" -e "s|$TMP/||g"; }
 # isn_pairs OUT: the server's ISN as the docs show it (the port is fixed).
 isn_pairs() { handshake_pairs "$1" | cut -d' ' -f3-; }
 

@@ -19,10 +19,7 @@ DOC=$ROOT/docs/scenarios.md
 . "$TESTS_DIR/docs.sh"
 # The docs' lab: 10.9.0.0/24, A .1 at 02:00:00:00:00:01, B .2 at ...:02,
 # .99 nobody's; the shipped examples where `make install` puts them.
-doc_norm() {
-	sed -e "s/10\.$LAB_NET\.0\./10.9.0./g" -e "s/$MAC_A/02:00:00:00:00:01/g" \
-	    -e "s/$MAC_B/02:00:00:00:00:02/g" -e "s|$ROOT/examples/|/usr/local/share/rawcraft/examples/|g"
-}
+doc_norm() { lab_norm -e "s|$ROOT/examples/|/usr/local/share/rawcraft/examples/|g"; }
 # Neither kernel knows the other's MAC: each run's lookups are its own.
 flush_neighbors() { ip -n "$NS_A" neigh flush dev "$IF_A"; ip -n "$NS_B" neigh flush dev "$IF_B"; }
 
