@@ -215,6 +215,7 @@ int engine_neighbors(struct engine *e, const struct frame *tmpl)
 {
 	char err[512];
 	enum capture_error why;
+	e->nb.tags = tmpl;	/* its VLAN tags on the requests */
 	if (e->nb.arp || !frame_may_need_next_hop(tmpl) ||
 	    neighbors_open(&e->nb, &why, err, sizeof err) == 0)
 		return ENGINE_OK;

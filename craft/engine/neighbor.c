@@ -21,6 +21,33 @@
  * the fixed header, as every NA a lookup wants comes). */
 #define NEIGHBOR_FILTER "arp or (icmp6 and ip6[40] == 136)"
 
+/* The template's VLAN tags on a request (and its outer EtherType, 0x88a8
+ * for QinQ): a host on a tagged link answers tagged requests only. */
+static void push_tags(const struct frame *tmpl, struct frame *req)
+{
+	size_t n = 1;
+	if (!tmpl || !tmpl->nlayers || tmpl->layer[0].def->id != L_ETH)
+		return;
+	for (; n < tmpl->nlayers && tmpl->layer[n].def->id == L_VLAN; n++) {
+		const struct layer *t = &tmpl->layer[n];
+		struct layer *l = frame_push(req, &vlan_layer);
+		bool inner = n + 1 < tmpl->nlayers && tmpl->layer[n + 1].def->id == L_VLAN;
+		for (int k = 0; k < VLAN_NFIELDS; k++)
+			if ((t->given >> k & 1u) && (k != VLAN_TYPE || inner))
+				layer_give(l, k, lv(t, k));
+	}
+	if (n > 1 && (tmpl->layer[0].given >> ETH_TYPE & 1u))
+		layer_give(&req->layer[0], ETH_TYPE, lv(&tmpl->layer[0], ETH_TYPE));
+}
+
+static size_t tags_of(const struct frame *tmpl)
+{
+	size_t n = 0;
+	while (tmpl && n + 1 < tmpl->nlayers && tmpl->layer[n + 1].def->id == L_VLAN)
+		n++;
+	return n;
+}
+
 /* Who has `ip`? from the interface's addresses: ARP to everyone, or a
  * solicitation to the target's solicited-node group, with our MAC. */
 static int request(struct neighbors *nb, const struct addr *ip, struct frame *req,
@@ -28,6 +55,7 @@ static int request(struct neighbors *nb, const struct addr *ip, struct frame *re
 {
 	memset(req, 0, sizeof *req);
 	frame_push(req, &eth_layer);
+	push_tags(nb->tags, req);
 	if (ip->family == ADDR_IPV6) {
 		static const uint8_t sll_auto[8] = { ND_OPT_SOURCE_LL };	/* filled: ours */
 		layer_give(frame_push(req, &ipv6_layer), IPV6_HLIM, 255);
@@ -110,13 +138,29 @@ static struct neighbor_entry route_of(const struct neighbors *nb, const struct a
 	return e;
 }
 
-/* A batch of lookups under way: the next hops asked for, by address. */
+/* Next hops asked and not answered yet, at most: a sweep of a /16 neither
+ * floods the link nor fills the capture's ring with answers. */
+#define ASK_WINDOW 1024
+/* Requests a next hop gets before it is silent, spread evenly over the
+ * timeout: the kernel's three (net.ipv4.neigh.*.mcast_solicit). */
+#define ASK_TRIES 3
+/* Requests a millisecond at most (a capture's wait ends on the
+ * millisecond): 4,000 a second, a /24's first round in 64 ms. */
+#define ASK_PER_MS 4
+
+/* A batch of lookups under way: the next hops asked for, by address, and
+ * those asked and not decided, oldest request first. */
 struct batch {
 	struct neighbors *nb;
 	struct flow_table asked;	/* next hop -> its index in `hop` */
 	struct neighbor_entry *hop;
 	bool *answered;
-	size_t n, left;
+	uint8_t *tries;		/* requests sent to it so far */
+	struct deadline *due;	/* when it is asked again, or found silent */
+	uint32_t *queue;	/* a ring of n: each hop is in it once at most */
+	size_t n, left;		/* hops, and those neither answered nor silent */
+	size_t head, queued, fresh;	/* fresh: the first never asked */
+	size_t outstanding;	/* asked, and neither answered nor silent */
 };
 
 static bool on_answer(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
@@ -130,13 +174,14 @@ static bool on_answer(void *ctx, const uint8_t *bytes, size_t caplen, size_t wir
 	uint32_t i;
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
 	bool hit = answer_of(&f, &about, &mac) && find_entry(&bt->asked, &about, &i) &&
-		   !bt->answered[i];
+		   bt->tries[i] && !bt->answered[i] && !bt->hop[i].silent;
 	if (hit) {
 		if (nb->log)
 			nb->log(nb->ctx, &f, false, ts);
 		bt->answered[i] = true;
 		bt->hop[i].mac = mac;
 		bt->left--;
+		bt->outstanding--;
 	} else if (nb->stray) {
 		nb->stray(nb->stray_ctx, bytes, caplen, wire, ts);
 	}
@@ -144,13 +189,75 @@ static bool on_answer(void *ctx, const uint8_t *bytes, size_t caplen, size_t wir
 	return bt->left == 0;
 }
 
-/* Requests between two reads of the answers: the capture's ring holds
- * their answers meanwhile. */
-#define ASK_BURST 64
+/* One request for hop `i`, into the queue's tail; -1 with `err`. */
+static int ask(struct batch *bt, uint32_t i, long step, char *err, size_t errlen)
+{
+	struct neighbors *nb = bt->nb;
+	struct frame req;
+	struct diag d;
+	struct timeval sent;
+	int rc = request(nb, &bt->hop[i].hop, &req, &d);
+	if (rc)
+		snprintf(err, errlen, "%.200s", d.msg);
+	gettimeofday(&sent, NULL);
+	if (!rc && (rc = builder_inject(nb->b, req.bytes, req.len, err, errlen)) == 0 && nb->log)
+		nb->log(nb->ctx, &req, true, &sent);
+	frame_free(&req);
+	bt->tries[i]++;
+	deadline_in(&bt->due[i], step);
+	bt->queue[(bt->head + bt->queued++) % bt->n] = i;
+	return rc;
+}
 
-/* Asks for every next hop of the batch, all out before the answers are
- * waited for; then learns each one's MAC, or that it did not answer
- * within the timeout.  -1 with `err` on a fault. */
+/* The queue's head, once decided or due: answered ones leave it, one
+ * asked its last time is silent, one due is asked again (if the pace
+ * allows); else a fresh hop is asked if the window has room.  `until`:
+ * when there is something to do next.  -1 with `err`. */
+static int ask_step(struct batch *bt, struct deadline *pace, long step, int tries,
+		    struct deadline *until, char *err, size_t errlen)
+{
+	while (bt->queued) {
+		uint32_t i = bt->queue[bt->head];
+		bool spent = bt->tries[i] >= tries && deadline_left(&bt->due[i]) <= 0;
+		if (!bt->answered[i] && !spent)
+			break;
+		bt->head = (bt->head + 1) % bt->n;
+		bt->queued--;
+		if (!bt->answered[i]) {
+			bt->hop[i].silent = true;
+			bt->left--;
+			bt->outstanding--;
+		}
+	}
+	bool again = bt->queued && deadline_left(&bt->due[bt->queue[bt->head]]) <= 0;
+	bool more = bt->fresh < bt->n && bt->outstanding < ASK_WINDOW;
+	int rc = 0;
+	if ((again || more) && deadline_left(pace) <= 0) {
+		for (int k = 0; rc == 0 && k < ASK_PER_MS && (again || more); k++) {
+			if (again) {
+				uint32_t i = bt->queue[bt->head];
+				bt->head = (bt->head + 1) % bt->n;
+				bt->queued--;
+				rc = ask(bt, i, step, err, errlen);
+			} else {
+				bt->outstanding++;
+				rc = ask(bt, (uint32_t)bt->fresh++, step, err, errlen);
+			}
+			again = bt->queued && deadline_left(&bt->due[bt->queue[bt->head]]) <= 0;
+			more = bt->fresh < bt->n && bt->outstanding < ASK_WINDOW;
+		}
+		deadline_in(pace, 1000);
+	}
+	*until = bt->queued ? bt->due[bt->queue[bt->head]] : *pace;
+	if (more && deadline_left(pace) < deadline_left(until))
+		*until = *pace;
+	return rc;
+}
+
+/* Asks for every next hop of the batch, a window of them at a time, each
+ * again until it answers or has had its tries; then learns each one's
+ * MAC, or that it did not answer within the timeout.  -1 with `err` on a
+ * fault. */
 static int ask_all(struct batch *bt, char *err, size_t errlen)
 {
 	struct neighbors *nb = bt->nb;
@@ -159,30 +266,21 @@ static int ask_all(struct batch *bt, char *err, size_t errlen)
 	if (!nb->arp && neighbors_open(nb, &(enum capture_error){ CAP_OK }, err, errlen))
 		return -1;
 	p.cap = nb->arp;
-	for (size_t i = 0; i < bt->n; i++) {
-		struct frame req;
-		struct diag d;
-		struct timeval sent;
-		int rc = request(nb, &bt->hop[i].hop, &req, &d);
-		if (rc)
-			snprintf(err, errlen, "%.200s", d.msg);
-		gettimeofday(&sent, NULL);
-		if (!rc && (rc = builder_inject(nb->b, req.bytes, req.len, err, errlen)) == 0 && nb->log)
-			nb->log(nb->ctx, &req, true, &sent);
-		frame_free(&req);
-		if (rc || ((i + 1) % ASK_BURST == 0 && pump_run(&p, NULL, err, errlen) == PUMP_FAULT))
+	int tries = nb->tries ? nb->tries : ASK_TRIES;
+	long step = nb->timeout_us / tries;
+	struct deadline pace, until;
+	deadline_in(&pace, 0);
+	enum pump_end end = PUMP_TIMEOUT;
+	while (bt->left && end != PUMP_STOPPED) {
+		if (ask_step(bt, &pace, step, tries, &until, err, errlen))
+			return -1;
+		if (bt->left && (end = pump_run(&p, &until, err, errlen)) == PUMP_FAULT)
 			return -1;
 	}
-	struct deadline until;
-	deadline_in(&until, nb->timeout_us);
-	enum pump_end end = bt->left ? pump_run(&p, &until, err, errlen) : PUMP_DONE;
-	if (end == PUMP_FAULT)
-		return -1;
 	for (size_t i = 0; i < bt->n; i++) {
 		/* A wait cut short by a stop proves no silence: not learnt. */
-		if (!bt->answered[i] && end == PUMP_STOPPED)
+		if (!bt->answered[i] && !bt->hop[i].silent)
 			continue;
-		bt->hop[i].silent = !bt->answered[i];
 		learn(nb, &bt->hop[i].hop, &bt->hop[i]);
 	}
 	return 0;
@@ -195,6 +293,9 @@ int neighbor_prefetch(struct neighbors *nb, const struct addr *dst, size_t n, ch
 	struct neighbor_entry *via = xcalloc(n, sizeof *via);
 	bt.hop = xcalloc(n, sizeof *bt.hop);
 	bt.answered = xcalloc(n, sizeof *bt.answered);
+	bt.tries = xcalloc(n, sizeof *bt.tries);
+	bt.due = xcalloc(n, sizeof *bt.due);
+	bt.queue = xcalloc(n, sizeof *bt.queue);
 	flow_table_init(&bt.asked);
 	uint32_t i;
 	for (size_t d = 0; d < n; d++) {
@@ -219,6 +320,9 @@ int neighbor_prefetch(struct neighbors *nb, const struct addr *dst, size_t n, ch
 		}
 	flow_table_free(&bt.asked);
 	free(bt.answered);
+	free(bt.tries);
+	free(bt.due);
+	free(bt.queue);
 	free(bt.hop);
 	free(via);
 	return rc;
@@ -267,8 +371,17 @@ int neighbor_callback(void *ctx, const struct addr *dst, uint64_t *mac, struct d
 
 int neighbors_open(struct neighbors *nb, enum capture_error *why, char *err, size_t errlen)
 {
+	char filter[200] = NEIGHBOR_FILTER;
+	size_t tags = tags_of(nb->tags);
+	/* Answers as tagged as the requests: `vlan` shifts what follows it. */
+	if (tags) {
+		strcat(filter, " or (");
+		for (size_t i = 0; i < tags && i < 4; i++)
+			strcat(filter, "vlan and ");
+		strcat(filter, "(" NEIGHBOR_FILTER "))");
+	}
 	if (!nb->arp)
-		nb->arp = capture_open(nb->ifc->name, NEIGHBOR_FILTER, 0, 0, why, err, errlen);
+		nb->arp = capture_open(nb->ifc->name, filter, 0, 0, why, err, errlen);
 	return nb->arp ? 0 : -1;
 }
 

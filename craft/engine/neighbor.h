@@ -34,6 +34,10 @@ struct neighbors {
 	struct builder *b;
 	const struct iface *ifc;	/* the addresses the request speaks from */
 	long timeout_us;
+	int tries;		/* requests to a silent next hop; 0: the kernel's 3 */
+	/* The template whose VLAN tags the requests carry (and whose tagged
+	 * answers the lookups' own capture lets in); NULL: untagged. */
+	const struct frame *tags;
 	frame_log_fn log;
 	void *ctx;
 	struct flow_table known;	/* address -> its index in `entry` */
@@ -65,9 +69,10 @@ int neighbor_next_hop(struct neighbors *nb, const struct addr *dst, uint64_t *ma
 		      char *err, size_t errlen);
 
 /* Looks up the next hops of `n` destinations at once: a request for each
- * distinct next hop not known yet, all out before the answers are read on
- * one capture, then kept for the run with those that did not answer
- * within the timeout; -1 with `err` on a fault. */
+ * distinct next hop not known yet, paced, up to a window of them awaiting
+ * their answers on one capture, each asked again (3 tries over the
+ * timeout) until it answers; then kept for the run with those that never
+ * did; -1 with `err` on a fault. */
 int neighbor_prefetch(struct neighbors *nb, const struct addr *dst, size_t n, char *err,
 		      size_t errlen);
 

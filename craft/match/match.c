@@ -58,6 +58,8 @@ static void describe_wanted(const struct field *fd, const struct match_field *mf
 	}
 }
 
+/* ARP replies and neighbour advertisements, for the next hop's lookup. */
+#define NEIGHBOR_ANSWERS "(arp and arp[6:2] = 2) or (icmp6 and ip6[40] == 136)"
 #define PAYLOAD_CONTEXT 12	/* bytes shown each side of the first that differs */
 
 static size_t common_prefix(const struct fval *a, const struct fval *b)
@@ -339,7 +341,8 @@ void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,
 	sb_free(&s);
 }
 
-void scope_bpf(const struct frame *sent, char *buf, size_t len)
+/* The scope, with `also` among its alternatives (inside its `vlan`s). */
+static void scope_with(const struct frame *sent, const char *also, char *buf, size_t len)
 {
 	char a[48], b[48], vlan[64] = "";	/* room for any address kind */
 	size_t tags = 0;
@@ -374,14 +377,20 @@ void scope_bpf(const struct frame *sent, char *buf, size_t len)
 	bool ext = next && next != net + 1;
 	const char *proto = ext ? "ip6" : t == L_TCP ? "tcp" : t == L_UDP ? "udp" :
 			    t == L_ICMP ? "icmp" : t == L_ICMP6 ? "icmp6" : v6 ? "ip6" : "ip";
-	snprintf(buf, len, "%s((%s%s%s) or (%s%s))", vlan, proto, from, to,
-		 v6 ? "icmp6" : "icmp", to);
+	snprintf(buf, len, "%s((%s%s%s) or (%s%s)%s)", vlan, proto, from, to,
+		 v6 ? "icmp6" : "icmp", to, tags ? also : "");
+}
+
+void scope_bpf(const struct frame *sent, char *buf, size_t len)
+{
+	scope_with(sent, "", buf, len);
 }
 
 bool exchange_bpf(const struct frame *sent, bool arp_replies, char *buf, size_t len)
 {
 	char mac[24];
-	scope_bpf(sent, buf, len);
+	/* A tagged template's next hop answers tagged. */
+	scope_with(sent, arp_replies ? " or " NEIGHBOR_ANSWERS : "", buf, len);
 	const struct layer *eth = sent->nlayers ? &sent->layer[0] : NULL;
 	/* Loopback frames carry MAC 0 both ways: there, replies only. */
 	if (!*buf || !eth || eth->def->id != L_ETH || field_varies(eth, ETH_SRC) ||
@@ -390,7 +399,7 @@ bool exchange_bpf(const struct frame *sent, bool arp_replies, char *buf, size_t 
 	char *scope = xstrdup(buf);
 	format_mac(lv(eth, ETH_SRC), mac, sizeof mac);
 	/* Before the scope: its `vlan` would shift what follows it. */
-	snprintf(buf, len, "%s(ether src %s) or (%s)", arp_replies ? "(arp and arp[6:2] = 2) or (icmp6 and ip6[40] == 136) or " : "",
+	snprintf(buf, len, "%s(ether src %s) or (%s)", arp_replies ? NEIGHBOR_ANSWERS " or " : "",
 		 mac, scope);
 	free(scope);
 	return true;
