@@ -76,21 +76,40 @@ static void report_timeout(const struct sending *s, const struct probe_result *r
 	printf("  waited for: a reply to %s\n", r->first_summary);
 }
 
+/* The targets a sweep did not send to, in the stats' words: ", 6 no
+ * answer (no ARP reply)"; as JSON, ",\"no_arp_reply\":6". */
+static void unreached_words(const struct probe_result *r, bool json, char *buf, size_t len)
+{
+	*buf = '\0';
+	if (!r->unreached)
+		return;
+	if (!json) {
+		snprintf(buf, len, ", %zu no answer (%s)", r->unreached, r->unreached_why);
+		return;
+	}
+	size_t n = (size_t)snprintf(buf, len, ",\"");
+	for (const char *c = r->unreached_why; *c && n + 1 < len; c++)
+		buf[n++] = *c == ' ' ? '_' : (char)(*c | 0x20);
+	snprintf(buf + n, len - n, "\":%zu", r->unreached);
+}
+
 static void report_stats(const struct sending *s, const struct probe_result *r)
 {
 	size_t lost = r->sent - r->matched;
 	double n = r->matched ? (double)r->matched : 1;
 	double avg = r->rtt_sum / n;
 	double mdev = sqrt(fmax(0, r->rtt_sq / n - avg * avg));
+	char unreached[80];
+	unreached_words(r, s->opt->json, unreached, sizeof unreached);
 	if (s->opt->json)
-		printf("{\"stats\":{\"sent\":%zu,\"matched\":%u,\"lost\":%zu,"
+		printf("{\"stats\":{\"sent\":%zu,\"matched\":%u,\"lost\":%zu%s,"
 		       "\"rtt_us\":{\"min\":%ld,\"avg\":%.0f,\"max\":%ld,\"mdev\":%.0f}}}\n",
-		       r->sent, r->matched, lost, r->rtt_min, avg, r->rtt_max, mdev);
+		       r->sent, r->matched, lost, unreached, r->rtt_min, avg, r->rtt_max, mdev);
 	else
-		printf("--- %zu sent, %u matched, %zu lost (%.1f%% loss), "
+		printf("--- %zu sent, %u matched, %zu lost (%.1f%% loss)%s, "
 		       "rtt min/avg/max/mdev = %ld/%.0f/%ld/%.0f us\n",
 		       r->sent, r->matched, lost,
-		       r->sent ? 100.0 * (double)lost / (double)r->sent : 0.0,
+		       r->sent ? 100.0 * (double)lost / (double)r->sent : 0.0, unreached,
 		       r->rtt_min, avg, r->rtt_max, mdev);
 }
 

@@ -333,6 +333,11 @@ const char *neighbor_answer_name(int family)
 	return family == ADDR_IPV6 ? "neighbour advertisement" : "ARP reply";
 }
 
+const char *neighbor_silence(int family)
+{
+	return family == ADDR_IPV6 ? "no neighbour advertisement" : "no ARP reply";
+}
+
 int neighbor_next_hop(struct neighbors *nb, const struct addr *to, uint64_t *mac,
 		      char *err, size_t errlen)
 {

@@ -78,6 +78,9 @@ int neighbor_prefetch(struct neighbors *nb, const struct addr *dst, size_t n, ch
 
 /* "ARP reply", "neighbour advertisement": what answers a lookup. */
 const char *neighbor_answer_name(int family);
+/* "no ARP reply", "no neighbour advertisement": why a target whose next
+ * hop never answered got nothing (it was not sent to). */
+const char *neighbor_silence(int family);
 
 /* The same as a resolve_env next-hop callback; `ctx` is the neighbors. */
 struct diag;

@@ -24,6 +24,9 @@
  * them; a sweep's thousands need not be searched for each frame (`run`
  * watches all). */
 #define RST_WATCHED 64
+/* Destinations whose next hops are looked up before the first probe, at
+ * most (a stream tells apart as many targets). */
+#define PREFETCH_MAX (1u << 17)
 
 /* One frame sent, kept from its send until it is answered or -t has
  * passed.  Its time is the clock's until its outgoing copy is seen, then
@@ -347,11 +350,20 @@ static int send_all(struct prober *r, struct frame *tmpl)
 	struct diag d;
 	struct deadline next_send;
 	deadline_in(&next_send, 0);
+	uint64_t ahead = frame_cycle(tmpl) < pp->count ? frame_cycle(tmpl) : pp->count;
+	int rc = engine_next_hops(e, tmpl, ahead < PREFETCH_MAX ? ahead : PREFETCH_MAX);
+	if (rc != ENGINE_OK)
+		return rc;
 	for (size_t i = 0; i < pp->count && !engine_stopped(e); i++) {
-		int rc;
 		/* Every probe draws its random fields anew (ports, seq, ids). */
-		if (engine_build_frame(e, tmpl, pp->path, pp->run, i, &d))
-			return engine_resolve_failed(e, &d);
+		if (engine_build_frame(e, tmpl, pp->path, pp->run, i, &d)) {
+			/* A sweep goes on past a target whose next hop is silent. */
+			if (e->nb.failed <= 0 || !frame_next_hop_varies(tmpl))
+				return engine_resolve_failed(e, &d);
+			r->res->unreached++;
+			r->res->unreached_why = neighbor_silence(frame_destination(tmpl).family);
+			continue;
+		}
 		if (i > 0 && (rc = wait_replies(r, &next_send, false)) != ENGINE_OK)
 			return rc;
 		if (engine_stopped(e))
@@ -359,7 +371,7 @@ static int send_all(struct prober *r, struct frame *tmpl)
 		struct timeval now;
 		gettimeofday(&now, NULL);
 		retire(r, &now, false);
-		if ((rc = send_probe(r, tmpl, i)) != ENGINE_OK)
+		if ((rc = send_probe(r, tmpl, r->res->sent)) != ENGINE_OK)
 			return rc;
 		deadline_in(&next_send, pp->interval_us);
 	}
@@ -403,7 +415,8 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 	int sig = engine_stopped(e);
 	if (sig)
 		return ENGINE_STOPPED + sig;
-	return !waiting || r->res->matched == r->res->sent ? ENGINE_OK : ENGINE_NOMATCH;
+	bool all = (!waiting || r->res->matched == r->res->sent) && !r->res->unreached;
+	return all ? ENGINE_OK : ENGINE_NOMATCH;
 }
 
 int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *want,

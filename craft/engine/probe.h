@@ -42,6 +42,8 @@ struct probe_result {
 	bool finished;		/* the figures stand: every probe sent and its replies
 				 * waited for, or a stop or a fault cut it short */
 	size_t sent;
+	size_t unreached;	/* targets not sent to: their next hop never answered */
+	const char *unreached_why;	/* "no ARP reply", "no neighbour advertisement" */
 	unsigned matched;
 	long rtt_min, rtt_max;	/* microseconds */
 	double rtt_sum, rtt_sq;

@@ -277,13 +277,11 @@ static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 	struct diag d;
 	if (engine_build_frame(s->e, tmpl, s->sp->path, s->sp->run, i, &d)) {
 		if (s->e->nb.failed > 0 && i < s->tracked) {
-			char why[64];
 			struct addr to = frame_destination(tmpl);
-			snprintf(why, sizeof why, "(no %s from the next hop)",
-				 neighbor_answer_name(to.family));
-			s->targets[i] = (struct target){ .first = true,
-							 .cls = class_named(s, why, false) };
-			s->cls[s->targets[i].cls].n++;
+			uint8_t c = class_named(s, neighbor_silence(to.family), false);
+			s->cls[c].unanswered = true;
+			s->targets[i] = (struct target){ .first = true, .cls = c };
+			s->cls[c].n++;
 			return 1;
 		}
 		snprintf(w->err, sizeof w->err, "frame %llu: %.200s", (unsigned long long)i + 1, d.msg);
@@ -739,6 +737,8 @@ static void sum_up(struct stream *s)
 		if (s->targets[i].first && was_sent(s, i)) {
 			res->targets++;
 			res->silent += s->targets[i].cls == NO_CLASS;
+			res->unreached += s->targets[i].cls != NO_CLASS &&
+					  s->cls[s->targets[i].cls].unanswered;
 		}
 }
 

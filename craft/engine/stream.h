@@ -50,6 +50,7 @@ struct stream_params {
 struct stream_class {
 	char name[96];
 	bool wanted;		/* matches the expectation */
+	bool unanswered;	/* no reply: why none (the next hop never answered) */
 	uint64_t n;
 };
 
@@ -64,6 +65,7 @@ struct stream_result {
 	unsigned dropped;	/* frames the capture lost */
 	uint64_t tracked;	/* probes whose replies are told apart */
 	uint64_t targets, answered, silent, duplicates;
+	uint64_t unreached;	/* not sent to: their next hop never answered */
 	struct stream_class cls[STREAM_CLASSES];
 	unsigned ncls;
 };

@@ -2,6 +2,7 @@
  * how fast, each class of reply with its targets, what the capture lost. */
 #include "streamwords.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The send path as the summary's line says it. */
@@ -23,10 +24,14 @@ static void json_classes(const struct stream *s, struct strbuf *out)
 	for (unsigned c = 0; c <= r->ncls; c++) {
 		bool none = c == r->ncls;
 		sb_printf(out, "%s{\"reply\":", c ? "," : "");
-		if (none)
+		if (none || r->cls[c].unanswered)
 			sb_puts(out, "null");
 		else
 			sb_json_str(out, r->cls[c].name, strlen(r->cls[c].name));
+		if (!none && r->cls[c].unanswered) {
+			sb_puts(out, ",\"why\":");
+			sb_json_str(out, r->cls[c].name, strlen(r->cls[c].name));
+		}
 		sb_printf(out, ",\"expected\":%s,\"count\":%llu,\"targets\":[",
 			  !none && r->cls[c].wanted ? "true" : "false",
 			  (unsigned long long)(none ? r->silent : r->cls[c].n));
@@ -51,7 +56,7 @@ static void json_report(const struct stream *s, const struct stream_words *w, st
 	if (w->replies)
 		sb_printf(out, ",\"targets\":%llu,\"answered\":%llu,\"unanswered\":%llu,"
 			  "\"duplicates\":%llu,\"tracked\":%llu", (unsigned long long)r->targets,
-			  (unsigned long long)r->answered, (unsigned long long)r->silent,
+			  (unsigned long long)r->answered, (unsigned long long)(r->silent + r->unreached),
 			  (unsigned long long)r->duplicates, (unsigned long long)r->tracked);
 	if (r->capturing)
 		sb_printf(out, ",\"capture_dropped\":%u", r->dropped);
@@ -66,9 +71,10 @@ static void json_report(const struct stream *s, const struct stream_words *w, st
 static void text_classes(const struct stream *s, struct strbuf *out)
 {
 	const struct stream_result *r = stream_result(s);
+	uint64_t silent = r->silent + r->unreached;
 	sb_printf(out, "    %llu targets: %llu answered, %llu no answer",
-		  (unsigned long long)r->targets, (unsigned long long)(r->targets - r->silent),
-		  (unsigned long long)r->silent);
+		  (unsigned long long)r->targets, (unsigned long long)(r->targets - silent),
+		  (unsigned long long)silent);
 	if (r->count > r->tracked)
 		sb_printf(out, " (replies told apart for the first %llu probes)",
 			  (unsigned long long)r->tracked);
@@ -80,10 +86,13 @@ static void text_classes(const struct stream *s, struct strbuf *out)
 		uint64_t n = none ? r->silent : r->cls[c].n;
 		if (!n)
 			continue;
-		sb_printf(out, "    %-24s %8llu  ", none ? "no answer" : r->cls[c].name,
-			  (unsigned long long)n);
+		char name[sizeof r->cls[0].name + 16] = "no answer";
+		if (!none)
+			snprintf(name, sizeof name, r->cls[c].unanswered ? "no answer (%s)" : "%s",
+				 r->cls[c].name);
+		sb_printf(out, "    %-24s %8llu  ", name, (unsigned long long)n);
 		stream_list_targets(s, none ? -1 : (int)c, false, out);
-		if (!none && !r->cls[c].wanted)
+		if (!none && !r->cls[c].wanted && !r->cls[c].unanswered)
 			sb_puts(out, "  (not what was expected)");
 		sb_putc(out, '\n');
 	}
@@ -100,7 +109,9 @@ static void text_report(const struct stream *s, const struct stream_words *w, st
 		sb_printf(out, ", stopped by %s", w->signame);
 	sb_putc(out, '\n');
 	text_tx(r, out);
-	if (w->rate && !w->signame && r->sent > 1 && pps < 0.98 * (double)w->rate)
+	/* Targets not sent to (no ARP reply) had their slots in the pace too. */
+	double paced = secs > 0 ? (double)(r->sent + r->unreached) / secs : 0;
+	if (w->rate && !w->signame && r->sent > 1 && paced < 0.98 * (double)w->rate)
 		sb_printf(out, "    the pace fell short: %llu frames/s asked, %.0f reached\n",
 			  (unsigned long long)w->rate, pps);
 	if (w->replies)
