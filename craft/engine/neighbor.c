@@ -161,6 +161,7 @@ struct batch {
 	size_t n, left;		/* hops, and those neither answered nor silent */
 	size_t head, queued, fresh;	/* fresh: the first never asked */
 	size_t outstanding;	/* asked, and neither answered nor silent */
+	int share;		/* requests left to this millisecond */
 };
 
 static bool on_answer(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
@@ -173,8 +174,11 @@ static bool on_answer(void *ctx, const uint8_t *bytes, size_t caplen, size_t wir
 	uint64_t mac;
 	uint32_t i;
 	decode_frame(bytes, caplen, wire, LINK_ETHERNET, &f);
-	bool hit = answer_of(&f, &about, &mac) && find_entry(&bt->asked, &about, &i) &&
-		   bt->tries[i] && !bt->answered[i] && !bt->hop[i].silent;
+	/* Our own kernel's answer (to the peer's question about us, seen on
+	 * its way out) says nothing of the peer. */
+	bool hit = answer_of(&f, &about, &mac) && mac != nb->ifc->mac &&
+		   find_entry(&bt->asked, &about, &i) && bt->tries[i] && !bt->answered[i] &&
+		   !bt->hop[i].silent;
 	if (hit) {
 		if (nb->log)
 			nb->log(nb->ctx, &f, false, ts);
@@ -209,18 +213,15 @@ static int ask(struct batch *bt, uint32_t i, long step, char *err, size_t errlen
 	return rc;
 }
 
-/* The queue's head, once decided or due: answered ones leave it, one
- * asked its last time is silent, one due is asked again (if the pace
- * allows); else a fresh hop is asked if the window has room.  `until`:
- * when there is something to do next.  -1 with `err`. */
-static int ask_step(struct batch *bt, struct deadline *pace, long step, int tries,
-		    struct deadline *until, char *err, size_t errlen)
+/* The queue's head, while it is decided: answered ones leave it, one
+ * asked its last time and still silent when that is due is silent. */
+static void settle(struct batch *bt, int tries)
 {
 	while (bt->queued) {
 		uint32_t i = bt->queue[bt->head];
 		bool spent = bt->tries[i] >= tries && deadline_left(&bt->due[i]) <= 0;
 		if (!bt->answered[i] && !spent)
-			break;
+			return;
 		bt->head = (bt->head + 1) % bt->n;
 		bt->queued--;
 		if (!bt->answered[i]) {
@@ -229,27 +230,39 @@ static int ask_step(struct batch *bt, struct deadline *pace, long step, int trie
 			bt->outstanding--;
 		}
 	}
+}
+
+/* The requests due now, as many as this millisecond's share allows: the
+ * queue's head again once its time has come, else a fresh hop if the
+ * window has room.  `until`: when there is something to do next.  -1
+ * with `err`. */
+static int ask_step(struct batch *bt, struct deadline *pace, long step, int tries,
+		    struct deadline *until, char *err, size_t errlen)
+{
+	int rc = 0;
+	if (deadline_left(pace) <= 0) {
+		deadline_in(pace, 1000);
+		bt->share = ASK_PER_MS;
+	}
+	settle(bt, tries);
 	bool again = bt->queued && deadline_left(&bt->due[bt->queue[bt->head]]) <= 0;
 	bool more = bt->fresh < bt->n && bt->outstanding < ASK_WINDOW;
-	int rc = 0;
-	if ((again || more) && deadline_left(pace) <= 0) {
-		for (int k = 0; rc == 0 && k < ASK_PER_MS && (again || more); k++) {
-			if (again) {
-				uint32_t i = bt->queue[bt->head];
-				bt->head = (bt->head + 1) % bt->n;
-				bt->queued--;
-				rc = ask(bt, i, step, err, errlen);
-			} else {
-				bt->outstanding++;
-				rc = ask(bt, (uint32_t)bt->fresh++, step, err, errlen);
-			}
-			again = bt->queued && deadline_left(&bt->due[bt->queue[bt->head]]) <= 0;
-			more = bt->fresh < bt->n && bt->outstanding < ASK_WINDOW;
+	for (; rc == 0 && bt->share && (again || more); bt->share--) {
+		if (again) {
+			uint32_t i = bt->queue[bt->head];
+			bt->head = (bt->head + 1) % bt->n;
+			bt->queued--;
+			rc = ask(bt, i, step, err, errlen);
+		} else {
+			bt->outstanding++;
+			rc = ask(bt, (uint32_t)bt->fresh++, step, err, errlen);
 		}
-		deadline_in(pace, 1000);
+		settle(bt, tries);
+		again = bt->queued && deadline_left(&bt->due[bt->queue[bt->head]]) <= 0;
+		more = bt->fresh < bt->n && bt->outstanding < ASK_WINDOW;
 	}
 	*until = bt->queued ? bt->due[bt->queue[bt->head]] : *pace;
-	if (more && deadline_left(pace) < deadline_left(until))
+	if ((again || bt->fresh < bt->n) && deadline_left(pace) < deadline_left(until))
 		*until = *pace;
 	return rc;
 }
@@ -268,7 +281,7 @@ static int ask_all(struct batch *bt, char *err, size_t errlen)
 	p.cap = nb->arp;
 	int tries = nb->tries ? nb->tries : ASK_TRIES;
 	long step = nb->timeout_us / tries;
-	struct deadline pace, until;
+	struct deadline pace, until;	/* pace: the end of this millisecond */
 	deadline_in(&pace, 0);
 	enum pump_end end = PUMP_TIMEOUT;
 	while (bt->left && end != PUMP_STOPPED) {

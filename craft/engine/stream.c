@@ -131,6 +131,12 @@ static bool was_sent(const struct stream *s, uint64_t i)
 	return i / s->nsenders < s->senders[i % s->nsenders].next;
 }
 
+/* Whether target `i` was not sent to: its next hop never answered. */
+static bool unreached(const struct stream *s, uint64_t i)
+{
+	return s->targets[i].cls != NO_CLASS && s->cls[s->targets[i].cls].unanswered;
+}
+
 /* --- matching --------------------------------------------------------- */
 
 static void note_probe(struct stream *s, const struct frame *probe, uint64_t i)
@@ -587,7 +593,7 @@ static void drain(struct stream *s)
 	bool waiting = !expect_empty(s->want);
 	uint64_t targets = 0;
 	for (uint64_t i = 0; i < s->tracked; i++)
-		targets += s->targets[i].first && was_sent(s, i);
+		targets += s->targets[i].first && was_sent(s, i) && !unreached(s, i);
 	struct deadline done;
 	deadline_in(&done, s->sp->timeout_us);
 	while (s->cap && !stopping(s) && deadline_left(&done) > 0) {
@@ -737,8 +743,7 @@ static void sum_up(struct stream *s)
 		if (s->targets[i].first && was_sent(s, i)) {
 			res->targets++;
 			res->silent += s->targets[i].cls == NO_CLASS;
-			res->unreached += s->targets[i].cls != NO_CLASS &&
-					  s->cls[s->targets[i].cls].unanswered;
+			res->unreached += unreached(s, i);
 		}
 }
 

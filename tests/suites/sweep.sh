@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Sweeps of on-link destinations: every next hop looked up at once (a window,
+# paced, 3 tries each), a target whose next hop never answered not sent to and
+# counted as "no answer (no ARP reply)" the same in text and JSON, in probe
+# mode and in streams; the lookups of a VLAN-tagged template carry its tags.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lab.sh"
+lab_start || exit 0
+R=$RAWCRAFT
+export DOC=$ROOT/README.md	# for docs.sh
+. "$TESTS_DIR/docs.sh"
+NET="10.$LAB_NET.0"
+doc_norm() {
+	sed -e "s/\\b$IF_A\\b/veth0/g" -e "s/\\b10\\.$LAB_NET\\.0\\./10.9.0./g" \
+	    -e 's/sent in [0-9.]*s ([0-9]* pps/sent in 0.254s (20 pps/'
+}
+ms() { date +%s%3N; }
+# jstat JSON KEY...: the stats' KEYs of a summary line, joined by ':'.
+jstat() { "$PY" -c 'import json, sys
+o = json.loads(sys.argv[1])["stats"]
+print(":".join(str(o.get(k)) for k in sys.argv[2:]))' "$@"; }
+
+# B owns 5 addresses of the /24 (IP_B is .2); port 80 is open on .2 and .20,
+# closed on .10, .30 and .40; the 249 others (A's own .1 among them) have no
+# ARP reply.
+for h in 10 20 30 40; do in_b ip addr add "$NET.$h/24" dev "$IF_B"; done
+in_b "$PY" -c "
+import socket, time
+ss = []
+for a in ('$NET.2', '$NET.20'):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a, 80)); s.listen(64); ss.append(s)
+time.sleep(120)" &
+wait_port "$NS_B" 80
+printf 'ipv4 dst=%s.1..%s.254\ntcp dport=80 flags=S\nexpect tcp flags=SA|RA\n' "$NET" "$NET" >"$TMP/sweep.pkt"
+SILENT=249
+
+# 1. A stream: every address in its class, text and JSON agree, one lookup wait.
+t0=$(ms)
+out=$(cd "$TMP" && in_a timeout 30 "$R" send sweep.pkt -i "$IF_A" --rate 1000 -w "$TMP/s.pcap"); rc=$?
+t=$(( $(ms) - t0 ))
+expect_eq "stream: exit 1 (249 addresses have no ARP reply)" "$rc" 1
+expect_eq "stream: 254 targets, 5 answered, 249 no answer" \
+	"$(grep -o '[0-9]* targets: .*' <<<"$out")" "254 targets: 5 answered, $SILENT no answer"
+expect_eq "stream: open on .2 and .20" "$(grep 'tcp flags=SA' <<<"$out" | awk '{print $3, $4, $5}')" \
+	"2 ipv4 dst=$NET.2,$NET.20"
+expect_eq "stream: closed on .10, .30, .40" "$(grep 'tcp flags=RA' <<<"$out" | awk '{print $3, $4, $5}')" \
+	"3 ipv4 dst=$NET.10,$NET.30,$NET.40"
+expect_eq "stream: the rest no answer (no ARP reply)" \
+	"$(grep -o 'no answer (no ARP reply) *[0-9]*' <<<"$out" | awk '{print $NF}')" "$SILENT"
+expect_eq "stream: only the 5 owned addresses were sent to" \
+	"$(tcpdump -nr "$TMP/s.pcap" 'tcp[13] == 2' 2>/dev/null | wc -l)" 5
+# A silent next hop is asked 3 times, an answering one once (.10: A's kernel
+# resets no RST, so it has no ARP of its own for it).
+expect_eq "stream: 3 requests for a silent address, 1 for an owned one" \
+	"$(tcpdump -nr "$TMP/s.pcap" "arp and arp[24:4] = 0x$(printf '%02x' 10 "$LAB_NET" 0 7)" 2>/dev/null | grep -c Request):$(
+	   tcpdump -nr "$TMP/s.pcap" "arp and arp[24:4] = 0x$(printf '%02x' 10 "$LAB_NET" 0 10)" 2>/dev/null | grep -c Request)" "3:1"
+if [ "$t" -lt 6000 ]; then ok "stream: the 249 silent next hops cost one wait (${t} ms)"
+else not_ok "stream: one lookup wait for the silent next hops" "took ${t} ms"; fi
+out=$(cd "$TMP" && in_a timeout 30 "$R" send sweep.pkt -i "$IF_A" --rate 1000)
+doc_check sweep "rawcraft send sweep.pkt -i $IF_A --rate 1000" "$out"
+json=$(in_a timeout 30 "$R" send "$TMP/sweep.pkt" -i "$IF_A" --rate 1000 --json | tail -1)
+expect_eq "stream JSON: the same counts (targets answered unanswered; no ARP reply)" \
+	"$(jstat "$json" targets answered unanswered):$("$PY" -c '
+import json, sys
+c = [k for k in json.loads(sys.argv[1])["classes"] if k.get("why") == "no ARP reply"]
+print(c[0]["count"], c[0]["reply"], len(c[0]["targets"]))' "$json")" "254:5:$SILENT:$SILENT None $SILENT"
+
+# 2. Probes one by one: the same, the silent ones never sent to.
+t0=$(ms)
+out=$(in_a timeout 30 "$R" send "$TMP/sweep.pkt" -i "$IF_A" --interval 1ms); rc=$?
+t=$(( $(ms) - t0 ))
+expect_eq "probes: exit 1 (no ARP reply for 249)" "$rc" 1
+expect_eq "probes: 5 sent, 5 matched, 249 no answer (no ARP reply)" \
+	"$(grep -o '^--- .*(no ARP reply)' <<<"$out")" \
+	"--- 5 sent, 5 matched, 0 lost (0.0% loss), $SILENT no answer (no ARP reply)"
+expect_eq "probes: SYN/ACK from .2 and .20, RST from .10 .30 .40" \
+	"$(grep -oE '^< [0-9.]+:80 > [^ ]+ TCP \[[A-Z, ]+\]' <<<"$out" | awk '{print $2, $6 $7}' | sort -V | tr '\n' ' ')" \
+	"$NET.2:80 [SYN,ACK] $NET.10:80 [RST,ACK] $NET.20:80 [SYN,ACK] $NET.30:80 [RST,ACK] $NET.40:80 [RST,ACK] "
+if [ "$t" -lt 6000 ]; then ok "probes: the 249 silent next hops cost one wait (${t} ms)"
+else not_ok "probes: one lookup wait for the silent next hops" "took ${t} ms"; fi
+json=$(in_a timeout 30 "$R" send "$TMP/sweep.pkt" -i "$IF_A" --interval 1ms --json | tail -1)
+# A's own address (.1) among them: its kernel's ARP replies to B's questions
+# about it are no answer from a peer.
+expect_eq "probes JSON: sent 5, matched 5, no_arp_reply 249" \
+	"$(jstat "$json" sent matched no_arp_reply)" "5:5:$SILENT"
+
+# 3. VLAN: a host on VLAN 100 (a user-space responder: no 8021q here) answers
+# tagged ARP and pings only; the next hop's ARP carries the template's tags.
+V="$NET.50"
+in_b timeout 20 "$PY" "$TESTS_DIR/vlan_responder.py" "$IF_B" "$V" "$MAC_B" 100 15 &
+in_b timeout 20 "$PY" "$TESTS_DIR/vlan_responder.py" "$IF_B" "$NET.51" "$MAC_B" 100,200 15 &
+in_b timeout 12 tcpdump -e -n -l -i "$IF_B" arp or vlan >"$TMP/peer.txt" 2>/dev/null &
+sleep 1
+printf 'eth\nvlan id=100 pcp=3\nipv4 dst=%s\nicmp type=echo-request\nexpect icmp type=echo-reply\n' "$V" >"$TMP/v.pkt"
+out=$(in_a timeout 10 "$R" send "$TMP/v.pkt" -i "$IF_A" -t 1s); rc=$?
+expect_eq "vlan id=100: the tagged host's ARP reply found, its echo reply matched (exit 0)" "$rc" 0
+printf 'eth\nipv4 dst=%s\nicmp type=echo-request\nexpect icmp type=echo-reply\n' "$V" >"$TMP/u.pkt"
+out=$(in_a timeout 10 "$R" send "$TMP/u.pkt" -i "$IF_A" -t 1s 2>&1); rc=$?
+case "$rc:$out" in 1:*"no ARP reply from $V"*) ok "untagged: the tagged host does not answer (exit 1, no ARP reply)" ;;
+*) not_ok "untagged: the tagged host does not answer" "exit $rc: $out" ;; esac
+printf 'eth type=qinq\nvlan id=100\nvlan id=200\nipv4 dst=%s\nicmp type=echo-request\nexpect icmp type=echo-reply\n' "$NET.51" >"$TMP/q.pkt"
+out=$(in_a timeout 10 "$R" send "$TMP/q.pkt" -i "$IF_A" -t 1s); rc=$?
+expect_eq "QinQ 100/200: both tags on the ARP, the reply matched (exit 0)" "$rc" 0
+printf 'eth\nvlan id=100\nipv4 dst=%s.49..%s.50\nicmp type=echo-request\nexpect icmp type=echo-reply\n' "$NET" "$NET" >"$TMP/vs.pkt"
+out=$(in_a timeout 10 "$R" send "$TMP/vs.pkt" -i "$IF_A" -t 1s --rate 100)
+expect_eq "tagged stream: .50 answers, .49 no ARP reply" \
+	"$(grep -E 'icmp type=echo-reply|no ARP reply\)' <<<"$out" | awk '{print $NF}' | tr '\n' ' ')" \
+	"dst=$NET.49 dst=$NET.50 "
+sleep 1
+grep -q "ethertype 802.1Q (0x8100), length 46: vlan 100, p 3, ethertype ARP (0x0806), Request who-has $V tell $IP_A" "$TMP/peer.txt" &&
+	ok "tcpdump -e on the peer: the next hop's ARP carries vlan 100, p 3" ||
+	not_ok "tcpdump -e on the peer: the next hop's ARP carries vlan 100, p 3" "$(head -5 "$TMP/peer.txt")"
+grep -q "(0x88a8), length 50: vlan 100, p 0, ethertype 802.1Q (0x8100), vlan 200, p 0, ethertype ARP (0x0806), Request who-has $NET.51" "$TMP/peer.txt" &&
+	ok "tcpdump -e on the peer: QinQ ARP carries vlan 100 then vlan 200" ||
+	not_ok "tcpdump -e on the peer: QinQ ARP carries vlan 100 then vlan 200" "$(grep 88a8 "$TMP/peer.txt" | head -3)"
+kill $(jobs -p) 2>/dev/null
+wait
