@@ -785,6 +785,20 @@ static void test_scope_bpf(void **state)
 			       "udp sport=2 dport=1\n"));
 	assert_false(bpf_passes(bpf, FROM_PEER "udp sport=2 dport=1\n"));
 
+	/* Its next hop's lookup: the ARP reply comes tagged as the template is,
+	 * or untagged; a tagged reply on another VLAN is let in too (the
+	 * lookup reads the address it answers for). */
+	struct frame f;
+	frame_of("eth src=" US " dst=" PEER "\nvlan id=10\nipv4 dst=10.0.0.2\nudp sport=1 dport=2\n",
+		 &f);
+	assert_true(exchange_bpf(&f, true, bpf, sizeof bpf));
+	frame_free(&f);
+	assert_true(bpf_passes(bpf, "eth dst=" US " src=" PEER "\nvlan id=10\narp op=reply sha=" PEER
+			       " spa=10.0.0.2 tha=" US " tpa=10.0.0.1\n"));
+	assert_true(bpf_passes(bpf, ARP_REPLY("10.0.0.2", "10.0.0.1")));
+	assert_false(bpf_passes(bpf, "eth dst=" US " src=" PEER "\nvlan id=10\narp op=request sha="
+				PEER " spa=10.0.0.2 tha=" US " tpa=10.0.0.1\n"));
+
 	/* Duplicate address detection: asked from ::, answered to all-nodes. */
 	bpf_of("ipv6 src=::\nicmp6 type=neighbor-solicit target=2001:db8::2\n", bpf, sizeof bpf);
 	assert_null(strstr(bpf, "dst host"));
