@@ -11,8 +11,7 @@ export DOC=$ROOT/README.md	# for docs.sh
 . "$TESTS_DIR/docs.sh"
 NET="10.$LAB_NET.0"
 doc_norm() {
-	sed -e "s/\\b$IF_A\\b/veth0/g" -e "s/\\b10\\.$LAB_NET\\.0\\./10.9.0./g" \
-	    -e 's/sent in [0-9.]*s ([0-9]* pps/sent in 0.254s (20 pps/'
+	lab_norm -e "s/\\b$IF_A\\b/veth0/g" -e 's/sent in [0-9.]*s ([0-9]* pps/sent in 0.254s (20 pps/'
 }
 ms() { date +%s%3N; }
 # jstat JSON KEY...: the stats' KEYs of a summary line, joined by ':'.
