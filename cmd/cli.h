@@ -44,6 +44,8 @@ struct options {
 	const char *ghost;		/* --ghost IP[/MAC] */
 	const char *user;		/* -Z: who to become once sockets are open */
 	bool block_rst;
+	unsigned fragment;		/* --fragment SIZE: payload bytes per fragment */
+	int frag_order;			/* --fragment-order: enum frag_order, -1 not given */
 	const char *peer;		/* --peer NETNS: the peer's sockets */
 	bool keep_going;		/* run --keep-going */
 	bool absolute;			/* --absolute: raw TCP numbers */
@@ -178,6 +180,13 @@ struct ghost {
 /* 0, with `g` filled when --ghost was given; -1 after saying why. */
 int ghost_parse(const struct options *opt, struct ghost *g);
 void ghost_iface(const struct ghost *g, const struct iface *real, struct iface *out);
+/* --fragment SIZE (`size`) or --fragment-order WORD into `opt`: 0, or -1
+ * after saying why. */
+int fragment_option(struct options *opt, bool size, const char *arg);
+/* Why the fragment options do not go with the others, or NULL. */
+const char *fragment_misfit(const struct options *opt);
+/* The template's own DF, which --fragment clears: a warning. */
+void fragment_warn_df(const struct options *opt, const struct frame *tmpl, const char *path);
 /* The host kernel's RST to a connection of ours, told after its frame. */
 void print_kernel_rst(const char *summary, const char *remedy);
 

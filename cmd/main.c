@@ -16,6 +16,7 @@ static void usage(FILE *out)
 	      "       rawcraft send FILE [-i IF] [-D K=V]... [-c N] [--interval D | --rate PPS | --flood [--cpus N]]\n"
 	      "                     [--tx PATH] [--expect MATCH | --no-expect] [-t TIMEOUT] [--seed N] [-Z USER]\n"
 	      "                     [--ghost IP[/MAC] | --block-rst] [-v] [-n] [-x] [--json] [-w out.pcap]\n"
+	      "                     [--fragment SIZE [--fragment-order in|reverse|random]]\n"
 	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
 	      "                     [--peer NETNS] [--keep-going] [--seed N] [-Z USER] [--absolute] [-v]\n"
 	      "                     [-n] [-x] [--json | --ladder] [--html OUT] [-w out.pcap] [--tap]\n"
@@ -53,6 +54,8 @@ static void usage(FILE *out)
 	      "  --flood       a stream as fast as the machine goes (until Ctrl-C without -c)\n"
 	      "  --cpus N      senders for --flood/--rate (default: one per core)\n"
 	      "  --tx PATH     --flood/--rate by auto (default), xdp, packet or qdisc (see rawcraft(1))\n"
+	      "  --fragment SIZE   each probe's IP datagram as fragments of SIZE payload bytes\n"
+	      "                    (a multiple of 8); --fragment-order in (default), reverse, random\n"
 	      "  --ghost IP[/MAC]  speak from an address no host owns; answer ARP and ping for it\n"
 	      "  -Z, --user USER  started as root: become USER (default nobody) once\n"
 	      "              sockets and captures are open, before any reply is read\n"
@@ -70,7 +73,7 @@ static void usage(FILE *out)
 enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERVAL,
        OPT_RATE, OPT_GHOST, OPT_BLOCK_RST, OPT_FLOOD, OPT_CPUS, OPT_ABSOLUTE,
        OPT_LADDER, OPT_HTML, OPT_TEMPLATE_OUT, OPT_TX, OPT_PEER, OPT_KEEP_GOING, OPT_TAP,
-       OPT_JUNIT, OPT_GRADESCOPE };
+       OPT_JUNIT, OPT_GRADESCOPE, OPT_FRAGMENT, OPT_FRAGMENT_ORDER };
 
 static const struct command { const char *name; int (*run)(struct options *); } commands[] = {
 	{ "show", cmd_show }, { "send", cmd_send }, { "run", cmd_run },
@@ -100,6 +103,7 @@ static const struct taken {
 	{ "rate", 1, OPT_RATE, SEND }, { "flood", 0, OPT_FLOOD, SEND }, { "cpus", 1, OPT_CPUS, SEND },
 	{ "ghost", 1, OPT_GHOST, SEND | RUNS }, { "block-rst", 0, OPT_BLOCK_RST, SEND | RUNS },
 	{ "peer", 1, OPT_PEER, RUNS },
+	{ "fragment", 1, OPT_FRAGMENT, SEND }, { "fragment-order", 1, OPT_FRAGMENT_ORDER, SEND },
 	{ "keep-going", 0, OPT_KEEP_GOING, RUNS },
 	{ "tap", 0, OPT_TAP, RUNS }, { "junit", 1, OPT_JUNIT, RUNS },
 	{ "gradescope", 1, OPT_GRADESCOPE, RUNS },
@@ -239,6 +243,11 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 			opt->cpus = (unsigned)n;
 			break;
 		}
+		case OPT_FRAGMENT:
+		case OPT_FRAGMENT_ORDER:
+			if (fragment_option(opt, c == OPT_FRAGMENT, optarg))
+				return -1;
+			break;
 		case OPT_TX:
 			if ((opt->tx = linktx_path_named(optarg)) >= 0)
 				break;
@@ -289,7 +298,8 @@ static void out_of_memory(size_t size)
 int main(int argc, char **argv)
 {
 	out_start();
-	struct options opt = { .timeout_us = 1000000, .interval_us = -1, .tx = -1 };
+	struct options opt = { .timeout_us = 1000000, .interval_us = -1, .tx = -1,
+			       .frag_order = -1 };
 	xalloc_set_oom_handler(out_of_memory);
 	vars_init(&opt.vars);
 	if (argc < 2) {

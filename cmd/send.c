@@ -140,7 +140,10 @@ static int send_probes(struct cli_engine *c, struct frame *tmpl, const struct ex
 	struct sending s = { .opt = opt, .pr = c->pr, .want = want, .count = count };
 	struct probe_params pp = { .path = path, .count = count, .timeout_us = opt->timeout_us,
 				   .interval_us = opt->interval_us < 0 ? 1000000 : opt->interval_us,
-				   .run = run, .ghost = ghost, .block_rst = opt->block_rst };
+				   .run = run, .ghost = ghost, .block_rst = opt->block_rst,
+				   .fragment = opt->fragment,
+				   .frag_order = opt->frag_order < 0 ? FRAG_IN_ORDER :
+						 (enum frag_order)opt->frag_order };
 	static const struct probe_ops ops = { .sent = on_sent, .matched = on_matched,
 					      .kernel_rst = on_kernel_rst };
 	struct probe_result res;
@@ -168,6 +171,8 @@ static bool pacing_ok(const struct options *opt)
 	else if ((opt->ghost || opt->block_rst) && (opt->flood || opt->rate))
 		fail("%s is for probes one by one (a handshake typed as sends), not a stream",
 		     opt->ghost ? "--ghost" : "--block-rst");
+	else if (fragment_misfit(opt))
+		fail("%s", fragment_misfit(opt));
 	else if ((opt->tx == LINKTX_XDP || opt->tx == LINKTX_PACKET) && opt->write)
 		fail("--tx %s passes by the taps -w records from: drop -w, or use --tx qdisc",
 		     linktx_path_name((enum linktx_path)opt->tx));
@@ -258,6 +263,7 @@ int cmd_send(struct options *opt)
 	}
 	if (warnings.len)
 		fputs(warnings.s, stderr);
+	fragment_warn_df(opt, &tmpl, path);
 	if (pick_expectation(opt, &want, &from_template) != EXIT_OK)
 		goto out;
 	bool streaming = opt->flood || opt->rate;

@@ -75,6 +75,9 @@ struct frame {
 	size_t wire_len;	/* bytes on the wire (pcap's len) */
 	size_t trailer;		/* bytes after the outermost length ends */
 	bool eth_dst_unresolved;	/* built with a placeholder next-hop MAC */
+	/* Put back together from this many IP fragments (decode/reasm.h), 0:
+	 * as captured; -w has the fragments, not it. */
+	unsigned reassembled;
 	/* Decoder: the link type (decode/link.h; NULL for a built frame) and
 	 * what its header names next, when it was captured whole. */
 	const struct link_type *link;

@@ -113,6 +113,7 @@ void engine_close(struct engine *e)
 	neighbors_close(&e->nb);
 	builder_close(e->b);
 	outbox_free(&e->sent);
+	reasm_free(&e->reasm);
 	free(e);
 }
 
@@ -277,6 +278,8 @@ int engine_inject(struct engine *e, const uint8_t *bytes, size_t len, uint64_t t
 
 void engine_record(struct engine *e, const struct frame *f, const struct timeval *ts)
 {
+	if (f->reassembled)
+		return;	/* its fragments went into -w as they came */
 	if (e->before_record)
 		e->before_record(e->before_ctx, ts);
 	if (e->ops && e->ops->record)

@@ -6,7 +6,9 @@
 #define CRAFT_ENGINE_INTERNAL_H
 
 #include "../builder/build.h"
+#include "../builder/fragment.h"
 #include "../builder/resolve.h"
+#include "../decode/reasm.h"
 #include "../match/outbox.h"
 #include "../util/rng.h"
 #include "../wire/capture.h"
@@ -27,6 +29,7 @@ struct engine {
 	 * earlier and not recorded yet go first, so -w stays in time order. */
 	void (*before_record)(void *ctx, const struct timeval *ts);
 	void *before_ctx;
+	struct reasm reasm;	/* fragmented replies, put together to be matched */
 };
 
 #define ENGINE_NO_TAG UINT64_MAX	/* a frame of ours that is no probe */
@@ -68,6 +71,24 @@ struct resolve_env engine_env(struct engine *e, const char *path, const struct i
 int engine_ready(struct engine *e);
 /* Puts built bytes on the wire, remembered with `tag`; a status. */
 int engine_inject(struct engine *e, const uint8_t *bytes, size_t len, uint64_t tag);
+
+/* --fragment: how datagrams are cut, and the draws of their order and
+ * IPv6 ids (the run's own stream, so --seed fixes them). */
+struct frag_send {
+	size_t size;		/* payload bytes per fragment; 0: datagrams leave whole */
+	enum frag_order order;
+	struct rng rng;
+};
+void frag_send_init(struct frag_send *fs, size_t size, enum frag_order order,
+		    const struct rng *run);
+/* Built frame `f` on the wire as `fs` cuts it, each fragment remembered
+ * with `tag`; `*frames` how many were put.  A status: a datagram that
+ * cannot be cut is bad input, at the template's network layer. */
+int engine_inject_cut(struct engine *e, const struct frame *f, struct frag_send *fs,
+		      const char *path, uint64_t tag, size_t *frames);
+/* Whether built frame `f` can be cut: before anything is sent. */
+int engine_cut_ok(struct engine *e, const struct frame *f, const struct frag_send *fs,
+		  const char *path);
 void engine_record(struct engine *e, const struct frame *f, const struct timeval *ts);
 /* Our own frame, built rather than captured: decoded as a capture shows it. */
 void engine_record_built(struct engine *e, const uint8_t *bytes, size_t len,

@@ -35,7 +35,8 @@ struct probe {
 	struct flow_key key;
 	struct flow_ack ack;
 	uint32_t older;		/* the previous live probe with the same key */
-	uint64_t entry;		/* its frame's number in the engine's outbox */
+	uint64_t first, entry;	/* its first and last frames' numbers in the outbox */
+	uint32_t frames, copies;	/* frames put (fragments), and their copies seen */
 	struct timeval at;
 	bool keyed, matched;
 	bool recorded;		/* in -w: its copy seen, or written as built */
@@ -59,6 +60,7 @@ struct prober {
 	bool until_done;		/* the wait ends once every probe is answered */
 	struct speaker sp;
 	struct rng ghost_rng;		/* the ghost's answers' draws */
+	struct frag_send frag;
 };
 
 static struct probe *probe_at(const struct prober *r, uint32_t i)
@@ -85,14 +87,17 @@ static void make_room(struct prober *r)
 	r->room = room;
 }
 
-/* Probe `i` into -w as it was built, at its send time. */
+/* Probe `i`'s frames whose copies were not seen into -w as they were
+ * built, at its send time. */
 static void record_built(struct prober *r, uint32_t i)
 {
 	struct probe *p = probe_at(r, i);
 	size_t len;
-	const uint8_t *bytes = outbox_unseen_bytes(&r->e->sent, p->entry, &len);
-	if (bytes)
-		engine_record_built(r->e, bytes, len, &p->at);
+	for (uint64_t n = p->first; n <= p->entry; n++) {
+		const uint8_t *bytes = outbox_unseen_bytes(&r->e->sent, n, &len);
+		if (bytes)
+			engine_record_built(r->e, bytes, len, &p->at);
+	}
 	p->recorded = true;
 }
 
@@ -277,14 +282,22 @@ static void classify(struct prober *r, const uint8_t *bytes, size_t caplen, size
 	retire(r, ts, false);
 	if (from == FROM_US && live(r, tag) && !probe_at(r, (uint32_t)tag)->recorded) {
 		struct probe *p = probe_at(r, (uint32_t)tag);
-		p->recorded = true;
-		p->at = *ts;
+		if (p->copies++ == 0)
+			p->at = *ts;
+		p->recorded = p->copies == p->frames;
 		engine_record(r->e, &f, ts);
 	}
 	if (from == FROM_HOST)
 		host_frame(r, &f);
 	if (from == FROM_PEER) {
-		take_reply(r, &f, ts);
+		struct frame whole;
+		enum reasm_step st = reasm_take(&r->e->reasm, &f, ts, LINK_ETHERNET, &whole);
+		if (st != REASM_NONE)
+			engine_record(r->e, &f, ts);	/* the fragment; not what it completes */
+		if (st != REASM_HELD)
+			take_reply(r, st == REASM_WHOLE ? &whole : &f, ts);
+		if (st == REASM_WHOLE)
+			frame_free(&whole);
 		answer_for_ghost(r, &f);
 	}
 	frame_free(&f);
@@ -317,7 +330,7 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx)
 	decode_built(built, &shown);
 	make_room(r);
 	struct probe *p = probe_at(r, (uint32_t)idx);
-	*p = (struct probe){ .older = FLOW_NONE, .entry = outbox_next(&r->e->sent) };
+	*p = (struct probe){ .older = FLOW_NONE, .first = outbox_next(&r->e->sent) };
 	p->keyed = flow_of_probe(&shown, &p->key, &p->ack);
 	if (p->keyed)
 		p->older = flow_table_swap(&r->flows, &p->key, (uint32_t)idx);
@@ -331,8 +344,11 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx)
 	/* Before the write: on a veth the reply can arrive while it returns. */
 	int rc = speaker_sends(&r->sp, r->e, &shown);
 	gettimeofday(&p->at, NULL);
+	size_t frames = 0;
 	if (rc == ENGINE_OK)
-		rc = engine_inject(r->e, built->bytes, built->len, idx);
+		rc = engine_inject_cut(r->e, built, &r->frag, r->pp->path, idx, &frames);
+	p->frames = (uint32_t)frames;
+	p->entry = p->first + (frames ? frames - 1 : 0);
 	if (rc == ENGINE_OK) {
 		r->res->sent = idx + 1;
 		if (r->ops->sent)
@@ -386,6 +402,8 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 	/* Everything is open before anything is read, and root is gone. */
 	int rc = engine_build_offline(e, tmpl, pp->run, pp->path);
 	if (rc == ENGINE_OK)
+		rc = engine_cut_ok(e, tmpl, &r->frag, pp->path);
+	if (rc == ENGINE_OK)
 		rc = speaker_open(&r->sp, e);
 	if (rc == ENGINE_OK)
 		rc = open_capture(r, tmpl);
@@ -433,6 +451,7 @@ int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *wa
 	speaker_init(&r.sp, &e->ifc, pp->ghost, pp->block_rst ? GUARD_KEPT : GUARD_NONE);
 	r.sp.watched = RST_WATCHED;
 	rng_for_frame(pp->run, UINT64_MAX, &r.ghost_rng);
+	frag_send_init(&r.frag, pp->fragment, pp->frag_order, pp->run);
 	const struct iface *own = e->nb.ifc;
 	e->nb.ifc = &r.sp.ifc;	/* frames and lookups speak from the ghost's */
 	int rc = probe_all(&r, tmpl);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <sys/time.h>
 
+#include "../builder/fragment.h"
 #include "../match/match.h"
 #include "../util/rng.h"
 #include "engine.h"
@@ -36,6 +37,8 @@ struct probe_params {
 	const struct iface *ghost;	/* the addresses to speak from; NULL: the interface's */
 	bool block_rst;		/* the kernel's RSTs to the probes' TCP dropped, for
 				 * minutes: the next `send` of a handshake finds it whole */
+	size_t fragment;	/* --fragment: payload bytes per fragment; 0: whole */
+	enum frag_order frag_order;
 };
 
 struct probe_result {

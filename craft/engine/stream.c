@@ -215,9 +215,17 @@ static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire
 	s->pumped++;
 	uint64_t tag;
 	bool ours = outbox_origin(&s->e->sent, bytes, caplen, &tag) != FROM_PEER;
+	/* A fragment is matched once its datagram is whole (it is in -w already). */
+	struct frame whole;
+	enum reasm_step st = ours ? REASM_NONE :
+			     reasm_take(&s->e->reasm, &f, ts, LINK_ETHERNET, &whole);
+	if (st == REASM_WHOLE) {
+		frame_free(&f);
+		f = whole;
+	}
 	struct flow_reply r;
 	flow_of_reply(&f, &r);
-	for (size_t n = 0; n < r.n && !ours; n++) {
+	for (size_t n = 0; n < r.n && !ours && st != REASM_HELD; n++) {
 		uint32_t i;
 		if (!flow_table_get(&s->flows, &r.key[n], &i) || !flow_ack_ok(&s->targets[i].ack, &r))
 			continue;

@@ -459,6 +459,7 @@ int template_finish(const struct template_ctx *tc, struct frame *f,
 				return -1;
 			}
 	}
+	template_lint_fragments(tc, f);
 	return 0;
 }
 

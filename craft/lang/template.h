@@ -53,5 +53,8 @@ int template_add_line(const struct template_ctx *tc, const struct src_line *ln,
 		      struct frame *f, struct diag *d);
 int template_finish(const struct template_ctx *tc, struct frame *f,
 		    struct diag *d);
+/* Warns of a fragment made by hand whose transport checksum is computed
+ * (over the fragment only); template_finish calls it. */
+void template_lint_fragments(const struct template_ctx *tc, const struct frame *f);
 
 #endif
