@@ -117,7 +117,7 @@ static size_t put_ipv4(const struct cut *c, size_t pos, size_t len, bool last, u
 	size_t flags = (size_t)(ip[6] & 0x80) << 8 | (last ? 0 : 0x2000);
 	put16(ip + 6, flags | pos / 8);
 	put16(ip + 10, 0);
-	put16(ip + 10, csum_fold(csum_add(0, ip, hl, SIZE_MAX)));
+	put16(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, hl, SIZE_MAX)));
 	return c->net + hl + len;
 }
 

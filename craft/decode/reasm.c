@@ -85,7 +85,7 @@ static bool ipv4_piece(const struct frame *f, const struct layer *net, struct pi
 		return false;
 	size_t hl = (size_t)(ip[0] & 0x0f) * 4, total = be16(ip + 2), fl = be16(ip + 6);
 	if (!(fl & 0x3fff) || hl < 20 || total < hl || net->off + total > f->len ||
-	    csum_fold(csum_add(0, ip, hl, SIZE_MAX)) != 0)
+	    csum_fold(csum_add(0, ip, hl, SIZE_MAX)) != 0xffff)
 		return false;
 	*p = (struct piece){ .more = fl & 0x2000, .src = ip + 12, .dst = ip + 16,
 			     .proto = ip[9], .id = be16(ip + 4), .off = (fl & 0x1fff) * 8,
@@ -254,7 +254,7 @@ static void rebuild(const struct reasm_dgram *d, enum link_kind link, struct fra
 		put16(ip + 2, len - net);
 		put16(ip + 6, be16(ip + 6) & 0xc000);
 		put16(ip + 10, 0);
-		put16(ip + 10, csum_fold(csum_add(0, ip, hl, SIZE_MAX)));
+		put16(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, hl, SIZE_MAX)));
 	}
 	decode_frame(b, len, len, link, out);
 	out->reassembled = d->pieces;

@@ -111,7 +111,8 @@ static void before_record(void *ctx, const struct timeval *ts)
 		r->unrecorded = r->head;
 	for (; live(r, r->unrecorded); r->unrecorded++) {
 		struct probe *p = probe_at(r, r->unrecorded);
-		if (p->recorded)
+		/* Some of its fragments seen: the rest follow them. */
+		if (p->recorded || p->copies)
 			continue;
 		if (timercmp(&p->at, ts, >))
 			break;
