@@ -1,0 +1,254 @@
+/*
+ * test_reasm.c - a built datagram cut by fragment_cut() and put back by
+ * reasm_take(): in order, reversed, shuffled; IPv4 and IPv6 (behind a
+ * Hop-by-Hop header); what must not come back whole - a missing piece,
+ * overlaps, duplicates, too many datagrams at once, pieces past the
+ * timeout - and that a frame that is no fragment passes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "../../craft/builder/build.h"
+#include "../../craft/builder/fragment.h"
+#include "../../craft/builder/resolve.h"
+#include "../../craft/decode/decode.h"
+#include "../../craft/decode/reasm.h"
+#include "../../craft/lang/template.h"
+#include "../../craft/proto/proto.h"
+#include "../../craft/util/checksum.h"
+#include "fixture.h"
+
+static const char echo4[] = "eth dst=02:00:00:00:00:02\nipv4 dst=10.0.0.2 id=0x1234\n"
+			    "icmp type=echo-request id=7 seq=1\npayload size=3000\n";
+static const char udp6[] = "eth dst=02:00:00:00:00:02\nipv6 dst=2001:db8::2\nhopopts\n"
+			   "udp dport=9\npayload size=2000\n";
+
+static int group_setup(void **state)
+{
+	(void)state;
+	return fixture_open(NULL);
+}
+
+static void build(const char *text, struct frame *f)
+{
+	struct template_ctx tc = { .file = "t.pkt", .vars = &vs };
+	struct diag d;
+	struct rng run, draws;
+	rng_seed(&run, 1);
+	rng_for_frame(&run, 0, &draws);
+	struct resolve_env env = { .file = "t.pkt", .iface = &fake_if, .rng = &draws };
+	if (template_parse(&tc, text, strlen(text), f, &d) || frame_resolve(f, &env, &d) ||
+	    build_frame(bld, f, &d))
+		fail_msg("%s:%u:%u: %s", d.file, d.line, d.col, d.msg);
+}
+
+static void cut(const char *text, size_t size, struct frame *whole, struct fragments *fr)
+{
+	const char *why = NULL;
+	build(text, whole);
+	if (fragment_cut(whole, size, 0xabcdef01, fr, &why))
+		fail_msg("fragment_cut: %s", why);
+}
+
+/* Piece `i` (in leaving order) into `r` at second `sec`; the step. */
+static enum reasm_step feed(struct reasm *r, const struct fragments *fr, size_t i, long sec,
+			    struct frame *out)
+{
+	struct frame f;
+	struct timeval ts = { .tv_sec = sec };
+	const struct frag_piece *p = &fr->piece[i];
+	decode_frame(fr->bytes + p->off, p->len, p->len, LINK_ETHERNET, &f);
+	enum reasm_step st = reasm_take(r, &f, &ts, LINK_ETHERNET, out);
+	frame_free(&f);
+	return st;
+}
+
+/* Every piece fed in leaving order: whole at the last, and then equal to
+ * the built datagram but for what cutting changes (IPv4: DF and the
+ * header checksum), every checksum correct. */
+static void assert_round_trip(const struct frame *whole, const struct fragments *fr)
+{
+	struct reasm r;
+	struct frame out;
+	reasm_init(&r);
+	for (size_t i = 0; i + 1 < fr->n; i++)
+		assert_int_equal(feed(&r, fr, i, 1, &out), REASM_HELD);
+	assert_int_equal(feed(&r, fr, fr->n - 1, 1, &out), REASM_WHOLE);
+	assert_int_equal(out.reassembled, fr->n);
+	assert_int_equal(out.len, whole->len);
+	const struct layer *next, *net = frame_network_layer(whole, &next);
+	size_t from = net->def->id == L_IPV4 ? net->off + 12 : 0;
+	assert_memory_equal(out.bytes + from, whole->bytes + from, whole->len - from);
+	for (size_t i = 0; i < out.nlayers; i++)
+		assert_true(out.layer[i].csum == CS_NONE || out.layer[i].csum == CS_CORRECT);
+	assert_int_equal(r.bytes, 0);
+	frame_free(&out);
+	reasm_free(&r);
+}
+
+static void test_ipv4_orders(void **state)
+{
+	(void)state;
+	struct frame whole;
+	struct fragments fr;
+	struct rng rng;
+	rng_seed(&rng, 5);
+	cut(echo4, 1024, &whole, &fr);
+	assert_int_equal(fr.n, 3);
+	/* Each piece: MF but on the last, offsets in 8-byte units, DF gone. */
+	for (size_t i = 0; i < fr.n; i++) {
+		const uint8_t *ip = fr.bytes + fr.piece[i].off + 14;
+		unsigned fl = (unsigned)(ip[6] << 8 | ip[7]);
+		assert_int_equal(fl, (i + 1 < fr.n ? 0x2000u : 0) | (unsigned)(i * 1024 / 8));
+		assert_int_equal(ip[4] << 8 | ip[5], 0x1234);
+	}
+	assert_round_trip(&whole, &fr);
+	fragment_order(&fr, FRAG_REVERSE, &rng);
+	const uint8_t *last = fr.bytes + fr.piece[0].off + 14;
+	assert_int_equal((last[6] & 0x1f) << 8 | last[7], 2048 / 8);
+	assert_round_trip(&whole, &fr);
+	fragment_order(&fr, FRAG_RANDOM, &rng);
+	assert_round_trip(&whole, &fr);
+	fragments_free(&fr);
+	frame_free(&whole);
+}
+
+static void test_ipv6_behind_hopopts(void **state)
+{
+	(void)state;
+	struct frame whole;
+	struct fragments fr;
+	struct rng rng;
+	rng_seed(&rng, 9);
+	cut(udp6, 512, &whole, &fr);
+	/* 8 bytes of UDP header and 2000 of data after the Hop-by-Hop header. */
+	assert_int_equal(fr.n, 4);
+	const uint8_t *first = fr.bytes + fr.piece[0].off + 14;
+	assert_int_equal(first[6], 0);		/* IPv6 -> Hop-by-Hop */
+	assert_int_equal(first[40], 44);	/* Hop-by-Hop -> Fragment */
+	assert_int_equal(first[48], 17);	/* Fragment -> UDP */
+	assert_int_equal(first[52], 0xab);
+	assert_round_trip(&whole, &fr);
+	fragment_order(&fr, FRAG_RANDOM, &rng);
+	assert_round_trip(&whole, &fr);
+	fragments_free(&fr);
+	frame_free(&whole);
+}
+
+static void test_missing_last(void **state)
+{
+	(void)state;
+	struct frame whole, out;
+	struct fragments fr;
+	struct reasm r;
+	reasm_init(&r);
+	cut(echo4, 1024, &whole, &fr);
+	for (size_t i = 0; i + 1 < fr.n; i++)
+		assert_int_equal(feed(&r, &fr, i, 1, &out), REASM_HELD);
+	assert_true(r.bytes > 0);
+	/* The last piece after the timeout: the rest expired, it starts anew. */
+	assert_int_equal(feed(&r, &fr, fr.n - 1, 1 + REASM_TIMEOUT_US / 1000000 + 1, &out),
+			 REASM_HELD);
+	assert_int_equal(r.dropped, 1);
+	reasm_free(&r);
+	assert_int_equal(r.bytes, 0);
+	fragments_free(&fr);
+	frame_free(&whole);
+}
+
+static void test_overlap_and_duplicate_drop(void **state)
+{
+	(void)state;
+	struct frame whole, out;
+	struct fragments fr, fr2;
+	struct reasm r;
+	reasm_init(&r);
+	cut(echo4, 1024, &whole, &fr);
+	/* The same datagram cut at 512: its second piece overlaps the first's. */
+	const char *why;
+	assert_int_equal(fragment_cut(&whole, 512, 0, &fr2, &why), 0);
+	assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_HELD);
+	assert_int_equal(feed(&r, &fr2, 1, 1, &out), REASM_HELD);
+	assert_int_equal(r.dropped, 1);
+	assert_int_equal(r.bytes, 0);
+	/* A piece twice drops its datagram too; what follows starts anew. */
+	assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_HELD);
+	assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_HELD);
+	assert_int_equal(r.dropped, 2);
+	assert_int_equal(feed(&r, &fr, 1, 1, &out), REASM_HELD);
+	assert_int_equal(feed(&r, &fr, 2, 1, &out), REASM_HELD);	/* no first piece */
+	reasm_free(&r);
+	fragments_free(&fr);
+	fragments_free(&fr2);
+	frame_free(&whole);
+}
+
+static void test_too_many_datagrams(void **state)
+{
+	(void)state;
+	struct frame whole, out;
+	struct fragments fr;
+	struct reasm r;
+	reasm_init(&r);
+	cut(echo4, 1024, &whole, &fr);
+	/* REASM_DATAGRAMS + 1 ids begun: the oldest is given up. */
+	for (unsigned id = 0; id <= REASM_DATAGRAMS; id++) {
+		uint8_t *ip = fr.bytes + fr.piece[0].off + 14;
+		ip[4] = (uint8_t)(id >> 8);
+		ip[5] = (uint8_t)id;
+		ip[10] = ip[11] = 0;
+		uint16_t sum = (uint16_t)~csum_fold(csum_add(0, ip, 20, SIZE_MAX));
+		ip[10] = (uint8_t)(sum >> 8);
+		ip[11] = (uint8_t)sum;
+		assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_HELD);
+	}
+	assert_int_equal(r.dropped, 1);
+	assert_true(r.bytes <= REASM_BYTES);
+	reasm_free(&r);
+	fragments_free(&fr);
+	frame_free(&whole);
+}
+
+static void test_not_fragments(void **state)
+{
+	(void)state;
+	struct frame whole, out, f;
+	struct fragments fr;
+	struct reasm r;
+	reasm_init(&r);
+	const char *why;
+	/* A datagram that fits leaves whole, and passes reassembly as it is. */
+	cut(echo4, 4096, &whole, &fr);
+	assert_int_equal(fr.n, 1);
+	assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_NONE);
+	fragments_free(&fr);
+	frame_free(&whole);
+	/* No IP datagram, or a fragment already: not cut. */
+	build("eth dst=ff:ff:ff:ff:ff:ff\narp tpa=10.0.0.2\n", &f);
+	assert_int_equal(fragment_cut(&f, 8, 0, &fr, &why), -1);
+	frame_free(&f);
+	build("eth dst=02:00:00:00:00:02\nipv4 dst=10.0.0.2 frag=8\nudp dport=9\npayload size=100\n", &f);
+	assert_int_equal(fragment_cut(&f, 8, 0, &fr, &why), -1);
+	assert_int_equal(fragment_cut(&f, 12, 0, &fr, &why), -1);
+	frame_free(&f);
+	reasm_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4_orders),
+		cmocka_unit_test(test_ipv6_behind_hopopts),
+		cmocka_unit_test(test_missing_last),
+		cmocka_unit_test(test_overlap_and_duplicate_drop),
+		cmocka_unit_test(test_too_many_datagrams),
+		cmocka_unit_test(test_not_fragments),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
