@@ -208,7 +208,8 @@ static bool room(struct reasm *r, struct reasm_dgram *d, size_t end)
 
 static void keep(struct reasm_dgram *d, const struct frame *f, const struct piece *p)
 {
-	memcpy(d->data + p->off, p->data, p->len);
+	if (p->len)	/* an empty piece may come before any data is held */
+		memcpy(d->data + p->off, p->data, p->len);
 	for (size_t b = p->off / 8; b < (p->off + p->len + 7) / 8; b++)
 		d->have[b / 8] |= (uint8_t)(1u << (b % 8));
 	d->pieces++;
@@ -244,7 +245,8 @@ static void rebuild(const struct reasm_dgram *d, enum link_kind link, struct fra
 	size_t len = d->head_len + d->total;
 	uint8_t *b = xmalloc(len);
 	memcpy(b, d->head, d->head_len);
-	memcpy(b + d->head_len, d->data, d->total);
+	if (d->total)
+		memcpy(b + d->head_len, d->data, d->total);
 	uint8_t *ip = b + net;
 	if (d->v6) {
 		b[d->nh_at] = d->nh;
