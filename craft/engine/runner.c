@@ -330,8 +330,19 @@ static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire
 		frame_free(&f);
 		return false;
 	}
+	/* A fragment is shown as it came; its datagram, once whole, is what
+	 * the expects take (numbered as its last fragment). */
+	struct frame whole, *m = &f;
+	enum reasm_step st = reasm_take(&r->e->reasm, &f, ts, LINK_ETHERNET, &whole);
+	if (st == REASM_HELD) {
+		see(r, NULL, &f, ts, RUN_PEER);
+		frame_free(&f);
+		return false;
+	}
+	if (st == REASM_WHOLE)
+		m = &whole;
 	struct waiting *w = r->wait;
-	if (w && try_take(r, w->st, &f, w->alts, w->nalts, w->misses)) {
+	if (w && try_take(r, w->st, m, w->alts, w->nalts, w->misses)) {
 		w->took = true;
 		see(r, w->st, &f, ts, RUN_PEER);
 	} else {
@@ -341,10 +352,12 @@ static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire
 			r->nheld--;
 		}
 		uint32_t no = see(r, NULL, &f, ts, RUN_PEER);
-		r->backlog[r->nheld++] = (struct held){ f, *ts, no };
+		r->backlog[r->nheld++] = (struct held){ *m, *ts, no };
 	}
 	answer_for_ghost(r, &f);
 	if (w && w->took)
+		frame_free(m);
+	if (m != &f)
 		frame_free(&f);
 	return w && w->took;
 }

@@ -109,3 +109,30 @@ expect_eq "--fragment of an ARP request: exit 2 at its layer, nothing sent" "$rc
 printf 'ipv4 dst=%s\nicmp type=echo-request\npayload size=100\n' "$IP_B" >"$TMP/small.pkt"
 out=$(in_a "$R" send "$TMP/small.pkt" --fragment 1024 --expect 'icmp type=echo-reply' -w "$TMP/small.pcap" 2>&1); rc=$?
 expect_eq "a datagram that fits: it leaves whole, answered" "$rc:$(sent_offsets "$TMP/small.pcap")" "0:0 "
+
+# A scenario's expect takes a reply that came in fragments: a UDP server
+# in the peer answers a small datagram with 3000 bytes, cut at MTU 1500.
+in_b "$PY" -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('0.0.0.0', 9302)); s.settimeout(10)
+try:
+    d, peer = s.recvfrom(2048); s.sendto(b'y' * 3000, peer)
+except socket.timeout:
+    pass" &
+for _ in $(seq 50); do in_b ss -lunH "sport = :9302" | grep -q . && break; sleep 0.1; done
+cat >"$TMP/big-reply.lab" <<LAB
+send ask
+  ipv4 dst=$IP_B
+  udp sport=40000 dport=9302
+  payload text="hello"
+expect answer within 2s
+  udp sport=9302 len=3008
+print "udp length \${answer.udp.len}"
+LAB
+out=$(in_a "$R" run "$TMP/big-reply.lab" -w "$TMP/run.pcap" 2>&1); rc=$?
+case "$rc:$out" in
+0:*"udp length 3008"*) ok "run: an expect takes the reply reassembled from its fragments" ;;
+*) not_ok "run: an expect takes the reply reassembled from its fragments" "exit $rc: $out" ;; esac
+expect_eq "run -w: the reply's fragments as they came" \
+	"$(tshark -r "$TMP/run.pcap" -Y "ip.src == $IP_B" 2>/dev/null | wc -l)" 3
