@@ -136,3 +136,18 @@ case "$rc:$out" in
 *) not_ok "run: an expect takes the reply reassembled from its fragments" "exit $rc: $out" ;; esac
 expect_eq "run -w: the reply's fragments as they came" \
 	"$(tshark -r "$TMP/run.pcap" -Y "ip.src == $IP_B" 2>/dev/null | wc -l)" 3
+
+# A stream's reply that came in fragments counts once it is whole.
+in_b "$PY" -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('0.0.0.0', 9303)); s.settimeout(10)
+try:
+    d, peer = s.recvfrom(2048); s.sendto(b'y' * 3000, peer)
+except socket.timeout:
+    pass" &
+for _ in $(seq 50); do in_b ss -lunH "sport = :9303" | grep -q . && break; sleep 0.1; done
+printf 'ipv4 dst=%s\nudp dport=9303\npayload text="hello"\n' "$IP_B" >"$TMP/ask.pkt"
+out=$(in_a "$R" send "$TMP/ask.pkt" --rate 10 -c 1 --expect 'udp sport=9303 len=3008' --json 2>&1); rc=$?
+expect_eq "--rate: the reply reassembled from its fragments is the one answer" \
+	"$rc:$(json_get stats "o['answered'], o['unanswered']" <<<"$out")" "0:1 0"
