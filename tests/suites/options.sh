@@ -17,7 +17,8 @@ synopsis() {
 # Every option --help describes, with a value for it: "-c 1", "--flood".
 described=$(sed -nE 's/^  (-[a-zA-Z]|--[a-z-]+)(, --[a-z-]+)?( [A-Z][][A-Z=/]*)?( .*|$)/\1\3/p' <<<"$help" |
 	sed -E 's/ K=V$/ A=1/; s/ (N|PPS)$/ 1/; s/ FILE$/ out.pcap/; s/ IF$/ lo/; s/ M$/ tcp/;
-		s/ D$/ 1s/; s/ IP\[\/MAC\]$/ 10.0.0.1/; s/ USER$/ nobody/; s/ PATH$/ auto/')
+		s/ D$/ 1s/; s/ IP\[\/MAC\]$/ 10.0.0.1/; s/ USER$/ nobody/; s/ PATH$/ auto/;
+		s/ SIZE$/ 8/; s/ ORDER$/ in/')
 if [ "$(wc -l <<<"$described")" -ge 20 ]; then ok "--help describes $(wc -l <<<"$described") options"
 else not_ok "--help describes the options" "found: $described"; fi
 
