@@ -4,7 +4,6 @@
 
 #include "../craft/builder/fragment.h"
 #include "../craft/core/field.h"
-#include "../craft/proto/proto.h"
 #include "cli.h"
 
 static const char *const orders[] = {
@@ -41,12 +40,8 @@ const char *fragment_misfit(const struct options *opt)
 
 void fragment_warn_df(const struct options *opt, const struct frame *tmpl, const char *path)
 {
-	for (size_t i = 0; opt->fragment && i < tmpl->nlayers; i++) {
-		const struct layer *l = &tmpl->layer[i];
-		if (l->def->id == L_IPV4 && (l->given >> IPV4_FLAGS & 1) &&
-		    (lv(l, IPV4_FLAGS) & 2))
-			fprintf(stderr, "%s:%u:%u: warning: ipv4 flags: --fragment clears the DF "
-				"bit in every fragment\n", path, l->fpos[IPV4_FLAGS].line,
-				l->fpos[IPV4_FLAGS].col);
-	}
+	struct srcpos at;
+	if (opt->fragment && fragment_df_given(tmpl, &at))
+		fprintf(stderr, "%s:%u:%u: warning: ipv4 flags: --fragment clears the DF bit in "
+			"every fragment\n", path, at.line, at.col);
 }

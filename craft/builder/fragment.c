@@ -201,3 +201,15 @@ void fragments_free(struct fragments *fr)
 	free(fr->piece);
 	memset(fr, 0, sizeof *fr);
 }
+
+bool fragment_df_given(const struct frame *tmpl, struct srcpos *at)
+{
+	for (size_t i = 0; i < tmpl->nlayers; i++) {
+		const struct layer *l = &tmpl->layer[i];
+		if (l->def->id == L_IPV4 && (l->given >> IPV4_FLAGS & 1) && (lv(l, IPV4_FLAGS) & 2)) {
+			*at = l->fpos[IPV4_FLAGS];
+			return true;
+		}
+	}
+	return false;
+}

@@ -8,6 +8,7 @@
 #ifndef CRAFT_FRAGMENT_H
 #define CRAFT_FRAGMENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,7 @@ int fragment_cut(const struct frame *f, size_t size, uint32_t id6, struct fragme
 /* Puts the pieces in `order`; FRAG_RANDOM draws from `rng`. */
 void fragment_order(struct fragments *fr, enum frag_order order, struct rng *rng);
 void fragments_free(struct fragments *fr);
+/* Whether the template sets IPv4's DF, which cutting clears: where. */
+bool fragment_df_given(const struct frame *tmpl, struct srcpos *at);
 
 #endif

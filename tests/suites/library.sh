@@ -68,11 +68,12 @@ else not_ok "cmd/ at most 2600 lines" "$lines"; fi
 # registry and link table, libnet's per-protocol calls, and the engine's
 # ARP lookup and ghost; the rest wait for their own change (the scope
 # filter's pcap words, 16-bit lengths, the scenario placeholders, the
-# stream's reply classes).
+# stream's reply classes); fragments are IPv4's and IPv6's own (RFC 791,
+# 8200): cutting them, putting them back, the hand-made fragment's lint.
 ip_named=$(cd "$ROOT" && grep -rlE '\<(L_IPV4|L_ARP|(IPV4|ARP)_[A-Z]+|ipv4_[a-z_]+)\>' craft cmd |
 	grep -v '^craft/proto/' | LC_ALL=C sort | tr '\n' ' ')
 expect_eq "IPv4 and ARP named outside craft/proto/ only where meant" "$ip_named" \
-	"craft/builder/build.c craft/core/layer.c craft/core/layer.h craft/engine/ghost.c craft/engine/neighbor.c craft/engine/stream.c craft/lang/scenario.c craft/lang/template.c craft/match/match.c "
+	"craft/builder/build.c craft/builder/fragment.c craft/core/layer.c craft/core/layer.h craft/decode/reasm.c craft/engine/ghost.c craft/engine/neighbor.c craft/engine/stream.c craft/lang/fraglint.c craft/lang/scenario.c craft/lang/template.c craft/match/match.c "
 generic=$(cd "$ROOT" && grep -nE '\<(L_IPV4|L_ARP|(IPV4|ARP)_[A-Z]+|ipv4_[a-z_]+)\>' \
 	craft/core/layer.c craft/proto/transport.c craft/proto/tcp.c craft/proto/udp.c |
 	grep -vE '^craft/core/layer.c:[0-9]+:	(\[L_|\{ (L_|outer))')
