@@ -110,17 +110,24 @@ printf 'ipv4 dst=%s\nicmp type=echo-request\npayload size=100\n' "$IP_B" >"$TMP/
 out=$(in_a "$R" send "$TMP/small.pkt" --fragment 1024 --expect 'icmp type=echo-reply' -w "$TMP/small.pcap" 2>&1); rc=$?
 expect_eq "a datagram that fits: it leaves whole, answered" "$rc:$(sent_offsets "$TMP/small.pcap")" "0:0 "
 
-# A scenario's expect takes a reply that came in fragments: a UDP server
-# in the peer answers a small datagram with 3000 bytes, cut at MTU 1500.
-in_b "$PY" -c "
-import socket
+# big_reply PORT: a UDP server in the peer answering one small datagram
+# with 3000 bytes, which its kernel cuts at MTU 1500; returns once it
+# listens (bounded: 5 s).
+big_reply() {
+	in_b "$PY" -c "
+import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(('0.0.0.0', 9302)); s.settimeout(10)
+s.bind(('0.0.0.0', int(sys.argv[1]))); s.settimeout(10)
 try:
     d, peer = s.recvfrom(2048); s.sendto(b'y' * 3000, peer)
 except socket.timeout:
-    pass" &
-for _ in $(seq 50); do in_b ss -lunH "sport = :9302" | grep -q . && break; sleep 0.1; done
+    pass" "$1" &
+	for _ in $(seq 50); do in_b ss -lunH "sport = :$1" | grep -q . && return 0; sleep 0.1; done
+	return 1
+}
+
+# A scenario's expect takes a reply that came in fragments.
+big_reply 9302 || not_ok "run: the peer's UDP server" "port 9302 never listened"
 cat >"$TMP/big-reply.lab" <<LAB
 send ask
   ipv4 dst=$IP_B
@@ -138,15 +145,7 @@ expect_eq "run -w: the reply's fragments as they came" \
 	"$(tshark -r "$TMP/run.pcap" -Y "ip.src == $IP_B" 2>/dev/null | wc -l)" 3
 
 # A stream's reply that came in fragments counts once it is whole.
-in_b "$PY" -c "
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(('0.0.0.0', 9303)); s.settimeout(10)
-try:
-    d, peer = s.recvfrom(2048); s.sendto(b'y' * 3000, peer)
-except socket.timeout:
-    pass" &
-for _ in $(seq 50); do in_b ss -lunH "sport = :9303" | grep -q . && break; sleep 0.1; done
+big_reply 9303 || not_ok "--rate: the peer's UDP server" "port 9303 never listened"
 printf 'ipv4 dst=%s\nudp dport=9303\npayload text="hello"\n' "$IP_B" >"$TMP/ask.pkt"
 out=$(in_a "$R" send "$TMP/ask.pkt" --rate 10 -c 1 --expect 'udp sport=9303 len=3008' --json 2>&1); rc=$?
 expect_eq "--rate: the reply reassembled from its fragments is the one answer" \
