@@ -31,6 +31,9 @@ err=$("$R" send icmp-echo -D DST=10.0.0.2 --fragment 8 --fragment-order sideways
 expect_eq "--fragment-order of another word: exit 2" "$rc:$err" "2:rawcraft: error: --fragment-order takes in, reverse or random, got 'sideways'"
 
 lab_start || exit 0
+export DOC=$ROOT/README.md	# for docs.sh
+. "$TESTS_DIR/docs.sh"
+doc_norm() { lab_norm -e "s/\\b$IF_A\\b/veth0/g" -e 's/rtt=[0-9]*us/rtt=71us/'; }
 counter() { in_b nstat -asz "$1" | awk -v n="$1" '$1 == n { print $2 }'; }
 # sent_offsets PCAP: the fragment offsets of A's frames in bytes, in the order they left.
 sent_offsets() {
@@ -151,3 +154,9 @@ out=$(in_a "$R" send "$TMP/ask.pkt" --rate 10 -c 1 --expect 'udp sport=9303 len=
 expect_eq "--rate: the reply reassembled from its fragments is the one answer" \
 	"$rc:$(grep '^{"stats"' <<<"$out" | "$PY" -c "import json,sys; o = json.load(sys.stdin)['stats']; print(o['answered'], o['unanswered'])")" \
 	"0:1 0"
+
+# README's example.
+printf 'ipv4 dst=%s\nicmp type=echo-request seq=1\npayload size=3000\nexpect icmp type=echo-reply\n' \
+	"$IP_B" >"$TMP/big-ping.pkt"
+out=$(cd "$TMP" && in_a "$R" send big-ping.pkt -i "$IF_A" --fragment 1024 --seed 1 2>&1)
+doc_check fragment "rawcraft send big-ping.pkt -i $IF_A --fragment 1024 --seed 1" "$out"
