@@ -94,6 +94,16 @@ static libnet_ptag_t build_bytes(libnet_t *l, const struct layer *ly, const uint
 	return t;
 }
 
+/* The option bytes past IPv4's or TCP's fixed 20, padded to the header's
+ * built length: what libnet's options builders take, before the header. */
+static uint32_t options_of(const struct layer *ly, uint8_t opts[40])
+{
+	uint8_t hdr[60] = { 0 };
+	layer_put_opts(ly, hdr, ly->hdr_len);
+	memcpy(opts, hdr + 20, ly->hdr_len - 20);
+	return (uint32_t)(ly->hdr_len - 20);
+}
+
 /* One libnet call per layer, innermost first, as libnet requires. */
 static libnet_ptag_t build_layer(libnet_t *l, struct frame *f, size_t i,
 				 const uint8_t *pl, uint32_t pn)
@@ -136,6 +146,10 @@ static libnet_ptag_t build_layer(libnet_t *l, struct frame *f, size_t i,
 		return libnet_build_arp((uint16_t)lv(ly, ARP_HTYPE), (uint16_t)lv(ly, ARP_PTYPE),
 					6, 4, (uint16_t)lv(ly, ARP_OP), a, c, b, e, pl, pn, l, 0);
 	case L_IPV4: {
+		uint8_t opts[40];
+		uint32_t optlen = options_of(ly, opts);
+		if (optlen && libnet_build_ipv4_options(opts, optlen, l, 0) < 0)
+			return -1;
 		uint8_t tos = (uint8_t)lv(ly, IPV4_TOS);
 		uint16_t frag = (uint16_t)(lv(ly, IPV4_FLAGS) << 13 | lv(ly, IPV4_FRAG));
 		return libnet_build_ipv4((uint16_t)ly->len, tos, (uint16_t)lv(ly, IPV4_ID), frag,
@@ -144,13 +158,10 @@ static libnet_ptag_t build_layer(libnet_t *l, struct frame *f, size_t i,
 					 pl, pn, l, 0);
 	}
 	case L_TCP: {
-		size_t optlen = layer_built_len(ly) - 20;
-		if (optlen) {
-			uint8_t opts[40] = { 0 };
-			memcpy(opts, ly->val[TCP_OPTS].bytes, ly->val[TCP_OPTS].len);
-			if (libnet_build_tcp_options(opts, (uint32_t)optlen, l, 0) < 0)
-				return -1;
-		}
+		uint8_t opts[40];
+		uint32_t optlen = options_of(ly, opts);
+		if (optlen && libnet_build_tcp_options(opts, optlen, l, 0) < 0)
+			return -1;
 		return libnet_build_tcp((uint16_t)lv(ly, TCP_SPORT), (uint16_t)lv(ly, TCP_DPORT),
 					(uint32_t)lv(ly, TCP_SEQ), (uint32_t)lv(ly, TCP_ACK),
 					(uint8_t)lv(ly, TCP_FLAGS), (uint16_t)lv(ly, TCP_WIN), 0,

@@ -1,4 +1,4 @@
-/* ipv4.c - Internet Protocol version 4 (RFC 791), without options. */
+/* ipv4.c - Internet Protocol version 4 (RFC 791); its options are ip4opts.c's. */
 #include <stdio.h>
 
 #include "../util/checksum.h"
@@ -37,7 +37,7 @@ static const char *lint_ihl(uint64_t v)
 
 static const struct field ipv4_fields[] = {
 	[IPV4_VER] = { "ver", "Version", 0, 4, FK_UINT, FD_CONST, 4, 0, NULL, lint_version, NULL },
-	[IPV4_IHL] = { "ihl", "Header Length", 4, 4, FK_UINT, FD_CONST, 5, FF_WORDS, NULL, lint_ihl, NULL },
+	[IPV4_IHL] = { "ihl", "Header Length", 4, 4, FK_UINT, FD_COMPUTED, 0, FF_WORDS, NULL, lint_ihl, NULL },
 	[IPV4_TOS] = { "tos", "Differentiated Services Field", 8, 8, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
 	[IPV4_DSCP] = { "dscp", "Differentiated Services Codepoint", 8, 6, FK_UINT, FD_CONST, 0, FF_ALIAS, NULL, NULL, NULL },
 	[IPV4_ECN] = { "ecn", "Explicit Congestion Notification", 14, 2, FK_UINT, FD_CONST, 0, FF_ALIAS, ecn_names, NULL, NULL },
@@ -50,12 +50,27 @@ static const struct field ipv4_fields[] = {
 	[IPV4_CSUM] = { "csum", "Header Checksum", 80, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL, NULL },
 	[IPV4_SRC] = { "src", "Source Address", 96, 32, FK_IPV4, FD_IFACE_IP, 0, FF_PSEUDO, NULL, NULL, NULL },
 	[IPV4_DST] = { "dst", "Destination Address", 128, 32, FK_IPV4, FD_REQUIRED, 0, FF_PSEUDO | FF_NEXTHOP, NULL, NULL, NULL },
+	[IPV4_OPTS] = { "opts", "Options", 160, 0, FK_OPTS, FD_ABSENT, 0, FF_VARIABLE, NULL, NULL,
+			&ip4_opts_codec },
 };
 FIELD_TABLE_FITS(ipv4_fields, IPV4_NFIELDS);
 
 static size_t ipv4_header_len(const struct layer *l)
 {
 	return (size_t)lv(l, IPV4_IHL) * 4;
+}
+
+/* The options as written, padded to 32 bits (an explicit IHL changes what
+ * the header claims, not what is there). */
+static size_t ipv4_built_len(const struct layer *l)
+{
+	return 20 + ((l->val[IPV4_OPTS].len + 3) & ~(size_t)3);
+}
+
+static u128 ipv4_computed(const struct frame *f, size_t idx, size_t k)
+{
+	const struct layer *l = &f->layer[idx];
+	return k == IPV4_IHL ? l->hdr_len / 4 : l->len;	/* IHL, else the total length */
 }
 
 /* Where the payload ends: the total length when it is sane and was
@@ -94,8 +109,7 @@ static bool ipv4_decoded(struct frame *f, size_t idx, size_t *end)
 		l->hdr_len = 1;
 		return false;
 	}
-	if (l->hdr_len > ipv4_layer.min_len)
-		l->note = "IPv4 options present (shown as bytes, not decoded)";
+	layer_take_bytes(f, idx, IPV4_OPTS, l->off + ipv4_layer.min_len, l->off + l->hdr_len);
 	if (total == 0)		/* Wireshark presumes so too */
 		l->note = "total length 0: the frame's length taken (TCP segmentation offload)";
 	else if (total < l->hdr_len)
@@ -200,7 +214,8 @@ const struct layer_def ipv4_layer = {
 	.fields = ipv4_fields, .nfields = IPV4_NFIELDS, .min_len = 20,
 	.demux = IPV4_PROTO, .demux_default = IPPROTO_EXPERIMENTAL, .csum_field = IPV4_CSUM,
 	.csum_header = true, .net = &ipv4_net,
-	.header_len = ipv4_header_len, .checksum = ipv4_checksum, .decoded = ipv4_decoded,
+	.header_len = ipv4_header_len, .built_len = ipv4_built_len, .computed = ipv4_computed,
+	.checksum = ipv4_checksum, .decoded = ipv4_decoded,
 	.instead = ipv4_instead,
 	.title = ipv4_title, .summary = ipv4_summary,
 };

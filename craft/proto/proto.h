@@ -20,7 +20,7 @@ enum {
 };
 enum {
 	IPV4_VER, IPV4_IHL, IPV4_TOS, IPV4_DSCP, IPV4_ECN, IPV4_LEN, IPV4_ID, IPV4_FLAGS,
-	IPV4_FRAG, IPV4_TTL, IPV4_PROTO, IPV4_CSUM, IPV4_SRC, IPV4_DST, IPV4_NFIELDS
+	IPV4_FRAG, IPV4_TTL, IPV4_PROTO, IPV4_CSUM, IPV4_SRC, IPV4_DST, IPV4_OPTS, IPV4_NFIELDS
 };
 enum {
 	TCP_SPORT, TCP_DPORT, TCP_SEQ, TCP_ACK, TCP_OFF, TCP_RES, TCP_AE, TCP_FLAGS,
@@ -105,7 +105,7 @@ extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer, ipv6
 	hopopts_layer, dstopts_layer, routing_layer, fragment_layer,
 	tcp_layer, udp_layer, icmp_layer, icmp6_layer, llc_layer, sll_layer,
 	sll2_layer, isl_layer, payload_layer;
-extern const struct field_codec nd_opts_codec, ip6_opts_codec, ip6_addrs_codec;
+extern const struct field_codec nd_opts_codec, ip6_opts_codec, ip6_addrs_codec, ip4_opts_codec;
 
 /* Layer `idx` (Ethernet, a VLAN tag) names `type` next: a value of 1500 or
  * less is an 802.3 length, which ends the data (frame_cut); false when it
