@@ -2,6 +2,7 @@
 #include "field.h"
 
 #include "addr.h"
+#include "../proto/tcpopts.h"
 #include "../util/infile.h"
 #include "../util/manuf.h"
 #include "../util/strbuf.h"
@@ -12,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define TCP_OPTS_MAX 40		/* data offset 15 * 4 - 20 */
 
 /* Flag letters, most significant bit first; printed in the order people say
  * them (SA, RA, PA, FA), which is not the bit order. */
@@ -229,132 +228,6 @@ static int parse_tcpflags(const char *s, uint64_t *out, char *err, size_t errlen
 	return 0;
 }
 
-/* One option at a time into `buf`; returns bytes written or -1. */
-static int tcp_option(const char *opt, uint8_t *buf, size_t room, char *err,
-		      size_t errlen)
-{
-	char name[16];
-	size_t nlen = strcspn(opt, ":");
-	const char *args = opt[nlen] ? opt + nlen + 1 : NULL;
-	if (nlen >= sizeof name)
-		nlen = sizeof name - 1;
-	memcpy(name, opt, nlen);
-	name[nlen] = '\0';
-
-	uint64_t a = 0, b = 0;
-	uint8_t tmp[10];
-	size_t n;
-	if (strcmp(name, "nop") == 0 || strcmp(name, "eol") == 0) {
-		if (args)
-			goto noargs;
-		tmp[0] = name[0] == 'n' ? 1 : 0;
-		n = 1;
-	} else if (strcmp(name, "pad") == 0) {
-		/* Bytes after an eol as they are: a header's non-zero padding. */
-		size_t hl = args ? strlen(args) : 0;
-		if (hl == 0 || hl % 2) {
-			snprintf(err, errlen, "pad needs bytes in hex: pad:HEX");
-			return -1;
-		}
-		if (hl / 2 > room) {
-			snprintf(err, errlen, "TCP options exceed %d bytes", TCP_OPTS_MAX);
-			return -1;
-		}
-		for (size_t i = 0; i < hl; i += 2) {
-			int hi = hex_digit(args[i]), lo = hex_digit(args[i + 1]);
-			if (hi < 0 || lo < 0) {
-				snprintf(err, errlen, "pad needs bytes in hex: pad:HEX");
-				return -1;
-			}
-			buf[i / 2] = (uint8_t)(hi << 4 | lo);
-		}
-		return (int)(hl / 2);
-	} else if (strcmp(name, "sackok") == 0) {
-		if (args)
-			goto noargs;
-		tmp[0] = 4;
-		tmp[1] = 2;
-		n = 2;
-	} else if (strcmp(name, "mss") == 0 || strcmp(name, "ws") == 0) {
-		uint64_t max = name[0] == 'm' ? 0xffff : 0xff;
-		if (!args || parse_uint(args, max, &a)) {
-			snprintf(err, errlen, "%s needs a value 0..%llu: %s:N", name,
-				 (unsigned long long)max, name);
-			return -1;
-		}
-		if (name[0] == 'm') {
-			tmp[0] = 2, tmp[1] = 4, tmp[2] = (uint8_t)(a >> 8), tmp[3] = (uint8_t)a;
-			n = 4;
-		} else {
-			tmp[0] = 3, tmp[1] = 3, tmp[2] = (uint8_t)a;
-			n = 3;
-		}
-	} else if (strcmp(name, "ts") == 0) {
-		char va[16] = "", vb[16] = "";
-		const char *colon = args ? strchr(args, ':') : NULL;
-		if (colon && (size_t)(colon - args) < sizeof va && strlen(colon + 1) < sizeof vb) {
-			memcpy(va, args, (size_t)(colon - args));
-			strcpy(vb, colon + 1);
-		}
-		if (!colon || parse_uint(va, 0xffffffff, &a) || parse_uint(vb, 0xffffffff, &b)) {
-			snprintf(err, errlen, "ts needs two 32-bit values: ts:VAL:ECR");
-			return -1;
-		}
-		tmp[0] = 8, tmp[1] = 10;
-		for (int i = 0; i < 4; i++) {
-			tmp[2 + i] = (uint8_t)(a >> (24 - 8 * i));
-			tmp[6 + i] = (uint8_t)(b >> (24 - 8 * i));
-		}
-		n = 10;
-	} else {
-		snprintf(err, errlen, "unknown TCP option '%s': use mss:N, sackok, "
-			 "ts:VAL:ECR, ws:N, nop, eol, pad:HEX", name);
-		return -1;
-	}
-	if (n > room) {
-		snprintf(err, errlen, "TCP options exceed %d bytes", TCP_OPTS_MAX);
-		return -1;
-	}
-	memcpy(buf, tmp, n);
-	return (int)n;
-noargs:
-	snprintf(err, errlen, "%s takes no value", name);
-	return -1;
-}
-
-static int parse_tcpopts(const char *s, struct fval *out, char *err, size_t errlen)
-{
-	uint8_t buf[TCP_OPTS_MAX];
-	size_t n = 0;
-	if (strcmp(s, "none") != 0) {
-		const char *p = s;
-		for (;;) {
-			size_t len = strcspn(p, ",");
-			char opt[96];	/* pad: and 40 bytes of hex fit */
-			if (len == 0 || len >= sizeof opt) {
-				snprintf(err, errlen, "bad TCP option list '%s': "
-					 "comma-separated, e.g. mss:1460,sackok,nop,ws:7", s);
-				return -1;
-			}
-			memcpy(opt, p, len);
-			opt[len] = '\0';
-			int w = tcp_option(opt, buf + n, sizeof buf - n, err, errlen);
-			if (w < 0)
-				return -1;
-			n += (size_t)w;
-			if (!p[len])
-				break;
-			p += len + 1;
-		}
-	}
-	/* Padding to a 32-bit boundary is the builder's job: keep what was written. */
-	out->bytes = n ? xmalloc(n) : NULL;
-	if (n)
-		memcpy(out->bytes, buf, n);
-	out->len = n;
-	return 0;
-}
-
 int hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -547,7 +420,7 @@ int field_parse(const struct field *f, const char *text, size_t len,
 		return 0;
 	}
 	case FK_TCPOPTS:
-		return parse_tcpopts(text, out, err, errlen);
+		return tcpopts_parse(text, out, err, errlen);
 	case FK_TCPFLAGS: {
 		uint64_t flags = 0;
 		int r = parse_tcpflags(text, &flags, err, errlen);

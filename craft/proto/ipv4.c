@@ -109,7 +109,9 @@ static bool ipv4_decoded(struct frame *f, size_t idx, size_t *end)
 		l->hdr_len = 1;
 		return false;
 	}
-	layer_take_bytes(f, idx, IPV4_OPTS, l->off + ipv4_layer.min_len, l->off + l->hdr_len);
+	if (l->hdr_len > ipv4_layer.min_len)
+		layer_take_bytes(f, idx, IPV4_OPTS, l->off + ipv4_layer.min_len,
+				 l->off + l->hdr_len);
 	if (total == 0)		/* Wireshark presumes so too */
 		l->note = "total length 0: the frame's length taken (TCP segmentation offload)";
 	else if (total < l->hdr_len)

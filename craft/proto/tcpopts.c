@@ -1,11 +1,146 @@
-/* tcpopts.c - walk TCP options (RFC 9293 3.2, RFC 7323, RFC 2018) for output. */
+/* tcpopts.c - TCP options (RFC 9293 3.2, RFC 7323, RFC 2018, RFC 2385,
+ * RFC 7413): a template's words to bytes, and bytes back to the same words
+ * or Wireshark's. */
 #include "tcpopts.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-static uint32_t be32(const uint8_t *p)
+#include "optlist.h"
+
+/* Two 32-bit numbers split by `sep` (ts:VAL:ECR, a SACK block L-R). */
+static int two_numbers(const char *s, size_t len, char sep, uint64_t *a, uint64_t *b)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	char text[24];
+	if (len >= sizeof text)
+		return -1;
+	snprintf(text, sizeof text, "%.*s", (int)len, s);
+	char *mid = strchr(text, sep);
+	if (!mid)
+		return -1;
+	*mid = '\0';
+	return parse_uint(text, 0xffffffff, a) || parse_uint(mid + 1, 0xffffffff, b) ? -1 : 0;
+}
+
+/* sack:L-R+L-R...: at most 4 blocks, 34 bytes. */
+static int sack_blocks(const char *args, uint8_t *o, size_t *n)
+{
+	o[0] = 5;
+	*n = 2;
+	for (const char *p = args; p && *n + 8 <= TCP_OPTS_MAX;) {
+		size_t len = strcspn(p, "+");
+		uint64_t l, r;
+		if (two_numbers(p, len, '-', &l, &r))
+			return -1;
+		optlist_put32(o + *n, (uint32_t)l);
+		optlist_put32(o + *n + 4, (uint32_t)r);
+		*n += 8;
+		p = p[len] ? p + len + 1 : NULL;
+		if (!p) {
+			o[1] = (uint8_t)*n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A kind, a length and `dl` bytes of data already at o + 2. */
+static size_t with_head(uint8_t *o, unsigned kind, size_t dl)
+{
+	o[0] = (uint8_t)kind;
+	o[1] = (uint8_t)(2 + dl);
+	return 2 + dl;
+}
+
+/* One option into `buf`: its byte count, or -1 with the reason. */
+static int tcp_option(const char *opt, uint8_t *buf, size_t room, char *err, size_t errlen)
+{
+	char name[16];
+	const char *args = optlist_split(opt, name, sizeof name);
+	uint8_t o[TCP_OPTS_MAX + 2];
+	size_t n = 0, dl;
+	uint64_t a, b;
+	const char *usage = NULL;
+	bool bare = strcmp(name, "nop") == 0 || strcmp(name, "eol") == 0 ||
+		    strcmp(name, "sackok") == 0;
+	if (bare && args) {
+		snprintf(err, errlen, "%s takes no value", name);
+		return -1;
+	}
+	if (bare) {
+		o[0] = name[0] == 'n' ? 1 : name[0] == 'e' ? 0 : 4;
+		n = o[0] == 4 ? with_head(o, 4, 0) : 1;
+	} else if (strcmp(name, "pad") == 0) {
+		/* Bytes after an eol as they are: a header's non-zero padding. */
+		if (!args || optlist_hex(args, o, TCP_OPTS_MAX, &n))
+			usage = "pad needs bytes in hex: pad:HEX";
+	} else if (strcmp(name, "mss") == 0 || strcmp(name, "ws") == 0) {
+		uint64_t max = name[0] == 'm' ? 0xffff : 0xff;
+		if (!args || parse_uint(args, max, &a)) {
+			snprintf(err, errlen, "%s needs a value 0..%llu: %s:N", name,
+				 (unsigned long long)max, name);
+			return -1;
+		}
+		o[2] = (uint8_t)(name[0] == 'm' ? a >> 8 : a);
+		o[3] = (uint8_t)a;
+		n = name[0] == 'm' ? with_head(o, 2, 2) : with_head(o, 3, 1);
+	} else if (strcmp(name, "ts") == 0) {
+		if (!args || two_numbers(args, strlen(args), ':', &a, &b)) {
+			usage = "ts needs two 32-bit values: ts:VAL:ECR";
+		} else {
+			optlist_put32(o + 2, (uint32_t)a);
+			optlist_put32(o + 6, (uint32_t)b);
+			n = with_head(o, 8, 8);
+		}
+	} else if (strcmp(name, "sack") == 0) {
+		if (!args || sack_blocks(args, o, &n))
+			usage = "sack needs 1 to 4 blocks of 32-bit edges: sack:1000-2000+3000-4000";
+	} else if (strcmp(name, "md5") == 0) {
+		if (!args || optlist_hex(args, o + 2, 16, &dl) || dl != 16)
+			usage = "md5 needs a 16-byte digest in hex (32 digits): md5:HEX";
+		else
+			n = with_head(o, 19, dl);
+	} else if (strcmp(name, "fastopen") == 0) {
+		dl = 0;
+		if (args && optlist_hex(args, o + 2, TCP_OPTS_MAX - 2, &dl))
+			usage = "fastopen takes a cookie in hex or nothing (a request): fastopen:HEX";
+		else
+			n = with_head(o, 34, dl);
+	} else if (strcmp(name, "raw") == 0) {
+		/* raw:KIND with no data is how the decoder says an empty one */
+		if (args && !strchr(args, ':') ? parse_uint(args, 255, &a) :
+		    optlist_raw(args, &a, o + 2, TCP_OPTS_MAX - 2, &dl))
+			usage = "raw needs a kind and up to 38 hex bytes: raw:KIND:HEX";
+		else
+			n = with_head(o, (unsigned)a, strchr(args, ':') ? dl : 0);
+	} else {
+		snprintf(err, errlen, "unknown TCP option '%s': use mss:N, sackok, ts:VAL:ECR, "
+			 "ws:N, nop, eol, sack:L-R+L-R, md5:HEX, fastopen[:HEX], raw:KIND:HEX, "
+			 "pad:HEX", name);
+		return -1;
+	}
+	if (usage) {
+		snprintf(err, errlen, "%s", usage);
+		return -1;
+	}
+	if (n > room) {
+		snprintf(err, errlen, "TCP options exceed %d bytes", TCP_OPTS_MAX);
+		return -1;
+	}
+	memcpy(buf, o, n);
+	return (int)n;
+}
+
+int tcpopts_parse(const char *s, struct fval *out, char *err, size_t errlen)
+{
+	int r = optlist_parse(s, TCP_OPTS_MAX, tcp_option, "TCP option",
+			      "mss:1460,sackok,nop,ws:7", out, err, errlen);
+	if (r == 0 && out->len == 0) {	/* none: nothing to hold */
+		free(out->bytes);
+		out->bytes = NULL;
+	}
+	return r;
 }
 
 /* Calls `fn` once per option; stops at the first malformed one, which it
@@ -42,12 +177,6 @@ void tcpopts_walk(const uint8_t *p, size_t n, bool cut, tcpopt_fn fn, void *ctx)
 	}
 }
 
-static void hex(const uint8_t *p, size_t n, struct strbuf *sb)
-{
-	for (size_t i = 0; i < n; i++)
-		sb_printf(sb, "%02x", p[i]);
-}
-
 /* RFC 8684 3's subtypes, in Wireshark's words. */
 static const char *const mptcp_subtypes[] = {
 	"Multipath Capable", "Join Connection", "Data Sequence Signal", "Add Address",
@@ -67,19 +196,19 @@ static bool describe_more(const struct tcpopt *o, bool text, struct strbuf *sb)
 		sb_puts(sb, text ? "sack:" : "SACK");
 		for (size_t i = 0; i < dl; i += 8)
 			sb_printf(sb, "%s%u-%u", text ? (i ? "+" : "") : " ",
-				  be32(o->data + i), be32(o->data + i + 4));
+				  optlist_be32(o->data + i), optlist_be32(o->data + i + 4));
 		return true;
 	case 19:
 		if (dl != 16)
 			return false;
 		sb_puts(sb, text ? "md5:" : "TCP MD5 signature: ");
-		hex(o->data, dl, sb);
+		optlist_put_hex(sb, o->data, dl);
 		return true;
 	case 34:
 		sb_puts(sb, text ? "fastopen" : dl ? "TFO: Cookie " : "TFO: Cookie request");
 		if (text && dl)
 			sb_putc(sb, ':');
-		hex(o->data, dl, sb);
+		optlist_put_hex(sb, o->data, dl);
 		return true;
 	case 30:
 		if (dl == 0)
@@ -92,7 +221,7 @@ static bool describe_more(const struct tcpopt *o, bool text, struct strbuf *sb)
 				  st < sizeof mptcp_subtypes / sizeof *mptcp_subtypes ?
 				  mptcp_subtypes[st] : "Unknown", st, o->len);
 		}
-		hex(o->data, dl, sb);
+		optlist_put_hex(sb, o->data, dl);
 		return true;
 	default:
 		return false;
@@ -111,7 +240,7 @@ static void describe_one(const struct tcpopt *o, void *ctx)
 				  o->kind == TCPOPT_PADDING ? "padding" : "non-zero padding", o->len);
 		else if (o->kind == TCPOPT_BAD_PADDING) {	/* eol pads with zeros by itself */
 			sb_puts(sb, ",pad:");
-			hex(o->data, o->len, sb);
+			optlist_put_hex(sb, o->data, o->len);
 		}
 		return;
 	}
@@ -154,7 +283,7 @@ static void describe_one(const struct tcpopt *o, void *ctx)
 	case 8:
 		if (dl == 8) {
 			sb_printf(sb, text ? "ts:%u:%u" : "Timestamps: TSval %u, TSecr %u",
-				  be32(o->data), be32(o->data + 4));
+				  optlist_be32(o->data), optlist_be32(o->data + 4));
 			break;
 		}
 		goto other;
@@ -178,7 +307,7 @@ static void describe_one(const struct tcpopt *o, void *ctx)
 		sb_printf(sb, text ? "raw:%d" : "Kind %d, length %zu", o->kind, o->len);
 		if (dl)
 			sb_puts(sb, text ? ":" : ": ");
-		hex(o->data, dl, sb);
+		optlist_put_hex(sb, o->data, dl);
 		break;
 	}
 	if (!text)

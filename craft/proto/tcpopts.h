@@ -1,4 +1,4 @@
-/* tcpopts.h - TCP options: walking and describing the bytes. */
+/* tcpopts.h - TCP options: read from a template, walked and described. */
 #ifndef CRAFT_TCPOPTS_H
 #define CRAFT_TCPOPTS_H
 
@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/field.h"
 #include "../util/strbuf.h"
+
+#define TCP_OPTS_MAX 40		/* data offset 15 * 4 - 20 */
 
 #define TCPOPT_PADDING -2	/* zero bytes after EOL */
 #define TCPOPT_BAD_PADDING -3	/* non-zero bytes after EOL */
@@ -34,6 +37,10 @@ struct tcpopt_out {
 	const char *indent;
 	size_t start;
 };
+
+/* A template's comma list (mss:1460,sackok,...) as the bytes, in the order
+ * written; padding to 32 bits is the builder's. */
+int tcpopts_parse(const char *s, struct fval *out, char *err, size_t errlen);
 
 void tcpopts_describe(const uint8_t *p, size_t n, bool cut, enum tcpopt_style style,
 		      const char *indent, struct strbuf *sb);
