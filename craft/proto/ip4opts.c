@@ -188,7 +188,7 @@ static bool template_word(const uint8_t *o, size_t len, struct strbuf *sb)
 		sb_printf(sb, "rr:%zu", (len - 3) / 4);
 		return true;
 	case OPT_TS:
-		if (o[2] != 5 || o[3] || !all_zero(o + 4, len - 4))
+		if (len < 8 || o[2] != 5 || o[3] || !all_zero(o + 4, len - 4))
 			return false;
 		sb_printf(sb, "ts:%zu", (len - 4) / 4);
 		return true;

@@ -238,9 +238,16 @@ static void describe_one(const struct tcpopt *o, void *ctx)
 		if (!text)
 			sb_printf(sb, "%s[%s: %zu bytes after EOL]\n", out->indent,
 				  o->kind == TCPOPT_PADDING ? "padding" : "non-zero padding", o->len);
-		else if (o->kind == TCPOPT_BAD_PADDING) {	/* eol pads with zeros by itself */
+		else if (o->kind == TCPOPT_BAD_PADDING) {
 			sb_puts(sb, ",pad:");
 			optlist_put_hex(sb, o->data, o->len);
+		} else {	/* the zeros past those the builder pads to 32 bits */
+			size_t e = (size_t)(o->data - out->base), n = out->n;
+			size_t more = n % 4 ? n - e : ((e + 3) & ~(size_t)3) == n ? 0 : n - 3 - e;
+			if (more)
+				sb_puts(sb, ",pad:");
+			for (size_t i = 0; i < more; i++)
+				sb_puts(sb, "00");
 		}
 		return;
 	}
@@ -317,6 +324,6 @@ static void describe_one(const struct tcpopt *o, void *ctx)
 void tcpopts_describe(const uint8_t *p, size_t n, bool cut, enum tcpopt_style style,
 		      const char *indent, struct strbuf *sb)
 {
-	struct tcpopt_out out = { sb, style, indent, sb->len };
+	struct tcpopt_out out = { sb, style, indent, sb->len, p, n };
 	tcpopts_walk(p, n, cut, describe_one, &out);
 }

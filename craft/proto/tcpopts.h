@@ -36,6 +36,8 @@ struct tcpopt_out {
 	enum tcpopt_style style;
 	const char *indent;
 	size_t start;
+	const uint8_t *base;	/* the options, `n` bytes */
+	size_t n;
 };
 
 /* A template's comma list (mss:1460,sackok,...) as the bytes, in the order

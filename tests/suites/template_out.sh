@@ -148,9 +148,9 @@ frames = [
     # ARP padded to 60 bytes, the last padding byte not zero: a trailer
     eth(0x0806) + bytes.fromhex('0001080006040001') + A + bytes([10, 9, 0, 1]) + bytes(6) +
     bytes([10, 9, 0, 2]) + bytes(17) + b'\x5a',
-    # IPv4 options (router alert): no field writes them
+    # IPv4 options (router alert): the opts field's word
     eth(0x0800) + ip4(17, udp(b'query'), opts=bytes.fromhex('94040000')),
-    # TCP SACK blocks: an option the language has no word for
+    # TCP SACK blocks, in the words the parser reads
     eth(0x0800) + ip4(6, tcp(bytes.fromhex('0101050a000003e8000007d0'), b'data')),
     # wrong IPv4 and TCP checksums, a text payload with quotes, $ and #
     eth(0x0800) + ip4(6, tcp(data=b'GET / HTTP/1.1\r\nHost: a"b\\c $x #y\r\n\r\n'), sum_ok=False),
@@ -203,8 +203,8 @@ roundtrip "of frames made for it" "$TMP/edges.pcap"
 # Each case is written as it should be, not only rebuilt.
 for want in \
 	'# the payload'"'"'s last 18 bytes come after the end its headers give' \
-	'# the ipv4 header'"'"'s last 4 bytes, which no field writes, start the payload' \
-	'# the tcp header'"'"'s last 12 bytes, which no field writes, start the payload' \
+	'dst=10.9.0.2 opts=ra' \
+	'opts=nop,nop,sack:1000-2000' \
 	'# tcp csum=0xbeef is incorrect (should be 0x' \
 	'Host: a\"b\\c \$x #y\r\n\' \
 	'payload text="Hello World!\0"' \

@@ -559,12 +559,14 @@ static void test_ipv4_bogus_lengths(void **state)
 		frame_free(&f);
 	}
 
-	/* IHL 6: options present */
+	/* IHL 6: the 4 bytes after the fixed header are its options */
 	memcpy(b, tcp_syn, sizeof b);
 	b[14] = 0x46;
 	decode(b, sizeof b, &f);
 	assert_int_equal(f.layer[1].hdr_len, 24);
-	assert_non_null(f.layer[1].note);
+	assert_true(f.layer[1].present >> IPV4_OPTS & 1u);
+	assert_int_equal(f.layer[1].val[IPV4_OPTS].len, 4);
+	assert_memory_equal(f.layer[1].val[IPV4_OPTS].bytes, b + 34, 4);
 	describe_all(&f, NULL, 0);
 	frame_free(&f);
 
