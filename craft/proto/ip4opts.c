@@ -225,8 +225,9 @@ static void tree_route(const uint8_t *o, size_t len, const char *indent, struct 
 		if (o[0] == OPT_RR)
 			sb_printf(sb, "\n%s    %s Route: %s", indent, i + 1 < at ? "Recorded" : "Empty",
 				  ip);
-		else
-			sb_printf(sb, "\n%s    Source Route: %s%s", indent, ip,
+		else	/* the last is where it goes, as Wireshark says */
+			sb_printf(sb, "\n%s    %s: %s%s", indent,
+				  i + 4 == len ? "Destination Address" : "Source Route", ip,
 				  i + 1 == at ? " <- (next)" : "");
 	}
 }
@@ -322,6 +323,19 @@ static void ip4_opts_describe(const uint8_t *p, size_t n, enum opt_style style,
 	size_t words = n % 4 ? n - e : ((e + 4) & ~(size_t)3) == n ? 1 : n - 3 - e;
 	for (size_t i = 0; i < words; i++)
 		sb_puts(sb, e || i ? ",eol" : "eol");
+}
+
+const uint8_t *ip4opts_final_dst(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t len = ip4_opt_len(p + i, n - i);
+		if (len == 0 || len > n - i)
+			return NULL;
+		if ((p[i] == OPT_LSRR || p[i] == OPT_SSRR) && !misshapen(p + i, len))
+			return p + i + len - 4;
+		i += len;
+	}
+	return NULL;
 }
 
 const struct field_codec ip4_opts_codec = {

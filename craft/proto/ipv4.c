@@ -177,7 +177,9 @@ static bool ipv4_pseudo_sum(const struct frame *f, size_t idx, uint8_t proto,
 	 * one holds all the template wrote, and its sum covers that). */
 	if (f->link && ((ip[6] & 0x20) || ((ip[6] & 0x1f) | ip[7])))
 		return false;
-	*sum = csum_pseudo4(ip + 12, ip + 16, proto, seg_len);
+	size_t hl = f->layer[idx].hdr_len;	/* in the frame, as built or captured */
+	const uint8_t *to = hl > 20 ? ip4opts_final_dst(ip + 20, hl - 20) : NULL;
+	*sum = csum_pseudo4(ip + 12, to ? to : ip + 16, proto, seg_len);
 	return true;
 }
 

@@ -106,6 +106,10 @@ extern const struct layer_def eth_layer, vlan_layer, arp_layer, ipv4_layer, ipv6
 	tcp_layer, udp_layer, icmp_layer, icmp6_layer, llc_layer, sll_layer,
 	sll2_layer, isl_layer, payload_layer;
 extern const struct field_codec nd_opts_codec, ip6_opts_codec, ip6_addrs_codec, ip4_opts_codec;
+/* The last address of the first source route among `n` bytes of IPv4
+ * options: the final destination, which an upper layer's pseudo-header
+ * names (RFC 9293 3.1); NULL if they route nowhere. */
+const uint8_t *ip4opts_final_dst(const uint8_t *p, size_t n);
 
 /* Layer `idx` (Ethernet, a VLAN tag) names `type` next: a value of 1500 or
  * less is an 802.3 length, which ends the data (frame_cut); false when it

@@ -120,6 +120,7 @@ class Proto:
 
     def __init__(self, el):
         self.name = el.get('name')
+        self.el = el
         self.pos = int(el.get('pos', '0'))
         self.size = int(el.get('size', '0'))
         self.fields = {}
@@ -209,8 +210,9 @@ class Frame:
         self.offs = []
         self.sizes = []
         for l in self.layers:
-            if l.name == 'tcp':
-                raw = pkt.tcp_options(l.fields.get('opts', 'none'))[0]
+            if l.name in ('tcp', 'ipv4'):
+                options = pkt.tcp_options if l.name == 'tcp' else pkt.ipv4_options
+                raw = options(l.fields.get('opts', 'none'))[0]
                 n = 20 + (len(raw) + 3) // 4 * 4
             elif l.name == 'payload':
                 n = len(pkt.payload_bytes(l.fields))
@@ -403,10 +405,12 @@ class Checker:
             self.int_field(p, 'ipv4 ver', ['ip.version'], ver)
         if ver != 4:
             return		# tshark says "bogus version" and stops
-        ihl = self.want(i, 'ihl', 5)
+        ihl = self.want(i, 'ihl', self.f.sizes[i] // 4)
         self.int_field(p, 'ipv4 ihl', ['ip.hdr_len'], ihl * 4)
         if header_only:
             return
+        if ihl * 4 == self.f.sizes[i]:	# else tshark reads other bytes as options
+            self.ip_opts(i, p)
         if 'tos' in l.fields:
             tos = self.f.val(l, 'tos')
         else:
@@ -426,7 +430,30 @@ class Checker:
         self.checksum(p, 'ipv4 csum', 'ip', l, (GOOD,))
         src = pkt.ipv4(l.fields['src']) if 'src' in l.fields else self.f.iface[1]
         self.raw_field(p, 'ipv4 src', ['ip.src'], '%08x' % src)
-        self.raw_field(p, 'ipv4 dst', ['ip.dst'], '%08x' % pkt.ipv4(l.fields['dst']))
+        self.raw_field(p, 'ipv4 dst', ['ip.cur_rt', 'ip.dst'], '%08x' % pkt.ipv4(l.fields['dst']))
+
+    def ip_opts(self, i, p):
+        raw, parsed = pkt.ipv4_options(self.f.layers[i].fields.get('opts', 'none'))
+        padded = raw + bytes((4 - len(raw) % 4) % 4)
+        # tshark's options, each with its type and bytes, up to the first EOL.
+        got = [(t, raw_hex(o)) for o, t in tshark_ip_options(p)]
+        want = [(t, o.hex()) for t, o in parsed]
+        if len(padded) > len(raw) and all(t != 0 for t, _ in want):
+            want.append((0, '00'))
+        cut = [n for n, (t, _) in enumerate(want) if t == 0]
+        if cut:
+            want = want[:cut[0] + 1]
+        self.checked += 1
+        if got != want:
+            self.err('ipv4 opts (decoded)', got, want)
+        # Record route and timestamps: the pointer at the first slot.
+        for o in p.all:
+            if o.get('name') == 'ip.opt.ptr':
+                self.checked += 1
+                at = int(o.get('pos')) - self.f.offs[i] - 20 - 2	# its option's type
+                t = padded[at]
+                if show_int(o) != (5 if t == 68 else 4):
+                    self.err('ipv4 opts pointer', show_int(o), 5 if t == 68 else 4)
 
     def transport_status(self):
         """Which checksum verdicts count as right for a computed checksum."""
@@ -512,6 +539,8 @@ class Checker:
             v = {2: sub.get('tcp.options.mss_val'), 3: sub.get('tcp.options.wscale.shift'),
                  8: (sub.get('tcp.options.timestamp.tsval'),
                      sub.get('tcp.options.timestamp.tsecr'))}.get(kind)
+            if kind not in (0, 1, 2, 3, 4, 8):	# SACK, MD5, Fast Open, raw: the bytes
+                v = bytes.fromhex(raw_hex(o))
             got.append((kind, v))
             if kind == 0:
                 break
@@ -589,11 +618,11 @@ class Checker:
         inner = True
         ip_header_only = False
         if ip is not None:
-            ver, ihl = self.want(ip_i, 'ver', 4), self.want(ip_i, 'ihl', 5)
+            ver, ihl = self.want(ip_i, 'ver', 4), self.want(ip_i, 'ihl', f.sizes[ip_i] // 4)
             frag = self.want(ip_i, 'frag', 0)
             if ver != 4 or ihl < 5 or f.offs[ip_i] + ihl * 4 > f.ip_end():
                 ip_header_only = True
-            if ver != 4 or ihl != 5 or frag != 0:
+            if ver != 4 or ihl * 4 != f.sizes[ip_i] or frag != 0:
                 inner = False
         for i, l in enumerate(f.layers):
             if l.name == 'payload':
@@ -652,11 +681,11 @@ class Checker:
 
     def fragment_data(self, ip_i):
         """A later fragment (or odd IHL): tshark shows the rest as data."""
-        ihl = self.want(ip_i, 'ihl', 5)
+        ihl = self.want(ip_i, 'ihl', self.f.sizes[ip_i] // 4)
         frag = self.want(ip_i, 'frag', 0)
-        if ihl != 5 or frag == 0:
+        if ihl * 4 != self.f.sizes[ip_i] or frag == 0:
             return
-        start = self.f.offs[ip_i] + 20
+        start = self.f.offs[ip_i] + self.f.sizes[ip_i]
         n = self.f.ip_end() - start
         self.checked += 1
         for el in self.p['fields']:
@@ -746,7 +775,7 @@ class Coverage:
                 self.seen.add((l.name, k))
                 if v == 'random':
                     self.seen.add(('random', 'value'))
-            if 'opts' in l.fields:
+            if l.name == 'tcp' and 'opts' in l.fields:
                 for kind, _ in pkt.tcp_options(l.fields['opts'])[1]:
                     self.seen.add(('tcp option', kind))
         if '${' in frame.text:
@@ -804,6 +833,34 @@ ICMP_BY_TYPE = {'id', 'seq', 'unused', 'mtu', 'ptr', 'gw'}
 CSUM_PREFIX = {'ipv4': 'ip', 'tcp': 'tcp', 'udp': 'udp', 'icmp': 'icmp'}
 
 
+def tshark_ip_options(p):
+    """Each IPv4 option tshark shows, and its type, in order: a known one
+    has a type field, an unknown one is a nameless "Unknown (0x9e)"."""
+    for o in p.el.iter('field'):
+        t = [show_int(c) for c in o if c.get('name') == 'ip.opt.type']
+        if (o.get('name') or '').startswith('ip.options.') and t:
+            yield o, t[0]
+        m = re.match(r'Unknown \(0x([0-9a-f]{2})\)', o.get('show') or '')
+        if not o.get('name') and m:
+            yield o, int(m.group(1), 16)
+
+
+def decoded_opts(layer, text, proto):
+    """rawcraft's words for a layer's options against tshark's bytes: None
+    if they agree (tshark stops at the first EOL, the rest being zeros)."""
+    if layer == 'ipv4':
+        shown = ''.join(raw_hex(o) for o, _ in tshark_ip_options(proto))
+        words = pkt.ipv4_options(text)[0]
+    else:
+        el = proto.get('tcp.options')
+        shown = raw_hex(el) if el is not None else ''
+        words = pkt.tcp_options(text)[0]
+    words += bytes((4 - len(words) % 4) % 4)
+    if words.hex().startswith(shown) and not words[len(shown) // 2:].strip(b'\0'):
+        return None
+    return '%s opts: rawcraft %s (%s), tshark %s' % (layer, text, words.hex(), shown)
+
+
 def decoded_value(kind, v):
     if kind == 'mac':
         return '%012x' % pkt.mac(v)
@@ -856,6 +913,8 @@ def cmd_decode(pdml, jsonl):
                 el = proto.get(tname)
                 if field not in fields or el is None:
                     continue
+                if layer == 'ipv4' and field == 'dst':	# a source route's final one is ip.dst
+                    el = proto.get('ip.cur_rt', 'ip.dst')
                 if layer == 'eth' and field == 'type' and fields[field] <= 1500:
                     el = proto.get('eth.len') or el
                 checked += 1
@@ -864,6 +923,15 @@ def cmd_decode(pdml, jsonl):
                 if got != want:
                     errs.append('%s %s: rawcraft %s, tshark %s (%s)' % (
                         layer, field, fields[field], want, el.get('showname')))
+            if layer in ('ipv4', 'tcp') and 'opts' in fields and \
+                    not re.search(r'malformed|truncated', fields['opts']):
+                checked += 1
+                try:
+                    err = decoded_opts(layer, fields['opts'], proto)
+                except (pkt.TemplateError, ValueError) as e:
+                    err = '%s opts %r: %r' % (layer, fields['opts'], e)
+                if err:
+                    errs.append(err)
             if layer in CSUM_PREFIX and 'csum_status' in fields:
                 st = proto.get(CSUM_PREFIX[layer] + '.checksum.status')
                 st = show_int(st) if st is not None else None

@@ -27,7 +27,7 @@ FIELDS = {
     'vlan': ('id', 'pcp', 'dei', 'type'),
     'arp': ('op', 'htype', 'ptype', 'hlen', 'plen', 'sha', 'spa', 'tha', 'tpa'),
     'ipv4': ('ver', 'ihl', 'tos', 'dscp', 'ecn', 'len', 'id', 'flags', 'frag',
-             'ttl', 'proto', 'csum', 'src', 'dst'),
+             'ttl', 'proto', 'csum', 'src', 'dst', 'opts'),
     'tcp': ('sport', 'dport', 'seq', 'ack', 'off', 'res', 'flags', 'win', 'csum',
             'urp', 'opts'),
     'udp': ('sport', 'dport', 'len', 'csum'),
@@ -282,8 +282,53 @@ def tcp_options(text):
             a, b = (number(x) for x in args.split(':'))
             raw += bytes([8, 10]) + a.to_bytes(4, 'big') + b.to_bytes(4, 'big')
             parsed.append((8, (a, b)))
+        elif name == 'sack':
+            blocks = [tuple(number(e) for e in b.split('-')) for b in args.split('+')]
+            raw += bytes([5, 2 + 8 * len(blocks)])
+            for l, r in blocks:
+                raw += l.to_bytes(4, 'big') + r.to_bytes(4, 'big')
+            parsed.append((5, bytes(raw[-2 - 8 * len(blocks):])))
+        elif name in ('md5', 'fastopen', 'raw', 'pad'):
+            kind = {'md5': 19, 'fastopen': 34}.get(name)
+            if name == 'raw':
+                kind, _, args = args.partition(':')
+                kind = number(kind)
+            data = bytes.fromhex(args)
+            raw += data if name == 'pad' else bytes([kind, 2 + len(data)]) + data
+            if name != 'pad':
+                parsed.append((kind, bytes([kind, 2 + len(data)]) + data))
         else:
             raise TemplateError('unknown TCP option %r' % name)
+    return bytes(raw), parsed
+
+
+def ipv4_options(text):
+    """IPv4 option list text -> (bytes as written, [(type, bytes of the option)])."""
+    if text == 'none':
+        return b'', []
+    raw = bytearray()
+    parsed = []
+    for opt in text.split(','):
+        name, _, args = opt.partition(':')
+        if name in ('nop', 'eol'):
+            o = bytes([1 if name == 'nop' else 0])
+        elif name in ('rr', 'ts'):
+            head = 3 if name == 'rr' else 4
+            n = number(args)
+            o = bytes([7 if name == 'rr' else 68, head + 4 * n, head + 1]) + bytes(head - 3 + 4 * n)
+        elif name in ('lsrr', 'ssrr'):
+            addrs = [ipv4(a).to_bytes(4, 'big') for a in args.split('+')]
+            o = bytes([131 if name == 'lsrr' else 137, 3 + 4 * len(addrs), 4]) + b''.join(addrs)
+        elif name == 'ra':
+            o = bytes([148, 4]) + (number(args) if args else 0).to_bytes(2, 'big')
+        elif name == 'raw':
+            kind, _, data = args.partition(':')
+            data = bytes.fromhex(data)
+            o = bytes([number(kind), 2 + len(data)]) + data
+        else:
+            raise TemplateError('unknown IPv4 option %r' % name)
+        raw += o
+        parsed.append((o[0], o))
     return bytes(raw), parsed
 
 

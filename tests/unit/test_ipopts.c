@@ -156,7 +156,7 @@ static void test_ip4_decoded_forms(void **state)
 	uint8_t sr[12] = { 131, 11, 8, 10, 0, 0, 1, 10, 0, 0, 2 };
 	expect_tree(sr, sizeof sr, "  IP Option - Loose Source Route (11 bytes)\n"
 		    "      Pointer: 8\n      Source Route: 10.0.0.1\n"
-		    "      Source Route: 10.0.0.2 <- (next)\n");
+		    "      Destination Address: 10.0.0.2 <- (next)\n");
 	expect_text(sr, sizeof sr, "raw:131:080a0000010a000002,eol");
 	sr[2] = 4;
 	expect_text(sr, sizeof sr, "lsrr:10.0.0.1+10.0.0.2,eol");
