@@ -127,14 +127,6 @@ static int ip4_opts_parse(const char *s, struct fval *out, char *err, size_t err
 			     err, errlen);
 }
 
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
 /* EOL and NOP are a byte; every other option says its length. */
 static size_t ip4_opt_len(const uint8_t *p, size_t left)
 {
@@ -183,12 +175,12 @@ static bool template_word(const uint8_t *o, size_t len, struct strbuf *sb)
 		return false;
 	switch (o[0]) {
 	case OPT_RR:
-		if (o[2] != 4 || !all_zero(o + 3, len - 3))
+		if (o[2] != 4 || !optlist_zero(o + 3, len - 3))
 			return false;
 		sb_printf(sb, "rr:%zu", (len - 3) / 4);
 		return true;
 	case OPT_TS:
-		if (len < 8 || o[2] != 5 || o[3] || !all_zero(o + 4, len - 4))
+		if (len < 8 || o[2] != 5 || o[3] || !optlist_zero(o + 4, len - 4))
 			return false;
 		sb_printf(sb, "ts:%zu", (len - 4) / 4);
 		return true;
@@ -303,7 +295,7 @@ static void ip4_opts_describe(const uint8_t *p, size_t n, enum opt_style style,
 			      const char *indent, struct strbuf *sb)
 {
 	size_t e = 0;
-	while (e < n && !(p[e] == OPT_EOL && all_zero(p + e, n - e))) {
+	while (e < n && !(p[e] == OPT_EOL && optlist_zero(p + e, n - e))) {
 		size_t len = ip4_opt_len(p + e, n - e);
 		if (len == 0 || len > n - e) {
 			e = n;

@@ -117,14 +117,6 @@ static const char *ra_meaning(unsigned v)
 	return v == 65535 ? "Reserved" : "Unassigned";
 }
 
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
 /* One option (`len` bytes, its 2-byte head included) as Wireshark's tree
  * or a template says it; a known type of another length is shown raw. */
 static void describe_one(const uint8_t *o, size_t len, bool text, const char *indent,
@@ -138,7 +130,7 @@ static void describe_one(const uint8_t *o, size_t len, bool text, const char *in
 		sb_puts(sb, text ? "pad1" : "Pad1");
 		return;
 	case OPT_PADN:
-		if (all_zero(d, dl)) {
+		if (optlist_zero(d, dl)) {
 			sb_printf(sb, text ? "padn:%zu" : "PadN: %zu bytes", dl);
 			return;
 		}

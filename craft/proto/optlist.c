@@ -101,6 +101,14 @@ void optlist_put_hex(struct strbuf *sb, const uint8_t *p, size_t n)
 		sb_printf(sb, "%02x", p[i]);
 }
 
+bool optlist_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
 uint32_t optlist_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];

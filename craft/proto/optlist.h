@@ -1,4 +1,4 @@
-/* optlist.h - what the option-list codecs share (ND options, IPv6 options):
+/* optlist.h - what the option-list codecs share (ND, IPv6, IPv4, TCP options):
  * a comma list read one item at a time, hex data in and out, raw:TYPE:HEX. */
 #ifndef CRAFT_OPTLIST_H
 #define CRAFT_OPTLIST_H
@@ -40,6 +40,7 @@ int optlist_hex(const char *s, uint8_t *out, size_t room, size_t *n);
 /* `raw`'s arguments TYPE:HEX (the hex may be empty); -1 if malformed. */
 int optlist_raw(const char *args, uint64_t *type, uint8_t *data, size_t room, size_t *n);
 void optlist_put_hex(struct strbuf *sb, const uint8_t *p, size_t n);
+bool optlist_zero(const uint8_t *p, size_t n);
 
 uint32_t optlist_be32(const uint8_t *p);
 void optlist_put32(uint8_t *p, uint32_t v);

@@ -7,8 +7,29 @@
 # validated, reads every frame sent and received the same way.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lab.sh"
-lab_start || exit 0
 R=$RAWCRAFT
+
+# 0. Offline: the row `fields` lists, and rawcraft-templates(5) names every
+# field of the two layers in their sections and every option word.
+row=$("$R" fields ipv4 | grep '^  opts ')
+expect_eq "fields ipv4: the opts row" "$(tr -s ' ' <<<"$row")" " opts Options variable default: none"
+expect_eq "fields ipv4: ihl is computed" "$("$R" fields ipv4 | grep -c '^  ihl .*default: computed')" 1
+man=$ROOT/docs/rawcraft-templates.5
+for layer in ipv4 tcp; do
+	section=$(awk -v s="$layer" '/^\.SS /{ f = $2 == s } f' "$man")
+	missing=$("$R" fields "$layer" | awk 'NR > 1 { print $1 }' | while read -r f; do
+		grep -q "^\.BR $f \"" <<<"$section" || printf '%s ' "$f"; done)
+	expect_eq "rawcraft-templates(5) $layer: every field fields lists" "$missing" ""
+done
+words=$(MANWIDTH=200 man -l "$man" 2>/dev/null | tr -s ' \n' ' ')
+missing=
+for w in rr:N ts:N lsrr:A+B... ssrr:A+B... "ra or ra:N" raw:TYPE:HEX sack:L-R+L-R... md5:HEX \
+	fastopen:HEX raw:KIND:HEX; do
+	grep -qF -- "$w" <<<"$words" || missing="$missing $w"
+done
+expect_eq "rawcraft-templates(5): every option word" "$missing" ""
+
+lab_start || exit 0
 
 # echo OPTS DST: the echo request with OPTS to DST, its reply's tree in
 # $TMP/out, both frames in $TMP/opts.pcap; the exit status.
