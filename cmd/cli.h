@@ -39,7 +39,10 @@ struct options {
 	bool flood;			/* --flood */
 	unsigned cpus;			/* --cpus: senders for a flood */
 	int tx;				/* --tx: enum linktx_path, -1 when not given */
-	const char *expect;		/* --expect MATCH */
+#define EXPECTS_MAX 8
+	const char *expect[EXPECTS_MAX];	/* --expect MATCH, each an alternative */
+	unsigned nexpect;
+	unsigned retries;		/* --retries N: unanswered targets probed again */
 	bool no_expect;
 	const char *ghost;		/* --ghost IP[/MAC] */
 	const char *user;		/* -Z: who to become once sockets are open */

@@ -69,7 +69,7 @@ int send_stream(struct cli_engine *c, struct frame *tmpl, const struct expectati
 		.path = path, .count = opt->count, .flood = opt->flood, .rate = opt->rate,
 		.cpus = opt->cpus, .tx = opt->tx < 0 ? LINKTX_AUTO : (enum linktx_path)opt->tx,
 		.timeout_us = opt->timeout_us, .record = opt->write != NULL,
-		.progress = isatty(STDERR_FILENO) && !opt->json, .run = run,
+		.progress = isatty(STDERR_FILENO) && !opt->json, .run = run, .retries = opt->retries,
 	};
 	int rc = stream_run(c->e, tmpl, want, &sp, &ops, &fl, stream);
 	if (stream_result(*stream)->reportable)

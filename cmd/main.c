@@ -14,9 +14,9 @@ static void usage(FILE *out)
 {
 	fputs("usage: rawcraft show FILE... [-D K=V]... [--seed N] [-c N] [-v] [-n] [-x] [--json] [-w out.pcap] [-i IF]\n"
 	      "       rawcraft send FILE [-i IF] [-D K=V]... [-c N] [--interval D | --rate PPS | --flood [--cpus N]]\n"
-	      "                     [--tx PATH] [--expect MATCH | --no-expect] [-t TIMEOUT] [--seed N] [-Z USER]\n"
-	      "                     [--ghost IP[/MAC] | --block-rst] [-v] [-n] [-x] [--json] [-w out.pcap]\n"
-	      "                     [--fragment SIZE [--fragment-order in|reverse|random]]\n"
+	      "                     [--tx PATH] [--expect MATCH... | --no-expect] [-t TIMEOUT] [--seed N] [-Z USER]\n"
+	      "                     [--ghost IP[/MAC] | --block-rst] [--retries N] [-v] [-n] [-x] [--json]\n"
+	      "                     [-w out.pcap] [--fragment SIZE [--fragment-order in|reverse|random]]\n"
 	      "       rawcraft run SCENARIO.lab [-i IF] [-D K=V]... [--ghost IP[/MAC] | --block-rst]\n"
 	      "                     [--peer NETNS] [--keep-going] [--seed N] [-Z USER] [--absolute] [-v]\n"
 	      "                     [-n] [-x] [--json | --ladder] [--html OUT] [-w out.pcap] [--tap]\n"
@@ -46,9 +46,11 @@ static void usage(FILE *out)
 	      "  --absolute  decode, sniff, run: raw TCP seq/ack, not relative to the stream's first\n"
 	      "  --template  decode: each frame as a .pkt template that show rebuilds byte for byte\n"
 	      "  -i IF       the interface (default: the one the kernel routes the destination through)\n"
-	      "  --expect M  wait for a reply matching M ('tcp flags=SA|RA'; ';' between layers)\n"
+	      "  --expect M  wait for a reply matching M ('tcp flags=SA|RA'; ';' between layers);\n"
+	      "              given again, a reply matching any of them\n"
 	      "  --no-expect send without waiting, even if the template names a reply\n"
 	      "  -t D        how long to wait for each reply (default 1s)\n"
+	      "  --retries N   probe the targets still unanswered again, up to N more passes\n"
 	      "  --interval D  probes one by one, D apart (default 1s), each reply printed\n"
 	      "  --rate PPS    a stream at PPS frames/s; a summary sorts targets by reply\n"
 	      "  --flood       a stream as fast as the machine goes (until Ctrl-C without -c)\n"
@@ -74,7 +76,7 @@ static void usage(FILE *out)
 enum { OPT_SEED = 256, OPT_JSON, OPT_HELP, OPT_EXPECT, OPT_NO_EXPECT, OPT_INTERVAL,
        OPT_RATE, OPT_GHOST, OPT_BLOCK_RST, OPT_FLOOD, OPT_CPUS, OPT_ABSOLUTE,
        OPT_LADDER, OPT_HTML, OPT_TEMPLATE_OUT, OPT_TX, OPT_PEER, OPT_KEEP_GOING, OPT_TAP,
-       OPT_JUNIT, OPT_GRADESCOPE, OPT_FRAGMENT, OPT_FRAGMENT_ORDER };
+       OPT_JUNIT, OPT_GRADESCOPE, OPT_FRAGMENT, OPT_FRAGMENT_ORDER, OPT_RETRIES };
 
 static const struct command { const char *name; int (*run)(struct options *); } commands[] = {
 	{ "show", cmd_show }, { "send", cmd_send }, { "run", cmd_run },
@@ -107,7 +109,7 @@ static const struct taken {
 	{ "fragment", 1, OPT_FRAGMENT, SEND }, { "fragment-order", 1, OPT_FRAGMENT_ORDER, SEND },
 	{ "keep-going", 0, OPT_KEEP_GOING, RUNS },
 	{ "tap", 0, OPT_TAP, RUNS }, { "junit", 1, OPT_JUNIT, RUNS },
-	{ "gradescope", 1, OPT_GRADESCOPE, RUNS },
+	{ "gradescope", 1, OPT_GRADESCOPE, RUNS }, { "retries", 1, OPT_RETRIES, SEND },
 	{ NULL, 0, 'h', ALL }, { "help", 0, OPT_HELP, ALL },
 };
 #define NTAKEN (sizeof taken / sizeof taken[0])
@@ -189,7 +191,9 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 			opt->json = true;
 			break;
 		case OPT_EXPECT:
-			opt->expect = optarg;
+			if (opt->nexpect == EXPECTS_MAX)
+				return fail("--expect: at most %d, each a reply that counts", EXPECTS_MAX);
+			opt->expect[opt->nexpect++] = optarg;
 			break;
 		case OPT_GHOST:
 			opt->ghost = optarg;
@@ -237,6 +241,13 @@ static int parse_args(int argc, char **argv, struct options *opt, uint64_t *give
 		case OPT_FLOOD:
 			opt->flood = true;
 			break;
+		case OPT_RETRIES: {
+			uint64_t n;
+			if (parse_uint(optarg, 100, &n))
+				return fail("--retries takes a number of passes from 0 to 100, got '%s'", optarg);
+			opt->retries = (unsigned)n;
+			break;
+		}
 		case OPT_CPUS: {
 			uint64_t n;
 			if (parse_uint(optarg, 1024, &n) || n == 0)
@@ -282,7 +293,7 @@ static int check_taken(const struct options *opt, int cmd, uint64_t given)
 				    t->code < 256 ? (char[]){ (char)t->code, 0 } : t->name, opt->cmd);
 		}
 	const char *both = opt->ladder && opt->json ? "--ladder with --json" :	/* text in JSON */
-			   opt->expect && opt->no_expect ? "--expect with --no-expect" : NULL;
+			   opt->nexpect && opt->no_expect ? "--expect with --no-expect" : NULL;
 	if (both)
 		fail("%s is not an option of '%s' (see rawcraft --help)", both, opt->cmd);
 	return both ? -1 : 0;

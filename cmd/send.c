@@ -8,6 +8,7 @@
 #include "../craft/engine/engine.h"
 #include "../craft/engine/probe.h"
 #include "../craft/engine/stream.h"
+#include "../craft/engine/streamwords.h"
 #include "../craft/lang/template.h"
 #include "../craft/util/xalloc.h"
 #include "cli.h"
@@ -93,6 +94,12 @@ static void unreached_words(const struct probe_result *r, bool json, char *buf, 
 	snprintf(buf + n, len - n, "\":%zu", r->unreached);
 }
 
+/* Probes without a matching reply: with retries, of the targets. */
+static size_t unanswered(const struct sending *s, const struct probe_result *r)
+{
+	return s->opt->retries ? s->count - r->answered - r->unreached : r->sent - r->matched;
+}
+
 static void report_stats(const struct sending *s, const struct probe_result *r)
 {
 	size_t lost = r->sent - r->matched;
@@ -101,27 +108,33 @@ static void report_stats(const struct sending *s, const struct probe_result *r)
 	double mdev = sqrt(fmax(0, r->rtt_sq / n - avg * avg));
 	char unreached[80];
 	unreached_words(r, s->opt->json, unreached, sizeof unreached);
+	struct strbuf passes;
+	sb_init(&passes);
+	passes_words(s->opt->retries, r->passes, r->reprobed, !unanswered(s, r), s->opt->json,
+		     &passes);
 	if (s->opt->json)
 		printf("{\"stats\":{\"sent\":%zu,\"matched\":%u,\"lost\":%zu%s,"
-		       "\"rtt_us\":{\"min\":%ld,\"avg\":%.0f,\"max\":%ld,\"mdev\":%.0f}}}\n",
-		       r->sent, r->matched, lost, unreached, r->rtt_min, avg, r->rtt_max, mdev);
+		       "\"rtt_us\":{\"min\":%ld,\"avg\":%.0f,\"max\":%ld,\"mdev\":%.0f}%s}}\n",
+		       r->sent, r->matched, lost, unreached, r->rtt_min, avg, r->rtt_max, mdev,
+		       passes.s);
 	else
 		printf("--- %zu sent, %u matched, %zu lost (%.1f%% loss)%s, "
-		       "rtt min/avg/max/mdev = %ld/%.0f/%ld/%.0f us\n",
+		       "rtt min/avg/max/mdev = %ld/%.0f/%ld/%.0f us\n%s",
 		       r->sent, r->matched, lost,
 		       r->sent ? 100.0 * (double)lost / (double)r->sent : 0.0, unreached,
-		       r->rtt_min, avg, r->rtt_max, mdev);
+		       r->rtt_min, avg, r->rtt_max, mdev, passes.s);
+	sb_free(&passes);
 }
 
 static void report_end(const struct sending *s, const struct probe_result *r)
 {
-	size_t lost = r->sent - r->matched;
+	size_t lost = unanswered(s, r);
 	if (lost && s->count == 1) {
 		report_timeout(s, r);
 		if (s->opt->json)
 			return;
 	}
-	if (s->count > 1)
+	if (s->count > 1 || s->opt->retries)
 		report_stats(s, r);
 	if (!lost || s->opt->json)
 		return;
@@ -143,7 +156,8 @@ static int send_probes(struct cli_engine *c, struct frame *tmpl, const struct ex
 				   .run = run, .ghost = ghost, .block_rst = opt->block_rst,
 				   .fragment = opt->fragment,
 				   .frag_order = opt->frag_order < 0 ? FRAG_IN_ORDER :
-						 (enum frag_order)opt->frag_order };
+						 (enum frag_order)opt->frag_order,
+				   .retries = opt->retries };
 	static const struct probe_ops ops = { .sent = on_sent, .matched = on_matched,
 					      .kernel_rst = on_kernel_rst };
 	struct probe_result res;
@@ -181,17 +195,18 @@ static bool pacing_ok(const struct options *opt)
 	return false;
 }
 
-/* The expectation: --expect, else the template's own expect lines. */
+/* The expectation: --expect (a reply matching any of them), else the
+ * template's own expect lines. */
 static int pick_expectation(struct options *opt, struct expectation *want,
 			    struct expectation *from_template)
 {
 	struct diag d;
-	if (opt->expect && !opt->no_expect &&
-	    expect_parse(want, opt->expect, "--expect", &opt->vars, &d)) {
-		fprintf(stderr, "rawcraft: error: --expect '%s': %s\n", opt->expect, d.msg);
-		return EXIT_INPUT;
-	}
-	if (!opt->expect && !opt->no_expect) {
+	for (unsigned i = 0; i < opt->nexpect && !opt->no_expect; i++)
+		if (expect_parse_or(want, opt->expect[i], "--expect", &opt->vars, &d)) {
+			fprintf(stderr, "rawcraft: error: --expect '%s': %s\n", opt->expect[i], d.msg);
+			return EXIT_INPUT;
+		}
+	if (!opt->nexpect && !opt->no_expect) {
 		*want = *from_template;
 		expect_init(from_template);
 	}

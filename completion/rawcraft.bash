@@ -106,7 +106,7 @@ _rawcraft()
         compopt -o nospace 2>/dev/null
         _rawcraft_match "$cur"
         return ;;
-    -D | --seed | -c | --count | -t | --timeout | --interval | --rate | --cpus | --ghost | --fragment)
+    -D | --seed | -c | --count | -t | --timeout | --interval | --rate | --cpus | --ghost | --fragment | --retries)
         return ;;
     --fragment-order)
         mapfile -t COMPREPLY < <(compgen -W 'in reverse random' -- "$cur")
@@ -121,7 +121,7 @@ _rawcraft()
     show)   opts+=' -D --seed -c --count -i --interface' files=templates ;;
     send)   opts+=' -D --seed -c --count -i --interface --interval --rate --flood
                     --cpus --tx --expect --no-expect -t --timeout -Z --ghost
-                    --block-rst --fragment --fragment-order' files=templates ;;
+                    --block-rst --fragment --fragment-order --retries' files=templates ;;
     run)    opts+=' -D --seed -i --interface --ghost --block-rst --peer --keep-going -Z
                     --absolute --ladder --html --tap --junit --gradescope' files=examples ;;
     test)   opts='-v --verbose -n -x --hex --json -D --seed -i --interface --ghost --block-rst

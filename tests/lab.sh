@@ -351,3 +351,32 @@ lab_start_router6() {
 	echo "not ok - lab: could not create the IPv6 router lab (needs root, iproute2 and IPv6)"
 	return 1
 }
+
+# lab_router: A - R - B over IPv4, IPv6 off: $IF_A $IP_A/24 <-> $IF_RA
+# $IP_RA/24 in $NS_R, which forwards to $IF_RB $IP_RB/24 <-> $IF_B $IP_B/24
+# on another /24; A and B route by default through R.
+lab_router() {
+	IP_A="10.$LAB_NET.1.1" IP_RA="10.$LAB_NET.1.254"
+	IP_RB="10.$LAB_NET.2.254" IP_B="10.$LAB_NET.2.2"
+	local ns
+	for ns in "$NS_A" "$NS_R" "$NS_B"; do
+		ip netns add "$ns" && lab_no_ipv6 "$ns" && ip -n "$ns" link set lo up || return 1
+	done
+	ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1 &&
+	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_RA" netns "$NS_R" &&
+	ip link add "$IF_RB" netns "$NS_R" type veth peer name "$IF_B" netns "$NS_B" &&
+	ip -n "$NS_A" addr add "$IP_A/24" dev "$IF_A" &&
+	ip -n "$NS_R" addr add "$IP_RA/24" dev "$IF_RA" &&
+	ip -n "$NS_R" addr add "$IP_RB/24" dev "$IF_RB" &&
+	ip -n "$NS_B" addr add "$IP_B/24" dev "$IF_B" &&
+	ip -n "$NS_A" link set "$IF_A" up && ip -n "$NS_R" link set "$IF_RA" up &&
+	ip -n "$NS_R" link set "$IF_RB" up && ip -n "$NS_B" link set "$IF_B" up &&
+	ip -n "$NS_A" route add default via "$IP_RA" dev "$IF_A" &&
+	ip -n "$NS_B" route add default via "$IP_RB" dev "$IF_B"
+}
+
+lab_start_router() {
+	lab_router && return 0
+	echo "not ok - lab: could not create the router lab (needs root, iproute2)"
+	return 1
+}

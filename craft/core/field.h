@@ -53,6 +53,8 @@ enum field_default {
 #define FF_WORDS	0x10	/* a count of 32-bit words: print the bytes too */
 #define FF_NEXTHOP	0x20	/* decides the frame's Ethernet destination */
 #define FF_PSEUDO	0x40	/* in the pseudo-header an upper checksum covers */
+#define FF_HOPS		0x80	/* the hops a datagram may take (ttl, hlim): a range
+				 * of it traces the route */
 
 /* A well-known value: `keyword` is accepted in templates, `meaning` printed. */
 struct field_name {

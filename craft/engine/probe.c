@@ -9,6 +9,7 @@
 #include "../decode/describe.h"
 #include "../match/flow.h"
 #include "../proto/proto.h"
+#include "../util/rto.h"
 #include "../util/xalloc.h"
 #include "internal.h"
 #include "speaker.h"
@@ -37,6 +38,7 @@ struct probe {
 	uint32_t older;		/* the previous live probe with the same key */
 	uint64_t first, entry;	/* its first and last frames' numbers in the outbox */
 	uint32_t frames, copies;	/* frames put (fragments), and their copies seen */
+	size_t target;		/* the probe it sends (again, in a retry) */
 	struct timeval at;
 	bool keyed, matched;
 	bool recorded;		/* in -w: its copy seen, or written as built */
@@ -61,6 +63,9 @@ struct prober {
 	struct speaker sp;
 	struct rng ghost_rng;		/* the ghost's answers' draws */
 	struct frag_send frag;
+	uint8_t *answered;		/* with retries: a bit a target, set once matched
+					 * or found to have no next hop */
+	struct rto rto;
 };
 
 static struct probe *probe_at(const struct prober *r, uint32_t i)
@@ -179,6 +184,19 @@ static int open_capture(struct prober *r, const struct frame *first)
 	return rc;
 }
 
+/* With retries: whether probe `target` is done with (a matching reply, or
+ * no next hop), and marking it so. */
+static bool settled(const struct prober *r, size_t target)
+{
+	return r->answered[target / 8] >> (target % 8) & 1;
+}
+
+static void settle(struct prober *r, size_t target)
+{
+	if (r->answered)
+		r->answered[target / 8] |= (uint8_t)(1u << (target % 8));
+}
+
 static void report_match(struct prober *r, size_t idx, const struct frame *f,
 			 const struct timeval *ts)
 {
@@ -195,9 +213,14 @@ static void report_match(struct prober *r, size_t idx, const struct frame *f,
 		res->rtt_max = rtt;
 	res->rtt_sum += (double)rtt;
 	res->rtt_sq += (double)rtt * (double)rtt;
+	rto_note(&r->rto, rtt);
+	if (r->answered && !settled(r, p->target)) {
+		settle(r, p->target);
+		res->answered++;
+	}
 	engine_record(r->e, f, ts);
 	if (r->ops->matched)
-		r->ops->matched(r->ctx, idx, f, ts, rtt);
+		r->ops->matched(r->ctx, p->target, f, ts, rtt);
 }
 
 /* The probe a reply answers: found by its flow key, newest first. */
@@ -304,12 +327,20 @@ static void classify(struct prober *r, const uint8_t *bytes, size_t caplen, size
 	frame_free(&f);
 }
 
+/* Every probe answered: with retries, once each. */
+static bool all_answered(const struct prober *r)
+{
+	const struct probe_result *res = r->res;
+	return r->answered ? res->answered + res->unreached == r->pp->count :
+	       res->matched == res->sent;
+}
+
 static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
 		     const struct timeval *ts)
 {
 	struct prober *r = ctx;
 	classify(r, bytes, caplen, wire, ts);
-	return r->until_done && r->res->matched == r->res->sent;
+	return r->until_done && all_answered(r);
 }
 
 /* Reads frames until `deadline`, or until every probe is answered when
@@ -317,7 +348,7 @@ static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire
 static int wait_replies(struct prober *r, const struct deadline *deadline, bool until_done)
 {
 	char err[256];
-	if (until_done && r->res->matched == r->res->sent)
+	if (until_done && all_answered(r))
 		return ENGINE_OK;
 	r->until_done = until_done;
 	struct pump p = engine_pump(r->e, r->cap, on_frame, r);
@@ -325,13 +356,15 @@ static int wait_replies(struct prober *r, const struct deadline *deadline, bool 
 	       engine_capture_fault(r->e, err) : ENGINE_OK;
 }
 
-static int send_probe(struct prober *r, struct frame *built, size_t idx)
+/* Sends probe `target` as the `idx`th frame. */
+static int send_probe(struct prober *r, struct frame *built, size_t idx, size_t target)
 {
 	struct frame shown;
 	decode_built(built, &shown);
 	make_room(r);
 	struct probe *p = probe_at(r, (uint32_t)idx);
-	*p = (struct probe){ .older = FLOW_NONE, .first = outbox_next(&r->e->sent) };
+	*p = (struct probe){ .older = FLOW_NONE, .first = outbox_next(&r->e->sent),
+			     .target = target };
 	p->keyed = flow_of_probe(&shown, &p->key, &p->ack);
 	if (p->keyed)
 		p->older = flow_table_swap(&r->flows, &p->key, (uint32_t)idx);
@@ -353,14 +386,15 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx)
 	if (rc == ENGINE_OK) {
 		r->res->sent = idx + 1;
 		if (r->ops->sent)
-			r->ops->sent(r->ctx, idx, &shown, &p->at);
+			r->ops->sent(r->ctx, target, &shown, &p->at);
 	}
 	frame_free(&shown);
 	return rc;
 }
 
-/* The probes, paced, with the replies read between them; a status. */
-static int send_all(struct prober *r, struct frame *tmpl)
+/* The probes of a pass (a retry's: those still unanswered), paced, with
+ * the replies read between them; a status, and how many were sent. */
+static int send_all(struct prober *r, struct frame *tmpl, bool retry, size_t *sent)
 {
 	struct engine *e = r->e;
 	const struct probe_params *pp = r->pp;
@@ -368,31 +402,58 @@ static int send_all(struct prober *r, struct frame *tmpl)
 	struct deadline next_send;
 	deadline_in(&next_send, 0);
 	uint64_t ahead = frame_cycle(tmpl) < pp->count ? frame_cycle(tmpl) : pp->count;
-	int rc = engine_next_hops(e, tmpl, ahead < PREFETCH_MAX ? ahead : PREFETCH_MAX);
+	int rc = retry ? ENGINE_OK :
+		 engine_next_hops(e, tmpl, ahead < PREFETCH_MAX ? ahead : PREFETCH_MAX);
 	if (rc != ENGINE_OK)
 		return rc;
+	*sent = 0;
 	for (size_t i = 0; i < pp->count && !engine_stopped(e); i++) {
-		/* Every probe draws its random fields anew (ports, seq, ids). */
+		if (retry && settled(r, i))
+			continue;
+		/* Every probe draws its random fields anew (ports, seq, ids);
+		 * a retry the same as its first send. */
 		if (engine_build_frame(e, tmpl, pp->path, pp->run, i, &d)) {
 			/* A sweep goes on past a target whose next hop is silent. */
 			if (e->nb.failed <= 0 || !frame_next_hop_varies(tmpl))
 				return engine_resolve_failed(e, &d);
 			r->res->unreached++;
 			r->res->unreached_why = neighbor_silence(frame_destination(tmpl).family);
+			settle(r, i);	/* not retried: the lookup had its own */
 			continue;
 		}
-		if (i > 0 && (rc = wait_replies(r, &next_send, false)) != ENGINE_OK)
+		if (*sent > 0 && (rc = wait_replies(r, &next_send, false)) != ENGINE_OK)
 			return rc;
 		if (engine_stopped(e))
 			break;	/* the wait ended on a signal: send no more */
 		struct timeval now;
 		gettimeofday(&now, NULL);
 		retire(r, &now, false);
-		if ((rc = send_probe(r, tmpl, r->res->sent)) != ENGINE_OK)
+		if ((rc = send_probe(r, tmpl, r->res->sent, i)) != ENGINE_OK)
 			return rc;
+		++*sent;
 		deadline_in(&next_send, pp->interval_us);
 	}
 	return ENGINE_OK;
+}
+
+/* --retries: the probes still unanswered, sent again pass by pass; -t after
+ * the last, the RTTs' timeout after the others. */
+static int retry_passes(struct prober *r, struct frame *tmpl)
+{
+	const struct probe_params *pp = r->pp;
+	int rc = ENGINE_OK;
+	for (unsigned p = 0; p < pp->retries && rc == ENGINE_OK && !engine_stopped(r->e) &&
+			     !all_answered(r); p++) {
+		size_t n;
+		rc = send_all(r, tmpl, true, &n);
+		r->res->reprobed[r->res->passes++ - 1] = n;
+		struct deadline done;
+		deadline_in(&done, p + 1 < pp->retries ? rto_wait(&r->rto, pp->timeout_us) :
+			    pp->timeout_us);
+		if (rc == ENGINE_OK)
+			rc = wait_replies(r, &done, true);
+	}
+	return rc;
 }
 
 static int probe_all(struct prober *r, struct frame *tmpl)
@@ -414,12 +475,16 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 		rc = engine_ready(e);
 	if (rc != ENGINE_OK)
 		return rc;
-	rc = send_all(r, tmpl);
+	size_t sent;
+	rc = send_all(r, tmpl, false, &sent);
 	struct deadline done;
-	deadline_in(&done, waiting ? pp->timeout_us : 0);
+	deadline_in(&done, !waiting ? 0 : r->answered ? rto_wait(&r->rto, pp->timeout_us) :
+		    pp->timeout_us);
 	/* Without an expectation: only our own copies, to time and record them. */
 	if (rc == ENGINE_OK)
 		rc = wait_replies(r, &done, waiting);
+	if (rc == ENGINE_OK && r->answered)
+		rc = retry_passes(r, tmpl);
 	if (rc == ENGINE_OK && r->res->matched && speaker_exposed(&r->sp) &&
 	    !r->sp.kernel_rst_seen) {
 		deadline_in(&done, RST_WAIT_US);
@@ -434,7 +499,7 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 	int sig = engine_stopped(e);
 	if (sig)
 		return ENGINE_STOPPED + sig;
-	bool all = (!waiting || r->res->matched == r->res->sent) && !r->res->unreached;
+	bool all = (!waiting || all_answered(r)) && !r->res->unreached;
 	return all ? ENGINE_OK : ENGINE_NOMATCH;
 }
 
@@ -446,6 +511,9 @@ int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *wa
 	struct prober r = { .e = e, .want = want, .pp = pp, .ops = ops, .ctx = ctx, .res = res,
 			    .room = 64 };
 	r.ring = xcalloc(r.room, sizeof *r.ring);
+	res->passes = 1;
+	if (pp->retries && !expect_empty(want))
+		r.answered = xcalloc(pp->count / 8 + 1, 1);
 	flow_table_init(&r.flows);
 	e->before_record = before_record;
 	e->before_ctx = &r;
@@ -460,6 +528,7 @@ int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *wa
 	speaker_close(&r.sp);
 	e->before_record = NULL;
 	free(r.ring);
+	free(r.answered);
 	flow_table_free(&r.flows);
 	/* The lookups borrowed the capture: it is the engine's to close. */
 	if (e->nb.arp == r.cap) {

@@ -10,6 +10,7 @@
 #define CRAFT_PROBE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/time.h>
 
 #include "../builder/fragment.h"
@@ -18,7 +19,8 @@
 #include "engine.h"
 
 struct probe_ops {
-	/* Probe `idx` (from 0) is on its way; `f` as a capture shows it. */
+	/* Probe `idx` (from 0; a retry has its first send's) is on its way;
+	 * `f` as a capture shows it. */
 	void (*sent)(void *ctx, size_t idx, const struct frame *f, const struct timeval *ts);
 	/* A reply to probe `idx` matched the expectation. */
 	void (*matched)(void *ctx, size_t idx, const struct frame *f, const struct timeval *ts,
@@ -39,15 +41,22 @@ struct probe_params {
 				 * minutes: the next `send` of a handshake finds it whole */
 	size_t fragment;	/* --fragment: payload bytes per fragment; 0: whole */
 	enum frag_order frag_order;
+	unsigned retries;	/* passes more for the probes still unanswered
+				 * (up to PROBE_RETRIES) */
 };
+
+#define PROBE_RETRIES 100
 
 struct probe_result {
 	bool finished;		/* the figures stand: every probe sent and its replies
 				 * waited for, or a stop or a fault cut it short */
-	size_t sent;
+	size_t sent;		/* frames, retries included */
 	size_t unreached;	/* targets not sent to: their next hop never answered */
 	const char *unreached_why;	/* "no ARP reply", "no neighbour advertisement" */
 	unsigned matched;
+	size_t answered;	/* probes with a matching reply (of pp->count) */
+	unsigned passes;	/* run, the first included */
+	uint64_t reprobed[PROBE_RETRIES];	/* probes each retry sent again */
 	long rtt_min, rtt_max;	/* microseconds */
 	double rtt_sum, rtt_sq;
 	struct near_miss closest[NEAR_MISSES + 1];
@@ -55,7 +64,8 @@ struct probe_result {
 };
 
 /* Sends `tmpl` pp->count times and waits for replies matching `want`
- * (empty: none awaited).  A status: ENGINE_NOMATCH when some probe got no
+ * (empty: none awaited); with retries, sends the probes still unanswered
+ * again, each as it was.  A status: ENGINE_NOMATCH when some probe got no
  * matching reply. */
 int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *want,
 	      const struct probe_params *pp, const struct probe_ops *ops, void *ctx,

@@ -22,6 +22,7 @@
 #include "../match/flow.h"
 #include "../proto/proto.h"
 #include "../util/clock.h"
+#include "../util/rto.h"
 #include "../util/xalloc.h"
 #include "../wire/linktx.h"
 #include "internal.h"
@@ -34,6 +35,8 @@
 
 struct target {
 	struct flow_ack ack;
+	uint32_t rtt_us;	/* of the reply that decided it */
+	uint16_t from;		/* who sent that reply: res.from[from - 1], 0 unknown */
 	uint8_t cls;		/* what it answered, or NO_CLASS */
 	bool first;		/* the first probe with its key: a target */
 };
@@ -76,6 +79,16 @@ struct stream {
 	struct target *targets;
 	uint64_t tracked;
 	struct stream_class *cls;	/* res.cls */
+	/* Retries: a pass after the first sends frames pass_list[0, count);
+	 * frames a label period apart are one target, the first of them. */
+	const uint64_t *pass_list;
+	uint64_t frames;		/* of the first pass */
+	uint64_t period;		/* 0: every frame its own target */
+	bool complete;			/* the first pass sent every frame */
+	_Atomic uint32_t *sent_us;	/* when each tracked frame last left, after epoch */
+	struct timespec epoch;
+	struct timeval epoch_wall;	/* the same moment as capture timestamps read */
+	struct rto rto;
 	unsigned ncls;
 	uint64_t answered, duplicates;
 	struct timespec last_progress;
@@ -128,7 +141,32 @@ static uint64_t frame_of(const struct sender *w)
 /* Whether frame `i` left before the senders stopped. */
 static bool was_sent(const struct stream *s, uint64_t i)
 {
-	return i / s->nsenders < s->senders[i % s->nsenders].next;
+	return s->complete || i / s->nsenders < s->senders[i % s->nsenders].next;
+}
+
+/* The frame at position `i` of the pass under way. */
+static uint64_t frame_at(const struct stream *s, uint64_t i)
+{
+	return s->pass_list ? s->pass_list[i] : i;
+}
+
+/* The target frame `i` is a probe of: the first frame with its labels. */
+static uint64_t target_of(const struct stream *s, uint64_t i)
+{
+	return s->period ? i % s->period : i;
+}
+
+static uint32_t epoch_us(const struct stream *s)
+{
+	uint64_t us = ns_since(&s->epoch) / 1000u;
+	return us < UINT32_MAX ? (uint32_t)us : UINT32_MAX;
+}
+
+/* Frame `i` leaves at `us` after the epoch, for its reply's RTT. */
+static void stamp_sent(struct stream *s, uint64_t i, uint32_t us)
+{
+	if (i < s->tracked)
+		atomic_store_explicit(&s->sent_us[i], us, memory_order_relaxed);
 }
 
 /* Whether target `i` was not sent to: its next hop never answered. */
@@ -146,7 +184,8 @@ static void note_probe(struct stream *s, const struct frame *probe, uint64_t i)
 	if (i >= s->tracked || !flow_of_probe(probe, &k, &ack))
 		return;
 	uint32_t first = flow_table_put(&s->flows, &k, (uint32_t)i);
-	s->targets[i] = (struct target){ .ack = ack, .cls = NO_CLASS, .first = first == i };
+	s->targets[i] = (struct target){ .ack = ack, .cls = NO_CLASS,
+					 .first = first == i && target_of(s, i) == i };
 }
 
 static uint8_t class_named(struct stream *s, const char *name, bool wanted)
@@ -205,6 +244,36 @@ static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
 	return class_named(s, name, wanted);
 }
 
+/* Who sent `f`: its own network layer's source, in res.from. */
+static uint16_t sender_of(struct stream *s, const struct frame *f)
+{
+	const struct layer *next = NULL, *net = frame_network_layer(f, &next);
+	if (!net)
+		return 0;
+	struct addr a = layer_addr(net, net->def->net->src);
+	struct stream_result *res = &s->res;
+	for (unsigned k = 0; k < res->nfrom; k++)
+		if (addr_equal(&res->from[k], &a))
+			return (uint16_t)(k + 1);
+	if (res->nfrom == STREAM_FROM)
+		return 0;
+	res->from[res->nfrom++] = a;
+	return (uint16_t)res->nfrom;
+}
+
+/* Target `t` decided by `f`, the reply to frame `i`: who sent it, and its
+ * RTT (for the summary and the retries' wait). */
+static void note_answer(struct stream *s, struct target *t, uint64_t i, const struct frame *f,
+			const struct timeval *ts)
+{
+	long rtt = usec_between(&s->epoch_wall, ts) -
+		   (long)atomic_load_explicit(&s->sent_us[i], memory_order_relaxed);
+	rtt = rtt < 0 ? 0 : rtt;
+	t->rtt_us = rtt < UINT32_MAX ? (uint32_t)rtt : UINT32_MAX;
+	rto_note(&s->rto, rtt);
+	t->from = sender_of(s, f);
+}
+
 static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire,
 		     const struct timeval *ts)
 {
@@ -229,13 +298,15 @@ static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire
 		uint32_t i;
 		if (!flow_table_get(&s->flows, &r.key[n], &i) || !flow_ack_ok(&s->targets[i].ack, &r))
 			continue;
-		struct target *t = &s->targets[i];
+		struct target *t = &s->targets[target_of(s, i)];
 		if (t->cls != NO_CLASS) {
 			s->duplicates++;
 			break;
 		}
 		bool wanted = expect_empty(s->want) || expect_diffs(s->want, &f, NULL, 0) == 0;
 		t->cls = class_of(s, &f, wanted);
+		s->cls[t->cls].error = frame_own_layers(&f) < f.nlayers;
+		note_answer(s, t, i, &f, ts);
 		s->cls[t->cls].n++;
 		s->answered++;
 		if (s->ops->received)
@@ -253,7 +324,7 @@ static void progress(struct stream *s, bool last)
 	    (!last && ns_since(&s->last_progress) < PROGRESS_NS))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &s->last_progress);
-	double secs = (double)ns_since(&s->t0) / 1e9;
+	double secs = (double)ns_since(&s->epoch) / 1e9;	/* all passes */
 	s->ops->progress(s->ctx, atomic_load(&s->sent), secs, s->answered, last);
 }
 
@@ -309,6 +380,8 @@ static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 	}
 	memcpy(buf, tmpl->bytes, tmpl->len);
 	w->len[slot] = tmpl->len;
+	if (s->pass_list)
+		return 0;	/* a retry: the same frame as before, noted then */
 	struct frame shown;
 	decode_built(tmpl, &shown);
 	note_probe(s, &shown, i);
@@ -323,15 +396,18 @@ static int send_batch(struct sender *w)
 	struct stream *s = w->s;
 	unsigned n = 0;
 	uint64_t elapsed = s->rate ? ns_since(&s->t0) : 0;
+	uint32_t now_us = epoch_us(s);
 	while (n < LINKTX_BATCH && !stopping(s)) {
 		uint64_t i = frame_of(w);
 		if (i >= s->count || (s->rate && due_ns(s, i) > elapsed))
 			break;
 		int skip = 0;
+		stamp_sent(s, frame_at(s, i), now_us);
 		if (s->patch) {
 			w->len[n] = s->tmpl->len;
-			vary_apply(&s->plan, linktx_frame(w->tx, n, w->len[n]), i, s->sp->run);
-		} else if ((skip = rebuild(w, i, n)) < 0)
+			vary_apply(&s->plan, linktx_frame(w->tx, n, w->len[n]), frame_at(s, i),
+				   s->sp->run);
+		} else if ((skip = rebuild(w, frame_at(s, i), n)) < 0)
 			return -1;
 		w->next++;
 		n += !skip;
@@ -596,14 +672,14 @@ void stream_list_targets(const struct stream *s, int class_index, bool json, str
 /* After the last frame: the replies still on their way, until every target
  * answered or the timeout passed; with only a recording, until the capture
  * goes quiet. */
-static void drain(struct stream *s)
+static void drain(struct stream *s, long wait_us)
 {
 	bool waiting = !expect_empty(s->want);
 	uint64_t targets = 0;
 	for (uint64_t i = 0; i < s->tracked; i++)
 		targets += s->targets[i].first && was_sent(s, i) && !unreached(s, i);
 	struct deadline done;
-	deadline_in(&done, s->sp->timeout_us);
+	deadline_in(&done, wait_us);
 	while (s->cap && !stopping(s) && deadline_left(&done) > 0) {
 		if (waiting && s->answered >= targets)
 			break;
@@ -657,17 +733,17 @@ static void run_senders(struct stream *s)
 		pthread_join(s->senders[t].thread, NULL);
 }
 
-static int run_stream(struct stream *s)
+/* One pass: the senders' frames (pass_list's, or all), then the replies
+ * for up to `wait_us`. */
+static int run_pass(struct stream *s, long wait_us)
 {
-	fill_buffers(s);
-	if (s->patch && s->cap && !expect_empty(s->want))
-		track_patched(s);
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
-	s->last_progress = s->t0;
 	run_senders(s);
+	uint64_t pass_ns = 0;
 	for (unsigned t = 0; t < s->nsenders; t++)
-		if (s->senders[t].done_ns > s->send_ns)
-			s->send_ns = s->senders[t].done_ns;
+		if (s->senders[t].done_ns > pass_ns)
+			pass_ns = s->senders[t].done_ns;
+	s->send_ns += pass_ns;
 	/* One fault, reported once: the interface gone fails every sender. */
 	for (unsigned t = 0; t < s->nsenders && !s->reported; t++)
 		if (s->senders[t].failed) {
@@ -677,9 +753,89 @@ static int run_stream(struct stream *s)
 		}
 	if (atomic_load(&s->failed))
 		return ENGINE_SYSTEM;
-	drain(s);
+	drain(s, wait_us);
 	progress(s, true);
 	return atomic_load(&s->failed) ? ENGINE_SYSTEM : ENGINE_OK;
+}
+
+/* The wait for a pass's replies: -t after the last, else as long as the
+ * RTTs so far suggest. */
+static long pass_wait(const struct stream *s, unsigned retries_left)
+{
+	return retries_left ? rto_wait(&s->rto, s->sp->timeout_us) : s->sp->timeout_us;
+}
+
+/* --retries: the targets still unanswered, sent again, pass by pass.  A
+ * target with no next hop has its class (its lookup had its own retries). */
+static int retry_passes(struct stream *s)
+{
+	unsigned retries = s->sp->retries;
+	uint64_t *todo = xcalloc(s->tracked ? s->tracked : 1, sizeof *todo);
+	int rc = ENGINE_OK;
+	s->complete = true;
+	for (unsigned p = 0; p < retries && rc == ENGINE_OK && !stopping(s); p++) {
+		uint64_t n = 0;
+		for (uint64_t t = 0; t < s->tracked; t++)
+			if (s->targets[t].first && s->targets[t].cls == NO_CLASS)
+				todo[n++] = t;
+		if (!n)
+			break;
+		s->res.reprobed[s->res.passes++ - 1] = n;
+		s->pass_list = todo;
+		s->count = n;
+		atomic_store(&s->finished, 0);
+		for (unsigned t = 0; t < s->nsenders; t++)
+			s->senders[t].next = s->senders[t].done_ns = 0;
+		rc = run_pass(s, pass_wait(s, retries - p - 1));
+	}
+	free(todo);
+	return rc;
+}
+
+static int run_stream(struct stream *s)
+{
+	fill_buffers(s);
+	if (s->patch && s->cap && !expect_empty(s->want))
+		track_patched(s);
+	clock_gettime(CLOCK_MONOTONIC, &s->epoch);
+	gettimeofday(&s->epoch_wall, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &s->last_progress);
+	bool retrying = s->sp->retries && s->cap && !expect_empty(s->want);
+	int rc = run_pass(s, pass_wait(s, retrying ? s->sp->retries : 0));
+	if (rc == ENGINE_OK && retrying && !stopping(s))
+		rc = retry_passes(s);
+	return rc;
+}
+
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t r = a % b;
+		a = b;
+		b = r;
+	}
+	return a;
+}
+
+/* After how many frames the ranges' values repeat (they cycle side by
+ * side): the least common multiple of their lengths; 0 without ranges or
+ * past 64 bits. */
+static uint64_t label_period(const struct frame *tmpl)
+{
+	uint64_t period = 1;
+	for (size_t i = 0; i < tmpl->nlayers; i++)
+		for (size_t k = 0; k < MAX_FIELDS; k++) {
+			if (!(tmpl->layer[i].ranged >> k & 1u))
+				continue;
+			u128 len = range_len(&tmpl->layer[i], k);
+			if (!len || len >> 64)
+				return 0;
+			u128 lcm = (u128)(period / gcd(period, (uint64_t)len)) * len;
+			if (lcm >> 64)
+				return 0;
+			period = (uint64_t)lcm;
+		}
+	return period > 1 ? period : 0;
 }
 
 /* Plans the frames from frame 0 built without the network, and opens
@@ -703,6 +859,9 @@ static int open_all(struct stream *s)
 		s->nsenders = (unsigned)s->count;
 	s->tracked = s->count < TRACK_MAX ? s->count : TRACK_MAX;
 	s->targets = xcalloc(s->tracked, sizeof *s->targets);
+	s->sent_us = xcalloc(s->tracked ? s->tracked : 1, sizeof *s->sent_us);
+	s->frames = s->count;
+	s->period = label_period(s->tmpl);
 	rc = open_capture(s);
 	if (rc == ENGINE_OK)
 		rc = open_senders(s);
@@ -742,7 +901,7 @@ static void sum_up(struct stream *s)
 	res->patched = s->patch;
 	res->capturing = s->cap != NULL;
 	res->dropped = s->cap ? capture_dropped(s->cap) : 0;
-	res->count = s->count;
+	res->count = s->frames;
 	res->tracked = s->tracked;
 	res->answered = s->answered;
 	res->duplicates = s->duplicates;
@@ -788,6 +947,8 @@ int stream_run(struct engine *e, struct frame *tmpl, const struct expectation *w
 	*s = (struct stream){ .e = e, .tmpl = tmpl, .want = want, .sp = sp, .ops = ops, .ctx = ctx,
 			      .rate = sp->rate };
 	s->cls = s->res.cls;
+	s->res.passes = 1;
+	s->res.retries = sp->retries;
 	flow_table_init(&s->flows);
 	int rc = stream_go(s);
 	/* The lookups borrowed the capture: it is the engine's to close. */
@@ -804,6 +965,23 @@ const struct stream_result *stream_result(const struct stream *s)
 	return &s->res;
 }
 
+bool stream_answer(const struct stream *s, uint64_t t, struct stream_answer *a)
+{
+	if (t >= s->tracked || !s->targets[t].first || !was_sent(s, t))
+		return false;
+	const struct target *x = &s->targets[t];
+	bool known = x->cls != NO_CLASS && x->from;
+	*a = (struct stream_answer){ .cls = x->cls == NO_CLASS ? -1 : x->cls,
+				     .from = known ? &s->res.from[x->from - 1] : NULL,
+				     .rtt_us = x->cls == NO_CLASS ? -1 : (long)x->rtt_us };
+	return true;
+}
+
+const struct frame *stream_template(const struct stream *s)
+{
+	return s->tmpl;
+}
+
 void stream_free(struct stream *s)
 {
 	if (!s)
@@ -813,5 +991,6 @@ void stream_free(struct stream *s)
 	free(s->senders);
 	flow_table_free(&s->flows);
 	free(s->targets);
+	free((void *)s->sent_us);
 	free(s);
 }

@@ -18,6 +18,8 @@
 #include "engine.h"
 
 #define STREAM_CLASSES 32
+#define STREAM_RETRIES 100	/* --retries' most */
+#define STREAM_FROM 64		/* senders of replies told apart */
 
 struct stream_ops {
 	/* The reply that decided target `probe` (from 0); may be NULL. */
@@ -42,6 +44,8 @@ struct stream_params {
 	enum linktx_path tx;	/* how the frames leave */
 	long timeout_us;	/* for the replies after the last frame */
 	bool record;		/* every frame must reach the capture (a -w file) */
+	unsigned retries;	/* passes more for the targets still unanswered
+				 * (up to STREAM_RETRIES) */
 	bool progress;		/* call ops->progress */
 	const struct rng *run;
 };
@@ -51,6 +55,7 @@ struct stream_class {
 	char name[96];
 	bool wanted;		/* matches the expectation */
 	bool unanswered;	/* no reply: why none (the next hop never answered) */
+	bool error;		/* an ICMP error's: its senders are listed */
 	uint64_t n;
 };
 
@@ -68,6 +73,18 @@ struct stream_result {
 	uint64_t unreached;	/* not sent to: their next hop never answered */
 	struct stream_class cls[STREAM_CLASSES];
 	unsigned ncls;
+	unsigned retries, passes;	/* asked, and run (the first included) */
+	uint64_t reprobed[STREAM_RETRIES];	/* targets each retry sent again */
+	struct addr from[STREAM_FROM];	/* the replies' senders, as first seen */
+	unsigned nfrom;
+};
+
+/* What decided a target: its class (-1: none), who sent that reply (NULL:
+ * not told apart) and its RTT. */
+struct stream_answer {
+	int cls;
+	const struct addr *from;
+	long rtt_us;
 };
 
 struct stream;
@@ -83,6 +100,10 @@ const struct stream_result *stream_result(const struct stream *s);
  * template's range values: runs joined ("tcp dport=1-21,23-79") with one
  * ranged field, a JSON array's members with `json`. */
 void stream_list_targets(const struct stream *s, int cls, bool json, struct strbuf *out);
+/* Target `t` (a frame's index from 0), false if that frame is no target
+ * (a later probe of one, or not sent). */
+bool stream_answer(const struct stream *s, uint64_t t, struct stream_answer *a);
+const struct frame *stream_template(const struct stream *s);
 /* Closes the senders' sockets. */
 void stream_free(struct stream *s);
 

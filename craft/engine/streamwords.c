@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "streamhops.h"
+
 /* The send path as the summary's line says it. */
 static void text_tx(const struct stream_result *r, struct strbuf *out)
 {
@@ -36,9 +38,31 @@ static void json_classes(const struct stream *s, struct strbuf *out)
 			  !none && r->cls[c].wanted ? "true" : "false",
 			  (unsigned long long)(none ? r->silent : r->cls[c].n));
 		stream_list_targets(s, none ? -1 : (int)c, true, out);
-		sb_puts(out, "]}");
+		sb_puts(out, "]");
+		if (!none)
+			stream_class_senders(s, c, true, out);
+		sb_putc(out, '}');
 	}
 	sb_puts(out, "]");
+	stream_route(s, true, out);
+}
+
+void passes_words(unsigned retries, unsigned passes, const uint64_t *reprobed, bool none_left,
+		  bool json, struct strbuf *out)
+{
+	if (!retries)
+		return;
+	if (json)
+		sb_printf(out, ",\"passes\":%u,\"reprobed\":[", passes);
+	else
+		sb_printf(out, "    %u pass%s (--retries %u)", passes, passes == 1 ? "" : "es", retries);
+	for (unsigned p = 1; p < passes; p++)
+		sb_printf(out, json ? p > 1 ? ",%llu" : "%llu" : p > 1 ? ", then %llu" :
+			  ": %llu probed again", (unsigned long long)reprobed[p - 1]);
+	if (json)
+		sb_putc(out, ']');
+	else
+		sb_puts(out, passes == 1 && none_left ? ": none left to probe again\n" : "\n");
 }
 
 static void json_report(const struct stream *s, const struct stream_words *w, struct strbuf *out)
@@ -58,6 +82,8 @@ static void json_report(const struct stream *s, const struct stream_words *w, st
 			  "\"duplicates\":%llu,\"tracked\":%llu", (unsigned long long)r->targets,
 			  (unsigned long long)r->answered, (unsigned long long)(r->silent + r->unreached),
 			  (unsigned long long)r->duplicates, (unsigned long long)r->tracked);
+	if (w->replies)
+		passes_words(r->retries, r->passes, r->reprobed, !r->silent, true, out);
 	if (r->capturing)
 		sb_printf(out, ",\"capture_dropped\":%u", r->dropped);
 	if (w->signame)
@@ -81,6 +107,7 @@ static void text_classes(const struct stream *s, struct strbuf *out)
 	if (r->duplicates)
 		sb_printf(out, ", %llu repeated replies", (unsigned long long)r->duplicates);
 	sb_putc(out, '\n');
+	passes_words(r->retries, r->passes, r->reprobed, !r->silent, false, out);
 	for (unsigned c = 0; c <= r->ncls; c++) {
 		bool none = c == r->ncls;
 		uint64_t n = none ? r->silent : r->cls[c].n;
@@ -95,7 +122,10 @@ static void text_classes(const struct stream *s, struct strbuf *out)
 		if (!none && !r->cls[c].wanted && !r->cls[c].unanswered)
 			sb_puts(out, "  (not what was expected)");
 		sb_putc(out, '\n');
+		if (!none)
+			stream_class_senders(s, c, false, out);
 	}
+	stream_route(s, false, out);
 }
 
 static void text_report(const struct stream *s, const struct stream_words *w, struct strbuf *out)

@@ -20,4 +20,10 @@ struct stream_words {
 /* "--- 1000 sent in 0.010s (...)" and the classes, or one JSON line. */
 void stream_words(const struct stream *s, const struct stream_words *w, struct strbuf *out);
 
+/* --retries' passes, for streams and probes one by one alike (`retries` 0:
+ * nothing): "    3 passes (--retries 2): 218 probed again, then 12", or the
+ * JSON members ,"passes":3,"reprobed":[218,12]. */
+void passes_words(unsigned retries, unsigned passes, const uint64_t *reprobed, bool none_left,
+		  bool json, struct strbuf *out);
+
 #endif

@@ -16,6 +16,10 @@ void expect_init(struct expectation *e)
 
 void expect_free(struct expectation *e)
 {
+	if (e->or) {
+		expect_free(e->or);
+		free(e->or);
+	}
 	for (unsigned i = 0; i < e->n; i++)
 		for (unsigned k = 0; k < e->layer[i].n; k++)
 		{
@@ -263,6 +267,27 @@ int expect_parse(struct expectation *e, const char *text, const char *file,
 	}
 }
 
+int expect_parse_or(struct expectation *e, const char *text, const char *file,
+		    const struct vars *vars, struct diag *d)
+{
+	if (expect_empty(e))
+		return expect_parse(e, text, file, vars, d);
+	struct expectation *alt = xcalloc(1, sizeof *alt);
+	int rc = expect_parse(alt, text, file, vars, d);
+	if (rc) {
+		expect_free(alt);
+		free(alt);
+		return -1;
+	}
+	struct expectation *last = e;
+	while (last->or)
+		last = last->or;
+	last->or = alt;
+	size_t used = strlen(e->text);
+	snprintf(e->text + used, sizeof e->text - used, " or %s", alt->text);
+	return 0;
+}
+
 /* The layer `ml` looks at: the frame's own layers stop at an ICMP error;
  * quoted ones are the datagram it quotes. */
 static const struct layer *find_layer(const struct frame *f, const struct match_layer *ml)
@@ -276,8 +301,8 @@ static const struct layer *find_layer(const struct frame *f, const struct match_
 	return NULL;
 }
 
-unsigned expect_diffs(const struct expectation *e, const struct frame *f,
-		      char *why, size_t len)
+static unsigned diffs_of_one(const struct expectation *e, const struct frame *f,
+			     char *why, size_t len)
 {
 	unsigned diffs = 0;
 	if (why && len)
@@ -316,6 +341,20 @@ unsigned expect_diffs(const struct expectation *e, const struct frame *f,
 		}
 	}
 	return diffs;
+}
+
+unsigned expect_diffs(const struct expectation *e, const struct frame *f,
+		      char *why, size_t len)
+{
+	unsigned best = diffs_of_one(e, f, why, len);
+	for (const struct expectation *alt = e->or; alt && best; alt = alt->or) {
+		char alt_why[256];
+		unsigned d = diffs_of_one(alt, f, why ? alt_why : NULL, sizeof alt_why);
+		if (d < best && why)
+			snprintf(why, len, "%s", alt_why);
+		best = d < best ? d : best;
+	}
+	return best;
 }
 
 void near_miss_note(struct near_miss *m, unsigned diffs, const struct frame *f,

@@ -37,7 +37,10 @@ struct match_layer {
 struct expectation {
 	struct match_layer layer[MATCH_LAYERS];
 	unsigned n;
-	char text[256];		/* the match lines as written, for messages */
+	char text[256];		/* the match lines as written, for messages; the
+				 * head's names every alternative */
+	struct expectation *or;	/* another a reply may match instead (--expect
+				 * given again), or NULL */
 };
 
 void expect_init(struct expectation *e);
@@ -50,9 +53,14 @@ int expect_add_line(struct expectation *e, const struct src_line *ln,
 /* Match lines separated by ';', as --expect takes them. */
 int expect_parse(struct expectation *e, const char *text, const char *file,
 		 const struct vars *vars, struct diag *d);
+/* expect_parse's lines as one more alternative: a reply that matches any
+ * of `e`'s matches. */
+int expect_parse_or(struct expectation *e, const char *text, const char *file,
+		    const struct vars *vars, struct diag *d);
 
 /* How many fields of `f` differ from `e` (a missing layer counts one more
- * than its fields); 0 is a match.  `why` gets the first difference. */
+ * than its fields), of its alternatives the closest; 0 is a match.  `why`
+ * gets that one's first difference. */
 unsigned expect_diffs(const struct expectation *e, const struct frame *f,
 		      char *why, size_t len);
 

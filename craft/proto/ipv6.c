@@ -33,7 +33,8 @@ static const struct field ipv6_fields[] = {
 	[IPV6_FLOW] = { "flow", "Flow Label", 12, 20, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
 	[IPV6_PLEN] = { "plen", "Payload Length", 32, 16, FK_UINT, FD_COMPUTED, 0, 0, NULL, NULL, NULL },
 	[IPV6_NH] = { "nh", "Next Header", 48, 8, FK_UINT, FD_COMPUTED, 0, 0, ip6_nh_names, NULL, NULL },
-	[IPV6_HLIM] = { "hlim", "Hop Limit", 56, 8, FK_UINT, FD_CONST, 64, 0, NULL, lint_hlim, NULL },
+	[IPV6_HLIM] = { "hlim", "Hop Limit", 56, 8, FK_UINT, FD_CONST, 64, FF_HOPS, NULL, lint_hlim,
+			NULL },
 	[IPV6_SRC] = { "src", "Source Address", 64, 128, FK_IPV6, FD_IFACE_IP6, 0, FF_PSEUDO, NULL, NULL, NULL },
 	[IPV6_DST] = { "dst", "Destination Address", 192, 128, FK_IPV6, FD_REQUIRED, 0, FF_PSEUDO | FF_NEXTHOP, NULL, NULL, NULL },
 };

@@ -296,6 +296,39 @@ static void test_diffs(void **state)
 	assert_string_equal(tiny, "tcp.fla");
 }
 
+/* --expect given again: a frame matches when any alternative does; the
+ * closest one's why; the head's text names them all; an alternative that
+ * does not parse leaves the expectation as it was. */
+static void test_alternatives(void **state)
+{
+	(void)state;
+	struct expectation e;
+	struct frame synack, rstack;
+	struct diag d;
+	char why[256];
+	memset(&d, 0, sizeof d);
+	expect_init(&e);
+	assert_int_equal(expect_parse_or(&e, "tcp flags=SA", "--expect", &vs, &d), 0);
+	assert_int_equal(expect_parse_or(&e, "icmp type=dest-unreach", "--expect", &vs, &d), 0);
+	assert_int_equal(expect_parse_or(&e, "tcp flags=RA ack=999", "--expect", &vs, &d), 0);
+	assert_int_equal(expect_parse_or(&e, "tcp flagz=S", "--expect", &vs, &d), -1);
+	assert_string_equal(e.text, "tcp flags=SA or icmp type=dest-unreach or tcp flags=RA ack=999");
+	frame_of(SYNACK, &synack);
+	frame_of(RSTACK, &rstack);
+	strcpy(why, "stale");
+	assert_int_equal(expect_diffs(&e, &synack, why, sizeof why), 0);
+	/* the RST: 1 field off the first and the third, 2 off the second */
+	assert_int_equal(expect_diffs(&e, &rstack, why, sizeof why), 1);
+	assert_string_equal(why, "tcp.flags: got RA, wanted SA");
+	assert_int_equal(expect_diffs(&e, &rstack, NULL, 0), 1);
+	assert_false(expect_empty(&e));
+	expect_free(&e);
+	assert_true(expect_empty(&e));
+	assert_null(e.or);
+	frame_free(&synack);
+	frame_free(&rstack);
+}
+
 #define ECHO_REPLY(data) "eth dst=" US " src=" PEER "\n" \
 	"ipv4 src=10.0.0.2 dst=10.0.0.1\n" \
 	"icmp type=echo-reply id=0x1234 seq=7\n" \
@@ -834,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_parse_alternatives),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_diffs),
+		cmocka_unit_test(test_alternatives),
 		cmocka_unit_test(test_diffs_payload),
 		cmocka_unit_test(test_diffs_payload_why),
 		cmocka_unit_test(test_diffs_payload_quoted_bar),
