@@ -88,10 +88,19 @@ static void unreached_words(const struct probe_result *r, bool json, char *buf, 
 		snprintf(buf, len, ", %zu no answer (%s)", r->unreached, r->unreached_why);
 		return;
 	}
-	size_t n = (size_t)snprintf(buf, len, ",\"");
-	for (const char *c = r->unreached_why; *c && n + 1 < len; c++)
-		buf[n++] = *c == ' ' ? '_' : (char)(*c | 0x20);
-	snprintf(buf + n, len - n, "\":%zu", r->unreached);
+	snprintf(buf, len, ",\"%s\":%zu", r->unreached_key, r->unreached);
+}
+
+/* Without an expectation, nothing to match: what was sent, and the targets
+ * that were not. */
+static void report_unreached(const struct sending *s, const struct probe_result *r)
+{
+	char unreached[80];
+	unreached_words(r, s->opt->json, unreached, sizeof unreached);
+	if (s->opt->json)
+		printf("{\"stats\":{\"sent\":%zu%s}}\n", r->sent, unreached);
+	else
+		printf("--- %zu sent%s\n", r->sent, unreached);
 }
 
 /* Probes without a matching reply: with retries, of the targets. */
@@ -164,6 +173,8 @@ static int send_probes(struct cli_engine *c, struct frame *tmpl, const struct ex
 	int rc = probe_run(c->e, tmpl, want, &pp, &ops, &s, &res);
 	if (res.finished && !expect_empty(want))
 		report_end(&s, &res);
+	else if (res.finished && res.unreached)
+		report_unreached(&s, &res);
 	unsigned dropped = engine_dropped(c->e);
 	/* The probes reach -w whether or not the capture saw them go. */
 	if (res.finished && dropped)

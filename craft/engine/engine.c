@@ -202,6 +202,7 @@ static int build_one(struct engine *e, struct frame *tmpl, const char *path,
 int engine_build_frame(struct engine *e, struct frame *tmpl, const char *path,
 		       const struct rng *run, uint64_t index, struct diag *d)
 {
+	e->nb.failed = 0;	/* an earlier frame's silent next hop is not this one's */
 	return build_one(e, tmpl, path, run, index, true, d);
 }
 
@@ -216,11 +217,19 @@ int engine_neighbors(struct engine *e, const struct frame *tmpl)
 {
 	char err[512];
 	enum capture_error why;
-	e->nb.tags = tmpl;	/* its VLAN tags on the requests */
 	if (e->nb.arp || !frame_may_need_next_hop(tmpl) ||
 	    neighbors_open(&e->nb, &why, err, sizeof err) == 0)
 		return ENGINE_OK;
 	return engine_capture_failed(e, why, err);
+}
+
+int engine_lookup_tags(struct engine *e, const struct frame *tmpl, const char *path)
+{
+	struct diag d;
+	e->nb.tags = tmpl;
+	if (frame_may_need_next_hop(tmpl) && neighbor_tags_fixed(tmpl, path, &d))
+		return engine_bad_input(e, &d);
+	return ENGINE_OK;
 }
 
 int engine_next_hops(struct engine *e, const struct frame *tmpl, uint64_t count)

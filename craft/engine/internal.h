@@ -57,6 +57,9 @@ int engine_build_frame(struct engine *e, struct frame *tmpl, const char *path,
 		       const struct rng *run, uint64_t index, struct diag *d);
 /* The next hop's ARP capture, now, if the frame may need it. */
 int engine_neighbors(struct engine *e, const struct frame *tmpl);
+/* The VLAN tags the lookups of `tmpl` carry, set before anything asks
+ * (a ghost's check too); bad input if they vary per frame. */
+int engine_lookup_tags(struct engine *e, const struct frame *tmpl, const char *path);
 /* A sweep over destinations: the next hops of its first `count` frames
  * looked up at once (neighbor_prefetch), before the first frame leaves. */
 int engine_next_hops(struct engine *e, const struct frame *tmpl, uint64_t count);

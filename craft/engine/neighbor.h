@@ -35,8 +35,8 @@ struct neighbors {
 	const struct iface *ifc;	/* the addresses the request speaks from */
 	long timeout_us;
 	int tries;		/* requests to a silent next hop; 0: the kernel's 3 */
-	/* The template whose VLAN tags the requests carry (and whose tagged
-	 * answers the lookups' own capture lets in); NULL: untagged. */
+	/* The template whose VLAN tags the requests carry; NULL: untagged.
+	 * The lookups' own capture lets in answers with up to 2 tags. */
 	const struct frame *tags;
 	frame_log_fn log;
 	void *ctx;
@@ -54,6 +54,11 @@ struct neighbors {
 	int (*stop)(void *stop_ctx);	/* a wait ends early when it says so */
 	void *stop_ctx;
 };
+
+/* 0 if the VLAN tags of `tmpl` are the same on every frame (a lookup's
+ * request carries them); -1 with `d` at the field that varies. */
+struct diag;
+int neighbor_tags_fixed(const struct frame *tmpl, const char *file, struct diag *d);
 
 /* Opens the lookups' capture now, while the privileges last; -1 with
  * `why` and `err`. */
@@ -81,6 +86,8 @@ const char *neighbor_answer_name(int family);
 /* "no ARP reply", "no neighbour advertisement": why a target whose next
  * hop never answered got nothing (it was not sent to). */
 const char *neighbor_silence(int family);
+/* The same as a JSON key: "no_arp_reply", "no_neighbour_advertisement". */
+const char *neighbor_silence_key(int family);
 
 /* The same as a resolve_env next-hop callback; `ctx` is the neighbors. */
 struct diag;

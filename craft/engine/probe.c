@@ -413,11 +413,14 @@ static int send_all(struct prober *r, struct frame *tmpl, bool retry, size_t *se
 		/* Every probe draws its random fields anew (ports, seq, ids);
 		 * a retry the same as its first send. */
 		if (engine_build_frame(e, tmpl, pp->path, pp->run, i, &d)) {
-			/* A sweep goes on past a target whose next hop is silent. */
-			if (e->nb.failed <= 0 || !frame_next_hop_varies(tmpl))
+			/* A sweep goes on past a target whose next hop is silent;
+			 * one probe alone says why it was not sent. */
+			if (e->nb.failed <= 0 || !frame_next_hop_varies(tmpl) || pp->count == 1)
 				return engine_resolve_failed(e, &d);
+			int family = frame_destination(tmpl).family;
 			r->res->unreached++;
-			r->res->unreached_why = neighbor_silence(frame_destination(tmpl).family);
+			r->res->unreached_why = neighbor_silence(family);
+			r->res->unreached_key = neighbor_silence_key(family);
 			settle(r, i);	/* not retried: the lookup had its own */
 			continue;
 		}
@@ -466,6 +469,8 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 	if (rc == ENGINE_OK)
 		rc = engine_cut_ok(e, tmpl, &r->frag, pp->path);
 	if (rc == ENGINE_OK)
+		rc = engine_lookup_tags(e, tmpl, pp->path);
+	if (rc == ENGINE_OK)
 		rc = speaker_open(&r->sp, e);
 	if (rc == ENGINE_OK)
 		rc = open_capture(r, tmpl);
@@ -499,7 +504,8 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 	int sig = engine_stopped(e);
 	if (sig)
 		return ENGINE_STOPPED + sig;
-	bool all = (!waiting || all_answered(r)) && !r->res->unreached;
+	/* As a stream: a target not sent to fails an expectation only. */
+	bool all = !waiting || (all_answered(r) && !r->res->unreached);
 	return all ? ENGINE_OK : ENGINE_NOMATCH;
 }
 

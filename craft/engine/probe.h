@@ -53,6 +53,7 @@ struct probe_result {
 	size_t sent;		/* frames, retries included */
 	size_t unreached;	/* targets not sent to: their next hop never answered */
 	const char *unreached_why;	/* "no ARP reply", "no neighbour advertisement" */
+	const char *unreached_key;	/* the same as a JSON key: "no_arp_reply" */
 	unsigned matched;
 	size_t answered;	/* probes with a matching reply (of pp->count) */
 	unsigned passes;	/* run, the first included */

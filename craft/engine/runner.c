@@ -242,7 +242,10 @@ static int step_send(struct runner *r, const struct step *st)
 	struct resolve_env env = engine_env(r->e, st->file, &r->sp.ifc, &r->rng, 0);
 	int rc = ENGINE_OK;
 	r->e->nb.failed = 0;	/* an earlier send's silent next hop is not this one's */
-	if (frame_resolve(&f, &env, &d) || build_frame(r->e->b, &f, &d))
+	r->e->nb.tags = &f;	/* its next hop's lookup carries its VLAN tags */
+	bool built = frame_resolve(&f, &env, &d) == 0 && build_frame(r->e->b, &f, &d) == 0;
+	r->e->nb.tags = NULL;
+	if (!built)
 		rc = r->e->nb.failed || !r->acted ? engine_resolve_failed(r->e, &d) :
 		     step_fault(r, st, &d);
 	else if ((rc = guard_tcp(r, &f)) != ENGINE_OK)

@@ -43,6 +43,7 @@ static int owner_of(struct engine *e, const struct addr *a, uint64_t *mac)
 	if (neighbors_open(nb, &why, err, sizeof err))
 		return engine_capture_failed(e, why, err);
 	struct neighbors ask = { .b = nb->b, .ifc = &e->ifc, .timeout_us = GHOST_ASK_US, .tries = 1,
+				 .tags = nb->tags,
 				 .arp = nb->arp, .stray = nb->stray, .stray_ctx = nb->stray_ctx,
 				 .stop = nb->stop, .stop_ctx = nb->stop_ctx };
 	int rc = neighbor_next_hop(&ask, a, mac, err, sizeof err);

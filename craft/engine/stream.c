@@ -90,6 +90,7 @@ struct stream {
 	struct timeval epoch_wall;	/* the same moment as capture timestamps read */
 	struct rto rto;
 	unsigned ncls;
+	uint8_t other;		/* the class "(other replies)", or NO_CLASS */
 	uint64_t answered, duplicates;
 	struct timespec last_progress;
 	struct deadline pump_until;	/* of the reading under way */
@@ -188,21 +189,26 @@ static void note_probe(struct stream *s, const struct frame *probe, uint64_t i)
 					 .first = first == i && target_of(s, i) == i };
 }
 
-static uint8_t class_named(struct stream *s, const char *name, bool wanted)
+/* Replies' classes, the last of them collecting the rest, and a slot kept
+ * for the targets not sent to: those are never taken for a reply. */
+static uint8_t class_named(struct stream *s, const char *name, bool wanted, bool unanswered)
 {
 	for (unsigned c = 0; c < s->ncls; c++)
-		if (s->cls[c].wanted == wanted && strcmp(s->cls[c].name, name) == 0)
+		if (s->cls[c].wanted == wanted && s->cls[c].unanswered == unanswered &&
+		    strcmp(s->cls[c].name, name) == 0)
 			return (uint8_t)c;
-	if (s->ncls == STREAM_CLASSES - 1) {
-		/* The last one collects the rest. */
-		struct stream_class *c = &s->cls[s->ncls++];
-		snprintf(c->name, sizeof c->name, "(other replies)");
+	if (!unanswered && s->ncls >= STREAM_CLASSES - 2) {
+		if (s->other == NO_CLASS) {
+			s->other = (uint8_t)s->ncls++;
+			snprintf(s->cls[s->other].name, sizeof s->cls[s->other].name,
+				 "(other replies)");
+		}
+		return s->other;
 	}
-	if (s->ncls == STREAM_CLASSES)
-		return STREAM_CLASSES - 1;
 	struct stream_class *c = &s->cls[s->ncls];
 	snprintf(c->name, sizeof c->name, "%s", name);
 	c->wanted = wanted;
+	c->unanswered = unanswered;
 	return (uint8_t)s->ncls++;
 }
 
@@ -241,7 +247,7 @@ static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
 		snprintf(name, sizeof name, "%s %s=%s", l->def->name, l->def->fields[k].name, v);
 	else
 		snprintf(name, sizeof name, "%s", l->def->name);
-	return class_named(s, name, wanted);
+	return class_named(s, name, wanted, false);
 }
 
 /* Who sent `f`: its own network layer's source, in res.from. */
@@ -363,8 +369,7 @@ static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 	if (engine_build_frame(s->e, tmpl, s->sp->path, s->sp->run, i, &d)) {
 		if (s->e->nb.failed > 0 && i < s->tracked) {
 			struct addr to = frame_destination(tmpl);
-			uint8_t c = class_named(s, neighbor_silence(to.family), false);
-			s->cls[c].unanswered = true;
+			uint8_t c = class_named(s, neighbor_silence(to.family), false, true);
 			s->targets[i] = (struct target){ .first = true, .cls = c };
 			s->cls[c].n++;
 			return 1;
@@ -862,7 +867,9 @@ static int open_all(struct stream *s)
 	s->sent_us = xcalloc(s->tracked ? s->tracked : 1, sizeof *s->sent_us);
 	s->frames = s->count;
 	s->period = label_period(s->tmpl);
-	rc = open_capture(s);
+	rc = engine_lookup_tags(s->e, s->tmpl, sp->path);
+	if (rc == ENGINE_OK)
+		rc = open_capture(s);
 	if (rc == ENGINE_OK)
 		rc = open_senders(s);
 	if (rc == ENGINE_OK)
@@ -945,7 +952,7 @@ int stream_run(struct engine *e, struct frame *tmpl, const struct expectation *w
 	struct stream *s = xcalloc(1, sizeof *s);
 	*out = s;
 	*s = (struct stream){ .e = e, .tmpl = tmpl, .want = want, .sp = sp, .ops = ops, .ctx = ctx,
-			      .rate = sp->rate };
+			      .rate = sp->rate, .other = NO_CLASS };
 	s->cls = s->res.cls;
 	s->res.passes = 1;
 	s->res.retries = sp->retries;

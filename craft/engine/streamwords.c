@@ -108,6 +108,14 @@ static void text_classes(const struct stream *s, struct strbuf *out)
 		sb_printf(out, ", %llu repeated replies", (unsigned long long)r->duplicates);
 	sb_putc(out, '\n');
 	passes_words(r->retries, r->passes, r->reprobed, !r->silent, false, out);
+	/* The counts in one column: past the longest name ("no answer (no
+	 * neighbour advertisement)") when it is longer than 24. */
+	int width = 24;
+	for (unsigned c = 0; c < r->ncls; c++) {
+		int len = (int)strlen(r->cls[c].name) + (r->cls[c].unanswered ? 12 : 0);
+		if (r->cls[c].n && len > width)
+			width = len;
+	}
 	for (unsigned c = 0; c <= r->ncls; c++) {
 		bool none = c == r->ncls;
 		uint64_t n = none ? r->silent : r->cls[c].n;
@@ -117,7 +125,7 @@ static void text_classes(const struct stream *s, struct strbuf *out)
 		if (!none)
 			snprintf(name, sizeof name, r->cls[c].unanswered ? "no answer (%s)" : "%s",
 				 r->cls[c].name);
-		sb_printf(out, "    %-24s %8llu  ", name, (unsigned long long)n);
+		sb_printf(out, "    %-*s %8llu  ", width, name, (unsigned long long)n);
 		stream_list_targets(s, none ? -1 : (int)c, false, out);
 		if (!none && !r->cls[c].wanted && !r->cls[c].unanswered)
 			sb_puts(out, "  (not what was expected)");
@@ -143,7 +151,7 @@ static void text_report(const struct stream *s, const struct stream_words *w, st
 	double paced = secs > 0 ? (double)(r->sent + r->unreached) / secs : 0;
 	if (w->rate && !w->signame && r->sent > 1 && paced < 0.98 * (double)w->rate)
 		sb_printf(out, "    the pace fell short: %llu frames/s asked, %.0f reached\n",
-			  (unsigned long long)w->rate, pps);
+			  (unsigned long long)w->rate, paced);
 	if (w->replies)
 		text_classes(s, out);
 	/* What the capture saw: replies, and with -w our own frames too. */
