@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A host on a tagged link, in user space (this kernel has no 8021q module):
-answers ARP requests for IP and ICMP echo requests to IP only when they carry
+answers ARP requests for IP and ICMP echo requests to IP (an IPv4 address),
+or neighbour solicitations for IP (an IPv6 one), only when they carry
 exactly the tags TAGS (VLAN ids, outer first, comma-separated), with the same
 tags; untagged or otherwise tagged frames go unanswered.  Runs SECS seconds.
 
@@ -41,10 +42,23 @@ def whole(frame, anc):
     return frame
 
 
+def advert(ns, me_ip6, me_mac):
+    """The solicited neighbour advertisement (RFC 4861 4.4) answering the
+    IPv6 packet `ns` if it solicits me_ip6, else None."""
+    if len(ns) < 64 or ns[6] != 58 or ns[40] != 135 or ns[48:64] != me_ip6:
+        return None
+    src = ns[8:24]
+    icmp = bytearray(struct.pack("!BBHI", 136, 0, 0, 0x60000000) + me_ip6 + b"\2\1" + me_mac)
+    pseudo = me_ip6 + src + struct.pack("!I3xB", len(icmp), 58)
+    icmp[2:4] = struct.pack("!H", csum(pseudo + bytes(icmp)))
+    return struct.pack("!IHBB", 0x60000000, len(icmp), 58, 255) + me_ip6 + src + bytes(icmp)
+
+
 def main():
     ifname, ip, mac, tags, secs = sys.argv[1:6]
     want = [int(t) for t in tags.split(",")]
-    me_ip = socket.inet_aton(ip)
+    v6 = ":" in ip
+    me_ip = socket.inet_pton(socket.AF_INET6 if v6 else socket.AF_INET, ip)
     me_mac = bytes.fromhex(mac.replace(":", ""))
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.bind((ifname, 0))
@@ -70,7 +84,13 @@ def main():
             continue
         etype, body = struct.unpack("!H", f[off:off + 2])[0], f[off + 2:]
         head = f[6:12] + me_mac + hdrs
-        if etype == 0x0806 and len(body) >= 28 and body[6:8] == b"\0\1" and body[24:28] == me_ip:
+        if etype == 0x86DD and v6:
+            na = advert(body, me_ip, me_mac)
+            if na:
+                s.send(head + b"\x86\xdd" + na)
+        elif v6:
+            continue
+        elif etype == 0x0806 and len(body) >= 28 and body[6:8] == b"\0\1" and body[24:28] == me_ip:
             arp = body[:6] + b"\0\2" + me_mac + me_ip + body[8:18]
             s.send(head + b"\x08\x06" + arp)
         elif etype == 0x0800 and len(body) >= 28 and body[16:20] == me_ip and body[9] == 1 \
