@@ -829,6 +829,8 @@ static void test_scope_bpf(void **state)
 	assert_true(bpf_passes(bpf, "eth dst=" US " src=" PEER "\nvlan id=10\narp op=reply sha=" PEER
 			       " spa=10.0.0.2 tha=" US " tpa=10.0.0.1\n"));
 	assert_true(bpf_passes(bpf, ARP_REPLY("10.0.0.2", "10.0.0.1")));
+	assert_true(bpf_passes(bpf, "eth dst=" US " src=" PEER "\nvlan id=20\narp op=reply sha=" PEER
+			       " spa=10.0.0.2 tha=" US " tpa=10.0.0.1\n"));
 	assert_false(bpf_passes(bpf, "eth dst=" US " src=" PEER "\nvlan id=10\narp op=request sha="
 				PEER " spa=10.0.0.2 tha=" US " tpa=10.0.0.1\n"));
 
