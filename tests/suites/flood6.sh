@@ -123,4 +123,41 @@ last_ns=$(tshark -r "$TMP/hosts.pcap" -T fields -e frame.number -e icmpv6.type 2
 [ -n "$first_echo" ] && [ "$last_ns" -lt "$first_echo" ] && ok "destination sweep -w: every NS before the first probe" ||
 	not_ok "destination sweep -w: every NS before the first probe" "last NS $last_ns, first echo $first_echo"
 expect_eq "destination sweep -w: tshark finds every checksum right" "$(bad_sums "$TMP/hosts.pcap")" 0
+# The classes' counts in one column, past the longest name.
+expect_eq "destination sweep: the counts aligned past 'no answer (no neighbour advertisement)'" \
+	"$("$PY" -c '
+import re, sys
+ms = [m for m in (re.match(r"^    \S.*? +(\d+)  ", l) for l in sys.stdin) if m]
+print(len(ms), "lines,", len({m.end(1) for m in ms}), "column")' <<<"$(grep -E '^    (icmp6|no answer)' <<<"$out")")" \
+	"2 lines, 1 column"
+json=$(in_a timeout 30 "$R" send "$TMP/hosts.pkt" --rate 1000 -t 500ms --json | tail -1)
+expect_eq "destination sweep JSON: 60 in the class why no neighbour advertisement" \
+	"$("$PY" -c '
+import json, sys
+o = json.loads(sys.argv[1])
+c = [k for k in o["classes"] if k.get("why") == "no neighbour advertisement"]
+print(o["stats"]["unanswered"], c[0]["count"], c[0]["reply"])' "$json")" "60 60 None"
+# Probes one by one: the same targets not sent to, in the stats line.
+out=$(in_a timeout 30 "$R" send "$TMP/hosts.pkt" --interval 1ms -t 500ms); rc=$?
+expect_eq "destination probes: exit 1, 3 matched, 60 no answer (no neighbour advertisement)" \
+	"$rc:$(grep -o '^--- .*(no neighbour advertisement)' <<<"$out")" \
+	"1:--- 3 sent, 3 matched, 0 lost (0.0% loss), 60 no answer (no neighbour advertisement)"
+json=$(in_a timeout 30 "$R" send "$TMP/hosts.pkt" --interval 1ms -t 500ms --json | tail -1)
+expect_eq "destination probes JSON: sent 3, matched 3, no_neighbour_advertisement 60" \
+	"$("$PY" -c 'import json, sys; o = json.loads(sys.argv[1])["stats"]; print(o["sent"], o["matched"], o["no_neighbour_advertisement"])' "$json")" "3 3 60"
+
+# 6. A tagged next hop over IPv6: a host on VLAN 100 (a user-space responder)
+#    answers tagged solicitations only; the lookup's NS carries the tag.
+in_b timeout 20 "$PY" "$TESTS_DIR/vlan_responder.py" "$IF_B" "${P}:50" "$MAC_B" 100 15 &
+responder=$!
+sleep 1
+printf 'eth\nvlan id=100\nipv6 dst=%s:50\nicmp6 type=echo-request\n' "$P" >"$TMP/v6.pkt"
+out=$(in_a timeout 10 "$R" send "$TMP/v6.pkt" -t 500ms -w "$TMP/v6.pcap" 2>&1); rc=$?
+expect_eq "vlan id=100 over IPv6: the tagged NS answered, the echo sent (exit 0)" \
+	"$rc:$(tcpdump -enr "$TMP/v6.pcap" 'vlan 100 and icmp6' 2>/dev/null | grep -c 'neighbor advertisement')" "0:1"
+printf 'eth\nipv6 dst=%s:50\nicmp6 type=echo-request\n' "$P" >"$TMP/u6.pkt"
+out=$(in_a timeout 10 "$R" send "$TMP/u6.pkt" -t 500ms 2>&1); rc=$?
+case "$rc:$out" in 1:*"no neighbour advertisement from ${P}:50"*) ok "untagged over IPv6: the tagged host does not answer (exit 1)" ;;
+*) not_ok "untagged over IPv6: the tagged host does not answer" "exit $rc: $out" ;; esac
+kill "$responder" 2>/dev/null; wait "$responder" 2>/dev/null
 kill "$server"; wait "$server" 2>/dev/null || true	# its TERM is ours
