@@ -121,6 +121,21 @@ case "$rc:$out" in "2:$TMP/vr.pkt:2:6: error: a vlan id range or random value"*)
 *) not_ok "vlan id=100..101: exit 2 at the field" "exit $rc: $out" ;; esac
 expect_eq "vlan id=100..101: nothing sent" "$(tcpdump -nr "$TMP/vr.pcap" 2>/dev/null | wc -l)" 0
 
+# 2b. More kinds of reply than a stream has classes: 40 hosts (.100-.139,
+# a user-space responder) answer each with other TCP flags, and .140 has no
+# ARP reply; the silent target keeps a class of its own, not the collector's.
+in_b timeout 15 "$PY" "$TESTS_DIR/flags_responder.py" "$IF_B" "$NET" 100 139 "$MAC_B" 12 &
+responder=$!
+sleep 1
+printf 'ipv4 dst=%s.100..%s.140\ntcp dport=1..40 flags=S\nexpect tcp flags=SA\n' "$NET" "$NET" >"$TMP/kinds.pkt"
+out=$(in_a timeout 10 "$R" send "$TMP/kinds.pkt" -i "$IF_A" --rate 1000 -c 41 -t 500ms); rc=$?
+expect_eq "40 kinds of reply: 41 targets, 40 answered, .140 alone no answer (no ARP reply)" \
+	"$rc:$(grep -o '[0-9]* targets: .*' <<<"$out"):$(grep -E '^    no answer \(no ARP reply\)' <<<"$out" | awk '{print $6, $8, $10}')" \
+	"1:41 targets: 40 answered, 1 no answer:1 dst=$NET.140 dport=1"
+expect_eq "40 kinds of reply: 30 classes and the collector holding the other 10" \
+	"$(grep -cE '^    tcp flags=' <<<"$out"):$(grep -E '^    \(other replies\)' <<<"$out" | awk '{print $3}')" "30:10"
+kill "$responder" 2>/dev/null; wait "$responder" 2>/dev/null
+
 # 3. VLAN: a host on VLAN 100 (a user-space responder: no 8021q here) answers
 # tagged ARP and pings only; the next hop's ARP carries the template's tags.
 V="$NET.50"
