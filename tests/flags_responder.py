@@ -11,16 +11,9 @@ import struct
 import sys
 import time
 
+from vlan_responder import csum  # the Internet checksum (RFC 1071)
+
 ETH_P_ALL = 0x0003
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def flags_of(port):
