@@ -57,10 +57,11 @@ expect_eq "one module includes <pcap.h>" "$(grep -rlE '^#include <pcap(/pcap)?.h
 	"$ROOT/craft/wire/capture.c"
 # The grading files, --tap's stdout, `rawcraft test`'s child per lab and
 # send's --ghost (issue 13) are the CLI's: results are formatted in craft/,
-# written here.
+# written here; so are issue 14's probing options (--retries, repeated
+# --expect, --fragment and its order, the no-ARP counts).
 lines=$(cat "$ROOT"/cmd/*.c "$ROOT"/cmd/*.h | wc -l)
-if [ "$lines" -le 2600 ]; then ok "cmd/ is $lines lines (at most 2600)"
-else not_ok "cmd/ at most 2600 lines" "$lines"; fi
+if [ "$lines" -le 2700 ]; then ok "cmd/ is $lines lines (at most 2700)"
+else not_ok "cmd/ at most 2700 lines" "$lines"; fi
 
 # 6. IPv4 and ARP are layers like any other: generic code asks a layer's
 # hooks (struct layer_net), flags (FF_NEXTHOP, FF_PSEUDO) and link rows, never
