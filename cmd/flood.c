@@ -29,7 +29,7 @@ static void on_progress(void *ctx, uint64_t sent, double secs, uint64_t replies,
 {
 	(void)ctx;
 	fprintf(stderr, "\r\033[Ksent %llu  %.0f pps  %.1fs  replies %llu",
-		(unsigned long long)sent, secs > 0 ? (double)sent / secs : 0.0, secs,
+		(unsigned long long)sent, stream_pps(sent, 1, secs), secs,
 		(unsigned long long)replies);
 	if (last)
 		fputs("\r\033[K", stderr);

@@ -26,6 +26,7 @@
 #include "../util/xalloc.h"
 #include "../wire/linktx.h"
 #include "internal.h"
+#include "pace.h"
 
 #define TRACK_MAX (1u << 17)	/* probes whose replies are told apart */
 #define PROGRESS_NS 250000000u
@@ -48,6 +49,7 @@ struct sender {
 	unsigned id;
 	struct linktx *tx;
 	size_t len[LINKTX_BATCH];
+	struct pace pace;	/* under --rate */
 	uint64_t next;		/* this sender's next frame, counted from 0 */
 	uint64_t done_ns;	/* when its last frame left */
 	char err[256];
@@ -73,7 +75,7 @@ struct stream {
 	_Atomic uint64_t sent;
 	_Atomic unsigned finished;
 	atomic_bool failed;	/* a sender or the capture: stop */
-	uint64_t send_ns;	/* from the first frame to the last */
+	uint64_t send_ns;	/* each pass's from t0, when its frame 0 is due, to its last frame */
 	struct capture *cap;
 	struct flow_table flows;
 	struct target *targets;
@@ -111,12 +113,6 @@ static uint64_t ns_since(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (uint64_t)(now.tv_sec - t0->tv_sec) * 1000000000u +
 	       (uint64_t)now.tv_nsec - (uint64_t)t0->tv_nsec;
-}
-
-/* When frame `i` is due under --rate, in ns after t0. */
-static uint64_t due_ns(const struct stream *s, uint64_t i)
-{
-	return (uint64_t)((unsigned __int128)i * 1000000000u / s->rate);
 }
 
 /* Until `ns` after t0, or one slice, whichever is first. */
@@ -404,7 +400,7 @@ static int send_batch(struct sender *w)
 	uint32_t now_us = epoch_us(s);
 	while (n < LINKTX_BATCH && !stopping(s)) {
 		uint64_t i = frame_of(w);
-		if (i >= s->count || (s->rate && due_ns(s, i) > elapsed))
+		if (i >= s->count || (s->rate && !pace_allows(&w->pace, i, n, elapsed)))
 			break;
 		int skip = 0;
 		stamp_sent(s, frame_at(s, i), now_us);
@@ -417,9 +413,13 @@ static int send_batch(struct sender *w)
 		w->next++;
 		n += !skip;
 	}
+	if (!n)
+		return 0;
 	unsigned took = 0;
-	int rc = n ? linktx_send(w->tx, w->len, n, &took, w->err, sizeof w->err) : 0;
+	int rc = linktx_send(w->tx, w->len, n, &took, w->err, sizeof w->err);
 	atomic_fetch_add(&s->sent, took);	/* a failure's too */
+	if (s->rate)
+		pace_sent(&w->pace, n, ns_since(&s->t0));
 	return rc < 0 ? -1 : (int)n;
 }
 
@@ -441,7 +441,7 @@ static void sender_loop(struct sender *w, bool here)
 			progress(s, false);
 		}
 		if (n == 0 && s->rate && frame_of(w) < s->count)
-			sleep_until(&s->t0, due_ns(s, frame_of(w)));
+			sleep_until(&s->t0, pace_next(&w->pace, frame_of(w)));
 	}
 	w->done_ns = ns_since(&s->t0);
 	atomic_fetch_add(&s->finished, 1);
@@ -742,6 +742,10 @@ static void run_senders(struct stream *s)
  * for up to `wait_us`. */
 static int run_pass(struct stream *s, long wait_us)
 {
+	for (unsigned t = 0; s->rate && t < s->nsenders; t++) {	/* each pass from its t0 */
+		pace_free(&s->senders[t].pace);
+		pace_init(&s->senders[t].pace, s->rate, s->nsenders);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
 	run_senders(s);
 	uint64_t pass_ns = 0;
@@ -993,8 +997,10 @@ void stream_free(struct stream *s)
 {
 	if (!s)
 		return;
-	for (unsigned t = 0; s->senders && t < s->nsenders; t++)
+	for (unsigned t = 0; s->senders && t < s->nsenders; t++) {
 		linktx_close(s->senders[t].tx);
+		pace_free(&s->senders[t].pace);
+	}
 	free(s->senders);
 	flow_table_free(&s->flows);
 	free(s->targets);

@@ -7,6 +7,11 @@
 
 #include "streamhops.h"
 
+double stream_pps(uint64_t frames, unsigned passes, double secs)
+{
+	return frames > passes && secs > 0 ? (double)(frames - passes) / secs : 0;
+}
+
 /* The send path as the summary's line says it. */
 static void text_tx(const struct stream_result *r, struct strbuf *out)
 {
@@ -68,7 +73,7 @@ void passes_words(unsigned retries, unsigned passes, const uint64_t *reprobed, b
 static void json_report(const struct stream *s, const struct stream_words *w, struct strbuf *out)
 {
 	const struct stream_result *r = stream_result(s);
-	double secs = (double)r->send_ns / 1e9, pps = secs > 0 ? (double)r->sent / secs : 0;
+	double secs = (double)r->send_ns / 1e9, pps = stream_pps(r->sent, r->passes, secs);
 	sb_printf(out, "{\"stats\":{\"sent\":%llu,\"elapsed_us\":%llu,\"pps\":%.0f,"
 		  "\"senders\":%u,\"path\":\"%s\"", (unsigned long long)r->sent,
 		  (unsigned long long)(r->send_ns / 1000u), pps, r->nsenders,
@@ -139,7 +144,7 @@ static void text_classes(const struct stream *s, struct strbuf *out)
 static void text_report(const struct stream *s, const struct stream_words *w, struct strbuf *out)
 {
 	const struct stream_result *r = stream_result(s);
-	double secs = (double)r->send_ns / 1e9, pps = secs > 0 ? (double)r->sent / secs : 0;
+	double secs = (double)r->send_ns / 1e9, pps = stream_pps(r->sent, r->passes, secs);
 	sb_printf(out, "--- %llu sent in %.3fs (%.0f pps, %u sender%s, %s frames)",
 		  (unsigned long long)r->sent, secs, pps, r->nsenders,
 		  r->nsenders == 1 ? "" : "s", r->patched ? "patched" : "rebuilt");

@@ -17,6 +17,10 @@ struct stream_words {
 	const char *signame;	/* what stopped it early, or NULL */
 };
 
+/* Frames a second of `frames` sent in `passes` passes over `secs`, each
+ * pass's from its frame 0 to its last: a pass of N frames spans N - 1
+ * intervals; 0 without an interval. */
+double stream_pps(uint64_t frames, unsigned passes, double secs);
 /* "--- 1000 sent in 0.010s (...)" and the classes, or one JSON line. */
 void stream_words(const struct stream *s, const struct stream_words *w, struct strbuf *out);
 
