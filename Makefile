@@ -46,7 +46,7 @@ ASAN_LIBCRAFT := $(BUILD)/asan/libcraft.a
 # Headers a module keeps to itself are not the library's.
 PRIVATE_HDR := craft/engine/internal.h craft/engine/pump.h craft/engine/neighbor.h \
 	       craft/engine/ghost.h craft/engine/speaker.h craft/util/ouicsv.h craft/lang/steparg.h \
-	       craft/engine/peerrun.h craft/engine/pace.h
+	       craft/engine/peerrun.h
 PUB_HDR := $(patsubst craft/%,$(BUILD)/include/craft/%,$(filter-out $(PRIVATE_HDR),$(LIB_HDR)))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -9,6 +9,9 @@
 static const char *default_text(const struct field *f, char *buf, size_t len)
 {
 	switch (f->dflt_kind) {
+	case FD_COUNT:
+		snprintf(buf, len, "%llu, then one more each frame", (unsigned long long)f->dflt);
+		return buf;
 	case FD_CONST:
 		if (f->kind == FK_TCPFLAGS) {
 			format_tcpflags_letters(f->dflt, buf, len);
@@ -28,6 +31,7 @@ static const char *default_text(const struct field *f, char *buf, size_t len)
 			 (unsigned long long)f->dflt);
 		return buf;
 	case FD_RANDOM: return "random";
+	case FD_RUN_RANDOM: return "random, one for the whole run";
 	case FD_EPHEMERAL: return "random ephemeral (32768-60999)";
 	case FD_COMPUTED: return "computed";
 	case FD_IFACE_MAC: return "interface MAC";

@@ -66,7 +66,7 @@ static int show_frame(struct options *opt, struct template_ctx *tc, const char *
 	sb_free(&warnings);
 	int rc = EXIT_OK;
 	struct rng draws;
-	struct resolve_env env = { .file = tc->file, .iface = ifc, .rng = &draws };
+	struct resolve_env env = { .file = tc->file, .iface = ifc, .rng = &draws, .run = rng };
 	uint64_t count = opt->count ? opt->count : frame_cycle(&tmpl);
 	for (uint64_t i = 0; i < count && rc == EXIT_OK && !out_broken() && !stop_requested(); i++) {
 		env.index = i;

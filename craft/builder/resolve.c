@@ -154,6 +154,17 @@ static void fold_aliases(struct layer *l)
 		}
 }
 
+/* Field `k` of layer `i` drawn once for the run: its own stream, so that
+ * every frame draws the same value whatever else it draws. */
+static u128 run_draw(const struct resolve_env *env, size_t i, size_t k, unsigned bits)
+{
+	if (!env->run)
+		return rng_bits(env->rng, bits);
+	struct rng once;
+	rng_for_run(env->run, i * MAX_FIELDS + k, &once);
+	return rng_bits(&once, bits);
+}
+
 int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d)
 {
 	for (size_t i = 0; i < f->nlayers; i++) {
@@ -181,6 +192,12 @@ int frame_resolve(struct frame *f, const struct resolve_env *env, struct diag *d
 				break;
 			case FD_RANDOM:
 				*u = rng_bits(env->rng, fd->bits);
+				break;
+			case FD_RUN_RANDOM:
+				*u = run_draw(env, i, k, fd->bits);
+				break;
+			case FD_COUNT:
+				*u = (fd->dflt + env->index) & field_max(fd);
 				break;
 			case FD_EPHEMERAL:
 				*u = rng_range(env->rng, EPHEMERAL_LOW, EPHEMERAL_HIGH);

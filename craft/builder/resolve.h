@@ -17,6 +17,9 @@ struct resolve_env {
 	const char *file;
 	const struct iface *iface;	/* NULL: none given and no default route */
 	struct rng *rng;	/* this frame's draws: see rng_for_frame() */
+	/* The run's, for draws its frames share (rng_for_run); NULL: each
+	 * frame draws them as its own. */
+	const struct rng *run;
 	uint64_t index;		/* this frame's place in the run: picks range values */
 	/* Finds the MAC for a destination (ARP or neighbour solicitation for
 	 * the next hop); NULL leaves a placeholder and sets

@@ -125,6 +125,9 @@ int vary_plan(const struct frame *f, struct vary *v, char *why, size_t whylen)
 				s.how = VARY_DRAW;
 			} else if (fd->dflt_kind == FD_EPHEMERAL) {
 				s.how = VARY_EPHEMERAL;
+			} else if (fd->dflt_kind == FD_COUNT) {
+				s.how = VARY_RANGE;	/* one that never wraps but in its bits */
+				s.lo = fd->dflt;
 			} else {
 				continue;
 			}

@@ -35,6 +35,8 @@ enum field_kind {
 enum field_default {
 	FD_CONST,	/* `dflt` */
 	FD_RANDOM,	/* drawn from the seeded PRNG over the whole width */
+	FD_RUN_RANDOM,	/* drawn once a run, the same in each of its frames (ping's id) */
+	FD_COUNT,	/* `dflt` plus the frame's place in the run: ping's seq 1, 2, 3 */
 	FD_EPHEMERAL,	/* drawn from Linux's ephemeral port range */
 	FD_COMPUTED,	/* lengths, checksums, next-layer types: from the bytes */
 	FD_IFACE_MAC,	/* the interface's hardware address */

@@ -194,6 +194,7 @@ static int build_one(struct engine *e, struct frame *tmpl, const char *path,
 	struct rng draws;
 	rng_for_frame(run, index, &draws);
 	struct resolve_env env = engine_env(e, path, NULL, &draws, index);
+	env.run = run;
 	if (!look_up)
 		env.nexthop_mac = NULL;
 	return frame_resolve(tmpl, &env, d) || build_frame(e->b, tmpl, d) ? -1 : 0;

@@ -20,8 +20,8 @@ static const struct field icmp_fields[] = {
 	[ICMP_TYPE] = { "type", "Type", 0, 8, FK_UINT, FD_COMPUTED, 0, 0, type_names, NULL, NULL },
 	[ICMP_CODE] = { "code", "Code", 8, 8, FK_UINT, FD_CONST, 0, 0, NULL, NULL, NULL },
 	[ICMP_CSUM] = { "csum", "Checksum", 16, 16, FK_UINT, FD_COMPUTED, 0, FF_HEX | FF_CHECKSUM, NULL, NULL, NULL },
-	[ICMP_ID] = { "id", "Identifier", 32, 16, FK_UINT, FD_RANDOM, 0, FF_HEX, NULL, NULL, NULL },
-	[ICMP_SEQ] = { "seq", "Sequence Number", 48, 16, FK_UINT, FD_CONST, 1, 0, NULL, NULL, NULL },
+	[ICMP_ID] = { "id", "Identifier", 32, 16, FK_UINT, FD_RUN_RANDOM, 0, FF_HEX, NULL, NULL, NULL },
+	[ICMP_SEQ] = { "seq", "Sequence Number", 48, 16, FK_UINT, FD_COUNT, 1, 0, NULL, NULL, NULL },
 	/* The errors' own (RFC 792, RFC 1191): what tshark shows there. */
 	[ICMP_UNUSED] = { "unused", "Unused", 32, 32, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
 	[ICMP_UNUSED16] = { "unused", "Unused", 32, 16, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
@@ -31,7 +31,7 @@ static const struct field icmp_fields[] = {
 	[ICMP_GW] = { "gw", "Gateway Address", 32, 32, FK_IPV4, FD_CONST, 0, 0, NULL, NULL, NULL },
 	/* RFC 8335's extended echo: an 8-bit sequence number, then the
 	 * request's L bit or the reply's state and A/4/6 bits. */
-	[ICMP_XSEQ] = { "seq", "Sequence Number", 48, 8, FK_UINT, FD_CONST, 1, 0, NULL, NULL, NULL },
+	[ICMP_XSEQ] = { "seq", "Sequence Number", 48, 8, FK_UINT, FD_COUNT, 1, 0, NULL, NULL, NULL },
 	[ICMP_XFLAGS] = { "flags", "Flags", 56, 8, FK_UINT, FD_CONST, 0, FF_HEX, NULL, NULL, NULL },
 };
 FIELD_TABLE_FITS(icmp_fields, ICMP_NFIELDS);

@@ -36,6 +36,13 @@ void rng_for_frame(const struct rng *run, uint64_t index, struct rng *out)
 	out->state = rng_next(&mix) + index * RNG_FRAME_DRAWS * UINT64_C(0x9e3779b97f4a7c15);
 }
 
+/* From the top down: frames count up from 0, and UINT64_MAX is the
+ * ghost's (probe.c). */
+void rng_for_run(const struct rng *run, uint64_t slot, struct rng *out)
+{
+	rng_for_frame(run, UINT64_MAX - 1 - slot, out);
+}
+
 u128 rng_bits(struct rng *r, unsigned bits)
 {
 	if (bits <= 64)

@@ -21,6 +21,9 @@ u128 rng_bits(struct rng *r, unsigned bits);
  * draws at most RNG_FRAME_DRAWS values. */
 #define RNG_FRAME_DRAWS 256
 void rng_for_frame(const struct rng *run, uint64_t index, struct rng *out);
+/* The draws of a run's field `slot` that every frame of the run shares
+ * (ping's one id): a stream apart from every frame's. */
+void rng_for_run(const struct rng *run, uint64_t slot, struct rng *out);
 /* Uniform in [lo, hi]. */
 uint64_t rng_range(struct rng *r, uint64_t lo, uint64_t hi);
 

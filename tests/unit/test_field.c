@@ -193,7 +193,8 @@ static void test_tables_fields(void **state)
 			if (f->dflt_kind == FD_REQUIRED || f->dflt_kind == FD_ABSENT ||
 			    f->dflt_kind == FD_COMPUTED)
 				CHECK((f->dflt) == (0), "%s.%s", d->name, what);
-			if (f->dflt_kind == FD_RANDOM || f->dflt_kind == FD_EPHEMERAL)
+			if (f->dflt_kind == FD_RANDOM || f->dflt_kind == FD_RUN_RANDOM ||
+			    f->dflt_kind == FD_EPHEMERAL || f->dflt_kind == FD_COUNT)
 				CHECK(f->bits > 0, "%s.%s", d->name, what);
 			if (f->flags & FF_CHECKSUM)
 				CHECK(((int)k) == (d->csum_field), "%s.%s", d->name, what);

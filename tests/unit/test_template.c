@@ -672,7 +672,7 @@ static void move_defaults(void)
 		const struct layer_def *d = craft_layers[i];
 		memcpy(moved_rows[i], d->fields, d->nfields * sizeof *d->fields);
 		for (size_t k = 0; k < d->nfields; k++)
-			if (moved_rows[i][k].dflt_kind == FD_CONST)
+			if (moved_rows[i][k].dflt_kind == FD_CONST || moved_rows[i][k].dflt_kind == FD_COUNT)
 				moved_rows[i][k].dflt ^= 1;
 		moved_defs[i] = *d;
 		moved_defs[i].fields = moved_rows[i];

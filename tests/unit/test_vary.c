@@ -42,7 +42,7 @@ static void build_whole(struct frame *f, const struct rng *run, uint64_t index)
 	struct rng draws;
 	rng_for_frame(run, index, &draws);
 	struct resolve_env env = { .file = "t.pkt", .iface = &fake_if, .rng = &draws,
-				   .index = index };
+				   .run = run, .index = index };
 	struct diag d;
 	if (frame_resolve(f, &env, &d) || build_frame(bld, f, &d))
 		fail_msg("build: %s", d.msg);
@@ -125,6 +125,55 @@ static void test_vlan_icmp(void **state)
 	(void)state;
 	check_patched("eth dst=02:00:00:00:00:02\nvlan id=1..4094 pcp=random\n"
 		      "ipv4 dst=10.9.0.2 tos=random\nicmp id=7 seq=1..1000\n", 5000, true);
+}
+
+/* Echo as ping: one id for the run, seq counting from 1 (wrapping at 16
+ * bits), patched as built whole; a given id or seq, a range or `random`
+ * wins. */
+static uint64_t echo_field(const char *text, uint64_t index, const char *name)
+{
+	struct frame f;
+	memset(&f, 0, sizeof f);
+	parse(text, &f);
+	struct rng run;
+	rng_seed(&run, 0x5eed);
+	build_whole(&f, &run, index);
+	const struct layer *l = &f.layer[f.nlayers - 1];
+	uint64_t v = UINT64_MAX;
+	for (size_t k = 0; k < l->def->nfields; k++)
+		if (strcmp(l->def->fields[k].name, name) == 0 && l->def->applies(l, k))
+			v = (uint64_t)l->val[k].u;
+	frame_free(&f);
+	return v;
+}
+
+static void test_echo_as_ping(void **state)
+{
+	(void)state;
+	static const char *const echoes[] = { "ipv4 dst=10.9.0.2\nicmp\n",
+					      "ipv6 dst=2001:db8::2\nicmp6\n" };
+	for (size_t e = 0; e < 2; e++) {
+		check_patched(echoes[e], 70000, true);
+		uint64_t id = echo_field(echoes[e], 0, "id");
+		for (uint64_t i = 0; i < 70000; i += 997) {
+			assert_int_equal(echo_field(echoes[e], i, "id"), id);
+			assert_int_equal(echo_field(echoes[e], i, "seq"), (i + 1) & 0xffff);
+		}
+	}
+	/* Another seed, another id. */
+	struct rng a, b;
+	rng_seed(&a, 1);
+	rng_seed(&b, 2);
+	struct rng fa, fb;
+	rng_for_run(&a, 0, &fa);
+	rng_for_run(&b, 0, &fb);
+	assert_int_not_equal(rng_next(&fa), rng_next(&fb));
+	assert_int_equal(echo_field("ipv4 dst=10.9.0.2\nicmp id=7 seq=9\n", 5, "id"), 7);
+	assert_int_equal(echo_field("ipv4 dst=10.9.0.2\nicmp id=7 seq=9\n", 5, "seq"), 9);
+	assert_int_equal(echo_field("ipv4 dst=10.9.0.2\nicmp seq=100..102\n", 4, "seq"), 101);
+	check_patched("ipv4 dst=10.9.0.2\nicmp id=random seq=random\n", 100, true);
+	assert_int_not_equal(echo_field("ipv4 dst=10.9.0.2\nicmp id=random\n", 1, "id"),
+			     echo_field("ipv4 dst=10.9.0.2\nicmp id=random\n", 2, "id"));
 }
 
 static void test_icmp_error_quoting_tcp(void **state)
@@ -248,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_random_defaults),
 		cmocka_unit_test(test_udp_zero_sum),
 		cmocka_unit_test(test_vlan_icmp),
+		cmocka_unit_test(test_echo_as_ping),
 		cmocka_unit_test(test_icmp_error_quoting_tcp),
 		cmocka_unit_test(test_icmp_error_quoting_group),
 		cmocka_unit_test(test_ipv6_extension_headers),
