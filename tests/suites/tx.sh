@@ -81,7 +81,7 @@ expect_eq "-w: the qdisc path, the file holds all 20000 frames" \
 	"$(stat "o['tx'], o['capture_dropped']" <<<"$out") $n" "qdisc 0 20000"
 
 # 5. A tcpdump on the sender's side sees --tx qdisc, and not --tx packet
-#    (nor xdp): they pass by the taps.
+#    (nor xdp): they pass by the taps, and by the qdisc.
 tapped() {	# ARGS...: frames a tcpdump on A saw of 1000 sent
 	in_a timeout 20 tcpdump -i "$IF_A" -c 1000 -w "$TMP/tap.pcap" 'tcp dst port 80' 2>"$TMP/tap.err" &
 	local pid=$!
@@ -99,6 +99,22 @@ expect_eq "--tx packet: a tcpdump on the sender sees none" "$(tapped --tx packet
 grep -qx '    tx: AF_PACKET, qdisc bypassed' "$TMP/tap.out" && ok "--tx packet: the summary says so" ||
 	not_ok "--tx packet: the summary" "$(cat "$TMP/tap.out")"
 expect_eq "--tx xdp: a tcpdump on the sender sees none" "$(tapped --tx xdp)" 0
+# tc sees them the same way: a pfifo on A counts --tx qdisc's 1000, and
+# none of --tx packet's or xdp's.
+queued() {	# ARGS...: packets A's root qdisc sent of 1000 frames sent
+	local before
+	before=$(in_a tc -s qdisc show dev "$IF_A" | awk '/Sent/ { print $4; exit }')
+	in_a "$R" send "$TMP/vary.pkt" --rate 20000 -c 1000 --no-expect "$@" >/dev/null
+	echo $(( $(in_a tc -s qdisc show dev "$IF_A" | awk '/Sent/ { print $4; exit }') - before ))
+}
+if in_a tc qdisc add dev "$IF_A" root pfifo; then
+	expect_eq "--tx qdisc: tc's counter on the sender counts all 1000" "$(queued --tx qdisc)" 1000
+	expect_eq "--tx packet: tc's counter on the sender counts none" "$(queued --tx packet)" 0
+	expect_eq "--tx xdp: tc's counter on the sender counts none" "$(queued --tx xdp)" 0
+	in_a tc qdisc del dev "$IF_A" root
+else
+	not_ok "a pfifo on the sender" "tc could not add it"
+fi
 
 # 6. What cannot be: exit 2, one line, nothing sent.
 before=$(lab_rx)
