@@ -75,7 +75,8 @@ for tx in packet qdisc xdp; do
 done
 
 # 2. The pps figure is (sent - 1) / elapsed, in the text and in JSON: a
-#    pace of 100 over 10 frames is 100, not 111.
+#    pace of 100 over 10 frames is 100, not 111 (the time runs from frame
+#    0's due time to the last frame's leaving).
 stat() { "$PY" -c "import json,sys; o = json.loads(sys.stdin.read())['stats']; print($1)"; }
 # pps_right JSON: "yes" when its pps is (sent - 1) / elapsed: the time is
 # whole microseconds, e <= t < e + 1, and the figure rounded (%.0f).
@@ -86,9 +87,6 @@ pps_right() {
 }
 out=$(in_a "$R" send "$TMP/vary.pkt" --rate 100 -c 10 --no-expect --json)
 expect_eq "--rate 100 -c 10 --json: pps is (sent - 1) / elapsed" "$(pps_right <<<"$out")" yes
-pps=$(stat "o['pps']" <<<"$out")
-expect_eq "--rate 100 -c 10 --json: the figure is the pace within 2% ($pps; it was 111)" \
-	"$("$PY" -c "print(abs($pps - 100) <= 2)")" True
 out=$(in_a "$R" send "$TMP/vary.pkt" --rate 100 -c 10 --no-expect)
 want=$("$PY" -c "
 import re, sys
@@ -98,7 +96,5 @@ n, secs = int(m.group(1)), float(m.group(2))
 lo, hi = (n - 1) / (secs + 0.0005), (n - 1) / (secs - 0.0005)
 print('yes' if lo - 0.5 <= int(m.group(3)) <= hi + 0.5 else 'no: ' + sys.argv[1])" "$(head -1 <<<"$out")")
 expect_eq "--rate 100 -c 10, text: the pps figure is (sent - 1) over the seconds printed" "$want" yes
-grep -q 'the pace fell short' <<<"$out" && not_ok "--rate 100 -c 10: no shortfall said" "$out" ||
-	ok "--rate 100 -c 10: no shortfall said"
 out=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 1000 --no-expect --json)
 expect_eq "--flood -c 1000 --json: pps is (sent - 1) / elapsed" "$(pps_right <<<"$out")" yes
