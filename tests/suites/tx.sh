@@ -79,6 +79,10 @@ out=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 20000 --no-expect -w "$TMP/all.p
 n=$(tshark -r "$TMP/all.pcap" -Y 'tcp.dstport == 80' 2>/dev/null | wc -l)
 expect_eq "-w: the qdisc path, the file holds all 20000 frames" \
 	"$(stat "o['tx'], o['capture_dropped']" <<<"$out") $n" "qdisc 0 20000"
+out=$(in_a "$R" send "$TMP/vary.pkt" --flood -c 20000 --no-expect --tx qdisc -w "$TMP/q.pcap" --json)
+n=$(tshark -r "$TMP/q.pcap" -Y 'tcp.dstport == 80' 2>/dev/null | wc -l)
+expect_eq "--tx qdisc -w: the file holds all 20000 frames" \
+	"$(stat "o['tx'], o['capture_dropped']" <<<"$out") $n" "qdisc 0 20000"
 
 # 5. A tcpdump on the sender's side sees --tx qdisc, and not --tx packet
 #    (nor xdp): they pass by the taps, and by the qdisc.
