@@ -6,44 +6,6 @@
 #include "../craft/core/layer.h"
 #include "cli.h"
 
-static const char *default_text(const struct field *f, char *buf, size_t len)
-{
-	switch (f->dflt_kind) {
-	case FD_COUNT:
-		snprintf(buf, len, "%llu, then one more each frame", (unsigned long long)f->dflt);
-		return buf;
-	case FD_CONST:
-		if (f->kind == FK_TCPFLAGS) {
-			format_tcpflags_letters(f->dflt, buf, len);
-			return buf;
-		}
-		if (f->kind == FK_LETTERS) {
-			format_letters(f, f->dflt, buf, len);
-			return buf;
-		}
-		if (f->names)
-			for (const struct field_name *n = f->names; n->keyword || n->meaning; n++)
-				if (n->value == f->dflt && n->keyword) {
-					snprintf(buf, len, "%s", n->keyword);
-					return buf;
-				}
-		snprintf(buf, len, (f->flags & FF_HEX) ? "0x%llx" : "%llu",
-			 (unsigned long long)f->dflt);
-		return buf;
-	case FD_RANDOM: return "random";
-	case FD_RUN_RANDOM: return "random, one for the whole run";
-	case FD_EPHEMERAL: return "random ephemeral (32768-60999)";
-	case FD_COMPUTED: return "computed";
-	case FD_IFACE_MAC: return "interface MAC";
-	case FD_IFACE_IP: return "interface IPv4";
-	case FD_IFACE_IP6: return "interface IPv6 of the destination's scope";
-	case FD_REQUIRED: return "(required)";
-	case FD_ABSENT: return "none";
-	case FD_RESOLVED: return "broadcast for ARP, else the next hop's MAC";
-	}
-	return "";
-}
-
 /* Rows that go with some values of the layer's type only (ICMPv6's): which. */
 static void print_applies(const struct layer_def *d, size_t k)
 {
@@ -81,7 +43,7 @@ static void print_layer(const struct layer_def *d)
 		else
 			snprintf(width, sizeof width, "variable");
 		printf("  %-6s %-34s %-14s default: %s", f->name, f->label, width,
-		       default_text(f, dflt, sizeof dflt));
+		       field_default_text(f, dflt, sizeof dflt));
 		int named = 0;
 		for (const struct field_name *n = f->names; n && (n->keyword || n->meaning); n++)
 			if (n->keyword)

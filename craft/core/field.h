@@ -147,6 +147,9 @@ void format_ipv6(u128 ip, char *buf, size_t len);
 /* FK_LETTERS: the letters of the bits set, in table order, or "none". */
 void format_letters(const struct field *f, uint64_t v, char *buf, size_t len);
 void format_tcpflags_letters(uint64_t flags, char *buf, size_t len);
+/* A row's default in words, as `rawcraft fields` shows it: "64",
+ * "random", "1, then one more each frame"; in `buf` or a constant. */
+const char *field_default_text(const struct field *f, char *buf, size_t len);
 /* "SYN, ACK": the names of the bits set, Wireshark's words and order; bit 8
  * (AE) and bits 9-11 (Reserved) of its 12-bit tcp.flags come last. */
 void format_tcpflags_names(uint64_t flags, char *buf, size_t len);
