@@ -178,8 +178,8 @@ size_t layer_built_len(const struct layer *l)
 	if (l->def->built_len)
 		return l->def->built_len(l);
 	switch (l->def->id) {
-	case L_TCP:	/* options padded to a 32-bit boundary */
-		return 20 + ((l->val[TCP_OPTS].len + 3) & ~(size_t)3);
+	case L_TCP:
+		return layer_padded_opts_len(l, TCP_OPTS);
 	case L_PAYLOAD:
 		for (size_t k = 0; k < PL_NFIELDS; k++)
 			if (l->given & (1u << k))
@@ -188,6 +188,11 @@ size_t layer_built_len(const struct layer *l)
 	default:
 		return l->def->min_len;
 	}
+}
+
+size_t layer_padded_opts_len(const struct layer *l, int opts)
+{
+	return l->def->min_len + ((l->val[opts].len + 3) & ~(size_t)3);
 }
 
 struct addr layer_addr(const struct layer *l, int field)

@@ -231,6 +231,8 @@ void layer_take_bytes(struct frame *f, size_t idx, size_t k, size_t from, size_t
 /* Bytes a layer of a template occupies when built (explicit IHL or data
  * offset change what the header claims, not what is there). */
 size_t layer_built_len(const struct layer *l);
+/* The fixed header and the options in field `opts` padded to 32 bits. */
+size_t layer_padded_opts_len(const struct layer *l, int opts);
 
 /* The address a template sends to: the first network layer's destination
  * given (and not random), or the one it is routed by when dst is implied;

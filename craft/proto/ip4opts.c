@@ -112,12 +112,26 @@ static int ip4_option(const char *opt, uint8_t *buf, size_t room, char *err, siz
 				 IP4_OPTS_MAX - 2);
 			return -1;
 		}
+		if (type == OPT_EOL || type == OPT_NOP) {
+			snprintf(err, errlen, "raw:%u has no length byte: use %s", (unsigned)type,
+				 type ? "nop" : "eol");
+			return -1;
+		}
 		o[0] = (uint8_t)type;
 		o[1] = (uint8_t)(2 + n);
 		return put_option(buf, room, o, 2 + n, err, errlen);
 	}
+	if (strcmp(name, "pad") == 0) {	/* bytes after an eol as they are */
+		uint8_t o[IP4_OPTS_MAX];
+		size_t n;
+		if (!args || optlist_hex(args, o, sizeof o, &n)) {
+			snprintf(err, errlen, "pad needs bytes in hex: pad:HEX");
+			return -1;
+		}
+		return put_option(buf, room, o, n, err, errlen);
+	}
 	snprintf(err, errlen, "unknown IPv4 option '%s': use nop, eol, rr:N, ts:N, lsrr:A+B, "
-		 "ssrr:A+B, ra, raw:TYPE:HEX", name);
+		 "ssrr:A+B, ra, raw:TYPE:HEX, pad:HEX", name);
 	return -1;
 }
 
@@ -206,20 +220,23 @@ static bool template_word(const uint8_t *o, size_t len, struct strbuf *sb)
 	}
 }
 
-/* The slots of a route, recorded (before the pointer) or not, as
- * Wireshark's tree lists them. */
+/* The slots of a route as Wireshark's tree lists them: those before the
+ * pointer recorded, the last one the destination while the route is
+ * unfinished. */
 static void tree_route(const uint8_t *o, size_t len, const char *indent, struct strbuf *sb)
 {
 	char ip[16];
 	size_t at = o[2];	/* 1-based: the next slot to fill or visit */
 	for (size_t i = 3; i + 4 <= len; i += 4) {
 		format_ipv4(optlist_be32(o + i), ip, sizeof ip);
-		if (o[0] == OPT_RR)
-			sb_printf(sb, "\n%s    %s Route: %s", indent, i + 1 < at ? "Recorded" : "Empty",
-				  ip);
-		else	/* the last is where it goes, as Wireshark says */
-			sb_printf(sb, "\n%s    %s: %s%s", indent,
-				  i + 4 == len ? "Destination Address" : "Source Route", ip,
+		if (i + 1 < at)
+			sb_printf(sb, "\n%s    Recorded Route: %s", indent, ip);
+		else if (o[0] == OPT_RR)
+			sb_printf(sb, "\n%s    Empty Route: %s", indent, ip);
+		else if (i + 4 == len)
+			sb_printf(sb, "\n%s    Destination Address: %s", indent, ip);
+		else
+			sb_printf(sb, "\n%s    Source Route: %s%s", indent, ip,
 				  i + 1 == at ? " <- (next)" : "");
 	}
 }
@@ -257,7 +274,7 @@ static void describe_one(const uint8_t *o, size_t len, bool text, const char *in
 	if (text) {
 		if (template_word(o, len, sb))
 			return;
-		sb_printf(sb, "raw:%u:", o[0]);
+		sb_printf(sb, "raw:%u%s", o[0], len > 2 ? ":" : "");
 		optlist_put_hex(sb, o + 2, len - 2);
 		return;
 	}
@@ -269,7 +286,8 @@ static void describe_one(const uint8_t *o, size_t len, bool text, const char *in
 	if (!name || bad) {
 		if (bad)
 			sb_printf(sb, " [malformed: %s]", bad);
-		sb_puts(sb, ": ");
+		if (len > 2)
+			sb_puts(sb, ": ");
 		optlist_put_hex(sb, o + 2, len - 2);
 		return;
 	}
@@ -288,14 +306,14 @@ static void describe_one(const uint8_t *o, size_t len, bool text, const char *in
 		tree_route(o, len, indent, sb);
 }
 
-/* Every option; the zeros that end the list (an EOL and its padding) are
- * one EOL in the tree and as few eol words as rebuild them, the builder
- * padding the rest. */
+/* The options up to the first EOL, as Linux and Wireshark read them; the
+ * bytes after it are padding: zeros as few eol words as rebuild them (the
+ * builder pads the rest), anything else pad:HEX. */
 static void ip4_opts_describe(const uint8_t *p, size_t n, enum opt_style style,
 			      const char *indent, struct strbuf *sb)
 {
 	size_t e = 0;
-	while (e < n && !(p[e] == OPT_EOL && optlist_zero(p + e, n - e))) {
+	while (e < n && p[e] != OPT_EOL) {
 		size_t len = ip4_opt_len(p + e, n - e);
 		if (len == 0 || len > n - e) {
 			e = n;
@@ -306,25 +324,35 @@ static void ip4_opts_describe(const uint8_t *p, size_t n, enum opt_style style,
 	optlist_describe(p, e, style, indent, sb, ip4_opt_len, describe_one);
 	if (e == n)
 		return;
+	bool zero = optlist_zero(p + e + 1, n - e - 1);
 	if (style == OPT_TREE) {
 		sb_printf(sb, "%sIP Option - End of Options List (EOL)\n", indent);
 		if (n - e > 1)
-			sb_printf(sb, "%s[padding: %zu zero bytes after EOL]\n", indent, n - e - 1);
+			sb_printf(sb, "%s[%s: %zu %sbytes after EOL]\n", indent,
+				  zero ? "padding" : "non-zero padding", n - e - 1,
+				  zero ? "zero " : "");
 		return;
 	}
-	size_t words = n % 4 ? n - e : ((e + 4) & ~(size_t)3) == n ? 1 : n - 3 - e;
-	for (size_t i = 0; i < words; i++)
-		sb_puts(sb, e || i ? ",eol" : "eol");
+	sb_puts(sb, e ? ",eol" : "eol");
+	if (!zero) {
+		sb_puts(sb, ",pad:");
+		optlist_put_hex(sb, p + e + 1, n - e - 1);
+		return;
+	}
+	for (size_t i = optlist_pad_zeros(e + 1, n); i > 0; i--)
+		sb_puts(sb, ",eol");
 }
 
+/* A finished route (its pointer past the last slot) has brought the
+ * datagram to the header's destination. */
 const uint8_t *ip4opts_final_dst(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n;) {
+	for (size_t i = 0; i < n && p[i] != OPT_EOL;) {
 		size_t len = ip4_opt_len(p + i, n - i);
 		if (len == 0 || len > n - i)
 			return NULL;
 		if ((p[i] == OPT_LSRR || p[i] == OPT_SSRR) && !misshapen(p + i, len))
-			return p + i + len - 4;
+			return (size_t)p[i + 2] + 3 <= len ? p + i + len - 4 : NULL;
 		i += len;
 	}
 	return NULL;

@@ -65,7 +65,7 @@ static size_t ipv4_header_len(const struct layer *l)
  * the header claims, not what is there). */
 static size_t ipv4_built_len(const struct layer *l)
 {
-	return 20 + ((l->val[IPV4_OPTS].len + 3) & ~(size_t)3);
+	return layer_padded_opts_len(l, IPV4_OPTS);
 }
 
 static u128 ipv4_computed(const struct frame *f, size_t idx, size_t k)

@@ -84,13 +84,13 @@ int optlist_hex(const char *s, uint8_t *out, size_t room, size_t *n)
 
 int optlist_raw(const char *args, uint64_t *type, uint8_t *data, size_t room, size_t *n)
 {
-	const char *colon = args ? strchr(args, ':') : NULL;
+	size_t tlen = args ? strcspn(args, ":") : 0;
 	char text[8] = "";
 	*n = 0;
-	if (colon && (size_t)(colon - args) < sizeof text)
-		memcpy(text, args, (size_t)(colon - args));
-	if (!colon || parse_uint(text, 255, type) ||
-	    (colon[1] && optlist_hex(colon + 1, data, room, n)))
+	if (args && tlen < sizeof text)
+		memcpy(text, args, tlen);
+	if (!args || tlen >= sizeof text || parse_uint(text, 255, type) ||
+	    (args[tlen] && args[tlen + 1] && optlist_hex(args + tlen + 1, data, room, n)))
 		return -1;
 	return 0;
 }
@@ -107,6 +107,11 @@ bool optlist_zero(const uint8_t *p, size_t n)
 		if (p[i])
 			return false;
 	return true;
+}
+
+size_t optlist_pad_zeros(size_t from, size_t n)
+{
+	return n % 4 ? n - from : ((from + 3) & ~(size_t)3) == n ? 0 : n - 3 - from;
 }
 
 uint32_t optlist_be32(const uint8_t *p)

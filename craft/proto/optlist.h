@@ -37,10 +37,14 @@ void optlist_describe(const uint8_t *p, size_t n, enum opt_style style, const ch
 const char *optlist_split(const char *opt, char *name, size_t len);
 /* An even count of hex digits, one byte to `room` bytes, into `out`. */
 int optlist_hex(const char *s, uint8_t *out, size_t room, size_t *n);
-/* `raw`'s arguments TYPE:HEX (the hex may be empty); -1 if malformed. */
+/* `raw`'s arguments TYPE:HEX (the hex may be empty or left out with its
+ * ':'); -1 if malformed. */
 int optlist_raw(const char *args, uint64_t *type, uint8_t *data, size_t room, size_t *n);
 void optlist_put_hex(struct strbuf *sb, const uint8_t *p, size_t n);
 bool optlist_zero(const uint8_t *p, size_t n);
+/* Of the zeros from `from` to `n` that end an option list, those a
+ * template must write: the builder pads the rest to 32 bits. */
+size_t optlist_pad_zeros(size_t from, size_t n);
 
 uint32_t optlist_be32(const uint8_t *p);
 void optlist_put32(uint8_t *p, uint32_t v);

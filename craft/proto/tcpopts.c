@@ -108,12 +108,10 @@ static int tcp_option(const char *opt, uint8_t *buf, size_t room, char *err, siz
 		else
 			n = with_head(o, 34, dl);
 	} else if (strcmp(name, "raw") == 0) {
-		/* raw:KIND with no data is how the decoder says an empty one */
-		if (args && !strchr(args, ':') ? parse_uint(args, 255, &a) :
-		    optlist_raw(args, &a, o + 2, TCP_OPTS_MAX - 2, &dl))
+		if (optlist_raw(args, &a, o + 2, TCP_OPTS_MAX - 2, &dl))
 			usage = "raw needs a kind and up to 38 hex bytes: raw:KIND:HEX";
 		else
-			n = with_head(o, (unsigned)a, strchr(args, ':') ? dl : 0);
+			n = with_head(o, (unsigned)a, dl);
 	} else {
 		snprintf(err, errlen, "unknown TCP option '%s': use mss:N, sackok, ts:VAL:ECR, "
 			 "ws:N, nop, eol, sack:L-R+L-R, md5:HEX, fastopen[:HEX], raw:KIND:HEX, "
@@ -166,9 +164,7 @@ void tcpopts_walk(const uint8_t *p, size_t n, bool cut, tcpopt_fn fn, void *ctx)
 		fn(&o, ctx);
 		i += o.len;
 		if (o.kind == 0 && i < n) {	/* EOL: the rest is padding */
-			bool zero = true;
-			for (size_t k = i; k < n; k++)
-				zero &= p[k] == 0;
+			bool zero = optlist_zero(p + i, n - i);
 			struct tcpopt pad = { .kind = zero ? TCPOPT_PADDING : TCPOPT_BAD_PADDING,
 					      .data = p + i, .len = n - i };
 			fn(&pad, ctx);
@@ -242,8 +238,7 @@ static void describe_one(const struct tcpopt *o, void *ctx)
 			sb_puts(sb, ",pad:");
 			optlist_put_hex(sb, o->data, o->len);
 		} else {	/* the zeros past those the builder pads to 32 bits */
-			size_t e = (size_t)(o->data - out->base), n = out->n;
-			size_t more = n % 4 ? n - e : ((e + 3) & ~(size_t)3) == n ? 0 : n - 3 - e;
+			size_t more = optlist_pad_zeros((size_t)(o->data - out->base), out->n);
 			if (more)
 				sb_puts(sb, ",pad:");
 			for (size_t i = 0; i < more; i++)

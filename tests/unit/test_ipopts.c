@@ -63,6 +63,8 @@ static void test_ip4_words(void **state)
 	expect4("ra:0x102", (const uint8_t[]){ 148, 4, 1, 2 }, 4);
 	expect4("raw:130:abcd", (const uint8_t[]){ 130, 4, 0xab, 0xcd }, 4);
 	expect4("raw:25:", (const uint8_t[]){ 25, 2 }, 2);
+	expect4("raw:68", (const uint8_t[]){ 68, 2 }, 2);	/* as the decoder writes it */
+	expect4("nop,eol,pad:0007", (const uint8_t[]){ 1, 0, 0, 7 }, 4);
 	expect4("nop,ra,eol", (const uint8_t[]){ 1, 148, 4, 0, 0, 0 }, 6);
 	/* 40 bytes fit, 41 do not */
 	uint8_t full[40] = { 7, 39, 4 };
@@ -83,7 +85,10 @@ static void test_ip4_words(void **state)
 	expect4_error("nop:1", "nop takes no value");
 	expect4_error("raw:256:00", "raw needs a type");
 	expect4_error("raw:7:abc", "raw needs a type");
-	expect4_error("raw:7", "raw needs a type");
+	expect4_error("raw:x", "raw needs a type");
+	expect4_error("raw:0:00", "raw:0 has no length byte: use eol");
+	expect4_error("raw:1", "raw:1 has no length byte: use nop");
+	expect4_error("pad", "pad needs bytes in hex");
 	expect4_error("raw:7:" "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 		      "2021222324252627", "raw needs a type and up to 38 hex bytes");
 	expect4_error("sec", "unknown IPv4 option 'sec'");
@@ -155,10 +160,18 @@ static void test_ip4_decoded_forms(void **state)
 
 	uint8_t sr[12] = { 131, 11, 8, 10, 0, 0, 1, 10, 0, 0, 2 };
 	expect_tree(sr, sizeof sr, "  IP Option - Loose Source Route (11 bytes)\n"
-		    "      Pointer: 8\n      Source Route: 10.0.0.1\n"
-		    "      Destination Address: 10.0.0.2 <- (next)\n");
+		    "      Pointer: 8\n      Recorded Route: 10.0.0.1\n"
+		    "      Destination Address: 10.0.0.2\n");
 	expect_text(sr, sizeof sr, "raw:131:080a0000010a000002,eol");
+	/* the pseudo-header's destination: the route's last slot until it is done */
+	assert_ptr_equal(ip4opts_final_dst(sr, sizeof sr), sr + 7);
+	sr[2] = 12;	/* done: every slot visited, as tshark -V says it */
+	assert_null(ip4opts_final_dst(sr, sizeof sr));
+	expect_tree(sr, sizeof sr, "      Pointer: 12\n      Recorded Route: 10.0.0.1\n"
+		    "      Recorded Route: 10.0.0.2\n");
 	sr[2] = 4;
+	expect_tree(sr, sizeof sr, "      Pointer: 4\n      Source Route: 10.0.0.1 <- (next)\n"
+		    "      Destination Address: 10.0.0.2\n");
 	expect_text(sr, sizeof sr, "lsrr:10.0.0.1+10.0.0.2,eol");
 	sr[0] = 137;
 	expect_text(sr, sizeof sr, "ssrr:10.0.0.1+10.0.0.2,eol");
@@ -174,6 +187,9 @@ static void test_ip4_decoded_forms(void **state)
 	uint8_t ra5[8] = { 148, 5, 0, 0, 0, 1 };
 	expect_tree(ra5, sizeof ra5, "Router Alert (5 bytes) [malformed: not 4 bytes]: 000000");
 	expect_text(ra5, sizeof ra5, "raw:148:000000,nop,eol");
+	uint8_t empty[4] = { 25, 2, 1, 1 };	/* no data: no dangling ": " */
+	expect_tree(empty, sizeof empty, "  IP Option - Unknown (0x19) (2 bytes)\n");
+	expect_text(empty, sizeof empty, "raw:25,nop,nop");
 
 	/* malformed: a length below 2, or past the end; never read past it */
 	uint8_t bad[4] = { 1, 7, 9, 4 };
@@ -193,8 +209,15 @@ static void test_ip4_decoded_forms(void **state)
 	expect_text(pad, sizeof pad, "nop,eol,eol,eol,eol");
 	uint8_t zeros[4] = { 0 };
 	expect_text(zeros, sizeof zeros, "eol");
-	uint8_t mid[4] = { 0, 1, 0, 0 };	/* an EOL, then more: each said */
-	expect_text(mid, sizeof mid, "eol,nop,eol");
+	/* the list ends at an EOL (Linux, Wireshark): what follows is padding */
+	uint8_t mid[4] = { 0, 1, 0, 0 };
+	expect_text(mid, sizeof mid, "eol,pad:010000");
+	uint8_t after[8] = { 1, 0, 0, 0, 7, 7, 4, 0 };	/* tshark: NOP, EOL */
+	expect_tree(after, sizeof after, "  IP Option - No Operation (NOP)\n"
+		    "  IP Option - End of Options List (EOL)\n"
+		    "  [non-zero padding: 6 bytes after EOL]\n");
+	expect_text(after, sizeof after, "nop,eol,pad:000007070400");
+	assert_null(ip4opts_final_dst((const uint8_t[]){ 0, 131, 7, 4, 10, 0, 0, 3 }, 8));
 }
 
 /* Parses `text` with `codec` (NULL: TCP's) and lays it out as the builder
