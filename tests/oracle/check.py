@@ -446,14 +446,13 @@ class Checker:
         self.checked += 1
         if got != want:
             self.err('ipv4 opts (decoded)', got, want)
-        # Record route and timestamps: the pointer at the first slot.
+        # Each pointer where the template put it (a word's at the first slot).
         for o in p.all:
             if o.get('name') == 'ip.opt.ptr':
                 self.checked += 1
-                at = int(o.get('pos')) - self.f.offs[i] - 20 - 2	# its option's type
-                t = padded[at]
-                if show_int(o) != (5 if t == 68 else 4):
-                    self.err('ipv4 opts pointer', show_int(o), 5 if t == 68 else 4)
+                at = int(o.get('pos')) - self.f.offs[i] - 20	# the pointer's byte
+                if show_int(o) != padded[at]:
+                    self.err('ipv4 opts pointer', show_int(o), padded[at])
 
     def transport_status(self):
         """Which checksum verdicts count as right for a computed checksum."""
@@ -847,9 +846,11 @@ def tshark_ip_options(p):
 
 def decoded_opts(layer, text, proto):
     """rawcraft's words for a layer's options against tshark's bytes: None
-    if they agree (tshark stops at the first EOL, the rest being zeros)."""
-    if layer == 'ipv4':
-        shown = ''.join(raw_hex(o) for o, _ in tshark_ip_options(proto))
+    if they agree (TCP's after tshark's last option being zeros)."""
+    if layer == 'ipv4':	# all the bytes, the padding after an EOL too
+        whole = [o for o in proto.el.iter('field')
+                 if not o.get('name') and (o.get('show') or '').startswith('Options: (')]
+        shown = raw_hex(whole[0]) if whole else ''
         words = pkt.ipv4_options(text)[0]
     else:
         el = proto.get('tcp.options')

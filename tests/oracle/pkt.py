@@ -325,6 +325,9 @@ def ipv4_options(text):
             kind, _, data = args.partition(':')
             data = bytes.fromhex(data)
             o = bytes([number(kind), 2 + len(data)]) + data
+        elif name == 'pad':	# the bytes after an EOL, no option
+            raw += bytes.fromhex(args)
+            continue
         else:
             raise TemplateError('unknown IPv4 option %r' % name)
         raw += o

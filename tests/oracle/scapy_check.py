@@ -36,8 +36,8 @@ def eligible(path, variables):
             for field, ok in (('ver', 4), ('ihl', 5), ('frag', 0)):
                 if field in l.fields and pkt.field_int('ipv4', field, l.fields[field]) != ok:
                     return False
-            if re.search(r'\b[ls]srr:', l.fields.get('opts', '')):
-                return False	# Scapy rebuilds it with the route's last address as dst
+            if re.search(r'\b([ls]srr|raw:13[17]):', l.fields.get('opts', '')):
+                return False	# Scapy takes the route's last address as dst, even when done
             flags = l.fields.get('flags')
             if flags is not None and (pkt.field_int('ipv4', 'flags', flags) or 0) & 1:
                 return False
