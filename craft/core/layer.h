@@ -115,6 +115,9 @@ struct layer_net {
 	 * solicitation's group): the address the frame is routed by instead
 	 * (its target), true; NULL: never. */
 	bool (*route_by)(const struct frame *f, size_t idx, struct addr *to);
+	/* Where the packet is finally bound when dst is a hop on the way (an
+	 * IPv4 source route), the address replies come from; NULL: dst. */
+	u128 (*final_dst)(const struct layer *l);
 };
 
 struct layer_def {

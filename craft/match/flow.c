@@ -44,7 +44,7 @@ static void transport_ids(const struct layer *t, uint16_t *mine, uint16_t *their
 
 /* The upper protocol the network layer (or its last extension header)
  * names, and its addresses: the key's `ours` and `theirs` come from src
- * and dst as the frame has them. */
+ * and the final destination (a source route's last hop answers). */
 static void net_key(const struct frame *f, const struct layer *net, bool from_us,
 		    struct flow_key *k)
 {
@@ -53,8 +53,9 @@ static void net_key(const struct frame *f, const struct layer *net, bool from_us
 	int demux = last->def->demux;
 	k->proto = demux >= 0 ? (uint8_t)lv(last, demux) : 0;
 	k->net = (uint8_t)net->def->id;
-	k->our_ip = net->val[from_us ? n->src : n->dst].u;
-	k->their_ip = net->val[from_us ? n->dst : n->src].u;
+	u128 dst = n->final_dst ? n->final_dst(net) : net->val[n->dst].u;
+	k->our_ip = from_us ? net->val[n->src].u : dst;
+	k->their_ip = from_us ? dst : net->val[n->src].u;
 }
 
 /* Neighbour discovery's keys (flow.h); false for any other message.  A

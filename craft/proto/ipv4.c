@@ -184,6 +184,15 @@ static bool ipv4_pseudo_sum(const struct frame *f, size_t idx, uint8_t proto,
 	return true;
 }
 
+static u128 ipv4_final_dst(const struct layer *l)
+{
+	const struct fval *o = &l->val[IPV4_OPTS];
+	const uint8_t *to = o->len ? ip4opts_final_dst(o->bytes, o->len) : NULL;
+	if (!to)
+		return l->val[IPV4_DST].u;
+	return (u128)((uint32_t)to[0] << 24 | (uint32_t)to[1] << 16 | (uint32_t)to[2] << 8 | to[3]);
+}
+
 static void ipv4_title(const struct frame *f, size_t idx, struct strbuf *out)
 {
 	const struct layer *l = &f->layer[idx];
@@ -212,6 +221,7 @@ static void ipv4_summary(const struct frame *f, size_t idx, struct strbuf *out)
 static const struct layer_net ipv4_net = {
 	.src = IPV4_SRC, .dst = IPV4_DST, .group = ipv4_group, .link_dst = ipv4_link_dst,
 	.payload_end = ipv4_payload_end, .pseudo_sum = ipv4_pseudo_sum,
+	.final_dst = ipv4_final_dst,
 };
 
 const struct layer_def ipv4_layer = {

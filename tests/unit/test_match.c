@@ -694,6 +694,30 @@ static void test_scope_icmp_errors(void **state)
 	scope_teardown(s);
 }
 
+/* A source-routed ping: the route's last hop answers, and a router on the
+ * way quotes the datagram as it forwarded it (dst the next hop). */
+static void test_scope_source_route(void **state)
+{
+	(void)state;
+	struct scope *s = &cur;
+	char why[256];
+	scope_setup(s, "eth dst=" PEER "\nipv4 dst=10.0.0.9 opts=lsrr:10.0.0.3\n"
+		    "icmp type=echo-request id=0x1234 seq=7\n");
+	const char *reply = "eth dst=" US "\nipv4 src=10.0.0.3 dst=10.0.0.1\n"
+		"icmp type=echo-reply id=0x1234 seq=7\n";
+	assert_true(in_scope(s, reply, why, sizeof why));
+	assert_false(in_scope(s, "eth dst=" US "\nipv4 src=10.0.0.9 dst=10.0.0.1\n"
+			      "icmp type=echo-reply id=0x1234 seq=7\n", why, sizeof why));
+	/* quoted on the way (route unfinished) and at its end (pointer past it) */
+	assert_true(quoting(s, ICMP_ERROR("10.0.0.9", "time-exceeded",
+		"ipv4 src=10.0.0.1 dst=10.0.0.9 opts=lsrr:10.0.0.3\n"
+		"icmp type=echo-request id=0x1234 seq=7\n")));
+	assert_true(quoting(s, ICMP_ERROR("10.0.0.3", "dest-unreach code=2",
+		"ipv4 src=10.0.0.1 dst=10.0.0.3 opts=raw:131:080a000009\n"
+		"icmp type=echo-request id=0x1234 seq=7\n")));
+	scope_teardown(s);
+}
+
 /* ICMPv6 echo: its reply by id and seq; an error (packet too big from a
  * router) by the echo it quotes. */
 static void test_scope_icmp6_echo(void **state)
@@ -882,6 +906,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_scope_arp, free_scope),
 		cmocka_unit_test(test_diffs_payload_same_form),
 		cmocka_unit_test_teardown(test_scope_icmp_errors, free_scope),
+		cmocka_unit_test_teardown(test_scope_source_route, free_scope),
 		cmocka_unit_test_teardown(test_scope_icmp6_echo, free_scope),
 		cmocka_unit_test_teardown(test_scope_icmp6_ext_and_nd, free_scope),
 		cmocka_unit_test_teardown(test_scope_bpf, free_scope),
