@@ -399,8 +399,11 @@ static void scope_with(const struct frame *sent, const char *also, char *buf, si
 		return;
 	}
 	size_t src = (size_t)net->def->net->src, dst = (size_t)net->def->net->dst;
+	struct fval last = net->val[dst];	/* a source route's last hop answers */
+	if (net->def->net->final_dst)
+		last.u = net->def->net->final_dst(net);
 	field_format(&net->def->fields[src], &net->val[src], a, sizeof a);
-	field_format(&net->def->fields[dst], &net->val[dst], b, sizeof b);
+	field_format(&net->def->fields[dst], &last, b, sizeof b);
 	/* Addresses that vary from frame to frame (sweeps) stay out, like ports
 	 * and ids: the scope checks each reply exactly anyway. */
 	char from[64] = "", to[64] = "";
