@@ -826,10 +826,10 @@ static void test_scope_bpf(void **state)
 	assert_false(bpf_passes(bpf, FROM_PEER "tcp sport=80 dport=40000 flags=SA\n"));
 
 	/* a source route: the reply comes from its last hop */
-	bpf_of("eth dst=" PEER "\nipv4 dst=10.0.0.9 opts=lsrr:10.0.0.3\nicmp id=1\n", bpf,
-	       sizeof bpf);
+	bpf_of("eth dst=" PEER "\nipv4 dst=10.0.0.9 opts=lsrr:10.0.0.3\nudp sport=1 dport=2\n",
+	       bpf, sizeof bpf);
 	assert_true(bpf_passes(bpf, "eth dst=" US "\nipv4 src=10.0.0.3 dst=10.0.0.1\n"
-			       "icmp type=echo-reply id=1\n"));
+			       "udp sport=2 dport=1\n"));
 
 	/* broadcast: any source */
 	bpf_of("eth dst=ff:ff:ff:ff:ff:ff\nipv4 dst=10.0.0.255\nicmp id=1\n", bpf, sizeof bpf);
