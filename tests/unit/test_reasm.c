@@ -126,6 +126,30 @@ static void test_ipv4_orders(void **state)
 	every_order(&whole, &fr, 5);
 }
 
+/* IPv4 options (RFC 791 3.2): the first fragment keeps them all, the
+ * others only those whose copy bit is set (Router Alert, the source
+ * route), each header's IHL and checksum its own. */
+static void test_ipv4_options(void **state)
+{
+	(void)state;
+	struct frame whole;
+	struct fragments fr;
+	cut("eth dst=02:00:00:00:00:02\nipv4 dst=10.0.0.2 id=0x1234 "
+	    "opts=rr:2,ra,lsrr:10.0.0.5,ts:2\nicmp type=echo-request id=7 seq=1\n"
+	    "payload size=100\n", 48, &whole, &fr);
+	assert_int_equal(fr.n, 3);	/* 108 bytes of ICMP: 48, 48, 12 */
+	static const uint8_t copied[12] = { 148, 4, 0, 0, 131, 7, 4, 10, 0, 0, 5, 0 };
+	for (size_t i = 0; i < fr.n; i++) {
+		const uint8_t *ip = fr.bytes + fr.piece[i].off + 14;
+		size_t hl = (size_t)(ip[0] & 0x0f) * 4;
+		assert_int_equal(hl, i ? 20 + sizeof copied : 56);	/* 34 bytes padded */
+		assert_memory_equal(ip + 20, i ? copied : whole.bytes + 14 + 20, hl - 20);
+		assert_int_equal(csum_fold(csum_add(0, ip, hl, SIZE_MAX)), 0xffff);
+		assert_int_equal(ip[2] << 8 | ip[3], hl + (i + 1 < fr.n ? 48 : 12));
+	}
+	every_order(&whole, &fr, 11);
+}
+
 static void test_ipv6_behind_hopopts(void **state)
 {
 	(void)state;
@@ -245,6 +269,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv4_orders),
+		cmocka_unit_test(test_ipv4_options),
 		cmocka_unit_test(test_ipv6_behind_hopopts),
 		cmocka_unit_test(test_missing_last),
 		cmocka_unit_test(test_overlap_and_duplicate_drop),
