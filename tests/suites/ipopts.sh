@@ -32,12 +32,18 @@ expect_eq "rawcraft-templates(5): every option word" "$missing" ""
 lab_start || exit 0
 
 # echo OPTS DST: the echo request with OPTS to DST, its reply's tree in
-# $TMP/out, both frames in $TMP/opts.pcap; the exit status.
+# $TMP/out, both frames in $TMP/opts.pcap and kept as $TMP/run-N-OPTS.pcap
+# for part 4; the exit status.
+runs=0
 echo_with() {
 	printf 'ipv4 dst=%s opts=%s\nicmp id=0x1414 seq=1\npayload text="opts"\n' "$2" "$1" \
 		>"$TMP/echo.pkt"
 	in_a "$R" send "$TMP/echo.pkt" --expect 'icmp type=echo-reply' -t 2s -v \
 		-w "$TMP/opts.pcap" >"$TMP/out" 2>&1
+	local rc=$?
+	runs=$((runs + 1))
+	cp "$TMP/opts.pcap" "$TMP/run-$runs-$1.pcap"
+	return $rc
 }
 
 # The reply's tree: the part after the last "Frame" line (the received one).
@@ -132,9 +138,8 @@ else
 	not_ok "router lab" "could not make A - R - P"
 fi
 
-# 4. A template's words for what came back build those very bytes.
-"$R" decode "$TMP/opts.pcap" --template >"$TMP/back.pkt" 2>&1
-"$R" show "$TMP/back.pkt" -w "$TMP/back.pcap" >/dev/null 2>&1
+# 4. A template's words for what came back build those very bytes: every
+# frame of every run (rr:9 and ts:9, direct and through the router).
 frames() {	# frames PCAP: each frame's bytes in hex, a line each
 	"$PY" -c '
 import struct, sys
@@ -145,8 +150,16 @@ while i + 16 <= len(d):
     print(d[i + 16:i + 16 + n].hex())
     i += 16 + n' "$1"
 }
-got=$(frames "$TMP/back.pcap")
-expect_eq "decode --template of the request and its reply builds the same bytes" \
-	"$got" "$(frames "$TMP/opts.pcap")"
-expect_eq "... which are the ARP exchange and the echo through the router" \
-	"$(wc -l <<<"$got")" 4
+differ= total=0
+for run in "$TMP"/run-*.pcap; do
+	"$R" decode "$run" --template >"$TMP/back.pkt" 2>&1
+	"$R" show "$TMP/back.pkt" -w "$TMP/back.pcap" >/dev/null 2>&1
+	got=$(frames "$TMP/back.pcap")
+	[ "$got" = "$(frames "$run")" ] || differ="$differ $(basename "$run")"
+	total=$((total + $(frames "$run" | wc -l)))
+done
+expect_eq "decode --template of each run's requests and replies builds the same bytes" \
+	"$differ" ""
+# Each run: the echo and its reply, the ARP exchange (one each way) too.
+expect_eq "... $runs runs (rr:9, ts:9, direct and through the router), $total frames" \
+	"$runs $total" "4 16"
