@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../proto/proto.h"
+#include "../util/bytes.h"
 #include "../util/checksum.h"
 #include "../util/xalloc.h"
 
@@ -17,24 +18,19 @@ struct cut {
 	size_t unfrag;		/* the unfragmentable part's end: where data starts */
 	size_t end;		/* the datagram's end */
 	size_t nh_at;		/* IPv6: the next-header byte that names the fragment header */
+	size_t first_min;	/* IPv6: data the first fragment must hold (RFC 8200 4.5) */
 };
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 static int ipv4_bounds(const struct frame *f, size_t net, struct cut *c, const char **why)
 {
+	/* A length short of the bytes would cut some of them off unsaid. */
+	if (net + 20 > f->len) {
+		*why = "its IPv4 header's lengths do not match its bytes";
+		return -1;
+	}
 	const uint8_t *ip = f->bytes + net;
 	size_t hl = (size_t)(ip[0] & 0x0f) * 4, total = be16(ip + 2);
-	if (net + 20 > f->len || hl < 20 || total < hl || net + total > f->len) {
+	if (hl < 20 || total < hl || net + total != f->len) {
 		*why = "its IPv4 header's lengths do not match its bytes";
 		return -1;
 	}
@@ -48,11 +44,12 @@ static int ipv4_bounds(const struct frame *f, size_t net, struct cut *c, const c
 }
 
 /* The unfragmentable part: the header, Hop-by-Hop, Routing and the
- * Destination Options before a Routing header (RFC 8200 4.5). */
+ * Destination Options before a Routing header (RFC 8200 4.5); and how far
+ * the first fragment must reach: through the upper-layer header. */
 static int ipv6_bounds(const struct frame *f, size_t idx, struct cut *c, const char **why)
 {
 	size_t net = f->layer[idx].off;
-	if (net + 40 > f->len || net + 40 + be16(f->bytes + net + 4) > f->len) {
+	if (net + 40 > f->len || net + 40 + be16(f->bytes + net + 4) != f->len) {
 		*why = "its IPv6 payload length does not match its bytes";
 		return -1;
 	}
@@ -77,6 +74,13 @@ static int ipv6_bounds(const struct frame *f, size_t idx, struct cut *c, const c
 		c->nh_at = l->off;
 		c->unfrag = l->off + l->hdr_len;
 	}
+	size_t j = idx + 1;
+	while (j < f->nlayers && f->layer[j].def->ext)
+		j++;
+	if (j == f->nlayers || f->layer[j].def->id == L_PAYLOAD)
+		j--;	/* no upper-layer header: the last extension header */
+	size_t reach = f->layer[j].off + f->layer[j].hdr_len;
+	c->first_min = reach > c->unfrag ? reach - c->unfrag : 0;
 	return 0;
 }
 
@@ -116,8 +120,7 @@ static size_t put_ipv4(const struct cut *c, size_t pos, size_t len, bool last, u
 	/* The reserved bit stays as built; DF goes: this datagram is cut. */
 	size_t flags = (size_t)(ip[6] & 0x80) << 8 | (last ? 0 : 0x2000);
 	put16(ip + 6, flags | pos / 8);
-	put16(ip + 10, 0);
-	put16(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, hl, SIZE_MAX)));
+	csum_set_ipv4(ip, hl);
 	return c->net + hl + len;
 }
 
@@ -160,6 +163,11 @@ int fragment_cut(const struct frame *f, size_t size, uint32_t id6, struct fragme
 		return -1;
 	size_t data = c.end - c.unfrag;
 	size_t n = data > size ? (data + size - 1) / size : 1;
+	if (n > 1 && size < c.first_min) {
+		*why = "an IPv6 first fragment must hold every header through the upper-layer one "
+		       "(RFC 8200 4.5): give a larger SIZE";
+		return -1;
+	}
 	out->piece = xcalloc(n, sizeof *out->piece);
 	out->bytes = xmalloc(n * (c.unfrag + 8 + size) + c.end);
 	out->n = n;

@@ -6,12 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/bytes.h"
 #include "../util/checksum.h"
 #include "../util/clock.h"
 #include "../util/xalloc.h"
 #include "decode.h"
 
-#define DATA_MAX 65535		/* no datagram carries more */
+#define DATA_MAX 65535		/* an IPv6 payload's most; IPv4's less its header */
 #define BLOCKS ((DATA_MAX + 8) / 8)
 #define HEAD_MAX 512		/* link header and unfragmentable part kept */
 
@@ -43,17 +44,6 @@ struct piece {
 	size_t head_len, nh_at;	/* the bytes before the data (IPv6: before the Fragment header) */
 	uint8_t nh;
 };
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, size_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 void reasm_init(struct reasm *r)
 {
@@ -175,11 +165,34 @@ static bool block(const struct reasm_dgram *d, size_t b)
 	return d->have[b / 8] >> (b % 8) & 1;
 }
 
+/* Whether `p` repeats what `d` holds: every block of it held, the same
+ * bytes, and a last piece ending where the last one did. */
+static bool duplicate(const struct reasm_dgram *d, const struct piece *p)
+{
+	size_t end = p->off + p->len;
+	if (!p->more && (!d->have_last || end != d->total))
+		return false;
+	if (end > d->cap || (p->off == 0 && !d->have_first))
+		return false;
+	for (size_t b = p->off / 8; b < (end + 7) / 8; b++)
+		if (!block(d, b))
+			return false;
+	return p->len == 0 || memcmp(d->data + p->off, p->data, p->len) == 0;
+}
+
+/* Whether IP headers of `ip_head` bytes and `data` bytes outgrow a
+ * datagram: IPv4's total length, IPv6's payload length (Linux's
+ * out_oversize). */
+static bool oversize(bool v6, size_t ip_head, size_t data)
+{
+	return ip_head - (v6 ? 40 : 0) + data > DATA_MAX;
+}
+
 /* Whether `p` fits `d`: no overlap, one end, within the largest datagram. */
 static bool fits(const struct reasm_dgram *d, const struct piece *p)
 {
 	size_t end = p->off + p->len;
-	if (end > DATA_MAX || (p->more && p->len % 8) || (!p->more && d->have_last) ||
+	if (oversize(p->v6, p->head_len - p->net, end) || (p->more && p->len % 8) || (!p->more && d->have_last) ||
 	    (d->have_last && end > d->total) || (p->off == 0 && p->head_len > HEAD_MAX))
 		return false;
 	for (size_t b = p->off / 8; b < (end + 7) / 8; b++)
@@ -192,12 +205,14 @@ static bool fits(const struct reasm_dgram *d, const struct piece *p)
 	return true;
 }
 
-/* Room for `end` bytes of data, within the bytes all datagrams may hold. */
+/* Room for `end` bytes of data, within the bytes all datagrams may hold;
+ * the buffer doubles, so that many small pieces copy little. */
 static bool room(struct reasm *r, struct reasm_dgram *d, size_t end)
 {
 	if (end <= d->cap)
 		return true;
-	size_t cap = end < 2048 ? 2048 : end;
+	size_t cap = d->cap < 1024 ? 2048 : 2 * d->cap;
+	cap = cap < end ? end : cap > DATA_MAX ? DATA_MAX : cap;
 	if (r->bytes - d->cap + cap > REASM_BYTES)
 		return false;
 	d->data = xrealloc(d->data, cap);
@@ -252,11 +267,9 @@ static void rebuild(const struct reasm_dgram *d, enum link_kind link, struct fra
 		b[d->nh_at] = d->nh;
 		put16(ip + 4, len - net - 40);
 	} else {
-		size_t hl = d->head_len - net;
 		put16(ip + 2, len - net);
 		put16(ip + 6, be16(ip + 6) & 0xc000);
-		put16(ip + 10, 0);
-		put16(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, hl, SIZE_MAX)));
+		csum_set_ipv4(ip, d->head_len - net);
 	}
 	decode_frame(b, len, len, link, out);
 	out->reassembled = d->pieces;
@@ -272,6 +285,8 @@ enum reasm_step reasm_take(struct reasm *r, const struct frame *f, const struct 
 		      net->def->id == L_IPV6 && ipv6_piece(f, net, &p)))
 		return REASM_NONE;
 	struct reasm_dgram *d = slot_for(r, &p, ts);
+	if (duplicate(d, &p))
+		return REASM_HELD;	/* dropped alone, as Linux's IPFRAG_DUP */
 	if (!fits(d, &p) || !room(r, d, p.off + p.len)) {
 		drop(r, d, true);
 		return REASM_HELD;
@@ -279,6 +294,11 @@ enum reasm_step reasm_take(struct reasm *r, const struct frame *f, const struct 
 	keep(d, f, &p);
 	if (!complete(d))
 		return REASM_HELD;
+	/* A later piece's shorter header let the first's outgrow the whole. */
+	if (oversize(d->v6, d->head_len - d->net, d->total)) {
+		drop(r, d, true);
+		return REASM_HELD;
+	}
 	rebuild(d, link, out);
 	drop(r, d, false);
 	return REASM_WHOLE;

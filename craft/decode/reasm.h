@@ -3,7 +3,8 @@
  * (RFC 791 3.2; RFC 8200 4.5 and RFC 5722), so that a reply is matched
  * whole.  Keyed by source, destination, protocol (IPv4) and id; bounded
  * in datagrams, bytes and time.  A fragment that overlaps another drops
- * its datagram, as RFC 5722 asks of IPv6 and Linux does of both.
+ * its datagram, as RFC 5722 asks of IPv6 and Linux does of both; an exact
+ * copy of one held is dropped alone, as Linux does.
  */
 #ifndef CRAFT_REASM_H
 #define CRAFT_REASM_H
@@ -15,7 +16,7 @@
 #include "link.h"
 
 #define REASM_DATAGRAMS 64		/* put together at once; the oldest goes */
-#define REASM_BYTES (4u << 20)		/* their data, all told */
+#define REASM_BYTES (1u << 20)		/* their data, all told: 16 whole at 64 KiB */
 #define REASM_TIMEOUT_US 30000000L	/* Linux's ipfrag_time */
 
 struct reasm_dgram;

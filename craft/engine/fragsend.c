@@ -1,6 +1,8 @@
 /* fragsend.c - --fragment: a probe's datagram on the wire as fragments. */
 #include "internal.h"
 
+#include "../proto/proto.h"
+
 void frag_send_init(struct frag_send *fs, size_t size, enum frag_order order,
 		    const struct rng *run)
 {
@@ -24,11 +26,38 @@ static int cut(struct engine *e, const struct frame *f, const struct frag_send *
 	return engine_bad_input(e, &d);
 }
 
+/* Fields that decide whether a datagram can be cut: frame 0 speaks for
+ * every probe only if none of them varies. */
+static const struct { enum layer_id layer; int field; } cut_fields[] = {
+	{ L_IPV4, IPV4_IHL }, { L_IPV4, IPV4_LEN }, { L_IPV4, IPV4_FLAGS }, { L_IPV4, IPV4_FRAG },
+	{ L_IPV6, IPV6_PLEN },
+};
+
+static int cut_fields_fixed(struct engine *e, const struct frame *f, const struct frag_send *fs,
+			    const char *path)
+{
+	for (size_t i = 0; i < f->nlayers; i++)
+		for (size_t k = 0; k < sizeof cut_fields / sizeof *cut_fields; k++) {
+			const struct layer *l = &f->layer[i];
+			int fi = cut_fields[k].field;
+			if (l->def->id != cut_fields[k].layer || !((l->ranged | l->random) >> fi & 1))
+				continue;
+			struct diag d;
+			diag_set(&d, path, l->fpos[fi].line, l->fpos[fi].col,
+				 "--fragment %zu: %s %s must not vary: every probe is cut as the first",
+				 fs->size, l->def->name, l->def->fields[fi].name);
+			return engine_bad_input(e, &d);
+		}
+	return ENGINE_OK;
+}
+
 int engine_cut_ok(struct engine *e, const struct frame *f, const struct frag_send *fs,
 		  const char *path)
 {
 	struct fragments fr;
-	int rc = fs->size ? cut(e, f, fs, path, 0, &fr) : ENGINE_OK;
+	int rc = fs->size ? cut_fields_fixed(e, f, fs, path) : ENGINE_OK;
+	if (rc == ENGINE_OK && fs->size)
+		rc = cut(e, f, fs, path, 0, &fr);
 	if (fs->size && rc == ENGINE_OK)
 		fragments_free(&fr);
 	return rc;
@@ -37,17 +66,22 @@ int engine_cut_ok(struct engine *e, const struct frame *f, const struct frag_sen
 int engine_inject_cut(struct engine *e, const struct frame *f, struct frag_send *fs,
 		      const char *path, uint64_t tag, size_t *frames)
 {
-	*frames = 1;
-	if (!fs->size)
-		return engine_inject(e, f->bytes, f->len, tag);
+	int rc;
+	if (!fs->size) {
+		rc = engine_inject(e, f->bytes, f->len, tag);
+		*frames = rc == ENGINE_OK;
+		return rc;
+	}
 	struct fragments fr;
-	int rc = cut(e, f, fs, path, (uint32_t)rng_next(&fs->rng), &fr);
+	*frames = 0;
+	rc = cut(e, f, fs, path, (uint32_t)rng_next(&fs->rng), &fr);
 	if (rc != ENGINE_OK)
 		return rc;
 	fragment_order(&fr, fs->order, &fs->rng);
-	for (size_t i = 0; i < fr.n && rc == ENGINE_OK; i++)
-		rc = engine_inject(e, fr.bytes + fr.piece[i].off, fr.piece[i].len, tag);
-	*frames = fr.n;
+	size_t sent = 0;
+	for (; sent < fr.n && rc == ENGINE_OK; sent++)
+		rc = engine_inject(e, fr.bytes + fr.piece[sent].off, fr.piece[sent].len, tag);
+	*frames = sent - (rc != ENGINE_OK);	/* the one that failed is not on the wire */
 	fragments_free(&fr);
 	return rc;
 }

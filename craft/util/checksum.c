@@ -69,3 +69,10 @@ uint32_t csum_pseudo6(const uint8_t *src, const uint8_t *dst, uint8_t proto,
 	sum = csum_add(sum, dst, 16, SIZE_MAX);
 	return csum_add(sum, tail, sizeof tail, SIZE_MAX);
 }
+
+void csum_set_ipv4(uint8_t *ip, size_t hl)
+{
+	uint16_t sum = (uint16_t)~csum_fold(csum_add(0, ip, hl, 10));
+	ip[10] = (uint8_t)(sum >> 8);
+	ip[11] = (uint8_t)sum;
+}

@@ -15,5 +15,7 @@ uint32_t csum_pseudo4(const uint8_t *src, const uint8_t *dst, uint8_t proto,
 /* RFC 8200 8.1: source, final destination, upper-layer length, next header. */
 uint32_t csum_pseudo6(const uint8_t *src, const uint8_t *dst, uint8_t proto,
 		      size_t upper_len);
+/* Sets the checksum of the IPv4 header of `hl` bytes at `ip`. */
+void csum_set_ipv4(uint8_t *ip, size_t hl);
 
 #endif

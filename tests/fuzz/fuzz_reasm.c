@@ -28,10 +28,7 @@ static void fix_ipv4_sum(uint8_t *b, size_t n)
 	size_t hl = (size_t)(ip[0] & 0x0f) * 4;
 	if (hl < 20 || 14 + hl > n)
 		return;
-	ip[10] = ip[11] = 0;
-	uint16_t sum = (uint16_t)~csum_fold(csum_add(0, ip, hl, SIZE_MAX));
-	ip[10] = (uint8_t)(sum >> 8);
-	ip[11] = (uint8_t)sum;
+	csum_set_ipv4(ip, hl);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
