@@ -1,9 +1,11 @@
 /*
  * test_reasm.c - a built datagram cut by fragment_cut() and put back by
  * reasm_take(): in order, reversed, shuffled; IPv4 and IPv6 (behind a
- * Hop-by-Hop header); what must not come back whole - a missing piece,
- * overlaps, duplicates, too many datagrams at once, pieces past the
- * timeout - and that a frame that is no fragment passes.
+ * Hop-by-Hop header, and the Destination Options before a Routing header);
+ * what must not come back whole - a missing piece, overlaps, a copy that
+ * differs, more than a datagram holds, too many datagrams or bytes at
+ * once, pieces past the timeout - that an exact copy is dropped alone, and
+ * that a frame that is no fragment passes; what fragment_cut refuses.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,8 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../craft/builder/build.h"
@@ -21,6 +25,7 @@
 #include "../../craft/decode/reasm.h"
 #include "../../craft/lang/template.h"
 #include "../../craft/proto/proto.h"
+#include "../../craft/util/bytes.h"
 #include "../../craft/util/checksum.h"
 #include "fixture.h"
 
@@ -187,7 +192,7 @@ static void test_missing_last(void **state)
 	frame_free(&whole);
 }
 
-static void test_overlap_and_duplicate_drop(void **state)
+static void test_overlap_drops(void **state)
 {
 	(void)state;
 	struct frame whole, out;
@@ -195,23 +200,247 @@ static void test_overlap_and_duplicate_drop(void **state)
 	struct reasm r;
 	reasm_init(&r);
 	cut(echo4, 1024, &whole, &fr);
-	/* The same datagram cut at 512: its second piece overlaps the first's. */
+	/* The same datagram cut at 512 and at 1024: [0, 1024) overlaps [0, 512)
+	 * and reaches past it; [512, 1024) inside [0, 1024) is a copy. */
 	const char *why;
 	assert_int_equal(fragment_cut(&whole, 512, 0, &fr2, &why), 0);
+	assert_int_equal(feed(&r, &fr2, 0, 1, &out), REASM_HELD);
+	assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_HELD);
+	assert_int_equal(r.dropped, 1);
+	assert_int_equal(r.bytes, 0);
 	assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_HELD);
 	assert_int_equal(feed(&r, &fr2, 1, 1, &out), REASM_HELD);
 	assert_int_equal(r.dropped, 1);
-	assert_int_equal(r.bytes, 0);
-	/* A piece twice drops its datagram too; what follows starts anew. */
-	assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_HELD);
-	assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_HELD);
-	assert_int_equal(r.dropped, 2);
 	assert_int_equal(feed(&r, &fr, 1, 1, &out), REASM_HELD);
-	assert_int_equal(feed(&r, &fr, 2, 1, &out), REASM_HELD);	/* no first piece */
+	assert_int_equal(feed(&r, &fr, 2, 1, &out), REASM_WHOLE);
+	frame_free(&out);
+	assert_int_equal(r.bytes, 0);
 	reasm_free(&r);
 	fragments_free(&fr);
 	fragments_free(&fr2);
 	frame_free(&whole);
+}
+
+/* Three pieces of echo4: one twice, equal - dropped alone; then the
+ * datagram comes whole.  A copy whose bytes differ drops it. */
+static void test_duplicate_dropped_alone(void **state)
+{
+	(void)state;
+	struct frame whole, out;
+	struct fragments fr;
+	struct reasm r;
+	reasm_init(&r);
+	cut(echo4, 1024, &whole, &fr);
+	assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_HELD);
+	assert_int_equal(feed(&r, &fr, 0, 1, &out), REASM_HELD);
+	assert_int_equal(feed(&r, &fr, 2, 1, &out), REASM_HELD);
+	assert_int_equal(feed(&r, &fr, 2, 1, &out), REASM_HELD);	/* the last, again */
+	assert_int_equal(r.dropped, 0);
+	assert_int_equal(feed(&r, &fr, 1, 1, &out), REASM_WHOLE);
+	assert_int_equal(out.reassembled, 3);
+	frame_free(&out);
+	assert_int_equal(feed(&r, &fr, 1, 1, &out), REASM_HELD);
+	/* The middle piece's last data byte changed: an overlap, not a copy. */
+	uint8_t *last = fr.bytes + fr.piece[1].off + fr.piece[1].len - 1;
+	*last ^= 1;
+	assert_int_equal(feed(&r, &fr, 1, 1, &out), REASM_HELD);
+	assert_int_equal(r.dropped, 1);
+	assert_int_equal(r.bytes, 0);
+	reasm_free(&r);
+	fragments_free(&fr);
+	frame_free(&whole);
+}
+
+/* An IPv4 fragment by hand: header of `hl` bytes (NOP options past 20),
+ * `len` bytes of data at `off`, MF if `more`; its frame's length. */
+static size_t frag4(uint8_t *b, size_t hl, size_t off, size_t len, bool more, uint16_t id)
+{
+	memset(b, 0, 14 + hl);
+	b[12] = 0x08;
+	uint8_t *ip = b + 14;
+	memset(ip + 20, 1, hl - 20);
+	ip[0] = (uint8_t)(0x40 | hl / 4);
+	put16(ip + 2, hl + len);
+	put16(ip + 4, id);
+	put16(ip + 6, (more ? 0x2000u : 0) | off / 8);
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, (uint8_t[]){ 10, 0, 0, 2, 10, 0, 0, 1 }, 8);
+	memset(ip + hl, 0x5a, len);
+	csum_set_ipv4(ip, hl);
+	return 14 + hl + len;
+}
+
+static enum reasm_step take(struct reasm *r, const uint8_t *b, size_t n, struct frame *out)
+{
+	struct frame f;
+	struct timeval ts = { .tv_sec = 1 };
+	decode_frame(b, n, n, LINK_ETHERNET, &f);
+	enum reasm_step st = reasm_take(r, &f, &ts, LINK_ETHERNET, out);
+	frame_free(&f);
+	return st;
+}
+
+/* Header and data past 65535 bytes: dropped (Linux's out_oversize); to
+ * 65535 exactly: whole, its total length 65535. */
+static void test_oversize_ipv4(void **state)
+{
+	(void)state;
+	static uint8_t b[14 + 60 + 32768];
+	struct frame out;
+	struct reasm r;
+	reasm_init(&r);
+	for (size_t hl = 20; hl <= 60; hl += 40) {
+		uint16_t id = (uint16_t)hl;
+		assert_int_equal(take(&r, b, frag4(b, hl, 0, 32768, true, id), &out), REASM_HELD);
+		size_t rest = 65535 - 20 - 32768;	/* 65535 in all with a 20-byte header */
+		enum reasm_step st = take(&r, b, frag4(b, 20, 32768, rest, false, id), &out);
+		if (hl == 20) {
+			assert_int_equal(st, REASM_WHOLE);
+			assert_int_equal(out.len, 14 + 65535);
+			assert_int_equal(be16(out.bytes + 16), 65535);
+			frame_free(&out);
+		} else {
+			assert_int_equal(st, REASM_HELD);
+			assert_int_equal(r.dropped, 1);
+		}
+	}
+	assert_int_equal(r.bytes, 0);
+	reasm_free(&r);
+}
+
+/* An IPv6 fragment by hand behind an 8-byte Hop-by-Hop header. */
+static size_t frag6(uint8_t *b, size_t off, size_t len, bool more)
+{
+	memset(b, 0, 14 + 56);
+	b[12] = 0x86;
+	b[13] = 0xdd;
+	uint8_t *ip = b + 14;
+	ip[0] = 0x60;
+	put16(ip + 4, 16 + len);
+	ip[6] = 0;	/* Hop-by-Hop */
+	ip[7] = 64;
+	ip[23] = 1;
+	ip[39] = 2;
+	ip[8] = ip[24] = 0x20;
+	uint8_t *h = ip + 40;
+	h[0] = 44;
+	h[2] = 1;	/* PadN of 4 */
+	h[3] = 4;
+	uint8_t *fh = h + 8;
+	fh[0] = 17;
+	put16(fh + 2, off | more);
+	fh[7] = 9;
+	memset(fh + 8, 0x5a, len);
+	return 14 + 56 + len;
+}
+
+/* The payload - Hop-by-Hop header and data - past 65535: dropped. */
+static void test_oversize_ipv6(void **state)
+{
+	(void)state;
+	static uint8_t b[14 + 56 + 32768];
+	struct frame out;
+	struct reasm r;
+	reasm_init(&r);
+	assert_int_equal(take(&r, b, frag6(b, 0, 32768, true), &out), REASM_HELD);
+	assert_int_equal(take(&r, b, frag6(b, 32768, 65528 - 32768, false), &out), REASM_HELD);
+	assert_int_equal(r.dropped, 1);
+	assert_int_equal(r.bytes, 0);
+	/* A byte less: whole, its payload length 65535. */
+	assert_int_equal(take(&r, b, frag6(b, 0, 32768, true), &out), REASM_HELD);
+	assert_int_equal(take(&r, b, frag6(b, 32768, 65527 - 32768, false), &out), REASM_WHOLE);
+	assert_int_equal(be16(out.bytes + 18), 65535);
+	frame_free(&out);
+	reasm_free(&r);
+}
+
+/* Datagrams begun at their far end hold 64 KiB each: the one past
+ * REASM_BYTES is given up. */
+static void test_byte_cap(void **state)
+{
+	(void)state;
+	static uint8_t b[14 + 20 + 512];
+	struct frame out;
+	struct reasm r;
+	reasm_init(&r);
+	unsigned fit = REASM_BYTES / 65512;
+	assert_true(fit < REASM_DATAGRAMS);
+	for (unsigned id = 0; id <= fit; id++)
+		assert_int_equal(take(&r, b, frag4(b, 20, 65000, 512, false, (uint16_t)id), &out),
+				 REASM_HELD);
+	assert_int_equal(r.dropped, 1);
+	assert_int_equal(r.bytes, fit * 65512);
+	reasm_free(&r);
+}
+
+/* Pieces in order: the buffer doubles, not a piece at a time. */
+static void test_growth_doubles(void **state)
+{
+	(void)state;
+	static uint8_t b[14 + 20 + 1024];
+	struct frame out;
+	struct reasm r;
+	reasm_init(&r);
+	for (size_t k = 0; k < 3; k++)
+		assert_int_equal(take(&r, b, frag4(b, 20, k * 1024, 1024, true, 1), &out), REASM_HELD);
+	assert_int_equal(r.bytes, 4096);
+	reasm_free(&r);
+}
+
+/* Destination Options before a Routing header stay in every fragment, the
+ * ones after it are cut with the data (RFC 8200 4.5). */
+static void test_ipv6_routing_after(void **state)
+{
+	(void)state;
+	struct frame whole;
+	struct fragments fr;
+	cut("eth dst=02:00:00:00:00:02\nipv6 dst=2001:db8::2\ndstopts\n"
+	    "routing addrs=2001:db8::10 segleft=1\ndstopts\nudp dport=9\npayload size=2000\n",
+	    512, &whole, &fr);
+	const uint8_t *ip = fr.bytes + fr.piece[0].off + 14;
+	assert_int_equal(ip[6], 60);		/* IPv6 -> Destination Options */
+	assert_int_equal(ip[40], 43);		/* -> Routing */
+	size_t rt = 48, fh = rt + 8 + 8 * ip[rt + 1];
+	assert_int_equal(ip[rt], 44);		/* -> Fragment */
+	assert_int_equal(ip[fh], 60);		/* -> the later Destination Options */
+	for (size_t i = 1; i < fr.n; i++)
+		assert_int_equal(fr.bytes[fr.piece[i].off + 14 + fh], 60);
+	every_order(&whole, &fr, 3);
+}
+
+/* A length short of the bytes, and IPv6 first fragments without the
+ * upper-layer header: not cut. */
+static void test_cut_refused(void **state)
+{
+	(void)state;
+	static const char *const refused[][2] = {
+		{ "ipv4 dst=10.0.0.2 len=100\nudp dport=9\npayload size=200\n", "64" },
+		{ "ipv6 dst=2001:db8::2 plen=0\nudp dport=9\npayload size=200\n", "64" },
+		{ "ipv6 dst=2001:db8::2\ntcp dport=9\npayload size=200\n", "8" },
+		{ "ipv6 dst=2001:db8::2\ndstopts\nudp dport=9\npayload size=200\n", "8" },
+	};
+	static const char *const taken[][2] = {
+		{ "ipv6 dst=2001:db8::2\ntcp dport=9\npayload size=200\n", "24" },
+		{ "ipv6 dst=2001:db8::2\nudp dport=9\npayload size=200\n", "8" },
+		{ "ipv6 dst=2001:db8::2\ndstopts\nudp dport=9\npayload size=200\n", "16" },
+		{ "ipv6 dst=2001:db8::2\nudp dport=9\n", "8" },	/* fits: leaves whole */
+	};
+	for (size_t i = 0; i < 8; i++) {
+		const char *const *t = i < 4 ? refused[i] : taken[i - 4];
+		char text[256];
+		snprintf(text, sizeof text, "eth dst=02:00:00:00:00:02\n%s", t[0]);
+		struct frame f;
+		struct fragments fr;
+		const char *why = NULL;
+		build(text, &f);
+		int rc = fragment_cut(&f, (size_t)atoi(t[1]), 0, &fr, &why);
+		if (rc != (i < 4 ? -1 : 0))
+			fail_msg("%s --fragment %s: %d (%s)", t[0], t[1], rc, why ? why : "");
+		if (rc == 0)
+			fragments_free(&fr);
+		frame_free(&f);
+	}
 }
 
 static void test_too_many_datagrams(void **state)
@@ -269,7 +498,14 @@ int main(void)
 		cmocka_unit_test(test_ipv4_options),
 		cmocka_unit_test(test_ipv6_behind_hopopts),
 		cmocka_unit_test(test_missing_last),
-		cmocka_unit_test(test_overlap_and_duplicate_drop),
+		cmocka_unit_test(test_overlap_drops),
+		cmocka_unit_test(test_duplicate_dropped_alone),
+		cmocka_unit_test(test_oversize_ipv4),
+		cmocka_unit_test(test_oversize_ipv6),
+		cmocka_unit_test(test_byte_cap),
+		cmocka_unit_test(test_growth_doubles),
+		cmocka_unit_test(test_ipv6_routing_after),
+		cmocka_unit_test(test_cut_refused),
 		cmocka_unit_test(test_too_many_datagrams),
 		cmocka_unit_test(test_not_fragments),
 	};
