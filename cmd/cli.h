@@ -188,8 +188,9 @@ void ghost_iface(const struct ghost *g, const struct iface *real, struct iface *
 int fragment_option(struct options *opt, bool size, const char *arg);
 /* Why the fragment options do not go with the others, or NULL. */
 const char *fragment_misfit(const struct options *opt);
-/* The template's own DF, which --fragment clears: a warning. */
-void fragment_warn_df(const struct options *opt, const struct frame *tmpl, const char *path);
+/* The template's own DF, which --fragment clears in `built`: a warning. */
+void fragment_warn_df(const struct options *opt, const struct frame *tmpl,
+		      const struct frame *built, const char *path);
 /* The host kernel's RST to a connection of ours, told after its frame. */
 void print_kernel_rst(const char *summary, const char *remedy);
 

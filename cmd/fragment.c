@@ -38,10 +38,11 @@ const char *fragment_misfit(const struct options *opt)
 	return NULL;
 }
 
-void fragment_warn_df(const struct options *opt, const struct frame *tmpl, const char *path)
+void fragment_warn_df(const struct options *opt, const struct frame *tmpl,
+		      const struct frame *built, const char *path)
 {
 	struct srcpos at;
-	if (opt->fragment && fragment_df_given(tmpl, &at))
+	if (opt->fragment && fragment_df_cleared(tmpl, built, opt->fragment, &at))
 		fprintf(stderr, "%s:%u:%u: warning: ipv4 flags: --fragment clears the DF bit in "
 			"every fragment\n", path, at.line, at.col);
 }

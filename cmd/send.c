@@ -20,6 +20,8 @@ struct sending {
 	struct printer *pr;
 	const struct expectation *want;
 	size_t count;
+	const struct frame *tmpl;	/* for --fragment's DF warning, once */
+	const char *path;
 };
 
 static void on_sent(void *ctx, size_t idx, const struct frame *f, const struct timeval *ts)
@@ -28,6 +30,8 @@ static void on_sent(void *ctx, size_t idx, const struct frame *f, const struct t
 	char json[64];
 	snprintf(json, sizeof json, "\"direction\":\"sent\",\"probe\":%zu", idx + 1);
 	struct frame_note note = { .prefix = "> ", .json = json, .recorded = true };
+	if (idx == 0)
+		fragment_warn_df(s->opt, s->tmpl, f, s->path);
 	/* Answered probes print their answers alone, as ping; -v and -x show what left too. */
 	if (s->count == 1 || expect_empty(s->want) || s->opt->json || s->opt->verbose || s->opt->hex)
 		printer_frame(s->pr, f, ts, &note);
@@ -159,7 +163,8 @@ static int send_probes(struct cli_engine *c, struct frame *tmpl, const struct ex
 		       const struct iface *ghost)
 {
 	struct options *opt = c->opt;
-	struct sending s = { .opt = opt, .pr = c->pr, .want = want, .count = count };
+	struct sending s = { .opt = opt, .pr = c->pr, .want = want, .count = count,
+			     .tmpl = tmpl, .path = path };
 	struct probe_params pp = { .path = path, .count = count, .timeout_us = opt->timeout_us,
 				   .interval_us = opt->interval_us < 0 ? 1000000 : opt->interval_us,
 				   .run = run, .ghost = ghost, .block_rst = opt->block_rst,
@@ -289,7 +294,6 @@ int cmd_send(struct options *opt)
 	}
 	if (warnings.len)
 		fputs(warnings.s, stderr);
-	fragment_warn_df(opt, &tmpl, path);
 	if (pick_expectation(opt, &want, &from_template) != EXIT_OK)
 		goto out;
 	bool streaming = opt->flood || opt->rate;

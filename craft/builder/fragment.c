@@ -210,8 +210,16 @@ void fragments_free(struct fragments *fr)
 	memset(fr, 0, sizeof *fr);
 }
 
-bool fragment_df_given(const struct frame *tmpl, struct srcpos *at)
+bool fragment_df_cleared(const struct frame *tmpl, const struct frame *built, size_t size,
+			 struct srcpos *at)
 {
+	const struct layer *next, *net = frame_network_layer(built, &next);
+	if (!net || net->def->id != L_IPV4 || net->off + 20 > built->len)
+		return false;
+	const uint8_t *ip = built->bytes + net->off;
+	size_t hl = (size_t)(ip[0] & 0x0f) * 4, total = be16(ip + 2);
+	if (total <= hl + size)
+		return false;	/* it leaves whole, DF and all */
 	for (size_t i = 0; i < tmpl->nlayers; i++) {
 		const struct layer *l = &tmpl->layer[i];
 		if (l->def->id == L_IPV4 && (l->given >> IPV4_FLAGS & 1) && (lv(l, IPV4_FLAGS) & 2)) {

@@ -37,7 +37,9 @@ int fragment_cut(const struct frame *f, size_t size, uint32_t id6, struct fragme
 /* Puts the pieces in `order`; FRAG_RANDOM draws from `rng`. */
 void fragment_order(struct fragments *fr, enum frag_order order, struct rng *rng);
 void fragments_free(struct fragments *fr);
-/* Whether the template sets IPv4's DF, which cutting clears: where. */
-bool fragment_df_given(const struct frame *tmpl, struct srcpos *at);
+/* Whether the template sets IPv4's DF and `built`, one of its frames, is
+ * cut at `size`, which clears it: where the template sets it. */
+bool fragment_df_cleared(const struct frame *tmpl, const struct frame *built, size_t size,
+			 struct srcpos *at);
 
 #endif

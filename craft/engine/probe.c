@@ -318,11 +318,15 @@ static void classify(struct prober *r, const uint8_t *bytes, size_t caplen, size
 		enum reasm_step st = reasm_take(&r->e->reasm, &f, ts, LINK_ETHERNET, &whole);
 		if (st != REASM_NONE)
 			engine_record(r->e, &f, ts);	/* the fragment; not what it completes */
-		if (st != REASM_HELD)
-			take_reply(r, st == REASM_WHOLE ? &whole : &f, ts);
+		/* The ghost answers datagrams, as the expects take them: not a
+		 * fragment that reads as a request before it is whole. */
+		const struct frame *m = st == REASM_WHOLE ? &whole : &f;
+		if (st != REASM_HELD) {
+			take_reply(r, m, ts);
+			answer_for_ghost(r, m);
+		}
 		if (st == REASM_WHOLE)
 			frame_free(&whole);
-		answer_for_ghost(r, &f);
 	}
 	frame_free(&f);
 }

@@ -357,7 +357,7 @@ static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire
 		uint32_t no = see(r, NULL, &f, ts, RUN_PEER);
 		r->backlog[r->nheld++] = (struct held){ *m, *ts, no };
 	}
-	answer_for_ghost(r, &f);
+	answer_for_ghost(r, m);	/* the datagram, as probes do */
 	if (w && w->took)
 		frame_free(m);
 	if (m != &f)

@@ -43,7 +43,9 @@ sent_offsets() {
 
 printf 'ipv4 dst=%s\nicmp type=echo-request seq=1\npayload size=3000\n' "$IP_B" >"$TMP/echo.pkt"
 csum0=$(counter IcmpInCsumErrors) fails0=$(counter IpReasmFails) oks0=$(counter IpReasmOKs)
-out=$(in_a "$R" send "$TMP/echo.pkt" --fragment 1024 --expect 'icmp type=echo-reply' \
+# Every match is on what only the whole datagram has: a lone first
+# fragment's ICMP or UDP header reads as the whole already.
+out=$(in_a "$R" send "$TMP/echo.pkt" --fragment 1024 --expect 'ipv4 len=3028; icmp type=echo-reply' \
 	-w "$TMP/echo.pcap" 2>&1); rc=$?
 case "$rc:$out" in
 "0:> $IP_A > $IP_B ICMP Echo (ping) request id="*"< $IP_B > $IP_A ICMP Echo (ping) reply id="*) ok "a 3000-byte echo in fragments of 1024: answered and matched, exit 0" ;;
@@ -69,7 +71,7 @@ expect_eq "the peer's reply came back fragmented (MTU 1500): three fragments in 
 printf 'ipv4 dst=%s\nicmp type=echo-request seq=1\npayload size=7000\n' "$IP_B" >"$TMP/big.pkt"
 for order in reverse random; do
 	in_a "$R" send "$TMP/big.pkt" --fragment 1000 --fragment-order "$order" --seed 7 \
-		--expect 'icmp type=echo-reply' -w "$TMP/$order.pcap" >/dev/null 2>&1; rc=$?
+		--expect 'ipv4 len=7028; icmp type=echo-reply' -w "$TMP/$order.pcap" >/dev/null 2>&1; rc=$?
 	expect_eq "--fragment-order $order: answered, exit 0" "$rc" 0
 done
 expect_eq "--fragment-order reverse: the last fragment first" "$(sent_offsets "$TMP/reverse.pcap")" \
@@ -101,9 +103,19 @@ expect_eq "UDP in fragments of 1480: the peer's socket reads all 3000 bytes" "$r
 
 # A template that sets DF: a warning; one that cannot be cut: bad input, nothing sent.
 printf 'ipv4 dst=%s flags=DF\nicmp type=echo-request\npayload size=2000\n' "$IP_B" >"$TMP/df.pkt"
-err=$(in_a "$R" send "$TMP/df.pkt" --fragment 1024 --expect 'icmp type=echo-reply' 2>&1 >/dev/null); rc=$?
+err=$(in_a "$R" send "$TMP/df.pkt" --fragment 1024 --expect 'ipv4 len=2028; icmp type=echo-reply' 2>&1 >/dev/null); rc=$?
 expect_eq "flags=DF with --fragment: answered, and a warning" "$rc:$err" \
 	"0:$TMP/df.pkt:1:$(( ${#IP_B} + 11 )): warning: ipv4 flags: --fragment clears the DF bit in every fragment"
+err=$(in_a "$R" send "$TMP/df.pkt" --fragment 2048 --expect 'icmp type=echo-reply' -w "$TMP/df.pcap" 2>&1 >/dev/null); rc=$?
+expect_eq "flags=DF with a --fragment it fits: whole with DF, answered, no warning" \
+	"$rc:$err:$(tshark -r "$TMP/df.pcap" -Y "ip.src == $IP_A" -T fields -e ip.flags.df -e ip.flags.mf 2>/dev/null | tr '\t\n' ', ')" \
+	"0::1,0 "
+# A template whose cutting varies from probe to probe: bad input, nothing sent.
+printf 'ipv4 dst=%s flags=0..1\nicmp type=echo-request\npayload size=2000\n' "$IP_B" >"$TMP/vary.pkt"
+rx0=$(lab_rx)
+err=$(in_a "$R" send "$TMP/vary.pkt" --fragment 1024 -c 2 2>&1); rc=$?
+expect_eq "--fragment with ipv4 flags ranged: exit 2 at the field, nothing sent" "$rc:$err:$(( $(lab_rx) - rx0 ))" \
+	"2:$TMP/vary.pkt:1:$(( ${#IP_B} + 11 )): error: --fragment 1024: ipv4 flags must not vary: every probe is cut as the first:0"
 printf 'arp tpa=%s\n' "$IP_B" >"$TMP/arp.pkt"
 rx0=$(lab_rx)
 err=$(in_a "$R" send "$TMP/arp.pkt" --fragment 8 2>&1); rc=$?
@@ -137,12 +149,13 @@ send ask
   udp sport=40000 dport=9302
   payload text="hello"
 expect answer within 2s
+  ipv4 len=3028
   udp sport=9302 len=3008
-print "udp length \${answer.udp.len}"
+print "ipv4 length \${answer.ipv4.len}"
 LAB
 out=$(in_a "$R" run "$TMP/big-reply.lab" -w "$TMP/run.pcap" 2>&1); rc=$?
 case "$rc:$out" in
-0:*"udp length 3008"*) ok "run: an expect takes the reply reassembled from its fragments" ;;
+0:*"ipv4 length 3028"*) ok "run: an expect takes the reply reassembled from its fragments" ;;
 *) not_ok "run: an expect takes the reply reassembled from its fragments" "exit $rc: $out" ;; esac
 expect_eq "run -w: the reply's fragments as they came" \
 	"$(tshark -r "$TMP/run.pcap" -Y "ip.src == $IP_B" 2>/dev/null | wc -l)" 3
@@ -150,7 +163,7 @@ expect_eq "run -w: the reply's fragments as they came" \
 # A stream's reply that came in fragments counts once it is whole.
 big_reply 9303 || not_ok "--rate: the peer's UDP server" "port 9303 never listened"
 printf 'ipv4 dst=%s\nudp dport=9303\npayload text="hello"\n' "$IP_B" >"$TMP/ask.pkt"
-out=$(in_a "$R" send "$TMP/ask.pkt" --rate 10 -c 1 --expect 'udp sport=9303 len=3008' --json 2>&1); rc=$?
+out=$(in_a "$R" send "$TMP/ask.pkt" --rate 10 -c 1 --expect 'ipv4 len=3028; udp sport=9303 len=3008' --json 2>&1); rc=$?
 expect_eq "--rate: the reply reassembled from its fragments is the one answer" \
 	"$rc:$(grep '^{"stats"' <<<"$out" | "$PY" -c "import json,sys; o = json.load(sys.stdin)['stats']; print(o['answered'], o['unanswered'])")" \
 	"0:1 0"
