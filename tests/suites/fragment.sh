@@ -106,7 +106,8 @@ printf 'ipv4 dst=%s flags=DF\nicmp type=echo-request\npayload size=2000\n' "$IP_
 err=$(in_a "$R" send "$TMP/df.pkt" --fragment 1024 --expect 'ipv4 len=2028; icmp type=echo-reply' 2>&1 >/dev/null); rc=$?
 expect_eq "flags=DF with --fragment: answered, and a warning" "$rc:$err" \
 	"0:$TMP/df.pkt:1:$(( ${#IP_B} + 11 )): warning: ipv4 flags: --fragment clears the DF bit in every fragment"
-err=$(in_a "$R" send "$TMP/df.pkt" --fragment 2048 --expect 'icmp type=echo-reply' -w "$TMP/df.pcap" 2>&1 >/dev/null); rc=$?
+printf 'ipv4 dst=%s flags=DF\nicmp type=echo-request\npayload size=1000\n' "$IP_B" >"$TMP/df-fits.pkt"
+err=$(in_a "$R" send "$TMP/df-fits.pkt" --fragment 1024 --expect 'icmp type=echo-reply' -w "$TMP/df.pcap" 2>&1 >/dev/null); rc=$?
 expect_eq "flags=DF with a --fragment it fits: whole with DF, answered, no warning" \
 	"$rc:$err:$(tshark -r "$TMP/df.pcap" -Y "ip.src == $IP_A" -T fields -e ip.flags.df -e ip.flags.mf 2>/dev/null | tr '\t\n' ', ')" \
 	"0::1,0 "
