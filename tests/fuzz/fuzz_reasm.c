@@ -6,16 +6,18 @@
  * dropped; bits 1-7: seconds since the previous record), two bytes of
  * length (big-endian) and that many bytes of an Ethernet frame.  Each
  * frame is decoded and taken; besides memory errors it traps on broken
- * promises: a datagram put together that breaks the decoder's promises
- * or is larger than a frame holds, bytes held past REASM_BYTES, or bytes
+ * promises: a datagram put together that breaks the decoder's promises,
+ * whose length field does not span it or that is larger than a frame holds, bytes held past REASM_BYTES, or bytes
  * left held once the table is freed.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../craft/decode/decode.h"
 #include "../../craft/decode/reasm.h"
+#include "../../craft/util/bytes.h"
 #include "../../craft/util/checksum.h"
 
 #include "fuzz_common.h"
@@ -29,6 +31,17 @@ static void fix_ipv4_sum(uint8_t *b, size_t n)
 	if (hl < 20 || 14 + hl > n)
 		return;
 	csum_set_ipv4(ip, hl);
+}
+
+/* Whether the datagram's own length field spans all of its bytes: none
+ * lost to a 16-bit length. */
+static bool length_holds(const struct frame *w)
+{
+	const struct layer *next, *net = frame_network_layer(w, &next);
+	bool v6 = net && net->def->id == L_IPV6;
+	if (!net || (!v6 && net->def->id != L_IPV4) || net->off + (v6 ? 40 : 20) > w->len)
+		return true;
+	return be16(w->bytes + net->off + (v6 ? 4 : 2)) + net->off + (v6 ? 40 : 0) == w->len;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -54,8 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(b);
 		if (reasm_take(&r, &f, &ts, LINK_ETHERNET, &whole) == REASM_WHOLE) {
 			check_frame(&whole);
-			if (whole.len > FRAME_MAX_BYTES || !whole.reassembled)
-				broken("a datagram put together past a frame's size", &whole, 0);
+			if (whole.len > FRAME_MAX_BYTES || !whole.reassembled || !length_holds(&whole))
+				broken("a datagram put together past its length or a frame's size",
+				       &whole, 0);
 			frame_free(&whole);
 		}
 		frame_free(&f);
