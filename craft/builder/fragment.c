@@ -229,3 +229,22 @@ bool fragment_df_cleared(const struct frame *tmpl, const struct frame *built, si
 	}
 	return false;
 }
+
+/* Fields that decide whether and where a datagram is cut. */
+static const struct { enum layer_id layer; int field; } cut_fields[] = {
+	{ L_IPV4, IPV4_IHL }, { L_IPV4, IPV4_LEN }, { L_IPV4, IPV4_FLAGS },
+	{ L_IPV4, IPV4_FRAG }, { L_IPV6, IPV6_PLEN },
+};
+
+bool fragment_cut_varies(const struct frame *tmpl, const struct layer **l, int *field)
+{
+	for (size_t i = 0; i < tmpl->nlayers; i++)
+		for (size_t k = 0; k < sizeof cut_fields / sizeof *cut_fields; k++) {
+			int fi = cut_fields[k].field;
+			*l = &tmpl->layer[i];
+			*field = fi;
+			if ((*l)->def->id == cut_fields[k].layer && (((*l)->ranged | (*l)->random) >> fi & 1))
+				return true;
+		}
+	return false;
+}

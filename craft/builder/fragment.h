@@ -41,5 +41,8 @@ void fragments_free(struct fragments *fr);
  * cut at `size`, which clears it: where the template sets it. */
 bool fragment_df_cleared(const struct frame *tmpl, const struct frame *built, size_t size,
 			 struct srcpos *at);
+/* Whether the template varies a field that decides the cut (IPv4's ihl,
+ * len, flags, frag; IPv6's plen) from frame to frame: which. */
+bool fragment_cut_varies(const struct frame *tmpl, const struct layer **l, int *field);
 
 #endif

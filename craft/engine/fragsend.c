@@ -1,8 +1,6 @@
 /* fragsend.c - --fragment: a probe's datagram on the wire as fragments. */
 #include "internal.h"
 
-#include "../proto/proto.h"
-
 void frag_send_init(struct frag_send *fs, size_t size, enum frag_order order,
 		    const struct rng *run)
 {
@@ -26,29 +24,19 @@ static int cut(struct engine *e, const struct frame *f, const struct frag_send *
 	return engine_bad_input(e, &d);
 }
 
-/* Fields that decide whether a datagram can be cut: frame 0 speaks for
- * every probe only if none of them varies. */
-static const struct { enum layer_id layer; int field; } cut_fields[] = {
-	{ L_IPV4, IPV4_IHL }, { L_IPV4, IPV4_LEN }, { L_IPV4, IPV4_FLAGS }, { L_IPV4, IPV4_FRAG },
-	{ L_IPV6, IPV6_PLEN },
-};
-
+/* Frame 0 speaks for every probe's cut only if nothing that decides it varies. */
 static int cut_fields_fixed(struct engine *e, const struct frame *f, const struct frag_send *fs,
 			    const char *path)
 {
-	for (size_t i = 0; i < f->nlayers; i++)
-		for (size_t k = 0; k < sizeof cut_fields / sizeof *cut_fields; k++) {
-			const struct layer *l = &f->layer[i];
-			int fi = cut_fields[k].field;
-			if (l->def->id != cut_fields[k].layer || !((l->ranged | l->random) >> fi & 1))
-				continue;
-			struct diag d;
-			diag_set(&d, path, l->fpos[fi].line, l->fpos[fi].col,
-				 "--fragment %zu: %s %s must not vary: every probe is cut as the first",
-				 fs->size, l->def->name, l->def->fields[fi].name);
-			return engine_bad_input(e, &d);
-		}
-	return ENGINE_OK;
+	const struct layer *l;
+	int fi;
+	if (!fragment_cut_varies(f, &l, &fi))
+		return ENGINE_OK;
+	struct diag d;
+	diag_set(&d, path, l->fpos[fi].line, l->fpos[fi].col,
+		 "--fragment %zu: %s %s must not vary: every probe is cut as the first",
+		 fs->size, l->def->name, l->def->fields[fi].name);
+	return engine_bad_input(e, &d);
 }
 
 int engine_cut_ok(struct engine *e, const struct frame *f, const struct frag_send *fs,
