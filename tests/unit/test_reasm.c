@@ -281,34 +281,6 @@ static enum reasm_step take(struct reasm *r, const uint8_t *b, size_t n, struct 
 	return st;
 }
 
-/* Header and data past 65535 bytes: dropped (Linux's out_oversize); to
- * 65535 exactly: whole, its total length 65535. */
-static void test_oversize_ipv4(void **state)
-{
-	(void)state;
-	static uint8_t b[14 + 60 + 32768];
-	struct frame out;
-	struct reasm r;
-	reasm_init(&r);
-	for (size_t hl = 20; hl <= 60; hl += 40) {
-		uint16_t id = (uint16_t)hl;
-		assert_int_equal(take(&r, b, frag4(b, hl, 0, 32768, true, id), &out), REASM_HELD);
-		size_t rest = 65535 - 20 - 32768;	/* 65535 in all with a 20-byte header */
-		enum reasm_step st = take(&r, b, frag4(b, 20, 32768, rest, false, id), &out);
-		if (hl == 20) {
-			assert_int_equal(st, REASM_WHOLE);
-			assert_int_equal(out.len, 14 + 65535);
-			assert_int_equal(be16(out.bytes + 16), 65535);
-			frame_free(&out);
-		} else {
-			assert_int_equal(st, REASM_HELD);
-			assert_int_equal(r.dropped, 1);
-		}
-	}
-	assert_int_equal(r.bytes, 0);
-	reasm_free(&r);
-}
-
 /* An IPv6 fragment by hand behind an 8-byte Hop-by-Hop header. */
 static size_t frag6(uint8_t *b, size_t off, size_t len, bool more)
 {
@@ -335,17 +307,35 @@ static size_t frag6(uint8_t *b, size_t off, size_t len, bool more)
 	return 14 + 56 + len;
 }
 
-/* The payload - Hop-by-Hop header and data - past 65535: dropped. */
-static void test_oversize_ipv6(void **state)
+/* IPv4's header and data past 65535 bytes, IPv6's payload (Hop-by-Hop
+ * header and data): dropped (Linux's out_oversize); to 65535 exactly:
+ * whole, its length 65535. */
+static void test_oversize(void **state)
 {
 	(void)state;
-	static uint8_t b[14 + 56 + 32768];
+	static uint8_t b[14 + 60 + 32768];
 	struct frame out;
 	struct reasm r;
 	reasm_init(&r);
+	for (size_t hl = 20; hl <= 60; hl += 40) {
+		uint16_t id = (uint16_t)hl;
+		assert_int_equal(take(&r, b, frag4(b, hl, 0, 32768, true, id), &out), REASM_HELD);
+		size_t rest = 65535 - 20 - 32768;	/* 65535 in all with a 20-byte header */
+		enum reasm_step st = take(&r, b, frag4(b, 20, 32768, rest, false, id), &out);
+		if (hl == 20) {
+			assert_int_equal(st, REASM_WHOLE);
+			assert_int_equal(out.len, 14 + 65535);
+			assert_int_equal(be16(out.bytes + 16), 65535);
+			frame_free(&out);
+		} else {
+			assert_int_equal(st, REASM_HELD);
+			assert_int_equal(r.dropped, 1);
+		}
+	}
+	assert_int_equal(r.bytes, 0);
 	assert_int_equal(take(&r, b, frag6(b, 0, 32768, true), &out), REASM_HELD);
 	assert_int_equal(take(&r, b, frag6(b, 32768, 65528 - 32768, false), &out), REASM_HELD);
-	assert_int_equal(r.dropped, 1);
+	assert_int_equal(r.dropped, 2);
 	assert_int_equal(r.bytes, 0);
 	/* A byte less: whole, its payload length 65535. */
 	assert_int_equal(take(&r, b, frag6(b, 0, 32768, true), &out), REASM_HELD);
@@ -355,27 +345,10 @@ static void test_oversize_ipv6(void **state)
 	reasm_free(&r);
 }
 
-/* Datagrams begun at their far end hold 64 KiB each: the one past
- * REASM_BYTES is given up. */
-static void test_byte_cap(void **state)
-{
-	(void)state;
-	static uint8_t b[14 + 20 + 512];
-	struct frame out;
-	struct reasm r;
-	reasm_init(&r);
-	unsigned fit = REASM_BYTES / 65512;
-	assert_true(fit < REASM_DATAGRAMS);
-	for (unsigned id = 0; id <= fit; id++)
-		assert_int_equal(take(&r, b, frag4(b, 20, 65000, 512, false, (uint16_t)id), &out),
-				 REASM_HELD);
-	assert_int_equal(r.dropped, 1);
-	assert_int_equal(r.bytes, fit * 65512);
-	reasm_free(&r);
-}
-
-/* Pieces in order: the buffer doubles, not a piece at a time. */
-static void test_growth_doubles(void **state)
+/* The bytes held: pieces in order double their buffer, not a piece at a
+ * time; datagrams begun at their far end hold 64 KiB each, and the one
+ * past REASM_BYTES is given up. */
+static void test_held_bytes(void **state)
 {
 	(void)state;
 	static uint8_t b[14 + 20 + 1024];
@@ -385,6 +358,14 @@ static void test_growth_doubles(void **state)
 	for (size_t k = 0; k < 3; k++)
 		assert_int_equal(take(&r, b, frag4(b, 20, k * 1024, 1024, true, 1), &out), REASM_HELD);
 	assert_int_equal(r.bytes, 4096);
+	reasm_free(&r);
+	unsigned fit = REASM_BYTES / 65512;
+	assert_true(fit < REASM_DATAGRAMS);
+	for (unsigned id = 0; id <= fit; id++)
+		assert_int_equal(take(&r, b, frag4(b, 20, 65000, 512, false, (uint16_t)id), &out),
+				 REASM_HELD);
+	assert_int_equal(r.dropped, 1);
+	assert_int_equal(r.bytes, fit * 65512);
 	reasm_free(&r);
 }
 
@@ -500,10 +481,8 @@ int main(void)
 		cmocka_unit_test(test_missing_last),
 		cmocka_unit_test(test_overlap_drops),
 		cmocka_unit_test(test_duplicate_dropped_alone),
-		cmocka_unit_test(test_oversize_ipv4),
-		cmocka_unit_test(test_oversize_ipv6),
-		cmocka_unit_test(test_byte_cap),
-		cmocka_unit_test(test_growth_doubles),
+		cmocka_unit_test(test_oversize),
+		cmocka_unit_test(test_held_bytes),
 		cmocka_unit_test(test_ipv6_routing_after),
 		cmocka_unit_test(test_cut_refused),
 		cmocka_unit_test(test_too_many_datagrams),
