@@ -107,15 +107,9 @@ static void report_unreached(const struct sending *s, const struct probe_result 
 		printf("--- %zu sent%s\n", r->sent, unreached);
 }
 
-/* Probes without a matching reply: with retries, of the targets. */
-static size_t unanswered(const struct sending *s, const struct probe_result *r)
-{
-	return s->opt->retries ? s->count - r->answered - r->unreached : r->sent - r->matched;
-}
-
 static void report_stats(const struct sending *s, const struct probe_result *r)
 {
-	size_t lost = r->sent - r->matched;
+	size_t lost = r->lost;
 	double n = r->matched ? (double)r->matched : 1;
 	double avg = r->rtt_sum / n;
 	double mdev = sqrt(fmax(0, r->rtt_sq / n - avg * avg));
@@ -123,7 +117,7 @@ static void report_stats(const struct sending *s, const struct probe_result *r)
 	unreached_words(r, s->opt->json, unreached, sizeof unreached);
 	struct strbuf passes;
 	sb_init(&passes);
-	passes_words(s->opt->retries, r->passes, r->reprobed, !unanswered(s, r), s->opt->json,
+	passes_words(s->opt->retries, r->passes, r->reprobed, !r->lost, s->opt->json,
 		     &passes);
 	if (s->opt->json)
 		printf("{\"stats\":{\"sent\":%zu,\"matched\":%u,\"lost\":%zu%s,"
@@ -134,14 +128,14 @@ static void report_stats(const struct sending *s, const struct probe_result *r)
 		printf("--- %zu sent, %u matched, %zu lost (%.1f%% loss)%s, "
 		       "rtt min/avg/max/mdev = %ld/%.0f/%ld/%.0f us\n%s",
 		       r->sent, r->matched, lost,
-		       r->sent ? 100.0 * (double)lost / (double)r->sent : 0.0, unreached,
+		       r->probed ? 100.0 * (double)lost / (double)r->probed : 0.0, unreached,
 		       r->rtt_min, avg, r->rtt_max, mdev, passes.s);
 	sb_free(&passes);
 }
 
 static void report_end(const struct sending *s, const struct probe_result *r)
 {
-	size_t lost = unanswered(s, r);
+	size_t lost = r->lost;
 	if (lost && s->count == 1) {
 		report_timeout(s, r);
 		if (s->opt->json)

@@ -22,6 +22,14 @@ int engine_fail(struct engine *e, enum engine_fault kind, const char *fmt, ...)
 	return kind == ENGINE_FAULT_INPUT ? ENGINE_INPUT : ENGINE_SYSTEM;
 }
 
+int engine_retries_ok(struct engine *e, unsigned retries, bool expecting)
+{
+	if (!retries || expecting)
+		return ENGINE_OK;
+	return engine_fail(e, ENGINE_FAULT_INPUT, "--retries needs an expectation (--expect, or "
+			   "a template whose reply is known) and not --no-expect");
+}
+
 int engine_bad_input(struct engine *e, const struct diag *d)
 {
 	if (e->ops && e->ops->fault)

@@ -6,7 +6,8 @@ void frag_send_init(struct frag_send *fs, size_t size, enum frag_order order,
 {
 	fs->size = size;
 	fs->order = order;
-	/* Past every frame's own draws, and not the ghost's (UINT64_MAX). */
+	/* Past every frame's own draws, and not the ghost's (UINT64_MAX): the
+	 * base each target's cut draws from. */
 	rng_for_frame(run, UINT64_MAX - 1, &fs->rng);
 }
 
@@ -52,7 +53,7 @@ int engine_cut_ok(struct engine *e, const struct frame *f, const struct frag_sen
 }
 
 int engine_inject_cut(struct engine *e, const struct frame *f, struct frag_send *fs,
-		      const char *path, uint64_t tag, size_t *frames)
+		      const char *path, uint64_t tag, uint64_t target, size_t *frames)
 {
 	int rc;
 	if (!fs->size) {
@@ -62,10 +63,12 @@ int engine_inject_cut(struct engine *e, const struct frame *f, struct frag_send 
 	}
 	struct fragments fr;
 	*frames = 0;
-	rc = cut(e, f, fs, path, (uint32_t)rng_next(&fs->rng), &fr);
+	struct rng draws;	/* a retry cuts its target as the first send did */
+	rng_for_frame(&fs->rng, target, &draws);
+	rc = cut(e, f, fs, path, (uint32_t)rng_next(&draws), &fr);
 	if (rc != ENGINE_OK)
 		return rc;
-	fragment_order(&fr, fs->order, &fs->rng);
+	fragment_order(&fr, fs->order, &draws);
 	size_t sent = 0;
 	for (; sent < fr.n && rc == ENGINE_OK; sent++)
 		rc = engine_inject(e, fr.bytes + fr.piece[sent].off, fr.piece[sent].len, tag);

@@ -42,6 +42,8 @@ void engine_own_frames(struct engine *e, size_t keep, uint64_t own_mac);
 int engine_fail(struct engine *e, enum engine_fault kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int engine_bad_input(struct engine *e, const struct diag *d);
+/* --retries: bad input without replies `expecting` to wait for. */
+int engine_retries_ok(struct engine *e, unsigned retries, bool expecting);
 
 /* A capture on the engine's interface, closed with the engine. */
 int engine_capture(struct engine *e, struct capture **out, const char *bpf, unsigned flags,
@@ -84,11 +86,12 @@ struct frag_send {
 };
 void frag_send_init(struct frag_send *fs, size_t size, enum frag_order order,
 		    const struct rng *run);
-/* Built frame `f` on the wire as `fs` cuts it, each fragment remembered
- * with `tag`; `*frames` how many were put.  A status: a datagram that
+/* Built frame `f`, probe `target`, on the wire as `fs` cuts it (the same
+ * way each time), each fragment remembered with `tag`; `*frames` how many
+ * were put.  A status: a datagram that
  * cannot be cut is bad input, at the template's network layer. */
 int engine_inject_cut(struct engine *e, const struct frame *f, struct frag_send *fs,
-		      const char *path, uint64_t tag, size_t *frames);
+		      const char *path, uint64_t tag, uint64_t target, size_t *frames);
 /* Whether built frame `f` can be cut: before anything is sent. */
 int engine_cut_ok(struct engine *e, const struct frame *f, const struct frag_send *fs,
 		  const char *path);

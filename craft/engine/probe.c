@@ -41,6 +41,7 @@ struct probe {
 	size_t target;		/* the probe it sends (again, in a retry) */
 	struct timeval at;
 	bool keyed, matched;
+	bool resent;		/* by a retry: which send a reply answers is unknown */
 	bool recorded;		/* in -w: its copy seen, or written as built */
 };
 
@@ -66,6 +67,7 @@ struct prober {
 	uint8_t *answered;		/* with retries: a bit a target, set once matched
 					 * or found to have no next hop */
 	struct rto rto;
+	unsigned retries;		/* pp's, at most PROBE_RETRIES */
 };
 
 static struct probe *probe_at(const struct prober *r, uint32_t i)
@@ -206,6 +208,11 @@ static void report_match(struct prober *r, size_t idx, const struct frame *f,
 	if (rtt < 0)
 		rtt = 0;
 	p->matched = true;
+	if (r->answered && settled(r, p->target)) {
+		res->duplicates++;	/* its target's other send was answered */
+		engine_record(r->e, f, ts);
+		return;
+	}
 	res->matched++;
 	if (res->matched == 1 || rtt < res->rtt_min)
 		res->rtt_min = rtt;
@@ -213,8 +220,9 @@ static void report_match(struct prober *r, size_t idx, const struct frame *f,
 		res->rtt_max = rtt;
 	res->rtt_sum += (double)rtt;
 	res->rtt_sq += (double)rtt * (double)rtt;
-	rto_note(&r->rto, rtt);
-	if (r->answered && !settled(r, p->target)) {
+	if (!p->resent)	/* Karn: an RTT from the last send may be short */
+		rto_note(&r->rto, rtt);
+	if (r->answered) {
 		settle(r, p->target);
 		res->answered++;
 	}
@@ -360,15 +368,16 @@ static int wait_replies(struct prober *r, const struct deadline *deadline, bool 
 	       engine_capture_fault(r->e, err) : ENGINE_OK;
 }
 
-/* Sends probe `target` as the `idx`th frame. */
-static int send_probe(struct prober *r, struct frame *built, size_t idx, size_t target)
+/* Sends probe `target` as the `idx`th frame (again, in a retry). */
+static int send_probe(struct prober *r, struct frame *built, size_t idx, size_t target,
+		      bool retry)
 {
 	struct frame shown;
 	decode_built(built, &shown);
 	make_room(r);
 	struct probe *p = probe_at(r, (uint32_t)idx);
 	*p = (struct probe){ .older = FLOW_NONE, .first = outbox_next(&r->e->sent),
-			     .target = target };
+			     .target = target, .resent = retry };
 	p->keyed = flow_of_probe(&shown, &p->key, &p->ack);
 	if (p->keyed)
 		p->older = flow_table_swap(&r->flows, &p->key, (uint32_t)idx);
@@ -384,7 +393,8 @@ static int send_probe(struct prober *r, struct frame *built, size_t idx, size_t 
 	gettimeofday(&p->at, NULL);
 	size_t frames = 0;
 	if (rc == ENGINE_OK)
-		rc = engine_inject_cut(r->e, built, &r->frag, r->pp->path, idx, &frames);
+		rc = engine_inject_cut(r->e, built, &r->frag, r->pp->path, idx, target,
+				       &frames);
 	p->frames = (uint32_t)frames;
 	p->entry = p->first + (frames ? frames - 1 : 0);
 	if (rc == ENGINE_OK) {
@@ -435,7 +445,7 @@ static int send_all(struct prober *r, struct frame *tmpl, bool retry, size_t *se
 		struct timeval now;
 		gettimeofday(&now, NULL);
 		retire(r, &now, false);
-		if ((rc = send_probe(r, tmpl, r->res->sent, i)) != ENGINE_OK)
+		if ((rc = send_probe(r, tmpl, r->res->sent, i, retry)) != ENGINE_OK)
 			return rc;
 		++*sent;
 		deadline_in(&next_send, pp->interval_us);
@@ -449,13 +459,13 @@ static int retry_passes(struct prober *r, struct frame *tmpl)
 {
 	const struct probe_params *pp = r->pp;
 	int rc = ENGINE_OK;
-	for (unsigned p = 0; p < pp->retries && rc == ENGINE_OK && !engine_stopped(r->e) &&
+	for (unsigned p = 0; p < r->retries && rc == ENGINE_OK && !engine_stopped(r->e) &&
 			     !all_answered(r); p++) {
 		size_t n;
 		rc = send_all(r, tmpl, true, &n);
 		r->res->reprobed[r->res->passes++ - 1] = n;
 		struct deadline done;
-		deadline_in(&done, p + 1 < pp->retries ? rto_wait(&r->rto, pp->timeout_us) :
+		deadline_in(&done, p + 1 < r->retries ? rto_wait(&r->rto, pp->timeout_us) :
 			    pp->timeout_us);
 		if (rc == ENGINE_OK)
 			rc = wait_replies(r, &done, true);
@@ -469,7 +479,9 @@ static int probe_all(struct prober *r, struct frame *tmpl)
 	const struct probe_params *pp = r->pp;
 	bool waiting = !expect_empty(r->want);
 	/* Everything is open before anything is read, and root is gone. */
-	int rc = engine_build_offline(e, tmpl, pp->run, pp->path);
+	int rc = engine_retries_ok(e, pp->retries, waiting);
+	if (rc == ENGINE_OK)
+		rc = engine_build_offline(e, tmpl, pp->run, pp->path);
 	if (rc == ENGINE_OK)
 		rc = engine_cut_ok(e, tmpl, &r->frag, pp->path);
 	if (rc == ENGINE_OK)
@@ -522,7 +534,9 @@ int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *wa
 			    .room = 64 };
 	r.ring = xcalloc(r.room, sizeof *r.ring);
 	res->passes = 1;
-	if (pp->retries && !expect_empty(want))
+	/* reprobed[] holds this many. */
+	r.retries = pp->retries < PROBE_RETRIES ? pp->retries : PROBE_RETRIES;
+	if (r.retries && !expect_empty(want))
 		r.answered = xcalloc(pp->count / 8 + 1, 1);
 	flow_table_init(&r.flows);
 	e->before_record = before_record;
@@ -534,6 +548,8 @@ int probe_run(struct engine *e, struct frame *tmpl, const struct expectation *wa
 	const struct iface *own = e->nb.ifc;
 	e->nb.ifc = &r.sp.ifc;	/* frames and lookups speak from the ghost's */
 	int rc = probe_all(&r, tmpl);
+	res->probed = r.answered ? pp->count - res->unreached : res->sent;
+	res->lost = res->probed - (r.answered ? res->answered : res->matched);
 	e->nb.ifc = own;
 	speaker_close(&r.sp);
 	e->before_record = NULL;

@@ -54,8 +54,11 @@ struct probe_result {
 	size_t unreached;	/* targets not sent to: their next hop never answered */
 	const char *unreached_why;	/* "no ARP reply", "no neighbour advertisement" */
 	const char *unreached_key;	/* the same as a JSON key: "no_arp_reply" */
-	unsigned matched;
+	unsigned matched;	/* sends with a matching reply, duplicates not */
+	unsigned duplicates;	/* with retries: replies to a target answered already */
 	size_t answered;	/* probes with a matching reply (of pp->count) */
+	size_t probed, lost;	/* sent to, and of them without a matching reply:
+				 * frames, or with retries targets */
 	unsigned passes;	/* run, the first included */
 	uint64_t reprobed[PROBE_RETRIES];	/* probes each retry sent again */
 	long rtt_min, rtt_max;	/* microseconds */

@@ -40,6 +40,7 @@ struct target {
 	uint16_t from;		/* who sent that reply: res.from[from - 1], 0 unknown */
 	uint8_t cls;		/* what it answered, or NO_CLASS */
 	bool first;		/* the first probe with its key: a target */
+	bool resent;		/* by a retry: which send a reply answers is unknown */
 };
 
 struct stream;
@@ -187,7 +188,8 @@ static void note_probe(struct stream *s, const struct frame *probe, uint64_t i)
 
 /* Replies' classes, the last of them collecting the rest, and a slot kept
  * for the targets not sent to: those are never taken for a reply. */
-static uint8_t class_named(struct stream *s, const char *name, bool wanted, bool unanswered)
+static uint8_t class_named(struct stream *s, const char *name, bool wanted, bool unanswered,
+			   bool error)
 {
 	for (unsigned c = 0; c < s->ncls; c++)
 		if (s->cls[c].wanted == wanted && s->cls[c].unanswered == unanswered &&
@@ -205,6 +207,7 @@ static uint8_t class_named(struct stream *s, const char *name, bool wanted, bool
 	snprintf(c->name, sizeof c->name, "%s", name);
 	c->wanted = wanted;
 	c->unanswered = unanswered;
+	c->error = error;
 	return (uint8_t)s->ncls++;
 }
 
@@ -243,7 +246,7 @@ static uint8_t class_of(struct stream *s, const struct frame *f, bool wanted)
 		snprintf(name, sizeof name, "%s %s=%s", l->def->name, l->def->fields[k].name, v);
 	else
 		snprintf(name, sizeof name, "%s", l->def->name);
-	return class_named(s, name, wanted, false);
+	return class_named(s, name, wanted, false, own < f->nlayers);
 }
 
 /* Who sent `f`: its own network layer's source, in res.from. */
@@ -272,7 +275,8 @@ static void note_answer(struct stream *s, struct target *t, uint64_t i, const st
 		   (long)atomic_load_explicit(&s->sent_us[i], memory_order_relaxed);
 	rtt = rtt < 0 ? 0 : rtt;
 	t->rtt_us = rtt < UINT32_MAX ? (uint32_t)rtt : UINT32_MAX;
-	rto_note(&s->rto, rtt);
+	if (!t->resent)	/* Karn: an RTT from the last send may be short */
+		rto_note(&s->rto, rtt);
 	t->from = sender_of(s, f);
 }
 
@@ -307,7 +311,6 @@ static bool on_frame(void *ctx, const uint8_t *bytes, size_t caplen, size_t wire
 		}
 		bool wanted = expect_empty(s->want) || expect_diffs(s->want, &f, NULL, 0) == 0;
 		t->cls = class_of(s, &f, wanted);
-		s->cls[t->cls].error = frame_own_layers(&f) < f.nlayers;
 		note_answer(s, t, i, &f, ts);
 		s->cls[t->cls].n++;
 		s->answered++;
@@ -364,8 +367,10 @@ static int rebuild(struct sender *w, uint64_t i, unsigned slot)
 	struct diag d;
 	if (engine_build_frame(s->e, tmpl, s->sp->path, s->sp->run, i, &d)) {
 		if (s->e->nb.failed > 0 && i < s->tracked) {
+			if (target_of(s, i) != i)
+				return 1;	/* a repeat: its target is classed already */
 			struct addr to = frame_destination(tmpl);
-			uint8_t c = class_named(s, neighbor_silence(to.family), false, true);
+			uint8_t c = class_named(s, neighbor_silence(to.family), false, true, false);
 			s->targets[i] = (struct target){ .first = true, .cls = c };
 			s->cls[c].n++;
 			return 1;
@@ -593,7 +598,7 @@ static void track_patched(struct stream *s)
 	free(scratch);
 }
 
-static unsigned ranged_fields(const struct frame *tmpl)
+unsigned stream_ranged_fields(const struct frame *tmpl)
 {
 	unsigned n = 0;
 	for (size_t i = 0; i < tmpl->nlayers; i++)
@@ -640,7 +645,7 @@ void stream_list_targets(const struct stream *s, int class_index, bool json, str
 {
 	const struct frame *tmpl = s->tmpl;
 	uint8_t cls = class_index < 0 ? NO_CLASS : (uint8_t)class_index;
-	bool runs = !json && ranged_fields(tmpl) == 1;
+	bool runs = !json && stream_ranged_fields(tmpl) == 1;
 	uint64_t limit = json ? UINT64_MAX : runs ? 24 : 8, shown = 0, hidden = 0;
 	for (uint64_t i = 0; i < s->tracked; i++) {
 		if (!in_class(s, i, cls))
@@ -738,9 +743,16 @@ static void run_senders(struct stream *s)
 		pthread_join(s->senders[t].thread, NULL);
 }
 
+/* The wait for a pass's replies: -t after the last, else as long as the
+ * RTTs so far suggest, this pass's senders' included. */
+static long pass_wait(const struct stream *s, unsigned retries_left)
+{
+	return retries_left ? rto_wait(&s->rto, s->sp->timeout_us) : s->sp->timeout_us;
+}
+
 /* One pass: the senders' frames (pass_list's, or all), then the replies
- * for up to `wait_us`. */
-static int run_pass(struct stream *s, long wait_us)
+ * for as long as pass_wait() says once they are sent. */
+static int run_pass(struct stream *s, unsigned retries_left)
 {
 	for (unsigned t = 0; s->rate && t < s->nsenders; t++) {	/* each pass from its t0 */
 		pace_free(&s->senders[t].pace);
@@ -762,31 +774,26 @@ static int run_pass(struct stream *s, long wait_us)
 		}
 	if (atomic_load(&s->failed))
 		return ENGINE_SYSTEM;
-	drain(s, wait_us);
+	drain(s, pass_wait(s, retries_left));
 	progress(s, true);
 	return atomic_load(&s->failed) ? ENGINE_SYSTEM : ENGINE_OK;
-}
-
-/* The wait for a pass's replies: -t after the last, else as long as the
- * RTTs so far suggest. */
-static long pass_wait(const struct stream *s, unsigned retries_left)
-{
-	return retries_left ? rto_wait(&s->rto, s->sp->timeout_us) : s->sp->timeout_us;
 }
 
 /* --retries: the targets still unanswered, sent again, pass by pass.  A
  * target with no next hop has its class (its lookup had its own retries). */
 static int retry_passes(struct stream *s)
 {
-	unsigned retries = s->sp->retries;
+	unsigned retries = s->res.retries;
 	uint64_t *todo = xcalloc(s->tracked ? s->tracked : 1, sizeof *todo);
 	int rc = ENGINE_OK;
 	s->complete = true;
 	for (unsigned p = 0; p < retries && rc == ENGINE_OK && !stopping(s); p++) {
 		uint64_t n = 0;
 		for (uint64_t t = 0; t < s->tracked; t++)
-			if (s->targets[t].first && s->targets[t].cls == NO_CLASS)
+			if (s->targets[t].first && s->targets[t].cls == NO_CLASS) {
 				todo[n++] = t;
+				s->targets[t].resent = true;
+			}
 		if (!n)
 			break;
 		s->res.reprobed[s->res.passes++ - 1] = n;
@@ -795,7 +802,7 @@ static int retry_passes(struct stream *s)
 		atomic_store(&s->finished, 0);
 		for (unsigned t = 0; t < s->nsenders; t++)
 			s->senders[t].next = s->senders[t].done_ns = 0;
-		rc = run_pass(s, pass_wait(s, retries - p - 1));
+		rc = run_pass(s, retries - p - 1);
 	}
 	free(todo);
 	return rc;
@@ -809,8 +816,8 @@ static int run_stream(struct stream *s)
 	clock_gettime(CLOCK_MONOTONIC, &s->epoch);
 	gettimeofday(&s->epoch_wall, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &s->last_progress);
-	bool retrying = s->sp->retries && s->cap && !expect_empty(s->want);
-	int rc = run_pass(s, pass_wait(s, retrying ? s->sp->retries : 0));
+	bool retrying = s->res.retries && s->cap;
+	int rc = run_pass(s, retrying ? s->res.retries : 0);
 	if (rc == ENGINE_OK && retrying && !stopping(s))
 		rc = retry_passes(s);
 	return rc;
@@ -928,7 +935,9 @@ static void sum_up(struct stream *s)
 static int stream_go(struct stream *s)
 {
 	struct engine *e = s->e;
-	int rc = open_all(s);
+	int rc = engine_retries_ok(e, s->sp->retries, !expect_empty(s->want));
+	if (rc == ENGINE_OK)
+		rc = open_all(s);
 	if (rc == ENGINE_OK)
 		rc = engine_ready(e);
 	if (rc == ENGINE_OK)
@@ -959,7 +968,8 @@ int stream_run(struct engine *e, struct frame *tmpl, const struct expectation *w
 			      .rate = sp->rate, .other = NO_CLASS };
 	s->cls = s->res.cls;
 	s->res.passes = 1;
-	s->res.retries = sp->retries;
+	/* reprobed[] holds this many. */
+	s->res.retries = sp->retries < STREAM_RETRIES ? sp->retries : STREAM_RETRIES;
 	flow_table_init(&s->flows);
 	int rc = stream_go(s);
 	/* The lookups borrowed the capture: it is the engine's to close. */

@@ -80,7 +80,8 @@ struct stream_result {
 };
 
 /* What decided a target: its class (-1: none), who sent that reply (NULL:
- * not told apart) and its RTT. */
+ * not told apart) and its RTT - for a target a retry sent again, from its
+ * last send (its sends are alike: which one a reply answers is unknown). */
 struct stream_answer {
 	int cls;
 	const struct addr *from;
@@ -104,6 +105,8 @@ void stream_list_targets(const struct stream *s, int cls, bool json, struct strb
  * (a later probe of one, or not sent). */
 bool stream_answer(const struct stream *s, uint64_t t, struct stream_answer *a);
 const struct frame *stream_template(const struct stream *s);
+/* How many of the template's fields are ranges. */
+unsigned stream_ranged_fields(const struct frame *tmpl);
 /* Closes the senders' sockets. */
 void stream_free(struct stream *s);
 

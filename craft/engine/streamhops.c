@@ -36,7 +36,7 @@ void stream_class_senders(const struct stream *s, unsigned cls, bool json, struc
 		shown++;
 	}
 	if (json)
-		sb_putc(out, ']');
+		sb_printf(out, "],\"from_others\":%llu", (unsigned long long)n[STREAM_FROM]);
 	else if (more)
 		sb_printf(out, "      from others           %8llu\n", (unsigned long long)more);
 }
@@ -44,17 +44,15 @@ void stream_class_senders(const struct stream *s, unsigned cls, bool json, struc
 /* The one ranged field, if it is a hop count: its layer and field. */
 static bool hop_range(const struct frame *tmpl, const struct layer **hl, int *field)
 {
-	unsigned ranged = 0;
 	for (size_t i = 0; i < tmpl->nlayers; i++) {
 		const struct layer *l = &tmpl->layer[i];
-		ranged += (unsigned)__builtin_popcount(l->ranged);
 		for (size_t k = 0; k < l->def->nfields; k++)
 			if ((l->ranged >> k & 1u) && (l->def->fields[k].flags & FF_HOPS)) {
 				*hl = l;
 				*field = (int)k;
 			}
 	}
-	return ranged == 1 && *hl;
+	return stream_ranged_fields(tmpl) == 1 && *hl;
 }
 
 static void json_hop(const struct stream *s, const struct stream_answer *a, uint64_t hop,
@@ -106,6 +104,7 @@ void stream_route(const struct stream *s, bool json, struct strbuf *out)
 		sb_printf(out, "    route by %s:\n", name);
 	uint64_t shown = 0, last = 0, past = 0;
 	bool arrived = false;
+	struct addr to = frame_destination(tmpl);
 	struct stream_answer a;
 	for (uint64_t t = 0; t < r->tracked; t++) {
 		if (!stream_answer(s, t, &a))
@@ -119,8 +118,10 @@ void stream_route(const struct stream *s, bool json, struct strbuf *out)
 			text_hop(s, &a, hop, out);
 		last = hop;
 		shown++;
-		/* The destination's own answer ends the route, as traceroute's. */
-		arrived = arrived || (a.cls >= 0 && !r->cls[a.cls].error);
+		/* The destination's answer ends the route, as traceroute's: its
+		 * own, or its ICMP error (a UDP probe's port-unreachable). */
+		arrived = arrived || (a.cls >= 0 && (!r->cls[a.cls].error ||
+						     (a.from && addr_equal(a.from, &to))));
 	}
 	if (json)
 		sb_putc(out, ']');
