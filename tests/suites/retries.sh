@@ -99,11 +99,11 @@ fi
 if [ "$took" -le 20 ]; then ok "--retries 2: done in ${took}s"; else not_ok "--retries 2: time" "${took}s"; fi
 
 # With --retries 2 about 2 of the 1900 ports that answer once (0.1% each)
-# are left, and the exit is 1; --retries 5 leaves one in 500 runs: exit 0.
+# are left, and the exit is 1; --retries 7 leaves one in 10^5 runs: exit 0.
 in_a timeout 60 "$R" send tcp-syn -D DST="$IP_B" -D PORT=$OPEN_LO..$LAST --rate 4000 \
-	--retries 5 -t 1 "${expects[@]}" --json >"$TMP/scan5.json"; rc=$?
+	--retries 7 -t 1 "${expects[@]}" --json >"$TMP/scan5.json"; rc=$?
 read -r right5 _ once5 _ < <(judge "$TMP/scan5.json" $OPEN_LO $LAST)
-expect_eq "--retries 5: every port right and in one class, exit 0" "$right5 $once5 $rc" "2000 once 0"
+expect_eq "--retries 7: every port right and in one class, exit 0" "$right5 $once5 $rc" "2000 once 0"
 
 # 2. The same in text: the passes, and who sent the ICMP errors.
 in_a timeout 60 "$R" send tcp-syn -D DST="$IP_B" -D PORT=$OPEN_LO..$LAST --rate 4000 \
@@ -141,6 +141,31 @@ else
 	not_ok "rawcraft(1)'s --retries example" "not printed: $missing; the run: $(cat "$TMP/scan.txt")"
 fi
 
+# The first retry follows the first pass by the RTTs' wait, not -t: with
+# -t 5, three passes in well under -t's 10 s of two full waits.
+start=$(date +%s%N)
+in_a timeout 60 "$R" send tcp-syn -D DST="$IP_B" -D PORT=$OPEN_LO..$OPEN_HI --rate 2000 \
+	--retries 2 -t 5 "${expects[@]}" --json >"$TMP/t5.json"
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+npasses=$(summary "o['stats']['passes']" "$TMP/t5.json")
+if [ "$npasses" -ge 2 ] && [ "$took" -lt 8000 ]; then
+	ok "-t 5 --retries 2: $npasses passes in ${took}ms (the retries wait the RTTs', not -t)"
+else
+	not_ok "-t 5 --retries 2: the retries' wait" "$npasses passes in ${took}ms"
+fi
+expect_eq "JSON: the ICMP errors' senders add up (from_others)" \
+	"$(summary "[c.get('from_others') for c in o['classes'] if 'from' in c]" "$TMP/scan.json")" "[0]"
+
+# --retries with nothing to wait for is refused, nothing sent.
+in_a "$R" send tcp-syn -D DST="$IP_B" -D PORT=1000 --retries 2 --no-expect \
+	>"$TMP/noexp.out" 2>&1; rc=$?
+if [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/noexp.out")" = 1 ] &&
+	grep -q -- '--retries needs an expectation' "$TMP/noexp.out"; then
+	ok "--retries --no-expect: exit 2, one line"
+else
+	not_ok "--retries --no-expect" "exit $rc: $(cat "$TMP/noexp.out")"
+fi
+
 # 3. Without retries the loss shows (the baseline the retries fix).
 in_a timeout 60 "$R" send tcp-syn -D DST="$IP_B" -D PORT=$OPEN_LO..$LAST --rate 4000 \
 	-t 1 "${expects[@]}" --json >"$TMP/once.json"
@@ -164,6 +189,11 @@ if [ "${right3:-0}" -ge 99 ]; then ok "-c 300: $right3 of 100 open ports SA"; el
 in_a timeout 60 "$R" send tcp-syn -D DST="$IP_B" -D PORT=1100..1199 --interval 0.002 \
 	--retries 3 -t 0.5 --expect 'tcp flags=RA' --json >"$TMP/probes.json"; rc=$?
 got=$(json_get received "o['probe']" <"$TMP/probes.json" | sort -un | wc -l)
+# A target answered by its first send and a retry's is reported once.
+lines=$(json_get received "o['probe']" <"$TMP/probes.json" | wc -l)
+expect_eq "probes one by one: each answered probe reported once, lost over targets" \
+	"$lines $(summary "o['stats']['matched'], o['stats']['lost']" "$TMP/probes.json")" \
+	"$got $got $((100 - got))"
 passes=$(summary "o['stats']['passes'], *o['stats']['reprobed']" "$TMP/probes.json")
 read -r npasses first_retry _ <<<"$passes"
 if [ "$got" -ge 99 ] && [ "$rc" = "$([ "$got" = 100 ] && echo 0 || echo 1)" ] &&
@@ -215,6 +245,31 @@ in_a timeout 30 "$R" send "$TMP/trace.pkt" --rate 20 -t 1 --json \
 	--expect 'icmp type=echo-reply' --expect 'icmp type=time-exceeded' >"$TMP/trace.json"
 route=$(summary "' '.join('%d:%s' % (h['ttl'], h['from']) for h in o['route'])" "$TMP/trace.json")
 expect_eq "ttl=1..3 --json: the route" "$route" "1:$IP_RA 2:$IP_B 3:$IP_B"
+
+# A UDP traceroute to a closed port ends at the server's port-unreachable.
+cat >"$TMP/utrace.pkt" <<EOF2
+ipv4 dst=$IP_B ttl=1..3
+udp dport=33434
+EOF2
+in_a timeout 30 "$R" send "$TMP/utrace.pkt" --rate 20 -t 1 \
+	--expect 'icmp type=dest-unreach' --expect 'icmp type=time-exceeded' >"$TMP/utrace.txt"
+if grep -qE "^        2  $IP_B +[0-9]+\.[0-9]{3} ms  icmp type=dest-unreach code=3\$" "$TMP/utrace.txt" &&
+	grep -qE "^        3  past the destination\$" "$TMP/utrace.txt"; then
+	ok "udp ttl=1..3 to a closed port: hop 2 is the server, no hop after it"
+else
+	not_ok "udp ttl=1..3: route" "$(cat "$TMP/utrace.txt")"
+fi
+
+# -c past one pass over 6 destinations, 5 of them silent (no ARP reply):
+# each destination one target.
+in_a timeout 30 "$R" send icmp-echo -D DST=10.$LAB_NET.1.249..254 -c 12 --rate 100 -t 1 \
+	>"$TMP/silent.txt"
+if grep -qx '    6 targets: 1 answered, 5 no answer' "$TMP/silent.txt" &&
+	grep -qE '^    no answer \(no ARP reply\) +5  ' "$TMP/silent.txt"; then
+	ok "-c 12 over 6 destinations, 5 silent: 6 targets, 5 without an ARP reply"
+else
+	not_ok "-c 12 over silent destinations" "$(cat "$TMP/silent.txt")"
+fi
 
 # 7. A hop that does not answer is a "*": the router's time-exceeded dropped.
 in_r nft -f - <<EOF2
