@@ -262,9 +262,11 @@ fi
 
 # -c past one pass over 6 destinations, 5 of them silent (no ARP reply):
 # each destination one target.
-in_a timeout 30 "$R" send icmp-echo -D DST=10.$LAB_NET.1.249..254 -c 12 --rate 100 -t 1 \
-	>"$TMP/silent.txt"
-if grep -qx '    6 targets: 1 answered, 5 no answer' "$TMP/silent.txt" &&
+printf 'ipv4 dst=10.%s.1.249..10.%s.1.254\nicmp type=echo-request\n' "$LAB_NET" "$LAB_NET" \
+	>"$TMP/silent.pkt"
+in_a timeout 30 "$R" send "$TMP/silent.pkt" -c 12 --rate 100 -t 1 --expect 'icmp type=echo-reply' \
+	>"$TMP/silent.txt" 2>&1
+if grep -q '^    6 targets: 1 answered, 5 no answer' "$TMP/silent.txt" &&
 	grep -qE '^    no answer \(no ARP reply\) +5  ' "$TMP/silent.txt"; then
 	ok "-c 12 over 6 destinations, 5 silent: 6 targets, 5 without an ARP reply"
 else
