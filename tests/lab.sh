@@ -380,3 +380,20 @@ lab_start_router() {
 	echo "not ok - lab: could not create the router lab (needs root, iproute2)"
 	return 1
 }
+
+# route_ok LABEL FILE FIELD ROUTER SERVER ICMP: FILE, a `send` summary of an
+# echo sweep of FIELD (ttl, hlim) 1..3 through ROUTER to SERVER, reads as a
+# traceroute: hop 1 the router (named under the time-exceeded class too),
+# hop 2 the server, hop 3 past it.
+route_ok() {
+	local label=$1 f=$2 field=$3 router=$4 server=$5 icmp=$6 t='[0-9]+\.[0-9]{3} ms'
+	if grep -qx "    route by $field:" "$f" &&
+		grep -qE "^        1  $router +$t  $icmp type=time-exceeded\$" "$f" &&
+		grep -qE "^        2  $server +$t  $icmp type=echo-reply\$" "$f" &&
+		grep -qx "        3  past the destination" "$f" &&
+		grep -A1 "^    $icmp type=time-exceeded " "$f" | grep -qE "^      from $router +1\$"; then
+		ok "$label: hop 1 is the router ($router), hop 2 the server"
+	else
+		not_ok "$label: route" "$(cat "$f")"
+	fi
+}

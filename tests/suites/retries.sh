@@ -128,17 +128,23 @@ man_example() {
 		on && keep && out { print } !on { out = 0 }' "$ROOT/docs/rawcraft.1" |
 		sed -e 's/\\-/-/g' -e "s/\\\\(aq/'/g"
 }
-# loose: numbers as N, runs of spaces as one, a retry's ", then N" gone.
 # loose: numbers as N (a list of them as one), runs of spaces as one, a
-# retry's ", then N" gone; the page's "no answer" line is there only when a
-# target is left.
-loose() { sed -E -e 's/[0-9]+/N/g' -e 's/N([-,]N)+/N/g' -e 's/ +/ /g' -e 's/(, then N)+//'; }
-missing=$(grep -vxFf <(loose <"$TMP/scan.txt") <(man_example 'PORT=1000..2999' | loose |
-	grep -v '^ no answer'))
-if [ -n "$(man_example 'PORT=1000..2999')" ] && [ -z "$missing" ]; then
+# retry's ", then N" gone, the send path as X.
+loose() {
+	sed -E -e 's/tx: .*/tx: X/' -e 's/[0-9]+/N/g' -e 's/N([-,]N)+/N/g' -e 's/ +/ /g' \
+		-e 's/(, then N)+//'
+}
+# The page's lines and the run's, both ways; its "no answer" line only
+# when the run left a target (the loss is random).
+page=$(man_example 'PORT=1000..2999' | loose)
+grep -q '^    no answer ' "$TMP/scan.txt" || page=$(grep -v '^ no answer' <<<"$page")
+missing=$(grep -vxFf <(loose <"$TMP/scan.txt") <<<"$page")
+extra=$(grep -vxFf <(cat <<<"$page") <(loose <"$TMP/scan.txt"))
+if [ -n "$page" ] && [ -z "$missing$extra" ]; then
 	ok "rawcraft(1)'s --retries example: its lines are the run's (numbers aside)"
 else
-	not_ok "rawcraft(1)'s --retries example" "not printed: $missing; the run: $(cat "$TMP/scan.txt")"
+	not_ok "rawcraft(1)'s --retries example" \
+		"not printed: $missing; not on the page: $extra; the run: $(cat "$TMP/scan.txt")"
 fi
 
 # The first retry follows the first pass by the RTTs' wait, not -t: with
@@ -213,18 +219,7 @@ EOF2
 in_a timeout 30 "$R" send "$TMP/trace.pkt" --rate 20 -t 1 \
 	--expect 'icmp type=echo-reply' --expect 'icmp type=time-exceeded' >"$TMP/trace.txt"; rc=$?
 expect_eq "ttl=1..3: exit 0 (time-exceeded and echo-reply both expected)" "$rc" 0
-if grep -qE "^        1  $IP_RA +[0-9]+\.[0-9]{3} ms  icmp type=time-exceeded\$" "$TMP/trace.txt" &&
-	grep -qE "^        2  $IP_B +[0-9]+\.[0-9]{3} ms  icmp type=echo-reply\$" "$TMP/trace.txt" &&
-	grep -qE "^        3  past the destination\$" "$TMP/trace.txt"; then
-	ok "ttl=1..3: hop 1 is the router ($IP_RA), hop 2 the server"
-else
-	not_ok "ttl=1..3: route" "$(cat "$TMP/trace.txt")"
-fi
-if grep -A1 '^    icmp type=time-exceeded ' "$TMP/trace.txt" | grep -qE "^      from $IP_RA +1\$"; then
-	ok "ttl=1..3: the time-exceeded class names the router"
-else
-	not_ok "ttl=1..3: sender" "$(cat "$TMP/trace.txt")"
-fi
+route_ok "ttl=1..3" "$TMP/trace.txt" ttl "$IP_RA" "$IP_B" icmp
 # The page's example, addresses and times as its (and the send path, the
 # padding of addresses): the run's lines.
 got=$(sed -E -e "s/10\.$LAB_NET\./10.13./g" -e 's/[0-9]+\.[0-9]{3} ms/T ms/' \
