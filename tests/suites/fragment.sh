@@ -85,6 +85,17 @@ case "$rnd" in
 *) expect_eq "--fragment-order random: every fragment once" "$(tr ' ' '\n' <<<"$rnd" | sort -n | tr '\n' ' ')" \
 	" 0 1000 2000 3000 4000 5000 6000 7000 " ;; esac
 
+# A retry cuts its target as the first send did (no reply matches: sent twice).
+in_a "$R" send "$TMP/big.pkt" --fragment 1000 --fragment-order random --retries 1 -t 0.3 \
+	--expect 'icmp type=echo-reply code=1' -w "$TMP/retry.pcap" >/dev/null 2>&1
+cuts=$(tshark -r "$TMP/retry.pcap" -Y "ip.src == $IP_A" -T fields -e ip.frag_offset -e ip.id \
+	-e ip.checksum 2>/dev/null | tr '\t\n' ', ')
+if [ "$(wc -w <<<"${cuts//,/ }")" = 48 ] && [ "${cuts:0:${#cuts}/2}" = "${cuts:${#cuts}/2}" ]; then
+	ok "--retries with --fragment-order random: the retry's fragments are the first send's"
+else
+	not_ok "--retries with --fragment: the same fragments" "$cuts"
+fi
+
 # UDP: a socket in the peer gets the datagram whole.
 in_b "$PY" -c "
 import socket, sys
