@@ -1,7 +1,8 @@
 /*
  * pace.h - when a paced stream's frames leave.  Frame i of the stream is
  * due i/rate seconds after its start; a sender that woke late sends what
- * is due, but less than twice the rate's share in any millisecond, so a
+ * is due, but at most twice the rate's share in any millisecond (at
+ * least one frame: below 500 frames/s that is more), so a
  * backlog goes out spread over the next milliseconds, not in one burst.
  */
 #ifndef CRAFT_PACE_H
