@@ -73,15 +73,18 @@ static bool ipv4_addrs(const struct layer *l)
 }
 
 /* A MAC or IPv4 row is read at the table's offset with sizes 6 and 4 only;
- * with other sizes arp_decoded places it, and then it applies. */
+ * with other sizes arp_decoded places it, and then it applies; where it
+ * does not, its bytes row does. */
 static bool arp_applies(const struct layer *l, size_t k)
 {
 	bool placed = !decoded(l) || std_sizes(l) || l->present >> k & 1u;
 	switch (k) {
 	case ARP_SHA: case ARP_THA: return mac_addrs(l) && placed;
 	case ARP_SPA: case ARP_TPA: return ipv4_addrs(l) && placed;
-	case ARP_SHA_HEX: case ARP_THA_HEX: return !mac_addrs(l);
-	case ARP_SPA_HEX: case ARP_TPA_HEX: return !ipv4_addrs(l);
+	case ARP_SHA_HEX: return !arp_applies(l, ARP_SHA);
+	case ARP_THA_HEX: return !arp_applies(l, ARP_THA);
+	case ARP_SPA_HEX: return !arp_applies(l, ARP_SPA);
+	case ARP_TPA_HEX: return !arp_applies(l, ARP_TPA);
 	default: return true;
 	}
 }
@@ -169,7 +172,10 @@ static size_t arp_built_len(const struct layer *l)
 static void place(struct frame *f, size_t idx, size_t k, size_t hex, size_t at, size_t n)
 {
 	struct layer *l = &f->layer[idx];
-	if (!(k == ARP_SHA || k == ARP_THA ? mac_addrs(l) : ipv4_addrs(l))) {
+	/* A row marked present must lie inside the capture at its table's
+	 * offset too (hlen 6 after a plen of 0 ends short of it): else bytes. */
+	bool fits = l->off + (l->def->fields[k].bit_off + l->def->fields[k].bits) / 8 <= f->len;
+	if (!fits || !(k == ARP_SHA || k == ARP_THA ? mac_addrs(l) : ipv4_addrs(l))) {
 		layer_take_bytes(f, idx, hex, at, at + n);
 		return;
 	}
